@@ -1,0 +1,35 @@
+/**
+ * What a connector call came to. The names double as the outcome ports of the integration blocks:
+ * the engine takes the port of the same name when the block wires it, and `failure` otherwise.
+ */
+export const OUTCOMES = [
+  'success',
+  'failure',
+  'integration_invalid',
+  'already_exists',
+  'department_invalid',
+  'assignee_invalid',
+] as const;
+export type OutcomeName = (typeof OUTCOMES)[number];
+
+export type Outputs = Readonly<Record<string, string>>;
+
+export type Outcome =
+  | { readonly outcome: 'success'; readonly outputs: Outputs }
+  /** The record was already there; `outputs.id` is the existing record's id. */
+  | { readonly outcome: 'already_exists'; readonly outputs: Outputs; readonly message?: string }
+  | { readonly outcome: 'integration_invalid'; readonly message: string }
+  | { readonly outcome: 'department_invalid'; readonly message: string }
+  | { readonly outcome: 'assignee_invalid'; readonly message: string }
+  | { readonly outcome: 'failure'; readonly message: string; readonly retryable: boolean };
+
+export const success = (outputs: Outputs): Outcome => ({ outcome: 'success', outputs });
+export const alreadyExists = (id: string, message?: string): Outcome => ({
+  outcome: 'already_exists',
+  outputs: { id },
+  ...(message ? { message } : {}),
+});
+export const failure = (message: string, retryable = false): Outcome => ({ outcome: 'failure', message, retryable });
+export const integrationInvalid = (message: string): Outcome => ({ outcome: 'integration_invalid', message });
+export const departmentInvalid = (message: string): Outcome => ({ outcome: 'department_invalid', message });
+export const assigneeInvalid = (message: string): Outcome => ({ outcome: 'assignee_invalid', message });

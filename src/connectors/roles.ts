@@ -1,0 +1,38 @@
+import type { Outcome } from './outcome.ts';
+import type { ContactRequest, DealRequest, LeadRequest, SubscribeRequest, TicketRequest } from './requests.ts';
+
+export const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Passed to every connector call by whoever runs the effect (CLI inline, or the runtime's worker). */
+export interface CallContext {
+  /** Stable id of the effect: the same on every retry, so a provider can recognise a repeat. */
+  readonly effectId: string;
+  readonly botId: string;
+  /** The bot's locale; name order for CRMs depends on it. */
+  readonly locale: 'en' | 'ja';
+  /** Aborted when the block's deadline passes or the process shuts down. */
+  readonly signal?: AbortSignal;
+  /** True when an earlier attempt of this effect may have reached the service (unknown outcome). */
+  readonly retryOfUnknown?: boolean;
+}
+
+export interface CrmConnector {
+  createLead(req: LeadRequest, ctx: CallContext): Promise<Outcome>;
+  createContact(req: ContactRequest, ctx: CallContext): Promise<Outcome>;
+  createDeal(req: DealRequest, ctx: CallContext): Promise<Outcome>;
+}
+
+export interface HelpdeskConnector {
+  createTicket(req: TicketRequest, ctx: CallContext): Promise<Outcome>;
+}
+
+export interface MailingConnector {
+  subscribe(req: SubscribeRequest, ctx: CallContext): Promise<Outcome>;
+}
+
+export interface RoleConnectors {
+  crm: CrmConnector;
+  helpdesk: HelpdeskConnector;
+  mailing: MailingConnector;
+}

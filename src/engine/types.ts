@@ -1,0 +1,112 @@
+import type { Outcome, OutcomeName, Outputs } from '../connectors/outcome.ts';
+import type { VisitorField } from '../flow/variables.ts';
+
+export const LOCALES = ['en', 'ja'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const ASK_KINDS = ['text', 'name', 'email', 'phone', 'number', 'date', 'url'] as const;
+export type AskKind = (typeof ASK_KINDS)[number];
+
+export interface Message {
+  readonly text: string;
+  readonly image?: string;
+  readonly link?: { readonly url: string; readonly label?: string };
+}
+
+export interface ChoiceOption {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** What the conversation waits for now. */
+export type InputRequest =
+  | { readonly blockId: string; readonly kind: AskKind }
+  | { readonly blockId: string; readonly kind: 'choice'; readonly options: readonly ChoiceOption[] };
+
+/**
+ * An integration call the engine asks its caller to make. Pure data: the caller (CLI or the
+ * durable runtime) runs it against a connector and feeds the outcome back as an `effect_result`.
+ */
+export interface Effect {
+  /** `${conversationId}:${n}` — stable, unique per conversation, the idempotency key of the call. */
+  readonly id: string;
+  readonly blockId: string;
+  /** The integration block type, e.g. `crm.lead`. */
+  readonly action: string;
+  /** The rendered request, shaped by the block's request schema (see connectors/requests.ts). */
+  readonly request: unknown;
+  readonly locale: Locale;
+  readonly botId: string;
+}
+
+export type ConversationStatus = 'waiting_input' | 'waiting_effect' | 'ended' | 'handoff';
+
+export interface ConversationState {
+  readonly conversationId: string;
+  readonly botId: string;
+  readonly status: ConversationStatus;
+  /** The block waiting for an answer or an effect outcome; null once the conversation is over. */
+  readonly at: string | null;
+  readonly vars: Readonly<Record<string, string>>;
+  /** Refused answers so far at the current `ask`/`choice`. */
+  readonly attempts: number;
+  /** Effects issued so far; the next effect's id ends in this number + 1. */
+  readonly effects: number;
+  /** The effect whose outcome the conversation waits for. */
+  readonly pendingEffect: string | null;
+  /** Why the conversation ended or was handed off (`handoff.reason`, `invalid_answer`, `step_limit`). */
+  readonly reason: string | null;
+}
+
+export type EngineEvent =
+  | {
+      readonly type: 'start';
+      readonly conversationId: string;
+      readonly visitor?: Partial<Record<VisitorField, string>>;
+    }
+  /** A typed answer (a choice may be answered by label, value or position number too). */
+  | { readonly type: 'reply'; readonly text: string }
+  /** A button press: an option's value. An unknown value is an error, not a re-prompt. */
+  | { readonly type: 'choice'; readonly value: string }
+  | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome };
+
+/** An integration outcome applied during this advance: what the connector said and where the bot went. */
+export interface IntegrationTrace {
+  readonly block: string;
+  readonly action: string;
+  readonly outcome: OutcomeName;
+  readonly port: string;
+  readonly outputs: Outputs;
+  readonly message?: string;
+}
+
+export type EngineErrorCode =
+  | 'not_started'
+  | 'already_started'
+  | 'conversation_over'
+  | 'not_waiting_for_input'
+  | 'not_waiting_for_effect'
+  | 'wrong_effect'
+  | 'unknown_choice'
+  | 'step_limit';
+
+export interface EngineError {
+  readonly code: EngineErrorCode;
+  readonly message: string;
+}
+
+export interface AdvanceResult {
+  readonly state: ConversationState;
+  readonly messages: readonly Message[];
+  /** What to ask the visitor for; null when an effect is pending or the conversation is over. */
+  readonly input: InputRequest | null;
+  readonly effect: Effect | null;
+  readonly integration: IntegrationTrace | null;
+  /** Blocks entered during this advance, in order (for path highlighting and analytics). */
+  readonly path: readonly string[];
+  /**
+   * Set when the event could not be applied (the state is then unchanged) or when the bot was
+   * stopped (`step_limit`: the state is ended).
+   */
+  readonly error: EngineError | null;
+}
