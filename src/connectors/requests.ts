@@ -49,3 +49,20 @@ export const subscribeRequest = z.object({
   phone: z.string(),
 });
 export type SubscribeRequest = z.infer<typeof subscribeRequest>;
+
+/** JSON values a webhook body may hold (merge fields already rendered in every string). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+export const webhookRequest = z.object({
+  url: z.string(),
+  method: z.enum(['POST', 'PUT']),
+  headers: z.record(z.string(), z.string()),
+  body: jsonValue,
+  /** variable name → JSON path into the response (`$.data.id`); the connector returns outputs keyed by variable. */
+  save: z.record(z.string(), z.string()),
+  timeoutMs: z.number().int().positive(),
+});
+export type WebhookRequest = z.infer<typeof webhookRequest>;

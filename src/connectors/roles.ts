@@ -1,5 +1,12 @@
 import type { Outcome } from './outcome.ts';
-import type { ContactRequest, DealRequest, LeadRequest, SubscribeRequest, TicketRequest } from './requests.ts';
+import type {
+  ContactRequest,
+  DealRequest,
+  LeadRequest,
+  SubscribeRequest,
+  TicketRequest,
+  WebhookRequest,
+} from './requests.ts';
 
 export const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,8 +38,15 @@ export interface MailingConnector {
   subscribe(req: SubscribeRequest, ctx: CallContext): Promise<Outcome>;
 }
 
+/** Outputs of a successful call are keyed by the variable names of the request's `save`. */
+export interface WebhookConnector {
+  call(req: WebhookRequest, ctx: CallContext): Promise<Outcome>;
+}
+
+/** Everything an effect can be run against: one connector per role, plus the webhook caller. */
 export interface RoleConnectors {
   crm: CrmConnector;
   helpdesk: HelpdeskConnector;
   mailing: MailingConnector;
+  webhook: WebhookConnector;
 }

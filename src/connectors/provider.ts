@@ -1,0 +1,30 @@
+import type { Role, RoleConnectors } from './roles.ts';
+
+export const PROVIDER_NAMES = ['builtin', 'zoho'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export type IntegrationStatus = 'ok' | 'invalid' | 'unchecked';
+
+/** An integration as a provider sees it: secrets already decrypted, never logged. */
+export interface IntegrationRecord {
+  readonly role: Role;
+  readonly provider: ProviderName;
+  readonly enabled: boolean;
+  readonly status: IntegrationStatus;
+  /** Non-secret settings (data centre, base URLs, org id, client id …). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Decrypted secrets (client secret, refresh token …). */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** What a provider may tell the store about its integration while it works. */
+export interface IntegrationHooks {
+  /** Credentials were refused for good: the admin must see it. */
+  markInvalid(message: string): Promise<void>;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  readonly roles: readonly Role[];
+  connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R];
+}
