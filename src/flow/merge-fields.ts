@@ -63,5 +63,6 @@ export function render(text: string, vars: Variables): string {
 /** The variable name when the text is exactly one merge field (`%visitor.email%`), else null. */
 export function singleField(text: string): string | null {
   const parts = parseTemplate(text.trim());
-  return parts.length === 1 && typeof parts[0] !== 'string' ? parts[0].var : null;
+  const only = parts.length === 1 ? parts[0] : undefined;
+  return only !== undefined && typeof only !== 'string' ? only.var : null;
 }
