@@ -42,6 +42,9 @@ export interface StepContext {
   readonly attempts: number;
 }
 
+/** What an input block waits for (the engine adds the block id). */
+export type InputSpec = InputRequest extends infer R ? (R extends unknown ? Omit<R, 'blockId'> : never) : never;
+
 export type Step =
   /** Continue with `target`, after showing `messages` and assigning `set`. */
   | {
@@ -51,9 +54,9 @@ export type Step =
       readonly set?: Readonly<Record<string, string>>;
     }
   /** Show `messages`, then wait for the visitor. */
-  | { readonly kind: 'wait'; readonly messages: readonly Message[]; readonly input: Omit<InputRequest, 'blockId'> }
-  /** The answer was refused: show `messages` (hint + prompt), count an attempt, keep waiting. */
-  | { readonly kind: 'reprompt'; readonly messages: readonly Message[] }
+  | { readonly kind: 'wait'; readonly messages: readonly Message[]; readonly input: InputSpec }
+  /** The answer was refused: show `messages` (hint + prompt), count an attempt, keep waiting for `input`. */
+  | { readonly kind: 'reprompt'; readonly messages: readonly Message[]; readonly input: InputSpec }
   /** Ask the caller to run the block's integration with this rendered request. */
   | { readonly kind: 'effect'; readonly request: unknown }
   /** The conversation is over. */
@@ -66,20 +69,39 @@ export type Step =
   /** The answer was not acceptable at all (an unknown choice value over HTTP): an error, no attempt counted. */
   | { readonly kind: 'reject'; readonly message: string };
 
+/** What entering a block may lead to. */
+export type EnterStep = Extract<Step, { kind: 'next' | 'wait' | 'effect' | 'end' }>;
+/** What an answer at an input block may lead to. */
+export type AnswerStep = Extract<Step, { kind: 'next' | 'reprompt' | 'end' | 'reject' }>;
+
 export type Answer = { readonly type: 'reply'; readonly text: string } | { readonly type: 'choice'; readonly value: string };
 
+/** Where an integration's outcome leads: the port taken, its target (absent when unwired) and the variables it sets. */
+export interface Settled {
+  readonly port: string;
+  readonly target: string | undefined;
+  readonly set: Readonly<Record<string, string>>;
+}
+
 /** How an integration block reaches its connector. The engine never calls it; the effect runner does. */
-export interface IntegrationSpec<Req> {
+export interface IntegrationSpec<Req = unknown> {
   /** `webhook` is its own provider rather than a configurable role. */
   readonly role: Role | 'webhook';
   /** The block's specific ports beyond `success` and `failure` (advanced error handling). */
   readonly specificPorts: readonly OutcomeName[];
-  /** Output names that `save` may map to variables. */
+  /** Output names that `save` may map to variables (webhook: none, its `save` maps JSON paths). */
   readonly outputs: readonly string[];
+  /** The shape of `Effect.request` for this block; the runner parses with it before `call`. */
   readonly request: z.ZodType<Req>;
-  readonly call: (connectors: RoleConnectors, request: Req, ctx: CallContext) => Promise<Outcome>;
+  // Method syntax on purpose: it lets a spec for one request type sit in the registry as
+  // IntegrationSpec<unknown>; the runner only ever passes what `request` parsed.
+  call(connectors: RoleConnectors, request: Req, ctx: CallContext): Promise<Outcome>;
 }
 
+/**
+ * One block type. Methods use method syntax so that a definition for one config type is
+ * assignable to a definition for the union of all configs (the engine dispatches on `type`).
+ */
 export interface BlockDefinition<Config extends { type: string } = { type: string }> {
   readonly type: Config['type'];
   readonly category: BlockCategory;
@@ -88,9 +110,18 @@ export interface BlockDefinition<Config extends { type: string } = { type: strin
   edges(config: Config): readonly Edge[];
   templates(config: Config): readonly TemplateUse[];
   /** Entering the block. */
-  enter(config: Config, ctx: StepContext): Step;
+  enter(config: Config, ctx: StepContext): EnterStep;
   /** Inputs only: the visitor's answer while the block waits. */
-  answer?(config: Config, ctx: StepContext, answer: Answer): Step;
+  answer?(config: Config, ctx: StepContext, answer: Answer): AnswerStep;
+  /** Integrations only: the port an outcome takes and the `save` variables it sets. */
+  settle?(config: Config, outcome: Outcome): Settled;
   /** Integrations only. */
-  readonly integration?: IntegrationSpec<never>;
+  readonly integration?: IntegrationSpec;
+}
+
+/** Keeps the concrete schema type (for the bot schema's discriminated union) while typing the methods from it. */
+export function defineBlock<S extends z.ZodType<{ type: string }>>(
+  definition: BlockDefinition<z.output<S>> & { readonly schema: S },
+): BlockDefinition<z.output<S>> & { readonly schema: S } {
+  return definition;
 }

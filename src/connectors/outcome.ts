@@ -21,7 +21,16 @@ export type Outcome =
   | { readonly outcome: 'integration_invalid'; readonly message: string }
   | { readonly outcome: 'department_invalid'; readonly message: string }
   | { readonly outcome: 'assignee_invalid'; readonly message: string }
-  | { readonly outcome: 'failure'; readonly message: string; readonly retryable: boolean };
+  | {
+      readonly outcome: 'failure';
+      readonly message: string;
+      readonly retryable: boolean;
+      /**
+       * A create was sent but its answer was lost, and the connector could not yet find out whether
+       * it took effect. The next attempt must pass `retryOfUnknown` so the connector looks first.
+       */
+      readonly unknownOutcome?: boolean;
+    };
 
 export const success = (outputs: Outputs): Outcome => ({ outcome: 'success', outputs });
 export const alreadyExists = (id: string, message?: string): Outcome => ({
@@ -30,6 +39,12 @@ export const alreadyExists = (id: string, message?: string): Outcome => ({
   ...(message ? { message } : {}),
 });
 export const failure = (message: string, retryable = false): Outcome => ({ outcome: 'failure', message, retryable });
+export const unknownOutcome = (message: string): Outcome => ({
+  outcome: 'failure',
+  message,
+  retryable: true,
+  unknownOutcome: true,
+});
 export const integrationInvalid = (message: string): Outcome => ({ outcome: 'integration_invalid', message });
 export const departmentInvalid = (message: string): Outcome => ({ outcome: 'department_invalid', message });
 export const assigneeInvalid = (message: string): Outcome => ({ outcome: 'assignee_invalid', message });

@@ -23,8 +23,13 @@ export interface IntegrationHooks {
   markInvalid(message: string): Promise<void>;
 }
 
+/** What `renkei integrations check` says: ok, or exactly what is wrong. */
+export type IntegrationCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
 export interface Provider {
   readonly name: ProviderName;
   readonly roles: readonly Role[];
   connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R];
+  /** Proves the credentials work with one cheap read. A provider without it has nothing to check. */
+  checkIntegration?(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
 }

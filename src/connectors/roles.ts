@@ -22,6 +22,11 @@ export interface CallContext {
   readonly signal?: AbortSignal;
   /** True when an earlier attempt of this effect may have reached the service (unknown outcome). */
   readonly retryOfUnknown?: boolean;
+  /**
+   * When the effect's first attempt started (epoch ms). A provider looking for a record that an
+   * earlier attempt may have created searches from here; without it, a provider assumes a window.
+   */
+  readonly startedAt?: number;
 }
 
 export interface CrmConnector {

@@ -88,7 +88,9 @@ export type EngineErrorCode =
   | 'not_waiting_for_effect'
   | 'wrong_effect'
   | 'unknown_choice'
-  | 'step_limit';
+  | 'step_limit'
+  /** The bot does not fit the conversation: a target, port or waiting block that is not there (a bot that passed validation never gives this). */
+  | 'invalid_bot';
 
 export interface EngineError {
   readonly code: EngineErrorCode;

@@ -56,7 +56,8 @@ export function render(text: string, vars: Variables): string {
   const parts = parseTemplate(text);
   if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
   let out = '';
-  for (const p of parts) out += typeof p === 'string' ? p : (vars[p.var] ?? '');
+  // hasOwn: a bot variable may be named `constructor`, which a plain object would answer from its prototype.
+  for (const p of parts) out += typeof p === 'string' ? p : Object.hasOwn(vars, p.var) ? vars[p.var]! : '';
   return out;
 }
 

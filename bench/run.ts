@@ -1,0 +1,15 @@
+import { benchEngine } from './engine.ts';
+
+/** Each bench returns named figures; `npm run bench` merges them into one JSON line. */
+type Bench = { readonly name: string; readonly run: () => Promise<Record<string, number>> };
+
+const BENCHES: readonly Bench[] = [{ name: 'engine', run: benchEngine }];
+
+const figures: Record<string, number> = {};
+for (const bench of BENCHES) {
+  const result = await bench.run();
+  for (const [key, value] of Object.entries(result)) console.log(`${bench.name}: ${key} = ${value.toLocaleString('en')}`);
+  Object.assign(figures, result);
+}
+// The last line is machine-read: one JSON object with every figure.
+console.log(JSON.stringify(figures));

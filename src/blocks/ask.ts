@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ANSWERS } from '../answers/index.ts';
+import { render } from '../flow/merge-fields.ts';
+import { variableName } from '../flow/variables.ts';
+import { ASK_KINDS } from '../engine/types.ts';
+import { blockCommon, blockId, defineBlock } from './block.ts';
+import { refuseAnswer } from './refusal.ts';
+
+export const askSchema = z.strictObject({
+  type: z.literal('ask'),
+  ...blockCommon,
+  kind: z.enum(ASK_KINDS),
+  prompt: z.string(),
+  save: variableName,
+  retries: z.int().min(0).default(2),
+  invalid: blockId.optional(),
+  next: blockId,
+});
+export type AskConfig = z.output<typeof askSchema>;
+
+export const ask = defineBlock({
+  type: 'ask',
+  category: 'inputs',
+  schema: askSchema,
+  edges: (config) => [
+    { port: 'next', field: 'next', target: config.next, sets: [config.save] },
+    ...(config.invalid !== undefined ? [{ port: 'invalid', field: 'invalid', target: config.invalid, sets: [] }] : []),
+  ],
+  templates: (config) => [{ field: 'prompt', text: config.prompt }],
+  enter: (config, ctx) => ({
+    kind: 'wait',
+    messages: [{ text: render(config.prompt, ctx.vars) }],
+    input: { kind: config.kind },
+  }),
+  answer(config, ctx, answer) {
+    // A button press at a text question is read like the same text typed.
+    const raw = answer.type === 'reply' ? answer.text : answer.value;
+    const read = ANSWERS[config.kind](raw, ctx.locale);
+    if (read.ok) return { kind: 'next', target: config.next, set: { [config.save]: read.value } };
+    return refuseAnswer(config, ctx, read.code, { kind: config.kind });
+  },
+});

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ticketRequest } from '../connectors/requests.ts';
+import { render } from '../flow/merge-fields.ts';
+import { blockCommon } from './block.ts';
+import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
+
+const SPECIFIC_PORTS = ['integration_invalid', 'department_invalid', 'assignee_invalid'] as const;
+const OUTPUTS = ['id', 'number'] as const;
+
+/** Empty means "not given": the helpdesk applies its own default (first department, no assignee …). */
+const optionalText = z.string().default('');
+
+export const helpdeskTicketSchema = z.strictObject({
+  type: z.literal('helpdesk.ticket'),
+  ...blockCommon,
+  subject: z.string().min(1),
+  description: optionalText,
+  /** Open / On Hold / Closed, or a variable. */
+  status: optionalText,
+  /** High / Medium / Low / None, or a variable (often a choice's answer). */
+  priority: optionalText,
+  /** Question / Problem / Request / Others, or a variable. */
+  classification: optionalText,
+  /** A department name or id, resolved by the connector. */
+  department: optionalText,
+  /** An agent id or email. */
+  assignee: optionalText,
+  ports: portsSchema(SPECIFIC_PORTS),
+  save: outputSaveSchema(OUTPUTS),
+});
+export type HelpdeskTicketConfig = z.output<typeof helpdeskTicketSchema>;
+
+export const helpdeskTicket = defineIntegration({
+  type: 'helpdesk.ticket',
+  schema: helpdeskTicketSchema,
+  integration: {
+    role: 'helpdesk',
+    specificPorts: SPECIFIC_PORTS,
+    outputs: OUTPUTS,
+    request: ticketRequest,
+    call: (connectors, request, ctx) => connectors.helpdesk.createTicket(request, ctx),
+  },
+  inputs: ['subject', 'description', 'status', 'priority', 'classification', 'department', 'assignee'],
+  render: (config, vars) => ({
+    subject: render(config.subject, vars),
+    description: render(config.description, vars),
+    status: render(config.status, vars),
+    priority: render(config.priority, vars),
+    classification: render(config.classification, vars),
+    department: render(config.department, vars),
+    assignee: render(config.assignee, vars),
+    // The visitor is the ticket's contact, always, as in the reference product.
+    contact: {
+      name: vars['visitor.name'] ?? '',
+      email: vars['visitor.email'] ?? '',
+      phone: vars['visitor.phone'] ?? '',
+    },
+  }),
+  savedVariables: (config) => Object.values(config.save ?? {}).filter((v) => v !== undefined),
+  saved: (config, outputs) => savedOutputs(config.save, outputs),
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { subscribeRequest } from '../connectors/requests.ts';
+import { render } from '../flow/merge-fields.ts';
+import { blockCommon } from './block.ts';
+import { defineIntegration, portsSchema } from './integration.ts';
+
+const SPECIFIC_PORTS = ['integration_invalid'] as const;
+
+export const mailingSubscribeSchema = z.strictObject({
+  type: z.literal('mailing.subscribe'),
+  ...blockCommon,
+  /** A list name or id, resolved by the connector. */
+  list: z.string().min(1),
+  // `name` and `email` must each be exactly one merge field; the bot validator checks that.
+  // The subscriber's name input takes the key `name`, so these blocks are labelled by their id.
+  name: z.string().default('%visitor.name%'),
+  email: z.string().default('%visitor.email%'),
+  phone: z.string().default('%visitor.phone%'),
+  ports: portsSchema(SPECIFIC_PORTS),
+});
+export type MailingSubscribeConfig = z.output<typeof mailingSubscribeSchema>;
+
+export const mailingSubscribe = defineIntegration({
+  type: 'mailing.subscribe',
+  schema: mailingSubscribeSchema,
+  integration: {
+    role: 'mailing',
+    specificPorts: SPECIFIC_PORTS,
+    outputs: [],
+    request: subscribeRequest,
+    call: (connectors, request, ctx) => connectors.mailing.subscribe(request, ctx),
+  },
+  inputs: ['list', 'name', 'email', 'phone'],
+  render: (config, vars) => ({
+    list: render(config.list, vars),
+    name: render(config.name, vars),
+    email: render(config.email, vars),
+    phone: render(config.phone, vars),
+  }),
+  savedVariables: () => [],
+  saved: () => ({}),
+});

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { jsonValue, webhookRequest, type JsonValue } from '../connectors/requests.ts';
+import { render } from '../flow/merge-fields.ts';
+import { variableName, type Variables } from '../flow/variables.ts';
+import { blockCommon } from './block.ts';
+import { defineIntegration, portsSchema, renderAll, templateMap } from './integration.ts';
+
+/** `$`, then `.key` or `[index]` steps: `$.data.id`, `$.items[0].name`. */
+export const JSON_PATH = /^\$(?:\.[A-Za-z0-9_-]+|\[\d+\])*$/;
+
+export const webhookSchema = z.strictObject({
+  type: z.literal('webhook'),
+  ...blockCommon,
+  url: z.string().min(1),
+  method: z.enum(['POST', 'PUT']).default('POST'),
+  headers: templateMap.default({}),
+  /** Any YAML value; merge fields are rendered inside every string of it. */
+  body: jsonValue.default({}),
+  /** variable → JSON path into the response body. */
+  save: z.record(variableName, z.string().regex(JSON_PATH, 'must be a JSON path like $.data.id')).default({}),
+  timeout_ms: z.int().positive().max(120_000).default(10_000),
+  ports: portsSchema([]),
+});
+export type WebhookConfig = z.output<typeof webhookSchema>;
+
+function renderJson(value: JsonValue, vars: Variables): JsonValue {
+  if (typeof value === 'string') return render(value, vars);
+  if (Array.isArray(value)) return value.map((item) => renderJson(item, vars));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, JsonValue> = Object.create(null);
+    for (const key in value) out[key] = renderJson(value[key]!, vars);
+    return out;
+  }
+  return value;
+}
+
+export const webhook = defineIntegration({
+  type: 'webhook',
+  schema: webhookSchema,
+  integration: {
+    role: 'webhook',
+    specificPorts: [],
+    outputs: [],
+    request: webhookRequest,
+    call: (connectors, request, ctx) => connectors.webhook.call(request, ctx),
+  },
+  inputs: ['url', 'headers', 'body'],
+  render: (config, vars) => ({
+    url: render(config.url, vars),
+    method: config.method,
+    headers: renderAll(config.headers, vars),
+    body: renderJson(config.body, vars),
+    save: config.save,
+    timeoutMs: config.timeout_ms,
+  }),
+  savedVariables: (config) => Object.keys(config.save),
+  // The connector returns outputs keyed by variable; a path the response lacked saves ''.
+  saved: (config, outputs) =>
+    Object.fromEntries(Object.keys(config.save).map((v) => [v, Object.hasOwn(outputs, v) ? outputs[v]! : ''])),
+});

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { Agent, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { integrationInvalid, type Outcome } from '../outcome.ts';
+import type { IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
+import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../roles.ts';
+import type { CachedList } from './cached-list.ts';
+import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
+import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
+import { dataCentre, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
+import { createZohoDesk } from './desk.ts';
+import { IntegrationInvalidError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
+import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
+import { sharedOAuth, type ZohoOAuth } from './oauth.ts';
+import { outcomeOf } from './outcome-of.ts';
+import { apiUrl, type ZohoService } from './service.ts';
+
+/** An unset setting may be stored as an empty string. */
+const optionalSetting = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/** Non-secret settings of a `zoho` integration (what `integrations set … zoho` stores). */
+export const zohoSettings = z.object({
+  dc: dataCentre,
+  clientId: z.string().trim().min(1),
+  /** Desk only; without it the only organisation the token sees is used. */
+  orgId: optionalSetting,
+  accountsUrl: optionalSetting,
+  apiUrl: optionalSetting,
+  /** Company of a lead whose visitor gave none (default "Unknown"). */
+  defaultCompany: optionalSetting,
+});
+export type ZohoSettings = z.infer<typeof zohoSettings>;
+
+export const zohoSecrets = z.object({
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
+export type ZohoSecrets = z.infer<typeof zohoSecrets>;
+
+export interface ZohoProviderOptions {
+  /** Per call (default 10 s), retry backoff (default 1 s … 30 s, full jitter). */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Per block (default 40 s, the reference product's limit). */
+  readonly deadlineMs?: number;
+  /** How long departments, agents and mailing lists are cached (default 5 min). */
+  readonly directoryTtlMs?: number;
+  /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
+  readonly connectionsPerHost?: number;
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface ZohoProvider extends Provider {
+  checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
+}
+
+const ROLES: readonly Role[] = ['crm', 'helpdesk', 'mailing'];
+const MIN_REFETCH_MS = 10_000;
+
+/** What is shared by every call to one integration: token, directory caches. */
+interface Session {
+  readonly oauth: ZohoOAuth;
+  readonly origins: ZohoOrigins;
+  readonly api: ZohoApi;
+  readonly desk: DeskDirectory;
+  readonly lists: CachedList<MailingList>;
+}
+
+type Parsed = { readonly settings: ZohoSettings; readonly secrets: ZohoSecrets; readonly origins: ZohoOrigins };
+
+/**
+ * The `zoho` provider: Zoho CRM (crm), Zoho Desk (helpdesk) and Zoho Campaigns (mailing) over
+ * their REST APIs, with OAuth refresh tokens per data centre. `connect` runs for every call, so
+ * everything worth keeping (tokens, department and list caches) lives in per-credential sessions.
+ */
+export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvider {
+  const deadlineMs = options.deadlineMs ?? 40_000;
+  const timing: DirectoryTiming = { ttlMs: options.directoryTtlMs ?? 5 * 60_000, minRefetchMs: MIN_REFETCH_MS };
+  let dispatcher = options.dispatcher;
+  const http = (): HttpOptions => {
+    dispatcher ??= new Agent({ connections: options.connectionsPerHost ?? 10, connect: { timeout: 5_000 } });
+    return {
+      timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_OPTIONS.timeoutMs,
+      retry: options.retry ?? DEFAULT_HTTP_OPTIONS.retry,
+      dispatcher,
+    };
+  };
+  const sessions = new Map<string, Session>();
+
+  function sessionFor(role: Role, parsed: Parsed): Session {
+    const { settings, secrets, origins } = parsed;
+    const key = createHash('sha256')
+      .update(JSON.stringify([role, origins, settings.clientId, settings.orgId ?? '', secrets.clientSecret, secrets.refreshToken]))
+      .digest('hex');
+    let session = sessions.get(key);
+    if (!session) {
+      const httpOptions = http();
+      const oauth = sharedOAuth({
+        accountsOrigin: origins.accounts,
+        clientId: settings.clientId,
+        clientSecret: secrets.clientSecret,
+        refreshToken: secrets.refreshToken,
+        ...(httpOptions.dispatcher ? { dispatcher: httpOptions.dispatcher } : {}),
+      });
+      const api = new ZohoApi(oauth, httpOptions);
+      session = {
+        oauth,
+        origins,
+        api,
+        desk: new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing),
+        lists: campaignsLists({ api, origin: origins.campaigns, deadlineMs }, timing),
+      };
+      sessions.set(key, session);
+    }
+    return session;
+  }
+
+  function service(session: Session, origin: string): ZohoService {
+    return { api: session.api, origin, deadlineMs };
+  }
+
+  return {
+    name: 'zoho',
+    roles: ROLES,
+
+    connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R] {
+      const parsed = parseIntegration(integration);
+      // A generic R cannot be narrowed by the switch, hence the casts to RoleConnectors[R].
+      if (typeof parsed === 'string') return refusingConnectors(role, parsed, hooks) as RoleConnectors[R];
+      const session = sessionFor(role, parsed);
+      const guard = <A extends unknown[]>(fn: (...args: A) => Promise<Outcome>) => (...args: A) => outcomeOf(hooks, () => fn(...args));
+      switch (role) {
+        case 'crm': {
+          const crm = createZohoCrm(service(session, session.origins.crm), {
+            defaultCompany: parsed.settings.defaultCompany ?? DEFAULT_COMPANY,
+          });
+          const connector: CrmConnector = {
+            createLead: guard(crm.createLead),
+            createContact: guard(crm.createContact),
+            createDeal: guard(crm.createDeal),
+          };
+          return connector as RoleConnectors[R];
+        }
+        case 'helpdesk': {
+          const desk = createZohoDesk(service(session, session.origins.desk), session.desk);
+          const connector: HelpdeskConnector = { createTicket: guard(desk.createTicket) };
+          return connector as RoleConnectors[R];
+        }
+        case 'mailing': {
+          const campaigns = createZohoCampaigns(service(session, session.origins.campaigns), session.lists);
+          const connector: MailingConnector = { subscribe: guard(campaigns.subscribe) };
+          return connector as RoleConnectors[R];
+        }
+      }
+      return refusingConnectors(role, `the zoho provider has no ${role} connector`, hooks) as RoleConnectors[R];
+    },
+
+    async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
+      const parsed = parseIntegration(integration);
+      if (typeof parsed === 'string') return { ok: false, message: parsed };
+      const session = sessionFor(role, parsed);
+      session.oauth.forgetRefusal();
+      const budget = { deadline: Date.now() + deadlineMs };
+      try {
+        await session.oauth.token();
+        switch (role) {
+          case 'crm': {
+            const res = await session.api.send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget);
+            return res.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+          }
+          case 'helpdesk': {
+            const orgId = await session.desk.orgId(budget);
+            const url = apiUrl(session.origins.desk, '/api/v1/departments', { limit: '1' });
+            const res = await session.api.send({ method: 'GET', url, headers: { orgId } }, budget);
+            return res.status < 300
+              ? { ok: true }
+              : { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+          }
+          case 'mailing': {
+            const url = apiUrl(session.origins.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
+            const res = await session.api.send({ method: 'GET', url }, budget);
+            const status = campaignsStatus(res.body);
+            return res.status < 300 && (status.ok || status.code === '2401')
+              ? { ok: true }
+              : { ok: false, message: `Zoho Campaigns refused to list mailing lists: ${status.message || 'unreadable answer'} (${status.code || `HTTP ${res.status}`})` };
+          }
+        }
+      } catch (err) {
+        if (err instanceof IntegrationInvalidError || err instanceof ZohoUnavailableError || err instanceof ZohoRefusedError) {
+          return { ok: false, message: err.message };
+        }
+        throw err;
+      }
+      return { ok: false, message: `the zoho provider has no ${role} connector` };
+    },
+  };
+}
+
+/** The provider the registry uses: production timings. */
+export const zohoProvider: ZohoProvider = createZohoProvider();
+
+function parseIntegration(integration: IntegrationRecord): Parsed | string {
+  const settings = zohoSettings.safeParse(integration.settings);
+  if (!settings.success) return `the Zoho integration's settings are incomplete: ${issues(settings.error)}`;
+  const secrets = zohoSecrets.safeParse(integration.secrets);
+  if (!secrets.success) return `the Zoho integration's credentials are incomplete: ${issues(secrets.error)}`;
+  try {
+    return { settings: settings.data, secrets: secrets.data, origins: zohoOrigins(settings.data.dc, settings.data) };
+  } catch (err) {
+    return `the Zoho integration's settings are wrong: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+function issues(error: z.ZodError): string {
+  // Paths only for secrets' sake: a zod message never quotes the value, but keep it that way.
+  return error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.code === 'invalid_value' ? 'is not one of the accepted values' : 'is missing or empty'}`).join('; ');
+}
+
+function said(status: number, body: unknown): string {
+  const { code, message } = errorInfo(body);
+  return `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
+}
+
+/** Connectors for an integration that cannot work: every call is integration_invalid. */
+function refusingConnectors(role: Role, message: string, hooks: IntegrationHooks): RoleConnectors[Role] {
+  const refuse = async (): Promise<Outcome> => {
+    await hooks.markInvalid(message).catch(() => undefined);
+    return integrationInvalid(message);
+  };
+  switch (role) {
+    case 'crm':
+      return { createLead: refuse, createContact: refuse, createDeal: refuse };
+    case 'helpdesk':
+      return { createTicket: refuse };
+    case 'mailing':
+      return { subscribe: refuse };
+  }
+}

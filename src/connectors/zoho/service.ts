@@ -1,0 +1,33 @@
+import type { CallContext } from '../roles.ts';
+import type { Budget, ZohoApi } from './http.ts';
+
+/** What a Zoho service module needs to make calls: the shared caller, its host, the block's time. */
+export interface ZohoService {
+  readonly api: ZohoApi;
+  readonly origin: string;
+  /** Per block: retries stop here (the reference product's limit is 40 s). */
+  readonly deadlineMs: number;
+}
+
+export function budgetFor(service: ZohoService, ctx: CallContext): Budget {
+  return { deadline: Date.now() + service.deadlineMs, signal: ctx.signal };
+}
+
+/**
+ * Zoho stamps Created_Time with its own clock, which may differ from ours; a record created by an
+ * earlier attempt of this effect is searched for from a little before the effect started.
+ */
+const CLOCK_SKEW_MS = 2 * 60_000;
+/** When the caller cannot say when the effect started, an earlier attempt is assumed this recent. */
+const UNKNOWN_START_WINDOW_MS = 30 * 60_000;
+
+export function lookupSince(ctx: CallContext, callStartedAt: number): number {
+  const start = ctx.startedAt ?? (ctx.retryOfUnknown ? callStartedAt - UNKNOWN_START_WINDOW_MS : callStartedAt);
+  return start - CLOCK_SKEW_MS;
+}
+
+export function apiUrl(origin: string, path: string, query: Readonly<Record<string, string>> = {}): URL {
+  const url = new URL(path, origin);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url;
+}

@@ -1,0 +1,7 @@
+import type { HintCode } from '../../answers/result.ts';
+import type { Locale } from '../types.ts';
+import { en } from './en.ts';
+import { ja } from './ja.ts';
+
+/** The short hints shown before a prompt is repeated, per bot locale. */
+export const HINTS: Record<Locale, Record<HintCode, string>> = { en, ja };

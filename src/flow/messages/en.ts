@@ -1,0 +1,59 @@
+import type { Catalog } from '../problem.ts';
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+  null: 'null',
+  undefined: 'nothing',
+  empty: 'empty',
+};
+const typeName = (t: string): string => TYPE_NAMES[t] ?? t;
+const list = (items: readonly string[]): string => items.join(', ');
+const didYouMean = (s: string | null): string => (s === null ? '' : ` — did you mean "${s}"?`);
+
+export const en: Catalog = {
+  problems: {
+    file_unreadable: (p) => `cannot read the file: ${p.reason}`,
+    yaml_syntax: (p) => `malformed YAML: ${p.detail}`,
+    yaml_warning: (p) => p.detail,
+    duplicate_key: (p) => `duplicate key "${p.key}" — each key may appear once`,
+    not_a_mapping: (p) =>
+      `a bot file must be a mapping with renkei, id, name, locale, start and blocks; this is ${typeName(p.received)}`,
+    unknown_key: (p) =>
+      `unknown key "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? ` (allowed keys: ${list(p.allowed)})` : ''}`,
+    missing_key: (p) => `missing required key "${p.key}"`,
+    invalid_type: (p) => `expected ${p.expected.map(typeName).join(' or ')}, got ${typeName(p.received)}`,
+    invalid_option: (p) => `${p.value} is not allowed${didYouMean(p.suggestion)} (allowed: ${list(p.allowed)})`,
+    invalid_variable: (p) =>
+      `"${p.value}" is not a variable name — use visitor.name, visitor.email, visitor.phone, visitor.company or a bot variable of a-z, 0-9 and _`,
+    invalid_value: (p) => p.detail,
+    missing_block_type: (p) => `missing block "type" (block types: ${list(p.types)})`,
+    unknown_block_type: (p) => `unknown block type "${p.type}"${didYouMean(p.suggestion)} (block types: ${list(p.types)})`,
+    unknown_target: (p) => `no block "${p.target}" in this bot${didYouMean(p.suggestion)}`,
+    missing_port: (p) =>
+      `missing ${p.port} port — every integration block needs success and failure (${p.type} ports: ${list(p.ports)})`,
+    unknown_port: (p) => `${p.type} has no port "${p.port}" — its ports are: ${list(p.ports)}`,
+    unknown_output: (p) =>
+      p.outputs.length === 0
+        ? `${p.type} has no output "${p.key}" — it has no outputs to save`
+        : `${p.type} has no output "${p.key}" — its outputs are: ${list(p.outputs)}`,
+    undefined_variable: (p) =>
+      p.setBy.length === 0
+        ? `merge field %${p.variable}% names a variable that no block sets`
+        : `merge field %${p.variable}% is not set on any path to this block (it is set only by ${list(p.setBy)})`,
+    unknown_visitor_field: (p) =>
+      `merge field %${p.variable}% is not a visitor field — visitor fields are: ${p.fields.map((f) => `visitor.${f}`).join(', ')}`,
+    not_single_merge_field: (p) =>
+      `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
+    duplicate_option_value: (p) => `option value "${p.value}" is already used by option ${p.first} — option values must be unique`,
+    unreachable_block: (p) => `unreachable block — no path leads here from the start block "${p.start}"`,
+  },
+  block: (id) => `block "${id}"`,
+  field: (path) => `field "${path}"`,
+  warning: 'warning',
+};

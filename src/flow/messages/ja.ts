@@ -1,0 +1,59 @@
+import type { Catalog } from '../problem.ts';
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'テキスト',
+  number: '数値',
+  int: '整数',
+  boolean: 'true または false',
+  object: 'マッピング',
+  record: 'マッピング',
+  array: 'リスト',
+  null: 'null',
+  undefined: '値なし',
+  empty: '空',
+};
+const typeName = (t: string): string => TYPE_NAMES[t] ?? t;
+const list = (items: readonly string[]): string => items.join('、');
+const didYouMean = (s: string | null): string => (s === null ? '' : `（"${s}" の誤りですか？）`);
+
+export const ja: Catalog = {
+  problems: {
+    file_unreadable: (p) => `ファイルを読み込めません: ${p.reason}`,
+    yaml_syntax: (p) => `YAML の構文エラー: ${p.detail}`,
+    yaml_warning: (p) => p.detail,
+    duplicate_key: (p) => `キー "${p.key}" が重複しています。各キーは一度だけ書けます`,
+    not_a_mapping: (p) =>
+      `ボットファイルは renkei、id、name、locale、start、blocks を持つマッピングでなければなりません（これは${typeName(p.received)}です）`,
+    unknown_key: (p) =>
+      `不明なキー "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? `。使えるキー: ${list(p.allowed)}` : ''}`,
+    missing_key: (p) => `必須のキー "${p.key}" がありません`,
+    invalid_type: (p) => `${p.expected.map(typeName).join(' または ')}が必要ですが、${typeName(p.received)}です`,
+    invalid_option: (p) => `${p.value} は使えません${didYouMean(p.suggestion)}。次のいずれか: ${list(p.allowed)}`,
+    invalid_variable: (p) =>
+      `"${p.value}" は変数名ではありません。visitor.name、visitor.email、visitor.phone、visitor.company、または a-z・0-9・_ のボット変数を使ってください`,
+    invalid_value: (p) => p.detail,
+    missing_block_type: (p) => `ブロックの "type" がありません。次のいずれか: ${list(p.types)}`,
+    unknown_block_type: (p) => `不明なブロックタイプ "${p.type}"${didYouMean(p.suggestion)}。ブロックタイプ: ${list(p.types)}`,
+    unknown_target: (p) => `このボットにブロック "${p.target}" はありません${didYouMean(p.suggestion)}`,
+    missing_port: (p) =>
+      `${p.port} ポートがありません。連携ブロックには success と failure が必要です（${p.type} のポート: ${list(p.ports)}）`,
+    unknown_port: (p) => `${p.type} にポート "${p.port}" はありません。ポート: ${list(p.ports)}`,
+    unknown_output: (p) =>
+      p.outputs.length === 0
+        ? `${p.type} に出力 "${p.key}" はありません。保存できる出力はありません`
+        : `${p.type} に出力 "${p.key}" はありません。出力: ${list(p.outputs)}`,
+    undefined_variable: (p) =>
+      p.setBy.length === 0
+        ? `差し込み項目 %${p.variable}% の変数を設定するブロックがありません`
+        : `差し込み項目 %${p.variable}% は、このブロックに至るどの経路でも設定されていません（設定するのは ${list(p.setBy)} だけです）`,
+    unknown_visitor_field: (p) =>
+      `差し込み項目 %${p.variable}% は訪問者の項目ではありません。訪問者の項目: ${p.fields.map((f) => `visitor.${f}`).join('、')}`,
+    not_single_merge_field: (p) =>
+      `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
+    duplicate_option_value: (p) => `選択肢の値 "${p.value}" は選択肢 ${p.first} と重複しています。値は一意にしてください`,
+    unreachable_block: (p) => `到達できないブロックです。開始ブロック "${p.start}" からの経路がありません`,
+  },
+  block: (id) => `ブロック "${id}"`,
+  field: (path) => `フィールド "${path}"`,
+  warning: '警告',
+};

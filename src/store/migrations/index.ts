@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as initial from './001-initial.ts';
+
+/**
+ * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
+ * runs on SQLite and PostgreSQL, so each must use portable schema-builder calls only.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': initial,
+};

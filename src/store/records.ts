@@ -1,0 +1,170 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { normalKey } from './keys.ts';
+import type { DealRecord, PersonRecord, RecordKind, RecordOf, SubscriberRecord, TicketRecord } from './record-schemas.ts';
+import { storedFields } from './record-schemas.ts';
+import type { Database } from './schema.ts';
+
+export interface ListOptions {
+  /** Default 100. */
+  readonly limit?: number;
+  readonly offset?: number;
+  /** Matches name, email (and a ticket's subject and contact) case-insensitively, anywhere in the text. */
+  readonly search?: string;
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** Columns `search` looks in, qualified (lists and departments have a `name` too); each kind's own table, so counting needs no join. */
+const SEARCHED: Record<RecordKind, readonly string[]> = {
+  leads: ['leads.name', 'leads.email', 'leads.company'],
+  contacts: ['contacts.name', 'contacts.email', 'contacts.company'],
+  deals: ['deals.name'],
+  tickets: ['tickets.subject', 'tickets.contact_name', 'tickets.contact_email'],
+  subscribers: ['subscribers.name', 'subscribers.email'],
+};
+
+/**
+ * `lower(col) like '%term%'` over the columns: portable (PostgreSQL's LIKE is case-sensitive,
+ * SQLite's is not, lower() on both sides makes them agree), with the user's `%` and `_` escaped.
+ */
+function matching(kind: RecordKind, search: string | undefined): RawBuilder<SqlBool> | undefined {
+  const term = search === undefined ? '' : normalKey(search);
+  if (term === '') return undefined;
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const tests = SEARCHED[kind].map((column) => sql`lower(${sql.ref(column)}) like ${pattern} escape '\\'`);
+  return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
+}
+
+function parseFields(json: string): Record<string, string> {
+  return storedFields.parse(JSON.parse(json));
+}
+
+function page(options: ListOptions): { limit: number; offset: number } {
+  return { limit: options.limit ?? DEFAULT_LIMIT, offset: options.offset ?? 0 };
+}
+
+async function listPeople(
+  db: Kysely<Database>,
+  kind: 'leads' | 'contacts',
+  options: ListOptions,
+): Promise<PersonRecord[]> {
+  const { limit, offset } = page(options);
+  const filter = matching(kind, options.search);
+  let query = db.selectFrom(kind).selectAll();
+  if (filter) query = query.where(filter);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    botId: r.bot_id,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    source: r.source,
+    fields: parseFields(r.fields),
+  }));
+}
+
+async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<DealRecord[]> {
+  const { limit, offset } = page(options);
+  const filter = matching('deals', options.search);
+  let query = db.selectFrom('deals').selectAll();
+  if (filter) query = query.where(filter);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    botId: r.bot_id,
+    name: r.name,
+    stage: r.stage,
+    closingDate: r.closing_date,
+    amount: r.amount === null ? null : Number(r.amount),
+    contactId: r.contact_id,
+    fields: parseFields(r.fields),
+  }));
+}
+
+async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<TicketRecord[]> {
+  const { limit, offset } = page(options);
+  const filter = matching('tickets', options.search);
+  let query = db
+    .selectFrom('tickets')
+    .innerJoin('departments', 'departments.id', 'tickets.department_id')
+    .leftJoin('agents', 'agents.id', 'tickets.assignee_id')
+    .selectAll('tickets')
+    .select(['departments.name as department_name', 'agents.email as assignee_email']);
+  if (filter) query = query.where(filter);
+  const rows = await query.orderBy('tickets.number', 'desc').limit(limit).offset(offset).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    botId: r.bot_id,
+    number: Number(r.number),
+    subject: r.subject,
+    description: r.description,
+    status: r.status,
+    priority: r.priority,
+    classification: r.classification,
+    department: r.department_name,
+    assignee: r.assignee_email,
+    contact: { name: r.contact_name, email: r.contact_email, phone: r.contact_phone },
+  }));
+}
+
+async function listSubscribers(db: Kysely<Database>, options: ListOptions): Promise<SubscriberRecord[]> {
+  const { limit, offset } = page(options);
+  const filter = matching('subscribers', options.search);
+  let query = db
+    .selectFrom('subscribers')
+    .innerJoin('lists', 'lists.id', 'subscribers.list_id')
+    .selectAll('subscribers')
+    .select('lists.name as list_name');
+  if (filter) query = query.where(filter);
+  const rows = await query
+    .orderBy('subscribers.created_at', 'desc')
+    .orderBy('subscribers.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    botId: r.bot_id,
+    list: r.list_name,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+  }));
+}
+
+const LISTERS: { [K in RecordKind]: (db: Kysely<Database>, options: ListOptions) => Promise<RecordOf<K>[]> } = {
+  leads: (db, options) => listPeople(db, 'leads', options),
+  contacts: (db, options) => listPeople(db, 'contacts', options),
+  deals: listDeals,
+  tickets: listTickets,
+  subscribers: listSubscribers,
+};
+
+/** Records of one kind as JSON-ready objects, newest first (tickets: highest number first). */
+export function listRecords<K extends RecordKind>(
+  db: Kysely<Database>,
+  kind: K,
+  options: ListOptions = {},
+): Promise<RecordOf<K>[]> {
+  const lister: (db: Kysely<Database>, options: ListOptions) => Promise<RecordOf<K>[]> = LISTERS[kind];
+  return lister(db, options);
+}
+
+/** How many records of one kind match `search` (all of them without it): for paging. */
+export async function countRecords(
+  db: Kysely<Database>,
+  kind: RecordKind,
+  options: Pick<ListOptions, 'search'> = {},
+): Promise<number> {
+  const filter = matching(kind, options.search);
+  let query = db.selectFrom(kind).select((eb) => eb.fn.countAll().as('n'));
+  if (filter) query = query.where(filter);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
