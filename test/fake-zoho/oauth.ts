@@ -116,7 +116,7 @@ export class TokenStore {
     if (grantType === 'authorization_code') return json(200, { error: 'invalid_code' });
     const refreshToken = params.get('refresh_token') ?? '';
     const grant = this.#refresh.get(refreshToken);
-    if (!grant || grant.revoked || grant.clientId !== clientId) return json(200, { error: 'invalid_code' });
+    if (!grant || grant.revoked || grant.clientId !== clientId) return json(400, { error: 'invalid_code' });
     if (this.#rateLimit && this.#overLimit(grant)) return json(400, THROTTLE_BODY);
 
     const token = `1000.${this.#rng.hex(32)}.${this.#rng.hex(32)}`;

@@ -42,7 +42,7 @@ export async function chat(file: string, opts: ChatOptions, io: CliIO): Promise<
   const { bot, problems } = await loadBotFile(file);
   if (!bot) {
     for (const p of problems.filter((q) => q.severity === 'error')) writeLine(io.stderr, formatProblem(p));
-    throw new CliError(`${file} is not a valid bot; fix the errors above`);
+    return 1;
   }
   const forced = parseForcedOutcomes(bot, opts.outcome);
   const connectors = openConnectors(dbTarget(opts.db, io.env), io.env);

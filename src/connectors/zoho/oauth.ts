@@ -120,12 +120,13 @@ export class ZohoOAuth {
     }
     const error = typeof body?.error === 'string' ? body.error : undefined;
     const description = typeof body?.error_description === 'string' ? body.error_description : '';
-    if (error === undefined) {
-      throw new ZohoUnavailableError(`the Zoho accounts server gave no access token (HTTP ${status})`);
-    }
-    if (error === 'Access Denied' || /too many requests/i.test(description)) {
+    if (error === 'Access Denied' || /too many requests/i.test(description) || status === 429) {
       this.#throttledUntil = this.#opts.now() + this.#opts.throttleBackoffMs;
-      throw new TokenThrottledError(`Zoho is throttling token refreshes: ${description || error}`, this.#throttledUntil);
+      throw new TokenThrottledError(`Zoho is throttling token refreshes: ${description || error || `HTTP ${status}`}`, this.#throttledUntil);
+    }
+    // A server failure says nothing about the credentials, whatever its body holds.
+    if (error === undefined || status >= 500) {
+      throw new ZohoUnavailableError(`the Zoho accounts server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})`);
     }
     const refusal = new IntegrationInvalidError(explainTokenError(error, description));
     this.#refusal = { error: refusal, until: this.#opts.now() + this.#opts.refusalMemoryMs };

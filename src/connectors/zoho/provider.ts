@@ -50,6 +50,8 @@ export interface ZohoProviderOptions {
   readonly deadlineMs?: number;
   /** How long departments, agents and mailing lists are cached (default 5 min). */
   readonly directoryTtlMs?: number;
+  /** A name missing from those caches fetches them again, at most this often (default 10 s). */
+  readonly directoryRefetchMs?: number;
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
@@ -60,7 +62,6 @@ export interface ZohoProvider extends Provider {
 }
 
 const ROLES: readonly Role[] = ['crm', 'helpdesk', 'mailing'];
-const MIN_REFETCH_MS = 10_000;
 
 /** What is shared by every call to one integration: token, directory caches. */
 interface Session {
@@ -80,7 +81,10 @@ type Parsed = { readonly settings: ZohoSettings; readonly secrets: ZohoSecrets; 
  */
 export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvider {
   const deadlineMs = options.deadlineMs ?? 40_000;
-  const timing: DirectoryTiming = { ttlMs: options.directoryTtlMs ?? 5 * 60_000, minRefetchMs: MIN_REFETCH_MS };
+  const timing: DirectoryTiming = {
+    ttlMs: options.directoryTtlMs ?? 5 * 60_000,
+    minRefetchMs: options.directoryRefetchMs ?? 10_000,
+  };
   let dispatcher = options.dispatcher;
   const http = (): HttpOptions => {
     dispatcher ??= new Agent({ connections: options.connectionsPerHost ?? 10, connect: { timeout: 5_000 } });

@@ -1,0 +1,146 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Outcome } from '../outcome.ts';
+import { errorInfo, parseRetryAfter } from './http.ts';
+import { ctx, FAST, zohoHarness, type ZohoHarness } from './test-support.ts';
+import { zohoOrigins } from './data-centres.ts';
+
+let z: ZohoHarness;
+beforeAll(async () => {
+  z = await zohoHarness();
+});
+afterAll(() => z.close());
+beforeEach(() => {
+  z.fake.reset();
+  z.useProvider(FAST);
+  z.invalid.length = 0;
+});
+
+describe('checkIntegration', () => {
+  it('says ok for working CRM, Desk and Campaigns credentials', async () => {
+    for (const role of ['crm', 'helpdesk', 'mailing'] as const) {
+      expect(await z.provider.checkIntegration(role, z.record(role))).toEqual({ ok: true });
+    }
+    expect(z.fake.stats.byRoute).toMatchObject({
+      'GET /crm/v8/org': 1,
+      'GET /api/v1/departments': 1,
+      'GET /api/v1.1/getmailinglists': 1,
+    });
+  });
+
+  it('says exactly what is wrong', async () => {
+    const revoked = z.newClient();
+    z.fake.revokeRefreshToken(revoked.refreshToken);
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client: revoked }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^Zoho refused the refresh token \(invalid_code\)/),
+    });
+    expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { settings: { orgId: '12345' } }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/OAUTH_ORG_MISMATCH/),
+    });
+    const noOrgScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ']);
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
+    });
+    expect(await z.provider.checkIntegration('mailing', z.record('mailing', { settings: { dc: 'moon' } }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/dc is not one of the accepted values/),
+    });
+    expect(await z.provider.checkIntegration('mailing', z.record('mailing', { secrets: { refreshToken: '' } }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/credentials are incomplete: refreshToken is missing/),
+    });
+  });
+
+  it('asks Zoho again rather than repeating an earlier refusal, so fixed credentials check ok', async () => {
+    const client = z.newClient();
+    z.fake.faults.set({ tokenThrottle: true });
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client }))).toMatchObject({ ok: false, message: expect.stringMatching(/throttl/) });
+    z.fake.faults.reset();
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client }))).toEqual({ ok: true });
+  });
+});
+
+describe('secrets', () => {
+  const written: string[] = [];
+  beforeEach(() => {
+    written.length = 0;
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        written.push(args.map(String).join(' '));
+      });
+    }
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('never appear in outcomes, invalid marks, check results or anything written to the console', async () => {
+    const good = z.newClient();
+    const revoked = z.newClient();
+    z.fake.revokeRefreshToken(revoked.refreshToken);
+    const lead = { name: 'Yui Tanaka', email: 'yui@example.jp', phone: 'bad phone', company: '', fields: {} };
+    const outcomes: Outcome[] = [];
+    outcomes.push(await z.connect('crm', z.record('crm', { client: good })).createLead(lead, ctx()));
+    outcomes.push(await z.connect('crm', z.record('crm', { client: revoked })).createLead(lead, ctx()));
+    outcomes.push(await z.connect('crm', z.record('crm', { client: { ...good, clientSecret: `${good.clientSecret}x` } })).createLead(lead, ctx()));
+    z.useProvider({ ...FAST, deadlineMs: 200 });
+    z.fake.faults.set({ rate5xx: 1 });
+    outcomes.push(await z.connect('mailing', z.record('mailing', { client: good })).subscribe({ list: 'Newsletter', name: 'a', email: 'a@example.com', phone: '' }, ctx()));
+    z.fake.faults.reset();
+    const checks = [
+      await z.provider.checkIntegration('crm', z.record('crm', { client: revoked })),
+      await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { client: good, settings: { orgId: '1' } })),
+    ];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['failure', 'integration_invalid', 'integration_invalid', 'failure']);
+
+    const everything = JSON.stringify({ outcomes, checks, invalid: z.invalid, written });
+    for (const client of [good, revoked]) {
+      expect(everything).not.toContain(client.clientSecret);
+      expect(everything).not.toContain(client.refreshToken);
+    }
+    // Zoho's access tokens share the refresh token's shape: none leaked either.
+    expect(everything).not.toMatch(/1000\.[0-9a-f]{32}\.[0-9a-f]{32}/);
+  });
+});
+
+describe('helpers', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(now + 7_000);
+    expect(parseRetryAfter(['2', '9'], now)).toBe(now + 2_000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(now + 30_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(now);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it("reads every service's error envelope", () => {
+    expect(errorInfo({ code: 'INVALID_TOKEN', message: 'invalid oauth token', status: 'error' })).toEqual({ code: 'INVALID_TOKEN', message: 'invalid oauth token' });
+    expect(errorInfo({ errorCode: 'INVALID_OAUTH', message: 'x' })).toEqual({ code: 'INVALID_OAUTH', message: 'x' });
+    expect(errorInfo({ Code: 1007, message: 'Unauthorized request.' })).toEqual({ code: '1007', message: 'Unauthorized request.' });
+    expect(errorInfo('<html>')).toEqual({});
+  });
+
+  it('maps data centres to their hosts, and overrides to one origin for every API', () => {
+    expect(zohoOrigins('eu')).toEqual({
+      accounts: 'https://accounts.zoho.eu',
+      crm: 'https://www.zohoapis.eu',
+      desk: 'https://desk.zoho.eu',
+      campaigns: 'https://campaigns.zoho.eu',
+    });
+    expect(zohoOrigins('ca')).toMatchObject({ accounts: 'https://accounts.zohocloud.ca', crm: 'https://www.zohoapis.ca' });
+    expect(zohoOrigins('jp', { apiUrl: 'http://127.0.0.1:9/ignored/path', accountsUrl: 'http://127.0.0.1:8' })).toEqual({
+      accounts: 'http://127.0.0.1:8',
+      crm: 'http://127.0.0.1:9',
+      desk: 'http://127.0.0.1:9',
+      campaigns: 'http://127.0.0.1:9',
+    });
+    expect(() => zohoOrigins('com', { apiUrl: 'ftp://x' })).toThrow(/http\(s\)/);
+  });
+});

@@ -1,0 +1,196 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { events, renkei, tempDir } from './helpers/cli.ts';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+/** Bad input ends in one clear line on stderr and a non-zero exit, never a stack trace. */
+describe('bad input', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it('malformed YAML names the file and line', async () => {
+    const file = join(t.dir, 'bad.yaml');
+    writeFileSync(file, 'renkei: 1\nid: [oops\n');
+    const run = await renkei(['validate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^${file}:\\d+: malformed YAML`, 'm'));
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing bot file', async () => {
+    const run = await renkei(['chat', join(t.dir, 'nope.yaml')]);
+    expect(run.code).not.toBe(0);
+    oneLine(run.stderr);
+    expect(run.stderr).toContain('nope.yaml: cannot read the file');
+  });
+
+  it('an unknown flag and an unknown command', async () => {
+    const flag = await renkei(['records', 'leads', '--frob']);
+    expect(flag.code).not.toBe(0);
+    oneLine(flag.stderr);
+    expect(flag.stderr).toContain("unknown option '--frob'");
+    const cmd = await renkei(['frob']);
+    expect(cmd.code).not.toBe(0);
+    expect(cmd.stderr).toContain("unknown command 'frob'");
+  });
+
+  it('a database that cannot be opened', async () => {
+    const missingDir = await renkei(['records', 'leads', '--db', join(t.dir, 'no/such/dir.db')]);
+    expect(missingDir.code).toBe(1);
+    oneLine(missingDir.stderr);
+    expect(missingDir.stderr).toMatch(/cannot open database .*: directory .* does not exist/);
+    const notADb = join(t.dir, 'text.db');
+    writeFileSync(notADb, 'this is not sqlite, just text that is long enough to have a header of sorts\n'.repeat(20));
+    const garbage = await renkei(['records', 'leads', '--db', notADb]);
+    expect(garbage.code).toBe(1);
+    oneLine(garbage.stderr);
+    expect(garbage.stderr).toContain('file is not a database');
+  });
+
+  it('RENKEI_DB is used when --db is absent', async () => {
+    const run = await renkei(['builtin', 'lists', 'add', 'VIP'], { env: { RENKEI_DB: t.db } });
+    expect(run.code).toBe(0);
+    const lists = await renkei(['builtin', 'lists', 'list', '--json', '--db', t.db]);
+    expect((JSON.parse(lists.stdout) as Array<{ name: string }>).map((l) => l.name).sort()).toEqual(['Newsletter', 'VIP']);
+  });
+
+  it('an --outcome for a block that is not an integration, or a port it does not have', async () => {
+    const notIntegration = await renkei(['chat', 'examples/lead.yaml', '--outcome', 'hello=success']);
+    expect(notIntegration.code).toBe(2);
+    oneLine(notIntegration.stderr);
+    expect(notIntegration.stderr).toContain('block "hello" is a message block, not an integration');
+    const noPort = await renkei(['chat', 'examples/support.yaml', '--outcome', 'open_ticket=already_exists']);
+    expect(noPort.stderr).toContain('helpdesk.ticket has no outcome "already_exists"');
+  });
+
+  it('duplicate and unknown directory entries', async () => {
+    const dup = await renkei(['builtin', 'departments', 'add', 'support', '--db', t.db]);
+    expect(dup.code).toBe(1);
+    oneLine(dup.stderr);
+    expect(dup.stderr).toContain('already exists');
+    const unknown = await renkei(['builtin', 'departments', 'disable', 'Nowhere', '--db', t.db]);
+    expect(unknown.code).toBe(1);
+    oneLine(unknown.stderr);
+  });
+});
+
+describe('validate', () => {
+  it('reports every error with file, line, block and field, and exits 1', async () => {
+    const file = join(t.dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      [
+        'renkei: 1',
+        'id: broken',
+        'name: Broken',
+        'start: a',
+        'blocks:',
+        '  a:',
+        '    type: message',
+        '    text: "Hi %nickname%"',
+        '    next: b',
+        '  b:',
+        '    type: crm.lead',
+        '    colour: red',
+        '    ports: { success: c }',
+        '  c:',
+        '    type: sparkle',
+      ].join('\n'),
+    );
+    const run = await renkei(['validate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file}:8 block "a" field "text"`);
+    expect(run.stderr).toMatch(/nickname/);
+    expect(run.stderr).toContain(`${file}:12 block "b" field "colour"`);
+    expect(run.stderr).toMatch(new RegExp(`${file}:13 block "b" field "ports.failure"`));
+    expect(run.stderr).toContain(`${file}:15 block "c" field "type"`);
+    expect(run.stderr).toMatch(/4 errors/);
+  });
+
+  it('prints warnings but exits 0', async () => {
+    const file = join(t.dir, 'island.yaml');
+    writeFileSync(
+      file,
+      'renkei: 1\nid: island\nname: Island\nstart: a\nblocks:\n  a: { type: end, text: bye }\n  lonely: { type: end }\n',
+    );
+    const run = await renkei(['validate', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/warning: .*lonely|lonely.*warning/);
+    expect(run.stdout).toContain('valid (1 warning)');
+  });
+});
+
+describe('chat', () => {
+  it('runs a bot without integrations without creating a database', async () => {
+    const file = join(t.dir, 'hello.yaml');
+    writeFileSync(
+      file,
+      [
+        'renkei: 1',
+        'id: hello',
+        'name: Hello',
+        'start: ask',
+        'blocks:',
+        '  ask: { type: ask, kind: name, prompt: "Name?", save: visitor.name, next: pick }',
+        '  pick:',
+        '    type: choice',
+        '    prompt: "Colour?"',
+        '    save: colour',
+        '    options:',
+        '      - { label: Red, value: red, next: bye }',
+        '      - { label: Blue, value: blue, next: bye }',
+        '  bye: { type: end, text: "Bye %visitor.name%, you chose %colour%" }',
+      ].join('\n'),
+    );
+    const run = await renkei(['chat', file, '--json', '--db', t.db], { input: '%colour%\n2\n' });
+    expect(run.code).toBe(0);
+    const evs = events(run.stdout);
+    expect(evs).toContainEqual({ type: 'input', kind: 'choice', options: [{ label: 'Red', value: 'red' }, { label: 'Blue', value: 'blue' }] });
+    expect(evs).toContainEqual({ type: 'message', text: 'Bye %colour%, you chose blue' });
+    expect(evs.at(-1)).toMatchObject({ type: 'end', status: 'ended', reason: null, variables: { 'visitor.name': '%colour%', colour: 'blue' } });
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(t.db)).toBe(false);
+  });
+
+  it('text mode shows the conversation with the piped replies', async () => {
+    const run = await renkei(['chat', 'examples/support.yaml', '--db', t.db], {
+      input: '田中 太郎\ntaro@example.com\nログインできません\n3\n',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('> 田中 太郎');
+    expect(run.stdout).toContain('  3) 高');
+    expect(run.stdout).toContain('問い合わせ番号は 1 です。');
+    expect(run.stderr).toContain('[open_ticket: helpdesk.ticket → success, port success; id=');
+  });
+
+  it('says so when the input ends before the bot does', async () => {
+    const run = await renkei(['chat', 'examples/lead.yaml', '--db', t.db], { input: 'Yui\n' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('input ended while the bot was waiting for an answer');
+  });
+});
+
+it('schema prints a JSON Schema of the bot format', async () => {
+  const run = await renkei(['schema']);
+  expect(run.code).toBe(0);
+  const schema = JSON.parse(run.stdout) as { $schema: string; properties: Record<string, unknown> };
+  expect(schema.$schema).toMatch(/json-schema/);
+  expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['renkei', 'id', 'locale', 'start', 'blocks']));
+  expect(run.stdout).toContain('helpdesk.ticket');
+});
+
+it('integrations list shows each role without secrets', async () => {
+  await renkei(['integrations', 'disable', 'mailing', '--db', t.db]);
+  const run = await renkei(['integrations', 'list', '--db', t.db]);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^crm\s+builtin\s+yes\s+ok/m);
+  expect(run.stdout).toMatch(/^mailing\s+builtin\s+no\s+ok/m);
+});
