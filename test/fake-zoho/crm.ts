@@ -1,6 +1,8 @@
 import { FIELDS, isEmpty, recordError, validateRecord } from './crm-fields.ts';
 import type { RecordError } from './crm-fields.ts';
-import { checkColumns, matchesCriteria, parseCoql, parseCriteria, QueryError, runCoql } from './crm-query.ts';
+import { checkColumns, parseCoql, runCoql } from './crm-coql.ts';
+import { matchesCriteria, parseCriteria } from './crm-criteria.ts';
+import { QueryError } from './crm-match.ts';
 import type { FaultInjector } from './faults.ts';
 import { crmTime, isPlainObject, json, parseJson } from './http.ts';
 import type { ApiRequest, Reply, Route, Service } from './http.ts';

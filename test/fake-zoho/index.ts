@@ -72,7 +72,8 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
   const seed = opts.seed ?? 42;
   const data = new FakeData(seed);
   const faults = new FaultInjector(seed);
-  let tokens = new TokenStore(seed, opts.tokenRateLimit ?? false);
+  let authGeneration = 0;
+  let tokens = new TokenStore(seed, opts.tokenRateLimit ?? false, authGeneration);
   let client = tokens.newClient();
   const stats: RequestStats = { requests: 0, byRoute: {} };
   let url = '';
@@ -118,7 +119,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
       stats.requests = 0;
       stats.byRoute = {};
       if (o?.auth) {
-        tokens = new TokenStore(seed, opts.tokenRateLimit ?? false);
+        tokens = new TokenStore(seed, opts.tokenRateLimit ?? false, ++authGeneration);
         client = tokens.newClient();
       } else {
         tokens.refreshes = 0;

@@ -120,13 +120,16 @@ describe('revocation and expiry', () => {
     expect(bearer.body).toMatchObject({ code: 'INVALID_TOKEN' });
   });
 
-  it('reset() keeps tokens working; reset({auth:true}) drops them and re-creates the client', async () => {
+  it('reset() keeps tokens working; reset({auth:true}) drops them and re-registers the same client', async () => {
     const token = await accessToken(fake);
     fake.reset();
     expect((await call(fake, '/crm/v8/org', { token })).status).toBe(200);
+    const clientBefore = fake.client;
     fake.reset({ auth: true });
     expect((await call(fake, '/crm/v8/org', { token })).status).toBe(401);
-    expect((await refresh(fake)).status).toBe(200);
+    expect(fake.client).toEqual(clientBefore);
+    expect(await accessToken(fake)).not.toBe(token);
+    expect((await call(fake, '/crm/v8/org', { token })).status).toBe(401);
   });
 });
 

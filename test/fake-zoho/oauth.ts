@@ -47,21 +47,24 @@ export class TokenStore {
   readonly #clients = new Map<string, string>();
   readonly #refresh = new Map<string, RefreshGrant>();
   readonly #access = new Map<string, AccessGrant>();
-  readonly #rng: Rng;
+  readonly #clientRng: Rng;
+  readonly #tokenRng: Rng;
   readonly #rateLimit: boolean;
   refreshes = 0;
 
-  constructor(seed: number, rateLimit: boolean) {
-    this.#rng = new Rng(seed ^ 0x0a07);
+  /** `generation` varies the access tokens only, so a re-created store never re-issues an old token. */
+  constructor(seed: number, rateLimit: boolean, generation = 0) {
+    this.#clientRng = new Rng(seed ^ 0x0a07);
+    this.#tokenRng = new Rng((seed ^ 0x70c3) + generation * 7919);
     this.#rateLimit = rateLimit;
   }
 
   /** A ready client with random credentials, in Zoho's formats. */
   newClient(): ClientCredentials {
     const c = {
-      clientId: `1000.${this.#rng.alnum(30)}`,
-      clientSecret: this.#rng.hex(42),
-      refreshToken: `1000.${this.#rng.hex(32)}.${this.#rng.hex(32)}`,
+      clientId: `1000.${this.#clientRng.alnum(30)}`,
+      clientSecret: this.#clientRng.hex(42),
+      refreshToken: `1000.${this.#clientRng.hex(32)}.${this.#clientRng.hex(32)}`,
     };
     this.addClient(c);
     return c;
@@ -116,10 +119,10 @@ export class TokenStore {
     if (grantType === 'authorization_code') return json(200, { error: 'invalid_code' });
     const refreshToken = params.get('refresh_token') ?? '';
     const grant = this.#refresh.get(refreshToken);
-    if (!grant || grant.revoked || grant.clientId !== clientId) return json(400, { error: 'invalid_code' });
+    if (!grant || grant.revoked || grant.clientId !== clientId) return json(200, { error: 'invalid_code' });
     if (this.#rateLimit && this.#overLimit(grant)) return json(400, THROTTLE_BODY);
 
-    const token = `1000.${this.#rng.hex(32)}.${this.#rng.hex(32)}`;
+    const token = `1000.${this.#tokenRng.hex(32)}.${this.#tokenRng.hex(32)}`;
     this.#access.set(token, { refreshToken, expiresAt: Date.now() + ACCESS_TOKEN_SECONDS * 1000, valid: true });
     grant.issued.push(token);
     if (this.#rateLimit) {
