@@ -1,9 +1,13 @@
 import { benchEngine } from './engine.ts';
+import { benchZoho } from './zoho.ts';
 
 /** Each bench returns named figures; `npm run bench` merges them into one JSON line. */
 type Bench = { readonly name: string; readonly run: () => Promise<Record<string, number>> };
 
-const BENCHES: readonly Bench[] = [{ name: 'engine', run: benchEngine }];
+const BENCHES: readonly Bench[] = [
+  { name: 'engine', run: benchEngine },
+  { name: 'zoho', run: benchZoho },
+];
 
 const figures: Record<string, number> = {};
 for (const bench of BENCHES) {

@@ -24,7 +24,10 @@ export interface IntegrationHooks {
 }
 
 /** What `renkei integrations check` says: ok, or exactly what is wrong. */
-export type IntegrationCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type IntegrationCheck =
+  | { readonly ok: true }
+  /** `invalid`: the credentials were refused for good (the integration is then marked invalid). */
+  | { readonly ok: false; readonly message: string; readonly invalid?: boolean };
 
 export interface Provider {
   readonly name: ProviderName;

@@ -8,6 +8,7 @@ import {
 } from '../store/integrations.ts';
 import type { Store } from '../store/store.ts';
 import { createBuiltinProvider } from './builtin/index.ts';
+import { zohoProvider } from './zoho/provider.ts';
 import { failure, integrationInvalid, type Outcome } from './outcome.ts';
 import type { Provider, ProviderName } from './provider.ts';
 import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
@@ -17,7 +18,7 @@ export type Providers = Readonly<Record<ProviderName, Provider | undefined>>;
 /** How each provider is made for a store; a provider missing here cannot run (`integration_invalid`). */
 export const PROVIDERS: Readonly<Record<ProviderName, ((store: Store) => Provider) | undefined>> = {
   builtin: (store) => createBuiltinProvider(store.db),
-  zoho: undefined,
+  zoho: () => zohoProvider,
 };
 
 /** Every provider of PROVIDERS, made for this store. */

@@ -16,6 +16,11 @@ export class StoreError extends Error {
 
 /** The driver's own words for an error, without its stack. */
 export function reasonOf(error: unknown): string {
+  // Connecting to `localhost` tries each address, and a refusal of all of them is an
+  // AggregateError whose own message is empty: its parts say what happened.
+  if (error instanceof AggregateError && error.message === '' && error.errors.length > 0) {
+    return [...new Set(error.errors.map(reasonOf))].join('; ');
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

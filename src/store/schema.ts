@@ -109,6 +109,102 @@ export interface SubscribersTable {
   created_at: string;
 }
 
+export interface BotsTable {
+  id: string;
+  name: string;
+  published_version: number | null;
+  /** The highest version number handed out; the next upload gets this + 1. */
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BotVersionsTable {
+  bot_id: string;
+  version: number;
+  /** The file exactly as uploaded. */
+  source: string;
+  format: 'yaml' | 'json';
+  /** The validated Bot (defaults applied) as JSON. */
+  definition: string;
+  created_at: string;
+  published_at: string | null;
+}
+
+export interface ConversationsTable {
+  id: string;
+  bot_id: string;
+  bot_version: number;
+  /** SHA-256 (hex) of the visitor's bearer token; the token itself is never stored. */
+  token_hash: string;
+  /** JSON of the engine's ConversationState. */
+  state: string;
+  status: 'waiting_input' | 'working' | 'ended' | 'handoff';
+  /** Optimistic concurrency: every write is `where row_version = <the version read>`. */
+  row_version: number;
+  /** The seq of the newest event. */
+  last_seq: number;
+  locale: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationEventsTable {
+  conversation_id: string;
+  seq: number;
+  type: 'visitor' | 'message' | 'input' | 'status';
+  /** JSON of the event without seq, at and type. */
+  payload: string;
+  created_at: string;
+}
+
+/** The outbox: one row per integration call the engine asked for. */
+export interface EffectsTable {
+  /** The engine's effect id, `${conversationId}:${n}`: the connectors' idempotency key. */
+  id: string;
+  conversation_id: string;
+  bot_id: string;
+  block_id: string;
+  action: string;
+  locale: string;
+  /** JSON of the rendered request. */
+  request: string;
+  status: 'pending' | 'running' | 'done';
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  next_attempt_at: string;
+  /** When retrying stops and the last failure stands (created + the block's deadline). */
+  deadline_at: string;
+  /** JSON of the final Outcome once done. */
+  outcome: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The execution log: one row per connector call. */
+export interface EffectAttemptsTable {
+  id: string;
+  effect_id: string;
+  conversation_id: string;
+  bot_id: string;
+  block_id: string;
+  action: string;
+  provider: string;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  /** The outcome name (`success`, `failure` …). */
+  outcome: string;
+  /** The service's error message, when there was one. */
+  message: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   leads: PersonTable;
@@ -120,6 +216,13 @@ export interface Database {
   counters: CountersTable;
   lists: ListsTable;
   subscribers: SubscribersTable;
+  bots: BotsTable;
+  bot_versions: BotVersionsTable;
+  conversations: ConversationsTable;
+  conversation_events: ConversationEventsTable;
+  effects: EffectsTable;
+  effect_attempts: EffectAttemptsTable;
+  settings: SettingsTable;
 }
 
 /** The counter row that numbers tickets. */

@@ -1,5 +1,17 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { SqliteAdapter, SqliteDialect, type DialectAdapter, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from 'node:sqlite';
+import {
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from 'kysely';
+import type { AfterCommit } from './notifications.ts';
 
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -40,26 +52,155 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * What runs when the open transaction commits (notifications sent inside it). Kysely gives a
+ * SQLite database one connection behind a mutex, so at most one transaction is open at a time
+ * and whatever is queued while it is open belongs to it.
+ */
+class AfterCommitQueue {
+  #open = false;
+  #pending = new Map<string, () => void>();
+  /** Savepoint name → how many entries were queued when it was taken. */
+  #savepoints = new Map<string, number>();
+
+  readonly add: AfterCommit = (key, run) => {
+    if (!this.#open) return false;
+    if (!this.#pending.has(key)) this.#pending.set(key, run);
+    return true;
+  };
+
+  began(): void {
+    this.#reset();
+    this.#open = true;
+  }
+
+  committed(): void {
+    const runs = [...this.#pending.values()];
+    this.#reset();
+    for (const run of runs) run();
+  }
+
+  rolledBack(): void {
+    this.#reset();
+  }
+
+  savepoint(name: string): void {
+    this.#savepoints.set(name, this.#pending.size);
+  }
+
+  rolledBackTo(name: string): void {
+    const size = this.#savepoints.get(name);
+    if (size === undefined) return;
+    this.#pending = new Map([...this.#pending].slice(0, size));
+  }
+
+  released(name: string): void {
+    this.#savepoints.delete(name);
+  }
+
+  #reset(): void {
+    this.#open = false;
+    this.#pending.clear();
+    this.#savepoints.clear();
+  }
+}
+
+type Compile = QueryCompiler['compileQuery'];
+
+class HookedSqliteDriver extends SqliteDriver {
+  readonly #queue: AfterCommitQueue;
+
+  constructor(config: SqliteDialectConfig, queue: AfterCommitQueue) {
+    super(config);
+    this.#queue = queue;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.beginTransaction(connection);
+    this.#queue.began();
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    // A failed commit is followed by Kysely's rollback, which drops the queue.
+    await super.commitTransaction(connection);
+    this.#queue.committed();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      this.#queue.rolledBack();
+    }
+  }
+
+  override async savepoint(connection: DatabaseConnection, name: string, compile: Compile): Promise<void> {
+    await super.savepoint(connection, name, compile);
+    this.#queue.savepoint(name);
+  }
+
+  override async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Compile): Promise<void> {
+    await super.rollbackToSavepoint(connection, name, compile);
+    this.#queue.rolledBackTo(name);
+  }
+
+  override async releaseSavepoint(connection: DatabaseConnection, name: string, compile: Compile): Promise<void> {
+    await super.releaseSavepoint(connection, name, compile);
+    this.#queue.released(name);
+  }
+}
+
 class NodeSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  readonly #queue: AfterCommitQueue;
+
+  constructor(config: SqliteDialectConfig, queue: AfterCommitQueue) {
+    super(config);
+    this.#config = config;
+    this.#queue = queue;
+  }
+
+  override createDriver(): Driver {
+    return new HookedSqliteDriver(this.#config, this.#queue);
+  }
+
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
   }
 }
 
 /**
- * Opens the SQLite file (or `:memory:`) and applies the settings Renkei relies on: WAL with
- * `synchronous=NORMAL` (a committed turn survives a process crash), foreign keys, a busy timeout.
- * Throws what `node:sqlite` throws when the file cannot be opened or is not a database.
+ * SQLite's own lower() folds ASCII only, PostgreSQL's folds every letter (`Ä` → `ä`): search
+ * (`lower(col) like …`) must find the same rows on both, so SQLite gets JavaScript's folding.
  */
-export function openSqlite(path: string): SqliteDialect {
+function unicodeLower(value: SQLOutputValue): SQLOutputValue {
+  if (typeof value === 'string') return value.toLowerCase();
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return value;
+}
+
+export interface OpenedSqlite {
+  readonly dialect: SqliteDialect;
+  /** Queues work for when the open transaction commits (see AfterCommit). */
+  readonly afterCommit: AfterCommit;
+}
+
+/**
+ * Opens the SQLite file (or `:memory:`) and applies the settings Renkei relies on: WAL with
+ * `synchronous=NORMAL` (a committed turn survives a process crash), foreign keys, a busy timeout,
+ * Unicode lower(). Throws what `node:sqlite` throws when the file cannot be opened or is not a database.
+ */
+export function openSqlite(path: string): OpenedSqlite {
   const database = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     database.exec('pragma journal_mode = wal');
     database.exec('pragma synchronous = normal');
     database.exec('pragma foreign_keys = on');
+    database.function('lower', { deterministic: true }, unicodeLower);
   } catch (error) {
     database.close();
     throw error;
   }
-  return new NodeSqliteDialect({ database: adapt(database) });
+  const queue = new AfterCommitQueue();
+  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue), afterCommit: queue.add };
 }

@@ -4,6 +4,9 @@ import { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { StoreError, reasonOf } from './errors.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { localNotifications, type Notifications } from './notifications.ts';
+import { pgNotifications } from './pg-notifications.ts';
+import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './postgres-dialect.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
 
@@ -19,19 +22,34 @@ export interface Store {
   readonly path: string;
   /** Migrations this open applied (empty when the database was up to date). */
   readonly migrationsApplied: readonly string[];
+  /** Wake-ups across the processes of the database (PostgreSQL) or within this process (SQLite). */
+  readonly notifications: Notifications;
   close(): Promise<void>;
 }
 
-type Opener = (target: string) => Kysely<Database>;
+export interface OpenOptions {
+  /** PostgreSQL: connections the pool opens at most (default 10). SQLite has one connection. */
+  readonly poolSize?: number;
+}
 
-/** One opener per dialect; PostgreSQL joins with the server, on the same migrations (only it can be missing). */
-const OPENERS: Record<StoreDialect, Opener | undefined> = {
-  sqlite: openSqliteKysely,
-  postgres: undefined,
+interface Opened {
+  readonly db: Kysely<Database>;
+  /** Where the migration tables live; undefined on SQLite, which has one schema. */
+  readonly migrationSchema: string | undefined;
+  readonly notifications: Notifications;
+  /** Ends what the store holds besides the Kysely instance. */
+  readonly release: () => Promise<void>;
+}
+
+type Opener = (target: string, options: OpenOptions) => Promise<Opened>;
+
+const OPENERS: Record<StoreDialect, Opener> = {
+  sqlite: openSqliteStore,
+  postgres: openPostgresStore,
 };
 
 export function dialectOf(target: string): StoreDialect {
-  return /^postgres(ql)?:\/\//i.test(target) ? 'postgres' : 'sqlite';
+  return isPostgresTarget(target) ? 'postgres' : 'sqlite';
 }
 
 /** A connection URL fit to print: the password never appears in a message. */
@@ -48,40 +66,45 @@ function printable(target: string, dialect: StoreDialect): string {
 
 /**
  * Opens the database and brings its schema up to date. `target` is a SQLite file path
- * (default `./renkei.db`; `:memory:` for tests) or, once supported, a `postgres://` URL.
- * Anything that prevents opening is a StoreError whose message is one line naming the target
- * and the reason.
+ * (default `./renkei.db`; `:memory:` for tests) or a `postgres://` / `postgresql://` URL,
+ * optionally with `?schema=NAME`. Anything that prevents opening is a StoreError whose message
+ * is one line naming the target (never its password) and the reason.
  */
-export async function openStore(target: string = DEFAULT_DB_PATH): Promise<Store> {
+export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenOptions = {}): Promise<Store> {
   const dialect = dialectOf(target);
   const path = printable(target, dialect);
-  const opener = OPENERS[dialect];
-  if (!opener) {
-    throw new StoreError(
-      'open',
-      `cannot open database ${path}: PostgreSQL support arrives with the server; use a SQLite file path for now`,
-    );
+  const fail = (error: unknown): StoreError =>
+    new StoreError('open', `cannot open database ${path}: ${reasonOf(error)}`, { cause: error });
+  let opened: Opened;
+  try {
+    opened = await OPENERS[dialect](target, options);
+  } catch (error) {
+    throw fail(error);
   }
-  const db = opener(target);
+  const { db, notifications, release } = opened;
+  const close = async (): Promise<void> => {
+    await release();
+    await db.destroy();
+  };
   let migrationsApplied: string[];
   try {
-    migrationsApplied = await migrateToLatest(db);
+    migrationsApplied = await migrateToLatest(db, opened.migrationSchema);
   } catch (error) {
-    await db.destroy();
-    throw new StoreError('open', `cannot open database ${path}: ${reasonOf(error)}`, { cause: error });
+    await close();
+    throw fail(error);
   }
-  return {
-    db,
-    dialect,
-    path,
-    migrationsApplied,
-    close: () => db.destroy(),
-  };
+  return { db, dialect, path, migrationsApplied, notifications, close };
 }
 
 /** Runs every pending migration; returns the names applied. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+export async function migrateToLatest(db: Kysely<Database>, migrationSchema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // On PostgreSQL, Kysely looks for its migration tables in every schema of the database
+    // unless it is told which: a table of another schema would pass for this one's.
+    ...(migrationSchema === undefined ? {} : { migrationTableSchema: migrationSchema }),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error');
@@ -91,19 +114,29 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-function openSqliteKysely(path: string): Kysely<Database> {
-  const fail = (reason: string, cause?: unknown): StoreError =>
-    new StoreError('open', `cannot open database ${path}: ${reason}`, { cause });
-  if (path !== ':memory:' && !path.startsWith('file:')) {
+async function openSqliteStore(path: string): Promise<Opened> {
+  const memory = path === ':memory:';
+  if (!memory && !path.startsWith('file:')) {
     const directory = dirname(resolve(path));
     const dir = statSync(directory, { throwIfNoEntry: false });
-    if (!dir) throw fail(`directory ${directory} does not exist`);
-    if (!dir.isDirectory()) throw fail(`${directory} is not a directory`);
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw fail('it is a directory, not a file');
+    if (!dir) throw new Error(`directory ${directory} does not exist`);
+    if (!dir.isDirectory()) throw new Error(`${directory} is not a directory`);
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory, not a file');
   }
-  try {
-    return new Kysely<Database>({ dialect: openSqlite(path) });
-  } catch (error) {
-    throw fail(reasonOf(error), error);
-  }
+  const { dialect, afterCommit } = openSqlite(path);
+  const notifications = localNotifications(memory ? undefined : path.startsWith('file:') ? path : resolve(path), afterCommit);
+  return {
+    db: new Kysely<Database>({ dialect }),
+    migrationSchema: undefined,
+    notifications,
+    release: () => notifications.close(),
+  };
+}
+
+async function openPostgresStore(url: string, options: OpenOptions): Promise<Opened> {
+  const target = parsePostgresTarget(url);
+  const { dialect, schema } = await openPostgres(target, options.poolSize);
+  const db = new Kysely<Database>({ dialect });
+  const notifications = pgNotifications(db, clientConfig(target), schema);
+  return { db, migrationSchema: schema, notifications, release: () => notifications.close() };
 }

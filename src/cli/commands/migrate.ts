@@ -7,9 +7,12 @@ import { withStore } from '../connectors.ts';
 export function registerMigrate(program: Command, { io }: CommandContext): void {
   withDbOption(program.command('migrate').description('create the database or bring it up to date with this version of Renkei')).action(
     async (opts: { db?: string }) => {
-      const target = dbTarget(opts.db, io.env);
-      const applied = await withStore(target, async (store) => store.migrationsApplied);
-      writeLine(io.stdout, applied.length ? `applied ${applied.join(', ')} to ${target}` : `${target} is up to date`);
+      // store.path: a URL's password is not printed.
+      const { applied, path } = await withStore(dbTarget(opts.db, io.env), async (store) => ({
+        applied: store.migrationsApplied,
+        path: store.path,
+      }));
+      writeLine(io.stdout, applied.length ? `applied ${applied.join(', ')} to ${path}` : `${path} is up to date`);
     },
   );
 }

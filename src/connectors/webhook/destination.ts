@@ -58,11 +58,11 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * public, and hands the checked addresses to the connection. The socket connects to exactly the
  * addresses that were checked, so a second, different DNS answer (rebinding) cannot slip in.
  */
-function guardedLookup(hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void {
+const guardedLookup = (refuse: Refuse) => (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     for (const { address } of addresses) {
-      const why = refusalReason(address);
+      const why = refuse(address);
       if (why) return callback(new DestinationRefusedError(`${hostname} resolves to ${why}`), []);
     }
     if (options.all) return callback(null, addresses);
@@ -70,18 +70,22 @@ function guardedLookup(hostname: string, options: LookupOneOptions | LookupAllOp
     if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     callback(null, first.address, first.family);
   });
-}
+};
+
+/** Why a destination address is refused, or undefined to allow it. */
+export type Refuse = (address: string) => string | undefined;
 
 /**
  * An undici Agent whose every connection — the first request and any redirect alike — goes only
  * to public addresses: IP literals are checked before connecting, names through guardedLookup.
  */
-export function publicOnlyAgent(opts: { connectTimeoutMs: number }): Agent {
-  const base = buildConnector({ timeout: opts.connectTimeoutMs, lookup: guardedLookup });
+export function publicOnlyAgent(opts: { connectTimeoutMs: number; refuse?: Refuse }): Agent {
+  const refuse = opts.refuse ?? refusalReason;
+  const base = buildConnector({ timeout: opts.connectTimeoutMs, lookup: guardedLookup(refuse) });
   return new Agent({
     connect: (options, callback) => {
       if (isIP(options.hostname) !== 0) {
-        const why = refusalReason(options.hostname);
+        const why = refuse(options.hostname);
         if (why) {
           callback(new DestinationRefusedError(why), null);
           return;

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '../requests.ts';
 import type { CallContext } from '../roles.ts';
-import { refusalReason } from './destination.ts';
+import { interceptors, request } from 'undici';
+import { DestinationRefusedError, publicOnlyAgent, refusalReason } from './destination.ts';
 import { parseJsonPath } from './json-path.ts';
 import { createWebhookConnector } from './webhook.ts';
 
@@ -42,6 +43,11 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
       return;
     case '/huge':
       return send(200, JSON.stringify({ blob: 'x'.repeat(2_000_000) }));
+    case '/to-private':
+      // Another origin, so the redirect needs a new connection (nothing listens there: only the guard can answer).
+      res.writeHead(307, { location: 'http://127.0.0.1:1/echo' });
+      res.end();
+      return;
     case '/redirect':
       res.writeHead(307, { location: '/echo' });
       res.end();
@@ -177,6 +183,23 @@ describe('webhook connector (public destinations only)', () => {
   it('checks the addresses a name resolves to (localhost)', async () => {
     const outcome = await hook.call(req({ url: `http://localhost:${new URL(base).port}/echo` }), ctx);
     expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/localhost resolves to .*loopback/) });
+  });
+});
+
+describe('publicOnlyAgent', () => {
+  it('checks the destination of every redirect too', async () => {
+    // Every address is 127.0.0.1 here, so the policy stands in: the first connection is "public",
+    // any further one "private".
+    let connections = 0;
+    const agent = publicOnlyAgent({
+      connectTimeoutMs: 1_000,
+      refuse: (address) => (connections++ === 0 ? undefined : `${address} is private`),
+    }).compose(interceptors.redirect({ maxRedirections: 3 }));
+    const before = seen.length;
+    const hop = request(`${base}/to-private`, { method: 'POST', body: '{}', dispatcher: agent });
+    await expect(hop).rejects.toThrow(DestinationRefusedError);
+    await expect(hop).rejects.toThrow('127.0.0.1 is private');
+    expect(seen.slice(before).map((s) => s.url)).toEqual(['/to-private']);
   });
 });
 

@@ -99,7 +99,8 @@ describe('helpdesk.ticket', () => {
     const desk = z.connect('helpdesk');
     expect((await desk.createTicket(ticket(), ctx())).outcome).toBe('success');
     const sales = dept('Sales');
-    await desk.createTicket(ticket({ department: 'Sales', assignee: '' }), ctx());
+    // A different subject: were this call's answer lost, the lookup must not take the warm-up ticket for it.
+    await desk.createTicket(ticket({ department: 'Sales', assignee: '', subject: 'Warm-up' }), ctx());
     if (sales) sales.isEnabled = false;
     const outcome = await desk.createTicket(ticket({ department: 'Sales', assignee: '' }), ctx());
     expect(outcome).toEqual({ outcome: 'department_invalid', message: 'Zoho Desk refused the department (invalid)' });

@@ -33,15 +33,18 @@ describe('checkIntegration', () => {
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: revoked }))).toEqual({
       ok: false,
       message: expect.stringMatching(/^Zoho refused the refresh token \(invalid_code\)/),
+      invalid: true,
     });
     expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { settings: { orgId: '12345' } }))).toEqual({
       ok: false,
       message: expect.stringMatching(/OAUTH_ORG_MISMATCH/),
+      invalid: true,
     });
     const noOrgScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ']);
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
+      invalid: true,
     });
     expect(await z.provider.checkIntegration('mailing', z.record('mailing', { settings: { dc: 'moon' } }))).toEqual({
       ok: false,

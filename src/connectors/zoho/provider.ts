@@ -195,9 +195,8 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
           }
         }
       } catch (err) {
-        if (err instanceof IntegrationInvalidError || err instanceof ZohoUnavailableError || err instanceof ZohoRefusedError) {
-          return { ok: false, message: err.message };
-        }
+        if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true };
+        if (err instanceof ZohoUnavailableError || err instanceof ZohoRefusedError) return { ok: false, message: err.message };
         throw err;
       }
       return { ok: false, message: `the zoho provider has no ${role} connector` };

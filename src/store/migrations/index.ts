@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial.ts';
+import * as runtime from './002-runtime.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -7,4 +8,5 @@ import * as initial from './001-initial.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
+  '002-runtime': runtime,
 };

@@ -1,0 +1,88 @@
+import type { InputRequest, Message } from '../engine/types.ts';
+import type { VisitorField } from '../flow/variables.ts';
+
+/**
+ * The contract between the HTTP server and the durable runtime. The server validates and
+ * translates HTTP; the runtime owns conversations, effects (the outbox) and the workers.
+ */
+
+/** What a visitor sees of a conversation's progress. `working`: an integration is running. */
+export type VisitorStatus = 'waiting_input' | 'working' | 'ended' | 'handoff';
+
+/** One entry of a conversation's transcript / event stream, numbered from 1 per conversation. */
+export type ConversationEvent =
+  | { readonly seq: number; readonly at: string; readonly type: 'visitor'; readonly text: string }
+  | { readonly seq: number; readonly at: string; readonly type: 'message'; readonly message: Message }
+  | { readonly seq: number; readonly at: string; readonly type: 'input'; readonly input: InputRequest }
+  | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null };
+
+export interface TurnView {
+  readonly conversationId: string;
+  readonly status: VisitorStatus;
+  /** The bot's messages produced since the visitor's turn began (up to its next question or end). */
+  readonly messages: readonly Message[];
+  /** What the bot waits for now; null while working or once over. */
+  readonly input: InputRequest | null;
+  /** The seq of the last event included; a stream resumed from here misses nothing. */
+  readonly lastEventId: number;
+}
+
+export interface StartedConversation extends TurnView {
+  /** The conversation's bearer token: shown once, stored hashed. */
+  readonly token: string;
+}
+
+export interface Transcript {
+  readonly conversationId: string;
+  readonly botId: string;
+  readonly botVersion: number;
+  readonly status: VisitorStatus;
+  readonly input: InputRequest | null;
+  readonly events: readonly ConversationEvent[];
+}
+
+export type Answer = { readonly text: string } | { readonly choice: string };
+
+export interface StartOptions {
+  readonly visitor?: Partial<Record<VisitorField, string>>;
+  readonly locale?: 'en' | 'ja';
+}
+
+export type RuntimeErrorCode =
+  /** No published bot with that id (404). */
+  | 'bot_not_found'
+  /** No such conversation, or the token does not open it (404: never tell which). */
+  | 'conversation_not_found'
+  /** The conversation is over (409). */
+  | 'conversation_over'
+  /** The conversation is working on an integration and takes no answer now (409). */
+  | 'not_waiting_for_input'
+  /** Another reply changed the conversation first (409); the client reloads and tries again. */
+  | 'conflict'
+  /** `{choice}` named no option of the current question (400). */
+  | 'unknown_choice'
+  /** `{choice}` sent to a question that is not a choice, or text to nothing (400). */
+  | 'invalid_answer'
+  /** The runtime is shutting down (503). */
+  | 'shutting_down';
+
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+  constructor(code: RuntimeErrorCode, message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}
+
+export interface Runtime {
+  start(botId: string, options?: StartOptions): Promise<StartedConversation>;
+  /** Applies the answer; when it starts an integration, waits for it up to `waitMs` (RENKEI_TURN_WAIT_MS, default 8000). */
+  reply(conversationId: string, token: string, answer: Answer, options?: { readonly waitMs?: number }): Promise<TurnView>;
+  transcript(conversationId: string, token: string): Promise<Transcript>;
+  /**
+   * Events after `afterSeq`, then every new one as it happens (woken across processes), until
+   * `signal` aborts. The caller has checked nothing: this checks the token itself.
+   */
+  follow(conversationId: string, token: string, afterSeq: number, signal: AbortSignal): AsyncIterable<ConversationEvent>;
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { BotCache } from './bot-cache.ts';
+import type { Notifier } from './notify.ts';
+
+/** The logger the runtime writes to; pino's `(obj, msg)` methods fit. Never given personal data. */
+export interface RuntimeLog {
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** What the turn, transcript and worker modules share. */
+export interface RuntimeContext {
+  readonly store: Store;
+  readonly db: Kysely<Database>;
+  readonly bots: BotCache;
+  readonly notifier: Notifier;
+  /** The clock of leases, deadlines and timestamps (tests move it). Waiting uses real time. */
+  readonly now: () => Date;
+  readonly deadlineMs: number;
+  /** The safety-net poll of waiters and workers, for wake-ups that never came. */
+  readonly pollMs: number;
+  /** Aborted when the runtime begins to stop: waits and streams end. */
+  readonly closing: AbortSignal;
+  readonly log: RuntimeLog;
+}

@@ -1,0 +1,124 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { AdvanceResult, ConversationState } from '../engine/types.ts';
+import type { ConversationsTable, Database } from '../store/schema.ts';
+import { RuntimeError } from './api.ts';
+import { eventRows, visitorStatusOf, type EventDraft } from './events.ts';
+import type { Notifier } from './notify.ts';
+import { insertEffect } from './outbox.ts';
+import { tokenOpens } from './tokens.ts';
+
+export type ConversationRow = Selectable<ConversationsTable>;
+
+/** Another writer changed the conversation between our read and our write. */
+export class VersionConflict extends Error {
+  constructor(conversationId: string) {
+    super(`conversation ${conversationId} was changed by another writer`);
+    this.name = 'VersionConflict';
+  }
+}
+
+export function loadConversation(db: Kysely<Database>, id: string): Promise<ConversationRow | undefined> {
+  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The conversation that `token` opens. A missing conversation and a wrong token are the same
+ * error, so a token never tells whether another conversation exists.
+ */
+export async function openConversation(db: Kysely<Database>, id: string, token: string): Promise<ConversationRow> {
+  const row = await loadConversation(db, id);
+  if (!tokenOpens(row?.token_hash, token) || !row) throw new RuntimeError('conversation_not_found', 'no such conversation');
+  return row;
+}
+
+/** The engine state of a row; written only by this module, from the engine's own output. */
+export function stateOf(row: ConversationRow): ConversationState {
+  return JSON.parse(row.state) as ConversationState;
+}
+
+export interface Written {
+  /** The seq of the first event written (the turn's start). */
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+}
+
+/** What a write needs besides the rows: its time, the block deadline for a new effect, and who to wake on commit. */
+export interface WriteContext {
+  readonly now: Date;
+  readonly deadlineMs: number;
+  readonly notifier: Notifier;
+}
+
+/** A new conversation with its first events (and effect), inside the caller's transaction. */
+export async function insertConversation(
+  trx: Transaction<Database>,
+  conversation: { readonly id: string; readonly botId: string; readonly botVersion: number; readonly tokenHash: string; readonly locale: string },
+  result: AdvanceResult,
+  drafts: readonly EventDraft[],
+  timing: WriteContext,
+): Promise<Written> {
+  const at = timing.now.toISOString();
+  await trx
+    .insertInto('conversations')
+    .values({
+      id: conversation.id,
+      bot_id: conversation.botId,
+      bot_version: conversation.botVersion,
+      token_hash: conversation.tokenHash,
+      state: JSON.stringify(result.state),
+      status: visitorStatusOf(result.state.status),
+      row_version: 1,
+      last_seq: drafts.length,
+      locale: conversation.locale,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return appendRest(trx, conversation.id, 0, result, drafts, timing);
+}
+
+/**
+ * Applies an advance to the row that was read (`row`), inside the caller's transaction: the new
+ * state only if nobody wrote since (`row_version`), else VersionConflict and the caller rolls back.
+ * Then the events and the effect, so that all of it commits or none of it does.
+ */
+export async function writeAdvance(
+  trx: Transaction<Database>,
+  row: ConversationRow,
+  result: AdvanceResult,
+  drafts: readonly EventDraft[],
+  timing: WriteContext,
+): Promise<Written> {
+  const updated = await trx
+    .updateTable('conversations')
+    .set({
+      state: JSON.stringify(result.state),
+      status: visitorStatusOf(result.state.status),
+      row_version: row.row_version + 1,
+      last_seq: row.last_seq + drafts.length,
+      updated_at: timing.now.toISOString(),
+    })
+    .where('id', '=', row.id)
+    .where('row_version', '=', row.row_version)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) throw new VersionConflict(row.id);
+  return appendRest(trx, row.id, row.last_seq, result, drafts, timing);
+}
+
+async function appendRest(
+  trx: Transaction<Database>,
+  conversationId: string,
+  lastSeq: number,
+  result: AdvanceResult,
+  drafts: readonly EventDraft[],
+  timing: WriteContext,
+): Promise<Written> {
+  const at = timing.now.toISOString();
+  if (drafts.length > 0) await trx.insertInto('conversation_events').values(eventRows(conversationId, lastSeq + 1, at, drafts)).execute();
+  if (result.effect) {
+    await insertEffect(trx, conversationId, result.effect, timing.now, timing.deadlineMs);
+    await timing.notifier.effectsQueued(trx);
+  }
+  await timing.notifier.conversationChanged(trx, conversationId);
+  return { firstSeq: lastSeq + 1, lastSeq: lastSeq + drafts.length };
+}

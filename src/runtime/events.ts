@@ -1,0 +1,80 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { AdvanceResult, ConversationStatus, InputRequest } from '../engine/types.ts';
+import type { ConversationEventsTable, Database } from '../store/schema.ts';
+import type { ConversationEvent, VisitorStatus } from './api.ts';
+
+type WithoutPosition<E> = E extends unknown ? Omit<E, 'seq' | 'at'> : never;
+/** An event before it is numbered and stamped. */
+export type EventDraft = WithoutPosition<ConversationEvent>;
+
+export function visitorStatusOf(status: ConversationStatus): VisitorStatus {
+  return status === 'waiting_effect' ? 'working' : status;
+}
+
+/**
+ * The events one advance appends: the bot's messages, a status event when the visitor-visible
+ * status changed (`before` null: the conversation is new), and what the bot now waits for.
+ */
+export function draftsOf(result: AdvanceResult, before: VisitorStatus | null): EventDraft[] {
+  const drafts: EventDraft[] = result.messages.map((message) => ({ type: 'message', message }));
+  const after = visitorStatusOf(result.state.status);
+  if (after !== before) drafts.push({ type: 'status', status: after, reason: result.state.reason });
+  if (result.input) drafts.push({ type: 'input', input: result.input });
+  return drafts;
+}
+
+export function eventRows(
+  conversationId: string,
+  firstSeq: number,
+  at: string,
+  drafts: readonly EventDraft[],
+): Insertable<ConversationEventsTable>[] {
+  return drafts.map((draft, i) => {
+    const { type, ...payload } = draft;
+    return { conversation_id: conversationId, seq: firstSeq + i, type, payload: JSON.stringify(payload), created_at: at };
+  });
+}
+
+/** A stored event as the API shows it. Rows are written only by eventRows, so their payload fits their type. */
+export function eventOf(row: Selectable<ConversationEventsTable>): ConversationEvent {
+  const base = { seq: row.seq, at: row.created_at };
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  switch (row.type) {
+    case 'visitor':
+      return { ...base, type: 'visitor', text: payload['text'] as string };
+    case 'message':
+      return { ...base, type: 'message', message: payload['message'] as Extract<ConversationEvent, { type: 'message' }>['message'] };
+    case 'input':
+      return { ...base, type: 'input', input: payload['input'] as InputRequest };
+    case 'status':
+      return { ...base, type: 'status', status: payload['status'] as VisitorStatus, reason: (payload['reason'] as string | null) ?? null };
+  }
+}
+
+/** Events after `afterSeq` (up to `throughSeq` when given), oldest first. */
+export async function readEvents(
+  db: Kysely<Database>,
+  conversationId: string,
+  afterSeq: number,
+  options: { readonly throughSeq?: number; readonly limit?: number } = {},
+): Promise<ConversationEvent[]> {
+  let query = db
+    .selectFrom('conversation_events')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', afterSeq);
+  if (options.throughSeq !== undefined) query = query.where('seq', '<=', options.throughSeq);
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  const rows = await query.orderBy('seq').execute();
+  return rows.map(eventOf);
+}
+
+/** What the conversation waits for: its newest input event, while it waits for the visitor. */
+export function currentInput(status: VisitorStatus, events: readonly ConversationEvent[]): InputRequest | null {
+  if (status !== 'waiting_input') return null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.type === 'input') return event.input;
+  }
+  return null;
+}

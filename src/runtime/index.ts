@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RoleConnectors } from '../connectors/roles.ts';
+import type { Store } from '../store/store.ts';
+import type { Runtime } from './api.ts';
+import type { AttemptInfo } from './attempt.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
+import { BotCache } from './bot-cache.ts';
+import type { RuntimeContext, RuntimeLog } from './context.ts';
+import { Notifier } from './notify.ts';
+import { followEvents, transcriptOf } from './transcript.ts';
+import { replyTo, startConversation, type TurnContext } from './turns.ts';
+import { Workers } from './worker.ts';
+
+export interface RuntimeOptions {
+  readonly store: Store;
+  readonly connectors: RoleConnectors;
+  /** Names this process's leases; default: host, pid and a random suffix. */
+  readonly workerId?: string;
+  /** How long a reply that started an integration waits for it (RENKEI_TURN_WAIT_MS). */
+  readonly turnWaitMs?: number;
+  /** How long a claim lasts without a heartbeat: a crashed worker's effects are claimed again after this. */
+  readonly leaseMs?: number;
+  /** Per integration block: retries stop and the last failure stands this long after the block began. */
+  readonly deadlineMs?: number;
+  readonly retry?: RetryPolicy;
+  /** How long `stop` lets running calls finish before releasing them. */
+  readonly graceMs?: number;
+  /** The safety-net poll for lost wake-ups (workers, waiting replies, streams). */
+  readonly pollMs?: number;
+  /** The clock of leases, deadlines and timestamps. */
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  readonly log?: RuntimeLog;
+  /** Called after every connector call (metrics: outcomes by block type, attempts, durations). */
+  readonly onAttempt?: (info: AttemptInfo) => void;
+}
+
+export interface DurableRuntime extends Runtime {
+  readonly workerId: string;
+  /** Starts claiming and running effects with `concurrency` (default 4) calls at a time. */
+  startWorkers(concurrency?: number): void;
+  /**
+   * Graceful stop: new turns are refused (`shutting_down`), waiting replies and streams return,
+   * running calls get `graceMs` to finish, the rest are released for another process.
+   * The store stays open (its owner closes it).
+   */
+  stop(options?: { readonly graceMs?: number }): Promise<void>;
+  /** Runs effects in this process until none is unfinished (tests, benchmarks). */
+  drain(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  turnWaitMs: 8_000,
+  leaseMs: 30_000,
+  deadlineMs: 40_000,
+  graceMs: 10_000,
+  pollMs: 1_000,
+  concurrency: 4,
+} as const;
+
+const QUIET_LOG: RuntimeLog = {
+  warn: () => undefined,
+  error: (obj, msg) => console.error(`renkei runtime: ${msg}`, obj['err'] ?? ''),
+};
+
+export function createRuntime(options: RuntimeOptions): DurableRuntime {
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const log = options.log ?? QUIET_LOG;
+  const closing = new AbortController();
+  const ctx: RuntimeContext = {
+    store: options.store,
+    db: options.store.db,
+    bots: new BotCache(options.store.db),
+    notifier: new Notifier(options.store, (error, what) => log.warn({ err: error }, `${what} failed`)),
+    now: options.now ?? (() => new Date()),
+    deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
+    pollMs: options.pollMs ?? DEFAULTS.pollMs,
+    closing: closing.signal,
+    log,
+  };
+  const workers = new Workers(
+    {
+      ...ctx,
+      owner: workerId,
+      connectors: options.connectors,
+      retry: options.retry ?? DEFAULT_RETRY,
+      random: options.random ?? Math.random,
+      onAttempt: options.onAttempt,
+    },
+    { leaseMs: options.leaseMs ?? DEFAULTS.leaseMs, graceMs: options.graceMs ?? DEFAULTS.graceMs },
+  );
+  const turns: TurnContext = { ...ctx, wakeWorkers: workers.wake, shuttingDown: () => closing.signal.aborted };
+  const turnWaitMs = options.turnWaitMs ?? DEFAULTS.turnWaitMs;
+  // Subscribed before the first turn, so no wake-up of a waiting reply is missed.
+  const ready = ctx.notifier.open();
+
+  return {
+    workerId,
+    async start(botId, startOptions = {}) {
+      await ready;
+      return startConversation(turns, botId, startOptions, turnWaitMs);
+    },
+    async reply(conversationId, token, answer, replyOptions = {}) {
+      await ready;
+      return replyTo(turns, conversationId, token, answer, replyOptions.waitMs ?? turnWaitMs);
+    },
+    transcript: (conversationId, token) => transcriptOf(ctx, conversationId, token),
+    async *follow(conversationId, token, afterSeq, signal) {
+      await ready;
+      yield* followEvents(ctx, conversationId, token, afterSeq, signal);
+    },
+    startWorkers(concurrency = DEFAULTS.concurrency) {
+      workers.start(concurrency);
+    },
+    async drain() {
+      await ready;
+      await workers.drain();
+    },
+    async stop(stopOptions = {}) {
+      closing.abort();
+      await workers.stop(stopOptions.graceMs);
+      await ctx.notifier.close();
+    },
+  };
+}
+
+export { RuntimeError } from './api.ts';
+export type { Answer, ConversationEvent, Runtime, RuntimeErrorCode, StartedConversation, StartOptions, Transcript, TurnView, VisitorStatus } from './api.ts';
+export type { AttemptInfo } from './attempt.ts';
+export type { RetryPolicy } from './backoff.ts';
+export type { RuntimeLog } from './context.ts';

@@ -1,0 +1,116 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+
+/** A conversation got new events; the payload is its id. */
+export const CONVERSATION_CHANNEL = 'renkei_conversation';
+/** An effect became claimable (created, released); workers claim. */
+export const EFFECTS_CHANNEL = 'renkei_effects';
+
+type Log = (error: unknown, what: string) => void;
+
+/**
+ * The runtime's wake-ups over `store.notifications` (LISTEN/NOTIFY on PostgreSQL, in-process on
+ * SQLite). One subscription per channel per runtime, fanned out to local waiters (a waiting
+ * reply, a follow stream, the worker loop), so a thousand open streams cost one LISTEN.
+ * Wake-ups only: everyone who waits re-reads the database and polls as a safety net.
+ */
+export class Notifier {
+  readonly #store: Store;
+  readonly #log: Log;
+  readonly #conversations = new Map<string, Set<() => void>>();
+  readonly #effects = new Set<() => void>();
+  #unlisten: (() => Promise<void>)[] = [];
+  #opened: Promise<void> | undefined;
+
+  constructor(store: Store, log: Log) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Subscribes to both channels; once it resolves, no notification is missed. */
+  open(): Promise<void> {
+    this.#opened ??= (async () => {
+      const { notifications } = this.#store;
+      this.#unlisten.push(
+        await notifications.listen(CONVERSATION_CHANNEL, (id) => {
+          for (const fn of this.#conversations.get(id) ?? []) fn();
+        }),
+      );
+      this.#unlisten.push(
+        await notifications.listen(EFFECTS_CHANNEL, () => {
+          for (const fn of this.#effects) fn();
+        }),
+      );
+    })();
+    return this.#opened;
+  }
+
+  async close(): Promise<void> {
+    await this.#opened?.catch(() => undefined);
+    const unlisten = this.#unlisten;
+    this.#unlisten = [];
+    for (const off of unlisten) await off().catch((error: unknown) => this.#log(error, 'unlisten'));
+  }
+
+  /** Sent when `trx` commits: waiters never wake to a change they cannot read yet. */
+  conversationChanged(trx: Transaction<Database>, id: string): Promise<void> {
+    return this.#store.notifications.notifyInTransaction(trx, CONVERSATION_CHANNEL, id);
+  }
+
+  effectsQueued(trx: Transaction<Database>): Promise<void> {
+    return this.#store.notifications.notifyInTransaction(trx, EFFECTS_CHANNEL, '');
+  }
+
+  /** Outside a transaction (leases released on stop). A lost wake-up costs a poll interval, so failures are only logged. */
+  effectsReleased(): void {
+    this.#store.notifications.notify(EFFECTS_CHANNEL, '').catch((error: unknown) => this.#log(error, `notify ${EFFECTS_CHANNEL}`));
+  }
+
+  onConversation(id: string, fn: () => void): () => void {
+    let set = this.#conversations.get(id);
+    if (!set) this.#conversations.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.#conversations.get(id) === set) this.#conversations.delete(id);
+    };
+  }
+
+  onEffects(fn: () => void): () => void {
+    this.#effects.add(fn);
+    return () => this.#effects.delete(fn);
+  }
+}
+
+/**
+ * A wake-up flag a loop sleeps on: `wake()` ends the current or the next `sleep`, so a wake-up
+ * that arrives while the loop is busy is not lost.
+ */
+export class Waker {
+  #pending = false;
+  #resolve: (() => void) | undefined;
+
+  readonly wake = (): void => {
+    this.#pending = true;
+    this.#resolve?.();
+  };
+
+  /** Sleeps up to `ms`, less when woken or when `signal` aborts. */
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!this.#pending && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          this.#resolve = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+        this.#resolve = done;
+      });
+    }
+    this.#pending = false;
+  }
+}

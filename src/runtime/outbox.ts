@@ -1,0 +1,172 @@
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { Outcome } from '../connectors/outcome.ts';
+import type { Effect, Locale } from '../engine/types.ts';
+import { newId } from '../store/keys.ts';
+import type { Database, EffectAttemptsTable, EffectsTable } from '../store/schema.ts';
+import type { StoreDialect } from '../store/store.ts';
+
+/*
+ * The outbox: the effects table, and every statement that moves an effect between
+ * pending → running (claimed under a lease) → pending (retry, release) | done.
+ * A worker changes a running effect only while it holds the lease (`lease_owner` = itself and
+ * still `running`), so a worker that lost its lease to another can never finish the effect twice.
+ */
+
+export type EffectRow = Selectable<EffectsTable>;
+
+export async function insertEffect(
+  trx: Transaction<Database>,
+  conversationId: string,
+  effect: Effect,
+  now: Date,
+  deadlineMs: number,
+): Promise<void> {
+  const at = now.toISOString();
+  await trx
+    .insertInto('effects')
+    .values({
+      id: effect.id,
+      conversation_id: conversationId,
+      bot_id: effect.botId,
+      block_id: effect.blockId,
+      action: effect.action,
+      locale: effect.locale,
+      request: JSON.stringify(effect.request),
+      status: 'pending',
+      attempts: 0,
+      lease_owner: null,
+      lease_until: null,
+      next_attempt_at: at,
+      deadline_at: new Date(now.getTime() + deadlineMs).toISOString(),
+      outcome: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+}
+
+/** The engine's effect, as the connectors take it. */
+export function effectOf(row: EffectRow): Effect {
+  return {
+    id: row.id,
+    blockId: row.block_id,
+    action: row.action,
+    request: JSON.parse(row.request) as unknown,
+    locale: row.locale as Locale,
+    botId: row.bot_id,
+  };
+}
+
+export interface ClaimOptions {
+  readonly owner: string;
+  readonly now: Date;
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
+/**
+ * Claims up to `limit` due effects for `owner`: pending ones whose time has come, and running
+ * ones whose lease expired (their worker died). Counts the attempt. One statement: on SQLite it
+ * runs under the database's write lock; on PostgreSQL the candidates are locked with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different effects instead of waiting.
+ */
+export async function claimDue(db: Kysely<Database>, dialect: StoreDialect, options: ClaimOptions): Promise<EffectRow[]> {
+  if (options.limit <= 0) return [];
+  const at = options.now.toISOString();
+  let due = db
+    .selectFrom('effects')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', at)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .limit(options.limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('effects')
+    .set((eb) => ({
+      status: 'running',
+      lease_owner: options.owner,
+      lease_until: new Date(options.now.getTime() + options.leaseMs).toISOString(),
+      attempts: eb('attempts', '+', 1),
+      updated_at: at,
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+/** Keeps the leases of `owner`'s running effects alive while their calls last. */
+export async function extendLeases(db: Kysely<Database>, owner: string, ids: readonly string[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('effects')
+    .set({ lease_until: until.toISOString() })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+/** Back to pending at `nextAt`, if `owner` still holds it. */
+export async function scheduleRetry(trx: Kysely<Database>, id: string, owner: string, nextAt: Date, now: Date): Promise<boolean> {
+  const result = await trx
+    .updateTable('effects')
+    .set({ status: 'pending', lease_owner: null, lease_until: null, next_attempt_at: nextAt.toISOString(), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Done with its final outcome, if `owner` still holds it. */
+export async function markDone(trx: Kysely<Database>, id: string, owner: string, outcome: Outcome, now: Date): Promise<boolean> {
+  const result = await trx
+    .updateTable('effects')
+    .set({ status: 'done', lease_owner: null, lease_until: null, outcome: JSON.stringify(outcome), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Hands `owner`'s unfinished effects back (graceful stop): due at once for any other worker. */
+export async function releaseLeases(db: Kysely<Database>, owner: string, ids: readonly string[], now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('effects')
+    .set({ status: 'pending', lease_owner: null, lease_until: null, next_attempt_at: at, updated_at: at })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export type AttemptRecord = Omit<Insertable<EffectAttemptsTable>, 'id'>;
+
+export async function recordAttempt(trx: Kysely<Database>, attempt: AttemptRecord): Promise<void> {
+  await trx.insertInto('effect_attempts').values({ id: newId(), ...attempt }).execute();
+}
+
+/** Effects not done yet, and when the earliest of them is (or becomes) claimable. */
+export async function unfinished(db: Kysely<Database>): Promise<{ readonly count: number; readonly nextDueAt: string | null }> {
+  const pending = await db
+    .selectFrom('effects')
+    .select((eb) => [eb.fn.countAll<number | string | bigint>().as('count'), eb.fn.min('next_attempt_at').as('next')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const running = await db
+    .selectFrom('effects')
+    .select((eb) => [eb.fn.countAll<number | string | bigint>().as('count'), eb.fn.min('lease_until').as('next')])
+    .where('status', '=', 'running')
+    .executeTakeFirstOrThrow();
+  const times = [pending.next, running.next].filter((t): t is string => typeof t === 'string').sort();
+  return { count: Number(pending.count) + Number(running.count), nextDueAt: times[0] ?? null };
+}

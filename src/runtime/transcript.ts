@@ -1,0 +1,54 @@
+import type { ConversationEvent, Transcript } from './api.ts';
+import type { RuntimeContext } from './context.ts';
+import { openConversation } from './conversations.ts';
+import { currentInput, readEvents } from './events.ts';
+import { Waker } from './notify.ts';
+
+/** Events read per query while catching up. */
+const PAGE = 500;
+
+/** The whole conversation so far, for a widget that reloads. */
+export async function transcriptOf(ctx: RuntimeContext, id: string, token: string): Promise<Transcript> {
+  const row = await openConversation(ctx.db, id, token);
+  const events = await readEvents(ctx.db, id, 0, { throughSeq: row.last_seq });
+  return {
+    conversationId: id,
+    botId: row.bot_id,
+    botVersion: row.bot_version,
+    status: row.status,
+    input: currentInput(row.status, events),
+    events,
+  };
+}
+
+/**
+ * Events after `afterSeq`, then each new one as it is appended, until `signal` aborts or the
+ * runtime stops. Woken by notifications; polls every `pollMs` in case one was lost (another
+ * process without LISTEN/NOTIFY). A wrong token rejects the first `next()`.
+ */
+export async function* followEvents(
+  ctx: RuntimeContext,
+  id: string,
+  token: string,
+  afterSeq: number,
+  signal: AbortSignal,
+): AsyncGenerator<ConversationEvent> {
+  await openConversation(ctx.db, id, token);
+  const stop = AbortSignal.any([signal, ctx.closing]);
+  const waker = new Waker();
+  const off = ctx.notifier.onConversation(id, waker.wake);
+  try {
+    let last = afterSeq;
+    while (!stop.aborted) {
+      const events = await readEvents(ctx.db, id, last, { limit: PAGE });
+      for (const event of events) {
+        if (stop.aborted) return;
+        yield event;
+        last = event.seq;
+      }
+      if (events.length < PAGE) await waker.sleep(ctx.pollMs, stop);
+    }
+  } finally {
+    off();
+  }
+}

@@ -1,0 +1,175 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { attemptEffect, type AttemptContext } from './attempt.ts';
+import { Waker } from './notify.ts';
+import { claimDue, extendLeases, releaseLeases, unfinished, type EffectRow } from './outbox.ts';
+
+export interface WorkerOptions {
+  readonly leaseMs: number;
+  /** How long `stop` lets running calls finish before handing their effects back. */
+  readonly graceMs: number;
+}
+
+/** Effects `drain` claims at once when no worker loop is running. */
+const DRAIN_BATCH = 16;
+
+/**
+ * The effect workers of one runtime: a loop that claims due effects into `concurrency` slots,
+ * a heartbeat that keeps the claimed effects' leases alive while their calls last, and the
+ * graceful stop. Crash safety needs none of this to run: an effect whose worker died is claimed
+ * again by anyone once its lease expires.
+ */
+export class Workers {
+  readonly #ctx: AttemptContext;
+  readonly #options: WorkerOptions;
+  readonly #inflight = new Map<string, Promise<void>>();
+  readonly #waker = new Waker();
+  readonly #abort = new AbortController();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #concurrency = 0;
+  #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #offEffects: (() => void) | undefined;
+  #stopping = false;
+
+  constructor(ctx: Omit<AttemptContext, 'wakeAt'>, options: WorkerOptions) {
+    this.#ctx = { ...ctx, wakeAt: (at) => this.#wakeAt(at) };
+    this.#options = options;
+  }
+
+  get running(): boolean {
+    return this.#loop !== undefined && !this.#stopping;
+  }
+
+  /** Starts the loop with `concurrency` slots (calling again changes the number of slots). */
+  start(concurrency: number): void {
+    if (this.#stopping) throw new Error('the workers are stopping');
+    this.#concurrency = Math.max(1, Math.floor(concurrency));
+    this.#ensureHeartbeat();
+    this.#offEffects ??= this.#ctx.notifier.onEffects(this.wake);
+    this.#loop ??= this.#run();
+    this.wake();
+  }
+
+  readonly wake = (): void => this.#waker.wake();
+
+  /** Runs effects until none is left unfinished (tests and benchmarks): pending, retrying, or leased by anyone. */
+  async drain(): Promise<void> {
+    this.#ensureHeartbeat();
+    for (;;) {
+      if (this.#stopping) return;
+      const claimed = await this.#claim(Math.max(DRAIN_BATCH, this.#concurrency));
+      if (claimed.length > 0) {
+        await Promise.all(claimed.map((row) => this.#spawn(row)));
+        continue;
+      }
+      if (this.#inflight.size > 0) {
+        await Promise.race(this.#inflight.values());
+        continue;
+      }
+      const { count, nextDueAt } = await unfinished(this.#ctx.db);
+      if (count === 0) return;
+      const untilDue = nextDueAt === null ? this.#ctx.pollMs : Date.parse(nextDueAt) - this.#ctx.now().getTime();
+      await sleep(Math.min(Math.max(untilDue, 5), this.#ctx.pollMs));
+    }
+  }
+
+  /**
+   * Stops claiming, lets running calls finish for up to `graceMs`, then aborts the rest and
+   * hands their effects back (pending, due now) for another process to take.
+   */
+  async stop(graceMs = this.#options.graceMs): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#loop;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#offEffects?.();
+    if (this.#inflight.size > 0) {
+      const grace = new AbortController();
+      await Promise.race([Promise.allSettled(this.#inflight.values()), sleep(graceMs, undefined, { signal: grace.signal }).catch(() => undefined)]);
+      grace.abort();
+    }
+    if (this.#inflight.size > 0) {
+      const ids = [...this.#inflight.keys()];
+      this.#abort.abort();
+      try {
+        const released = await releaseLeases(this.#ctx.db, this.#ctx.owner, ids, this.#ctx.now());
+        if (released > 0) this.#ctx.notifier.effectsReleased();
+      } catch (error) {
+        // Their leases then simply expire and another worker takes them.
+        this.#ctx.log.error({ err: error, effects: ids.length }, 'could not release the leases of unfinished effects');
+      }
+      await Promise.allSettled(this.#inflight.values());
+    }
+    clearInterval(this.#heartbeat);
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      const free = this.#concurrency - this.#inflight.size;
+      const claimed = free > 0 ? await this.#claim(free) : [];
+      for (const row of claimed) void this.#spawn(row);
+      // A full batch suggests more are due: claim again at once.
+      if (free > 0 && claimed.length === free) continue;
+      await this.#waker.sleep(this.#ctx.pollMs);
+    }
+  }
+
+  async #claim(limit: number): Promise<EffectRow[]> {
+    if (this.#stopping) return [];
+    try {
+      return await claimDue(this.#ctx.db, this.#ctx.store.dialect, {
+        owner: this.#ctx.owner,
+        now: this.#ctx.now(),
+        leaseMs: this.#options.leaseMs,
+        limit,
+      });
+    } catch (error) {
+      this.#ctx.log.error({ err: error }, 'claiming effects failed; retrying at the next poll');
+      return [];
+    }
+  }
+
+  #spawn(row: EffectRow): Promise<void> {
+    const task = attemptEffect(this.#ctx, row, this.#abort.signal)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        // The effect stays claimed; its lease expires and it is attempted again (looking first).
+        this.#ctx.log.error({ err: error, effectId: row.id, action: row.action }, 'an effect attempt failed to complete');
+      })
+      .finally(() => {
+        this.#inflight.delete(row.id);
+        this.wake();
+      });
+    this.#inflight.set(row.id, task);
+    return task;
+  }
+
+  #ensureHeartbeat(): void {
+    if (this.#heartbeat) return;
+    this.#heartbeat = setInterval(() => void this.#beat(), Math.max(10, Math.floor(this.#options.leaseMs / 3)));
+    this.#heartbeat.unref();
+  }
+
+  async #beat(): Promise<void> {
+    if (this.#inflight.size === 0) return;
+    try {
+      const until = new Date(this.#ctx.now().getTime() + this.#options.leaseMs);
+      await extendLeases(this.#ctx.db, this.#ctx.owner, [...this.#inflight.keys()], until);
+    } catch (error) {
+      this.#ctx.log.warn({ err: error }, 'could not extend the leases of running effects');
+    }
+  }
+
+  #wakeAt(at: Date): void {
+    if (!this.#loop || this.#stopping) return;
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        this.wake();
+      },
+      Math.max(0, at.getTime() - this.#ctx.now().getTime()),
+    );
+    timer.unref();
+    this.#timers.add(timer);
+  }
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Runtime } from '../runtime/api.ts';
+import { SecretBox } from '../secrets/secret-box.ts';
+import type { Store } from '../store/store.ts';
+import { version } from '../cli/version.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { serverConfigFromEnv, type ServerConfig } from './config.ts';
+import { installErrorHandlers } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { operationalStats } from './operational-stats.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { visitorRoutes } from './routes/visitor.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface BuildServerOptions {
+  readonly store: Store;
+  readonly runtime: Runtime;
+  /** Where the configuration comes from (RENKEI_*); default process.env. */
+  readonly env?: Env;
+  /** sha-256 (hex) of the admin token (see resolveAdminToken). */
+  readonly adminTokenHash: string;
+  /** Default: a logger at RENKEI_LOG_LEVEL writing to stdout. */
+  readonly logger?: Logger;
+  /** Default: serverConfigFromEnv(env). */
+  readonly config?: ServerConfig;
+  /** Seals integration secrets; default: the store's box (RENKEI_SECRET_KEY or the key file beside the database). */
+  readonly secretBox?: SecretBox;
+  /** Comment lines on idle event streams this often (default 15 s). */
+  readonly heartbeatMs?: number;
+}
+
+export const API_PREFIX = '/api/v1';
+export const ADMIN_PREFIX = `${API_PREFIX}/admin`;
+/** Largest request body outside the visitor API (bot uploads). */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The visitor API's paths: the only ones a page on another origin may call. */
+function isVisitorPath(url: string): boolean {
+  return url.startsWith(`${API_PREFIX}/bots/`) || url.startsWith(`${API_PREFIX}/conversations/`);
+}
+
+/**
+ * The HTTP server, ready to `listen` (or `inject` in tests): the visitor API, the admin API,
+ * OpenAPI and its docs page, health and metrics. It owns no resources: closing it leaves the
+ * store and the runtime to their owner.
+ */
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const env = options.env ?? process.env;
+  const config = options.config ?? serverConfigFromEnv(env);
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const { store, runtime } = options;
+
+  const base = Fastify({
+    // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the default one.
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per request, written below, instead of Fastify's two.
+    disableRequestLogging: true,
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+  });
+  installErrorHandlers(base);
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed');
+  });
+
+  // Closing ends the open event streams, which would otherwise hold the server open.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
+  let box: SecretBox | undefined = options.secretBox;
+  const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(store.path, env));
+  const metrics = createMetrics(() => operationalStats(store.db));
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Renkei',
+        version,
+        description:
+          'The visitor API (what the chat widget calls) and the admin API (bots, integrations, built-in records, conversations).',
+      },
+      tags: [
+        { name: 'visitor', description: 'Conversations with published bots; a conversation token opens one conversation.' },
+        { name: 'admin', description: 'Same-origin only; Authorization: Bearer <admin token>.' },
+        { name: 'operations', description: 'Health, readiness and metrics.' },
+      ],
+      components: {
+        securitySchemes: {
+          conversationToken: { type: 'http', scheme: 'bearer', description: 'The token returned when the conversation started.' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'RENKEI_ADMIN_TOKEN, or the token printed on first start.' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.register(cors, {
+    hideOptionsRoute: true,
+    delegator: (request, callback) => {
+      if (!isVisitorPath(request.url)) {
+        callback(null, { origin: false });
+        return;
+      }
+      callback(null, {
+        origin: config.allowedOrigins === null ? '*' : [...config.allowedOrigins],
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      });
+    },
+  });
+
+  app.register(visitorRoutes, {
+    prefix: API_PREFIX,
+    runtime,
+    metrics,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    closing: closing.signal,
+  });
+  app.register(adminRoutes, { prefix: ADMIN_PREFIX, store, adminTokenHash: options.adminTokenHash, secretBox });
+  app.register(healthRoutes, { store, closing: closing.signal });
+  app.register(metricsRoutes, { metrics });
+  return base;
+}

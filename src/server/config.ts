@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { LOG_LEVELS } from './logger.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const wholeNumber = (name: string, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
+const origins = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const list = (v ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '');
+    if (list.length === 0) return null;
+    for (const origin of list) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || parsed.origin !== origin.replace(/\/$/, '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `RENKEI_ALLOWED_ORIGINS holds "${origin}", which is not an origin (scheme://host[:port], no path)`,
+        });
+        return z.NEVER;
+      }
+    }
+    return list.map((o) => new URL(o).origin);
+  });
+
+const serverEnv = z.object({
+  RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
+  RENKEI_ALLOWED_ORIGINS: origins,
+  RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
+  RENKEI_LOG_LEVEL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 'info' : v.toLowerCase()))
+    .pipe(z.enum(LOG_LEVELS, { error: () => `RENKEI_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+});
+
+export interface ServerConfig {
+  /** Visitor API requests per minute per IP address; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins whose pages may call the visitor API; null lets any origin. */
+  readonly allowedOrigins: readonly string[] | null;
+  /** How long a reply waits for a running integration before answering `working`. */
+  readonly turnWaitMs: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The server's settings from the environment; a bad value is a ConfigError naming the variable. */
+export function serverConfigFromEnv(env: Env): ServerConfig {
+  const parsed = serverEnv.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join('; '));
+  const e = parsed.data;
+  return {
+    rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
+    allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
+    turnWaitMs: e.RENKEI_TURN_WAIT_MS,
+    logLevel: e.RENKEI_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,219 @@
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { z } from 'zod';
+import { loadBotText, type Problem } from '../../flow/index.ts';
+import { BOT_ID } from '../../flow/bot-schema.ts';
+import {
+  getPublished,
+  getVersion,
+  listBots,
+  listVersions,
+  publish,
+  rollback,
+  saveDraft,
+  type BotFormat,
+} from '../../store/bots.ts';
+import type { Store } from '../../store/store.ts';
+import { ApiError, errorBody, errorDetail } from '../errors.ts';
+import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
+
+/** Largest bot file accepted. */
+export const BOT_BODY_LIMIT = 1024 * 1024;
+
+const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml', 'text/x-yaml'];
+const JSON_TYPE = 'application/json';
+
+const botParams = z.object({ id: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) });
+const versionNumber = z.coerce.number().int().min(1);
+
+const botSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    publishedVersion: z.number().int().nullable(),
+    latestVersion: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'BotSummary' });
+
+const botVersion = z
+  .object({
+    botId: z.string(),
+    version: z.number().int(),
+    format: z.enum(['yaml', 'json']),
+    createdAt: z.string(),
+    publishedAt: z.string().nullable(),
+    published: z.boolean(),
+  })
+  .meta({ id: 'BotVersion' });
+
+const saved = z.object({ botId: z.string(), version: z.number().int(), warnings: z.array(problem) });
+const invalidBot = z.object({ error: errorDetail, problems: z.array(problem), warnings: z.array(problem) });
+const published = z.object({ botId: z.string(), version: z.number().int() });
+
+const view = (p: Problem): ProblemView => ({
+  severity: p.severity,
+  code: p.code,
+  message: p.message,
+  block: p.block,
+  field: p.field,
+  line: p.line,
+});
+
+/** Bots: upload drafts, list them and their versions, publish, roll back, download. */
+export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
+  const { db } = store;
+
+  // The upload keeps the file as text: the loader reads YAML and JSON alike and needs the text
+  // for line numbers, and the exact source is what a download gives back. Its own context, so
+  // JSON bodies of the other routes are parsed as usual.
+  await app.register(async (plain) => {
+    const upload = plain.withTypeProvider<ZodTypeProvider>();
+    upload.removeAllContentTypeParsers();
+    upload.addContentTypeParser([JSON_TYPE, ...YAML_TYPES], { parseAs: 'string', bodyLimit: BOT_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+
+    upload.put(
+      '/bots/:id',
+      {
+        bodyLimit: BOT_BODY_LIMIT,
+        schema: {
+          ...ADMIN,
+          summary: 'Upload a bot file as a new draft version',
+          description:
+            'The body is the bot file (Content-Type application/yaml, text/yaml or application/json). Its `id` must be the one in the path. ' +
+            'A valid file becomes the next version (201 for a new bot, 200 for a new version of one), unpublished; ' +
+            'an invalid one is refused with 422 and every problem, by block and field.',
+          params: botParams,
+          body: z.string().describe('The bot file.'),
+          response: { 200: saved, 201: saved, 422: invalidBot, 413: errorBody, 415: errorBody, ...adminErrors },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const format: BotFormat = request.headers['content-type']?.startsWith(JSON_TYPE) ? 'json' : 'yaml';
+        const source = request.body;
+        const { bot, problems } = loadBotText(source, `${id}.${format}`);
+        const errors = problems.filter((p) => p.severity === 'error').map(view);
+        const warnings = problems.filter((p) => p.severity === 'warning').map(view);
+        if (bot && bot.id !== id) {
+          errors.push({
+            severity: 'error',
+            code: 'id_mismatch',
+            message: `the file's id is "${bot.id}" but it was uploaded as "${id}"`,
+            block: null,
+            field: 'id',
+            line: null,
+          });
+        }
+        if (!bot || errors.length > 0) {
+          const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+          return reply.code(422).send({
+            error: { code: 'invalid_bot', message: `the bot file has ${count}; nothing was saved` },
+            problems: errors,
+            warnings,
+          });
+        }
+        const { version } = await saveDraft(db, id, { source, format, bot });
+        return reply.code(version === 1 ? 201 : 200).send({ botId: id, version, warnings });
+      },
+    );
+  });
+
+  app.get(
+    '/bots',
+    { schema: { ...ADMIN, summary: 'Every bot', response: { 200: z.object({ items: z.array(botSummary) }), ...adminErrors } } },
+    async () => ({ items: await listBots(db) }),
+  );
+
+  app.get(
+    '/bots/:id/versions',
+    {
+      schema: {
+        ...ADMIN,
+        summary: "A bot's versions, newest first",
+        params: botParams,
+        response: { 200: z.object({ items: z.array(botVersion) }), ...adminErrors },
+      },
+    },
+    async (request) => {
+      const items = await listVersions(db, request.params.id);
+      if (items.length === 0) throw new ApiError(404, 'bot_not_found', `there is no bot "${request.params.id}"`);
+      return { items };
+    },
+  );
+
+  app.post(
+    '/bots/:id/publish',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'Publish the latest version (or the one given)',
+        description: 'New conversations get the published version; running conversations stay on the version they started with.',
+        params: botParams,
+        body: z.object({ version: z.number().int().min(1).optional() }).strict().optional(),
+        response: { 200: published, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const result = await publish(db, id, request.body?.version);
+      return { botId: id, version: result.version };
+    },
+  );
+
+  app.post(
+    '/bots/:id/rollback',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'Publish an earlier version again',
+        params: botParams,
+        body: z.object({ version: z.number().int().min(1) }).strict(),
+        response: { 200: published, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const result = await rollback(db, id, request.body.version);
+      return { botId: id, version: result.version };
+    },
+  );
+
+  app.get(
+    '/bots/:id/source',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'Download a version as YAML',
+        description:
+          'Without `version`, the published version (or the latest when none is published). A YAML upload comes back exactly as uploaded; a JSON one as the same document in YAML.',
+        params: botParams,
+        querystring: z.object({ version: versionNumber.optional() }),
+        response: {
+          200: { description: 'The bot file', content: { 'application/yaml': { schema: z.string() } } },
+          ...adminErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const wanted = request.query.version ?? (await getPublished(db, id))?.version ?? (await listVersions(db, id))[0]?.version;
+      const found = wanted === undefined ? undefined : await getVersion(db, id, wanted);
+      if (!found) {
+        throw wanted === undefined
+          ? new ApiError(404, 'bot_not_found', `there is no bot "${id}"`)
+          : new ApiError(404, 'version_not_found', `bot "${id}" has no version ${wanted}`);
+      }
+      const yaml = found.format === 'yaml' ? found.source : toYaml(parseYaml(found.source));
+      return reply
+        .type('application/yaml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${id}.yaml"`)
+        .header('x-renkei-bot-version', String(found.version))
+        .serializer((payload) => String(payload))
+        .send(yaml);
+    },
+  );
+};

@@ -1,0 +1,196 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../../connectors/provider.ts';
+import { providersFor } from '../../connectors/registry.ts';
+import { ROLES, type Role } from '../../connectors/roles.ts';
+import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
+import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
+import {
+  getIntegration,
+  listIntegrations,
+  recordIntegrationResult,
+  setIntegration,
+  setIntegrationEnabled,
+  type IntegrationSummary,
+} from '../../store/integrations.ts';
+import { reasonOf, StoreError } from '../../store/errors.ts';
+import type { Store } from '../../store/store.ts';
+import { ApiError } from '../errors.ts';
+import { ADMIN, adminErrors } from '../schemas/admin.ts';
+
+export interface AdminIntegrationsOptions {
+  readonly store: Store;
+  readonly secretBox: () => SecretBox;
+}
+
+const strings = z.record(z.string(), z.string().max(4000));
+
+/** An integration as the admin sees it: settings yes, secrets never (only whether there are any). */
+const integration = z
+  .object({
+    role: z.enum(ROLES),
+    provider: z.enum(PROVIDER_NAMES),
+    enabled: z.boolean(),
+    status: z.enum(['ok', 'invalid', 'unchecked']),
+    statusMessage: z.string().nullable(),
+    settings: strings,
+    hasSecrets: z.boolean(),
+    lastSuccessAt: z.string().nullable(),
+    lastFailureAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .strip()
+  .meta({ id: 'Integration' }) satisfies z.ZodType<IntegrationSummary>;
+
+const roleParams = z.object({ role: z.enum(ROLES) });
+
+const setBody = z
+  .object({
+    provider: z.enum(PROVIDER_NAMES),
+    settings: strings.default({}).describe('Non-secret settings; zoho: dc, clientId, orgId, accountsUrl, apiUrl, defaultCompany.'),
+    secrets: strings
+      .optional()
+      .describe('Write-only credentials (zoho: clientSecret, refreshToken), sealed at rest. Omit to keep the stored ones.'),
+  })
+  .strict();
+
+const checkResult = z.object({ ok: z.boolean(), message: z.string().optional(), integration });
+
+/** Each provider's settings and secrets, checked before anything is stored. */
+const PROVIDER_SHAPES: Readonly<Record<ProviderName, { settings: z.ZodType; secrets: z.ZodType | null }>> = {
+  builtin: { settings: z.object({}).strict(), secrets: null },
+  zoho: { settings: zohoSettings.strict(), secrets: zohoSecrets.strict() },
+};
+
+function checkShape(schema: z.ZodType, value: unknown, field: string): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  const path = [field, ...(issue?.path ?? []).map(String)].join('.');
+  // The message names the field only: a zod message never quotes a secret's value, keep it so.
+  throw new ApiError(400, 'invalid_request', `${path}: ${issue?.message ?? 'invalid'}`, path);
+}
+
+/** Integrations: which service each role uses, with write-only credentials. */
+export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOptions> = async (app, opts) => {
+  const { store } = opts;
+  const { db } = store;
+
+  const summary = async (role: Role): Promise<IntegrationSummary> => {
+    const found = await getIntegration(db, role);
+    if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
+    const { secrets: _never, ...rest } = found;
+    return rest;
+  };
+  const box = (): SecretBox => {
+    try {
+      return opts.secretBox();
+    } catch (error) {
+      if (error instanceof SecretKeyError) throw new ApiError(503, 'secret_key_unavailable', error.message);
+      throw error;
+    }
+  };
+
+  app.get(
+    '/integrations',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'The integration of each configured role',
+        response: { 200: z.object({ items: z.array(integration) }), ...adminErrors },
+      },
+    },
+    async () => ({ items: await listIntegrations(db) }),
+  );
+
+  app.put(
+    '/integrations/:role',
+    {
+      schema: {
+        ...ADMIN,
+        summary: "Set a role's integration",
+        description:
+          'Replaces the role\'s integration (enabled, status unchecked; builtin is ok at once). Secrets are sealed with the secret box and never returned.',
+        params: roleParams,
+        body: setBody,
+        response: { 200: integration, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { role } = request.params;
+      const { provider, settings, secrets } = request.body;
+      const shape = PROVIDER_SHAPES[provider];
+      checkShape(shape.settings, settings, 'settings');
+      let sealed: string | null = null;
+      if (shape.secrets === null) {
+        if (secrets && Object.keys(secrets).length > 0) {
+          throw new ApiError(400, 'invalid_request', `the ${provider} provider takes no secrets`, 'secrets');
+        }
+      } else if (secrets === undefined) {
+        const kept = await db.selectFrom('integrations').select(['provider', 'secrets']).where('role', '=', role).executeTakeFirst();
+        if (kept?.provider !== provider || kept.secrets === null) {
+          throw new ApiError(400, 'invalid_request', `secrets are required for a new ${provider} integration`, 'secrets');
+        }
+        sealed = kept.secrets;
+      } else {
+        checkShape(shape.secrets, secrets, 'secrets');
+        sealed = box().seal(secrets);
+      }
+      await setIntegration(db, role, provider, settings, sealed);
+      request.log.info({ role, provider }, 'integration set');
+      return summary(role);
+    },
+  );
+
+  app.post(
+    '/integrations/:role/check',
+    {
+      schema: {
+        ...ADMIN,
+        summary: "Prove the role's credentials work with one cheap read",
+        description: 'builtin is always ok. The result is recorded as the integration\'s last success or failure.',
+        params: roleParams,
+        response: { 200: checkResult, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { role } = request.params;
+      const found = await getIntegration(db, role, (blob) => box().open(blob)).catch((error: unknown) => {
+        if (error instanceof ApiError || error instanceof StoreError) throw error;
+        throw new ApiError(409, 'secrets_unreadable', `the ${role} integration's credentials cannot be decrypted: ${reasonOf(error)}`);
+      });
+      if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
+      const provider = providersFor(store)[found.provider];
+      let result: { ok: boolean; message?: string };
+      if (!provider || !provider.roles.includes(role)) {
+        result = { ok: false, message: `the ${found.provider} provider cannot serve the ${role} role in this installation` };
+      } else if (provider.checkIntegration) {
+        const check = await provider.checkIntegration(role, found);
+        result = check.ok ? { ok: true } : { ok: false, message: check.message };
+      } else {
+        result = { ok: true };
+      }
+      await recordIntegrationResult(db, role, result.ok, result.message);
+      return { ...result, integration: await summary(role) };
+    },
+  );
+
+  for (const enabled of [true, false]) {
+    app.post(
+      `/integrations/:role/${enabled ? 'enable' : 'disable'}`,
+      {
+        schema: {
+          ...ADMIN,
+          summary: enabled ? "Turn the role's integration back on" : "Turn the role's integration off (its blocks take integration_invalid)",
+          params: roleParams,
+          response: { 200: integration, ...adminErrors },
+        },
+      },
+      async (request) => {
+        await setIntegrationEnabled(db, request.params.role, enabled);
+        return summary(request.params.role);
+      },
+    );
+  }
+};

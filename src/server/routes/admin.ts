@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SecretBox } from '../../secrets/secret-box.ts';
+import type { Store } from '../../store/store.ts';
+import { tokenOpens } from '../../runtime/tokens.ts';
+import { bearerToken, unauthorized } from '../auth.ts';
+import { adminBotsRoutes } from './admin-bots.ts';
+import { adminConversationsRoutes } from './admin-conversations.ts';
+import { adminIntegrationsRoutes } from './admin-integrations.ts';
+import { adminRecordsRoutes } from './admin-records.ts';
+
+export interface AdminRoutesOptions {
+  readonly store: Store;
+  readonly adminTokenHash: string;
+  /** The secret box that seals integration credentials (made on first use). */
+  readonly secretBox: () => SecretBox;
+}
+
+/**
+ * The admin API: every route behind `Authorization: Bearer <admin token>`. It is same-origin
+ * only — the CORS plugin adds no header to these paths, so no other site's page can read them.
+ */
+export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
+  app.addHook('onRequest', async (request, reply) => {
+    const token = bearerToken(request);
+    if (token === undefined || !tokenOpens(opts.adminTokenHash, token)) {
+      reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
+      throw unauthorized(token === undefined ? 'the admin API needs Authorization: Bearer <admin token>' : 'wrong admin token');
+    }
+  });
+  await app.register(adminBotsRoutes, { store: opts.store });
+  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminRecordsRoutes, { store: opts.store });
+  await app.register(adminConversationsRoutes, { store: opts.store });
+};

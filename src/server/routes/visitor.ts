@@ -1,0 +1,206 @@
+import type { FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BOT_ID } from '../../flow/bot-schema.ts';
+import type { ConversationEvent, Runtime } from '../../runtime/api.ts';
+import { bearerToken, unauthorized } from '../auth.ts';
+import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
+import type { Metrics, TurnKind } from '../metrics.ts';
+import { replyBody, startBody, startedConversation, transcript, turnView } from '../schemas/conversation.ts';
+import { openSse } from '../sse.ts';
+import { RuntimeError } from '../../runtime/api.ts';
+
+export interface VisitorRoutesOptions {
+  readonly runtime: Runtime;
+  readonly metrics: Metrics;
+  /** Visitor requests per minute per IP address; 0: no limit. */
+  readonly rateLimitPerMinute: number;
+  /** Comment lines on idle event streams, this often. */
+  readonly heartbeatMs: number;
+  /** Aborted when the server closes: open event streams end. */
+  readonly closing: AbortSignal;
+}
+
+/** Largest visitor request body: an answer is a few kB at most. */
+export const VISITOR_BODY_LIMIT = 64 * 1024;
+
+const TAG = 'visitor';
+const conversationParams = z.object({ id: z.string().min(1).max(200) });
+const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
+const bearer = [{ conversationToken: [] }];
+
+/** Statuses after which a conversation never sends another event. */
+const FINAL = new Set(['ended', 'handoff']);
+const isFinal = (e: ConversationEvent): boolean => e.type === 'status' && FINAL.has(e.status);
+
+function conversationToken(request: FastifyRequest, fromQuery?: string): string {
+  const token = bearerToken(request) ?? fromQuery;
+  if (token === undefined || token === '') {
+    throw unauthorized('this conversation needs its token: send Authorization: Bearer <token>');
+  }
+  return token;
+}
+
+/**
+ * The widget's API: start a conversation, answer, follow the bot's messages, reload the
+ * transcript. A conversation's token (returned by start) opens that conversation only.
+ */
+export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async (app, opts) => {
+  const { runtime, metrics } = opts;
+
+  if (opts.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: opts.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, 'rate_limited', `too many requests from this address: at most ${context.max} a minute, retry in ${context.after}`),
+    });
+  }
+
+  /** Runs a turn, counting it and timing it whatever its result. */
+  async function turn<T extends { status: string }>(kind: TurnKind, run: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    let result = 'error';
+    try {
+      const view = await run();
+      result = view.status;
+      return view;
+    } catch (error) {
+      if (error instanceof RuntimeError) result = error.code;
+      throw error;
+    } finally {
+      metrics.observeTurn(kind, Number(process.hrtime.bigint() - started) / 1e9, result);
+    }
+  }
+
+  app.post(
+    '/bots/:botId/conversations',
+    {
+      bodyLimit: VISITOR_BODY_LIMIT,
+      schema: {
+        tags: [TAG],
+        summary: 'Start a conversation with a published bot',
+        description:
+          'Runs the bot up to its first question. Keep the returned `token`: every later call on this conversation needs it.',
+        params: z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) }),
+        body: startBody.optional(),
+        response: { 201: startedConversation, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const started = await turn('start', () =>
+        runtime.start(request.params.botId, {
+          ...(body.visitor ? { visitor: body.visitor } : {}),
+          ...(body.locale ? { locale: body.locale } : {}),
+        }),
+      );
+      return reply.code(201).send(started);
+    },
+  );
+
+  app.post(
+    '/conversations/:id/replies',
+    {
+      bodyLimit: VISITOR_BODY_LIMIT,
+      schema: {
+        tags: [TAG],
+        summary: "Answer the bot's question",
+        description:
+          '`{text}` is a typed answer (re-prompted when invalid); `{choice}` is the value of one of the options of a choice question. ' +
+          'When the answer starts an integration, the response waits for it (RENKEI_TURN_WAIT_MS); if it is still running, ' +
+          '`status` is `working` and the rest arrives on the event stream.',
+        params: conversationParams,
+        body: replyBody,
+        security: bearer,
+        response: { 200: turnView, ...errors },
+      },
+    },
+    async (request) => {
+      const token = conversationToken(request);
+      return turn('reply', () => runtime.reply(request.params.id, token, request.body));
+    },
+  );
+
+  app.get(
+    '/conversations/:id',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The transcript so far',
+        description: 'For a widget that reloads: every event of the conversation, and what the bot waits for now.',
+        params: conversationParams,
+        security: bearer,
+        response: { 200: transcript, ...errors },
+      },
+    },
+    async (request) => runtime.transcript(request.params.id, conversationToken(request)),
+  );
+
+  app.get(
+    '/conversations/:id/events',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "Server-Sent Events of the bot's messages and status changes",
+        description:
+          'Each event\'s `id:` is its seq and its `data:` a ConversationEvent as JSON (default `message` event type). ' +
+          'Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?lastEventId=`. ' +
+          'EventSource cannot set headers, so the token may be given as `?token=` instead of `Authorization: Bearer`. ' +
+          'The stream ends after the conversation ends or is handed off; reconnecting then gets 204, which stops EventSource.',
+        params: conversationParams,
+        querystring: z.object({
+          token: z.string().optional().describe('The conversation token, for clients that cannot send headers.'),
+          lastEventId: z.coerce.number().int().min(0).optional(),
+        }),
+        headers: z.looseObject({ 'last-event-id': z.coerce.number().int().min(0).optional() }),
+        security: bearer,
+        response: {
+          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+          204: z.null().describe('The conversation is over and nothing is left to send.'),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const token = conversationToken(request, request.query.token);
+      const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
+      // Reading the transcript checks the token before the stream opens (a wrong one is a 404,
+      // not a 200 that closes) and yields the backlog with no second query.
+      const backlog = await runtime.transcript(id, token);
+      const missed = backlog.events.filter((e) => e.seq > after);
+      if (FINAL.has(backlog.status) && missed.length === 0) return reply.code(204).send(null);
+
+      const stream = openSse(reply);
+      metrics.streamOpened();
+      const stop = new AbortController();
+      const signal = AbortSignal.any([stop.signal, opts.closing]);
+      reply.raw.once('close', () => stop.abort());
+      const heartbeat = setInterval(() => stream.heartbeat(), opts.heartbeatMs);
+      try {
+        let last = after;
+        for (const event of missed) {
+          await stream.send(event.seq, event);
+          last = event.seq;
+          if (isFinal(event)) return;
+        }
+        for await (const event of runtime.follow(id, token, last, signal)) {
+          if (signal.aborted) break;
+          await stream.send(event.seq, event);
+          if (isFinal(event)) break;
+        }
+      } catch (error) {
+        if (!signal.aborted) {
+          const status = error instanceof RuntimeError ? RUNTIME_STATUS[error.code] : 500;
+          request.log.warn({ err: error, status }, 'event stream failed');
+        }
+      } finally {
+        clearInterval(heartbeat);
+        stream.end();
+        metrics.streamClosed();
+      }
+    },
+  );
+};

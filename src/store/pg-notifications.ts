@@ -1,0 +1,174 @@
+import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import { StoreError } from './errors.ts';
+import { checkChannel, checkPayload, deliver, scopedChannel, type Notifications } from './notifications.ts';
+import type { Database } from './schema.ts';
+
+/** The listener's connection name in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'renkei-listener';
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+type Handler = (payload: string) => void;
+
+/**
+ * LISTEN needs a connection of its own that stays open (a pooled one goes back to the pool and
+ * hears nothing). One per store, opened at the first `listen`. When it drops, it is opened
+ * again with a growing delay and LISTENs again to every channel still wanted.
+ */
+class Listener {
+  readonly #config: pg.ClientConfig;
+  readonly #handlers = new Map<string, Set<Handler>>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #closed = false;
+
+  constructor(config: pg.ClientConfig) {
+    this.#config = { ...config, application_name: LISTENER_APPLICATION_NAME };
+  }
+
+  async listen(channel: string, handler: Handler): Promise<() => Promise<void>> {
+    if (this.#closed) throw new StoreError('invalid', 'the store is closed');
+    let handlers = this.#handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+    }
+    const own = (payload: string): void => handler(payload);
+    handlers.add(own);
+    try {
+      await this.#sync(channel);
+    } catch (error) {
+      this.#remove(channel, own);
+      throw error;
+    }
+    let stopped = false;
+    return async () => {
+      if (stopped) return;
+      stopped = true;
+      if (this.#remove(channel, own) && this.#client) await this.#sync(channel).catch(() => {});
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#handlers.clear();
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  /** Removes a handler; true when it was the channel's last. */
+  #remove(channel: string, handler: Handler): boolean {
+    const handlers = this.#handlers.get(channel);
+    if (!handlers?.delete(handler) || handlers.size > 0) return false;
+    this.#handlers.delete(channel);
+    return true;
+  }
+
+  /**
+   * LISTENs or UNLISTENs as the handlers now want. The choice is made when the command is
+   * queued, and one connection runs commands in order, so the last command matches the state.
+   */
+  async #sync(channel: string): Promise<void> {
+    const client = this.#client ?? (await this.#connect());
+    const command = this.#handlers.has(channel) ? 'listen' : 'unlisten';
+    await client.query(`${command} ${quote(channel)}`);
+  }
+
+  #connect(): Promise<pg.Client> {
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<pg.Client> {
+    const client = new pg.Client(this.#config);
+    client.on('notification', ({ channel, payload }) => {
+      for (const handler of [...(this.#handlers.get(channel) ?? [])]) handler(payload ?? '');
+    });
+    let ended = false;
+    const lost = (): void => {
+      ended = true;
+      this.#lost(client);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      for (const channel of this.#handlers.keys()) await client.query(`listen ${quote(channel)}`);
+      if (ended) throw new Error('the connection closed while listening');
+      if (this.#closed) throw new StoreError('invalid', 'the store is closed');
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    this.#client = client;
+    this.#failures = 0;
+    return client;
+  }
+
+  #lost(client: pg.Client): void {
+    if (client !== this.#client) return;
+    this.#client = undefined;
+    void client.end().catch(() => {});
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#handlers.size === 0 || this.#retry !== undefined) return;
+    const delay = Math.min(RECONNECT_FIRST_MS * 2 ** this.#failures, RECONNECT_MAX_MS);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (this.#client) return;
+      this.#connect().catch((error: unknown) => {
+        this.#failures += 1;
+        if (this.#failures === 1) {
+          process.emitWarning(`the notification listener cannot reconnect, retrying: ${String(error)}`, 'RenkeiStore');
+        }
+        this.#scheduleReconnect();
+      });
+    }, delay);
+  }
+}
+
+/** A channel name as an identifier; checkChannel and scopedChannel leave no quote in it. */
+const quote = (channel: string): string => `"${channel}"`;
+
+/**
+ * LISTEN/NOTIFY notifications of a store in `schema` (channels are scoped to it, see
+ * scopedChannel). `notify` goes through the pool; `close` ends the listener's connection.
+ */
+export function pgNotifications(
+  db: Kysely<Database>,
+  config: pg.ClientConfig,
+  schema: string,
+): Notifications & { close(): Promise<void> } {
+  const listener = new Listener(config);
+  let closed = false;
+  const send = async (executor: Kysely<Database>, channel: string, payload: string): Promise<void> => {
+    if (closed) throw new StoreError('invalid', 'the store is closed');
+    checkChannel(channel);
+    checkPayload(payload);
+    await sql`select pg_notify(${scopedChannel(schema, channel)}, ${payload})`.execute(executor);
+  };
+  return {
+    notify: (channel, payload) => send(db, channel, payload),
+    async notifyInTransaction(trx, channel, payload) {
+      if (!trx.isTransaction) throw new StoreError('invalid', 'notifyInTransaction needs a transaction');
+      await send(trx, channel, payload);
+    },
+    async listen(channel, onMessage) {
+      checkChannel(channel);
+      return listener.listen(scopedChannel(schema, channel), (payload) => deliver(onMessage, payload, channel));
+    },
+    close: () => {
+      closed = true;
+      return listener.close();
+    },
+  };
+}
