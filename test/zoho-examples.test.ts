@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeZoho, type FakeZoho } from './fake-zoho/index.ts';
@@ -48,12 +48,8 @@ beforeEach(() => {
 afterEach(() => {
   // Secrets never in plain text at rest: not in the database, its WAL, or anything printed.
   for (const file of [t.db, `${t.db}-wal`]) {
-    let bytes = '';
-    try {
-      bytes = readFileSync(file).toString('latin1');
-    } catch {
-      continue;
-    }
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file).toString('latin1');
     for (const s of secrets) expect(bytes.includes(s), `${file} holds a secret`).toBe(false);
   }
   t.cleanup();
