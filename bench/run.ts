@@ -1,4 +1,5 @@
 import { benchEngine } from './engine.ts';
+import { benchWebSizes } from './web-sizes.ts';
 import { benchZoho } from './zoho.ts';
 
 /** Each bench returns named figures; `npm run bench` merges them into one JSON line. */
@@ -7,6 +8,7 @@ type Bench = { readonly name: string; readonly run: () => Promise<Record<string,
 const BENCHES: readonly Bench[] = [
   { name: 'engine', run: benchEngine },
   { name: 'zoho', run: benchZoho },
+  { name: 'web', run: benchWebSizes },
 ];
 
 const figures: Record<string, number> = {};

@@ -8,6 +8,7 @@ import { registerIntegrations } from './commands/integrations.ts';
 import { registerBuiltin } from './commands/builtin.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerServe } from './commands/serve.ts';
 import { version } from './version.ts';
 
 /** Lets an action report a non-zero exit without throwing (e.g. `validate` with errors). */
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO, run: RunState): Command {
       outputError: (s, write) => write(s.replace(/^error: /, 'renkei: ')),
     });
   const ctx = { io, run };
+  registerServe(program, ctx);
   registerDemo(program, ctx);
   registerValidate(program, ctx);
   registerChat(program, ctx);

@@ -1,4 +1,4 @@
-import type { InputRequest, Message } from '../engine/types.ts';
+import type { InputRequest, Locale, Message } from '../engine/types.ts';
 import type { VisitorField } from '../flow/variables.ts';
 
 /**
@@ -30,6 +30,8 @@ export interface TurnView {
 export interface StartedConversation extends TurnView {
   /** The conversation's bearer token: shown once, stored hashed. */
   readonly token: string;
+  /** The conversation's language (the bot's, unless the start asked for another): the widget speaks it. */
+  readonly locale: Locale;
 }
 
 export interface Transcript {

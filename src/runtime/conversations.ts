@@ -74,7 +74,7 @@ export async function insertConversation(
       updated_at: at,
     })
     .execute();
-  return appendRest(trx, conversation.id, 0, result, drafts, timing);
+  return appendRest(trx, { id: conversation.id, botVersion: conversation.botVersion }, 0, result, drafts, timing);
 }
 
 /**
@@ -102,23 +102,23 @@ export async function writeAdvance(
     .where('row_version', '=', row.row_version)
     .executeTakeFirst();
   if (updated.numUpdatedRows === 0n) throw new VersionConflict(row.id);
-  return appendRest(trx, row.id, row.last_seq, result, drafts, timing);
+  return appendRest(trx, { id: row.id, botVersion: row.bot_version }, row.last_seq, result, drafts, timing);
 }
 
 async function appendRest(
   trx: Transaction<Database>,
-  conversationId: string,
+  conversation: { readonly id: string; readonly botVersion: number },
   lastSeq: number,
   result: AdvanceResult,
   drafts: readonly EventDraft[],
   timing: WriteContext,
 ): Promise<Written> {
   const at = timing.now.toISOString();
-  if (drafts.length > 0) await trx.insertInto('conversation_events').values(eventRows(conversationId, lastSeq + 1, at, drafts)).execute();
+  if (drafts.length > 0) await trx.insertInto('conversation_events').values(eventRows(conversation.id, lastSeq + 1, at, drafts)).execute();
   if (result.effect) {
-    await insertEffect(trx, conversationId, result.effect, timing.now, timing.deadlineMs);
+    await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
     await timing.notifier.effectsQueued(trx);
   }
-  await timing.notifier.conversationChanged(trx, conversationId);
+  await timing.notifier.conversationChanged(trx, conversation.id);
   return { firstSeq: lastSeq + 1, lastSeq: lastSeq + drafts.length };
 }

@@ -94,6 +94,8 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
   const turnWaitMs = options.turnWaitMs ?? DEFAULTS.turnWaitMs;
   // Subscribed before the first turn, so no wake-up of a waiting reply is missed.
   const ready = ctx.notifier.open();
+  // Awaited by every call that needs it; this only keeps a failure from being unhandled meanwhile.
+  ready.catch(() => undefined);
 
   return {
     workerId,

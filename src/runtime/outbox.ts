@@ -16,7 +16,7 @@ export type EffectRow = Selectable<EffectsTable>;
 
 export async function insertEffect(
   trx: Transaction<Database>,
-  conversationId: string,
+  conversation: { readonly id: string; readonly botVersion: number },
   effect: Effect,
   now: Date,
   deadlineMs: number,
@@ -26,8 +26,9 @@ export async function insertEffect(
     .insertInto('effects')
     .values({
       id: effect.id,
-      conversation_id: conversationId,
+      conversation_id: conversation.id,
       bot_id: effect.botId,
+      bot_version: conversation.botVersion,
       block_id: effect.blockId,
       action: effect.action,
       locale: effect.locale,
@@ -65,25 +66,46 @@ export interface ClaimOptions {
 }
 
 /**
- * Claims up to `limit` due effects for `owner`: pending ones whose time has come, and running
- * ones whose lease expired (their worker died). Counts the attempt. One statement: on SQLite it
- * runs under the database's write lock; on PostgreSQL the candidates are locked with
- * `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different effects instead of waiting.
+ * Claims up to `limit` due effects for `owner` and counts their attempt: first running ones
+ * whose lease expired (their worker died), then pending ones whose time has come, oldest first.
+ * Each is one statement: on SQLite it runs under the database's write lock; on PostgreSQL the
+ * candidates are locked with `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different
+ * effects instead of waiting for each other. Two simple range scans rather than one `or`: each
+ * walks its index in order, where the `or` would sort every due effect to take the first few.
  */
 export async function claimDue(db: Kysely<Database>, dialect: StoreDialect, options: ClaimOptions): Promise<EffectRow[]> {
-  if (options.limit <= 0) return [];
+  const expired = await claimExpired(db, dialect, options);
+  const pending = await claimPending(db, dialect, { ...options, limit: options.limit - expired.length });
+  return [...expired, ...pending];
+}
+
+/** Running effects whose lease expired: their worker died or lost the database. */
+export function claimExpired(db: Kysely<Database>, dialect: StoreDialect, options: ClaimOptions): Promise<EffectRow[]> {
+  return claimWhere(db, dialect, options, 'running', 'lease_until', options.limit);
+}
+
+/** Pending effects whose (next) attempt is due, oldest first. */
+export function claimPending(db: Kysely<Database>, dialect: StoreDialect, options: ClaimOptions): Promise<EffectRow[]> {
+  return claimWhere(db, dialect, options, 'pending', 'next_attempt_at', options.limit);
+}
+
+async function claimWhere(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  options: ClaimOptions,
+  status: 'pending' | 'running',
+  dueColumn: 'next_attempt_at' | 'lease_until',
+  limit: number,
+): Promise<EffectRow[]> {
+  if (limit <= 0) return [];
   const at = options.now.toISOString();
   let due = db
     .selectFrom('effects')
     .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', at)]),
-      ]),
-    )
-    .orderBy('next_attempt_at')
-    .limit(options.limit);
+    .where('status', '=', status)
+    .where(dueColumn, '<=', at)
+    .orderBy(dueColumn)
+    .limit(limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('effects')

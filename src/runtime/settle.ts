@@ -1,7 +1,7 @@
 import type { Outcome } from '../connectors/outcome.ts';
 import { advance } from '../engine/advance.ts';
 import type { RuntimeContext } from './context.ts';
-import { loadConversation, stateOf, VersionConflict, writeAdvance } from './conversations.ts';
+import { stateOf, VersionConflict, writeAdvance } from './conversations.ts';
 import { draftsOf } from './events.ts';
 import { markDone, recordAttempt, type AttemptRecord, type EffectRow } from './outbox.ts';
 
@@ -29,8 +29,7 @@ export async function settleEffect(
   attempt: AttemptRecord,
 ): Promise<Settlement> {
   // The bot is read before the transaction: on SQLite the transaction holds the only connection.
-  const conversation = await loadConversation(ctx.db, row.conversation_id);
-  const bot = conversation && (await ctx.bots.version(conversation.bot_id, conversation.bot_version));
+  const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   for (let tries = 1; ; tries++) {
     try {
       return await ctx.db.transaction().execute(async (trx): Promise<Settlement> => {

@@ -20,7 +20,12 @@ export interface Harness {
   readonly connectors: RoleConnectors;
   /** Saves and publishes a bot file; returns its version. */
   publishBot(yaml: string): Promise<number>;
-  /** Another store and runtime on the same database, as a second server process would have. */
+  /**
+   * Another runtime (another worker id) on the same database, as a second server process has.
+   * PostgreSQL: over a store of its own. SQLite: over the same store, because node:sqlite waits
+   * for another connection's write lock synchronously, which in one process blocks the very
+   * event loop that would finish the other transaction (separate processes do not have this).
+   */
   another(options?: HarnessOptions): Promise<{ readonly store: Store; readonly runtime: DurableRuntime }>;
 }
 
@@ -40,7 +45,7 @@ export async function harness(kind: StoreTarget, options: HarnessOptions = {}): 
   const runtime = createRuntime({ pollMs: 100, ...options, store, connectors });
   onTestFinished(async () => {
     for (const rt of [runtime, ...extra.map((e) => e.runtime)]) await rt.stop({ graceMs: 0 });
-    for (const e of extra) await e.store.close();
+    for (const e of extra) if (e.store !== store) await e.store.close();
     await cleanup();
   });
   return {
@@ -56,7 +61,7 @@ export async function harness(kind: StoreTarget, options: HarnessOptions = {}): 
       return version;
     },
     async another(more = {}) {
-      const second = await openStore(target);
+      const second = store.dialect === 'sqlite' ? store : await openStore(target);
       const rt = createRuntime({ pollMs: 100, ...more, store: second, connectors: more.connectors ?? realConnectors(second) });
       extra.push({ store: second, runtime: rt });
       return { store: second, runtime: rt };

@@ -30,6 +30,7 @@ export async function startConversation(
   const { bot, version } = published;
   const id = newId();
   const token = newToken();
+  const locale = options.locale ?? bot.locale;
   const result = advance(bot, null, { type: 'start', conversationId: id, visitor: visitorFields(options.visitor) });
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
@@ -38,14 +39,14 @@ export async function startConversation(
     .execute((trx) =>
       insertConversation(
         trx,
-        { id, botId, botVersion: version, tokenHash: hashToken(token), locale: options.locale ?? bot.locale },
+        { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
         result,
         drafts,
         { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
       ),
     );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
-  return { ...view, token };
+  return { ...view, token, locale };
 }
 
 /** Applies the visitor's answer; see Runtime.reply. */

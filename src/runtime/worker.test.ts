@@ -188,6 +188,26 @@ describe.each(STORE_TARGETS)('workers on %s', (kind) => {
     expect(effect).toMatchObject({ status: 'done', attempts: 1 });
   });
 
+  it('keeps the lease of a long call alive, so no other worker calls again', async () => {
+    let calls = 0;
+    const url = await serveHttp((_req, res) => {
+      calls += 1;
+      setTimeout(() => sendJson(res, 200, { id: 'long' }), 900);
+    });
+    const h = await harness(kind, { leaseMs: 300, pollMs: 50 });
+    await h.publishBot(BOTS.webhook(url));
+    h.runtime.startWorkers(1);
+    const c = await h.runtime.start('hook');
+    await h.runtime.reply(c.conversationId, c.token, { text: 'hello' }, { waitMs: 0 });
+    await eventually('the call is made', async () => calls === 1);
+    const other = await h.another({ leaseMs: 300, pollMs: 50 });
+    await other.runtime.drain();
+    expect(calls).toBe(1);
+    const t = await h.runtime.transcript(c.conversationId, c.token);
+    expect(t.status).toBe('ended');
+    expect((await listEffectAttempts(h.store.db)).map((a) => a.attempt)).toEqual([1]);
+  });
+
   it('carries 200 conversations through their integration block with two workers: 200 records, no duplicate', async () => {
     const h = await harness(kind);
     await h.publishBot(BOTS.lead);

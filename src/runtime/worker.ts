@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attemptEffect, type AttemptContext } from './attempt.ts';
 import { Waker } from './notify.ts';
-import { claimDue, extendLeases, releaseLeases, unfinished, type EffectRow } from './outbox.ts';
+import { claimExpired, claimPending, extendLeases, releaseLeases, unfinished, type EffectRow } from './outbox.ts';
 
 export interface WorkerOptions {
+  /** Another worker takes over an effect at most this long after its holder died. */
   readonly leaseMs: number;
   /** How long `stop` lets running calls finish before handing their effects back. */
   readonly graceMs: number;
@@ -30,10 +31,16 @@ export class Workers {
   #heartbeat: NodeJS.Timeout | undefined;
   #offEffects: (() => void) | undefined;
   #stopping = false;
+  readonly #leaseSpanMs: number;
+  /** When expired leases were last looked for (they are rare: once per poll is enough). */
+  #expiredCheckedAt = 0;
 
   constructor(ctx: Omit<AttemptContext, 'wakeAt'>, options: WorkerOptions) {
     this.#ctx = { ...ctx, wakeAt: (at) => this.#wakeAt(at) };
     this.#options = options;
+    // Others look for expired leases once per poll: a lease shorter by one poll is taken over
+    // within `leaseMs` of its holder's last heartbeat.
+    this.#leaseSpanMs = Math.max(options.leaseMs - ctx.pollMs, Math.ceil(options.leaseMs / 2));
   }
 
   get running(): boolean {
@@ -104,9 +111,12 @@ export class Workers {
   }
 
   async #run(): Promise<void> {
+    // Under load, claim a few slots' worth at once rather than one per finished call: each
+    // claim is a write transaction.
+    const batch = Math.max(1, Math.floor(this.#concurrency / 4));
     while (!this.#stopping) {
       const free = this.#concurrency - this.#inflight.size;
-      const claimed = free > 0 ? await this.#claim(free) : [];
+      const claimed = free >= batch || this.#inflight.size === 0 ? await this.#claim(free) : [];
       for (const row of claimed) void this.#spawn(row);
       // A full batch suggests more are due: claim again at once.
       if (free > 0 && claimed.length === free) continue;
@@ -115,14 +125,16 @@ export class Workers {
   }
 
   async #claim(limit: number): Promise<EffectRow[]> {
-    if (this.#stopping) return [];
+    if (this.#stopping || limit <= 0) return [];
+    const { db, store, owner } = this.#ctx;
+    const options = { owner, now: this.#ctx.now(), leaseMs: this.#leaseSpanMs, limit };
     try {
-      return await claimDue(this.#ctx.db, this.#ctx.store.dialect, {
-        owner: this.#ctx.owner,
-        now: this.#ctx.now(),
-        leaseMs: this.#options.leaseMs,
-        limit,
-      });
+      let expired: EffectRow[] = [];
+      if (Date.now() - this.#expiredCheckedAt >= this.#ctx.pollMs) {
+        this.#expiredCheckedAt = Date.now();
+        expired = await claimExpired(db, store.dialect, options);
+      }
+      return [...expired, ...(await claimPending(db, store.dialect, { ...options, limit: limit - expired.length }))];
     } catch (error) {
       this.#ctx.log.error({ err: error }, 'claiming effects failed; retrying at the next poll');
       return [];
@@ -146,14 +158,14 @@ export class Workers {
 
   #ensureHeartbeat(): void {
     if (this.#heartbeat) return;
-    this.#heartbeat = setInterval(() => void this.#beat(), Math.max(10, Math.floor(this.#options.leaseMs / 3)));
+    this.#heartbeat = setInterval(() => void this.#beat(), Math.max(10, Math.floor(this.#leaseSpanMs / 3)));
     this.#heartbeat.unref();
   }
 
   async #beat(): Promise<void> {
     if (this.#inflight.size === 0) return;
     try {
-      const until = new Date(this.#ctx.now().getTime() + this.#options.leaseMs);
+      const until = new Date(this.#ctx.now().getTime() + this.#leaseSpanMs);
       await extendLeases(this.#ctx.db, this.#ctx.owner, [...this.#inflight.keys()], until);
     } catch (error) {
       this.#ctx.log.warn({ err: error }, 'could not extend the leases of running effects');

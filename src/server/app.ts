@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -19,11 +19,11 @@ import { adminRoutes } from './routes/admin.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
-import { operationalStats } from './operational-stats.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
+import { webRoutes } from './routes/web.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,8 +38,16 @@ export interface BuildServerOptions {
   readonly logger?: Logger;
   /** Default: serverConfigFromEnv(env). */
   readonly config?: ServerConfig;
-  /** Seals integration secrets; default: the store's box (RENKEI_SECRET_KEY or the key file beside the database). */
-  readonly secretBox?: SecretBox;
+  /**
+   * The box that seals integration secrets, made on first use; default: the store's box
+   * (RENKEI_SECRET_KEY, else the key file beside the database). Share it with the connectors.
+   */
+  readonly secretBox?: () => SecretBox;
+  /**
+   * Default: new series for this server. Pass the one whose `observeAttempt` is the runtime's
+   * `onAttempt`, so integration calls are counted too.
+   */
+  readonly metrics?: Metrics;
   /** Comment lines on idle event streams this often (default 15 s). */
   readonly heartbeatMs?: number;
 }
@@ -48,6 +56,23 @@ export const API_PREFIX = '/api/v1';
 export const ADMIN_PREFIX = `${API_PREFIX}/admin`;
 /** Largest request body outside the visitor API (bot uploads). */
 export const BODY_LIMIT = 1024 * 1024;
+
+/** One line per request when it completes, instead of Fastify's two (incoming, completed). */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { req: request, res: reply, ms: Math.round(reply.elapsedTime) };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
+/** RENKEI_TRUST_PROXY as Fastify takes it (a hop count as a function: its types have no number). */
+function trustProxyOption(trust: ServerConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
 
 /** The visitor API's paths: the only ones a page on another origin may call. */
 function isVisitorPath(url: string): boolean {
@@ -65,15 +90,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, runtime } = options;
 
-  const base = Fastify({
+  const serverOptions: FastifyServerOptions = {
     // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the default one.
     loggerInstance: logger as FastifyBaseLogger,
-    // One line per request, written below, instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
-  });
+    trustProxy: trustProxyOption(config.trustProxy),
+  };
+  const base = Fastify(serverOptions);
   installErrorHandlers(base);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -82,17 +108,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed');
-  });
 
   // Closing ends the open event streams, which would otherwise hold the server open.
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
 
-  let box: SecretBox | undefined = options.secretBox;
-  const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(store.path, env));
-  const metrics = createMetrics(() => operationalStats(store.db));
+  let box: SecretBox | undefined;
+  const secretBox = options.secretBox ?? ((): SecretBox => (box ??= SecretBox.forDatabase(store.path, env)));
+  const metrics = options.metrics ?? createMetrics(store.db);
 
   app.register(swagger, {
     openapi: {
@@ -149,5 +172,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(adminRoutes, { prefix: ADMIN_PREFIX, store, adminTokenHash: options.adminTokenHash, secretBox });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics });
+  app.register(webRoutes, { store });
   return base;
 }

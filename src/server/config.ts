@@ -44,7 +44,23 @@ const origins = z
     return list.map((o) => new URL(o).origin);
   });
 
+/**
+ * Which proxies' X-Forwarded-For to believe, so the rate limit counts visitors, not the proxy:
+ * `true` (any), a hop count, or comma-separated addresses/CIDRs. Unset: none.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v): boolean | number | string[] => {
+    if (v === undefined || v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  });
+
 const serverEnv = z.object({
+  RENKEI_TRUST_PROXY: trustProxy,
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
@@ -64,6 +80,8 @@ export interface ServerConfig {
   /** How long a reply waits for a running integration before answering `working`. */
   readonly turnWaitMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
+  readonly trustProxy: boolean | number | readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -80,5 +98,6 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     logLevel: e.RENKEI_LOG_LEVEL,
+    trustProxy: e.RENKEI_TRUST_PROXY,
   };
 }

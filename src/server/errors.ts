@@ -10,7 +10,7 @@ export const errorDetail = z.object({
   message: z.string(),
   field: z.string().optional(),
 });
-export const errorBody = z.object({ error: errorDetail });
+export const errorBody = z.object({ error: errorDetail }).meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBody>;
 
 /** A client mistake or a refusal the handler decided on: answered as it is. */

@@ -7,10 +7,17 @@
 const EMAIL = /[^\s@"'<>(),;:[\]]+@[^\s@"'<>(),;:[\]]+\.[^\s@"'<>(),;:[\]]+/g;
 
 /**
- * A run of digits (ASCII or full-width) with the separators people put in phone numbers, not
- * glued to a word, a dot or a dash on either side (so ids, versions and IP addresses stay).
+ * A phone number as people write it: an optional country code and area code in parentheses,
+ * then digits (ASCII or full-width) with at most one separator between two of them; not glued
+ * to a word, a dot, a dash or a colon on either side (so ids, versions, IP addresses and times
+ * stay). A sentence's full stop after it is fine.
  */
-const PHONE_CANDIDATE = /(?<![\w.\-－])[+＋]?[(（]?[\d０-９][\d０-９\s()（）\-－‐‑–—−ー]{4,}[\d０-９](?![\w.\-－])/g;
+const D = '[\\d０-９]';
+const SEP = '[\\s\\-－‐‑–—−ー]';
+const PHONE_CANDIDATE = new RegExp(
+  `(?<![\\w０-９.+＋\\-－])(?:[+＋]${D}{1,3}${SEP}?)?(?:[(（]${D}{1,5}[)）]${SEP}?)?${D}(?:${SEP}?${D}){4,}(?![\\w０-９\\-－:]|\\.${D})`,
+  'g',
+);
 const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
 const MIN_PHONE_DIGITS = 6;
 

@@ -164,12 +164,18 @@ export async function publish(db: Kysely<Database>, botId: string, version?: num
 
 /** Publishes an earlier version again (one older than the version published now). */
 export async function rollback(db: Kysely<Database>, botId: string, version: number): Promise<{ readonly version: number }> {
-  const bot = await db.selectFrom('bots').select(['published_version']).where('id', '=', botId).executeTakeFirst();
-  if (!bot) throw new StoreError('not_found', `there is no bot "${botId}"`);
-  if (bot.published_version !== null && version >= bot.published_version) {
+  const row = await db
+    .selectFrom('bot_versions')
+    .innerJoin('bots', 'bots.id', 'bot_versions.bot_id')
+    .select('bots.published_version')
+    .where('bot_versions.bot_id', '=', botId)
+    .where('bot_versions.version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw new StoreError('not_found', `bot "${botId}" has no version ${version}`);
+  if (row.published_version !== null && version >= row.published_version) {
     throw new StoreError(
       'invalid',
-      `version ${version} of bot "${botId}" is not earlier than the published version ${bot.published_version}; publish it instead`,
+      `version ${version} of bot "${botId}" is not earlier than the published version ${row.published_version}; publish it instead`,
     );
   }
   return publish(db, botId, version);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from './errors.ts';
 import { parsePostgresTarget } from './postgres-dialect.ts';
 import { openStore } from './store.ts';
-import { newTestTarget } from './test-support.ts';
+import { newTestTarget, tempStore } from './test-support.ts';
 
 describe('parsePostgresTarget', () => {
   it('leaves a URL without ?schema= as it is', () => {
@@ -48,5 +48,36 @@ describe('a PostgreSQL store with startup options', () => {
       await store.close();
       await remove();
     }
+  });
+});
+
+describe('introspecting a PostgreSQL store', () => {
+  it("sees its own schema's tables only, with their columns", async () => {
+    const one = await tempStore('postgres');
+    const other = await tempStore('postgres');
+    const schema = new URL(one.target).searchParams.get('schema');
+    await sql`create table extra (id bigserial primary key, note text)`.execute(other.db);
+    const tables = await one.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['leads', 'tickets', 'conversations']));
+    expect(tables.map((t) => t.name)).not.toContain('extra');
+    expect(tables.map((t) => t.name)).not.toContain('kysely_migration');
+    expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schema]));
+    const leads = tables.find((t) => t.name === 'leads');
+    expect(leads?.columns.find((c) => c.name === 'email')).toEqual({
+      name: 'email',
+      dataType: 'text',
+      dataTypeSchema: 'pg_catalog',
+      isNullable: true,
+      hasDefaultValue: false,
+      isAutoIncrementing: false,
+    });
+    expect(leads?.columns.find((c) => c.name === 'fields')).toMatchObject({ isNullable: false, hasDefaultValue: true });
+    const withInternal = await one.db.introspection.getTables({ withInternalKyselyTables: true });
+    expect(withInternal.map((t) => t.name)).toEqual(expect.arrayContaining(['kysely_migration', 'kysely_migration_lock']));
+    const extra = (await other.db.introspection.getTables()).find((t) => t.name === 'extra');
+    expect(extra?.columns.map((c) => [c.name, c.isAutoIncrementing])).toEqual([
+      ['id', true],
+      ['note', false],
+    ]);
   });
 });

@@ -1,5 +1,20 @@
 import pg from 'pg';
-import { PostgresAdapter, PostgresDialect, sql, type DialectAdapter, type Kysely, type MigrationLockOptions } from 'kysely';
+import {
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  sql,
+  type ColumnMetadata,
+  type DatabaseIntrospector,
+  type DatabaseMetadataOptions,
+  type DialectAdapter,
+  type Kysely,
+  type MigrationLockOptions,
+  type PostgresDialectConfig,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
+import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE } from 'kysely/migration';
 import { StoreError } from './errors.ts';
 
 /** Connections a store's pool opens at most, unless told otherwise. */
@@ -63,9 +78,17 @@ const TYPES: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format),
 };
 
-/** Settings shared by the pool and the notification listener's own connection. */
+/**
+ * Settings shared by the pool and the notification listener's own connection. TCP keep-alive
+ * lets the listener, idle for long stretches, notice a connection that died without a word.
+ */
 export function clientConfig(target: PostgresTarget): pg.ClientConfig {
-  return { connectionString: target.connectionString, types: TYPES, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+  return {
+    connectionString: target.connectionString,
+    types: TYPES,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  };
 }
 
 /**
@@ -87,9 +110,90 @@ class SchemaMigrationLockAdapter extends PostgresAdapter {
 const lockName = (options: MigrationLockOptions): string =>
   `renkei.migrate.${options.lockTableSchema ?? ''}.${options.lockTable}`;
 
+interface ColumnRow {
+  table: string;
+  kind: string;
+  column: string;
+  not_null: boolean;
+  has_default: boolean;
+  type: string;
+  type_schema: string;
+  comment: string | null;
+  serial: string | null;
+}
+
+/**
+ * Kysely's PostgreSQL introspector lists the tables of every schema of the database, and its
+ * Migrator asks it whether the migration tables exist. That query fails when another schema is
+ * dropped while it runs (another installation, or a test cleaning up: `schema "…" does not
+ * exist`), and grows with every schema. A store only cares about its own schema, so its tables
+ * are read from that one alone — otherwise the same metadata as Kysely's.
+ */
+class StoreSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+  readonly #schema: string;
+
+  constructor(db: Kysely<unknown>, schema: string) {
+    this.#db = db;
+    this.#schema = schema;
+  }
+
+  getSchemas(): Promise<SchemaMetadata[]> {
+    return new PostgresIntrospector(this.#db).getSchemas();
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const internal = [DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE];
+    const { rows } = await sql<ColumnRow>`
+      select c.relname as table, c.relkind as kind, a.attname as column, a.attnotnull as not_null,
+        a.atthasdef as has_default, typ.typname as type, dtns.nspname as type_schema,
+        col_description(a.attrelid, a.attnum) as comment,
+        pg_get_serial_sequence(format('%I.%I', ns.nspname, c.relname), a.attname) as serial
+      from pg_catalog.pg_attribute a
+      join pg_catalog.pg_class c on a.attrelid = c.oid
+      join pg_catalog.pg_namespace ns on c.relnamespace = ns.oid
+      join pg_catalog.pg_type typ on a.atttypid = typ.oid
+      join pg_catalog.pg_namespace dtns on typ.typnamespace = dtns.oid
+      where ns.nspname = ${this.#schema} and c.relkind in ('r', 'v', 'p', 'f')
+        and a.attnum >= 0 and not a.attisdropped
+        and (${options.withInternalKyselyTables} or c.relname <> all(${internal}))
+      order by c.relname, a.attnum
+    `.execute(this.#db);
+    const tables = new Map<string, TableMetadata & { columns: ColumnMetadata[] }>();
+    for (const row of rows) {
+      let table = tables.get(row.table);
+      if (!table) {
+        table = { name: row.table, schema: this.#schema, isView: row.kind === 'v', isForeign: row.kind === 'f', columns: [] };
+        tables.set(row.table, table);
+      }
+      table.columns.push({
+        name: row.column,
+        dataType: row.type,
+        dataTypeSchema: row.type_schema,
+        isNullable: !row.not_null,
+        hasDefaultValue: row.has_default,
+        isAutoIncrementing: row.serial !== null,
+        ...(row.comment === null ? {} : { comment: row.comment }),
+      });
+    }
+    return [...tables.values()];
+  }
+}
+
 class RenkeiPostgresDialect extends PostgresDialect {
+  readonly #schema: string;
+
+  constructor(config: PostgresDialectConfig, schema: string) {
+    super(config);
+    this.#schema = schema;
+  }
+
   override createAdapter(): DialectAdapter {
     return new SchemaMigrationLockAdapter();
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new StoreSchemaIntrospector(db, this.#schema);
   }
 }
 
@@ -118,7 +222,7 @@ export async function openPostgres(target: PostgresTarget, poolSize = DEFAULT_PO
       if (schema === null) {
         throw new StoreError('open', 'no schema of the search_path exists: name one with ?schema=NAME');
       }
-      return { dialect: new RenkeiPostgresDialect({ pool }), schema, target };
+      return { dialect: new RenkeiPostgresDialect({ pool }, schema), schema, target };
     } finally {
       client.release();
     }

@@ -164,6 +164,8 @@ export interface EffectsTable {
   id: string;
   conversation_id: string;
   bot_id: string;
+  /** The conversation's bot version (it never changes), so the worker needs no extra read. */
+  bot_version: number;
   block_id: string;
   action: string;
   locale: string;

@@ -86,6 +86,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
             'The body is the bot file (Content-Type application/yaml, text/yaml or application/json). Its `id` must be the one in the path. ' +
             'A valid file becomes the next version (201 for a new bot, 200 for a new version of one), unpublished; ' +
             'an invalid one is refused with 422 and every problem, by block and field.',
+          consumes: [...YAML_TYPES.slice(0, 2), JSON_TYPE],
           params: botParams,
           body: z.string().describe('The bot file.'),
           response: { 200: saved, 201: saved, 422: invalidBot, 413: errorBody, 415: errorBody, ...adminErrors },
@@ -153,7 +154,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
         summary: 'Publish the latest version (or the one given)',
         description: 'New conversations get the published version; running conversations stay on the version they started with.',
         params: botParams,
-        body: z.object({ version: z.number().int().min(1).optional() }).strict().optional(),
+        body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
         response: { 200: published, ...adminErrors },
       },
     },

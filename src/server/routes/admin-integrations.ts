@@ -8,6 +8,7 @@ import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
   listIntegrations,
+  markIntegrationInvalid,
   recordIntegrationResult,
   setIntegration,
   setIntegrationEnabled,
@@ -162,17 +163,20 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       });
       if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
       const provider = providersFor(store)[found.provider];
-      let result: { ok: boolean; message?: string };
-      if (!provider || !provider.roles.includes(role)) {
+      let result: { ok: true } | { ok: false; message: string; invalid?: boolean };
+      if (!found.enabled) {
+        result = { ok: false, message: `the ${role} integration is disabled (enable it first)` };
+      } else if (!provider || !provider.roles.includes(role)) {
         result = { ok: false, message: `the ${found.provider} provider cannot serve the ${role} role in this installation` };
-      } else if (provider.checkIntegration) {
-        const check = await provider.checkIntegration(role, found);
-        result = check.ok ? { ok: true } : { ok: false, message: check.message };
       } else {
-        result = { ok: true };
+        result = provider.checkIntegration ? await provider.checkIntegration(role, found) : { ok: true };
       }
-      await recordIntegrationResult(db, role, result.ok, result.message);
-      return { ...result, integration: await summary(role) };
+      // As `renkei integrations check`: refused credentials mark the integration invalid, any
+      // other failure (a timeout) is only noted.
+      if (result.ok) await recordIntegrationResult(db, role, true);
+      else if (result.invalid) await markIntegrationInvalid(db, role, result.message);
+      else if (found.enabled) await recordIntegrationResult(db, role, false, result.message);
+      return { ok: result.ok, ...(result.ok ? {} : { message: result.message }), integration: await summary(role) };
     },
   );
 

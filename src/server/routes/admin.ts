@@ -3,9 +3,12 @@ import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { Store } from '../../store/store.ts';
 import { tokenOpens } from '../../runtime/tokens.ts';
 import { bearerToken, unauthorized } from '../auth.ts';
+import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
 import { adminConversationsRoutes } from './admin-conversations.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
+import { adminOptionsRoutes } from './admin-options.ts';
+import { adminPreviewRoutes } from './admin-preview.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 
 export interface AdminRoutesOptions {
@@ -31,4 +34,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
+  await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminOptionsRoutes, { store: opts.store });
+  await app.register(adminAnalyticsRoutes, { store: opts.store });
 };

@@ -84,7 +84,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
         description:
           'Runs the bot up to its first question. Keep the returned `token`: every later call on this conversation needs it.',
         params: z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) }),
-        body: startBody.optional(),
+        body: startBody.nullish(),
         response: { 201: startedConversation, ...errors },
       },
     },

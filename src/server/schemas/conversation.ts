@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ASK_KINDS, LOCALES, type InputRequest, type Message } from '../../engine/types.ts';
 import { VISITOR_FIELDS } from '../../flow/variables.ts';
-import type { ConversationEvent, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
+import type { ConversationEvent, StartedConversation, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
 
 /*
  * The visitor API's bodies. The engine and runtime declare these shapes as TypeScript types;
@@ -53,8 +53,11 @@ export const turnView = z
   .meta({ id: 'TurnView' }) satisfies z.ZodType<TurnView>;
 
 export const startedConversation = turnView
-  .extend({ token: z.string().describe('Bearer token of this conversation (shown once).') })
-  .meta({ id: 'StartedConversation' });
+  .extend({
+    token: z.string().describe('Bearer token of this conversation (shown once).'),
+    locale: z.enum(LOCALES).describe("The conversation's language: the bot's, unless the start asked for another."),
+  })
+  .meta({ id: 'StartedConversation' }) satisfies z.ZodType<StartedConversation>;
 
 export const transcript = z
   .object({

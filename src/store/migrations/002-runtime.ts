@@ -63,6 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('conversation_id', 'text', (c) => c.notNull())
     .addColumn('bot_id', 'text', (c) => c.notNull())
+    .addColumn('bot_version', 'integer', (c) => c.notNull())
     .addColumn('block_id', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('locale', 'text', (c) => c.notNull())

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { STORE_TARGETS } from '../store/test-support.ts';
+import type { ConversationEvent } from './api.ts';
+import { BOTS, harness, sendJson, serveHttp } from './test-support.ts';
+
+/** Reads a follow stream in the background; `until` resolves once an event matches. */
+function collect(stream: AsyncIterable<ConversationEvent>) {
+  const events: ConversationEvent[] = [];
+  const waiters: { match: (e: ConversationEvent) => boolean; resolve: () => void }[] = [];
+  const done = (async () => {
+    for await (const event of stream) {
+      events.push(event);
+      for (const w of waiters.filter((w) => w.match(event))) w.resolve();
+    }
+  })();
+  return {
+    events,
+    done,
+    until(match: (e: ConversationEvent) => boolean, timeoutMs = 5_000): Promise<void> {
+      if (events.some(match)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms: ${JSON.stringify(events)}`)), timeoutMs);
+        waiters.push({ match, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+  };
+}
+
+describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
+  it('follows from a given seq, and wakes on new events without waiting for a poll', async () => {
+    // A poll so slow that only a notification can deliver the new events in time.
+    const h = await harness(kind, { pollMs: 60_000 });
+    await h.publishBot(BOTS.survey());
+    const c = await h.runtime.start('survey');
+    expect(c.lastEventId).toBe(3);
+
+    const stop = new AbortController();
+    const stream = collect(h.runtime.follow(c.conversationId, c.token, 1, stop.signal));
+    await stream.until((e) => e.seq === 3);
+    expect(stream.events.map((e) => e.seq)).toEqual([2, 3]);
+
+    const began = Date.now();
+    const turn = await h.runtime.reply(c.conversationId, c.token, { text: 'Ann' });
+    await stream.until((e) => e.seq === turn.lastEventId);
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(stream.events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
+    expect(stream.events[2]).toMatchObject({ type: 'visitor', text: 'Ann' });
+    expect(stream.events[3]).toMatchObject({ type: 'message', message: { text: 'Pick a colour, Ann' } });
+    expect(stream.events[4]).toMatchObject({ type: 'input', input: { kind: 'choice' } });
+
+    stop.abort();
+    await stream.done;
+  });
+
+  it('returns `working` when the integration outlasts the wait, and the rest arrives on the stream', async () => {
+    const url = await serveHttp((_req, res) => setTimeout(() => sendJson(res, 200, { id: 'slow-1' }), 400));
+    const h = await harness(kind);
+    await h.publishBot(BOTS.webhook(url));
+    h.runtime.startWorkers(1);
+    const c = await h.runtime.start('hook');
+
+    const turn = await h.runtime.reply(c.conversationId, c.token, { text: 'hi' }, { waitMs: 50 });
+    expect(turn).toMatchObject({ status: 'working', input: null, messages: [] });
+
+    const stop = new AbortController();
+    const stream = collect(h.runtime.follow(c.conversationId, c.token, turn.lastEventId, stop.signal));
+    await stream.until((e) => e.type === 'status' && e.status === 'ended');
+    expect(stream.events.map(({ seq: _seq, at: _at, ...rest }) => rest)).toEqual([
+      { type: 'message', message: { text: 'Saved slow-1' } },
+      { type: 'status', status: 'ended', reason: null },
+    ]);
+    expect(stream.events[0]!.seq).toBe(turn.lastEventId + 1);
+    stop.abort();
+    await stream.done;
+
+    const t = await h.runtime.transcript(c.conversationId, c.token);
+    expect(t.status).toBe('ended');
+    expect(t.events.at(-1)!.seq).toBe(turn.lastEventId + 2);
+  });
+
+  it('waits for a fast integration and answers with its outcome in the same turn', async () => {
+    const url = await serveHttp((_req, res) => sendJson(res, 200, { id: 'fast-1' }));
+    const h = await harness(kind, { pollMs: 60_000 });
+    await h.publishBot(BOTS.webhook(url));
+    h.runtime.startWorkers(1);
+    const c = await h.runtime.start('hook');
+    const began = Date.now();
+    const turn = await h.runtime.reply(c.conversationId, c.token, { text: 'hi' });
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(turn).toMatchObject({ status: 'ended', messages: [{ text: 'Saved fast-1' }], input: null });
+  });
+
+  it('ends a stream when the runtime stops', async () => {
+    const h = await harness(kind, { pollMs: 60_000 });
+    await h.publishBot(BOTS.survey());
+    const c = await h.runtime.start('survey');
+    const stream = collect(h.runtime.follow(c.conversationId, c.token, 0, new AbortController().signal));
+    await stream.until((e) => e.seq === 3);
+    await h.runtime.stop();
+    await stream.done;
+    expect(stream.events).toHaveLength(3);
+  });
+});

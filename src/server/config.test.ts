@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, serverConfigFromEnv } from './config.ts';
+
+describe('server configuration', () => {
+  it('has defaults for everything', () => {
+    expect(serverConfigFromEnv({})).toEqual({
+      rateLimitPerMinute: 120,
+      allowedOrigins: null,
+      turnWaitMs: 8000,
+      logLevel: 'info',
+      trustProxy: false,
+    });
+    expect(serverConfigFromEnv({ RENKEI_ALLOWED_ORIGINS: ' ', RENKEI_RATE_LIMIT: '' }).allowedOrigins).toBeNull();
+  });
+
+  it('reads every variable', () => {
+    const config = serverConfigFromEnv({
+      RENKEI_RATE_LIMIT: '0',
+      RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
+      RENKEI_TURN_WAIT_MS: '2500',
+      RENKEI_LOG_LEVEL: 'WARN',
+      RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+    });
+    expect(config).toEqual({
+      rateLimitPerMinute: 0,
+      allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
+      turnWaitMs: 2500,
+      logLevel: 'warn',
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+    });
+    expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('refuses bad values with a message naming the variable', () => {
+    const bad: Array<[Record<string, string>, string]> = [
+      [{ RENKEI_RATE_LIMIT: 'many' }, 'RENKEI_RATE_LIMIT'],
+      [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
+      [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
+      [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],
+      [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
+      [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],
+    ];
+    for (const [env, name] of bad) {
+      expect(() => serverConfigFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);
+      expect(() => serverConfigFromEnv(env)).toThrow(name);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES, type Role } from '../../connectors/roles.ts';
+import { listAgents, listDepartments, listLists } from '../../store/directory.ts';
+import { getIntegration } from '../../store/integrations.ts';
+import type { Store } from '../../store/store.ts';
+import { ADMIN, adminErrors } from '../schemas/admin.ts';
+
+const choice = z.object({ value: z.string(), label: z.string() });
+type Choice = z.infer<typeof choice>;
+
+const roleOptions = z
+  .object({
+    role: z.enum(ROLES),
+    provider: z.string().nullable().describe('The configured provider; null when the role has no integration.'),
+    fields: z
+      .record(z.string(), z.array(choice))
+      .describe('Per block field (department, assignee, list, status, priority, classification, stage): the values to offer.'),
+    note: z.string().nullable().describe('Why some values cannot be offered.'),
+  })
+  .meta({ id: 'IntegrationOptions' });
+
+// The built-in helpdesk stores these as given; they are the values its records and Zoho Desk use.
+const TICKET_VALUES = {
+  status: ['Open', 'On Hold', 'Closed'],
+  priority: ['High', 'Medium', 'Low', 'None'],
+  classification: ['Question', 'Problem', 'Request', 'Others'],
+};
+const plain = (values: readonly string[]): Choice[] => values.map((v) => ({ value: v, label: v }));
+
+async function builtinFields(store: Store, role: Role): Promise<{ fields: Record<string, Choice[]>; note: string | null }> {
+  const { db } = store;
+  switch (role) {
+    case 'helpdesk': {
+      const [departments, agents] = await Promise.all([listDepartments(db), listAgents(db)]);
+      return {
+        fields: {
+          department: departments.filter((d) => d.enabled).map((d) => ({ value: d.name, label: d.name })),
+          assignee: agents.filter((a) => a.active).map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
+          status: plain(TICKET_VALUES.status),
+          priority: plain(TICKET_VALUES.priority),
+          classification: plain(TICKET_VALUES.classification),
+        },
+        note: null,
+      };
+    }
+    case 'mailing':
+      return { fields: { list: (await listLists(db)).map((l) => ({ value: l.name, label: l.name })) }, note: null };
+    case 'crm':
+      return { fields: {}, note: 'the built-in CRM keeps any deal stage as written' };
+  }
+}
+
+/** What the builder's dropdowns offer for a role's blocks, from the configured integration. */
+export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
+  app.get(
+    '/integrations/:role/options',
+    {
+      schema: {
+        ...ADMIN,
+        summary: "Values the role's integration offers for block fields (departments, agents, lists …)",
+        description:
+          'builtin: read from the built-in directory. zoho: not listed yet — the builder takes a typed name or id, which the connector resolves when the block runs.',
+        params: z.object({ role: z.enum(ROLES) }),
+        response: { 200: roleOptions, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { role } = request.params;
+      const integration = await getIntegration(store.db, role);
+      if (!integration) return { role, provider: null, fields: {}, note: `no ${role} integration is configured` };
+      if (integration.provider === 'builtin') return { role, provider: 'builtin', ...(await builtinFields(store, role)) };
+      return {
+        role,
+        provider: integration.provider,
+        fields: role === 'helpdesk' ? { status: plain(TICKET_VALUES.status), priority: plain(TICKET_VALUES.priority), classification: plain(TICKET_VALUES.classification) } : {},
+        note: `the ${integration.provider} directory is not listed here; type a name or id and the connector resolves it when the block runs`,
+      };
+    },
+  );
+};

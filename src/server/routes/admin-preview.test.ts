@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { listRecords } from '../../store/records.ts';
+import { testServer } from '../test-support.ts';
+
+const TICKET_BOT = {
+  renkei: 1,
+  id: 'support',
+  name: 'Support',
+  locale: 'en',
+  start: 'ask_email',
+  blocks: {
+    ask_email: { type: 'ask', kind: 'email', prompt: 'Email?', save: 'visitor.email', next: 'pick' },
+    pick: {
+      type: 'choice',
+      prompt: 'Priority?',
+      save: 'priority',
+      options: [
+        { label: 'Low', value: 'Low', next: 'open' },
+        { label: 'High', value: 'High', next: 'open' },
+      ],
+    },
+    open: {
+      type: 'helpdesk.ticket',
+      subject: 'From %visitor.email%',
+      priority: '%priority%',
+      department: 'Support',
+      save: { number: 'ticket_number' },
+      ports: { success: 'done', failure: 'sorry', department_invalid: 'no_department' },
+    },
+    done: { type: 'end', text: 'Ticket %ticket_number%' },
+    sorry: { type: 'handoff', reason: 'ticket_failed', text: 'Sorry' },
+    no_department: { type: 'end', text: 'No such department' },
+  },
+};
+
+describe('POST /api/v1/admin/preview', () => {
+  it('runs a draft turn by turn from the state it returns, with the real built-in helpdesk', async () => {
+    const s = await testServer();
+    await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'builtin' } });
+    await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Support' } });
+    const turn = async (state: unknown, event: unknown, forced: Record<string, string> = {}) => {
+      const res = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state, event, forced } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    const first = await turn(null, { type: 'start' });
+    expect(first).toMatchObject({ status: 'waiting_input', input: { blockId: 'ask_email', kind: 'email' }, path: ['ask_email'] });
+    expect(first.messages.map((m: { text: string }) => m.text)).toEqual(['Email?']);
+    expect(first.state.conversationId).toMatch(/^preview-/);
+
+    const second = await turn(first.state, { type: 'reply', text: 'taro@example.com' });
+    expect(second.input).toMatchObject({ kind: 'choice', options: [{ value: 'Low' }, { value: 'High' }] });
+
+    const third = await turn(second.state, { type: 'choice', value: 'High' });
+    expect(third.status).toBe('ended');
+    expect(third.path).toEqual(['open', 'done']);
+    expect(third.integrations).toEqual([expect.objectContaining({ block: 'open', outcome: 'success', port: 'success', forced: false })]);
+    const tickets = await listRecords(s.store.db, 'tickets', { limit: 10, offset: 0 });
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ subject: 'From taro@example.com', priority: 'High' });
+    expect(third.messages.map((m: { text: string }) => m.text)).toEqual([`Ticket ${tickets[0]!.number}`]);
+  });
+
+  it('takes a forced outcome instead of calling the connector, falling back to failure when its port is not wired', async () => {
+    const s = await testServer();
+    const run = async (forced: Record<string, string>) => {
+      let body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced } })).json();
+      body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'reply', text: 'a@b.co' }, forced } })).json();
+      return (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'choice', value: 'Low' }, forced } })).json();
+    };
+    const dept = await run({ open: 'department_invalid' });
+    expect(dept.path).toEqual(['open', 'no_department']);
+    expect(dept.integrations[0]).toMatchObject({ outcome: 'department_invalid', port: 'department_invalid', forced: true });
+    const assignee = await run({ open: 'assignee_invalid' });
+    expect(assignee.path).toEqual(['open', 'sorry']);
+    expect(assignee).toMatchObject({ status: 'handoff' });
+    // Nothing was created: no helpdesk integration is even configured.
+    expect(await listRecords(s.store.db, 'tickets', { limit: 10, offset: 0 })).toHaveLength(0);
+  });
+
+  it('refuses an invalid draft with its problems, a wrong choice as an engine error, and no token at all', async () => {
+    const s = await testServer();
+    const broken = { ...TICKET_BOT, blocks: { ...TICKET_BOT.blocks, done: { type: 'end', text: '%nowhere%' } } };
+    const bad = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: broken, state: null, event: { type: 'start' } } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().problems).toEqual([expect.objectContaining({ block: 'done', field: 'text' })]);
+
+    const first = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' } } })).json();
+    const second = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: first.state, event: { type: 'reply', text: 'a@b.co' } } })).json();
+    const wrong = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: second.state, event: { type: 'choice', value: 'Urgent' } } });
+    expect(wrong.statusCode).toBe(200);
+    expect(wrong.json().error).toMatchObject({ code: 'unknown_choice' });
+    expect(wrong.json().state).toEqual(second.state);
+
+    const forcedNonsense = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced: { open: 'maybe' } } });
+    expect(forcedNonsense.statusCode).toBe(400);
+
+    const anonymous = await s.app.inject({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' } } });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,258 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { afterAll, describe, expect, it } from 'vitest';
+import { blockCommon } from '../src/blocks/block.ts';
+import { BLOCKS, BLOCK_TYPES } from '../src/blocks/index.ts';
+import { formatProblem, hasErrors, loadBotText, PROBLEM_CODES } from '../src/flow/index.ts';
+import { cliProgram, renderCliReference, walkCommands, type DocLocale } from '../scripts/cli-reference.ts';
+
+/**
+ * The documentation must never lie: its bots validate, its runnable shell examples run, the
+ * reference names everything the code has, and the CLI reference is what the CLI defines.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DOCS = join(ROOT, 'docs');
+const LOCALES: readonly DocLocale[] = ['en', 'ja'];
+const docDir = (locale: DocLocale): string => (locale === 'en' ? DOCS : join(DOCS, 'ja'));
+const read = (path: string): string => readFileSync(path, 'utf8');
+const reference = (locale: DocLocale, page: string): string => read(join(docDir(locale), page));
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return markdownFiles(path);
+    return e.name.endsWith('.md') ? [path] : [];
+  });
+}
+
+interface Fence {
+  readonly file: string;
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly lang: string;
+  readonly body: string;
+  /** The HTML comment on the last non-blank line before the fence (`invalid`, `runnable`), if any. */
+  readonly mark: string | null;
+}
+
+/** Fenced code blocks of a Markdown file (``` fences at the start of a line). */
+function fences(file: string): Fence[] {
+  const lines = read(file).split('\n');
+  const out: Fence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(`{3,})\s*([\w-]*)/.exec(lines[i]!);
+    if (!open) continue;
+    const close = lines.findIndex((l, j) => j > i && l.startsWith(open[1]!) && l.trim() === open[1]);
+    if (close === -1) throw new Error(`${file}:${i + 1}: unclosed code fence`);
+    let before = i - 1;
+    while (before >= 0 && lines[before]!.trim() === '') before--;
+    const mark = before >= 0 ? (/^<!--\s*([\w-]+)\s*-->$/.exec(lines[before]!.trim())?.[1] ?? null) : null;
+    out.push({ file: relative(ROOT, file), line: i + 1, lang: open[2]!, body: lines.slice(i + 1, close).join('\n'), mark });
+    i = close;
+  }
+  return out;
+}
+
+const allFences = markdownFiles(DOCS).flatMap(fences);
+const bots = allFences.filter((f) => f.lang === 'yaml' && /^renkei:/m.test(f.body));
+const runnable = allFences.filter((f) => f.lang === 'sh' && f.mark === 'runnable');
+const where = (f: Fence): string => `${f.file}:${f.line}`;
+
+/** Runs a script with `bash -e -o pipefail`, as a reader pasting it would (plus stopping at the first error). */
+function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, output }));
+  });
+}
+
+describe('the pages', () => {
+  it('exist in English and in Japanese, the same pages in both', () => {
+    const en = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
+    const ja = readdirSync(join(DOCS, 'ja')).filter((n) => n.endsWith('.md')).sort();
+    expect(en).toEqual(['bot-file.md', 'cli.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
+    expect(ja).toEqual(en);
+  });
+
+  it('link only to files that exist', () => {
+    const broken: string[] = [];
+    for (const file of [...markdownFiles(DOCS), join(ROOT, 'README.md')]) {
+      for (const m of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = m[1]!.split('#')[0]!;
+        if (target === '' || /^[a-z]+:/i.test(target)) continue;
+        if (!existsSync(resolve(dirname(file), target))) broken.push(`${relative(ROOT, file)} → ${m[1]}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('bot snippets', () => {
+  it('are there to check, in both languages, some of them deliberately broken', () => {
+    for (const locale of LOCALES) expect(bots.filter((f) => f.file.startsWith(locale === 'en' ? 'docs/bot-file' : 'docs/ja/bot-file')).length).toBeGreaterThan(3);
+    expect(bots.some((f) => f.mark === 'invalid')).toBe(true);
+  });
+
+  it.each(bots.map((f) => [where(f), f] as const))('%s validates as the docs say', (_, fence) => {
+    const { problems } = loadBotText(fence.body, where(fence));
+    if (fence.mark === 'invalid') {
+      expect(hasErrors(problems), 'a snippet marked <!-- invalid --> must have errors').toBe(true);
+    } else {
+      // Warnings count too: an example that draws a warning teaches the warning.
+      expect(problems.map((p) => formatProblem(p))).toEqual([]);
+    }
+  });
+});
+
+describe('runnable shell examples', () => {
+  const work = mkdtempSync(join(tmpdir(), 'renkei-docs-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('exist in both languages', () => {
+    for (const locale of LOCALES) {
+      const prefix = locale === 'en' ? /^docs\/[^/]+$/ : /^docs\/ja\//;
+      expect(runnable.filter((f) => prefix.test(f.file)).length).toBeGreaterThan(2);
+    }
+  });
+
+  // Concurrent: each example starts `renkei` several times, and the examples share nothing.
+  it.concurrent.each(runnable.map((f, i) => [where(f), f, i] as const))(
+    '%s exits 0',
+    async (_, fence, i) => {
+      // Each example gets a fresh directory holding the examples/ of a checkout, a `renkei` on
+      // PATH and its own database, as a reader following the page would have.
+      const dir = join(work, String(i));
+      cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
+      const bin = join(dir, '.bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'renkei'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/renkei.js')}" "$@"\n`);
+      chmodSync(join(bin, 'renkei'), 0o755);
+      const run = await bash(fence.body, dir, {
+        PATH: `${bin}:${dirname(process.execPath)}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+        HOME: dir,
+        RENKEI_DB: join(dir, 'renkei.db'),
+      });
+      expect(run.code, `${where(fence)} failed:\n${run.output}`).toBe(0);
+    },
+    120_000,
+  );
+});
+
+/** Every key a block may carry, nested ones (`link.url`, `options[].next`, `ports.success`) too, and every enum value. */
+function schemaNames(schema: z.ZodType): { keys: Set<string>; values: Set<string> } {
+  const keys = new Set<string>();
+  const values = new Set<string>();
+  const walk = (s: z.ZodType): void => {
+    // zod 4's `def` describes the schema; optional, default and pipe wrap an inner one.
+    const def = (s as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType } }).def;
+    switch (def.type) {
+      case 'object':
+        for (const [key, inner] of Object.entries((s as unknown as { shape: Record<string, z.ZodType> }).shape)) {
+          keys.add(key);
+          walk(inner);
+        }
+        return;
+      case 'enum':
+        for (const v of (s as unknown as { options: readonly string[] }).options) values.add(v);
+        return;
+      case 'optional':
+      case 'default':
+      case 'nullable':
+        return walk(def.innerType!);
+      case 'pipe':
+        return walk(def.in!);
+      case 'array':
+        return walk(def.element!);
+      case 'record':
+        return walk(def.valueType!);
+      default:
+        return;
+    }
+  };
+  walk(schema);
+  keys.delete('type');
+  return { keys, values };
+}
+
+/** The part of bot-file.md about one block type: from its `### … \`type\`` heading to the next ### or ##. */
+function blockSection(page: string, type: string): string {
+  const lines = page.split('\n');
+  const start = lines.findIndex((l) => /^###\s/.test(l) && l.includes(`\`${type}\``));
+  if (start === -1) return '';
+  const end = lines.findIndex((l, i) => i > start && /^#{2,3}\s/.test(l));
+  return lines.slice(start, end === -1 ? undefined : end).join('\n');
+}
+
+describe('the reference names everything the code has', () => {
+  const missing = (text: string, names: Iterable<string>): string[] => [...names].filter((n) => !text.includes(`\`${n}\``));
+
+  // Keys every block may carry are described once, under "Keys of every block", not per block.
+  const common = schemaNames(z.strictObject(blockCommon)).keys;
+
+  it.each(LOCALES)('every block type, field, enum value, port and output in bot-file.md (%s)', (locale) => {
+    const page = reference(locale, 'bot-file.md');
+    const gaps: Record<string, string[]> = {};
+    const absentCommon = missing(page, common);
+    if (absentCommon.length > 0) gaps['(every block)'] = absentCommon;
+    for (const type of BLOCK_TYPES) {
+      const section = blockSection(page, type);
+      if (section === '') {
+        gaps[type] = ['(no ### section with the type in backticks)'];
+        continue;
+      }
+      const block = BLOCKS[type];
+      const { keys, values } = schemaNames(block.schema);
+      // A block whose own input is called `name` (crm.lead …) documents that input in its section.
+      const shape = (block.schema as unknown as { shape: Record<string, unknown> }).shape;
+      for (const key of common) if (shape[key] === undefined || shape[key] === blockCommon[key as keyof typeof blockCommon]) keys.delete(key);
+      const ports = 'integration' in block ? ['success', 'failure', ...block.integration.specificPorts] : [];
+      const outputs = 'integration' in block ? block.integration.outputs : [];
+      const absent = missing(section, [...keys, ...values, ...ports, ...outputs]);
+      if (absent.length > 0) gaps[type] = absent;
+    }
+    expect(gaps).toEqual({});
+  });
+
+  it.each(LOCALES)('every validation problem code in bot-file.md (%s)', (locale) => {
+    expect(missing(reference(locale, 'bot-file.md'), PROBLEM_CODES)).toEqual([]);
+  });
+
+  it.each(LOCALES)('every CLI command and option in cli.md (%s)', (locale) => {
+    const page = reference(locale, 'cli.md');
+    const names = walkCommands(cliProgram()).flatMap(({ path, command }) => [
+      path,
+      ...command.options.map((o) => o.long ?? o.flags),
+    ]);
+    expect(names.filter((n) => !page.includes(n))).toEqual([]);
+  });
+
+  it.each(LOCALES)('every environment variable the code reads in operating.md (%s)', (locale) => {
+    const sources = sourceFiles(join(ROOT, 'src'));
+    const names = new Set(sources.flatMap((file) => [...read(file).matchAll(/\b(RENKEI_[A-Z0-9_]+|DATABASE_URL)\b/g)].map((m) => m[1]!)));
+    expect(names.size).toBeGreaterThan(5);
+    expect(missing(reference(locale, 'operating.md'), names)).toEqual([]);
+  });
+});
+
+/** TypeScript sources of a tree, tests left out (what they set is for the test run, not for operators). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the CLI reference', () => {
+  it.each(LOCALES)('is what `npm run docs:cli` generates from the CLI definitions (%s)', (locale) => {
+    expect(reference(locale, 'cli.md'), 'docs are stale: run `npm run docs:cli`').toBe(renderCliReference(locale));
+  });
+});

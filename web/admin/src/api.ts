@@ -1,0 +1,78 @@
+import { getToken, setToken } from './auth.ts';
+
+/** A problem of a bot file as the server reports it (422). */
+export interface ProblemView {
+  readonly severity: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly block: string | null;
+  readonly field: string | null;
+  readonly line: number | null;
+}
+
+/** An error answer of the API, with its code and message ready to show. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problems: readonly ProblemView[];
+  constructor(status: number, code: string, message: string, problems: readonly ProblemView[] = []) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+const ADMIN = '/api/v1/admin';
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+  problems?: ProblemView[];
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let body: ErrorBody = {};
+  try {
+    body = (await res.json()) as ErrorBody;
+  } catch {
+    // A proxy's HTML error page: the status says enough.
+  }
+  if (res.status === 401) setToken(null);
+  return new ApiError(res.status, body.error?.code ?? `http_${res.status}`, body.error?.message ?? res.statusText, body.problems ?? []);
+}
+
+export interface RequestOptions {
+  readonly method?: string;
+  readonly json?: unknown;
+  readonly text?: string;
+  readonly contentType?: string;
+}
+
+/** One admin API call; throws ApiError with the server's `{error:{code,message}}`. */
+export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.text !== undefined) {
+    headers['content-type'] = options.contentType ?? 'application/yaml';
+    body = options.text;
+  }
+  const res = await fetch(`${ADMIN}${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  if (!res.ok) throw await failure(res);
+  return res;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await (await request(path)).json()) as T;
+}
+
+export async function sendJson<T>(path: string, json: unknown, method = 'POST'): Promise<T> {
+  return (await (await request(path, { method, json })).json()) as T;
+}
+
+export const errorText = (error: unknown): string =>
+  error instanceof ApiError ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error);

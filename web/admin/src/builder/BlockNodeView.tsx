@@ -1,0 +1,46 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { useContext } from 'react';
+import { useTranslation } from 'react-i18next';
+import { categoryOf, roleOf } from './blocks.ts';
+import { CanvasContext } from './context.ts';
+import { portsOf, type BlockNode } from './graph.ts';
+
+/** A block on the canvas: one target handle, one source handle per port. */
+export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
+  const { t } = useTranslation();
+  const info = useContext(CanvasContext);
+  const { block, advanced } = data;
+  const problems = info.problems.get(id) ?? [];
+  const errors = problems.filter((p) => p.severity === 'error');
+  const role = roleOf(block.type);
+  const provider = role === null ? null : role === 'webhook' ? 'webhook' : (info.providers[role] ?? t('builder.notConfigured'));
+  const title = typeof block['name'] === 'string' && block['name'] !== '' ? block['name'] : id;
+  const classes = ['block-node', `cat-${categoryOf(block.type)}`];
+  if (selected) classes.push('selected');
+  if (errors.length > 0) classes.push('has-errors');
+  if (info.path.has(id)) classes.push('on-path');
+  return (
+    <div className={classes.join(' ')} data-block={id} data-on-path={info.path.has(id) ? 'true' : undefined}>
+      <Handle type="target" position={Position.Left} />
+      <div className="block-head">
+        <span className="block-type">{t(`block.${block.type}`, { defaultValue: block.type })}</span>
+        {info.start === id && <span className="badge">{t('builder.start')}</span>}
+        {provider && <span className="badge provider">{provider}</span>}
+      </div>
+      <div className="block-title">{title}</div>
+      {errors.length > 0 && (
+        <div className="block-errors" title={errors.map((p) => p.message).join('\n')}>
+          {t('builder.errorCount', { count: errors.length })}
+        </div>
+      )}
+      <ul className="ports">
+        {portsOf(block, advanced).map((port) => (
+          <li key={port.id} className="port">
+            <span>{port.label}</span>
+            <Handle type="source" position={Position.Right} id={port.id} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

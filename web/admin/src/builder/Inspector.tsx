@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProblemView } from '../api.ts';
+import { BLOCKS, roleOf, specificPortsOf } from './blocks.ts';
+import { getAt, portsOf, type BlockNode, type Doc } from './graph.ts';
+import { ObjectFields, type FormContext } from './SchemaForm.tsx';
+import { describe } from './zod-walk.ts';
+
+export interface InspectorProps {
+  readonly doc: Doc;
+  readonly node: BlockNode;
+  readonly problems: readonly ProblemView[];
+  readonly variables: readonly string[];
+  readonly choices: FormContext['choices'];
+  readonly onField: (path: readonly (string | number)[], value: unknown) => void;
+  readonly onRename: (to: string) => boolean;
+  readonly onConnect: (port: string, target: string | null) => void;
+  readonly onAdvanced: (port: string, on: boolean) => void;
+  readonly onStart: () => void;
+  readonly onDelete: () => void;
+}
+
+const BLOCK_ID = /^[A-Za-z0-9_-]+$/;
+
+/** The form of the selected block: its fields from the schema, its connections, its error ports. */
+export function Inspector(props: InspectorProps) {
+  const { t } = useTranslation();
+  const { node, doc } = props;
+  const { block, advanced } = node.data;
+  const [id, setId] = useState(node.id);
+  useEffect(() => setId(node.id), [node.id]);
+  const schema = BLOCKS[block.type].schema;
+  const shape = describe(schema).shape ?? {};
+  const ctx: FormContext = { problems: props.problems, variables: props.variables, choices: props.choices, onChange: props.onField };
+  const specific = specificPortsOf(block.type);
+  const blockProblems = props.problems.filter((p) => p.field === null || p.field === 'type');
+  const portProblems = (port: string) => props.problems.filter((p) => p.field === port);
+
+  return (
+    <aside className="inspector" aria-label={t('builder.inspector')}>
+      <h2>{t(`block.${block.type}`, { defaultValue: block.type })}</h2>
+      <div className="field">
+        <label htmlFor="block-id">{t('builder.blockId')}</label>
+        <input
+          id="block-id"
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          onBlur={() => {
+            if (id !== node.id && (!BLOCK_ID.test(id) || !props.onRename(id))) setId(node.id);
+          }}
+        />
+      </div>
+      {blockProblems.map((p, i) => (
+        <p key={i} className="error" role="alert">
+          {p.message}
+        </p>
+      ))}
+      <ObjectFields shape={shape} value={block} path={[]} ctx={ctx} />
+
+      <fieldset className="connections">
+        <legend>{t('builder.connections')}</legend>
+        {portsOf(block, advanced).map((port) => {
+          const target = getAt(block, port.id);
+          const edge = doc.edges.find((e) => e.source === node.id && e.sourceHandle === port.id);
+          const current = edge?.target ?? (typeof target === 'string' ? target : '');
+          const problems = portProblems(port.id);
+          return (
+            <div key={port.id} className={`field${problems.length > 0 ? ' invalid' : ''}`}>
+              <label htmlFor={`port-${port.id}`}>{port.label}</label>
+              <select id={`port-${port.id}`} value={current} onChange={(e) => props.onConnect(port.id, e.target.value || null)}>
+                <option value="">{t('builder.notConnected')}</option>
+                {doc.nodes
+                  .filter((n) => n.id !== node.id)
+                  .map((n) => (
+                    <option key={n.id} value={n.id}>
+                      {n.id}
+                    </option>
+                  ))}
+              </select>
+              {problems.map((p, i) => (
+                <span key={i} className="error">
+                  {p.message}
+                </span>
+              ))}
+            </div>
+          );
+        })}
+      </fieldset>
+
+      {specific.length > 0 && (
+        <fieldset className="advanced">
+          <legend>{t('builder.advanced')}</legend>
+          {specific.map((port) => (
+            <label key={port} className="check">
+              <input type="checkbox" checked={advanced.includes(port)} onChange={(e) => props.onAdvanced(port, e.target.checked)} />
+              {t(`port.${port}`, { defaultValue: port })}
+            </label>
+          ))}
+          <p className="hint">{t('builder.advancedHint')}</p>
+        </fieldset>
+      )}
+      {roleOf(block.type) !== null && <p className="hint">{t('builder.roleHint', { role: roleOf(block.type) })}</p>}
+
+      <div className="actions">
+        <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>
+          {t('builder.setStart')}
+        </button>
+        <button type="button" className="danger" onClick={props.onDelete}>
+          {t('builder.deleteBlock')}
+        </button>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText, sendJson } from '../api.ts';
+import { BLOCKS, roleOf } from './blocks.ts';
+import type { BlockNode } from './graph.ts';
+
+interface InputRequest {
+  readonly blockId: string;
+  readonly kind: string;
+  readonly options?: readonly { label: string; value: string }[];
+}
+interface Trace {
+  readonly block: string;
+  readonly outcome: string;
+  readonly port: string;
+  readonly message?: string;
+  readonly forced: boolean;
+}
+interface PreviewAnswer {
+  readonly state: unknown;
+  readonly messages: readonly { text: string }[];
+  readonly input: InputRequest | null;
+  readonly path: readonly string[];
+  readonly integrations: readonly Trace[];
+  readonly status: string;
+  readonly error: { code: string; message: string } | null;
+}
+type Line = { readonly from: 'bot' | 'visitor' | 'trace'; readonly text: string };
+type Event = { type: 'start'; conversationId: string } | { type: 'reply'; text: string } | { type: 'choice'; value: string };
+
+/**
+ * The builder's chat: runs the draft on the server (stateless — this panel keeps the state and
+ * sends it back), with each integration block either real or forced to an outcome.
+ */
+export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unknown>; nodes: readonly BlockNode[]; onPath: (path: string[]) => void }) {
+  const { t } = useTranslation();
+  const [state, setState] = useState<unknown>(null);
+  const [lines, setLines] = useState<Line[]>([]);
+  const [input, setInput] = useState<InputRequest | null>(null);
+  const [path, setPath] = useState<string[]>([]);
+  const [forced, setForced] = useState<Record<string, string>>({});
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const integrations = nodes.filter((n) => roleOf(n.data.block.type) !== null);
+
+  async function send(event: Event, shown: Line[], from: unknown, pathSoFar: string[]) {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await sendJson<PreviewAnswer>('/preview', { bot: bot(), state: from, event, forced });
+      const traces: Line[] = answer.integrations.map((tr) => ({
+        from: 'trace',
+        text: `${tr.block}: ${tr.outcome} → ${tr.port}${tr.forced ? ` (${t('preview.forced')})` : ''}${tr.message ? ` — ${tr.message}` : ''}`,
+      }));
+      const messages: Line[] = answer.messages.map((m) => ({ from: 'bot', text: m.text }));
+      // Traces and messages interleave in the engine's order only roughly; traces first reads best.
+      setLines([...shown, ...traces, ...messages]);
+      setState(answer.state);
+      setInput(answer.input);
+      const nextPath = [...pathSoFar, ...answer.path];
+      setPath(nextPath);
+      onPath(nextPath);
+      if (answer.error) setError(answer.error.message);
+      else if (answer.input === null) setLines((l) => [...l, { from: 'trace', text: t('preview.ended', { status: answer.status }) }]);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const start = () => void send({ type: 'start', conversationId: `preview-${Date.now()}` }, [], null, []);
+
+  return (
+    <section className="preview" aria-label={t('preview.title')}>
+      <h2>{t('preview.title')}</h2>
+      {integrations.length > 0 && (
+        <fieldset>
+          <legend>{t('preview.outcomes')}</legend>
+          {integrations.map((n) => {
+            const spec = BLOCKS[n.data.block.type].integration;
+            const outcomes = ['success', 'failure', ...(spec?.specificPorts ?? [])];
+            return (
+              <label key={n.id} className="field">
+                <span>{n.id}</span>
+                <select
+                  aria-label={t('preview.outcomeFor', { block: n.id })}
+                  value={forced[n.id] ?? ''}
+                  onChange={(e) => {
+                    const { [n.id]: _old, ...rest } = forced;
+                    setForced(e.target.value ? { ...rest, [n.id]: e.target.value } : rest);
+                  }}
+                >
+                  <option value="">{t('preview.real')}</option>
+                  {outcomes.map((o) => (
+                    <option key={o} value={o}>
+                      {t('preview.force', { port: o })}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
+      <button type="button" onClick={start} disabled={busy}>
+        {state === null ? t('preview.start') : t('preview.restart')}
+      </button>
+      <ol className="preview-log" aria-live="polite">
+        {lines.map((line, i) => (
+          <li key={i} className={`line-${line.from}`}>
+            {line.text}
+          </li>
+        ))}
+      </ol>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {input?.kind === 'choice' ? (
+        <div className="choices">
+          {input.options?.map((o) => (
+            <button
+              key={o.value}
+              type="button"
+              disabled={busy}
+              onClick={() => void send({ type: 'choice', value: o.value }, [...lines, { from: 'visitor', text: o.label }], state, path)}
+            >
+              {o.label}
+            </button>
+          ))}
+        </div>
+      ) : input ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const reply = text;
+            setText('');
+            void send({ type: 'reply', text: reply }, [...lines, { from: 'visitor', text: reply }], state, path);
+          }}
+        >
+          <input aria-label={t('preview.reply')} value={text} onChange={(e) => setText(e.target.value)} placeholder={input.kind} />
+          <button type="submit" disabled={busy}>
+            {t('preview.send')}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText, getJson, sendJson } from '../api.ts';
+
+interface Version {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly publishedAt: string | null;
+  readonly published: boolean;
+}
+
+/** The bot's versions, newest first: open one in the canvas, or publish an earlier one again. */
+export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoad: (v: number) => void; onRolledBack: (v: number) => void }) {
+  const { t } = useTranslation();
+  const [items, setItems] = useState<readonly Version[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    getJson<{ items: Version[] }>(`/bots/${encodeURIComponent(botId)}/versions`)
+      .then((r) => setItems(r.items))
+      .catch((err) => setError(errorText(err)));
+  }, [botId]);
+  return (
+    <section className="versions" aria-label={t('builder.versions')}>
+      <h2>{t('builder.versions')}</h2>
+      {error && <p className="error">{error}</p>}
+      {items?.length === 0 && <p>{t('builder.noVersions')}</p>}
+      <ol>
+        {items?.map((v) => (
+          <li key={v.version}>
+            <span>
+              v{v.version} · {new Date(v.createdAt).toLocaleString()}
+              {v.published && <strong> · {t('builder.live')}</strong>}
+            </span>
+            <button type="button" onClick={() => onLoad(v.version)}>
+              {t('builder.open')}
+            </button>
+            {!v.published && (
+              <button
+                type="button"
+                onClick={async () => {
+                  try {
+                    await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version: v.version });
+                    onRolledBack(v.version);
+                  } catch (err) {
+                    setError(errorText(err));
+                  }
+                }}
+              >
+                {t('builder.rollback')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { useToken } from './auth.ts';
+import './i18n.ts';
+import { Layout } from './Layout.tsx';
+import { Login } from './Login.tsx';
+import { AnalyticsPage } from './pages/AnalyticsPage.tsx';
+import { BotsPage } from './pages/BotsPage.tsx';
+import { ConversationsPage } from './pages/ConversationsPage.tsx';
+import { DirectoryPage } from './pages/DirectoryPage.tsx';
+import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
+import { RecordsPage } from './pages/RecordsPage.tsx';
+import { match, usePath } from './router.ts';
+import './styles.css';
+
+// The canvas, its layout engine and the block schemas are the heavy part: loaded with the builder only.
+const BuilderPage = lazy(() => import('./builder/BuilderPage.tsx'));
+
+function Route({ path }: { path: string }) {
+  const { t } = useTranslation();
+  let params: Record<string, string> | null;
+  if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
+  if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
+  if (path.startsWith('/records')) return <RecordsPage />;
+  if (path.startsWith('/directory')) return <DirectoryPage />;
+  if (path.startsWith('/integrations')) return <IntegrationsPage />;
+  if ((params = match('/conversations/:id', path))) return <ConversationsPage selected={params['id']!} />;
+  if (path.startsWith('/conversations')) return <ConversationsPage selected={null} />;
+  if (path === '/' || path.startsWith('/bots')) return <BotsPage />;
+  return <p>{t('notFound')}</p>;
+}
+
+function App() {
+  const token = useToken();
+  const path = usePath();
+  const { t } = useTranslation();
+  if (!token) return <Login />;
+  return (
+    <Layout>
+      <Suspense fallback={<p>{t('loading')}</p>}>
+        <Route path={path} />
+      </Suspense>
+    </Layout>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,49 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from '../Link.tsx';
+import { useFetch } from '../use-fetch.ts';
+
+interface Analytics {
+  readonly botId: string;
+  readonly conversations: number;
+  readonly blocks: readonly { block: string; type: string; ports: readonly { port: string; conversations: number }[] }[];
+}
+
+export function AnalyticsPage({ botId }: { botId: string }) {
+  const { t } = useTranslation();
+  const { data, error } = useFetch<Analytics>(`/bots/${encodeURIComponent(botId)}/analytics`);
+  return (
+    <section>
+      <h1>{t('analytics.title', { bot: botId })}</h1>
+      <Link to={`/bots/${encodeURIComponent(botId)}`}>{t('analytics.back')}</Link>
+      {error && <p role="alert" className="error">{error}</p>}
+      {data && <p>{t('analytics.conversations', { count: data.conversations })}</p>}
+      {data?.blocks.length === 0 && <p>{t('analytics.none')}</p>}
+      {data && data.blocks.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('column.block')}</th>
+              <th>{t('column.port')}</th>
+              <th>{t('column.conversations')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {data.blocks.flatMap((b) =>
+              b.ports.map((p, i) => (
+                <tr key={`${b.block}:${p.port}`}>
+                  <td>{i === 0 ? `${b.block} (${b.type})` : ''}</td>
+                  <td>{p.port}</td>
+                  <td>{p.conversations}</td>
+                  <td>
+                    <meter min={0} max={Math.max(1, data.conversations)} value={p.conversations} />
+                  </td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { parse } from 'yaml';
+import { errorText, request } from '../api.ts';
+import { Link } from '../Link.tsx';
+import { navigate } from '../router.ts';
+import { useFetch } from '../use-fetch.ts';
+
+interface BotSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly publishedVersion: number | null;
+  readonly latestVersion: number;
+  readonly updatedAt: string;
+}
+
+export function BotsPage() {
+  const { t } = useTranslation();
+  const { data, error, reload } = useFetch<{ items: BotSummary[] }>('/bots');
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [locale, setLocale] = useState('en');
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function importFile(file: File) {
+    setMessage(null);
+    try {
+      const text = await file.text();
+      const doc = parse(text) as { id?: unknown } | null;
+      const botId = typeof doc?.id === 'string' ? doc.id : '';
+      if (botId === '') throw new Error(t('bots.noId'));
+      const json = file.name.endsWith('.json');
+      await request(`/bots/${encodeURIComponent(botId)}`, { method: 'PUT', text, contentType: json ? 'application/json' : 'application/yaml' });
+      reload();
+      navigate(`/bots/${encodeURIComponent(botId)}`);
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  }
+
+  return (
+    <section>
+      <h1>{t('nav.bots')}</h1>
+      {error && <p role="alert" className="error">{error}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>{t('bots.id')}</th>
+            <th>{t('bots.name')}</th>
+            <th>{t('bots.published')}</th>
+            <th>{t('bots.latest')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((b) => (
+            <tr key={b.id}>
+              <td>
+                <Link to={`/bots/${encodeURIComponent(b.id)}`}>{b.id}</Link>
+              </td>
+              <td>{b.name}</td>
+              <td>{b.publishedVersion ?? '—'}</td>
+              <td>{b.latestVersion}</td>
+              <td>
+                <Link to={`/bots/${encodeURIComponent(b.id)}/analytics`}>{t('builder.analytics')}</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data?.items.length === 0 && <p>{t('bots.none')}</p>}
+
+      <h2>{t('bots.create')}</h2>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const q = new URLSearchParams({ name: name || id, locale });
+          navigate(`/bots/${encodeURIComponent(id)}?${q}`);
+        }}
+      >
+        <label>
+          {t('bots.id')}
+          <input name="bot-id" value={id} onChange={(e) => setId(e.target.value)} pattern="[a-z0-9-]+" required />
+        </label>
+        <label>
+          {t('bots.name')}
+          <input name="bot-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t('field.locale')}
+          <select name="bot-locale" value={locale} onChange={(e) => setLocale(e.target.value)}>
+            <option value="en">English</option>
+            <option value="ja">日本語</option>
+          </select>
+        </label>
+        <button type="submit">{t('bots.createButton')}</button>
+      </form>
+
+      <h2>{t('bots.import')}</h2>
+      <input
+        type="file"
+        accept=".yaml,.yml,.json"
+        aria-label={t('bots.import')}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) void importFile(file);
+        }}
+      />
+      {message && <p role="alert" className="error">{message}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText, getJson } from '../api.ts';
+import { useFetch } from '../use-fetch.ts';
+
+const KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribers'] as const;
+type Kind = (typeof KINDS)[number];
+type Row = Record<string, unknown>;
+
+// Columns in the order the records API documents them.
+const COLUMNS: Record<Kind, readonly string[]> = {
+  leads: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
+  contacts: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
+  deals: ['name', 'stage', 'closingDate', 'amount', 'contactId', 'createdAt'],
+  tickets: ['number', 'subject', 'status', 'priority', 'classification', 'department', 'assignee', 'contact', 'createdAt'],
+  subscribers: ['list', 'name', 'email', 'phone', 'createdAt'],
+};
+const PAGE = 25;
+const EXPORT_PAGE = 500;
+
+/** A cell as text: a ticket's contact is an object. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).filter((v) => v).join(' / ');
+  return String(value);
+}
+
+export function RecordsPage() {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<Kind>('tickets');
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { search: query } : {}) });
+  const { data, error } = useFetch<{ items: Row[]; total: number }>(`/records/${kind}?${params}`);
+  const columns = ['id', ...COLUMNS[kind]];
+
+  async function exportCsv() {
+    setExportError(null);
+    try {
+      const rows: Row[] = [];
+      for (let at = 0; ; at += EXPORT_PAGE) {
+        const q = new URLSearchParams({ limit: String(EXPORT_PAGE), offset: String(at), ...(query ? { search: query } : {}) });
+        const page = await getJson<{ items: Row[]; total: number }>(`/records/${kind}?${q}`);
+        rows.push(...page.items);
+        if (rows.length >= page.total || page.items.length === 0) break;
+      }
+      const csv = stringify(
+        rows.map((r) => columns.map((c) => cell(r[c]))),
+        { header: true, columns },
+      );
+      const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${kind}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setExportError(errorText(err));
+    }
+  }
+
+  return (
+    <section>
+      <h1>{t('nav.records')}</h1>
+      <div role="tablist" className="tabs">
+        {KINDS.map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={k === kind}
+            onClick={() => {
+              setKind(k);
+              setOffset(0);
+            }}
+          >
+            {t(`records.${k}`)}
+          </button>
+        ))}
+      </div>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOffset(0);
+          setQuery(search.trim());
+        }}
+      >
+        <input type="search" aria-label={t('records.search')} placeholder={t('records.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
+        <button type="submit">{t('records.searchButton')}</button>
+        <button type="button" onClick={() => void exportCsv()}>
+          {t('records.export')}
+        </button>
+      </form>
+      {(error ?? exportError) && <p role="alert" className="error">{error ?? exportError}</p>}
+      <table className="records" data-kind={kind}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c}>{t(`column.${c}`, { defaultValue: c })}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((r) => (
+            <tr key={String(r['id'])}>
+              {columns.map((c) => (
+                <td key={c}>{cell(r[c])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && (
+        <div className="pager">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            {t('records.previous')}
+          </button>
+          <span>{t('records.range', { from: data.total === 0 ? 0 : offset + 1, to: offset + data.items.length, total: data.total })}</span>
+          <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
+            {t('records.next')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

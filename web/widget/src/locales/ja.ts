@@ -1,0 +1,37 @@
+import type { Messages } from './en.ts';
+
+export const ja: Messages = {
+  launcher: 'チャットを開く',
+  title: 'チャット',
+  close: 'チャットを閉じる',
+  log: '会話',
+  you: 'あなた:',
+  bot: 'ボット:',
+  send: '送信',
+  answer: '回答',
+  options: '選択肢',
+  typing: '入力中…',
+  placeholder: {
+    text: 'メッセージを入力…',
+    name: 'お名前',
+    email: 'name@example.com',
+    phone: '電話番号（例: 090-1234-5678）',
+    number: '数値（例: 12000）',
+    date: 'YYYY-MM-DD',
+    url: 'https://example.com',
+    choice: '選択肢を選ぶか、入力してください',
+    closed: '会話は終了しました',
+  },
+  error: {
+    connection: '接続が切れました。再接続しています…',
+    send: 'メッセージを送信できませんでした。接続を確認して、もう一度お試しください。',
+    start: 'チャットを開始できませんでした。しばらくしてからお試しください。',
+    unavailable: 'このチャットは利用できません。',
+    rateLimited: '送信が多すぎます。少し待ってからお試しください。',
+    expired: 'この会話は利用できなくなりました。',
+  },
+  ended: '会話は終了しました。',
+  handoff: 'この会話は担当者に引き継がれました。',
+  restart: '新しい会話を始める',
+  retry: '再試行',
+};

@@ -1,0 +1,67 @@
+import { isWidgetLocale, type WidgetLocale } from './i18n.ts';
+
+/** What a reload needs to pick the conversation up again. */
+export interface SavedSession {
+  readonly conversationId: string;
+  readonly token: string;
+  /** The newest event shown: the stream resumes after it. */
+  readonly lastEventId: number;
+  readonly locale: WidgetLocale;
+  /** Whether the chat window was open, so a reload or the next page keeps it open. */
+  readonly open: boolean;
+}
+
+const keyOf = (origin: string, bot: string): string => `renkei-widget:${origin}:${bot}`;
+
+/**
+ * The conversation of one bot on this site, kept in localStorage. Storage may be unavailable
+ * (privacy modes, sandboxed frames, a full quota): the widget then still works, only without
+ * restoring after a reload.
+ */
+export class SessionStore {
+  private readonly key: string;
+
+  constructor(origin: string, bot: string) {
+    this.key = keyOf(origin, bot);
+  }
+
+  load(): SavedSession | null {
+    try {
+      const raw = localStorage.getItem(this.key);
+      return raw === null ? null : parseSession(JSON.parse(raw));
+    } catch {
+      return null;
+    }
+  }
+
+  save(session: SavedSession): void {
+    try {
+      localStorage.setItem(this.key, JSON.stringify(session));
+    } catch {
+      // Storage refused (quota, privacy mode): the conversation goes on, it just won't survive a reload.
+    }
+  }
+
+  clear(): void {
+    try {
+      localStorage.removeItem(this.key);
+    } catch {
+      // Nothing stored, nothing to clear.
+    }
+  }
+}
+
+/** Another script (or an older widget) may have written anything under our key. */
+function parseSession(value: unknown): SavedSession | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v['conversationId'] !== 'string' || typeof v['token'] !== 'string') return null;
+  const lastEventId = typeof v['lastEventId'] === 'number' && Number.isInteger(v['lastEventId']) ? v['lastEventId'] : 0;
+  return {
+    conversationId: v['conversationId'],
+    token: v['token'],
+    lastEventId,
+    locale: isWidgetLocale(v['locale']) ? v['locale'] : 'en',
+    open: v['open'] === true,
+  };
+}

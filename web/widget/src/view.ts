@@ -1,0 +1,255 @@
+import type { i18n } from 'i18next';
+import type { ChoiceOption, InputRequest, Message } from '../../../src/engine/types.ts';
+import { el, safeUrl } from './dom.ts';
+import { inputHint } from './input-hints.ts';
+import { CSS } from './styles.ts';
+
+export interface ViewHandlers {
+  onOpenChange(open: boolean): void;
+  onSend(text: string): void;
+  onChoice(option: ChoiceOption): void;
+  onRestart(): void;
+}
+
+export type Composer =
+  /** The bot waits for this answer. */
+  | { readonly state: 'input'; readonly input: InputRequest }
+  /** Nothing to answer now (starting, sending, an integration running). */
+  | { readonly state: 'wait' }
+  | { readonly state: 'over'; readonly reason: 'ended' | 'handoff' };
+
+export interface Notice {
+  readonly text: string;
+  readonly action?: { readonly label: string; readonly run: () => void };
+}
+
+const CHAT_ICON =
+  'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z';
+
+/**
+ * The widget's DOM, inside an open shadow root on `host`. It knows nothing of the API: the
+ * controller tells it what to show, and it reports what the visitor does.
+ */
+export class ChatView {
+  private readonly i18n: i18n;
+  private readonly handlers: ViewHandlers;
+  private readonly launcher: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly title: HTMLHeadingElement;
+  private readonly closeButton: HTMLButtonElement;
+  private readonly log: HTMLElement;
+  private readonly typing: HTMLElement;
+  private readonly typingText: HTMLElement;
+  private readonly notice: HTMLElement;
+  private readonly choices: HTMLElement;
+  private readonly ended: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly label: HTMLLabelElement;
+  private readonly input: HTMLInputElement;
+  private readonly send: HTMLButtonElement;
+  private composer: Composer = { state: 'wait' };
+  private currentNotice: Notice | null = null;
+
+  constructor(host: HTMLElement, i18n: i18n, handlers: ViewHandlers) {
+    this.i18n = i18n;
+    this.handlers = handlers;
+    const shadow = host.attachShadow({ mode: 'open' });
+    const style = el('style');
+    style.textContent = CSS;
+    const root = el('div', { class: 'root' });
+
+    this.launcher = el('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'panel' });
+    this.launcher.append(icon());
+    this.panel = el('section', { id: 'panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'title' });
+    this.panel.hidden = true;
+
+    const header = el('div', { class: 'header' });
+    this.title = el('h2', { id: 'title', class: 'title' });
+    this.closeButton = el('button', { type: 'button', class: 'close' }, '×');
+    header.append(this.title, this.closeButton);
+
+    this.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+    this.typing = el('div', { class: 'typing', role: 'status' });
+    const dots = el('span', { class: 'dots', 'aria-hidden': 'true' });
+    dots.append(el('i'), el('i'), el('i'));
+    this.typingText = el('span');
+    this.typing.append(dots, this.typingText);
+    this.typing.hidden = true;
+    this.notice = el('div', { class: 'notice', role: 'alert' });
+    this.notice.hidden = true;
+    this.choices = el('div', { class: 'choices', role: 'group' });
+    this.choices.hidden = true;
+    this.ended = el('div', { class: 'ended' });
+    this.ended.hidden = true;
+
+    this.form = el('form', { class: 'composer', novalidate: '' });
+    this.label = el('label', { for: 'answer', class: 'sr-only' });
+    this.input = el('input', { id: 'answer', type: 'text', enterkeyhint: 'send' });
+    this.send = el('button', { type: 'submit', class: 'send' });
+    this.form.append(this.label, this.input, this.send);
+
+    this.panel.append(header, this.log, this.typing, this.notice, this.choices, this.ended, this.form);
+    root.append(this.launcher, this.panel);
+    shadow.append(style, root);
+
+    this.launcher.addEventListener('click', () => this.handlers.onOpenChange(!this.isOpen));
+    this.closeButton.addEventListener('click', () => this.handlers.onOpenChange(false));
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        this.handlers.onOpenChange(false);
+      }
+    });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.input.value.trim();
+      if (text === '' || this.composer.state !== 'input') return;
+      this.input.value = '';
+      this.handlers.onSend(text);
+    });
+    this.relabel();
+  }
+
+  get isOpen(): boolean {
+    return this.panel.hidden === false;
+  }
+
+  /** Applies the current language to every fixed label (after the bot's locale becomes known). */
+  relabel(): void {
+    const t = this.i18n.t.bind(this.i18n);
+    this.launcher.setAttribute('aria-label', t(this.isOpen ? 'close' : 'launcher'));
+    this.title.textContent = t('title');
+    this.closeButton.setAttribute('aria-label', t('close'));
+    this.log.setAttribute('aria-label', t('log'));
+    this.typingText.textContent = t('typing');
+    this.choices.setAttribute('aria-label', t('options'));
+    this.label.textContent = t('answer');
+    this.send.textContent = t('send');
+    this.panel.lang = this.i18n.language;
+    this.setComposer(this.composer);
+    if (this.currentNotice) this.setNotice(this.currentNotice);
+  }
+
+  setOpen(open: boolean, moveFocus: boolean): void {
+    this.panel.hidden = !open;
+    this.launcher.setAttribute('aria-expanded', String(open));
+    this.launcher.setAttribute('aria-label', this.i18n.t(open ? 'close' : 'launcher'));
+    if (!moveFocus) return;
+    if (open) this.focusAnswer();
+    else this.launcher.focus();
+  }
+
+  clearLog(): void {
+    this.log.replaceChildren();
+  }
+
+  addBot(message: Message): void {
+    const bubble = el('p', { class: 'msg bot' });
+    bubble.append(el('span', { class: 'sr-only' }, `${this.i18n.t('bot')} `), document.createTextNode(message.text));
+    const image = message.image === undefined ? null : safeUrl(message.image);
+    if (image !== null) bubble.append(el('img', { src: image, alt: '' }));
+    const link = message.link === undefined ? null : safeUrl(message.link.url);
+    if (link !== null && message.link !== undefined) {
+      bubble.append(document.createElement('br'));
+      bubble.append(el('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, message.link.label ?? message.link.url));
+    }
+    this.append(bubble);
+  }
+
+  /** Returns the bubble, so a message that could not be sent can be taken back. */
+  addVisitor(text: string): HTMLElement {
+    const bubble = el('p', { class: 'msg visitor' });
+    bubble.append(el('span', { class: 'sr-only' }, `${this.i18n.t('you')} `), document.createTextNode(text));
+    this.append(bubble);
+    return bubble;
+  }
+
+  setTyping(on: boolean): void {
+    this.typing.hidden = !on;
+    if (on) this.scrollToEnd();
+  }
+
+  setNotice(notice: Notice | null): void {
+    this.currentNotice = notice;
+    this.notice.replaceChildren();
+    this.notice.hidden = notice === null;
+    if (notice === null) return;
+    this.notice.append(el('span', {}, notice.text));
+    if (notice.action) {
+      const button = el('button', { type: 'button' }, notice.action.label);
+      button.addEventListener('click', notice.action.run);
+      this.notice.append(button);
+    }
+  }
+
+  /** Restores text the visitor typed, after it could not be sent. */
+  setDraft(text: string): void {
+    this.input.value = text;
+  }
+
+  setComposer(composer: Composer): void {
+    const hadFocus = this.panel.contains(this.shadowFocus());
+    this.composer = composer;
+    const t = this.i18n.t.bind(this.i18n);
+    const input = composer.state === 'input' ? composer.input : null;
+    const hint = inputHint(input?.kind ?? 'text');
+    this.input.type = hint.type;
+    this.input.inputMode = hint.inputMode;
+    this.input.autocomplete = hint.autocomplete as AutoFill;
+    this.input.placeholder = composer.state === 'over' ? t('placeholder.closed') : t(`placeholder.${input?.kind ?? 'text'}`);
+    this.input.disabled = composer.state === 'over';
+    this.send.disabled = composer.state !== 'input';
+
+    this.choices.replaceChildren();
+    const options = input?.kind === 'choice' ? input.options : [];
+    for (const option of options) {
+      const button = el('button', { type: 'button' }, option.label);
+      button.addEventListener('click', () => {
+        if (this.composer.state === 'input') this.handlers.onChoice(option);
+      });
+      this.choices.append(button);
+    }
+    this.choices.hidden = options.length === 0;
+
+    this.ended.replaceChildren();
+    this.ended.hidden = composer.state !== 'over';
+    if (composer.state === 'over') {
+      const restart = el('button', { type: 'button' }, t('restart'));
+      restart.addEventListener('click', () => this.handlers.onRestart());
+      this.ended.append(el('span', {}, t(composer.reason)), restart);
+    }
+    // A control that held the focus may just have been removed or disabled: keep the focus in the panel.
+    if (hadFocus && !this.panel.contains(this.shadowFocus())) this.focusAnswer();
+    this.scrollToEnd();
+  }
+
+  private focusAnswer(): void {
+    if (!this.input.disabled) this.input.focus();
+    else this.ended.querySelector('button')?.focus();
+  }
+
+  private shadowFocus(): Element | null {
+    return (this.panel.getRootNode() as ShadowRoot).activeElement;
+  }
+
+  private append(node: HTMLElement): void {
+    this.log.append(node);
+    this.scrollToEnd();
+  }
+
+  private scrollToEnd(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function icon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', CHAT_ICON);
+  svg.append(path);
+  return svg;
+}
