@@ -64,6 +64,18 @@ const TEXT = {
     no: 'no',
     subcommands: 'Subcommands',
     helpNote: 'Every command also takes `-h, --help`.',
+    chatJson: [
+      '## `renkei chat --json` events',
+      '',
+      'One JSON object per line, for scripts and tests:',
+      '',
+      '| event | fields |',
+      '|---|---|',
+      '| `{"type":"message"}` | `text`, and `image` / `link` when the message has them |',
+      '| `{"type":"input"}` | `kind` (`text`, `name`, `email`, `phone`, `number`, `date`, `url`, `choice`), and `options` (`[{label, value}]`) for a choice |',
+      '| `{"type":"integration"}` | `block` (its id), `action` (its type), `outcome` (what the connector returned, e.g. `assignee_invalid`), `port` (the port taken — `failure` when that outcome\'s port is not wired), `outputs`, `message` |',
+      '| `{"type":"end"}` | `status` (`ended` or `handoff`), `reason`, `variables` (every variable at the end) |',
+    ],
   },
   ja: {
     title: 'CLI リファレンス',
@@ -87,6 +99,18 @@ const TEXT = {
     no: 'いいえ',
     subcommands: 'サブコマンド',
     helpNote: 'どのコマンドも `-h, --help` を受け付けます。引数とオプションの説明は `renkei … --help` の表示と同じ英語のままにしています。',
+    chatJson: [
+      '## `renkei chat --json` のイベント',
+      '',
+      '1 行に 1 つの JSON オブジェクトを出力します（スクリプトやテスト用）。',
+      '',
+      '| イベント | フィールド |',
+      '|---|---|',
+      '| `{"type":"message"}` | `text`。メッセージにあれば `image` / `link` |',
+      '| `{"type":"input"}` | `kind`（`text`、`name`、`email`、`phone`、`number`、`date`、`url`、`choice`）。選択肢なら `options`（`[{label, value}]`） |',
+      '| `{"type":"integration"}` | `block`（ブロック ID）、`action`（ブロックタイプ）、`outcome`（コネクターが返した結果。例: `assignee_invalid`）、`port`（進んだポート。その結果のポートが接続されていなければ `failure`）、`outputs`、`message` |',
+      '| `{"type":"end"}` | `status`（`ended` または `handoff`）、`reason`、`variables`（終了時のすべての変数） |',
+    ],
   },
 } as const;
 
@@ -201,5 +225,6 @@ export function renderCliReference(locale: DocLocale, program: Command = cliProg
       lines.push('');
     }
   }
+  lines.push(...t.chatJson);
   return `${lines.join('\n').trimEnd()}\n`;
 }

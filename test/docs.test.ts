@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blockCommon } from '../src/blocks/block.ts';
-import { BLOCKS, BLOCK_TYPES } from '../src/blocks/index.ts';
+import { BLOCKS, BLOCK_TYPES, type BlockDefinition } from '../src/blocks/index.ts';
+import { botSchema } from '../src/flow/bot-schema.ts';
 import { formatProblem, hasErrors, loadBotText, PROBLEM_CODES } from '../src/flow/index.ts';
 import { cliProgram, renderCliReference, walkCommands, type DocLocale } from '../scripts/cli-reference.ts';
 
@@ -142,7 +143,8 @@ describe('runnable shell examples', () => {
       });
       expect(run.code, `${where(fence)} failed:\n${run.output}`).toBe(0);
     },
-    120_000,
+    // Generous: the examples start `renkei` several times each, on a machine busy with other tests.
+    180_000,
   );
 });
 
@@ -213,12 +215,18 @@ describe('the reference names everything the code has', () => {
       // A block whose own input is called `name` (crm.lead …) documents that input in its section.
       const shape = (block.schema as unknown as { shape: Record<string, unknown> }).shape;
       for (const key of common) if (shape[key] === undefined || shape[key] === blockCommon[key as keyof typeof blockCommon]) keys.delete(key);
-      const ports = 'integration' in block ? ['success', 'failure', ...block.integration.specificPorts] : [];
-      const outputs = 'integration' in block ? block.integration.outputs : [];
+      const spec = (block as BlockDefinition).integration;
+      const ports = spec ? ['success', 'failure', ...spec.specificPorts] : [];
+      const outputs = spec ? spec.outputs : [];
       const absent = missing(section, [...keys, ...values, ...ports, ...outputs]);
       if (absent.length > 0) gaps[type] = absent;
     }
     expect(gaps).toEqual({});
+  });
+
+  it.each(LOCALES)('every top-level key of a bot file and every locale in bot-file.md (%s)', (locale) => {
+    const { keys, values } = schemaNames(botSchema);
+    expect(missing(reference(locale, 'bot-file.md'), [...keys, ...values])).toEqual([]);
   });
 
   it.each(LOCALES)('every validation problem code in bot-file.md (%s)', (locale) => {

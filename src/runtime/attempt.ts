@@ -56,14 +56,17 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
   const provider = await providerOf(ctx, row.action);
   const signal = AbortSignal.any([AbortSignal.timeout(budgetMs), stop]);
   const t0 = performance.now();
-  const outcome = await within(
+  const answered = await within(
     runEffect(effect, ctx.connectors, { signal, retryOfUnknown: row.attempts > 1, startedAt: Date.parse(row.created_at) }),
     signal,
-    () =>
-      stop.aborted
-        ? unknownOutcome('the server stopped before the service answered')
-        : unknownOutcome("the service did not answer before the block's deadline"),
   );
+  // Only a call cut short by the stop is left to the lease release; one that answered in time counts.
+  const stopped = answered === undefined && stop.aborted;
+  const outcome =
+    answered ??
+    (stopped
+      ? unknownOutcome('the server stopped before the service answered')
+      : unknownOutcome("the service did not answer before the block's deadline"));
   const durationMs = Math.round(performance.now() - t0);
   const record = (o: Outcome): AttemptRecord => ({
     effect_id: row.id,
@@ -92,7 +95,7 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
       final,
     });
 
-  if (stop.aborted) {
+  if (stopped) {
     await recordAttempt(ctx.db, record(outcome));
     report(outcome, false);
     return 'stopped';
@@ -119,11 +122,11 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
   return settled;
 }
 
-/** The call's outcome, or `onAbort()` as soon as `signal` aborts: a connector that ignores its signal cannot hold a worker. */
-function within(call: Promise<Outcome>, signal: AbortSignal, onAbort: () => Outcome): Promise<Outcome> {
-  if (signal.aborted) return Promise.resolve(onAbort());
-  return new Promise<Outcome>((resolve) => {
-    const aborted = () => resolve(onAbort());
+/** The call's outcome, or undefined as soon as `signal` aborts: a connector that ignores its signal cannot hold a worker. */
+function within(call: Promise<Outcome>, signal: AbortSignal): Promise<Outcome | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<Outcome | undefined>((resolve) => {
+    const aborted = () => resolve(undefined);
     signal.addEventListener('abort', aborted, { once: true });
     call.then(
       (outcome) => {

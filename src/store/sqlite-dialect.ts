@@ -23,19 +23,30 @@ export const BUSY_TIMEOUT_MS = 5_000;
  * flag — a statement returns rows exactly when it has result columns.
  */
 function adapt(database: DatabaseSync): SqliteDatabase {
+  // Compiling SQL is a large share of a turn's CPU; Kysely produces the same text for the same
+  // query shape, and its single connection never runs two statements at once, so they are reused.
+  const prepared = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
+      const hit = prepared.get(sql);
+      if (hit) return hit;
       // Kysely opens transactions with a plain (deferred) `begin`. A deferred transaction that
       // reads and then writes cannot wait for another process's writer: it fails with
       // SQLITE_BUSY at once. Taking the write lock at `begin` lets the busy timeout do its job.
       const stmt = database.prepare(sql === 'begin' ? 'begin immediate' : sql);
-      return {
+      const adapted: SqliteStatement = {
         reader: stmt.columns().length > 0,
         all: (parameters) => stmt.all(...(parameters as SQLInputValue[])),
         run: (parameters) => stmt.run(...(parameters as SQLInputValue[])),
         iterate: (parameters) => stmt.iterate(...(parameters as SQLInputValue[])),
       };
+      // Migrations change the schema, after which a cached statement may be stale: never cache DDL.
+      if (!/^\s*(create|alter|drop)\b/i.test(sql)) {
+        if (prepared.size >= 1_000) prepared.clear();
+        prepared.set(sql, adapted);
+      }
+      return adapted;
     },
   };
 }

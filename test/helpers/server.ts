@@ -24,6 +24,8 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM, then waits for the process to exit (SIGKILL after 10 s); removes the temp database. */
   stop(): Promise<void>;
+  /** A crash: SIGKILL, then waits for the process to exit. The database stays (even a temp one) for a restart. */
+  kill(): Promise<void>;
 }
 
 const BIN = join(ROOT, 'bin/renkei.js');
@@ -65,7 +67,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   try {
     const url = await listeningUrl(child, () => stdout + stderr, options.timeoutMs ?? 30_000);
     await ready(url, child, options.timeoutMs ?? 30_000);
-    return { url, adminToken, db, output, stop };
+    const kill = async (): Promise<void> => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    };
+    return { url, adminToken, db, output, stop, kill };
   } catch (error) {
     await stop();
     throw new Error(`renkei serve did not start: ${(error as Error).message}\n${output()}`, { cause: error });

@@ -52,7 +52,12 @@ export function registerServe(program: Command, { io }: CommandContext): void {
 
 function printBanner(io: CliIO, server: RunningServer): void {
   const { url, adminToken } = server;
-  const lines = [`Renkei is running at ${url}`, `  API docs: ${url}/docs (OpenAPI: ${url}/openapi.json)`];
+  const lines = [
+    `Renkei is running at ${url}`,
+    `  Builder and admin: ${url}/admin/`,
+    `  Chat with a bot on a demo page: ${url}/demo`,
+    `  API docs: ${url}/docs (OpenAPI: ${url}/openapi.json)`,
+  ];
   if (server.publishedExamples.length > 0) lines.push(`  Published the example bots: ${server.publishedExamples.join(', ')}`);
   lines.push(server.bots.length > 0 ? '  Bots:' : '  No bot is published yet: upload one with PUT /api/v1/admin/bots/{id}.');
   for (const bot of server.bots) {

@@ -3,13 +3,12 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BOT_ID } from '../../flow/bot-schema.ts';
-import type { ConversationEvent, Runtime } from '../../runtime/api.ts';
+import { RuntimeError, type ConversationEvent, type Runtime } from '../../runtime/api.ts';
 import { bearerToken, unauthorized } from '../auth.ts';
 import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
 import type { Metrics, TurnKind } from '../metrics.ts';
 import { replyBody, startBody, startedConversation, transcript, turnView } from '../schemas/conversation.ts';
 import { openSse } from '../sse.ts';
-import { RuntimeError } from '../../runtime/api.ts';
 
 export interface VisitorRoutesOptions {
   readonly runtime: Runtime;

@@ -14,7 +14,9 @@ export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
   const errors = problems.filter((p) => p.severity === 'error');
   const role = roleOf(block.type);
   const provider = role === null ? null : role === 'webhook' ? 'webhook' : (info.providers[role] ?? t('builder.notConfigured'));
-  const title = typeof block['name'] === 'string' && block['name'] !== '' ? block['name'] : id;
+  // In integration blocks `name` is an input (the visitor's name), not a label.
+  const label = role === null && typeof block['name'] === 'string' ? block['name'] : '';
+  const title = label !== '' ? label : id;
   const classes = ['block-node', `cat-${categoryOf(block.type)}`];
   if (selected) classes.push('selected');
   if (errors.length > 0) classes.push('has-errors');

@@ -40,7 +40,7 @@ import { autoLayout, NODE_WIDTH } from './layout.ts';
 import { Palette } from './Palette.tsx';
 import { Preview } from './Preview.tsx';
 import { emptyValue } from './zod-walk.ts';
-import { useDirectoryChoices } from './use-directory.ts';
+import { useDirectory } from './use-directory.ts';
 import { Versions } from './Versions.tsx';
 
 const NODE_TYPES = { block: BlockNodeView };
@@ -86,7 +86,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
   const flow = useRef<ReactFlowInstance<BlockNode, Edge> | null>(null);
   // A new block may land outside the view: show every block again once it is drawn.
   const fitSoon = () => setTimeout(() => void flow.current?.fitView({ maxZoom: 1 }), 50);
-  const choices = useDirectoryChoices();
+  const directory = useDirectory();
 
   const load = useCallback(
     async (version?: number) => {
@@ -265,10 +265,9 @@ export default function BuilderPage({ botId }: { botId: string }) {
   async function importFile(file: File) {
     try {
       const raw = parse(await file.text()) as Record<string, unknown>;
-      const imported = docFromBot(raw);
+      // Laid out before it is shown: a block without a position cannot be drawn.
+      const imported = await withLayout(docFromBot(raw));
       history.commit(() => ({ ...imported, meta: { ...imported.meta, id: botId } }));
-      const laid = await withLayout(history.current.current);
-      history.replace(() => laid);
       setLoaded((n) => n + 1);
       setStatus({ kind: 'ok', text: t('builder.imported', { name: file.name }) });
     } catch (err) {
@@ -378,7 +377,8 @@ export default function BuilderPage({ botId }: { botId: string }) {
             node={selected}
             problems={problemsByBlock.get(selected.id) ?? []}
             variables={variables.get(selected.id) ?? []}
-            choices={choices}
+            choices={directory.choices}
+            notes={directory.notes}
             onField={onField(selected.id)}
             onRename={(to) => {
               if (history.current.current.nodes.some((n) => n.id === to)) return false;

@@ -12,6 +12,8 @@ export interface InspectorProps {
   readonly problems: readonly ProblemView[];
   readonly variables: readonly string[];
   readonly choices: FormContext['choices'];
+  /** Per role, why its directory values are not offered. */
+  readonly notes: Readonly<Record<string, string>>;
   readonly onField: (path: readonly (string | number)[], value: unknown) => void;
   readonly onRename: (to: string) => boolean;
   readonly onConnect: (port: string, target: string | null) => void;
@@ -30,8 +32,15 @@ export function Inspector(props: InspectorProps) {
   const [id, setId] = useState(node.id);
   useEffect(() => setId(node.id), [node.id]);
   const schema = BLOCKS[block.type].schema;
+  const role = roleOf(block.type);
   const shape = describe(schema).shape ?? {};
-  const ctx: FormContext = { problems: props.problems, variables: props.variables, choices: props.choices, onChange: props.onField };
+  const ctx: FormContext = {
+    problems: props.problems,
+    variables: props.variables,
+    choices: props.choices,
+    onChange: props.onField,
+    plain: new Set(role === null ? ['name'] : []),
+  };
   const specific = specificPortsOf(block.type);
   const blockProblems = props.problems.filter((p) => p.field === null || p.field === 'type');
   const portProblems = (port: string) => props.problems.filter((p) => p.field === port);
@@ -99,7 +108,8 @@ export function Inspector(props: InspectorProps) {
           <p className="hint">{t('builder.advancedHint')}</p>
         </fieldset>
       )}
-      {roleOf(block.type) !== null && <p className="hint">{t('builder.roleHint', { role: roleOf(block.type) })}</p>}
+      {role !== null && <p className="hint">{t('builder.roleHint', { role })}</p>}
+      {role !== null && props.notes[role] && <p className="hint">{props.notes[role]}</p>}
 
       <div className="actions">
         <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>

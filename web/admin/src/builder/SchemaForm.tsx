@@ -14,6 +14,8 @@ export interface FormContext {
   /** Values the configured integration offers for a field (departments, agents, lists, stages). */
   readonly choices: Readonly<Record<string, readonly { value: string; label: string }[]>>;
   readonly onChange: (path: Path, value: unknown) => void;
+  /** Top-level keys that are not templates in this block (`name` is a label outside integration blocks). */
+  readonly plain?: ReadonlySet<string>;
 }
 
 // Keys whose value is a variable name or a fixed word, not a text with merge fields.
@@ -120,7 +122,7 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
               ))}
             </select>
           )}
-          {!NOT_TEMPLATES.has(key) && ctx.variables.length > 0 && <MergePicker ctx={ctx} field={label} onPick={(v) => set(`${text}%${v}%`)} />}
+          {!NOT_TEMPLATES.has(key) && !(path.length === 1 && ctx.plain?.has(key)) && ctx.variables.length > 0 && <MergePicker ctx={ctx} field={label} onPick={(v) => set(`${text}%${v}%`)} />}
           <Problems list={problems} />
         </div>
       );

@@ -6,24 +6,36 @@ export type Choices = Readonly<Record<string, readonly Choice[]>>;
 
 interface RoleOptions {
   readonly fields: Readonly<Record<string, readonly Choice[]>>;
+  readonly note: string | null;
 }
 
-/**
- * What the configured integrations offer for block fields (departments, assignees, lists,
- * stages, statuses …), keyed by the block field they fill.
- */
-export function useDirectoryChoices(): Choices {
-  const [choices, setChoices] = useState<Choices>({});
+export interface Directory {
+  /** Values to offer, keyed by the block field they fill (department, assignee, list, status …). */
+  readonly choices: Choices;
+  /** Per role, why some values cannot be offered (a Zoho directory is not listed). */
+  readonly notes: Readonly<Record<string, string>>;
+}
+
+const ROLES = ['helpdesk', 'mailing', 'crm'] as const;
+
+/** What the configured integrations offer for block fields (see GET /integrations/{role}/options). */
+export function useDirectory(): Directory {
+  const [directory, setDirectory] = useState<Directory>({ choices: {}, notes: {} });
   useEffect(() => {
     let live = true;
     void Promise.all(
-      (['helpdesk', 'mailing', 'crm'] as const).map((role) => getJson<RoleOptions>(`/integrations/${role}/options`).catch(() => ({ fields: {} }))),
+      ROLES.map((role) => getJson<RoleOptions>(`/integrations/${role}/options`).catch((): RoleOptions => ({ fields: {}, note: null }))),
     ).then((all) => {
-      if (live) setChoices(Object.assign({}, ...all.map((o) => o.fields)) as Choices);
+      if (!live) return;
+      const notes: Record<string, string> = {};
+      all.forEach((o, i) => {
+        if (o.note) notes[ROLES[i]!] = o.note;
+      });
+      setDirectory({ choices: Object.assign({}, ...all.map((o) => o.fields)) as Choices, notes });
     });
     return () => {
       live = false;
     };
   }, []);
-  return choices;
+  return directory;
 }
