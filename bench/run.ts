@@ -1,4 +1,5 @@
 import { benchEngine } from './engine.ts';
+import { benchServer } from './server.ts';
 import { benchWebSizes } from './web-sizes.ts';
 import { benchZoho } from './zoho.ts';
 
@@ -8,6 +9,7 @@ type Bench = { readonly name: string; readonly run: () => Promise<Record<string,
 const BENCHES: readonly Bench[] = [
   { name: 'engine', run: benchEngine },
   { name: 'zoho', run: benchZoho },
+  { name: 'server', run: benchServer },
   { name: 'web', run: benchWebSizes },
 ];
 

@@ -27,6 +27,12 @@ export interface CallContext {
    * earlier attempt may have created searches from here; without it, a provider assumes a window.
    */
   readonly startedAt?: number;
+  /**
+   * When the block's time runs out (epoch ms): the caller aborts `signal` then. A provider that
+   * retries plans its waits to fit, so its last try still happens and its last error is the one
+   * reported, instead of being cut off while it sleeps.
+   */
+  readonly deadline?: number;
 }
 
 export interface CrmConnector {

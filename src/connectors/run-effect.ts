@@ -12,7 +12,7 @@ import type { CallContext, RoleConnectors } from './roles.ts';
 export async function runEffect(
   effect: Effect,
   connectors: RoleConnectors,
-  opts: Pick<CallContext, 'signal' | 'retryOfUnknown' | 'startedAt'> = {},
+  opts: Pick<CallContext, 'signal' | 'retryOfUnknown' | 'startedAt' | 'deadline'> = {},
 ): Promise<Outcome> {
   const spec = BLOCKS[effect.action as BlockType]?.integration;
   if (!spec) return failure(`"${effect.action}" is not an integration block`);

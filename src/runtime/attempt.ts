@@ -57,7 +57,7 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
   const signal = AbortSignal.any([AbortSignal.timeout(budgetMs), stop]);
   const t0 = performance.now();
   const answered = await within(
-    runEffect(effect, ctx.connectors, { signal, retryOfUnknown: row.attempts > 1, startedAt: Date.parse(row.created_at) }),
+    runEffect(effect, ctx.connectors, { signal, retryOfUnknown: row.attempts > 1, startedAt: Date.parse(row.created_at), deadline: startedAt.getTime() + budgetMs }),
     signal,
   );
   // Only a call cut short by the stop is left to the lease release; one that answered in time counts.

@@ -63,6 +63,12 @@ export interface ClaimOptions {
   readonly now: Date;
   readonly leaseMs: number;
   readonly limit: number;
+  /**
+   * When given, an effect's first claim starts its block's deadline (now + deadlineMs): time
+   * spent queued behind other effects does not count against it. Without it the deadline set
+   * when the effect was written stands.
+   */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -99,6 +105,7 @@ async function claimWhere(
 ): Promise<EffectRow[]> {
   if (limit <= 0) return [];
   const at = options.now.toISOString();
+  const { deadlineMs } = options;
   let due = db
     .selectFrom('effects')
     .select('id')
@@ -115,6 +122,17 @@ async function claimWhere(
       lease_until: new Date(options.now.getTime() + options.leaseMs).toISOString(),
       attempts: eb('attempts', '+', 1),
       updated_at: at,
+      // SET sees the row as it was: attempts = 0 is the first claim.
+      ...(deadlineMs === undefined
+        ? {}
+        : {
+            deadline_at: eb
+              .case()
+              .when('attempts', '=', 0)
+              .then(new Date(options.now.getTime() + deadlineMs).toISOString())
+              .else(eb.ref('deadline_at'))
+              .end(),
+          }),
     }))
     .where('id', 'in', due)
     .returningAll()

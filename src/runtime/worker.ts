@@ -127,7 +127,7 @@ export class Workers {
   async #claim(limit: number): Promise<EffectRow[]> {
     if (this.#stopping || limit <= 0) return [];
     const { db, store, owner } = this.#ctx;
-    const options = { owner, now: this.#ctx.now(), leaseMs: this.#leaseSpanMs, limit };
+    const options = { owner, now: this.#ctx.now(), leaseMs: this.#leaseSpanMs, limit, deadlineMs: this.#ctx.deadlineMs };
     try {
       let expired: EffectRow[] = [];
       if (Date.now() - this.#expiredCheckedAt >= this.#ctx.pollMs) {

@@ -7,6 +7,7 @@ describe('server configuration', () => {
       rateLimitPerMinute: 120,
       allowedOrigins: null,
       turnWaitMs: 8000,
+      zohoTimeoutMs: 10_000,
       logLevel: 'info',
       trustProxy: false,
     });
@@ -18,6 +19,7 @@ describe('server configuration', () => {
       RENKEI_RATE_LIMIT: '0',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
+      RENKEI_ZOHO_TIMEOUT_MS: '1500',
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
     });
@@ -25,6 +27,7 @@ describe('server configuration', () => {
       rateLimitPerMinute: 0,
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
+      zohoTimeoutMs: 1500,
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
     });
@@ -37,6 +40,7 @@ describe('server configuration', () => {
       [{ RENKEI_RATE_LIMIT: 'many' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
+      [{ RENKEI_ZOHO_TIMEOUT_MS: '2s' }, 'RENKEI_ZOHO_TIMEOUT_MS'],
       [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],

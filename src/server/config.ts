@@ -64,6 +64,7 @@ const serverEnv = z.object({
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
+  RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
   RENKEI_LOG_LEVEL: z
     .string()
     .trim()
@@ -79,6 +80,8 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
   readonly turnWaitMs: number;
+  /** How long one Zoho HTTP call may take before it counts as timed out (the block's deadline still bounds its retries). */
+  readonly zohoTimeoutMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
@@ -97,6 +100,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
+    zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
   };

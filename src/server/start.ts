@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { createConnectors } from '../connectors/registry.ts';
+import { createConnectors, providersFor } from '../connectors/registry.ts';
+import { createZohoProvider } from '../connectors/zoho/provider.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { createRuntime, type DurableRuntime } from '../runtime/index.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -93,6 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let box: SecretBox | undefined;
     const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, env));
     const connectors = createConnectors(store, {
+      providers: { ...providersFor(store), zoho: createZohoProvider({ timeoutMs: config.zohoTimeoutMs }) },
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });

@@ -49,6 +49,9 @@ export interface ZohoResponse {
   readonly body: unknown;
 }
 
+/** Time kept for the last try when our own backoff is shortened to fit the block's deadline. */
+const LAST_TRY_MS = 2_000;
+
 /** Errors whose codes prove the request never left: safe to resend even when it is a write. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Auth codes that a new token cannot cure: the grant lacks a scope, or belongs to another org. */
@@ -86,8 +89,13 @@ export class ZohoApi {
       failures += 1;
       if (failures >= maxAttempts) throw new ZohoUnavailableError(`${problem.message} (gave up after ${failures} attempts)`);
       const backoff = random() * Math.min(this.#opts.retry.capMs, this.#opts.retry.baseMs * 2 ** (failures - 1));
-      const waitMs = problem.retryAt !== undefined ? Math.max(0, problem.retryAt - Date.now()) : backoff;
-      if (Date.now() + waitMs >= budget.deadline) {
+      // Our own backoff is a choice, not Zoho's demand: shortened so that the block's time left
+      // still buys one more try, rather than giving up with seconds unused. Within the last
+      // LAST_TRY_MS it is left alone, so the end of a block is not a burst of tries.
+      const left = budget.deadline - Date.now();
+      const ownWait = left > LAST_TRY_MS ? Math.min(backoff, left - LAST_TRY_MS) : backoff;
+      const waitMs = problem.retryAt !== undefined ? Math.max(0, problem.retryAt - Date.now()) : ownWait;
+      if (waitMs >= left) {
         const why = problem.retryAt !== undefined ? `Zoho asked to wait ${Math.ceil(waitMs / 1000)} s, past` : 'retrying would pass';
         throw new ZohoUnavailableError(`${problem.message} (${why} the block's deadline)`);
       }

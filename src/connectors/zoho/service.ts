@@ -9,8 +9,9 @@ export interface ZohoService {
   readonly deadlineMs: number;
 }
 
+/** The block's own deadline when the caller gives one (time spent queued counts), else deadlineMs from now. */
 export function budgetFor(service: ZohoService, ctx: CallContext): Budget {
-  return { deadline: Date.now() + service.deadlineMs, signal: ctx.signal };
+  return { deadline: Math.min(Date.now() + service.deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
 }
 
 /**

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ROOT } from '../test/helpers/cli.ts';
+import { publishBot } from './lib/admin.ts';
+import { deservesSuccess } from './lib/audit.ts';
+import { SCALE, zohoRun, type ScenarioResult } from './lib/zoho-run.ts';
+
+/**
+ * The crash scenario's visitors, with the fake Zoho misbehaving instead: 20% 5xx, 10% 429 with
+ * Retry-After, 5% answers slower than the server's Zoho timeout, every access token expired once
+ * mid-run, and the mailing role's refresh token revoked → the newsletter conversations take the
+ * integration_invalid port, every other one succeeds; nothing lost, nothing twice.
+ */
+
+const VISITORS = Math.round(1_000 * SCALE);
+const ZOHO_TIMEOUT_MS = 1_500;
+/** What the newsletter bot says on its integration_invalid port (the example wires it to the same block as failure). */
+export const OFFLINE_TEXT = 'Our mailing system is not connected right now.';
+
+/** examples/newsletter.yaml with integration_invalid on a port of its own, so the transcript tells the two apart. */
+function newsletterWithOwnInvalidPort(): string {
+  const bot = parse(readFileSync(join(ROOT, 'examples/newsletter.yaml'), 'utf8')) as {
+    blocks: Record<string, Record<string, unknown> & { ports?: Record<string, string> }>;
+  };
+  bot.blocks['subscribe']!.ports!['integration_invalid'] = 'offline';
+  bot.blocks['offline'] = { type: 'end', text: OFFLINE_TEXT };
+  return stringify(bot);
+}
+
+export function faultsScenario(tag: string): Promise<ScenarioResult> {
+  return zohoRun({
+    name: 'faults',
+    tag,
+    visitors: VISITORS,
+    concurrency: 40,
+    env: { RENKEI_TURN_WAIT_MS: '0', RENKEI_ZOHO_TIMEOUT_MS: String(ZOHO_TIMEOUT_MS) },
+    settleMs: 120_000,
+    prepare: async ({ fake, clients, server }) => {
+      await publishBot(server, 'newsletter', newsletterWithOwnInvalidPort());
+      fake.revokeRefreshToken(clients.mailing.refreshToken);
+      fake.faults.set({ rate5xx: 0.2, rate429: 0.1, retryAfterSeconds: 1, rateSlow: 0.05, slowMs: ZOHO_TIMEOUT_MS + 1_000 });
+    },
+    events: [{ at: Math.floor(VISITORS / 2), what: 'every access token expired', run: async ({ fake }) => fake.expireAccessTokens() }],
+    expect: (plan) => (plan.bot === 'newsletter' ? { texts: [OFFLINE_TEXT], records: false } : deservesSuccess(plan)),
+  });
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import Table from 'cli-table3';
+import { crashScenario } from './crash.ts';
+import { faultsScenario } from './faults.ts';
+import { hostileScenario } from './hostile.ts';
+import { Fleet } from './lib/fleet.ts';
+import type { ScenarioResult } from './lib/zoho-run.ts';
+import { PG_URL, scaleOutScenario } from './scale-out.ts';
+import { scanSecrets, type SecretScan } from './secrets.ts';
+
+/**
+ * `npm run reliability`: crash, faults, scale-out, hostile input and secrets, one after the
+ * other, all on 127.0.0.1; a table per scenario, then one JSON line of the figures. Exits 1 when
+ * a figure misses its target (`lost`, `duplicates`, `stuck`, `http_5xx`, `unauthorized_access`,
+ * `secret_leaks` all 0; `scaleout_ratio` ≥ 1).
+ */
+
+/** Whole-run guard: the suite must stop by itself even if something hangs. */
+const RUN_LIMIT_MS = 10 * 60_000;
+const guard = setTimeout(() => {
+  console.error(`reliability: still running after ${RUN_LIMIT_MS / 60_000} minutes; giving up`);
+  void Promise.all([...Fleet.running].map((f) => f.stopAll())).finally(() => process.exit(2));
+}, RUN_LIMIT_MS);
+guard.unref();
+// Interrupted (Ctrl-C, a CI timeout): no server is left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...Fleet.running].map((f) => f.stopAll())).finally(() => process.exit(130));
+  });
+}
+
+const tag = randomBytes(3).toString('hex');
+const began = performance.now();
+const results: ScenarioResult[] = [];
+const scans: SecretScan[] = [];
+
+function print(r: ScenarioResult, scan: SecretScan, seconds: number): void {
+  const table = new Table({ head: [`${r.name} (${seconds.toFixed(0)} s)`, ''], wordWrap: true, colWidths: [38, 80], style: { head: [], border: [] } });
+  const a = r.audit;
+  if (r.name !== 'hostile') {
+    table.push(
+      ['conversations', a.conversations],
+      ['records created', a.records],
+      ['lost', a.lost],
+      ['duplicates', a.duplicates],
+      ['stuck', a.stuck],
+      ['wrong port', a.wrongPort],
+    );
+  }
+  table.push(
+    ...r.rows,
+    ['HTTP requests (no answer: retried)', `${r.traffic.requests} (${r.traffic.noAnswer})`],
+    ['HTTP 5xx', r.traffic.http5xx],
+    ['secret leaks (places scanned)', `${scan.leaks.length} (${scan.places})`],
+  );
+  console.log(table.toString());
+  for (const s of [...a.samples, ...r.traffic.fiveXx, ...r.gaveUp.slice(0, 5), ...scan.leaks.slice(0, 10)]) console.log(`  ! ${s}`);
+}
+
+const scenarios: Array<() => Promise<ScenarioResult>> = [
+  () => crashScenario(`c${tag}`),
+  () => faultsScenario(`f${tag}`),
+  () => scaleOutScenario(`s${tag}`),
+  () => hostileScenario(),
+];
+
+let failedToRun = 0;
+for (const run of scenarios) {
+  const t0 = performance.now();
+  let result: ScenarioResult;
+  try {
+    result = await run();
+  } catch (error) {
+    failedToRun++;
+    console.error(`reliability: a scenario could not run: ${(error as Error).stack ?? String(error)}`);
+    continue;
+  }
+  try {
+    // The secrets scan reads the databases and logs before the scenario's servers stop (the -wal is still there).
+    const scan = await scanSecrets(result.exposure, PG_URL);
+    results.push(result);
+    scans.push(scan);
+    print(result, scan, (performance.now() - t0) / 1000);
+  } catch (error) {
+    failedToRun++;
+    console.error(`reliability: the secrets scan after ${result.name} failed: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    await result.cleanup();
+  }
+}
+
+const sum = (f: (r: ScenarioResult) => number): number => results.reduce((n, r) => n + f(r), 0);
+const extra = (key: string): number => sum((r) => r.extra?.[key] ?? 0);
+const scaleOut = results.find((r) => r.name === 'scale-out');
+const figures = {
+  lost: sum((r) => r.audit.lost),
+  duplicates: sum((r) => r.audit.duplicates),
+  stuck: sum((r) => r.audit.stuck),
+  wrong_port: sum((r) => r.audit.wrongPort),
+  http_5xx: sum((r) => r.traffic.http5xx),
+  unauthorized_access: extra('unauthorizedAccess'),
+  crashed: extra('crashed'),
+  secret_leaks: scans.reduce((n, s) => n + s.leaks.length, 0),
+  scaleout_ratio: scaleOut ? Number(scaleOut.extra!['scaleoutRatio']!.toFixed(2)) : null,
+  turns_per_second_one: scaleOut ? Math.round(scaleOut.extra!['turnsPerSecondOne']!) : null,
+  turns_per_second_three: scaleOut ? Math.round(scaleOut.extra!['turnsPerSecondThree']!) : null,
+  records: sum((r) => r.audit.records),
+  conversations: sum((r) => (r.name === 'hostile' ? 0 : r.audit.conversations)),
+  scenarios_failed_to_run: failedToRun,
+  seconds: Math.round((performance.now() - began) / 1000),
+};
+console.log(JSON.stringify(figures));
+const ok =
+  failedToRun === 0 &&
+  [figures.lost, figures.duplicates, figures.stuck, figures.wrong_port, figures.http_5xx, figures.unauthorized_access, figures.crashed, figures.secret_leaks].every((n) => n === 0) &&
+  (figures.scaleout_ratio ?? 0) >= 1;
+clearTimeout(guard);
+process.exit(ok ? 0 : 1);
