@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { AdvanceResult, ConversationState } from '../engine/types.ts';
-import type { ConversationsTable, Database } from '../store/schema.ts';
+import { hotQuery } from '../store/hot-query.ts';
+import type { ConversationEventsTable, ConversationsTable, Database } from '../store/schema.ts';
 import { RuntimeError } from './api.ts';
 import { eventRows, visitorStatusOf, type EventDraft } from './events.ts';
 import type { Notifier } from './notify.ts';
@@ -17,9 +18,43 @@ export class VersionConflict extends Error {
   }
 }
 
-export function loadConversation(db: Kysely<Database>, id: string): Promise<ConversationRow | undefined> {
-  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+const selectConversation = hotQuery<ConversationRow>((db, [id]) => db.selectFrom('conversations').selectAll().where('id', '=', id as string));
+
+export async function loadConversation(db: Kysely<Database>, id: string): Promise<ConversationRow | undefined> {
+  return (await selectConversation(db, [id])).rows[0];
 }
+
+/** The turn's write: the new state, only if nobody wrote since the row was read. */
+const updateConversation = hotQuery((db, [state, status, rowVersion, lastSeq, updatedAt, id, readVersion]) =>
+  db
+    .updateTable('conversations')
+    .set({
+      state: state as string,
+      status: status as ConversationsTable['status'],
+      row_version: rowVersion as number,
+      last_seq: lastSeq as number,
+      updated_at: updatedAt as string,
+    })
+    .where('id', '=', id as string)
+    .where('row_version', '=', readVersion as number),
+);
+
+const EVENT_COLUMNS = 5;
+/** Events are appended in batches of a few rows: one compiled statement per batch size. */
+const insertEvents = hotQuery((db, values) => {
+  const rows: Insertable<ConversationEventsTable>[] = [];
+  for (let i = 0; i < values.length; i += EVENT_COLUMNS) {
+    const [conversation_id, seq, type, payload, created_at] = values.slice(i, i + EVENT_COLUMNS);
+    rows.push({
+      conversation_id: conversation_id as string,
+      seq: seq as number,
+      type: type as ConversationEventsTable['type'],
+      payload: payload as string,
+      created_at: created_at as string,
+    });
+  }
+  return db.insertInto('conversation_events').values(rows);
+});
 
 /**
  * The conversation that `token` opens. A missing conversation and a wrong token are the same
@@ -89,19 +124,16 @@ export async function writeAdvance(
   drafts: readonly EventDraft[],
   timing: WriteContext,
 ): Promise<Written> {
-  const updated = await trx
-    .updateTable('conversations')
-    .set({
-      state: JSON.stringify(result.state),
-      status: visitorStatusOf(result.state.status),
-      row_version: row.row_version + 1,
-      last_seq: row.last_seq + drafts.length,
-      updated_at: timing.now.toISOString(),
-    })
-    .where('id', '=', row.id)
-    .where('row_version', '=', row.row_version)
-    .executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) throw new VersionConflict(row.id);
+  const updated = await updateConversation(trx, [
+    JSON.stringify(result.state),
+    visitorStatusOf(result.state.status),
+    row.row_version + 1,
+    row.last_seq + drafts.length,
+    timing.now.toISOString(),
+    row.id,
+    row.row_version,
+  ]);
+  if (!updated.numAffectedRows) throw new VersionConflict(row.id);
   return appendRest(trx, { id: row.id, botVersion: row.bot_version }, row.last_seq, result, drafts, timing);
 }
 
@@ -114,7 +146,10 @@ async function appendRest(
   timing: WriteContext,
 ): Promise<Written> {
   const at = timing.now.toISOString();
-  if (drafts.length > 0) await trx.insertInto('conversation_events').values(eventRows(conversation.id, lastSeq + 1, at, drafts)).execute();
+  if (drafts.length > 0) {
+    const values = eventRows(conversation.id, lastSeq + 1, at, drafts).flatMap((r) => [r.conversation_id, r.seq, r.type, r.payload, r.created_at]);
+    await insertEvents(trx, values, drafts.length);
+  }
   if (result.effect) {
     await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
     await timing.notifier.effectsQueued(trx);

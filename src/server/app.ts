@@ -105,8 +105,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: this runs on every request, and a promise per request shows in profiles.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   // Closing ends the open event streams, which would otherwise hold the server open.
@@ -144,21 +146,17 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const visitorCors = {
+    origin: config.allowedOrigins === null ? '*' : [...config.allowedOrigins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  };
+  const noCors = { origin: false };
   app.register(cors, {
     hideOptionsRoute: true,
-    delegator: (request, callback) => {
-      if (!isVisitorPath(request.url)) {
-        callback(null, { origin: false });
-        return;
-      }
-      callback(null, {
-        origin: config.allowedOrigins === null ? '*' : [...config.allowedOrigins],
-        methods: ['GET', 'POST'],
-        allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-        exposedHeaders: ['x-request-id', 'retry-after'],
-        maxAge: 600,
-      });
-    },
+    delegator: (request, callback) => callback(null, isVisitorPath(request.url) ? visitorCors : noCors),
   });
 
   app.register(visitorRoutes, {
