@@ -23,7 +23,8 @@ const REQUESTS = Math.round(10_000 * SCALE);
 const BOT_FILES = Math.round(2_000 * SCALE);
 const VICTIMS = 6;
 const CONCURRENCY = 16;
-const SEED = 20261125;
+/** A new one each run (printed; RELIABILITY_SEED=N repeats a run's inputs). */
+const SEED = Number(process.env['RELIABILITY_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const ADMIN_STATE = ['/bots', '/records/leads', '/records/contacts', '/records/deals', '/records/tickets', '/records/subscribers', '/integrations', '/conversations'];
 
 async function adminSnapshot(server: RunningServer): Promise<string> {
@@ -177,7 +178,7 @@ export async function hostileScenario(): Promise<ScenarioResult> {
       traffic,
       gaveUp: [],
       rows: [
-        ['generated requests', REQUESTS],
+        ['generated requests (fast-check seed)', `${REQUESTS} (${SEED})`],
         ['statuses', [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')],
         ['not sent by the client / no answer', `${notSent} ${[...notSentWhy].map(([why, n]) => `(${n}× ${why})`).join(' ')}`],
         ['health checks failed', healthFailures + (alive ? 0 : 1)],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { integrationInvalid, type Outcome } from '../outcome.ts';
-import type { IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
+import type { Directory, IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../roles.ts';
 import type { CachedList } from './cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
@@ -59,9 +59,11 @@ export interface ZohoProviderOptions {
 
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
+  listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory>;
 }
 
 const ROLES: readonly Role[] = ['crm', 'helpdesk', 'mailing'];
+const DIRECTORY_BUDGET_MS = 8_000;
 
 /** What is shared by every call to one integration: token, directory caches. */
 interface Session {
@@ -162,6 +164,28 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         }
       }
       return refusingConnectors(role, `the zoho provider has no ${role} connector`, hooks) as RoleConnectors[R];
+    },
+
+    /** From the same caches the connectors resolve names with (departments, agents, lists). */
+    async listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory> {
+      const parsed = parseIntegration(integration);
+      if (typeof parsed === 'string') throw new ZohoRefusedError(parsed);
+      const session = sessionFor(role, parsed);
+      // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
+      const budget = { deadline: Date.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      switch (role) {
+        case 'helpdesk': {
+          const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
+          return {
+            departments: departments.filter((d) => d.isEnabled).map((d) => ({ id: d.id, name: d.name })),
+            agents: agents.map((a) => ({ id: a.id, email: a.emailId, name: a.name })),
+          };
+        }
+        case 'mailing':
+          return { lists: (await session.lists.all(budget)).map((l) => ({ id: l.listkey, name: l.listname })) };
+        case 'crm':
+          return {};
+      }
     },
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
 import { testServer } from '../test-support.ts';
 
 describe('GET /api/v1/admin/integrations/{role}/options', () => {
@@ -29,17 +30,45 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
     });
   });
 
+  it("offers Zoho Desk's enabled departments and active agents, and Zoho Campaigns' lists", async () => {
+    const fake = await startFakeZoho();
+    try {
+      const s = await testServer();
+      const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url };
+      const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
+      for (const role of ['helpdesk', 'mailing']) {
+        const set = await s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload: { provider: 'zoho', settings: role === 'helpdesk' ? { ...settings, orgId: fake.orgId } : settings, secrets } });
+        expect(set.statusCode, set.body).toBe(200);
+      }
+      fake.addList('VIP customers');
+      const helpdesk = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/helpdesk/options' })).json();
+      expect(helpdesk).toMatchObject({ provider: 'zoho', note: null });
+      // Seeded: Support and Sales enabled, Legacy disabled; agent@example.com active, gone@example.com disabled.
+      expect(helpdesk.fields.department.map((c: { value: string }) => c.value)).toEqual(['Support', 'Sales']);
+      expect(helpdesk.fields.assignee.map((c: { value: string }) => c.value)).toEqual(['agent@example.com']);
+      const mailing = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/mailing/options' })).json();
+      expect(mailing.fields.list.map((c: { value: string }) => c.value)).toEqual(['Newsletter', 'VIP customers']);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('says why a Zoho directory is not listed, and refuses an unknown role', async () => {
     const s = await testServer();
     const set = await s.admin({
       method: 'PUT',
       url: '/api/v1/admin/integrations/mailing',
-      payload: { provider: 'zoho', settings: { dc: 'com', clientId: 'id' }, secrets: { clientSecret: 's', refreshToken: 'r' } },
+      // Nothing listens on port 9 of the loopback: Zoho cannot be reached (and no test ever calls the real one).
+      payload: {
+        provider: 'zoho',
+        settings: { dc: 'com', clientId: 'id', accountsUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' },
+        secrets: { clientSecret: 's', refreshToken: 'r' },
+      },
     });
     expect(set.statusCode, set.body).toBe(200);
     const zoho = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/mailing/options' })).json();
     expect(zoho).toMatchObject({ provider: 'zoho', fields: {} });
-    expect(zoho.note).toContain('type a name or id');
+    expect(zoho.note).toMatch(/could not be read .*type a name or id/);
     expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/erp/options' })).statusCode).toBe(400);
   });
 });

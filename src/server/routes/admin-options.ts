@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Directory } from '../../connectors/provider.ts';
+import { providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../connectors/roles.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
 import { listAgents, listDepartments, listLists } from '../../store/directory.ts';
 import { getIntegration } from '../../store/integrations.ts';
 import type { Store } from '../../store/store.ts';
@@ -51,8 +54,29 @@ async function builtinFields(store: Store, role: Role): Promise<{ fields: Record
   }
 }
 
+/** A service's directory as dropdown values: names, which the connector resolves like ids. */
+function directoryFields(role: Role, directory: Directory): Record<string, Choice[]> {
+  switch (role) {
+    case 'helpdesk':
+      return {
+        department: (directory.departments ?? []).map((d) => ({ value: d.name, label: d.name })),
+        assignee: (directory.agents ?? []).map((a) => ({ value: a.email || a.id, label: a.name ? `${a.name} <${a.email}>` : a.email })),
+        status: plain(TICKET_VALUES.status),
+        priority: plain(TICKET_VALUES.priority),
+        classification: plain(TICKET_VALUES.classification),
+      };
+    case 'mailing':
+      return { list: (directory.lists ?? []).map((l) => ({ value: l.name, label: l.name })) };
+    case 'crm':
+      return {};
+  }
+}
+
 /** What the builder's dropdowns offer for a role's blocks, from the configured integration. */
-export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
+export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; readonly secretBox: () => SecretBox }> = async (
+  app,
+  { store, secretBox },
+) => {
   app.get(
     '/integrations/:role/options',
     {
@@ -60,22 +84,34 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }
         ...ADMIN,
         summary: "Values the role's integration offers for block fields (departments, agents, lists …)",
         description:
-          'builtin: read from the built-in directory. zoho: not listed yet — the builder takes a typed name or id, which the connector resolves when the block runs.',
+          "builtin: read from the built-in directory. zoho: read from Zoho Desk's departments and agents and Zoho Campaigns' lists (cached for minutes); when Zoho cannot be reached, `note` says why and the builder takes a typed name or id.",
         params: z.object({ role: z.enum(ROLES) }),
         response: { 200: roleOptions, ...adminErrors },
       },
     },
     async (request) => {
       const { role } = request.params;
-      const integration = await getIntegration(store.db, role);
+      let unreadable: string | null = null;
+      const integration = await getIntegration(store.db, role, (blob) => secretBox().open(blob)).catch((error: unknown) => {
+        unreadable = `its credentials cannot be decrypted (${error instanceof Error ? error.message : String(error)})`;
+        return getIntegration(store.db, role);
+      });
       if (!integration) return { role, provider: null, fields: {}, note: `no ${role} integration is configured` };
       if (integration.provider === 'builtin') return { role, provider: 'builtin', ...(await builtinFields(store, role)) };
-      return {
+      const unlisted = (why: string) => ({
         role,
         provider: integration.provider,
-        fields: role === 'helpdesk' ? { status: plain(TICKET_VALUES.status), priority: plain(TICKET_VALUES.priority), classification: plain(TICKET_VALUES.classification) } : {},
-        note: `the ${integration.provider} directory is not listed here; type a name or id and the connector resolves it when the block runs`,
-      };
+        fields: role === 'helpdesk' ? directoryFields(role, {}) : {},
+        note: `${why}; type a name or id and the connector resolves it when the block runs`,
+      });
+      if (unreadable) return unlisted(`the ${integration.provider} directory cannot be listed: ${unreadable}`);
+      const provider = providersFor(store)[integration.provider];
+      if (!provider?.listDirectory) return unlisted(`the ${integration.provider} directory cannot be listed`);
+      try {
+        return { role, provider: integration.provider, fields: directoryFields(role, await provider.listDirectory(role, integration)), note: null };
+      } catch (error) {
+        return unlisted(`the ${integration.provider} directory could not be read (${error instanceof Error ? error.message : String(error)})`);
+      }
     },
   );
 };

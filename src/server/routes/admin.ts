@@ -35,6 +35,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
-  await app.register(adminOptionsRoutes, { store: opts.store });
+  await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
 };
