@@ -30,7 +30,7 @@ describe('the builder graph model', () => {
     expect(Object.values(placed['blocks'] as Record<string, { position: unknown }>).map((b) => b.position)).toEqual(
       doc.nodes.map((_, i) => ({ x: Math.round(i * 10.4), y: 5 })),
     );
-    expect(problemsOf(back)).toEqual([]);
+    expect(problemsOf(back, 'en')).toEqual([]);
   });
 
   it('shows only the advanced ports a file wires, and writes connections back into the file keys', () => {
@@ -43,7 +43,11 @@ describe('the builder graph model', () => {
     // Unwiring a port removes its key; wiring one adds it.
     doc = connect(doc, ticket.id, 'ports.failure', null);
     expect((botFromDoc(doc)['blocks'] as Record<string, { ports: Record<string, string> }>)[ticket.id]!.ports['failure']).toBeUndefined();
-    expect(problemsOf(botFromDoc(doc))).toEqual([expect.objectContaining({ severity: 'error', block: ticket.id, field: 'ports.failure' })]);
+    expect(problemsOf(botFromDoc(doc), 'en')).toEqual([expect.objectContaining({ severity: 'error', block: ticket.id, field: 'ports.failure' })]);
+    // A Japanese admin reads the same problem in Japanese.
+    const [ja] = problemsOf(botFromDoc(doc), 'ja');
+    expect(ja?.code).toBe(problemsOf(botFromDoc(doc), 'en')[0]?.code);
+    expect(ja?.message).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     const target = doc.nodes.find((n) => n.id !== ticket.id)!.id;
     doc = connect(doc, ticket.id, 'ports.failure', target);
     expect((botFromDoc(doc)['blocks'] as Record<string, { ports: Record<string, string> }>)[ticket.id]!.ports['failure']).toBe(target);
@@ -56,7 +60,7 @@ describe('the builder graph model', () => {
     const renamed = botFromDoc(renameBlock(doc, start, 'welcome'));
     expect(renamed['start']).toBe('welcome');
     expect(Object.keys(renamed['blocks'] as object)).toContain('welcome');
-    expect(problemsOf(renamed)).toEqual([]);
+    expect(problemsOf(renamed, 'en')).toEqual([]);
 
     const removed = removeBlocks(doc, new Set([start]));
     expect(removed.nodes.some((n) => n.id === start)).toBe(false);
@@ -77,14 +81,14 @@ describe('the builder graph model', () => {
         bye: { type: 'end', text: '%nothing%' },
       },
     };
-    expect(problemsOf(bot)).toEqual([expect.objectContaining({ severity: 'error', block: 'bye', field: 'text' })]);
+    expect(problemsOf(bot, 'en')).toEqual([expect.objectContaining({ severity: 'error', block: 'bye', field: 'text' })]);
     const vars = variablesByBlock(bot);
     expect(vars.get('ask')).toEqual(['visitor.name', 'visitor.email', 'visitor.phone', 'visitor.company']);
     expect(vars.get('say')).toEqual(['visitor.name', 'visitor.email', 'visitor.phone', 'visitor.company', 'answer']);
 
     // An edit through setAt keeps key order and deletes with undefined.
     const doc = updateBlock(docFromBot(bot), 'bye', (d) => ({ ...d, block: setAt(d.block, ['text'], undefined) }));
-    expect(problemsOf(botFromDoc(doc))).toEqual([]);
+    expect(problemsOf(botFromDoc(doc), 'en')).toEqual([]);
     expect(Object.keys((botFromDoc(doc)['blocks'] as Record<string, object>)['ask']!)).toEqual(['type', 'kind', 'prompt', 'save', 'next']);
   });
 });

@@ -70,7 +70,8 @@ async function withLayout(doc: Doc): Promise<Doc> {
 }
 
 export default function BuilderPage({ botId }: { botId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language.startsWith('ja') ? 'ja' : 'en';
   const history = useHistory<Doc>(EMPTY);
   const { reset } = history;
   const doc = history.present;
@@ -116,9 +117,13 @@ export default function BuilderPage({ botId }: { botId: string }) {
   }, [botId, load]);
 
   const bot = useMemo(() => botFromDoc(doc), [doc]);
-  const localProblems = useMemo(() => (doc.nodes.length === 0 ? [] : problemsOf(bot)), [bot, doc.nodes.length]);
+  const localProblems = useMemo(() => (doc.nodes.length === 0 ? [] : problemsOf(bot, locale)), [bot, doc.nodes.length, locale]);
   const variables = useMemo(() => variablesByBlock(bot), [bot]);
-  const allProblems = useMemo(() => [...localProblems, ...serverProblems.filter((s) => !localProblems.some((l) => l.message === s.message))], [localProblems, serverProblems]);
+  // The server reports in English what the local check may already say in Japanese: the same problem is its code, block and field.
+  const allProblems = useMemo(
+    () => [...localProblems, ...serverProblems.filter((s) => !localProblems.some((l) => l.code === s.code && l.block === s.block && l.field === s.field))],
+    [localProblems, serverProblems],
+  );
   const problemsByBlock = useMemo(() => {
     const map = new Map<string, ProblemView[]>();
     for (const p of allProblems) if (p.block !== null) map.set(p.block, [...(map.get(p.block) ?? []), p]);

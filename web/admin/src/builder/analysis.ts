@@ -1,16 +1,17 @@
 // Browser-safe parts of the flow package only: load.ts reads files with node:fs.
 import { availableOnEntry, type FlowEdge } from '../../../../src/flow/dataflow.ts';
+import { problemMessage } from '../../../../src/flow/problem.ts';
 import { checkBlock } from '../../../../src/flow/validate-block.ts';
 import { validateBot } from '../../../../src/flow/validate.ts';
 import { isVisitorVariable, VISITOR_VARIABLES } from '../../../../src/flow/variables.ts';
 import type { ProblemView } from '../api.ts';
 
-/** Every problem of the bot as the server would report it, without the round trip. */
-export function problemsOf(bot: Record<string, unknown>): ProblemView[] {
+/** Every problem of the bot as the server would report it, without the round trip, in the admin's language. */
+export function problemsOf(bot: Record<string, unknown>, locale: 'en' | 'ja'): ProblemView[] {
   return validateBot(bot, 'builder').problems.map((p) => ({
     severity: p.severity,
     code: p.code,
-    message: p.message,
+    message: problemMessage(p, locale),
     block: p.block,
     field: p.field,
     line: null,
