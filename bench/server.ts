@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startConversation } from '../test/helpers/visitors.ts';
 import { assertClean, load, startChild, type Child, type Load } from './load.ts';
 import { benchOutbox } from './outbox.ts';
+import { echoBot } from '../test/helpers/echo-bot.ts';
 
 /** DESIGN: throughput is judged with 100 visitors replying at once, latency with 20. */
 const THROUGHPUT_CONNECTIONS = 100;
@@ -16,25 +17,7 @@ const WARMUP_SECONDS = 2;
 const BASELINE_SERVER = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
 const RENKEI = fileURLToPath(new URL('../bin/renkei.js', import.meta.url));
 
-/** Asks, says what it heard, and asks again: every reply is one turn with no integration. */
-const BENCH_BOT = `
-renkei: 1
-id: bench-echo
-name: Bench echo
-locale: en
-start: ask
-blocks:
-  ask:
-    type: ask
-    kind: text
-    prompt: "Say something."
-    save: said
-    next: echo
-  echo:
-    type: message
-    text: "You said: %said%"
-    next: ask
-`;
+const BENCH_BOT = echoBot('bench-echo');
 
 const BODY = JSON.stringify({ text: 'Hello there' });
 

@@ -10,6 +10,7 @@ import { Fleet } from './lib/fleet.ts';
 import { runVisitors } from './lib/load.ts';
 import { clientSecrets, configureZoho } from './lib/zoho.ts';
 import { SCALE, type ScenarioResult } from './lib/zoho-run.ts';
+import { echoBot } from '../test/helpers/echo-bot.ts';
 
 /**
  * Three `renkei serve` processes on one PostgreSQL schema, every request of every visitor sent to
@@ -32,25 +33,7 @@ const ROUNDS = 5;
 const WARM_ROUNDS = 2;
 export const PG_URL = TEST_POSTGRES_URL;
 
-/** Answers and loops back: every reply is one turn, no integration, so the measure is the turn path itself. */
-const ECHO_BOT = `
-renkei: 1
-id: echo
-name: Echo
-locale: en
-start: ask
-blocks:
-  ask:
-    type: ask
-    kind: text
-    prompt: "Say something."
-    save: said
-    next: echo
-  echo:
-    type: message
-    text: "You said: %said%"
-    next: ask
-`;
+const ECHO_BOT = echoBot();
 
 const echoScript = (index: number, tag: string): Script => ({
   index,

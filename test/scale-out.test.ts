@@ -6,6 +6,7 @@ import { openEvents, type SseEvent } from '../src/server/test-support.ts';
 import { newTestTarget } from '../src/store/test-support.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 import { botTexts, forEachVisitor, reply, startConversation, transcript, waitUntil, type Visitor } from './helpers/visitors.ts';
+import { echoBot } from './helpers/echo-bot.ts';
 
 /**
  * Two `renkei serve` processes on one PostgreSQL schema, no sticky sessions: any process serves
@@ -45,25 +46,7 @@ afterAll(async () => {
   await removeSchema?.();
 });
 
-/** Answers and loops back: each reply is one turn with no integration. */
-const ECHO_BOT = `
-renkei: 1
-id: echo
-name: Echo
-locale: en
-start: ask
-blocks:
-  ask:
-    type: ask
-    kind: text
-    prompt: "Say something."
-    save: said
-    next: echo
-  echo:
-    type: message
-    text: "You said: %said%"
-    next: ask
-`;
+const ECHO_BOT = echoBot();
 
 const person = (i: number) => ({
   name: `Visitor ${i}`,
