@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TicketRequest } from '../requests.ts';
-import { ctx, FAST, zohoHarness, type ZohoHarness } from './test-support.ts';
+import { ctx, FAST, zohoSuite } from './test-support.ts';
 
-let z: ZohoHarness;
-beforeAll(async () => {
-  z = await zohoHarness();
-});
-afterAll(() => z.close());
-beforeEach(() => {
-  z.fake.reset();
-  z.useProvider(FAST);
-  z.invalid.length = 0;
-});
+const z = await zohoSuite();
 
 const ticket = (over: Partial<TicketRequest> = {}): TicketRequest => ({
   subject: 'Chat enquiry: Yui Tanaka',

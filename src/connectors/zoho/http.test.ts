@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZohoUnavailableError } from './errors.ts';
 import { ZohoApi } from './http.ts';
 import { sharedOAuth } from './oauth.ts';
 import { apiUrl } from './service.ts';
-import { ctx, FAST, zohoHarness, type ZohoHarness } from './test-support.ts';
+import { ctx, FAST, zohoSuite } from './test-support.ts';
 
 /**
  * Retries within a block's deadline. Found by the reliability suite (faults scenario): a block
@@ -12,15 +12,7 @@ import { ctx, FAST, zohoHarness, type ZohoHarness } from './test-support.ts';
  * from the call, not from the block's start.
  */
 
-let z: ZohoHarness;
-beforeAll(async () => {
-  z = await zohoHarness();
-});
-afterAll(() => z.close());
-beforeEach(() => {
-  z.fake.reset();
-  z.useProvider(FAST);
-});
+const z = await zohoSuite();
 
 const lead = () => ({ name: 'Hanako Yamada', email: `hanako.${Math.random().toString(36).slice(2)}@example.com`, phone: '', company: 'Acme', fields: {} });
 

@@ -1,19 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Outcome } from '../outcome.ts';
 import { errorInfo, parseRetryAfter } from './http.ts';
-import { ctx, FAST, zohoHarness, type ZohoHarness } from './test-support.ts';
+import { ctx, FAST, zohoSuite } from './test-support.ts';
 import { zohoOrigins } from './data-centres.ts';
 
-let z: ZohoHarness;
-beforeAll(async () => {
-  z = await zohoHarness();
-});
-afterAll(() => z.close());
-beforeEach(() => {
-  z.fake.reset();
-  z.useProvider(FAST);
-  z.invalid.length = 0;
-});
+const z = await zohoSuite();
 
 describe('checkIntegration', () => {
   it('says ok for working CRM, Desk and Campaigns credentials', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeEach } from 'vitest';
 import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
 import type { IntegrationHooks, IntegrationRecord } from '../provider.ts';
 import type { CallContext, Role, RoleConnectors } from '../roles.ts';
@@ -79,5 +80,20 @@ export async function zohoHarness(options: ZohoProviderOptions = FAST): Promise<
     },
     close: () => fake.close(),
   };
+  return harness;
+}
+
+/**
+ * The harness for a whole test file: started once (call it with top-level await), closed after
+ * the file, and before each test back to a clean fake, fresh fast provider caches and no invalid marks.
+ */
+export async function zohoSuite(options: ZohoProviderOptions = FAST): Promise<ZohoHarness> {
+  const harness = await zohoHarness(options);
+  afterAll(() => harness.close());
+  beforeEach(() => {
+    harness.fake.reset();
+    harness.useProvider(options);
+    harness.invalid.length = 0;
+  });
   return harness;
 }
