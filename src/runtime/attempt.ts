@@ -106,7 +106,7 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
     const now = ctx.now();
     const nextAt = new Date(now.getTime() + backoffMs(row.attempts, ctx.retry, ctx.random));
     if (nextAt.getTime() < deadline) {
-      const scheduled = await ctx.db.transaction().execute(async (trx) => {
+      const scheduled = await ctx.store.transact(async (trx) => {
         await recordAttempt(trx, record(outcome));
         return scheduleRetry(trx, row.id, ctx.owner, nextAt, now);
       });

@@ -32,7 +32,7 @@ export async function settleEffect(
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   for (let tries = 1; ; tries++) {
     try {
-      return await ctx.db.transaction().execute(async (trx): Promise<Settlement> => {
+      return await ctx.store.transact(async (trx): Promise<Settlement> => {
         await recordAttempt(trx, attempt);
         const now = ctx.now();
         if (!(await markDone(trx, row.id, owner, outcome, now))) return 'lease_lost';

@@ -34,17 +34,15 @@ export async function startConversation(
   const result = advance(bot, null, { type: 'start', conversationId: id, visitor: visitorFields(options.visitor) });
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
-  const written = await ctx.db
-    .transaction()
-    .execute((trx) =>
-      insertConversation(
-        trx,
-        { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
-        result,
-        drafts,
-        { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
-      ),
-    );
+  const written = await ctx.store.transact((trx) =>
+    insertConversation(
+      trx,
+      { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
+      result,
+      drafts,
+      { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
+    ),
+  );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
   return { ...view, token, locale };
 }
@@ -74,9 +72,9 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
   const drafts: EventDraft[] = [{ type: 'visitor', text: said }, ...draftsOf(result, row.status)];
   let written: Written;
   try {
-    written = await ctx.db
-      .transaction()
-      .execute((trx) => writeAdvance(trx, row, result, drafts, { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier }));
+    written = await ctx.store.transact((trx) =>
+      writeAdvance(trx, row, result, drafts, { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier }),
+    );
   } catch (error) {
     if (error instanceof VersionConflict) {
       throw new RuntimeError('conflict', 'another reply changed the conversation first; reload it and answer again');

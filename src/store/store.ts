@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { StoreError, reasonOf } from './errors.ts';
+import { GroupCommit, type TransactionWork } from './group-commit.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { localNotifications, type Notifications } from './notifications.ts';
 import { pgNotifications } from './pg-notifications.ts';
@@ -24,6 +25,11 @@ export interface Store {
   readonly migrationsApplied: readonly string[];
   /** Wake-ups across the processes of the database (PostgreSQL) or within this process (SQLite). */
   readonly notifications: Notifications;
+  /**
+   * Runs a short write transaction. On SQLite, transactions asked for at the same moment share
+   * one commit (see GroupCommit); `work` must then use only the transaction it is given.
+   */
+  transact<T>(work: TransactionWork<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ interface Opened {
   /** Where the migration tables live; undefined on SQLite, which has one schema. */
   readonly migrationSchema: string | undefined;
   readonly notifications: Notifications;
+  readonly transact: Store['transact'];
   /** Ends what the store holds besides the Kysely instance. */
   readonly release: () => Promise<void>;
 }
@@ -81,7 +88,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
   } catch (error) {
     throw fail(error);
   }
-  const { db, notifications, release } = opened;
+  const { db, notifications, transact, release } = opened;
   const close = async (): Promise<void> => {
     await release();
     await db.destroy();
@@ -93,7 +100,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
     await close();
     throw fail(error);
   }
-  return { db, dialect, path, migrationsApplied, notifications, close };
+  return { db, dialect, path, migrationsApplied, notifications, transact, close };
 }
 
 /** Runs every pending migration; returns the names applied. */
@@ -125,10 +132,13 @@ async function openSqliteStore(path: string): Promise<Opened> {
   }
   const { dialect, afterCommit } = openSqlite(path);
   const notifications = localNotifications(memory ? undefined : path.startsWith('file:') ? path : resolve(path), afterCommit);
+  const db = new Kysely<Database>({ dialect });
+  const group = new GroupCommit(db);
   return {
-    db: new Kysely<Database>({ dialect }),
+    db,
     migrationSchema: undefined,
     notifications,
+    transact: (work) => group.run(work),
     release: () => notifications.close(),
   };
 }
@@ -138,5 +148,12 @@ async function openPostgresStore(url: string, options: OpenOptions): Promise<Ope
   const { dialect, schema } = await openPostgres(target, options.poolSize);
   const db = new Kysely<Database>({ dialect });
   const notifications = pgNotifications(db, clientConfig(target), schema);
-  return { db, migrationSchema: schema, notifications, release: () => notifications.close() };
+  return {
+    db,
+    migrationSchema: schema,
+    notifications,
+    // PostgreSQL runs transactions side by side on its pool, and groups their commits itself.
+    transact: (work) => db.transaction().execute(work),
+    release: () => notifications.close(),
+  };
 }

@@ -1,0 +1,103 @@
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A short write transaction's body: it may run inside a transaction shared with others (see GroupCommit). */
+export type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
+
+interface Job {
+  readonly work: TransactionWork<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Settled = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** A batch larger than this would make its first job wait for too many others. */
+const MAX_BATCH = 256;
+const SAVEPOINT = 'group_commit_job';
+
+/**
+ * Group commit for a database with one connection (SQLite): the write transactions asked for
+ * while one batch runs are run together, one after the other, inside a single transaction, and
+ * committed once. SQLite's commit writes every page the transaction changed to the WAL; a
+ * hundred visitors' turns touch the same few pages of the conversations table and its indexes,
+ * so one commit for all of them writes a fraction of what a hundred commits would.
+ *
+ * Each job runs inside its own savepoint: a job that throws is rolled back alone (with the
+ * notifications it queued) and its caller gets its error, while the others commit. Every caller
+ * is answered only after the commit, so nobody sees a success that was not made durable; when the
+ * commit itself fails every job of the batch fails with its error.
+ *
+ * A job must use only the transaction it is given: asking the database for anything else would
+ * wait for the connection the batch holds.
+ */
+export class GroupCommit {
+  readonly #db: Kysely<Database>;
+  #queue: Job[] = [];
+  #scheduled = false;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  run<T>(work: TransactionWork<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // After the I/O callbacks of this turn of the event loop: every request that has reached
+    // its write by then joins the batch, and a lone request waits no longer than a tick.
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#queue.length > MAX_BATCH ? this.#queue.splice(0, MAX_BATCH) : this.#queue;
+    if (batch === this.#queue) this.#queue = [];
+    if (this.#queue.length > 0) this.#schedule();
+    if (batch.length === 0) return;
+
+    let trx: ControlledTransaction<Database>;
+    try {
+      trx = await this.#db.startTransaction().execute();
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    const settled: Settled[] = [];
+    try {
+      for (const job of batch) settled.push(await runInSavepoint(trx, job.work));
+      await trx.commit().execute();
+    } catch (error) {
+      // The commit, or a savepoint statement, failed: nothing of the batch is kept.
+      await trx.rollback().execute().catch(() => undefined);
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = settled[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
+
+async function runInSavepoint(trx: ControlledTransaction<Database>, work: TransactionWork<unknown>): Promise<Settled> {
+  const inSavepoint = await trx.savepoint(SAVEPOINT).execute();
+  try {
+    const value = await work(inSavepoint);
+    await inSavepoint.releaseSavepoint(SAVEPOINT).execute();
+    return { ok: true, value };
+  } catch (error) {
+    await inSavepoint.rollbackToSavepoint(SAVEPOINT).execute();
+    await inSavepoint.releaseSavepoint(SAVEPOINT).execute();
+    return { ok: false, error };
+  }
+}
