@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type Dispatcher } from 'undici';
 import type { Transcript } from '../../src/runtime/api.ts';
 
 /**
@@ -48,13 +49,19 @@ interface Answered {
 async function send(traffic: Traffic, url: string, init: RequestInit): Promise<Answered | null> {
   traffic.requests++;
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body = await res.text();
-    if (res.status >= 500) {
+    const res = await request(url, {
+      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: init.headers as Record<string, string> | undefined,
+      body: init.body as string | undefined,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = await res.body.text();
+    const status = res.statusCode;
+    if (status >= 500) {
       traffic.http5xx++;
-      if (traffic.fiveXx.length < 20) traffic.fiveXx.push(`${init.method ?? 'GET'} ${new URL(url).pathname} ${res.status} ${body.slice(0, 200)}`);
+      if (traffic.fiveXx.length < 20) traffic.fiveXx.push(`${init.method ?? 'GET'} ${new URL(url).pathname} ${status} ${body.slice(0, 200)}`);
     }
-    return { status: res.status, body };
+    return { status, body };
   } catch {
     traffic.noAnswer++;
     return null;

@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE } from 'kysely/migration';
 import { StoreError } from './errors.ts';
+import { preparedStatementPool } from './postgres-prepared.ts';
 
 /** Connections a store's pool opens at most, unless told otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -222,7 +223,7 @@ export async function openPostgres(target: PostgresTarget, poolSize = DEFAULT_PO
       if (schema === null) {
         throw new StoreError('open', 'no schema of the search_path exists: name one with ?schema=NAME');
       }
-      return { dialect: new RenkeiPostgresDialect({ pool }, schema), schema, target };
+      return { dialect: new RenkeiPostgresDialect({ pool: preparedStatementPool(pool) }, schema), schema, target };
     } finally {
       client.release();
     }
