@@ -7,6 +7,8 @@
  *      the input request).
  * No effect, so no outbox row; the notification is in-process. Same tables, indexes and pragmas as
  * Renkei's store (WAL, synchronous=NORMAL, foreign keys).
+ * Each request commits alone, as a bare route would; Renkei commits the turns that reach their
+ * write at the same moment together (src/store/group-commit.ts), plus reads the conversation first.
  *
  * Run as a child process: `node bench/baseline-server.ts FILE CONVERSATIONS`; prints its URL.
  */

@@ -263,6 +263,5 @@ export function openSqlite(path: string): OpenedSqlite {
     throw error;
   }
   const queue = new AfterCommitQueue();
-  const dialect = new NodeSqliteDialect({ database: adapt(database) }, queue);
-  return { dialect, afterCommit: queue.add };
+  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue), afterCommit: queue.add };
 }
