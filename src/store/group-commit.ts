@@ -33,7 +33,7 @@ const SAVEPOINT = 'group_commit_job';
  */
 export class GroupCommit {
   readonly #db: Kysely<Database>;
-  #queue: Job[] = [];
+  readonly #queue: Job[] = [];
   #scheduled = false;
 
   constructor(db: Kysely<Database>) {
@@ -59,10 +59,8 @@ export class GroupCommit {
   }
 
   async #flush(): Promise<void> {
-    const batch = this.#queue.length > MAX_BATCH ? this.#queue.splice(0, MAX_BATCH) : this.#queue;
-    if (batch === this.#queue) this.#queue = [];
+    const batch = this.#queue.splice(0, MAX_BATCH);
     if (this.#queue.length > 0) this.#schedule();
-    if (batch.length === 0) return;
 
     let trx: ControlledTransaction<Database>;
     try {

@@ -76,7 +76,6 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 class ConnectionQueue {
   #held = false;
   readonly #waiting: (() => void)[] = [];
-  #next = 0;
 
   acquire(): Promise<void> | undefined {
     if (!this.#held) {
@@ -86,20 +85,11 @@ class ConnectionQueue {
     return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
+  /** Hands the connection to the longest waiter, if any (it stays held), else frees it. */
   release(): void {
-    if (this.#next < this.#waiting.length) {
-      const wake = this.#waiting[this.#next++]!;
-      // Compact now and then rather than shift() each time (shift is O(n) on a long queue).
-      if (this.#next > 1024 && this.#next * 2 > this.#waiting.length) {
-        this.#waiting.splice(0, this.#next);
-        this.#next = 0;
-      }
-      wake();
-    } else {
-      this.#held = false;
-      this.#waiting.length = 0;
-      this.#next = 0;
-    }
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
   }
 }
 
