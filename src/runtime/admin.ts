@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Outcome } from '../connectors/outcome.ts';
 import type { ConversationState, InputRequest } from '../engine/types.ts';
+import { pageOf, type Page } from '../store/paging.ts';
 import type { Database, EffectsTable } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 import { loadConversation, stateOf } from './conversations.ts';
@@ -8,14 +9,8 @@ import { currentInput, readEvents } from './events.ts';
 
 /** Admin reads of conversations and the execution log. Nothing here ever returns a token or its hash. */
 
-export interface Page {
-  /** Default 50. */
-  readonly limit?: number;
-  readonly offset?: number;
-}
-
+/** Conversations and execution-log entries a page holds unless asked otherwise. */
 const DEFAULT_LIMIT = 50;
-const pageOf = (page: Page) => ({ limit: page.limit ?? DEFAULT_LIMIT, offset: page.offset ?? 0 });
 
 export interface ConversationSummary {
   readonly id: string;
@@ -34,7 +29,7 @@ export async function listConversations(
   db: Kysely<Database>,
   options: Page & { readonly botId?: string; readonly status?: VisitorStatus } = {},
 ): Promise<ConversationSummary[]> {
-  const { limit, offset } = pageOf(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   let query = db
     .selectFrom('conversations')
     .select(['id', 'bot_id', 'bot_version', 'status', 'locale', 'last_seq', 'created_at', 'updated_at']);
@@ -127,7 +122,7 @@ export async function listEffectAttempts(
   db: Kysely<Database>,
   options: Page & { readonly conversationId?: string; readonly botId?: string } = {},
 ): Promise<EffectAttempt[]> {
-  const { limit, offset } = pageOf(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   let query = db.selectFrom('effect_attempts').selectAll();
   if (options.conversationId !== undefined) query = query.where('conversation_id', '=', options.conversationId);
   if (options.botId !== undefined) query = query.where('bot_id', '=', options.botId);

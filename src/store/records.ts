@@ -1,13 +1,12 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { normalKey } from './keys.ts';
+import { pageOf, type Page } from './paging.ts';
 import type { DealRecord, PersonRecord, RecordKind, RecordOf, SubscriberRecord, TicketRecord } from './record-schemas.ts';
 import { storedFields } from './record-schemas.ts';
 import type { Database } from './schema.ts';
 
-export interface ListOptions {
-  /** Default 100. */
-  readonly limit?: number;
-  readonly offset?: number;
+/** `limit` defaults to 100. */
+export interface ListOptions extends Page {
   /** Matches name, email (and a ticket's subject and contact) case-insensitively, anywhere in the text. */
   readonly search?: string;
 }
@@ -39,16 +38,12 @@ function parseFields(json: string): Record<string, string> {
   return storedFields.parse(JSON.parse(json));
 }
 
-function page(options: ListOptions): { limit: number; offset: number } {
-  return { limit: options.limit ?? DEFAULT_LIMIT, offset: options.offset ?? 0 };
-}
-
 async function listPeople(
   db: Kysely<Database>,
   kind: 'leads' | 'contacts',
   options: ListOptions,
 ): Promise<PersonRecord[]> {
-  const { limit, offset } = page(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = matching(kind, options.search);
   let query = db.selectFrom(kind).selectAll();
   if (filter) query = query.where(filter);
@@ -67,7 +62,7 @@ async function listPeople(
 }
 
 async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<DealRecord[]> {
-  const { limit, offset } = page(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = matching('deals', options.search);
   let query = db.selectFrom('deals').selectAll();
   if (filter) query = query.where(filter);
@@ -86,7 +81,7 @@ async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<De
 }
 
 async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<TicketRecord[]> {
-  const { limit, offset } = page(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = matching('tickets', options.search);
   let query = db
     .selectFrom('tickets')
@@ -113,7 +108,7 @@ async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<
 }
 
 async function listSubscribers(db: Kysely<Database>, options: ListOptions): Promise<SubscriberRecord[]> {
-  const { limit, offset } = page(options);
+  const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = matching('subscribers', options.search);
   let query = db
     .selectFrom('subscribers')
