@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationRecord, type ProviderName } from '../connectors/provider.ts';
+import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../connectors/provider.ts';
 import { ROLES, type Role } from '../connectors/roles.ts';
 import { StoreError } from './errors.ts';
 import { nowIso } from './keys.ts';
@@ -154,4 +154,14 @@ export function recordIntegrationResult(
       ? { status: 'ok', status_message: null, last_success_at: at }
       : { last_failure_at: at, last_error: error ?? 'unknown error' },
   );
+}
+
+/**
+ * Records what a check of the credentials found (`renkei integrations check`, the admin API):
+ * refused credentials mark the integration invalid, any other failure (a timeout) is only noted.
+ */
+export function recordIntegrationCheck(db: Kysely<Database>, forRole: Role, check: IntegrationCheck): Promise<void> {
+  if (check.ok) return recordIntegrationResult(db, forRole, true);
+  if (check.invalid) return markIntegrationInvalid(db, forRole, check.message);
+  return recordIntegrationResult(db, forRole, false, check.message);
 }

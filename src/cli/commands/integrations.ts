@@ -8,8 +8,7 @@ import { SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
   listIntegrations,
-  markIntegrationInvalid,
-  recordIntegrationResult,
+  recordIntegrationCheck,
   setIntegration,
   setIntegrationEnabled,
 } from '../../store/integrations.ts';
@@ -164,9 +163,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     const provider = providersFor(store)[integration.provider];
     if (!provider) return { ok: false, message: `the ${integration.provider} provider is not available` };
     const verdict = provider.checkIntegration ? await provider.checkIntegration(role, integration) : ({ ok: true } as const);
-    if (verdict.ok) await recordIntegrationResult(store.db, role, true);
-    else if (verdict.invalid) await markIntegrationInvalid(store.db, role, verdict.message);
-    else await recordIntegrationResult(store.db, role, false, verdict.message);
+    await recordIntegrationCheck(store.db, role, verdict);
     return verdict;
   }
   return integrations;

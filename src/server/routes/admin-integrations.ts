@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type ProviderName } from '../../connectors/provider.ts';
+import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../connectors/provider.ts';
 import { providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../connectors/roles.ts';
 import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
@@ -8,8 +8,7 @@ import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
   listIntegrations,
-  markIntegrationInvalid,
-  recordIntegrationResult,
+  recordIntegrationCheck,
   setIntegration,
   setIntegrationEnabled,
   type IntegrationSummary,
@@ -163,7 +162,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       });
       if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
       const provider = providersFor(store)[found.provider];
-      let result: { ok: true } | { ok: false; message: string; invalid?: boolean };
+      let result: IntegrationCheck;
       if (!found.enabled) {
         result = { ok: false, message: `the ${role} integration is disabled (enable it first)` };
       } else if (!provider || !provider.roles.includes(role)) {
@@ -171,11 +170,8 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       } else {
         result = provider.checkIntegration ? await provider.checkIntegration(role, found) : { ok: true };
       }
-      // As `renkei integrations check`: refused credentials mark the integration invalid, any
-      // other failure (a timeout) is only noted.
-      if (result.ok) await recordIntegrationResult(db, role, true);
-      else if (result.invalid) await markIntegrationInvalid(db, role, result.message);
-      else if (found.enabled) await recordIntegrationResult(db, role, false, result.message);
+      // A disabled integration was not checked: nothing to record.
+      if (found.enabled) await recordIntegrationCheck(db, role, result);
       return { ok: result.ok, ...(result.ok ? {} : { message: result.message }), integration: await summary(role) };
     },
   );
