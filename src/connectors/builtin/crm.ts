@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { alreadyExists, failure, success, type Outcome } from '../outcome.ts';
 import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
 import type { CallContext, CrmConnector } from '../roles.ts';
@@ -11,6 +11,25 @@ const DEFAULT_SOURCE = 'Chat';
 /** `fields.Lead_Source`, else `fields.source`, else "Chat"; an empty value counts as not given. */
 function sourceOf(fields: Readonly<Record<string, string>>): string {
   return optional(fields.Lead_Source ?? '') ?? optional(fields.source ?? '') ?? DEFAULT_SOURCE;
+}
+
+type CrmTable = 'leads' | 'contacts' | 'deals';
+
+/**
+ * Inserts the record unless it conflicts with one already there (same effect, or for people the
+ * same email). Returns its id, or on a conflict the id of the record this effect made before — a
+ * retry after a lost answer —, or undefined when the conflict was with another effect's record.
+ */
+async function insertOnce<T extends CrmTable>(
+  db: Kysely<Database>,
+  table: T,
+  row: Insertable<Database[T]> & { readonly effect_id: string | null },
+): Promise<string | undefined> {
+  const inserted = await db.insertInto(table).values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  if (inserted) return inserted.id;
+  if (row.effect_id === null) return undefined;
+  const mine = await db.selectFrom(table as CrmTable).select('id').where('effect_id', '=', row.effect_id).executeTakeFirst();
+  return mine?.id;
 }
 
 /**
@@ -31,31 +50,20 @@ async function createPerson(
     return failure(`a ${noun} needs a name or an email, and both are empty`);
   }
   const key = email === null ? null : emailKey(email);
-  const effect = effectKey(ctx);
-  const inserted = await db
-    .insertInto(table)
-    .values({
-      id: newId(),
-      name,
-      email,
-      email_key: key,
-      phone: optional(req.phone),
-      company: optional(req.company),
-      source: sourceOf(req.fields),
-      bot_id: optional(ctx.botId),
-      fields: JSON.stringify(req.fields),
-      effect_id: effect,
-      created_at: nowIso(),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return success({ id: inserted.id });
-
-  if (effect !== null) {
-    const mine = await db.selectFrom(table).select('id').where('effect_id', '=', effect).executeTakeFirst();
-    if (mine) return success({ id: mine.id });
-  }
+  const id = await insertOnce(db, table, {
+    id: newId(),
+    name,
+    email,
+    email_key: key,
+    phone: optional(req.phone),
+    company: optional(req.company),
+    source: sourceOf(req.fields),
+    bot_id: optional(ctx.botId),
+    fields: JSON.stringify(req.fields),
+    effect_id: effectKey(ctx),
+    created_at: nowIso(),
+  });
+  if (id !== undefined) return success({ id });
   if (key !== null) {
     const existing = await db.selectFrom(table).select('id').where('email_key', '=', key).executeTakeFirst();
     if (existing) return alreadyExists(existing.id, `a ${noun} with the email ${email} already exists`);
@@ -97,31 +105,20 @@ async function createDeal(db: Kysely<Database>, req: DealRequest, ctx: CallConte
     if (!contact) return failure(`no contact has the id "${contactId}"`);
   }
 
-  const effect = effectKey(ctx);
-  const inserted = await db
-    .insertInto('deals')
-    .values({
-      id: newId(),
-      name,
-      stage: optional(req.stage),
-      closing_date: closingDate,
-      amount,
-      contact_id: contactId,
-      bot_id: optional(ctx.botId),
-      fields: JSON.stringify(req.fields),
-      effect_id: effect,
-      created_at: nowIso(),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return success({ id: inserted.id });
   // Only the effect id can conflict: this effect already created its deal.
-  const mine =
-    effect === null
-      ? undefined
-      : await db.selectFrom('deals').select('id').where('effect_id', '=', effect).executeTakeFirst();
-  return mine ? success({ id: mine.id }) : failure('the deal was refused by a concurrent change; try again', true);
+  const id = await insertOnce(db, 'deals', {
+    id: newId(),
+    name,
+    stage: optional(req.stage),
+    closing_date: closingDate,
+    amount,
+    contact_id: contactId,
+    bot_id: optional(ctx.botId),
+    fields: JSON.stringify(req.fields),
+    effect_id: effectKey(ctx),
+    created_at: nowIso(),
+  });
+  return id !== undefined ? success({ id }) : failure('the deal was refused by a concurrent change; try again', true);
 }
 
 export function builtinCrm(db: Kysely<Database>): CrmConnector {
