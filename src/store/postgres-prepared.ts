@@ -8,6 +8,7 @@ const MAX_PREPARED = 256;
 /** What PostgreSQL says when a prepared `select *` outlives a change to its table (another process migrated). */
 const PLAN_CHANGED = '0A000';
 
+/** Transaction control: statements without parameters, as Kysely sends them. */
 const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
 /** `rollback to savepoint` leaves the transaction open. */
 const TRANSACTION_END = /^\s*(commit|end|rollback(?!\s+to\b))\b/i;
@@ -54,9 +55,12 @@ export function preparedStatementPool(pool: pg.Pool): PostgresPool {
       let inTransaction = false;
       const query = ((statement: string | PostgresCursor<unknown>, parameters?: readonly unknown[]) => {
         if (typeof statement !== 'string') return client.query(statement as unknown as pg.Submittable);
-        if (TRANSACTION_START.test(statement)) inTransaction = true;
-        else if (TRANSACTION_END.test(statement)) inTransaction = false;
-        const values = [...(parameters ?? [])];
+        // pg only reads the values; Kysely's array is readonly by type alone.
+        const values = (parameters ?? []) as unknown[];
+        if (values.length === 0) {
+          if (TRANSACTION_START.test(statement)) inTransaction = true;
+          else if (TRANSACTION_END.test(statement)) inTransaction = false;
+        }
         const name = names.nameOf(statement, values);
         if (name === undefined) return client.query(statement, values);
         return client.query({ name, text: statement, values }).catch((error: unknown) => {
