@@ -104,6 +104,8 @@ export class ZohoApi {
       } catch {
         throw new ZohoUnavailableError(`${problem.message} (cancelled while waiting to retry)`);
       }
+      // A busy machine can wake us past the deadline: the last error is still what went wrong.
+      if (Date.now() >= budget.deadline) throw new ZohoUnavailableError(`${problem.message} (the block's deadline passed)`);
     }
   }
 
