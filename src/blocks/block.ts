@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome, OutcomeName } from '../connectors/outcome.ts';
+import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
 import type { CallContext, RoleConnectors, Role } from '../connectors/roles.ts';
 import type { InputRequest, Locale, Message } from '../engine/types.ts';
 

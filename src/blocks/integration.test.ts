@@ -9,7 +9,7 @@ import {
   success,
   type Outcome,
   type OutcomeName,
-} from '../connectors/outcome.ts';
+} from '../vocabulary/outcome.ts';
 import type { CallContext, RoleConnectors } from '../connectors/roles.ts';
 import { Chat, makeBot } from '../engine/test-bots.ts';
 import { BLOCKS } from './index.ts';

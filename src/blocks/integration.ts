@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome, OutcomeName, Outputs } from '../connectors/outcome.ts';
+import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
 import { render } from '../flow/merge-fields.ts';
 import { variableName, type Variables } from '../flow/variables.ts';
 import { blockId, type BlockDefinition, type Edge, type IntegrationSpec, type Settled, type StepContext } from './block.ts';

@@ -9,7 +9,7 @@ import {
 import type { Store } from '../store/store.ts';
 import { createBuiltinProvider } from './builtin/index.ts';
 import { zohoProvider } from './zoho/provider.ts';
-import { failure, integrationInvalid, type Outcome } from './outcome.ts';
+import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider, ProviderName } from './provider.ts';
 import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
 

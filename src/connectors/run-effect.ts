@@ -1,7 +1,7 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
 import type { Effect } from '../engine/types.ts';
-import { failure, type Outcome } from './outcome.ts';
+import { failure, type Outcome } from '../vocabulary/outcome.ts';
 import type { CallContext, RoleConnectors } from './roles.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { success } from '../connectors/outcome.ts';
+import { success } from '../vocabulary/outcome.ts';
 import { advance, STEP_LIMIT } from './advance.ts';
 import { en } from './locales/en.ts';
 import { ja } from './locales/ja.ts';

@@ -1,4 +1,4 @@
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import { botSchema, type Bot } from '../flow/bot-schema.ts';
 import type { Locale } from './types.ts';
 import { advance } from './advance.ts';

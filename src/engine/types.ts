@@ -1,4 +1,4 @@
-import type { Outcome, OutcomeName, Outputs } from '../connectors/outcome.ts';
+import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
 import type { VisitorField } from '../flow/variables.ts';
 
 export const LOCALES = ['en', 'ja'] as const;

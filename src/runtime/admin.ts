@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import type { ConversationState, InputRequest } from '../engine/types.ts';
 import { pageOf, type Page } from '../store/paging.ts';
 import type { Database, EffectsTable } from '../store/schema.ts';

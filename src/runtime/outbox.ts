@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Effect, Locale } from '../engine/types.ts';
 import { newId } from '../store/keys.ts';
 import type { Database, EffectAttemptsTable, EffectsTable } from '../store/schema.ts';

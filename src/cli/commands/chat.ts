@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { BLOCKS } from '../../blocks/index.ts';
 import type { BlockType } from '../../blocks/types.ts';
-import { OUTCOMES, type OutcomeName } from '../../connectors/outcome.ts';
+import { OUTCOMES, type OutcomeName } from '../../vocabulary/outcome.ts';
 import { runEffect } from '../../connectors/run-effect.ts';
 import { simulatedOutcome } from '../../connectors/simulated.ts';
 import { formatProblem, loadBotFile, type Bot } from '../../flow/index.ts';

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
-import { alreadyExists, failure, success, type Outcome } from '../outcome.ts';
+import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
 import type { CallContext, CrmConnector } from '../roles.ts';
 import { emailKey, newId, nowIso, optional } from '../../store/keys.ts';

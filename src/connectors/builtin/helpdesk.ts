@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../outcome.ts';
+import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { TicketRequest } from '../requests.ts';
 import type { CallContext, HelpdeskConnector } from '../roles.ts';
 import { findAgent, findDepartment } from '../../store/directory.ts';

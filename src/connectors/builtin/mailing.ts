@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { failure, success, type Outcome } from '../outcome.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { SubscribeRequest } from '../requests.ts';
 import type { CallContext, MailingConnector } from '../roles.ts';
 import { findList } from '../../store/directory.ts';

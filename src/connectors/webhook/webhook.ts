@@ -1,5 +1,5 @@
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { failure, success, type Outcome } from '../outcome.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { WebhookRequest } from '../requests.ts';
 import type { CallContext, WebhookConnector } from '../roles.ts';
 import { DestinationRefusedError, publicOnlyAgent } from './destination.ts';

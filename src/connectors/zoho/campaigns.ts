@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failure, success, type Outcome } from '../outcome.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { SubscribeRequest } from '../requests.ts';
 import type { CallContext, MailingConnector } from '../roles.ts';
 import { CachedList } from './cached-list.ts';

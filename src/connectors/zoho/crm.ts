@@ -1,4 +1,4 @@
-import { alreadyExists, failure, success, type Outcome } from '../outcome.ts';
+import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
 import type { CallContext, CrmConnector } from '../roles.ts';
 import { createOnce } from './create-once.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../outcome.ts';
+import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { TicketRequest } from '../requests.ts';
 import type { CallContext, HelpdeskConnector } from '../roles.ts';
 import { createOnce } from './create-once.ts';

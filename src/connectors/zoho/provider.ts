@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { integrationInvalid, type Outcome } from '../outcome.ts';
+import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
 import type { Directory, IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../roles.ts';
 import type { CachedList } from './cached-list.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OUTCOMES, type OutcomeName } from '../../connectors/outcome.ts';
+import { OUTCOMES, type OutcomeName } from '../../vocabulary/outcome.ts';
 import { createConnectors } from '../../connectors/registry.ts';
 import type { RoleConnectors } from '../../connectors/roles.ts';
 import { runEffect } from '../../connectors/run-effect.ts';
