@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
-import type { CallContext, RoleConnectors, Role } from '../connectors/roles.ts';
+import type { CallContext, RoleConnectors, Role } from '../vocabulary/roles.ts';
 import type { InputRequest, Locale, Message } from '../engine/types.ts';
 
 /** Keys every block may carry besides its own. */

@@ -10,7 +10,7 @@ import {
   type Outcome,
   type OutcomeName,
 } from '../vocabulary/outcome.ts';
-import type { CallContext, RoleConnectors } from '../connectors/roles.ts';
+import type { CallContext, RoleConnectors } from '../vocabulary/roles.ts';
 import { Chat, makeBot } from '../engine/test-bots.ts';
 import { BLOCKS } from './index.ts';
 

@@ -1,4 +1,4 @@
-import type { Role, RoleConnectors } from './roles.ts';
+import type { Role, RoleConnectors } from '../vocabulary/roles.ts';
 
 export const PROVIDER_NAMES = ['builtin', 'zoho'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];

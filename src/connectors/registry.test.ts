@@ -7,7 +7,7 @@ import { callContext, person, subscription, ticket } from './builtin/test-suppor
 import { failure, integrationInvalid, success, type Outcome } from '../vocabulary/outcome.ts';
 import type { IntegrationHooks, IntegrationRecord, Provider } from './provider.ts';
 import { createConnectors, providersFor } from './registry.ts';
-import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
+import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 const webhook: WebhookConnector = { call: async () => success({ status: '200' }) };
 

@@ -11,7 +11,7 @@ import { createBuiltinProvider } from './builtin/index.ts';
 import { zohoProvider } from './zoho/provider.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider, ProviderName } from './provider.ts';
-import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
+import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 export type Providers = Readonly<Record<ProviderName, Provider | undefined>>;
 

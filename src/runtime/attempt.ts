@@ -1,7 +1,7 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
 import { failure, unknownOutcome, type Outcome, type OutcomeName } from '../vocabulary/outcome.ts';
-import type { RoleConnectors } from '../connectors/roles.ts';
+import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { runEffect } from '../connectors/run-effect.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import type { RuntimeContext } from './context.ts';

@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
 import type { Directory, IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
-import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../roles.ts';
+import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import type { CachedList } from './cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OUTCOMES, type OutcomeName } from '../../vocabulary/outcome.ts';
 import { createConnectors } from '../../connectors/registry.ts';
-import type { RoleConnectors } from '../../connectors/roles.ts';
+import type { RoleConnectors } from '../../vocabulary/roles.ts';
 import { runEffect } from '../../connectors/run-effect.ts';
 import { simulatedOutcome } from '../../connectors/simulated.ts';
 import { createWebhookConnector } from '../../connectors/webhook/webhook.ts';

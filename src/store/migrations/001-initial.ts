@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ROLES } from '../../connectors/roles.ts';
+import { ROLES } from '../../vocabulary/roles.ts';
 import { newId, normalKey, nowIso } from '../keys.ts';
 import { TICKET_COUNTER } from '../schema.ts';
 

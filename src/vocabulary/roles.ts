@@ -1,4 +1,4 @@
-import type { Outcome } from '../vocabulary/outcome.ts';
+import type { Outcome } from './outcome.ts';
 import type {
   ContactRequest,
   DealRequest,
@@ -6,7 +6,7 @@ import type {
   SubscribeRequest,
   TicketRequest,
   WebhookRequest,
-} from './requests.ts';
+} from '../connectors/requests.ts';
 
 export const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
 export type Role = (typeof ROLES)[number];
