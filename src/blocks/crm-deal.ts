@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dealRequest } from '../connectors/requests.ts';
+import { dealRequest } from '../vocabulary/requests.ts';
 import { render } from '../flow/merge-fields.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, renderAll, savedOutputs, templateMap } from './integration.ts';

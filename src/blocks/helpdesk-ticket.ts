@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ticketRequest } from '../connectors/requests.ts';
+import { ticketRequest } from '../vocabulary/requests.ts';
 import { render } from '../flow/merge-fields.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';

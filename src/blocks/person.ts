@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LeadRequest } from '../connectors/requests.ts';
+import type { LeadRequest } from '../vocabulary/requests.ts';
 import { render } from '../flow/merge-fields.ts';
 import type { Variables } from '../flow/variables.ts';
 import { renderAll, templateMap } from './integration.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonValue, webhookRequest, type JsonValue } from '../connectors/requests.ts';
+import { jsonValue, webhookRequest, type JsonValue } from '../vocabulary/requests.ts';
 import { render } from '../flow/merge-fields.ts';
 import { variableName, type Variables } from '../flow/variables.ts';
 import { blockCommon } from './block.ts';

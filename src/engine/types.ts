@@ -33,7 +33,7 @@ export interface Effect {
   readonly blockId: string;
   /** The integration block type, e.g. `crm.lead`. */
   readonly action: string;
-  /** The rendered request, shaped by the block's request schema (see connectors/requests.ts). */
+  /** The rendered request, shaped by the block's request schema (see vocabulary/requests.ts). */
   readonly request: unknown;
   readonly locale: Locale;
   readonly botId: string;

@@ -6,7 +6,7 @@ import type {
   SubscribeRequest,
   TicketRequest,
   WebhookRequest,
-} from '../connectors/requests.ts';
+} from './requests.ts';
 
 export const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
-import type { SubscribeRequest } from '../requests.ts';
+import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
 import { findList } from '../../store/directory.ts';
 import { emailKey, newId, nowIso, optional } from '../../store/keys.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
-import type { SubscribeRequest } from '../requests.ts';
+import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
 import { CachedList } from './cached-list.ts';
 import { ZohoRefusedError } from './errors.ts';
