@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { render } from '../flow/merge-fields.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import type { Message } from '../engine/types.ts';
 import { blockCommon, blockId, defineBlock } from './block.ts';
 

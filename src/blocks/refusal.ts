@@ -1,5 +1,5 @@
 import type { HintCode } from '../answers/result.ts';
-import { render } from '../flow/merge-fields.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import { HINTS } from '../engine/locales/index.ts';
 import type { AnswerStep, InputSpec, StepContext } from './block.ts';
 

@@ -2,7 +2,7 @@ import { definitionOf, type BlockConfig } from '../blocks/index.ts';
 import type { StepContext } from '../blocks/block.ts';
 import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
-import { VISITOR_FIELDS } from '../flow/variables.ts';
+import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
 import type {
   AdvanceResult,
   ConversationState,

@@ -1,5 +1,5 @@
 import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
-import type { VisitorField } from '../flow/variables.ts';
+import type { VisitorField } from '../vocabulary/variables.ts';
 
 export const LOCALES = ['en', 'ja'] as const;
 export type Locale = (typeof LOCALES)[number];

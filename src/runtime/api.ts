@@ -1,5 +1,5 @@
 import type { InputRequest, Locale, Message } from '../engine/types.ts';
-import type { VisitorField } from '../flow/variables.ts';
+import type { VisitorField } from '../vocabulary/variables.ts';
 
 /**
  * The contract between the HTTP server and the durable runtime. The server validates and

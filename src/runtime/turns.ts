@@ -1,7 +1,7 @@
 import { advance } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent, Message } from '../engine/types.ts';
 import type { Bot } from '../flow/bot-schema.ts';
-import { VISITOR_FIELDS, type VisitorField } from '../flow/variables.ts';
+import { VISITOR_FIELDS, type VisitorField } from '../vocabulary/variables.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';

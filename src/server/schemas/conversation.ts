@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ASK_KINDS, LOCALES, type InputRequest, type Message } from '../../engine/types.ts';
-import { VISITOR_FIELDS } from '../../flow/variables.ts';
+import { VISITOR_FIELDS } from '../../vocabulary/variables.ts';
 import type { ConversationEvent, StartedConversation, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
 
 /*
