@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
 import type { CallContext, RoleConnectors, Role } from '../vocabulary/roles.ts';
-import type { InputRequest, Locale, Message } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Message } from '../vocabulary/message.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {

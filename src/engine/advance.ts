@@ -9,10 +9,10 @@ import type {
   ConversationStatus,
   EngineErrorCode,
   EngineEvent,
-  InputRequest,
   IntegrationTrace,
-  Message,
 } from './types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Message } from '../vocabulary/message.ts';
 
 /** Block entries allowed in one advance before a bot that never waits is stopped. */
 export const STEP_LIMIT = 1000;

@@ -1,4 +1,6 @@
-import type { InputRequest, Locale, Message } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Message } from '../vocabulary/message.ts';
 import type { VisitorField } from '../vocabulary/variables.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AdvanceResult, ConversationStatus, InputRequest } from '../engine/types.ts';
+import type { AdvanceResult, ConversationStatus } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { ConversationEventsTable, Database } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 

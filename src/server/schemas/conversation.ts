@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ASK_KINDS, LOCALES, type InputRequest, type Message } from '../../engine/types.ts';
+import { ASK_KINDS } from '../../vocabulary/ask-kinds.ts';
+import { LOCALES } from '../../vocabulary/locales.ts';
+import type { InputRequest } from '../../vocabulary/input-request.ts';
+import type { Message } from '../../vocabulary/message.ts';
 import { VISITOR_FIELDS } from '../../vocabulary/variables.ts';
 import type { ConversationEvent, StartedConversation, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
 

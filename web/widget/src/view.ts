@@ -1,5 +1,6 @@
 import type { i18n } from 'i18next';
-import type { ChoiceOption, InputRequest, Message } from '../../../src/engine/types.ts';
+import type { ChoiceOption, InputRequest } from '../../../src/vocabulary/input-request.ts';
+import type { Message } from '../../../src/vocabulary/message.ts';
 import { el, safeUrl } from './dom.ts';
 import { inputHint } from './input-hints.ts';
 import { CSS } from './styles.ts';

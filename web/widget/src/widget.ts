@@ -1,5 +1,5 @@
 import type { i18n } from 'i18next';
-import type { ChoiceOption, InputRequest } from '../../../src/engine/types.ts';
+import type { ChoiceOption, InputRequest } from '../../../src/vocabulary/input-request.ts';
 import type { VisitorStatus } from '../../../src/runtime/api.ts';
 import { ApiError, VisitorApi, type Answer, type ConversationEvent, type TurnView } from './api.ts';
 import { createI18n, type WidgetLocale } from './i18n.ts';
