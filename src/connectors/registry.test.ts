@@ -5,7 +5,8 @@ import { STORE_TARGETS, tempStore } from '../store/test-support.ts';
 import { createBuiltinProvider } from './builtin/index.ts';
 import { callContext, person, subscription, ticket } from './builtin/test-support.ts';
 import { failure, integrationInvalid, success, type Outcome } from '../vocabulary/outcome.ts';
-import type { IntegrationHooks, IntegrationRecord, Provider } from './provider.ts';
+import type { IntegrationHooks, Provider } from './provider.ts';
+import type { IntegrationRecord } from '../vocabulary/integration.ts';
 import { createConnectors, providersFor } from './registry.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 

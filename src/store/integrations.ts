@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../connectors/provider.ts';
+import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../vocabulary/integration.ts';
 import { ROLES, type Role } from '../vocabulary/roles.ts';
 import { StoreError } from './errors.ts';
 import { nowIso } from './keys.ts';
