@@ -1,4 +1,4 @@
-import type { HintCode } from '../../answers/result.ts';
+import type { HintCode } from '../result.ts';
 import type { Locale } from '../../vocabulary/locales.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
