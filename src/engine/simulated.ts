@@ -1,6 +1,6 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
-import type { Effect } from '../engine/types.ts';
+import type { Effect } from './types.ts';
 import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
 
 /**
