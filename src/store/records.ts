@@ -1,9 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { normalKey } from './keys.ts';
 import { pageOf, type Page } from './paging.ts';
 import type { DealRecord, PersonRecord, RecordKind, RecordOf, SubscriberRecord, TicketRecord } from './record-schemas.ts';
 import { storedFields } from './record-schemas.ts';
-import type { Database } from './schema.ts';
+import type { Database, DealsTable, PersonTable, SubscribersTable, TicketsTable } from './schema.ts';
 
 /** `limit` defaults to 100. */
 export interface ListOptions extends Page {
@@ -48,7 +48,12 @@ async function listPeople(
   let query = db.selectFrom(kind).selectAll();
   if (filter) query = query.where(filter);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
-  return rows.map((r) => ({
+  return rows.map(personOf);
+}
+
+/** A lead or contact row as its record. */
+export function personOf(r: Selectable<PersonTable>): PersonRecord {
+  return {
     id: r.id,
     createdAt: r.created_at,
     botId: r.bot_id,
@@ -58,7 +63,7 @@ async function listPeople(
     company: r.company,
     source: r.source,
     fields: parseFields(r.fields),
-  }));
+  };
 }
 
 async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<DealRecord[]> {
@@ -67,7 +72,11 @@ async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<De
   let query = db.selectFrom('deals').selectAll();
   if (filter) query = query.where(filter);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
-  return rows.map((r) => ({
+  return rows.map(dealOf);
+}
+
+export function dealOf(r: Selectable<DealsTable>): DealRecord {
+  return {
     id: r.id,
     createdAt: r.created_at,
     botId: r.bot_id,
@@ -77,7 +86,7 @@ async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<De
     amount: r.amount === null ? null : Number(r.amount),
     contactId: r.contact_id,
     fields: parseFields(r.fields),
-  }));
+  };
 }
 
 async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<TicketRecord[]> {
@@ -91,7 +100,12 @@ async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<
     .select(['departments.name as department_name', 'agents.email as assignee_email']);
   if (filter) query = query.where(filter);
   const rows = await query.orderBy('tickets.number', 'desc').limit(limit).offset(offset).execute();
-  return rows.map((r) => ({
+  return rows.map(ticketOf);
+}
+
+/** A ticket row, joined with its department's name and its assignee's email, as its record. */
+export function ticketOf(r: Selectable<TicketsTable> & { department_name: string; assignee_email: string | null }): TicketRecord {
+  return {
     id: r.id,
     createdAt: r.created_at,
     botId: r.bot_id,
@@ -104,7 +118,7 @@ async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<
     department: r.department_name,
     assignee: r.assignee_email,
     contact: { name: r.contact_name, email: r.contact_email, phone: r.contact_phone },
-  }));
+  };
 }
 
 async function listSubscribers(db: Kysely<Database>, options: ListOptions): Promise<SubscriberRecord[]> {
@@ -122,7 +136,12 @@ async function listSubscribers(db: Kysely<Database>, options: ListOptions): Prom
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((r) => ({
+  return rows.map(subscriberOf);
+}
+
+/** A subscriber row, joined with its list's name, as its record. */
+export function subscriberOf(r: Selectable<SubscribersTable> & { list_name: string }): SubscriberRecord {
+  return {
     id: r.id,
     createdAt: r.created_at,
     botId: r.bot_id,
@@ -130,7 +149,7 @@ async function listSubscribers(db: Kysely<Database>, options: ListOptions): Prom
     name: r.name,
     email: r.email,
     phone: r.phone,
-  }));
+  };
 }
 
 const LISTERS: { [K in RecordKind]: (db: Kysely<Database>, options: ListOptions) => Promise<RecordOf<K>[]> } = {

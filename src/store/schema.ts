@@ -207,6 +207,20 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Who did what, when and from where: append-only (triggers refuse UPDATE and DELETE). */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_kind: 'token' | 'account' | 'cli' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  address: string | null;
+  action: string;
+  target: string | null;
+  /** JSON object; never a secret, never the personal data the action was about. */
+  details: string;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   leads: PersonTable;
@@ -225,6 +239,7 @@ export interface Database {
   effects: EffectsTable;
   effect_attempts: EffectAttemptsTable;
   settings: SettingsTable;
+  audit_log: AuditLogTable;
 }
 
 /** The counter row that numbers tickets. */

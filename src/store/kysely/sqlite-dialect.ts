@@ -238,8 +238,8 @@ export interface OpenedSqlite {
 
 /**
  * Opens the SQLite file (or `:memory:`) and applies the settings Renkei relies on: WAL with
- * `synchronous=NORMAL` (a committed turn survives a process crash), foreign keys, a busy timeout,
- * Unicode lower(). Throws what `node:sqlite` throws when the file cannot be opened or is not a database.
+ * `synchronous=NORMAL` (a committed turn survives a process crash), foreign keys, `secure_delete`,
+ * a busy timeout, Unicode lower(). Throws what `node:sqlite` throws when the file cannot be opened or is not a database.
  */
 export function openSqlite(path: string): OpenedSqlite {
   const database = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
@@ -247,6 +247,9 @@ export function openSqlite(path: string): OpenedSqlite {
     database.exec('pragma journal_mode = wal');
     database.exec('pragma synchronous = normal');
     database.exec('pragma foreign_keys = on');
+    // Deleted rows are overwritten with zeros, not only unlinked: an erased visitor's details must
+    // be gone from the file, not waiting in a free page for the next write (see personal-data/erase.ts).
+    database.exec('pragma secure_delete = on');
     database.function('lower', { deterministic: true }, unicodeLower);
   } catch (error) {
     database.close();

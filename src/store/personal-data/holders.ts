@@ -1,0 +1,38 @@
+import type { Database } from '../schema.ts';
+import { conversationsHolder, effectAttemptsHolder, effectsHolder, transcriptHolder } from './conversation-holders.ts';
+import type { Holder } from './holder.ts';
+import { contactsHolder, dealsHolder, leadsHolder, subscribersHolder, ticketsHolder } from './record-holders.ts';
+
+/**
+ * Every table that holds what visitors typed or what was made of it, in the order they are
+ * searched: a holder may read what those before it found (a deal follows its contact, a record
+ * its effect). Erasure and retention delete in the reverse order, children before parents.
+ */
+export const HOLDERS: readonly Holder[] = [
+  conversationsHolder,
+  transcriptHolder,
+  effectsHolder,
+  effectAttemptsHolder,
+  leadsHolder,
+  contactsHolder,
+  dealsHolder,
+  ticketsHolder,
+  subscribersHolder,
+];
+
+/**
+ * The tables that hold nothing a visitor typed: configuration, the team, counters, and the audit
+ * log (which records that personal data was exported or erased, never whose). A new table must
+ * be in HOLDERS or here — test/personal-data.test.ts fails until it is.
+ */
+export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
+  'integrations',
+  'departments',
+  'agents',
+  'counters',
+  'lists',
+  'bots',
+  'bot_versions',
+  'settings',
+  'audit_log',
+];
