@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import { newId } from './keys.ts';
 import { pageOf, type Page } from './paging.ts';
 import type { AuditLogTable, Database } from './schema.ts';
@@ -96,9 +96,8 @@ function filtered(db: Kysely<Database>, filter: AuditFilter) {
   if (filter.until !== undefined) query = query.where('at', '<', filter.until);
   if (filter.actor !== undefined && filter.actor.trim() !== '') {
     const pattern = `%${filter.actor.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['actor_name']), 'like', eb.val(pattern)), eb(eb.fn('lower', ['actor_id']), 'like', eb.val(pattern))]),
-    );
+    // SQLite has no default escape character for LIKE: name it, as records.ts does.
+    query = query.where(sql<SqlBool>`(lower(actor_name) like ${pattern} escape '\\' or lower(actor_id) like ${pattern} escape '\\')`);
   }
   return query;
 }
