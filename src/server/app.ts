@@ -12,14 +12,17 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Runtime } from '../runtime/api.ts';
+import type { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { version } from './version.ts';
+import { installAuditTrail } from './audit-trail.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { retentionFromEnv } from './retention-config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
@@ -50,6 +53,8 @@ export interface BuildServerOptions {
   readonly metrics?: Metrics;
   /** Comment lines on idle event streams this often (default 15 s). */
   readonly heartbeatMs?: number;
+  /** This process's retention worker, woken when the admin changes a period (none: the change waits for another process's run). */
+  readonly retention?: RetentionWorker;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -89,6 +94,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const config = options.config ?? serverConfigFromEnv(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, runtime } = options;
+  const retentionFromEnvironment = retentionFromEnv(env);
 
   const serverOptions: FastifyServerOptions = {
     // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the default one.
@@ -110,6 +116,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     reply.header('x-request-id', request.id);
     done();
   });
+
+  installAuditTrail(app, store);
 
   // Closing ends the open event streams, which would otherwise hold the server open.
   const closing = new AbortController();
@@ -167,7 +175,13 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     closing: closing.signal,
   });
-  app.register(adminRoutes, { prefix: ADMIN_PREFIX, store, adminTokenHash: options.adminTokenHash, secretBox });
+  app.register(adminRoutes, {
+    prefix: ADMIN_PREFIX,
+    store,
+    adminTokenHash: options.adminTokenHash,
+    secretBox,
+    retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
+  });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics });
   app.register(webRoutes, { store });

@@ -8,14 +8,18 @@ import { createConnectors, providersFor } from '../connectors/registry.ts';
 import { createZohoProvider } from '../connectors/zoho/provider.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { createRuntime, type DurableRuntime } from '../runtime/index.ts';
+import { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { listBots, publishFile, type BotSummary } from '../store/bots.ts';
+import { policyOf, readRetention } from '../store/retention.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { resolveAdminToken, type AdminToken } from './admin-token.ts';
 import { buildServer } from './app.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { retentionFromEnv } from './retention-config.ts';
+import { retentionMetrics } from './retention-metrics.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -78,8 +82,10 @@ function urlOf(app: FastifyInstance): string {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, target } = options;
   const config = serverConfigFromEnv(env);
+  const fixedRetention = retentionFromEnv(env);
   const store = await openStore(target);
   let runtime: DurableRuntime | undefined;
+  let retention: RetentionWorker | undefined;
   let app: FastifyInstance | undefined;
   try {
     const examples = options.examplesDir === undefined ? EXAMPLES_DIR : options.examplesDir;
@@ -106,13 +112,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onAttempt: metrics.observeAttempt,
     });
     runtime.startWorkers(options.workers);
-    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox });
+    const retentionSeries = retentionMetrics(metrics.registry);
+    retention = new RetentionWorker({
+      store,
+      policy: async () => policyOf(await readRetention(store.db, fixedRetention)),
+      log: logger,
+      onPurged: retentionSeries.purged,
+      onClosed: retentionSeries.closed,
+    });
+    retention.start();
+    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, retention });
     await app.listen({ port: options.port, host: options.host });
     const url = urlOf(app);
     logger.info({ url, workerId: runtime.workerId }, 'renkei is listening');
     const bots = (await listBots(store.db)).filter((b) => b.publishedVersion !== null);
 
-    const running = { app, runtime };
+    const running = { app, runtime, retention };
     let stopping: Promise<void> | undefined;
     return {
       url,
@@ -126,6 +141,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stop: () =>
         (stopping ??= (async () => {
           const closed = running.app.close();
+          await running.retention.stop();
           await running.runtime.stop();
           await closed;
           await store.close();
@@ -135,6 +151,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await retention?.stop().catch(() => undefined);
     await runtime?.stop({ graceMs: 0 }).catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;

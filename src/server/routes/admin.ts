@@ -1,21 +1,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RetentionWorker } from '../../runtime/retention.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
+import type { RetentionPolicy } from '../../store/retention.ts';
 import type { Store } from '../../store/store.ts';
 import { tokenOpens } from '../../runtime/tokens.ts';
 import { bearerToken, unauthorized } from '../auth.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
+import { adminAuditRoutes } from './admin-audit.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
 import { adminConversationsRoutes } from './admin-conversations.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
+import { adminPersonalDataRoutes } from './admin-personal-data.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
+import { adminRetentionRoutes } from './admin-retention.ts';
 
 export interface AdminRoutesOptions {
   readonly store: Store;
   readonly adminTokenHash: string;
   /** The secret box that seals integration credentials (made on first use). */
   readonly secretBox: () => SecretBox;
+  /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
+  readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
 }
 
 /**
@@ -37,4 +44,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
+  await app.register(adminPersonalDataRoutes, { store: opts.store });
+  await app.register(adminAuditRoutes, { store: opts.store });
+  await app.register(adminRetentionRoutes, { store: opts.store, ...opts.retention });
 };

@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordAudit, type Actor, type AuditEntry } from '../store/audit.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Which admin requests the audit log records, by route, and what it keeps of each. A route's
+ * handler stays as it is: once it has answered with success, the hook below appends the entry
+ * before the answer leaves, so whoever sees the success can see the entry.
+ *
+ * Personal-data exports and erasures, and retention changes, record their entries themselves, in
+ * the same transaction as what they do.
+ */
+type Describe = (request: FastifyRequest, answer: Record<string, unknown>) => Omit<AuditEntry, 'actor' | 'address'> | undefined;
+
+const param = (request: FastifyRequest, name: string): string => String((request.params as Record<string, unknown> | undefined)?.[name] ?? '');
+const body = (request: FastifyRequest): Record<string, unknown> =>
+  request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+
+/** What an integration change keeps: the provider and which settings were given — never a secret's value. */
+function integrationChange(request: FastifyRequest): Omit<AuditEntry, 'actor' | 'address'> {
+  const { provider, settings, secrets } = body(request);
+  const role = param(request, 'role');
+  return {
+    action: provider === 'builtin' ? 'integration.disconnect' : 'integration.change',
+    target: `integration:${role}`,
+    details: {
+      provider,
+      settings: settings !== null && typeof settings === 'object' ? settings : {},
+      secretsChanged: secrets !== undefined && secrets !== null,
+    },
+  };
+}
+
+const version = (answer: Record<string, unknown>): Record<string, unknown> => ({ version: answer['version'] });
+
+export const AUDITED: Readonly<Record<string, Describe>> = {
+  'PUT /api/v1/admin/bots/:id': (r, a) => ({ action: 'bot.save', target: `bot:${param(r, 'id')}`, details: version(a) }),
+  'POST /api/v1/admin/bots/:id/publish': (r, a) => ({ action: 'bot.publish', target: `bot:${param(r, 'id')}`, details: version(a) }),
+  'POST /api/v1/admin/bots/:id/rollback': (r, a) => ({ action: 'bot.rollback', target: `bot:${param(r, 'id')}`, details: version(a) }),
+  'PUT /api/v1/admin/integrations/:role': (r) => integrationChange(r),
+  'POST /api/v1/admin/integrations/:role/enable': (r) => ({ action: 'integration.enable', target: `integration:${param(r, 'role')}` }),
+  'POST /api/v1/admin/integrations/:role/disable': (r) => ({ action: 'integration.disable', target: `integration:${param(r, 'role')}` }),
+  'DELETE /api/v1/admin/integrations/:role': (r) => ({ action: 'integration.disconnect', target: `integration:${param(r, 'role')}` }),
+  // The OAuth connection (DESIGN.md "Connecting with OAuth"): started with the admin token, finished by the service's redirect.
+  'POST /api/v1/admin/integrations/:role/connect': (r) => ({
+    action: 'integration.connect',
+    target: `integration:${param(r, 'role')}`,
+    details: { provider: body(r)['provider'] },
+  }),
+  'GET /api/v1/admin/integrations/oauth/callback': () => ({ action: 'integration.connected', target: 'integration' }),
+  'POST /api/v1/auth/login': () => ({ action: 'account.sign_in' }),
+};
+
+/**
+ * Who made a request. Today the admin token is the only principal of the admin API; accounts
+ * (issue 16) add signed-in people, named by their id and email.
+ */
+export function actorOf(request: FastifyRequest): Actor {
+  if (request.routeOptions.url === '/api/v1/auth/login') {
+    const email = body(request)['email'];
+    return { kind: 'account', name: typeof email === 'string' ? email : null };
+  }
+  if (request.routeOptions.url === '/api/v1/admin/integrations/oauth/callback') return { kind: 'system', name: 'OAuth redirect' };
+  return { kind: 'token', name: 'admin token' };
+}
+
+/** The client's address as Fastify resolved it (RENKEI_TRUST_PROXY decides whose X-Forwarded-For counts). */
+export const addressOf = (request: FastifyRequest): string => request.ip;
+
+export const auditContext = (request: FastifyRequest): Pick<AuditEntry, 'actor' | 'address'> => ({
+  actor: actorOf(request),
+  address: addressOf(request),
+});
+
+function parsedAnswer(payload: unknown): Record<string, unknown> {
+  if (typeof payload !== 'string') return {};
+  try {
+    const parsed = JSON.parse(payload) as unknown;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Appends an entry for each successful audited request (see AUDITED), before its answer is sent. */
+export function installAuditTrail(app: FastifyInstance, store: Store): void {
+  // A callback hook, not an async one: it runs on every request, visitors' turns included.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const describe = AUDITED[`${request.method} ${request.routeOptions.url ?? ''}`];
+    const entry = describe && reply.statusCode < 400 ? describe(request, parsedAnswer(payload)) : undefined;
+    if (!entry) {
+      done(null, payload);
+      return;
+    }
+    recordAudit(store.db, { ...auditContext(request), ...entry }).then(
+      () => done(null, payload),
+      (error: unknown) => {
+        // What was done is done: the answer says so, and the log says the entry is missing.
+        request.log.error({ err: error, action: entry.action }, 'could not append to the audit log');
+        done(null, payload);
+      },
+    );
+  });
+}
