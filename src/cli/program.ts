@@ -9,6 +9,7 @@ import { registerBuiltin } from './commands/builtin.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerPersonalData } from './commands/personal-data.ts';
 import { version } from '../server/version.ts';
 
 /** Lets an action report a non-zero exit without throwing (e.g. `validate` with errors). */
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIO, run: RunState): Command {
   registerIntegrations(program, ctx);
   registerBuiltin(program, ctx);
   registerMigrate(program, ctx);
+  registerPersonalData(program, ctx);
   return program;
 }
 
