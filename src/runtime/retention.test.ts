@@ -76,7 +76,7 @@ describe.each(STORE_TARGETS)('retention (%s)', (kind) => {
     expect(left).toHaveLength(3);
     // Records are kept by default.
     expect(await count(h, 'leads')).toBe(46);
-    expect(log.lines.join('\n')).toMatch(/retention: closed 0 idle conversations, deleted \d+ rows/);
+    expect(log.lines.join('\n')).toMatch(/retention: deleted \d+ rows, closed 0 idle conversations/);
     expect(log.lines.join('\n')).not.toMatch(/@|090/);
   });
 

@@ -160,7 +160,11 @@ export class RetentionWorker {
     this.#last = run;
     if (closed > 0 || Object.keys(purged).length > 0) {
       const rows = Object.values(purged).reduce((a, b) => a + b, 0);
-      log.info({ closed, purged, rows, ms: Date.parse(run.finishedAt) - startedAt.getTime() }, `retention: closed ${closed} idle conversations, deleted ${rows} rows`);
+      const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+      log.info(
+        { closed, purged, rows, ms: Date.parse(run.finishedAt) - startedAt.getTime() },
+        `retention: deleted ${plural(rows, 'row')}, closed ${plural(closed, 'idle conversation')}`,
+      );
     }
     return run;
   }
