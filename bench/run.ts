@@ -1,4 +1,5 @@
 import { benchEngine } from './engine.ts';
+import { benchPurge } from './purge.ts';
 import { benchServer } from './server.ts';
 import { benchWebSizes } from './web-sizes.ts';
 import { benchZoho } from './zoho.ts';
@@ -10,6 +11,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'engine', run: benchEngine },
   { name: 'zoho', run: benchZoho },
   { name: 'server', run: benchServer },
+  { name: 'purge', run: benchPurge },
   { name: 'web', run: benchWebSizes },
 ];
 

@@ -41,8 +41,9 @@ export interface RetentionOptions {
   readonly firstRunAfterMs?: number;
   /**
    * How long one batch may hold the database (default 5 ms). On SQLite visitor turns wait for at
-   * most one batch, and the purge then rests as long as the batch took, so it never takes more
-   * than half the database's time.
+   * most one batch, and the purge then rests three times as long as the batch took, so it takes at
+   * most a quarter of the database's (and, SQLite being synchronous, the process's) time: turns
+   * under full load slow by a third at most, instead of waiting for the purge to end.
    */
   readonly batchMs?: number;
   readonly now?: () => Date;
@@ -51,6 +52,8 @@ export interface RetentionOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FIRST_BATCH = 20;
 const MAX_BATCH = 2_000;
+/** Rest after a batch, as a multiple of the time it took. */
+const REST_FACTOR = 3;
 
 /**
  * The retention worker: a run now and then that closes conversations left idle, deletes finished
@@ -172,7 +175,8 @@ export class RetentionWorker {
 
 /**
  * Sizes batches to take about `targetMs`: twice as large after a quick one, smaller in proportion
- * after a slow one; and rests after each as long as it took.
+ * after a slow one (time spent waiting for the database counts: a busy server gets smaller
+ * batches); and rests after each REST_FACTOR times as long as it took.
  */
 class Pacer {
   readonly #targetMs: number;
@@ -194,7 +198,7 @@ class Pacer {
       if (done < limit) return total;
       if (ms < this.#targetMs / 2) this.#size = Math.min(MAX_BATCH, this.#size * 2);
       else if (ms > this.#targetMs) this.#size = Math.max(1, Math.floor((this.#size * this.#targetMs) / ms));
-      await sleep(Math.max(1, Math.ceil(ms)));
+      await sleep(Math.max(1, Math.ceil(ms * REST_FACTOR)));
     }
     return total;
   }
