@@ -10,6 +10,8 @@ const NAV = [
   ['/directory', 'nav.directory'],
   ['/integrations', 'nav.integrations'],
   ['/conversations', 'nav.conversations'],
+  ['/personal-data', 'privacy.nav.personalData'],
+  ['/audit', 'privacy.nav.audit'],
 ] as const;
 
 export function Layout({ children }: { children: ReactNode }) {

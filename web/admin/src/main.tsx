@@ -6,10 +6,12 @@ import './i18n.ts';
 import { Layout } from './Layout.tsx';
 import { Login } from './Login.tsx';
 import { AnalyticsPage } from './pages/AnalyticsPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
 import { BotsPage } from './pages/BotsPage.tsx';
 import { ConversationsPage } from './pages/ConversationsPage.tsx';
 import { DirectoryPage } from './pages/DirectoryPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
+import { PersonalDataPage } from './pages/PersonalDataPage.tsx';
 import { RecordsPage } from './pages/RecordsPage.tsx';
 import { match, usePath } from './router.ts';
 import './styles.css';
@@ -27,6 +29,8 @@ function Route({ path }: { path: string }) {
   if (path.startsWith('/integrations')) return <IntegrationsPage />;
   if ((params = match('/conversations/:id', path))) return <ConversationsPage selected={params['id']!} />;
   if (path.startsWith('/conversations')) return <ConversationsPage selected={null} />;
+  if (path.startsWith('/personal-data')) return <PersonalDataPage />;
+  if (path.startsWith('/audit')) return <AuditPage />;
   if (path === '/' || path.startsWith('/bots')) return <BotsPage />;
   return <p>{t('notFound')}</p>;
 }

@@ -1,3 +1,5 @@
+import { privacyEn } from './privacy.en.ts';
+
 /** English texts of the admin app. ja.ts must have the same keys (checked by its type). */
 export const en = {
   loading: 'Loading…',
@@ -242,6 +244,7 @@ export const en = {
     conversations_other: '{{count}} conversations',
     none: 'No integration block has run yet.',
   },
+  privacy: privacyEn,
 };
 
 type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

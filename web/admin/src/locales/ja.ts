@@ -1,4 +1,5 @@
 import type { Texts } from './en.ts';
+import { privacyJa } from './privacy.ja.ts';
 
 /** 日本語の文言。en.ts と同じキーを持つことを型で確かめる。 */
 export const ja: Texts = {
@@ -244,4 +245,5 @@ export const ja: Texts = {
     conversations_other: '会話 {{count}} 件',
     none: '連携ブロックはまだ実行されていません。',
   },
+  privacy: privacyJa,
 };
