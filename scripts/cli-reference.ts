@@ -39,6 +39,11 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
   'renkei builtin lists add': 'メーリングリストを追加します',
   'renkei builtin lists list': 'メーリングリストを一覧表示します',
   'renkei migrate': 'データベースを作成するか、このバージョンの Renkei に合わせて更新します',
+  'renkei personal-data': 'メールアドレスまたは電話番号で、Renkei が本人について保持しているデータを検索・エクスポート・消去します（個人情報保護法・GDPR）。どれも監査ログに記録されます',
+  'renkei personal-data find': '本人について保持しているもの: どこに何件あるか、本人の会話、外部サービスに作成したレコード',
+  'renkei personal-data export': '本人について保持しているすべてのデータを 1 つの JSON 文書として出力します',
+  'renkei personal-data erase':
+    '本人について保持しているすべてのデータを 1 つのトランザクションで消去します（会話は空にし、トランスクリプトと内蔵レコードは削除。分析の件数は残ります）。消去したものと、外部サービスで消去すべきレコードを表示します',
 };
 
 const TEXT = {

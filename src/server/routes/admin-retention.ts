@@ -20,7 +20,7 @@ import { ADMIN, adminErrors } from '../schemas/admin.ts';
 
 export interface AdminRetentionOptions {
   readonly store: Store;
-  /** The periods the environment fixes (RENKEI_RETENTION_*): shown, never changed here. */
+  /** The periods the environment fixes (see retention-config.ts): shown, never changed here. */
   readonly fromEnvironment: Partial<RetentionPolicy>;
   /** This process's worker, woken when a period changes; none in a server without workers. */
   readonly worker?: RetentionWorker;
