@@ -3,7 +3,7 @@ import type { ConversationState } from '../../engine/types.ts';
 import type { Database } from '../schema.ts';
 import type { Holder } from './holder.ts';
 import { affected, inChunks, parsedJson, scanPages, sumChunks } from './scan.ts';
-import { mentionsIn } from './subject.ts';
+import { mayMentionJson, mentionsIn } from './subject.ts';
 
 /*
  * The conversation and what hangs off it: its transcript, its integration calls (the outbox) and
@@ -30,7 +30,7 @@ export const conversationsHolder: Holder = {
       },
       (row) => row.id,
       (row) => {
-        if (mentionsIn(subject, parsedJson(row.state))) ids.add(row.id);
+        if (mayMentionJson(subject, row.state) && mentionsIn(subject, parsedJson(row.state))) ids.add(row.id);
       },
     );
     return ids;
@@ -118,7 +118,10 @@ export const transcriptHolder: Holder = {
             .where('conversation_id', '<=', page[page.length - 1]!.id)
             .where('type', 'in', TYPED_EVENT_TYPES)
             .execute();
-          for (const line of lines) if (!ids.has(line.conversation_id) && mentionsIn(subject, parsedJson(line.payload))) ids.add(line.conversation_id);
+          for (const line of lines) {
+            if (ids.has(line.conversation_id) || !mayMentionJson(subject, line.payload)) continue;
+            if (mentionsIn(subject, parsedJson(line.payload))) ids.add(line.conversation_id);
+          }
         }
         return page;
       },

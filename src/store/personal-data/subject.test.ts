@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentions, mentionsIn, samePhone, subjectOf, SubjectError, type Subject } from './subject.ts';
+import { mayMentionJson, mentions, mentionsIn, samePhone, subjectOf, SubjectError, type Subject } from './subject.ts';
 
 const email = (value: string): Subject => subjectOf({ email: value });
 const phone = (value: string): Subject => subjectOf({ phone: value });
@@ -54,6 +54,20 @@ describe('finding an email in text', () => {
     for (const text of ['xtaro@example.com', 'taro@example.com.au', 'taro@example.community', 'jiro.taro@example.com', 'taro@example.co']) {
       expect(mentions(taro, text), text).toBe(false);
     }
+  });
+
+  it('skips JSON text that cannot hold the address without parsing it, and parses any that might', () => {
+    expect(mayMentionJson(taro, '{"vars":{"visitor.email":"jiro@example.com"}}')).toBe(false);
+    expect(mayMentionJson(taro, '{"vars":{"visitor.email":"TARO@example.com"}}')).toBe(true);
+    // Full-width text, or an escape that may decode to it: only the parsed text can tell.
+    expect(mayMentionJson(taro, '{"text":"ＴＡＲＯ＠ＥＸＡＭＰＬＥ．ＣＯＭ"}')).toBe(true);
+    expect(mayMentionJson(taro, '{"text":"\\uff34aro@example.com"}')).toBe(true);
+    expect(mentionsIn(taro, JSON.parse('{"text":"\\uff34aro@example.com"}'))).toBe(true);
+    const national = phone('090-1234-5678');
+    expect(mayMentionJson(national, '{"text":"hello"}')).toBe(false);
+    expect(mayMentionJson(national, '{"text":"call 03-9999-0000"}')).toBe(false);
+    for (const text of ['090-1234-5678', '+81 (90) 1234 5678', '0901234 5678']) expect(mayMentionJson(national, JSON.stringify({ text })), text).toBe(true);
+    expect(mayMentionJson(national, JSON.stringify({ text: '０９０１２３４５６７８' }))).toBe(true);
   });
 
   it('looks into every string of a JSON value', () => {

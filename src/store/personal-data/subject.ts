@@ -73,6 +73,22 @@ export function mentions(subject: Subject, text: string): boolean {
   return subject.kind === 'email' ? mentionsEmail(subject.value, text) : mentionsPhone(subject, text);
 }
 
+/** Printable ASCII, which NFKC leaves as it is. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * False when JSON text certainly does not mention the subject, before it is parsed, so scans of a
+ * large database skip most rows: plain ASCII text without the email in it (lower-cased), or
+ * without the phone number's last digits among its digits (every form of a number ends with them,
+ * and separators only ever stand between its digits).
+ */
+export function mayMentionJson(subject: Subject, json: string): boolean {
+  // A `\u` escape may decode to a full-width character, which NFKC folds: only the parsed text can tell.
+  if (!PRINTABLE_ASCII.test(json) || json.includes('\\u')) return true;
+  if (subject.kind === 'email') return json.toLowerCase().includes(subject.value);
+  return json.replace(/\D/g, '').includes(subject.value.slice(-(PHONE_DIGITS.min - 1)));
+}
+
 /** Whether any string inside a JSON value (object keys excluded) mentions the subject. */
 export function mentionsIn(subject: Subject, value: unknown): boolean {
   if (typeof value === 'string') return mentions(subject, value);
