@@ -83,6 +83,13 @@ export interface Settled {
   readonly set: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a site embedding the widget may hear about a record a conversation created (`Renkei.on`),
+ * with the block's outputs (`id`, `number`) as its data.
+ */
+export const RECORD_EVENTS = ['lead.created', 'contact.created', 'deal.created', 'ticket.created', 'subscriber.added'] as const;
+export type RecordEvent = (typeof RECORD_EVENTS)[number];
+
 /** How an integration block reaches its connector. The engine never calls it; the effect runner does. */
 export interface IntegrationSpec<Req = unknown> {
   /** `webhook` is its own provider rather than a configurable role. */
@@ -91,6 +98,8 @@ export interface IntegrationSpec<Req = unknown> {
   readonly specificPorts: readonly OutcomeName[];
   /** Output names that `save` may map to variables (webhook: none, its `save` maps JSON paths). */
   readonly outputs: readonly string[];
+  /** The event a `success` outcome tells the visitor's page; null for none (a webhook's result is the bot's own business). */
+  readonly announces: RecordEvent | null;
   /** The shape of `Effect.request` for this block; the runner parses with it before `call`. */
   readonly request: z.ZodType<Req>;
   // Method syntax on purpose: it lets a spec for one request type sit in the registry as

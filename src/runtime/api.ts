@@ -1,3 +1,4 @@
+import type { RecordEvent } from '../blocks/block.ts';
 import type { InputRequest, Locale, Message } from '../engine/types.ts';
 import type { VisitorField } from '../flow/variables.ts';
 
@@ -14,7 +15,9 @@ export type ConversationEvent =
   | { readonly seq: number; readonly at: string; readonly type: 'visitor'; readonly text: string }
   | { readonly seq: number; readonly at: string; readonly type: 'message'; readonly message: Message }
   | { readonly seq: number; readonly at: string; readonly type: 'input'; readonly input: InputRequest }
-  | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null };
+  | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null }
+  /** An integration block created a record: the page may hear of it (`Renkei.on('lead.created')`), with the block's outputs. */
+  | { readonly seq: number; readonly at: string; readonly type: 'record'; readonly event: RecordEvent; readonly data: Readonly<Record<string, string>> };
 
 export interface TurnView {
   readonly conversationId: string;

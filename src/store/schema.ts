@@ -152,7 +152,7 @@ export interface ConversationsTable {
 export interface ConversationEventsTable {
   conversation_id: string;
   seq: number;
-  type: 'visitor' | 'message' | 'input' | 'status';
+  type: 'visitor' | 'message' | 'input' | 'status' | 'record';
   /** JSON of the event without seq, at and type. */
   payload: string;
   created_at: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORD_EVENTS } from '../../blocks/block.ts';
 import { ASK_KINDS, LOCALES, type InputRequest, type Message } from '../../engine/types.ts';
 import { VISITOR_FIELDS } from '../../flow/variables.ts';
 import type { ConversationEvent, StartedConversation, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
@@ -39,6 +40,9 @@ export const conversationEvent = z
     z.object({ ...eventBase, type: z.literal('message'), message }),
     z.object({ ...eventBase, type: z.literal('input'), input: inputRequest }),
     z.object({ ...eventBase, type: z.literal('status'), status: visitorStatus, reason: z.string().nullable() }),
+    z
+      .object({ ...eventBase, type: z.literal('record'), event: z.enum(RECORD_EVENTS), data: z.record(z.string(), z.string()) })
+      .describe('An integration block created a record: `data` holds its outputs (`id`; tickets also `number`).'),
   ])
   .meta({ id: 'ConversationEvent' }) satisfies z.ZodType<ConversationEvent>;
 
