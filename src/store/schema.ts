@@ -202,6 +202,18 @@ export interface EffectAttemptsTable {
   message: string | null;
 }
 
+/** Images uploaded for the widget (avatars), addressed by their content. */
+export interface ImagesTable {
+  /** First 32 hex digits of the SHA-256 of the bytes. */
+  id: string;
+  /** Decided from the bytes themselves, never from the upload's name or header. */
+  content_type: string;
+  size: number;
+  /** The bytes, base64. */
+  data: string;
+  created_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -225,6 +237,7 @@ export interface Database {
   effects: EffectsTable;
   effect_attempts: EffectAttemptsTable;
   settings: SettingsTable;
+  images: ImagesTable;
 }
 
 /** The counter row that numbers tickets. */

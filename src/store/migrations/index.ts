@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
+import * as images from './004-images.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -9,4 +10,5 @@ import * as runtime from './002-runtime.ts';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-runtime': runtime,
+  '004-images': images,
 };
