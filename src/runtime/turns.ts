@@ -1,7 +1,6 @@
 import { advance } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent, Message } from '../engine/types.ts';
 import type { Bot } from '../flow/bot-schema.ts';
-import { VISITOR_FIELDS, type VisitorField } from '../flow/variables.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
@@ -9,6 +8,7 @@ import { insertConversation, loadConversation, openConversation, stateOf, Versio
 import { currentInput, draftsOf, readEvents, visitorStatusOf, type EventDraft } from './events.ts';
 import { Waker } from './notify.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { checkedVisitor } from './visitor.ts';
 
 /** What a turn needs beyond the shared context. */
 export interface TurnContext extends RuntimeContext {
@@ -31,7 +31,8 @@ export async function startConversation(
   const id = newId();
   const token = newToken();
   const locale = options.locale ?? bot.locale;
-  const result = advance(bot, null, { type: 'start', conversationId: id, visitor: visitorFields(options.visitor) });
+  const visitor = checkedVisitor(options.visitor, locale);
+  const result = advance(bot, null, { type: 'start', conversationId: id, visitor });
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
   const written = await ctx.store.transact((trx) =>
@@ -90,16 +91,6 @@ function refuseWhileStopping(ctx: TurnContext): void {
 
 function blockOf(bot: Bot, id: string): Bot['blocks'][string] | undefined {
   return Object.hasOwn(bot.blocks, id) ? bot.blocks[id] : undefined;
-}
-
-/** Only the fields a visitor has, as strings; the engine normalises them (NFKC, trimmed). */
-function visitorFields(visitor: StartOptions['visitor']): Partial<Record<VisitorField, string>> {
-  const fields: Partial<Record<VisitorField, string>> = {};
-  for (const field of VISITOR_FIELDS) {
-    const value = visitor?.[field];
-    if (typeof value === 'string') fields[field] = value;
-  }
-  return fields;
 }
 
 /** The engine refused the event (its state is unchanged): the visitor's mistake, or a broken bot. */

@@ -21,6 +21,7 @@ import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
@@ -167,6 +168,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     closing: closing.signal,
   });
+  app.register(imageRoutes, { prefix: API_PREFIX, store });
   app.register(adminRoutes, { prefix: ADMIN_PREFIX, store, adminTokenHash: options.adminTokenHash, secretBox });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics });

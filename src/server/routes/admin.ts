@@ -6,6 +6,7 @@ import { bearerToken, unauthorized } from '../auth.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
 import { adminConversationsRoutes } from './admin-conversations.ts';
+import { adminImagesRoutes } from './admin-images.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
@@ -37,4 +38,5 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
+  await app.register(adminImagesRoutes, { store: opts.store });
 };
