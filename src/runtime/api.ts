@@ -20,11 +20,20 @@ export type ConversationEvent =
   /** An integration block created a record: the page may hear of it (`Renkei.on('lead.created')`), with the block's outputs. */
   | { readonly seq: number; readonly at: string; readonly type: 'record'; readonly event: RecordEvent; readonly data: Readonly<Record<string, string>> };
 
+/** A record an integration created, as the visitor's page hears of it. */
+export interface RecordView {
+  readonly event: RecordEvent;
+  /** The block's outputs: `id`; a ticket's `number` too. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
 export interface TurnView {
   readonly conversationId: string;
   readonly status: VisitorStatus;
   /** The bot's messages produced since the visitor's turn began (up to its next question or end). */
   readonly messages: readonly Message[];
+  /** The records the turn's integrations created (its `record` events). */
+  readonly records: readonly RecordView[];
   /** What the bot waits for now; null while working or once over. */
   readonly input: InputRequest | null;
   /** The seq of the last event included; a stream resumed from here misses nothing. */

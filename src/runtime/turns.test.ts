@@ -63,6 +63,8 @@ describe.each(STORE_TARGETS)('turns on %s', (kind) => {
     expect(leads[0]).toMatchObject({ name: 'Taro', email: 'taro@example.com', botId: 'quick-lead' });
     expect(turn).toMatchObject({ status: 'ended', input: null });
     expect(texts(turn)).toEqual([`Lead ${leads[0]!.id} created`]);
+    expect(turn.records).toEqual([{ event: 'lead.created', data: { id: leads[0]!.id } }]);
+    expect(started.records).toEqual([]);
 
     const transcript = await h.runtime.transcript(started.conversationId, started.token);
     expect(transcript).toMatchObject({ botId: 'quick-lead', botVersion: 1, status: 'ended', input: null });

@@ -123,6 +123,7 @@ async function afterWrite(
       conversationId: id,
       status: visitorStatusOf(result.state.status),
       messages: drafts.flatMap((d) => (d.type === 'message' ? [d.message] : [])),
+      records: drafts.flatMap((d) => (d.type === 'record' ? [{ event: d.event, data: d.data }] : [])),
       input: result.input,
       lastEventId: written.lastSeq,
     };
@@ -144,7 +145,8 @@ async function waitForWork(ctx: TurnContext, id: string, firstSeq: number, waitM
         // Read up to the row's last seq: those events committed with it, later ones are the stream's.
         const events = await readEvents(ctx.db, id, firstSeq - 1, { throughSeq: row.last_seq });
         const messages: Message[] = events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
-        return { conversationId: id, status: row.status, messages, input: currentInput(row.status, events), lastEventId: row.last_seq };
+        const records = events.flatMap((e) => (e.type === 'record' ? [{ event: e.event, data: e.data }] : []));
+        return { conversationId: id, status: row.status, messages, records, input: currentInput(row.status, events), lastEventId: row.last_seq };
       }
       await waker.sleep(Math.min(left, ctx.pollMs), ctx.closing);
     }

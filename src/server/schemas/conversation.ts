@@ -53,6 +53,10 @@ export const turnView = z
     conversationId: z.string(),
     status: visitorStatus,
     messages: z.array(message).readonly().describe("The bot's messages since the visitor's turn began."),
+    records: z
+      .array(z.object({ event: z.enum(RECORD_EVENTS), data: z.record(z.string(), z.string()) }))
+      .readonly()
+      .describe("The records the turn's integrations created (the turn's `record` events)."),
     input: inputRequest.nullable(),
     lastEventId: z.number().int().describe('Resume the event stream from here and nothing is missed.'),
   })
