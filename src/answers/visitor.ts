@@ -1,5 +1,6 @@
 import type { Locale } from '../engine/types.ts';
-import { VISITOR_FIELDS, type VisitorField } from '../flow/variables.ts';
+// Type-only: the widget bundles this file, and flow/variables.ts brings zod along.
+import type { VisitorField } from '../flow/variables.ts';
 import { readEmail } from './email.ts';
 import { readName } from './name.ts';
 import { readPhone } from './phone.ts';
@@ -27,7 +28,7 @@ export type VisitorRead =
  */
 export function readVisitor(fields: Partial<Record<VisitorField, string>>, locale: Locale): VisitorRead {
   const values: Partial<Record<VisitorField, string>> = {};
-  for (const field of VISITOR_FIELDS) {
+  for (const field of Object.keys(VISITOR_READERS) as VisitorField[]) {
     const raw = fields[field];
     if (raw === undefined || raw.trim() === '') continue;
     const read = VISITOR_READERS[field](raw, locale);

@@ -50,13 +50,3 @@ export const appearanceSchema = z.strictObject({
 });
 
 export type Appearance = z.output<typeof appearanceSchema>;
-
-/** Defaults of what a bot file leaves out. */
-export const APPEARANCE_DEFAULTS = {
-  theme: 'light',
-  accent: '#0b57d0',
-  position: 'right',
-  offset: { x: 20, y: 20 },
-  greetingDelay: 5,
-  proactiveDelay: 0,
-} as const;

@@ -1,4 +1,15 @@
-import { APPEARANCE_DEFAULTS, type Appearance, type LauncherPosition, type Theme } from './schema.ts';
+// Types only from schema.ts: the widget bundles this file, and the schema brings zod along.
+import type { Appearance, LauncherPosition, Theme } from './schema.ts';
+
+/** Defaults of what a bot file leaves out. */
+export const APPEARANCE_DEFAULTS = {
+  theme: 'light',
+  accent: '#0b57d0',
+  position: 'right',
+  offset: { x: 20, y: 20 },
+  greetingDelay: 5,
+  proactiveDelay: 0,
+} as const;
 
 /**
  * What the widget needs to draw itself, every default filled in: the published version's

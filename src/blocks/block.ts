@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Outcome, OutcomeName } from '../connectors/outcome.ts';
 import type { CallContext, RoleConnectors, Role } from '../connectors/roles.ts';
 import type { InputRequest, Locale, Message } from '../engine/types.ts';
+import type { RecordEvent } from './record-events.ts';
+
+export { RECORD_EVENTS, type RecordEvent } from './record-events.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {
@@ -82,13 +85,6 @@ export interface Settled {
   readonly target: string | undefined;
   readonly set: Readonly<Record<string, string>>;
 }
-
-/**
- * What a site embedding the widget may hear about a record a conversation created (`Renkei.on`),
- * with the block's outputs (`id`, `number`) as its data.
- */
-export const RECORD_EVENTS = ['lead.created', 'contact.created', 'deal.created', 'ticket.created', 'subscriber.added'] as const;
-export type RecordEvent = (typeof RECORD_EVENTS)[number];
 
 /** How an integration block reaches its connector. The engine never calls it; the effect runner does. */
 export interface IntegrationSpec<Req = unknown> {
