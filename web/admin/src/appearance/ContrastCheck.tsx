@@ -20,7 +20,7 @@ export function ContrastCheck({ accent, theme }: { accent: string; theme: 'light
       </li>
       <li>
         <span className="swatch" style={{ background, borderColor: accent }} aria-hidden="true" />
-        {t('appearance.contrastBackground', { theme: t(`appearance.${theme}`), ratio: ratioText(bgRatio) })}{' '}
+        {t('appearance.contrastBackground', { theme: t(`appearance.${theme}`).toLowerCase(), ratio: ratioText(bgRatio) })}{' '}
         {usedOnPanel ? (
           <strong className="ok">{t('appearance.pass')}</strong>
         ) : (
