@@ -381,7 +381,7 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
     await greeting.waitFor({ timeout: 5_000 });
     expect(await phone.page.getByRole('dialog').isVisible()).toBe(false);
     expect(await phone.page.locator('renkei-chat .greeting').evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
-    await phone.page.getByRole('button', { name: 'Dismiss' }).click();
+    await phone.page.getByRole('button', { name: 'Dismiss the greeting' }).click();
     expect(await greeting.isVisible()).toBe(false);
     expect(await shadowFocused(phone.page)).toBe('button');
   }, 90_000);

@@ -3,7 +3,7 @@ export const en = {
   launcher: 'Open chat',
   title: 'Chat',
   close: 'Close chat',
-  dismiss: 'Dismiss',
+  dismiss: 'Dismiss the greeting',
   agent: 'Staff',
   log: 'Conversation',
   you: 'You said:',

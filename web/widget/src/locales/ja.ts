@@ -4,7 +4,7 @@ export const ja: Messages = {
   launcher: 'チャットを開く',
   title: 'チャット',
   close: 'チャットを閉じる',
-  dismiss: '閉じる',
+  dismiss: 'あいさつを閉じる',
   agent: '担当者',
   log: '会話',
   you: 'あなた:',
