@@ -254,6 +254,8 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
     await expect.poll(() => log.textContent()).toContain('How can we help, Hanako Yamada?');
     await page.evaluate(() => (window as unknown as { Renkei: { identify(v: unknown): Promise<void> } }).Renkei.identify({ name: 'Taro', email: 'taro@example.com' }));
     await expect.poll(() => page.locator('renkei-chat .msg').allTextContents()).toEqual(['Bot said: How can we help, Taro?']);
+    // What the site told is not kept in the browser's storage (only hashes of it, to notice a change of person).
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toMatch(/taro|hanako|example\.com/i);
 
     // open() and close() from the page, heard by on().
     await page.evaluate(() => (window as unknown as { Renkei: { close(): void } }).Renkei.close());

@@ -9,7 +9,7 @@ export interface SavedSession {
   readonly locale: WidgetLocale;
   /** Whether the chat window was open, so a reload or the next page keeps it open. */
   readonly open: boolean;
-  /** The visitor fields last sent for this conversation (`Renkei.identify`), as JSON: the same again is not resent. */
+  /** The visitor fields last sent for this conversation (`Renkei.identify`), hashed (see identity.ts): the same again is not resent. */
   readonly identified?: string;
 }
 

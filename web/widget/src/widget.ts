@@ -6,6 +6,7 @@ import { ApiError, VisitorApi, type Answer, type ConversationEvent, type TurnVie
 import { seekAttention } from './attention.ts';
 import type { ScriptConfig } from './config.ts';
 import { createI18n, type WidgetLocale } from './i18n.ts';
+import { identityKey, otherPerson } from './identity.ts';
 import type { Controlled } from './page-api.ts';
 import { SessionStore, type SavedSession } from './storage.ts';
 import { EventFollower } from './stream.ts';
@@ -41,6 +42,8 @@ export class ChatWidget implements Controlled {
   private loaded = false;
   private loading = false;
   private sending = false;
+  /** Writes to the conversation (answers, identify) go one at a time: two at once would conflict on the server. */
+  private writes: Promise<unknown> = Promise.resolve();
   private status: VisitorStatus | null = null;
   private input: InputRequest | null = null;
   /** What the page told of its visitor (`Renkei.identify`): a new conversation starts with it. */
@@ -100,8 +103,7 @@ export class ChatWidget implements Controlled {
     const current = this.conversation;
     // Not started (or starting: the start reads `identity` once it has its answer).
     if (!current || this.loading) return;
-    const before = current.identified === undefined ? null : (JSON.parse(current.identified) as VisitorFields);
-    if (before?.email && visitor.email && before.email !== visitor.email) {
+    if (current.identified !== undefined && otherPerson(current.identified, identityKey(visitor))) {
       // Someone else signed in on this browser: the stored conversation is not theirs to see.
       await this.restart();
       return;
@@ -111,10 +113,11 @@ export class ChatWidget implements Controlled {
 
   private async sendIdentity(current: Conversation): Promise<void> {
     const visitor = this.identity;
-    const sent = JSON.stringify(visitor);
-    if (visitor === null || current.identified === sent) return;
+    if (visitor === null) return;
+    const sent = identityKey(visitor);
+    if (current.identified === sent) return;
     try {
-      await this.api.identify(current.conversationId, current.token, visitor);
+      await this.write(() => this.api.identify(current.conversationId, current.token, visitor));
     } catch (error) {
       // Gone or over: the next conversation starts with the identity.
       if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return;
@@ -171,7 +174,7 @@ export class ChatWidget implements Controlled {
         token: started.token,
         lastEventId: 0,
         locale: started.locale,
-        ...(identity && this.identity === identity ? { identified: JSON.stringify(identity) } : {}),
+        ...(identity && this.identity === identity ? { identified: identityKey(identity) } : {}),
       };
       await this.setLocale(started.locale);
       this.loaded = true;
@@ -217,7 +220,7 @@ export class ChatWidget implements Controlled {
     this.view.setComposer({ state: 'wait' });
     this.view.setTyping(true);
     try {
-      const turn = await this.api.reply(conversation.conversationId, conversation.token, answer);
+      const turn = await this.write(() => this.api.reply(conversation.conversationId, conversation.token, answer));
       this.emit('message', { from: 'visitor', text: shown });
       // The visitor's own event is part of this turn: count it as shown.
       this.applyTurn(turn);
@@ -237,6 +240,12 @@ export class ChatWidget implements Controlled {
     } finally {
       this.sending = false;
     }
+  }
+
+  private write<T>(call: () => Promise<T>): Promise<T> {
+    const done = this.writes.then(call, call);
+    this.writes = done.catch(() => undefined);
+    return done;
   }
 
   private applyTurn(turn: TurnView): void {
