@@ -1,5 +1,5 @@
 import { createZohoProvider } from '../src/connectors/zoho/provider.ts';
-import type { IntegrationRecord } from '../src/connectors/provider.ts';
+import type { IntegrationRecord } from '../src/vocabulary/integration.ts';
 import { startFakeZoho } from '../test/fake-zoho/index.ts';
 
 const LEADS = 1_000;

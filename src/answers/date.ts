@@ -1,4 +1,4 @@
-import type { Locale } from '../engine/types.ts';
+import type { Locale } from '../vocabulary/locales.ts';
 import { accept, normalize, refuse, type AnswerResult } from './result.ts';
 
 const YEAR_FIRST = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/;

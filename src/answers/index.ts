@@ -1,4 +1,5 @@
-import type { AskKind, Locale } from '../engine/types.ts';
+import type { AskKind } from '../vocabulary/ask-kinds.ts';
+import type { Locale } from '../vocabulary/locales.ts';
 import { readDate } from './date.ts';
 import { readEmail } from './email.ts';
 import { readName } from './name.ts';

@@ -1,4 +1,4 @@
-/** Why an answer was refused; each code has a hint in every locale (src/engine/locales). */
+/** Why an answer was refused; each code has a hint in every locale (./locales). */
 export const HINT_CODES = [
   'empty',
   'too_long',

@@ -1,6 +1,6 @@
-import type { Locale } from '../engine/types.ts';
-// Type-only: the widget bundles this file, and flow/variables.ts brings zod along.
-import type { VisitorField } from '../flow/variables.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+// Type-only: the widget bundles this file, and variables.ts brings zod along.
+import type { VisitorField } from '../vocabulary/variables.ts';
 import { readEmail } from './email.ts';
 import { readName } from './name.ts';
 import { readPhone } from './phone.ts';

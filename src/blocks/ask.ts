@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ANSWERS } from '../answers/index.ts';
-import { render } from '../flow/merge-fields.ts';
-import { variableName } from '../flow/variables.ts';
-import { ASK_KINDS } from '../engine/types.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName } from '../vocabulary/variables.ts';
+import { ASK_KINDS } from '../vocabulary/ask-kinds.ts';
 import { blockCommon, blockId, defineBlock } from './block.ts';
 import { refuseAnswer } from './refusal.ts';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Outcome, OutcomeName } from '../connectors/outcome.ts';
-import type { CallContext, RoleConnectors, Role } from '../connectors/roles.ts';
-import type { InputRequest, Locale, Message } from '../engine/types.ts';
-import type { RecordEvent } from './record-events.ts';
-
-export { RECORD_EVENTS, type RecordEvent } from './record-events.ts';
+import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
+import type { CallContext, RoleConnectors, Role } from '../vocabulary/roles.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Message } from '../vocabulary/message.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normalize } from '../answers/result.ts';
-import { render } from '../flow/merge-fields.ts';
-import { variableName } from '../flow/variables.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName } from '../vocabulary/variables.ts';
 import { blockCommon, blockId, defineBlock, type InputSpec } from './block.ts';
 import { refuseAnswer } from './refusal.ts';
 

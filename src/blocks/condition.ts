@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseNumber } from '../answers/number.ts';
-import { render } from '../flow/merge-fields.ts';
-import { variableName } from '../flow/variables.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName } from '../vocabulary/variables.ts';
 import { blockCommon, blockId, defineBlock } from './block.ts';
 
 export const CONDITION_OPS = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dealRequest } from '../connectors/requests.ts';
-import { render } from '../flow/merge-fields.ts';
+import { dealRequest } from '../vocabulary/requests.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, renderAll, savedOutputs, templateMap } from './integration.ts';
 

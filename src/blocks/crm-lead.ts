@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { personRequest } from '../connectors/requests.ts';
+import { personRequest } from '../vocabulary/requests.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
 import { PERSON_INPUTS, personInputs, renderPerson } from './person.ts';

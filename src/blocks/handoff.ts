@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { render } from '../flow/merge-fields.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import { blockCommon, defineBlock } from './block.ts';
 
 export const handoffSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ticketRequest } from '../connectors/requests.ts';
-import { render } from '../flow/merge-fields.ts';
+import { ticketRequest } from '../vocabulary/requests.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Outcome, OutcomeName, Outputs } from '../connectors/outcome.ts';
-import { render } from '../flow/merge-fields.ts';
-import { variableName, type Variables } from '../flow/variables.ts';
+import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName, type Variables } from '../vocabulary/variables.ts';
 import { blockId, type BlockDefinition, type Edge, type IntegrationSpec, type Settled, type StepContext } from './block.ts';
 import { templateUses } from './template-uses.ts';
 

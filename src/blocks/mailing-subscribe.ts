@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { subscribeRequest } from '../connectors/requests.ts';
-import { render } from '../flow/merge-fields.ts';
+import { subscribeRequest } from '../vocabulary/requests.ts';
+import { render } from '../vocabulary/merge-fields.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, portsSchema } from './integration.ts';
 

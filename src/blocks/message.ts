@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { render } from '../flow/merge-fields.ts';
-import type { Message } from '../engine/types.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import type { Message } from '../vocabulary/message.ts';
 import { blockCommon, blockId, defineBlock } from './block.ts';
 
 export const messageSchema = z.strictObject({

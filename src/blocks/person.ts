@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { LeadRequest } from '../connectors/requests.ts';
-import { render } from '../flow/merge-fields.ts';
-import type { Variables } from '../flow/variables.ts';
+import type { LeadRequest } from '../vocabulary/requests.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import type { Variables } from '../vocabulary/variables.ts';
 import { renderAll, templateMap } from './integration.ts';
 
 /** The inputs leads and contacts share, defaulting to what the visitor has told the bot. */

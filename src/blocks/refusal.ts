@@ -1,6 +1,6 @@
 import type { HintCode } from '../answers/result.ts';
-import { render } from '../flow/merge-fields.ts';
-import { HINTS } from '../engine/locales/index.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { HINTS } from '../answers/locales/index.ts';
 import type { AnswerStep, InputSpec, StepContext } from './block.ts';
 
 /** A refused answer at an `ask` or `choice`: what `retries` and `invalid` make of it. */

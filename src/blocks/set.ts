@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { render } from '../flow/merge-fields.ts';
-import { variableName } from '../flow/variables.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName } from '../vocabulary/variables.ts';
 import { blockCommon, blockId, defineBlock } from './block.ts';
 
 export const setSchema = z.strictObject({

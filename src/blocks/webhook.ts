@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { jsonValue, webhookRequest, type JsonValue } from '../connectors/requests.ts';
-import { render } from '../flow/merge-fields.ts';
-import { variableName, type Variables } from '../flow/variables.ts';
+import { jsonValue, webhookRequest, type JsonValue } from '../vocabulary/requests.ts';
+import { render } from '../vocabulary/merge-fields.ts';
+import { variableName, type Variables } from '../vocabulary/variables.ts';
 import { blockCommon } from './block.ts';
 import { defineIntegration, portsSchema, renderAll, templateMap } from './integration.ts';
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { advance } from '../engine/advance.ts';
-import type { AdvanceResult, Effect, EngineEvent, InputRequest, Message, IntegrationTrace } from '../engine/types.ts';
+import type { AdvanceResult, Effect, EngineEvent, IntegrationTrace } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Message } from '../vocabulary/message.ts';
 import type { Bot } from '../flow/index.ts';
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 
 /** What the chat prints, in the order it happens (`--json` writes one of these per line). */
 export type ChatEvent =

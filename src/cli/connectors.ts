@@ -1,5 +1,5 @@
 import { createConnectors } from '../connectors/registry.ts';
-import type { RoleConnectors } from '../connectors/roles.ts';
+import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { openStore, type Store } from '../store/store.ts';

@@ -9,7 +9,7 @@ import { registerBuiltin } from './commands/builtin.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
-import { version } from './version.ts';
+import { version } from '../server/version.ts';
 
 /** Lets an action report a non-zero exit without throwing (e.g. `validate` with errors). */
 export interface RunState {

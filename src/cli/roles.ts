@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../connectors/roles.ts';
+import { ROLES, type Role } from '../vocabulary/roles.ts';
 import { CliError } from './errors.ts';
 
 export function parseRole(value: string): Role {

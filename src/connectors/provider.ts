@@ -1,33 +1,11 @@
-import type { Role, RoleConnectors } from './roles.ts';
-
-export const PROVIDER_NAMES = ['builtin', 'zoho'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
-
-export type IntegrationStatus = 'ok' | 'invalid' | 'unchecked';
-
-/** An integration as a provider sees it: secrets already decrypted, never logged. */
-export interface IntegrationRecord {
-  readonly role: Role;
-  readonly provider: ProviderName;
-  readonly enabled: boolean;
-  readonly status: IntegrationStatus;
-  /** Non-secret settings (data centre, base URLs, org id, client id …). */
-  readonly settings: Readonly<Record<string, string>>;
-  /** Decrypted secrets (client secret, refresh token …). */
-  readonly secrets: Readonly<Record<string, string>>;
-}
+import type { IntegrationCheck, IntegrationRecord, ProviderName } from '../vocabulary/integration.ts';
+import type { Role, RoleConnectors } from '../vocabulary/roles.ts';
 
 /** What a provider may tell the store about its integration while it works. */
 export interface IntegrationHooks {
   /** Credentials were refused for good: the admin must see it. */
   markInvalid(message: string): Promise<void>;
 }
-
-/** What `renkei integrations check` says: ok, or exactly what is wrong. */
-export type IntegrationCheck =
-  | { readonly ok: true }
-  /** `invalid`: the credentials were refused for good (the integration is then marked invalid). */
-  | { readonly ok: false; readonly message: string; readonly invalid?: boolean };
 
 /** What a service offers for block fields, for the builder's dropdowns. */
 export interface Directory {

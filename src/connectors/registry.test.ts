@@ -4,10 +4,11 @@ import { listRecords } from '../store/records.ts';
 import { STORE_TARGETS, tempStore } from '../store/test-support.ts';
 import { createBuiltinProvider } from './builtin/index.ts';
 import { callContext, person, subscription, ticket } from './builtin/test-support.ts';
-import { failure, integrationInvalid, success, type Outcome } from './outcome.ts';
-import type { IntegrationHooks, IntegrationRecord, Provider } from './provider.ts';
+import { failure, integrationInvalid, success, type Outcome } from '../vocabulary/outcome.ts';
+import type { IntegrationHooks, Provider } from './provider.ts';
+import type { IntegrationRecord } from '../vocabulary/integration.ts';
 import { createConnectors, providersFor } from './registry.ts';
-import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
+import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 const webhook: WebhookConnector = { call: async () => success({ status: '200' }) };
 

@@ -9,9 +9,10 @@ import {
 import type { Store } from '../store/store.ts';
 import { createBuiltinProvider } from './builtin/index.ts';
 import { zohoProvider } from './zoho/provider.ts';
-import { failure, integrationInvalid, type Outcome } from './outcome.ts';
-import type { Provider, ProviderName } from './provider.ts';
-import type { Role, RoleConnectors, WebhookConnector } from './roles.ts';
+import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
+import type { Provider } from './provider.ts';
+import type { ProviderName } from '../vocabulary/integration.ts';
+import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 export type Providers = Readonly<Record<ProviderName, Provider | undefined>>;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OUTCOMES, type Outcome, type OutcomeName } from '../connectors/outcome.ts';
+import { OUTCOMES, type Outcome, type OutcomeName } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { advance } from './advance.ts';
 import { makeBot } from './test-bots.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { success } from '../connectors/outcome.ts';
+import { success } from '../vocabulary/outcome.ts';
 import { advance, STEP_LIMIT } from './advance.ts';
-import { en } from './locales/en.ts';
-import { ja } from './locales/ja.ts';
+import { en } from '../answers/locales/en.ts';
+import { ja } from '../answers/locales/ja.ts';
 import { Chat, makeBot } from './test-bots.ts';
 
 describe('start', () => {

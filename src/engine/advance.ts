@@ -1,18 +1,18 @@
 import { definitionOf, type BlockConfig } from '../blocks/index.ts';
 import type { StepContext } from '../blocks/block.ts';
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
-import { VISITOR_FIELDS } from '../flow/variables.ts';
+import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
 import type {
   AdvanceResult,
   ConversationState,
   ConversationStatus,
   EngineErrorCode,
   EngineEvent,
-  InputRequest,
   IntegrationTrace,
-  Message,
 } from './types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Message } from '../vocabulary/message.ts';
 
 /** Block entries allowed in one advance before a bot that never waits is stopped. */
 export const STEP_LIMIT = 1000;

@@ -1,6 +1,6 @@
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import { botSchema, type Bot } from '../flow/bot-schema.ts';
-import type { Locale } from './types.ts';
+import type { Locale } from '../vocabulary/locales.ts';
 import { advance } from './advance.ts';
 import type { AdvanceResult } from './types.ts';
 

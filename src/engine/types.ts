@@ -1,27 +1,8 @@
-import type { Outcome, OutcomeName, Outputs } from '../connectors/outcome.ts';
-import type { VisitorField } from '../flow/variables.ts';
-
-export const LOCALES = ['en', 'ja'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-export const ASK_KINDS = ['text', 'name', 'email', 'phone', 'number', 'date', 'url'] as const;
-export type AskKind = (typeof ASK_KINDS)[number];
-
-export interface Message {
-  readonly text: string;
-  readonly image?: string;
-  readonly link?: { readonly url: string; readonly label?: string };
-}
-
-export interface ChoiceOption {
-  readonly label: string;
-  readonly value: string;
-}
-
-/** What the conversation waits for now. */
-export type InputRequest =
-  | { readonly blockId: string; readonly kind: AskKind }
-  | { readonly blockId: string; readonly kind: 'choice'; readonly options: readonly ChoiceOption[] };
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Message } from '../vocabulary/message.ts';
+import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
+import type { VisitorField } from '../vocabulary/variables.ts';
 
 /**
  * An integration call the engine asks its caller to make. Pure data: the caller (CLI or the
@@ -33,7 +14,7 @@ export interface Effect {
   readonly blockId: string;
   /** The integration block type, e.g. `crm.lead`. */
   readonly action: string;
-  /** The rendered request, shaped by the block's request schema (see connectors/requests.ts). */
+  /** The rendered request, shaped by the block's request schema (see vocabulary/requests.ts). */
   readonly request: unknown;
   readonly locale: Locale;
   readonly botId: string;

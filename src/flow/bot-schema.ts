@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appearanceSchema } from '../appearance/schema.ts';
 import { BLOCKS, type BlockConfig } from '../blocks/index.ts';
-import { LOCALES } from '../engine/types.ts';
+import { LOCALES } from '../vocabulary/locales.ts';
 
 /** One block of a bot file: the schema of its `type`. */
 export const blockSchema = z.discriminatedUnion('type', [

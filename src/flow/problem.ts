@@ -1,4 +1,4 @@
-import type { Locale } from '../engine/types.ts';
+import type { Locale } from '../vocabulary/locales.ts';
 import { en } from './messages/en.ts';
 import { ja } from './messages/ja.ts';
 

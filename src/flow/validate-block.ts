@@ -2,10 +2,10 @@ import type { BlockDefinition, Edge, TemplateUse } from '../blocks/block.ts';
 import { BLOCKS } from '../blocks/index.ts';
 import { BLOCK_TYPES, type BlockType } from '../blocks/types.ts';
 import type { PathSegment } from './lines.ts';
-import { singleField } from './merge-fields.ts';
+import { singleField } from '../vocabulary/merge-fields.ts';
 import { isRawMap, kindOf, stringLeaves, valueAt, type RawMap } from './raw.ts';
 import { nearest } from './suggest.ts';
-import { BOT_VARIABLE } from './variables.ts';
+import { BOT_VARIABLE } from '../vocabulary/variables.ts';
 import { finding, issueFindings, type Finding } from './zod-issues.ts';
 
 /** One block after its own checks, with what the whole-bot checks need from it. */

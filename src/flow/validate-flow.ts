@@ -1,9 +1,9 @@
 import { availableOnEntry, type FlowEdge } from './dataflow.ts';
 import type { PathSegment } from './lines.ts';
-import { templateVariables } from './merge-fields.ts';
+import { templateVariables } from '../vocabulary/merge-fields.ts';
 import { nearest } from './suggest.ts';
 import type { CheckedBlock } from './validate-block.ts';
-import { isVisitorVariable, VARIABLE_NAME, VISITOR_FIELDS } from './variables.ts';
+import { isVisitorVariable, VARIABLE_NAME, VISITOR_FIELDS } from '../vocabulary/variables.ts';
 import { finding, type Finding } from './zod-issues.ts';
 
 export interface BlockFinding {

@@ -3,7 +3,7 @@ import type { PathSegment } from './lines.ts';
 import type { ProblemCode, ProblemParams } from './problem.ts';
 import { isRawMap, kindOf, quote, valueAt } from './raw.ts';
 import { nearest } from './suggest.ts';
-import { BOT_VARIABLE, VARIABLE_NAME } from './variables.ts';
+import { BOT_VARIABLE, VARIABLE_NAME } from '../vocabulary/variables.ts';
 
 /** A problem before it is placed: its code, its parameters and the path (from the schema's root) at fault. */
 export type Finding = {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Outcome } from '../connectors/outcome.ts';
-import type { ConversationState, InputRequest } from '../engine/types.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
+import type { ConversationState } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
 import { pageOf, type Page } from '../store/paging.ts';
 import type { Database, EffectsTable } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';

@@ -1,7 +1,9 @@
 import type { WidgetAppearance } from '../appearance/settings.ts';
-import type { RecordEvent } from '../blocks/block.ts';
-import type { InputRequest, Locale, Message } from '../engine/types.ts';
-import type { VisitorField } from '../flow/variables.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Message } from '../vocabulary/message.ts';
+import type { VisitorField } from '../vocabulary/variables.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 
 /**
  * The contract between the HTTP server and the durable runtime. The server validates and

@@ -1,8 +1,8 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
-import { failure, unknownOutcome, type Outcome, type OutcomeName } from '../connectors/outcome.ts';
-import type { RoleConnectors } from '../connectors/roles.ts';
-import { runEffect } from '../connectors/run-effect.ts';
+import { failure, unknownOutcome, type Outcome, type OutcomeName } from '../vocabulary/outcome.ts';
+import type { RoleConnectors } from '../vocabulary/roles.ts';
+import { runEffect } from './run-effect.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import type { RuntimeContext } from './context.ts';
 import { effectOf, recordAttempt, scheduleRetry, type AttemptRecord, type EffectRow } from './outbox.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallContext } from '../connectors/roles.ts';
+import type { CallContext } from '../vocabulary/roles.ts';
 import { DEFAULTS } from './index.ts';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import { BOTS, eventually, harness, realConnectors, sendJson, serveHttp } from './test-support.ts';

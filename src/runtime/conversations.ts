@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { AdvanceResult, ConversationState } from '../engine/types.ts';
-import { hotQuery } from '../store/hot-query.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import type { ConversationEventsTable, ConversationsTable, Database } from '../store/schema.ts';
 import { RuntimeError } from './api.ts';
 import { eventRows, visitorStatusOf, type EventDraft } from './events.ts';

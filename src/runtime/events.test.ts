@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadyExists, failure, success } from '../connectors/outcome.ts';
+import { alreadyExists, failure, success } from '../vocabulary/outcome.ts';
 import { Chat, makeBot } from '../engine/test-bots.ts';
 import { draftsOf } from './events.ts';
 

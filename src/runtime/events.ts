@@ -1,7 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { RecordEvent } from '../blocks/block.ts';
 import { BLOCKS, type BlockType } from '../blocks/index.ts';
-import type { AdvanceResult, ConversationStatus, InputRequest, IntegrationTrace } from '../engine/types.ts';
+import type { AdvanceResult, ConversationStatus, IntegrationTrace } from '../engine/types.ts';
+import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 import type { ConversationEventsTable, Database } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RoleConnectors } from '../connectors/roles.ts';
 import { widgetAppearance } from '../appearance/settings.ts';
+import type { RoleConnectors } from '../vocabulary/roles.ts';
 import type { Store } from '../store/store.ts';
 import { RuntimeError, type Runtime } from './api.ts';
 import type { AttemptInfo } from './attempt.ts';

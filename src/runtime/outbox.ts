@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { Outcome } from '../connectors/outcome.ts';
-import type { Effect, Locale } from '../engine/types.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
+import type { Effect } from '../engine/types.ts';
+import type { Locale } from '../vocabulary/locales.ts';
 import { newId } from '../store/keys.ts';
 import type { Database, EffectAttemptsTable, EffectsTable } from '../store/schema.ts';
 import type { StoreDialect } from '../store/store.ts';

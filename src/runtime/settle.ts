@@ -1,4 +1,4 @@
-import type { Outcome } from '../connectors/outcome.ts';
+import type { Outcome } from '../vocabulary/outcome.ts';
 import { advance } from '../engine/advance.ts';
 import type { RuntimeContext } from './context.ts';
 import { stateOf, VersionConflict, writeAdvance } from './conversations.ts';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { createConnectors } from '../connectors/registry.ts';
-import type { RoleConnectors } from '../connectors/roles.ts';
+import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { loadBotText } from '../flow/index.ts';
 import { publish, saveDraft } from '../store/bots.ts';

@@ -1,8 +1,9 @@
 import { readVisitor } from '../answers/visitor.ts';
-import { HINTS } from '../engine/locales/index.ts';
-import type { ConversationState, Locale } from '../engine/types.ts';
-import { VISITOR_FIELDS, type VisitorField } from '../flow/variables.ts';
-import { hotQuery } from '../store/hot-query.ts';
+import { HINTS } from '../answers/locales/index.ts';
+import type { ConversationState } from '../engine/types.ts';
+import type { Locale } from '../vocabulary/locales.ts';
+import { VISITOR_FIELDS, type VisitorField } from '../vocabulary/variables.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import { RuntimeError, type IdentifiedVisitor, type VisitorFields } from './api.ts';
 import type { RuntimeContext } from './context.ts';
 import { openConversation, stateOf } from './conversations.ts';

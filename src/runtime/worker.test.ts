@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CallContext, RoleConnectors } from '../connectors/roles.ts';
-import { runEffect } from '../connectors/run-effect.ts';
+import type { CallContext, RoleConnectors } from '../vocabulary/roles.ts';
+import { runEffect } from './run-effect.ts';
 import { listRecords } from '../store/records.ts';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import { listEffectAttempts } from './admin.ts';

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Runtime } from '../runtime/api.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
-import { version } from '../cli/version.ts';
+import { version } from './version.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';

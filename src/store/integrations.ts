@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../connectors/provider.ts';
-import { ROLES, type Role } from '../connectors/roles.ts';
+import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../vocabulary/integration.ts';
+import { ROLES, type Role } from '../vocabulary/roles.ts';
 import { StoreError } from './errors.ts';
 import { nowIso } from './keys.ts';
 import type { Database, IntegrationsTable } from './schema.ts';

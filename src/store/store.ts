@@ -7,9 +7,9 @@ import { GroupCommit, type TransactionWork } from './group-commit.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { localNotifications, type Notifications } from './notifications.ts';
 import { pgNotifications } from './pg-notifications.ts';
-import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './postgres-dialect.ts';
+import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './kysely/postgres-dialect.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite-dialect.ts';
+import { openSqlite } from './kysely/sqlite-dialect.ts';
 
 export const DEFAULT_DB_PATH = './renkei.db';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASK_KINDS } from '../../src/engine/types.ts';
+import { ASK_KINDS } from '../../src/vocabulary/ask-kinds.ts';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../web/widget/src/backoff.ts';
 import { createI18n, guessLocale } from '../../web/widget/src/i18n.ts';
 import { identityKey, otherPerson } from '../../web/widget/src/identity.ts';

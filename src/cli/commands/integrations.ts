@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { PROVIDER_NAMES } from '../../connectors/provider.ts';
+import { PROVIDER_NAMES } from '../../vocabulary/integration.ts';
 import { providersFor } from '../../connectors/registry.ts';
-import { ROLES, type Role } from '../../connectors/roles.ts';
+import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { DATA_CENTRES } from '../../connectors/zoho/data-centres.ts';
 import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
-import { alreadyExists, failure, success, type Outcome } from '../outcome.ts';
-import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
-import type { CallContext, CrmConnector } from '../roles.ts';
+import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
 import { emailKey, newId, nowIso, optional } from '../../store/keys.ts';
 import type { Database } from '../../store/schema.ts';
 import { effectKey } from './effect-key.ts';

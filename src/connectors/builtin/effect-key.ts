@@ -1,4 +1,4 @@
-import type { CallContext } from '../roles.ts';
+import type { CallContext } from '../../vocabulary/roles.ts';
 
 /**
  * The effect id stored on the record a call creates, under a unique index: a repeated call with

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../outcome.ts';
-import type { TicketRequest } from '../requests.ts';
-import type { CallContext, HelpdeskConnector } from '../roles.ts';
+import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { TicketRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, HelpdeskConnector } from '../../vocabulary/roles.ts';
 import { findAgent, findDepartment } from '../../store/directory.ts';
 import { newId, nowIso, optional } from '../../store/keys.ts';
 import { TICKET_COUNTER, type Database, type DepartmentsTable } from '../../store/schema.ts';

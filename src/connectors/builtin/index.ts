@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Provider } from '../provider.ts';
-import { ROLES, type Role, type RoleConnectors } from '../roles.ts';
+import { ROLES, type Role, type RoleConnectors } from '../../vocabulary/roles.ts';
 import type { Database } from '../../store/schema.ts';
 import { builtinCrm } from './crm.ts';
 import { builtinHelpdesk } from './helpdesk.ts';

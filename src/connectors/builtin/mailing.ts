@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { failure, success, type Outcome } from '../outcome.ts';
-import type { SubscribeRequest } from '../requests.ts';
-import type { CallContext, MailingConnector } from '../roles.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { SubscribeRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
 import { findList } from '../../store/directory.ts';
 import { emailKey, newId, nowIso, optional } from '../../store/keys.ts';
 import type { Database } from '../../store/schema.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DealRequest, LeadRequest, SubscribeRequest, TicketRequest } from '../requests.ts';
-import type { CallContext } from '../roles.ts';
+import type { DealRequest, LeadRequest, SubscribeRequest, TicketRequest } from '../../vocabulary/requests.ts';
+import type { CallContext } from '../../vocabulary/roles.ts';
 
 /** A call context with a fresh effect id (each call a new effect unless the test says otherwise). */
 export function callContext(overrides: Partial<CallContext> = {}): CallContext {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookRequest } from '../requests.ts';
-import type { CallContext } from '../roles.ts';
+import type { WebhookRequest } from '../../vocabulary/requests.ts';
+import type { CallContext } from '../../vocabulary/roles.ts';
 import { interceptors, request } from 'undici';
 import { DestinationRefusedError, publicOnlyAgent, refusalReason } from './destination.ts';
 import { parseJsonPath } from './json-path.ts';

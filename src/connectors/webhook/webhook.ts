@@ -1,7 +1,7 @@
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { failure, success, type Outcome } from '../outcome.ts';
-import type { WebhookRequest } from '../requests.ts';
-import type { CallContext, WebhookConnector } from '../roles.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { WebhookRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, WebhookConnector } from '../../vocabulary/roles.ts';
 import { DestinationRefusedError, publicOnlyAgent } from './destination.ts';
 import { asVariable, parseJsonPath, readJsonPath } from './json-path.ts';
 

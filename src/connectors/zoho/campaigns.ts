@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { failure, success, type Outcome } from '../outcome.ts';
-import type { SubscribeRequest } from '../requests.ts';
-import type { CallContext, MailingConnector } from '../roles.ts';
+import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { SubscribeRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
 import { CachedList } from './cached-list.ts';
 import { ZohoRefusedError } from './errors.ts';
 import type { Budget } from './http.ts';

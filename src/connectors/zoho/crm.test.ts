@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
+import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
 
 const z = await zohoSuite();

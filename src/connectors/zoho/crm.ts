@@ -1,6 +1,6 @@
-import { alreadyExists, failure, success, type Outcome } from '../outcome.ts';
-import type { ContactRequest, DealRequest, LeadRequest } from '../requests.ts';
-import type { CallContext, CrmConnector } from '../roles.ts';
+import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
 import { createOnce } from './create-once.ts';
 import { coqlDateTime, coqlIds, coqlString, insertRecord, type CrmModule, type CrmWrite } from './crm-api.ts';
 import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';

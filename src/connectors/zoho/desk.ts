@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../outcome.ts';
-import type { TicketRequest } from '../requests.ts';
-import type { CallContext, HelpdeskConnector } from '../roles.ts';
+import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
+import type { TicketRequest } from '../../vocabulary/requests.ts';
+import type { CallContext, HelpdeskConnector } from '../../vocabulary/roles.ts';
 import { createOnce } from './create-once.ts';
 import type { DeskAgent, DeskDepartment, DeskDirectory } from './desk-directory.ts';
 import { ZohoRefusedError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { failure, integrationInvalid, unknownOutcome, type Outcome } from '../outcome.ts';
+import { failure, integrationInvalid, unknownOutcome, type Outcome } from '../../vocabulary/outcome.ts';
 import type { IntegrationHooks } from '../provider.ts';
 import { IntegrationInvalidError, UnknownOutcomeError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
 

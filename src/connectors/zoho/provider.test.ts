@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Outcome } from '../outcome.ts';
+import type { Outcome } from '../../vocabulary/outcome.ts';
 import { errorInfo, parseRetryAfter } from './http.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
 import { zohoOrigins } from './data-centres.ts';

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { integrationInvalid, type Outcome } from '../outcome.ts';
-import type { Directory, IntegrationCheck, IntegrationHooks, IntegrationRecord, Provider } from '../provider.ts';
-import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../roles.ts';
+import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
+import type { Directory, IntegrationHooks, Provider } from '../provider.ts';
+import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
+import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import type { CachedList } from './cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';

@@ -1,4 +1,4 @@
-import type { CallContext } from '../roles.ts';
+import type { CallContext } from '../../vocabulary/roles.ts';
 import type { Budget, ZohoApi } from './http.ts';
 
 /** What a Zoho service module needs to make calls: the shared caller, its host, the block's time. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeEach } from 'vitest';
 import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
-import type { IntegrationHooks, IntegrationRecord } from '../provider.ts';
-import type { CallContext, Role, RoleConnectors } from '../roles.ts';
+import type { IntegrationHooks } from '../provider.ts';
+import type { IntegrationRecord } from '../../vocabulary/integration.ts';
+import type { CallContext, Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import { createZohoProvider, type ZohoProvider, type ZohoProviderOptions } from './provider.ts';
 
 /** Fast retries so fault tests take milliseconds; the deadline still bounds them. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { definitionOf } from '../../blocks/index.ts';
-import type { Outcome } from '../../connectors/outcome.ts';
+import type { Outcome } from '../../vocabulary/outcome.ts';
 import { BOT_ID, type Bot } from '../../flow/bot-schema.ts';
 import { parseDefinition } from '../../store/bots.ts';
 import type { Store } from '../../store/store.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OUTCOMES } from '../../connectors/outcome.ts';
+import { OUTCOMES } from '../../vocabulary/outcome.ts';
 import { getConversationAdmin, listConversations, listEffectAttempts, type EffectAttempt } from '../../runtime/admin.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError } from '../errors.ts';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../connectors/provider.ts';
+import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../vocabulary/integration.ts';
 import { providersFor } from '../../connectors/registry.ts';
-import { ROLES, type Role } from '../../connectors/roles.ts';
+import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Directory } from '../../connectors/provider.ts';
 import { providersFor } from '../../connectors/registry.ts';
-import { ROLES, type Role } from '../../connectors/roles.ts';
+import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { listAgents, listDepartments, listLists } from '../../store/directory.ts';
 import { getIntegration } from '../../store/integrations.ts';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { LAUNCHER_POSITIONS, THEMES } from '../../appearance/schema.ts';
 import type { WidgetAppearance } from '../../appearance/settings.ts';
-import { RECORD_EVENTS } from '../../blocks/block.ts';
-import { ASK_KINDS, LOCALES, type InputRequest, type Message } from '../../engine/types.ts';
-import { VISITOR_FIELDS } from '../../flow/variables.ts';
+import { ASK_KINDS } from '../../vocabulary/ask-kinds.ts';
+import { LOCALES } from '../../vocabulary/locales.ts';
+import type { InputRequest } from '../../vocabulary/input-request.ts';
+import type { Message } from '../../vocabulary/message.ts';
+import { RECORD_EVENTS } from '../../vocabulary/record-events.ts';
+import { VISITOR_FIELDS } from '../../vocabulary/variables.ts';
 import type { ConversationEvent, IdentifiedVisitor, StartedConversation, TurnView, Transcript, VisitorStatus, WidgetSettings } from '../../runtime/api.ts';
 
 /*

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import { ROLES } from '../../connectors/roles.ts';
-import { newId, normalKey, nowIso } from '../keys.ts';
-import { TICKET_COUNTER } from '../schema.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 /*
  * Migrations take `Kysely<any>`, as Kysely's own guide advises: a migration describes the
  * database at its point in history, which the current `Database` type no longer does once later
  * migrations change it. Only the schema builder and portable column types are used, so the same
- * migration runs on SQLite and PostgreSQL.
+ * migration runs on SQLite and PostgreSQL. For the same reason it imports no code of Renkei's:
+ * its names and values are literals, as they were when it was written, so a later change to the
+ * roles, the keys or the counters cannot change what it does.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -142,11 +142,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 /** What a new installation starts with: it works before anyone configures anything. */
 async function seed(db: Kysely<any>): Promise<void> {
-  const now = nowIso();
+  const now = new Date().toISOString();
   await db
     .insertInto('integrations')
     .values(
-      ROLES.map((role) => ({
+      ['crm', 'helpdesk', 'mailing'].map((role) => ({
         role,
         provider: 'builtin',
         enabled: 1,
@@ -158,13 +158,13 @@ async function seed(db: Kysely<any>): Promise<void> {
     .execute();
   await db
     .insertInto('departments')
-    .values({ id: newId(), name: 'Support', name_key: normalKey('Support'), enabled: 1, created_at: now })
+    .values({ id: uuidv7(), name: 'Support', name_key: 'support', enabled: 1, created_at: now })
     .execute();
   await db
     .insertInto('lists')
-    .values({ id: newId(), name: 'Newsletter', name_key: normalKey('Newsletter'), created_at: now })
+    .values({ id: uuidv7(), name: 'Newsletter', name_key: 'newsletter', created_at: now })
     .execute();
-  await db.insertInto('counters').values({ name: TICKET_COUNTER, value: 0 }).execute();
+  await db.insertInto('counters').values({ name: 'ticket_number', value: 0 }).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

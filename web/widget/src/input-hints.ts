@@ -1,4 +1,4 @@
-import type { AskKind } from '../../../src/engine/types.ts';
+import type { AskKind } from '../../../src/vocabulary/ask-kinds.ts';
 
 export type InputKind = AskKind | 'choice';
 

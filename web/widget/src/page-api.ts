@@ -1,5 +1,5 @@
 import { readVisitor } from '../../../src/answers/visitor.ts';
-import { RECORD_EVENTS } from '../../../src/blocks/record-events.ts';
+import { RECORD_EVENTS } from '../../../src/vocabulary/record-events.ts';
 import type { VisitorFields } from './api.ts';
 
 /** What `Renkei.on` can listen to: the chat opening and closing, each message, the end, and the records the conversation created. */

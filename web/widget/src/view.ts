@@ -1,7 +1,8 @@
 import type { i18n } from 'i18next';
 import { accentOn, textOn } from '../../../src/appearance/contrast.ts';
 import type { WidgetAppearance } from '../../../src/appearance/settings.ts';
-import type { ChoiceOption, InputRequest, Message } from '../../../src/engine/types.ts';
+import type { ChoiceOption, InputRequest } from '../../../src/vocabulary/input-request.ts';
+import type { Message } from '../../../src/vocabulary/message.ts';
 import type { EmbedMode } from './config.ts';
 import { el, safeUrl } from './dom.ts';
 import { inputHint } from './input-hints.ts';

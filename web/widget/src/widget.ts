@@ -1,6 +1,6 @@
 import type { i18n } from 'i18next';
 import type { WidgetAppearance } from '../../../src/appearance/settings.ts';
-import type { ChoiceOption, InputRequest } from '../../../src/engine/types.ts';
+import type { ChoiceOption, InputRequest } from '../../../src/vocabulary/input-request.ts';
 import type { RecordView, VisitorStatus } from '../../../src/runtime/api.ts';
 import { ApiError, VisitorApi, type Answer, type ConversationEvent, type TurnView, type VisitorFields } from './api.ts';
 import { seekAttention } from './attention.ts';

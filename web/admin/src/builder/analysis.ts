@@ -3,7 +3,7 @@ import { availableOnEntry, type FlowEdge } from '../../../../src/flow/dataflow.t
 import { problemMessage } from '../../../../src/flow/problem.ts';
 import { checkBlock } from '../../../../src/flow/validate-block.ts';
 import { validateBot } from '../../../../src/flow/validate.ts';
-import { isVisitorVariable, VISITOR_VARIABLES } from '../../../../src/flow/variables.ts';
+import { isVisitorVariable, VISITOR_VARIABLES } from '../../../../src/vocabulary/variables.ts';
 import type { ProblemView } from '../api.ts';
 
 /** Every problem of the bot as the server would report it, without the round trip, in the admin's language. */

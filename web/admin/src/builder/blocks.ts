@@ -2,7 +2,7 @@
 // all come from these definitions, so the builder cannot drift from what the engine accepts.
 import { BLOCKS, BLOCK_TYPES, type BlockType } from '../../../../src/blocks/index.ts';
 import type { BlockCategory } from '../../../../src/blocks/block.ts';
-import type { Role } from '../../../../src/connectors/roles.ts';
+import type { Role } from '../../../../src/vocabulary/roles.ts';
 
 export { BLOCKS, BLOCK_TYPES, type BlockType };
 

@@ -11,7 +11,7 @@ import {
   type SqliteDialectConfig,
   type SqliteStatement,
 } from 'kysely';
-import type { AfterCommit } from './notifications.ts';
+import type { AfterCommit } from '../notifications.ts';
 
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
-import type { HintCode } from '../../answers/result.ts';
-import type { Locale } from '../types.ts';
+import type { HintCode } from '../result.ts';
+import type { Locale } from '../../vocabulary/locales.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
 

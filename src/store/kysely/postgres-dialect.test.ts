@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { StoreError } from './errors.ts';
+import { StoreError } from '../errors.ts';
 import { parsePostgresTarget } from './postgres-dialect.ts';
-import { openStore } from './store.ts';
-import { newTestTarget, tempStore } from './test-support.ts';
+import { openStore } from '../store.ts';
+import { newTestTarget, tempStore } from '../test-support.ts';
 
 describe('parsePostgresTarget', () => {
   it('leaves a URL without ?schema= as it is', () => {

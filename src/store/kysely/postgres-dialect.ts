@@ -15,7 +15,7 @@ import {
   type TableMetadata,
 } from 'kysely';
 import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE } from 'kysely/migration';
-import { StoreError } from './errors.ts';
+import { StoreError } from '../errors.ts';
 import { preparedStatementPool } from './postgres-prepared.ts';
 
 /** Connections a store's pool opens at most, unless told otherwise. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { tempStore } from './test-support.ts';
+import { tempStore } from '../test-support.ts';
 
 describe('prepared statements on postgres', () => {
   it('prepares a repeated query once per connection, and not what has no parameters', async () => {

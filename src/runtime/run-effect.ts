@@ -1,8 +1,8 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
 import type { Effect } from '../engine/types.ts';
-import { failure, type Outcome } from './outcome.ts';
-import type { CallContext, RoleConnectors } from './roles.ts';
+import { failure, type Outcome } from '../vocabulary/outcome.ts';
+import type { CallContext, RoleConnectors } from '../vocabulary/roles.ts';
 
 /**
  * Runs one effect against the connectors. The request is checked against the action's schema

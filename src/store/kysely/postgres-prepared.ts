@@ -9,9 +9,9 @@ const MAX_PREPARED = 256;
 const PLAN_CHANGED = '0A000';
 
 /** Transaction control: statements without parameters, as Kysely sends them. */
-const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
+export const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
 /** `rollback to savepoint` leaves the transaction open. */
-const TRANSACTION_END = /^\s*(commit|end|rollback(?!\s+to\b))\b/i;
+export const TRANSACTION_END = /^\s*(commit|end|rollback(?!\s+to\b))\b/i;
 
 /**
  * Which statements run prepared, by name. Kysely sends the same text for the same query shape,

@@ -9,10 +9,10 @@ import {
   success,
   type Outcome,
   type OutcomeName,
-} from '../connectors/outcome.ts';
-import type { CallContext, RoleConnectors } from '../connectors/roles.ts';
-import { Chat, makeBot } from '../engine/test-bots.ts';
-import { BLOCKS } from './index.ts';
+} from '../vocabulary/outcome.ts';
+import type { CallContext, RoleConnectors } from '../vocabulary/roles.ts';
+import { Chat, makeBot } from './test-bots.ts';
+import { BLOCKS } from '../blocks/index.ts';
 
 type IntegrationType = 'crm.lead' | 'crm.contact' | 'crm.deal' | 'helpdesk.ticket' | 'mailing.subscribe' | 'webhook';
 

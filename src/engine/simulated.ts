@@ -1,7 +1,7 @@
 import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
-import type { Effect } from '../engine/types.ts';
-import type { Outcome, OutcomeName } from './outcome.ts';
+import type { Effect } from './types.ts';
+import type { Outcome, OutcomeName } from '../vocabulary/outcome.ts';
 
 /**
  * A made-up outcome for testing a bot's branches without touching any service

@@ -1,4 +1,4 @@
-import type { HintCode } from '../../answers/result.ts';
+import type { HintCode } from '../result.ts';
 
 export const en: Record<HintCode, string> = {
   empty: 'Please type an answer.',

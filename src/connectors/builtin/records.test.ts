@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCrm } from '../connectors/builtin/crm.ts';
-import { builtinHelpdesk } from '../connectors/builtin/helpdesk.ts';
-import { builtinMailing } from '../connectors/builtin/mailing.ts';
-import { callContext, deal, person, subscription, ticket } from '../connectors/builtin/test-support.ts';
-import { addAgent } from './directory.ts';
-import { RECORD_KINDS, RECORD_SCHEMAS } from './record-schemas.ts';
-import { countRecords, listRecords } from './records.ts';
-import { STORE_TARGETS, tempStore, type StoreTarget } from './test-support.ts';
+import { builtinCrm } from './crm.ts';
+import { builtinHelpdesk } from './helpdesk.ts';
+import { builtinMailing } from './mailing.ts';
+import { callContext, deal, person, subscription, ticket } from './test-support.ts';
+import { addAgent } from '../../store/directory.ts';
+import { RECORD_KINDS, RECORD_SCHEMAS } from '../../store/record-schemas.ts';
+import { countRecords, listRecords } from '../../store/records.ts';
+import { STORE_TARGETS, tempStore, type StoreTarget } from '../../store/test-support.ts';
 
 async function filled(kind: StoreTarget) {
   const store = await tempStore(kind);

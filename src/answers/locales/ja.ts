@@ -1,4 +1,4 @@
-import type { HintCode } from '../../answers/result.ts';
+import type { HintCode } from '../result.ts';
 
 export const ja: Record<HintCode, string> = {
   empty: '回答を入力してください。',

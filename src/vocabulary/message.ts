@@ -1,0 +1,5 @@
+export interface Message {
+  readonly text: string;
+  readonly image?: string;
+  readonly link?: { readonly url: string; readonly label?: string };
+}
