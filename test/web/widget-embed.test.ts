@@ -388,6 +388,27 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
     expect(await shadowFocused(phone.page)).toBe('button');
   }, 90_000);
 
+  it("shows a team member's message with their name (the inbox's hand-off, issue 16's event shape)", async () => {
+    const shop = await site({ '/': () => hostPage(server.url, { bot: 'known' }) });
+    const { page } = await newPage();
+    await page.goto(shop.url);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => page.getByRole('log').textContent()).toContain('What is your name?');
+    // The transcript a reload reads carries an agent's message after the bot's.
+    await page.route(/\/api\/v1\/conversations\/[^/?]+$/, async (route) => {
+      const response = await route.fetch();
+      const transcript = (await response.json()) as { events: Array<Record<string, unknown>> };
+      const last = transcript.events.at(-1) as { seq: number; at: string };
+      transcript.events.push({ seq: last.seq + 1, at: last.at, type: 'message', from: 'agent', agentName: 'Sato', text: 'Hello, I can help.' });
+      await route.fulfill({ response, json: transcript });
+    });
+    await page.reload();
+    const agent = page.locator('renkei-chat .msg.agent');
+    await agent.waitFor();
+    expect(await agent.textContent()).toBe('Sato: Hello, I can help.');
+    expect(await agent.locator('.who').textContent()).toBe('Sato');
+  }, 60_000);
+
   it('has no serious or critical accessibility violation, bubble open, in both themes', async () => {
     const shop = await site({
       '/': () => hostPage(server.url, { bot: 'known' }),
