@@ -8,6 +8,7 @@ export const LAYERS = [
   'vocabulary',
   'answers',
   'blocks',
+  'appearance',
   'flow',
   'engine',
   'secrets',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWERS } from './index.ts';
+import { readVisitor } from './visitor.ts';
 
 const ok = (value: string) => ({ ok: true, value });
 const no = (code: string) => ({ ok: false, code });
@@ -113,4 +114,19 @@ describe('url', () => {
     'refuses %j',
     (raw) => expect(ANSWERS.url(raw, 'en')).toEqual(no('url')),
   );
+});
+
+describe('visitor fields a site passes in', () => {
+  it('are read like the answers of their kind, empty ones left out', () => {
+    expect(readVisitor({ name: '　山田　花子 ', email: 'Hanako@EXAMPLE.jp', phone: '０９０－１２３４－５６７８', company: '  ' }, 'ja')).toEqual({
+      ok: true,
+      values: { name: '山田 花子', email: 'Hanako@example.jp', phone: '090-1234-5678' },
+    });
+  });
+
+  it('refuse the first field that is not valid, naming it and its reason', () => {
+    expect(readVisitor({ name: 'Hanako', email: 'hanako@', phone: 'x' }, 'en')).toEqual({ ok: false, field: 'email', code: 'email' });
+    expect(readVisitor({ phone: '12-34' }, 'en')).toEqual({ ok: false, field: 'phone', code: 'phone_digits' });
+    expect(readVisitor({ company: 'Ａ'.repeat(201) }, 'en')).toEqual({ ok: false, field: 'company', code: 'too_long' });
+  });
 });

@@ -14,6 +14,8 @@ export const askSchema = z.strictObject({
   save: variableName,
   retries: z.int().min(0).default(2),
   invalid: blockId.optional(),
+  /** Go straight to `next` when `save` already holds a value this kind accepts (the site identified the visitor, an earlier answer). */
+  skip_if_known: z.boolean().optional(),
   next: blockId,
 });
 export type AskConfig = z.output<typeof askSchema>;
@@ -27,11 +29,14 @@ export const ask = defineBlock({
     ...(config.invalid !== undefined ? [{ port: 'invalid', field: 'invalid', target: config.invalid, sets: [] }] : []),
   ],
   templates: (config) => [{ field: 'prompt', text: config.prompt }],
-  enter: (config, ctx) => ({
-    kind: 'wait',
-    messages: [{ text: render(config.prompt, ctx.vars) }],
-    input: { kind: config.kind },
-  }),
+  enter(config, ctx) {
+    if (config.skip_if_known) {
+      const known = ctx.vars[config.save];
+      const read = known === undefined || known === '' ? null : ANSWERS[config.kind](known, ctx.locale);
+      if (read?.ok) return { kind: 'next', target: config.next, set: { [config.save]: read.value } };
+    }
+    return { kind: 'wait', messages: [{ text: render(config.prompt, ctx.vars) }], input: { kind: config.kind } };
+  },
   answer(config, ctx, answer) {
     // A button press at a text question is read like the same text typed.
     const raw = answer.type === 'reply' ? answer.text : answer.value;

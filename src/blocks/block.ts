@@ -4,6 +4,7 @@ import type { CallContext, RoleConnectors, Role } from '../vocabulary/roles.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import type { Message } from '../vocabulary/message.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {
@@ -93,6 +94,8 @@ export interface IntegrationSpec<Req = unknown> {
   readonly specificPorts: readonly OutcomeName[];
   /** Output names that `save` may map to variables (webhook: none, its `save` maps JSON paths). */
   readonly outputs: readonly string[];
+  /** The event a `success` outcome tells the visitor's page; null for none (a webhook's result is the bot's own business). */
+  readonly announces: RecordEvent | null;
   /** The shape of `Effect.request` for this block; the runner parses with it before `call`. */
   readonly request: z.ZodType<Req>;
   // Method syntax on purpose: it lets a spec for one request type sit in the registry as

@@ -24,6 +24,7 @@ export const crmContact = defineIntegration({
     role: 'crm',
     specificPorts: SPECIFIC_PORTS,
     outputs: OUTPUTS,
+    announces: 'contact.created',
     request: personRequest,
     call: (connectors, request, ctx) => connectors.crm.createContact(request, ctx),
   },

@@ -31,6 +31,7 @@ export const crmDeal = defineIntegration({
     role: 'crm',
     specificPorts: SPECIFIC_PORTS,
     outputs: OUTPUTS,
+    announces: 'deal.created',
     request: dealRequest,
     call: (connectors, request, ctx) => connectors.crm.createDeal(request, ctx),
   },

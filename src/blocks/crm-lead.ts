@@ -24,6 +24,7 @@ export const crmLead = defineIntegration({
     role: 'crm',
     specificPorts: SPECIFIC_PORTS,
     outputs: OUTPUTS,
+    announces: 'lead.created',
     request: personRequest,
     call: (connectors, request, ctx) => connectors.crm.createLead(request, ctx),
   },

@@ -37,6 +37,7 @@ export const helpdeskTicket = defineIntegration({
     role: 'helpdesk',
     specificPorts: SPECIFIC_PORTS,
     outputs: OUTPUTS,
+    announces: 'ticket.created',
     request: ticketRequest,
     call: (connectors, request, ctx) => connectors.helpdesk.createTicket(request, ctx),
   },

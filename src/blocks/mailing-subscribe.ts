@@ -27,6 +27,7 @@ export const mailingSubscribe = defineIntegration({
     role: 'mailing',
     specificPorts: SPECIFIC_PORTS,
     outputs: [],
+    announces: 'subscriber.added',
     request: subscribeRequest,
     call: (connectors, request, ctx) => connectors.mailing.subscribe(request, ctx),
   },

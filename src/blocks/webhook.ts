@@ -41,6 +41,7 @@ export const webhook = defineIntegration({
     role: 'webhook',
     specificPorts: [],
     outputs: [],
+    announces: null,
     request: webhookRequest,
     call: (connectors, request, ctx) => connectors.webhook.call(request, ctx),
   },

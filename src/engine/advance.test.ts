@@ -130,6 +130,48 @@ describe('ask', () => {
   });
 });
 
+describe('ask with skip_if_known', () => {
+  const knownBot = (skip: boolean) =>
+    makeBot({
+      name: { type: 'ask', kind: 'name', prompt: 'Your name?', save: 'visitor.name', skip_if_known: skip, next: 'email' },
+      email: { type: 'ask', kind: 'email', prompt: 'Your email?', save: 'visitor.email', skip_if_known: skip, next: 'phone' },
+      phone: { type: 'ask', kind: 'phone', prompt: 'Your phone?', save: 'visitor.phone', skip_if_known: skip, next: 'bye' },
+      bye: { type: 'end', text: '%visitor.name% <%visitor.email%> %visitor.phone%' },
+    });
+
+  it('passes over the questions whose variable already holds a valid value, storing it normalised', () => {
+    const chat = new Chat(knownBot(true), { name: 'Hanako', email: 'Hanako@Example.COM' });
+    expect(chat.texts).toEqual(['Your phone?']);
+    expect(chat.last.input).toEqual({ blockId: 'phone', kind: 'phone' });
+    expect(chat.last.path).toEqual(['name', 'email', 'phone']);
+    expect(chat.vars['visitor.email']).toBe('Hanako@example.com');
+    chat.reply('０９０－１２３４－５６７８');
+    expect(chat.texts).toEqual(['Hanako <Hanako@example.com> 090-1234-5678']);
+  });
+
+  it('asks when the known value is not valid for its kind, or empty', () => {
+    const chat = new Chat(knownBot(true), { name: 'Hanako', email: 'not-an-email' });
+    expect(chat.texts).toEqual(['Your email?']);
+    expect(chat.last.state.at).toBe('email');
+  });
+
+  it('asks every question without the flag, however much is known', () => {
+    const chat = new Chat(knownBot(false), { name: 'Hanako', email: 'hanako@example.com', phone: '090-1234-5678' });
+    expect(chat.texts).toEqual(['Your name?']);
+  });
+
+  it('skips on a bot variable an earlier answer set', () => {
+    const bot = makeBot({
+      first: { type: 'ask', kind: 'number', prompt: 'How many?', save: 'count', next: 'again' },
+      again: { type: 'ask', kind: 'number', prompt: 'How many, again?', save: 'count', skip_if_known: true, next: 'bye' },
+      bye: { type: 'end', text: '%count%' },
+    });
+    const chat = new Chat(bot);
+    chat.reply('1,200');
+    expect(chat.texts).toEqual(['1200']);
+  });
+});
+
 const priorityBot = (extra: Record<string, unknown> = {}) =>
   makeBot({
     pick: {

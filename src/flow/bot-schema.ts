@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appearanceSchema } from '../appearance/schema.ts';
 import { BLOCKS, type BlockConfig } from '../blocks/index.ts';
 import { LOCALES } from '../vocabulary/locales.ts';
 
@@ -33,6 +34,7 @@ export const botSchema = z.strictObject({
   locale: z.enum(LOCALES).default('en'),
   start: z.string().min(1, 'must name a block'),
   blocks: z.record(z.string().min(1), blockSchema),
+  appearance: appearanceSchema.optional(),
 });
 
 export type Bot = z.output<typeof botSchema>;

@@ -11,6 +11,7 @@ const TOP_LEVEL: Readonly<Record<keyof typeof botSchema.shape, string>> = {
   locale: 'en | ja: built-in re-prompts, date formats and name order.',
   start: 'Id of the block the conversation starts at.',
   blocks: 'The blocks of the bot, keyed by block id. Every reference to another block is a block id.',
+  appearance: "How the bot's chat widget looks on a site: theme, accent colour, title, avatar, greeting, launcher, proactive opening.",
 };
 
 function blockDescription(type: string, def: BlockDefinition): string {

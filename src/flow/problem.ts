@@ -26,6 +26,7 @@ export interface ProblemParams {
   not_single_merge_field: { key: string; text: string };
   duplicate_option_value: { value: string; first: number };
   unreachable_block: { start: string };
+  low_contrast: { colour: string; ratio: string; theme: string };
 }
 
 export type ProblemCode = keyof ProblemParams;
@@ -55,6 +56,7 @@ export const SEVERITY: { readonly [C in ProblemCode]: Severity } = {
   not_single_merge_field: 'error',
   duplicate_option_value: 'error',
   unreachable_block: 'warning',
+  low_contrast: 'warning',
 };
 
 export const PROBLEM_CODES = Object.keys(SEVERITY) as ProblemCode[];

@@ -117,6 +117,10 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     text: bot('  hello:\n    type: end\n  orphan:\n    type: end\n'),
     expected: `${FILE}:9 block "orphan": warning: unreachable block — no path leads here from the start block "hello"`,
   },
+  low_contrast: {
+    text: `${bot('  hello:\n    type: end\n')}appearance:\n  theme: light\n  accent: "#ffe066"\n`,
+    expected: `${FILE}:11 field "appearance.accent": warning: the accent #ffe066 has a contrast of only 1.3:1 against the light theme's background (controls need 3:1): links and option buttons will use the text colour instead`,
+  },
 };
 
 const load = (c: Case): Promise<LoadResult> =>

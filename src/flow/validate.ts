@@ -3,6 +3,7 @@ import { botSchema, type Bot } from './bot-schema.ts';
 import { makeProblem, type Problem, type ProblemCode, type ProblemParams } from './problem.ts';
 import { isRawMap, kindOf, type RawMap } from './raw.ts';
 import { nearest } from './suggest.ts';
+import { appearanceFindings } from './validate-appearance.ts';
 import { checkBlock, type CheckedBlock } from './validate-block.ts';
 import { checkFlow } from './validate-flow.ts';
 import { finding, issueFindings, type Finding } from './zod-issues.ts';
@@ -40,6 +41,7 @@ export function validateBot(raw: unknown, file: string, lineOf: LineOf = noLines
   }
 
   for (const f of topLevelFindings(raw)) report(null, f);
+  for (const f of appearanceFindings(raw.appearance)) report(null, f);
 
   const blocks = new Map<string, CheckedBlock>();
   if (isRawMap(raw.blocks)) {

@@ -1,7 +1,9 @@
+import type { WidgetAppearance } from '../appearance/settings.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import type { Message } from '../vocabulary/message.ts';
 import type { VisitorField } from '../vocabulary/variables.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 
 /**
  * The contract between the HTTP server and the durable runtime. The server validates and
@@ -16,13 +18,24 @@ export type ConversationEvent =
   | { readonly seq: number; readonly at: string; readonly type: 'visitor'; readonly text: string }
   | { readonly seq: number; readonly at: string; readonly type: 'message'; readonly message: Message }
   | { readonly seq: number; readonly at: string; readonly type: 'input'; readonly input: InputRequest }
-  | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null };
+  | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null }
+  /** An integration block created a record: the page may hear of it (`Renkei.on('lead.created')`), with the block's outputs. */
+  | { readonly seq: number; readonly at: string; readonly type: 'record'; readonly event: RecordEvent; readonly data: Readonly<Record<string, string>> };
+
+/** A record an integration created, as the visitor's page hears of it. */
+export interface RecordView {
+  readonly event: RecordEvent;
+  /** The block's outputs: `id`; a ticket's `number` too. */
+  readonly data: Readonly<Record<string, string>>;
+}
 
 export interface TurnView {
   readonly conversationId: string;
   readonly status: VisitorStatus;
   /** The bot's messages produced since the visitor's turn began (up to its next question or end). */
   readonly messages: readonly Message[];
+  /** The records the turn's integrations created (its `record` events). */
+  readonly records: readonly RecordView[];
   /** What the bot waits for now; null while working or once over. */
   readonly input: InputRequest | null;
   /** The seq of the last event included; a stream resumed from here misses nothing. */
@@ -47,9 +60,28 @@ export interface Transcript {
 
 export type Answer = { readonly text: string } | { readonly choice: string };
 
+/** What a site knows about its visitor; an empty field is "not known". */
+export type VisitorFields = Partial<Record<VisitorField, string>>;
+
 export interface StartOptions {
-  readonly visitor?: Partial<Record<VisitorField, string>>;
+  /** Read like answers (NFKC, the `ask` kinds' rules); a refused field is an `invalid_visitor` error. */
+  readonly visitor?: VisitorFields;
   readonly locale?: 'en' | 'ja';
+}
+
+/** What the widget draws before any conversation: the published version's look. */
+export interface WidgetSettings {
+  readonly botId: string;
+  readonly version: number;
+  readonly name: string;
+  readonly locale: Locale;
+  readonly appearance: WidgetAppearance;
+}
+
+/** The visitor fields of a conversation after `identify`. */
+export interface IdentifiedVisitor {
+  readonly conversationId: string;
+  readonly visitor: Readonly<Record<VisitorField, string>>;
 }
 
 export type RuntimeErrorCode =
@@ -67,15 +99,20 @@ export type RuntimeErrorCode =
   | 'unknown_choice'
   /** `{choice}` sent to a question that is not a choice, or text to nothing (400). */
   | 'invalid_answer'
+  /** A visitor field the site passed in is not valid for its kind (400, naming the field). */
+  | 'invalid_visitor'
   /** The runtime is shutting down (503). */
   | 'shutting_down';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
-  constructor(code: RuntimeErrorCode, message: string) {
+  /** The request field at fault (`visitor.email`), when one is. */
+  readonly field: string | undefined;
+  constructor(code: RuntimeErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'RuntimeError';
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -84,6 +121,13 @@ export interface Runtime {
   /** Applies the answer; when it starts an integration, waits for it up to `waitMs` (RENKEI_TURN_WAIT_MS, default 8000). */
   reply(conversationId: string, token: string, answer: Answer, options?: { readonly waitMs?: number }): Promise<TurnView>;
   transcript(conversationId: string, token: string): Promise<Transcript>;
+  /** The published bot's look, for the widget (`bot_not_found` when nothing is published). */
+  widget(botId: string): Promise<WidgetSettings>;
+  /**
+   * Fills the conversation's `visitor.*` with what the site knows (fields left out or empty keep
+   * their value). A question already asked stays asked; later `ask` blocks with `skip_if_known` pass.
+   */
+  identify(conversationId: string, token: string, visitor: VisitorFields): Promise<IdentifiedVisitor>;
   /**
    * Events after `afterSeq`, then every new one as it happens (woken across processes), until
    * `signal` aborts. The caller has checked nothing: this checks the token itself.

@@ -1,6 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AdvanceResult, ConversationStatus } from '../engine/types.ts';
+import { BLOCKS, type BlockType } from '../blocks/index.ts';
+import type { AdvanceResult, ConversationStatus, IntegrationTrace } from '../engine/types.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
+import type { RecordEvent } from '../vocabulary/record-events.ts';
 import type { ConversationEventsTable, Database } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 
@@ -17,11 +19,27 @@ export function visitorStatusOf(status: ConversationStatus): VisitorStatus {
  * status changed (`before` null: the conversation is new), and what the bot now waits for.
  */
 export function draftsOf(result: AdvanceResult, before: VisitorStatus | null): EventDraft[] {
-  const drafts: EventDraft[] = result.messages.map((message) => ({ type: 'message', message }));
+  const drafts: EventDraft[] = [];
+  const record = result.integration && recordOf(result.integration);
+  if (record) drafts.push(record);
+  for (const message of result.messages) drafts.push({ type: 'message', message });
   const after = visitorStatusOf(result.state.status);
   if (after !== before) drafts.push({ type: 'status', status: after, reason: result.state.reason });
   if (result.input) drafts.push({ type: 'input', input: result.input });
   return drafts;
+}
+
+/** The record an integration created, told with the block's declared outputs only (never the service's messages). */
+function recordOf(trace: IntegrationTrace): EventDraft | null {
+  if (trace.outcome !== 'success' || !Object.hasOwn(BLOCKS, trace.action)) return null;
+  const spec = BLOCKS[trace.action as BlockType].integration;
+  if (!spec?.announces) return null;
+  const data: Record<string, string> = {};
+  for (const output of spec.outputs) {
+    const value = trace.outputs[output];
+    if (value !== undefined) data[output] = value;
+  }
+  return { type: 'record', event: spec.announces, data };
 }
 
 export function eventRows(
@@ -49,6 +67,8 @@ export function eventOf(row: Selectable<ConversationEventsTable>): ConversationE
       return { ...base, type: 'input', input: payload['input'] as InputRequest };
     case 'status':
       return { ...base, type: 'status', status: payload['status'] as VisitorStatus, reason: (payload['reason'] as string | null) ?? null };
+    case 'record':
+      return { ...base, type: 'record', event: payload['event'] as RecordEvent, data: payload['data'] as Record<string, string> };
   }
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { widgetAppearance } from '../appearance/settings.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import type { Store } from '../store/store.ts';
-import type { Runtime } from './api.ts';
+import { RuntimeError, type Runtime } from './api.ts';
 import type { AttemptInfo } from './attempt.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
 import { BotCache } from './bot-cache.ts';
@@ -10,6 +11,7 @@ import type { RuntimeContext, RuntimeLog } from './context.ts';
 import { Notifier } from './notify.ts';
 import { followEvents, transcriptOf } from './transcript.ts';
 import { replyTo, startConversation, type TurnContext } from './turns.ts';
+import { identifyVisitor } from './visitor.ts';
 import { Workers } from './worker.ts';
 
 export interface RuntimeOptions {
@@ -112,6 +114,13 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
       return replyTo(turns, conversationId, token, answer, replyOptions.waitMs ?? turnWaitMs);
     },
     transcript: (conversationId, token) => transcriptOf(ctx, conversationId, token),
+    async widget(botId) {
+      const published = await ctx.bots.published(botId);
+      if (!published) throw new RuntimeError('bot_not_found', `there is no published bot "${botId}"`);
+      const { bot, version } = published;
+      return { botId, version, name: bot.name, locale: bot.locale, appearance: widgetAppearance(bot.appearance) };
+    },
+    identify: (conversationId, token, visitor) => identifyVisitor(ctx, conversationId, token, visitor),
     async *follow(conversationId, token, afterSeq, signal) {
       await ready;
       yield* followEvents(ctx, conversationId, token, afterSeq, signal);
@@ -132,7 +141,20 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
 }
 
 export { RuntimeError } from './api.ts';
-export type { Answer, ConversationEvent, Runtime, RuntimeErrorCode, StartedConversation, StartOptions, Transcript, TurnView, VisitorStatus } from './api.ts';
+export type {
+  Answer,
+  ConversationEvent,
+  IdentifiedVisitor,
+  Runtime,
+  RuntimeErrorCode,
+  StartedConversation,
+  StartOptions,
+  Transcript,
+  TurnView,
+  VisitorFields,
+  VisitorStatus,
+  WidgetSettings,
+} from './api.ts';
 export type { AttemptInfo } from './attempt.ts';
 export type { RetryPolicy } from './backoff.ts';
 export type { RuntimeLog } from './context.ts';

@@ -63,17 +63,28 @@ describe.each(STORE_TARGETS)('turns on %s', (kind) => {
     expect(leads[0]).toMatchObject({ name: 'Taro', email: 'taro@example.com', botId: 'quick-lead' });
     expect(turn).toMatchObject({ status: 'ended', input: null });
     expect(texts(turn)).toEqual([`Lead ${leads[0]!.id} created`]);
+    expect(turn.records).toEqual([{ event: 'lead.created', data: { id: leads[0]!.id } }]);
+    expect(started.records).toEqual([]);
 
     const transcript = await h.runtime.transcript(started.conversationId, started.token);
     expect(transcript).toMatchObject({ botId: 'quick-lead', botVersion: 1, status: 'ended', input: null });
     expect(transcript.events.map((e) => e.seq)).toEqual(transcript.events.map((_, i) => i + 1));
     expect(turn.lastEventId).toBe(transcript.events.at(-1)!.seq);
-    expect(transcript.events.map((e) => (e.type === 'message' ? e.message.text : e.type === 'status' ? `[${e.status}]` : e.type === 'visitor' ? `> ${e.text}` : '?'))).toEqual([
+    const shown = (e: (typeof transcript.events)[number]): string => {
+      if (e.type === 'message') return e.message.text;
+      if (e.type === 'status') return `[${e.status}]`;
+      if (e.type === 'visitor') return `> ${e.text}`;
+      if (e.type === 'record') return `${e.event} ${JSON.stringify(e.data)}`;
+      return '?';
+    };
+    expect(transcript.events.map(shown)).toEqual([
       'Your email?',
       '[waiting_input]',
       '?',
       '> taro@EXAMPLE.com',
       '[working]',
+      // The page hears of the lead with its id, and nothing else the connector said.
+      `lead.created {"id":"${leads[0]!.id}"}`,
       `Lead ${leads[0]!.id} created`,
       '[ended]',
     ]);

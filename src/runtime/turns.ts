@@ -2,7 +2,6 @@ import { advance } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent } from '../engine/types.ts';
 import type { Message } from '../vocabulary/message.ts';
 import type { Bot } from '../flow/bot-schema.ts';
-import { VISITOR_FIELDS, type VisitorField } from '../vocabulary/variables.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
@@ -10,6 +9,7 @@ import { insertConversation, loadConversation, openConversation, stateOf, Versio
 import { currentInput, draftsOf, readEvents, visitorStatusOf, type EventDraft } from './events.ts';
 import { Waker } from './notify.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { checkedVisitor } from './visitor.ts';
 
 /** What a turn needs beyond the shared context. */
 export interface TurnContext extends RuntimeContext {
@@ -32,7 +32,8 @@ export async function startConversation(
   const id = newId();
   const token = newToken();
   const locale = options.locale ?? bot.locale;
-  const result = advance(bot, null, { type: 'start', conversationId: id, visitor: visitorFields(options.visitor) });
+  const visitor = checkedVisitor(options.visitor, locale);
+  const result = advance(bot, null, { type: 'start', conversationId: id, visitor });
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
   const written = await ctx.store.transact((trx) =>
@@ -93,16 +94,6 @@ function blockOf(bot: Bot, id: string): Bot['blocks'][string] | undefined {
   return Object.hasOwn(bot.blocks, id) ? bot.blocks[id] : undefined;
 }
 
-/** Only the fields a visitor has, as strings; the engine normalises them (NFKC, trimmed). */
-function visitorFields(visitor: StartOptions['visitor']): Partial<Record<VisitorField, string>> {
-  const fields: Partial<Record<VisitorField, string>> = {};
-  for (const field of VISITOR_FIELDS) {
-    const value = visitor?.[field];
-    if (typeof value === 'string') fields[field] = value;
-  }
-  return fields;
-}
-
 /** The engine refused the event (its state is unchanged): the visitor's mistake, or a broken bot. */
 function failOnEngineError(error: EngineError | null): void {
   if (!error || error.code === 'step_limit') return; // step_limit ended the conversation: that is saved.
@@ -133,6 +124,7 @@ async function afterWrite(
       conversationId: id,
       status: visitorStatusOf(result.state.status),
       messages: drafts.flatMap((d) => (d.type === 'message' ? [d.message] : [])),
+      records: drafts.flatMap((d) => (d.type === 'record' ? [{ event: d.event, data: d.data }] : [])),
       input: result.input,
       lastEventId: written.lastSeq,
     };
@@ -154,7 +146,8 @@ async function waitForWork(ctx: TurnContext, id: string, firstSeq: number, waitM
         // Read up to the row's last seq: those events committed with it, later ones are the stream's.
         const events = await readEvents(ctx.db, id, firstSeq - 1, { throughSeq: row.last_seq });
         const messages: Message[] = events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
-        return { conversationId: id, status: row.status, messages, input: currentInput(row.status, events), lastEventId: row.last_seq };
+        const records = events.flatMap((e) => (e.type === 'record' ? [{ event: e.event, data: e.data }] : []));
+        return { conversationId: id, status: row.status, messages, records, input: currentInput(row.status, events), lastEventId: row.last_seq };
       }
       await waker.sleep(Math.min(left, ctx.pollMs), ctx.closing);
     }

@@ -24,6 +24,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { retentionFromEnv } from './retention-config.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
@@ -175,6 +176,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     closing: closing.signal,
   });
+  app.register(imageRoutes, { prefix: API_PREFIX, store });
   app.register(adminRoutes, {
     prefix: ADMIN_PREFIX,
     store,

@@ -37,6 +37,7 @@ export const RUNTIME_STATUS: { readonly [C in RuntimeErrorCode]: number } = {
   conflict: 409,
   unknown_choice: 400,
   invalid_answer: 400,
+  invalid_visitor: 400,
   shutting_down: 503,
 };
 
@@ -79,7 +80,7 @@ function validationAnswer(error: FastifyError): Answer {
 /** The answer for anything a handler or hook threw; undefined for a server fault (a 500). */
 export function clientAnswer(error: unknown): Answer | undefined {
   if (error instanceof ApiError) return answer(error.status, error.code, error.message, error.field);
-  if (error instanceof RuntimeError) return answer(RUNTIME_STATUS[error.code], error.code, error.message);
+  if (error instanceof RuntimeError) return answer(RUNTIME_STATUS[error.code], error.code, error.message, error.field);
   if (error instanceof StoreError) {
     const status = STORE_STATUS[error.kind];
     return status < 500 ? answer(status, error.kind, error.message) : undefined;

@@ -152,7 +152,7 @@ export interface ConversationsTable {
 export interface ConversationEventsTable {
   conversation_id: string;
   seq: number;
-  type: 'visitor' | 'message' | 'input' | 'status';
+  type: 'visitor' | 'message' | 'input' | 'status' | 'record';
   /** JSON of the event without seq, at and type. */
   payload: string;
   created_at: string;
@@ -202,6 +202,18 @@ export interface EffectAttemptsTable {
   message: string | null;
 }
 
+/** Images uploaded for the widget (avatars), addressed by their content. */
+export interface ImagesTable {
+  /** First 32 hex digits of the SHA-256 of the bytes. */
+  id: string;
+  /** Decided from the bytes themselves, never from the upload's name or header. */
+  content_type: string;
+  size: number;
+  /** The bytes, base64. */
+  data: string;
+  created_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -239,6 +251,7 @@ export interface Database {
   effects: EffectsTable;
   effect_attempts: EffectAttemptsTable;
   settings: SettingsTable;
+  images: ImagesTable;
   audit_log: AuditLogTable;
 }
 

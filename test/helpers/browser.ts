@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './cli.ts';
 
 /** Debian's chromium: tests never download a browser. */
@@ -47,13 +47,20 @@ export interface StaticPage {
 }
 
 /** Serves one HTML page on 127.0.0.1, as a customer's site would embed the widget. */
-export async function staticPage(html: () => string): Promise<StaticPage> {
+export function staticPage(html: () => string): Promise<StaticPage> {
+  return staticSite({ '/': html });
+}
+
+/** Serves HTML pages by path (query strings ignored) on 127.0.0.1: a customer's site of several pages. */
+export async function staticSite(pages: Readonly<Record<string, () => string>>): Promise<StaticPage> {
   const server = createServer((request, response) => {
-    if (request.url !== '/') {
+    const path = (request.url ?? '/').split('?')[0]!;
+    const page = Object.hasOwn(pages, path) ? pages[path] : undefined;
+    if (!page) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html());
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -65,4 +72,27 @@ export async function staticPage(html: () => string): Promise<StaticPage> {
         server.close(() => resolve());
       }),
   };
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  /** Where: the CSS selectors of the offending nodes (shadow-DOM paths as arrays). */
+  readonly targets: readonly unknown[];
+}
+
+/**
+ * Runs axe-core (its source injected into the page; nothing downloaded) over the whole document,
+ * open shadow roots included, and returns the serious and critical violations.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target) }));
+  });
 }

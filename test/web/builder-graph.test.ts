@@ -33,6 +33,23 @@ describe('the builder graph model', () => {
     expect(problemsOf(back, 'en')).toEqual([]);
   });
 
+  it("keeps the bot's appearance and an ask's skip_if_known through the canvas, in the file's key order", () => {
+    const bot = {
+      renkei: 1,
+      id: 'styled',
+      name: 'Styled',
+      start: 'ask_email',
+      blocks: {
+        ask_email: { type: 'ask', kind: 'email', prompt: 'Email?', save: 'visitor.email', skip_if_known: true, next: 'bye' },
+        bye: { type: 'end' },
+      },
+      appearance: { theme: 'dark', accent: '#ffb74d', launcher: { position: 'left' } },
+    };
+    const back = botFromDoc(docFromBot(bot));
+    expect(JSON.stringify(back)).toBe(JSON.stringify(bot));
+    expect(problemsOf(back, 'en')).toEqual([]);
+  });
+
   it('shows only the advanced ports a file wires, and writes connections back into the file keys', () => {
     const bot = parse(readFileSync(join(EXAMPLES, 'support.yaml'), 'utf8')) as Record<string, unknown>;
     let doc = docFromBot(bot);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ASK_KINDS } from '../../src/vocabulary/ask-kinds.ts';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../web/widget/src/backoff.ts';
 import { createI18n, guessLocale } from '../../web/widget/src/i18n.ts';
+import { identityKey, otherPerson } from '../../web/widget/src/identity.ts';
 import { inputHint } from '../../web/widget/src/input-hints.ts';
 
 describe('reconnection backoff', () => {
@@ -50,5 +51,23 @@ describe('widget languages', () => {
     expect(guessLocale('', 'ja')).toBe('ja');
     expect(guessLocale(undefined, 'fr-FR')).toBe('en');
     expect(guessLocale(null, 'EN-gb')).toBe('en');
+  });
+});
+
+describe('what the stored session remembers of an identified visitor', () => {
+  it('keeps hashes, never the fields themselves', () => {
+    const key = identityKey({ name: 'Hanako Yamada', email: 'hanako@example.com', phone: '090-1234-5678' });
+    expect(key).toMatch(/^[0-9a-f]+:[0-9a-f]+$/);
+    expect(key).not.toContain('hanako');
+    expect(identityKey({ email: 'hanako@example.com', name: 'Hanako Yamada', phone: '090-1234-5678' })).toBe(key);
+    expect(identityKey({ name: 'Hanako Yamada', email: 'hanako@example.com' })).not.toBe(key);
+  });
+
+  it('tells another person by the email only, and only when both know one', () => {
+    const hanako = identityKey({ email: 'hanako@example.com' });
+    expect(otherPerson(hanako, identityKey({ email: 'HANAKO@example.com', name: 'Hanako' }))).toBe(false);
+    expect(otherPerson(hanako, identityKey({ email: 'taro@example.com' }))).toBe(true);
+    expect(otherPerson(hanako, identityKey({ name: 'Taro' }))).toBe(false);
+    expect(otherPerson(identityKey({ name: 'Hanako' }), hanako)).toBe(false);
   });
 });

@@ -334,6 +334,8 @@ describe('the chat widget while an integration runs', () => {
     await page.getByRole('button', { name: 'Open chat' }).click();
     const answer = page.getByRole('textbox');
     const log = page.getByRole('log');
+    // The field takes typing while the conversation starts, but an answer only once the question is there.
+    await expect.poll(() => log.textContent()).toContain('お名前を教えてください。');
     for (const [text, next] of [
       ['山田花子', 'メールアドレス'],
       ['hanako@example.com', 'お問い合わせ内容'],

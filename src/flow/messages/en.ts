@@ -52,6 +52,8 @@ export const en: Catalog = {
       `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
     duplicate_option_value: (p) => `option value "${p.value}" is already used by option ${p.first} — option values must be unique`,
     unreachable_block: (p) => `unreachable block — no path leads here from the start block "${p.start}"`,
+    low_contrast: (p) =>
+      `the accent ${p.colour} has a contrast of only ${p.ratio} against the ${p.theme} theme's background (controls need 3:1): links and option buttons will use the text colour instead`,
   },
   block: (id) => `block "${id}"`,
   field: (path) => `field "${path}"`,

@@ -52,6 +52,8 @@ export const ja: Catalog = {
       `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
     duplicate_option_value: (p) => `選択肢の値 "${p.value}" は選択肢 ${p.first} と重複しています。値は一意にしてください`,
     unreachable_block: (p) => `到達できないブロックです。開始ブロック "${p.start}" からの経路がありません`,
+    low_contrast: (p) =>
+      `アクセントカラー ${p.colour} は ${p.theme} テーマの背景とのコントラストが ${p.ratio} しかありません（操作部品には 3:1 が必要です）。リンクと選択肢ボタンには文字色を使います`,
   },
   block: (id) => `ブロック "${id}"`,
   field: (path) => `フィールド "${path}"`,

@@ -13,6 +13,7 @@ import {
   saveDraft,
   type BotFormat,
 } from '../../store/bots.ts';
+import { storedImageIds } from '../../store/images.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
@@ -115,6 +116,17 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
             error: { code: 'invalid_bot', message: `the bot file has ${count}; nothing was saved` },
             problems: errors,
             warnings,
+          });
+        }
+        const avatar = bot.appearance?.avatar;
+        if (avatar !== undefined && !(await storedImageIds(db, [avatar])).has(avatar)) {
+          warnings.push({
+            severity: 'warning',
+            code: 'image_not_found',
+            message: `no image ${avatar} is stored here: upload it (Appearance page, or POST /api/v1/admin/images) or the widget shows no avatar`,
+            block: null,
+            field: 'appearance.avatar',
+            line: null,
           });
         }
         const { version } = await saveDraft(db, id, { source, format, bot });

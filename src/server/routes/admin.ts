@@ -9,6 +9,7 @@ import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminAuditRoutes } from './admin-audit.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
 import { adminConversationsRoutes } from './admin-conversations.ts';
+import { adminImagesRoutes } from './admin-images.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPersonalDataRoutes } from './admin-personal-data.ts';
@@ -44,6 +45,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
+  await app.register(adminImagesRoutes, { store: opts.store });
   await app.register(adminPersonalDataRoutes, { store: opts.store });
   await app.register(adminAuditRoutes, { store: opts.store });
   await app.register(adminRetentionRoutes, { store: opts.store, ...opts.retention });

@@ -7,7 +7,7 @@ import { RuntimeError, type ConversationEvent, type Runtime } from '../../runtim
 import { bearerToken, unauthorized } from '../auth.ts';
 import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
 import type { Metrics, TurnKind } from '../metrics.ts';
-import { replyBody, startBody, startedConversation, transcript, turnView } from '../schemas/conversation.ts';
+import { identifiedVisitor, identifyBody, replyBody, startBody, startedConversation, transcript, turnView, widgetSettings } from '../schemas/conversation.ts';
 import { openSse } from '../sse.ts';
 
 export interface VisitorRoutesOptions {
@@ -26,6 +26,7 @@ export const VISITOR_BODY_LIMIT = 64 * 1024;
 
 const TAG = 'visitor';
 const conversationParams = z.object({ id: z.string().min(1).max(200) });
+const botParams = z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) });
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const bearer = [{ conversationToken: [] }];
 
@@ -73,6 +74,28 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     }
   }
 
+  app.get(
+    '/bots/:botId/widget',
+    {
+      schema: {
+        tags: [TAG],
+        summary: "The published bot's widget appearance",
+        description:
+          'What the widget draws before any conversation (colours, title, avatar, greeting, launcher, proactive opening), from the published version, every default filled in. ' +
+          'Revalidated on every page view (ETag), so a publish reaches every site at once.',
+        params: botParams,
+        response: { 200: widgetSettings, 304: z.null().describe('Not modified since the ETag sent.'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const settings = await runtime.widget(request.params.botId);
+      const etag = `"${settings.botId}.${settings.version}"`;
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+      return settings;
+    },
+  );
+
   app.post(
     '/bots/:botId/conversations',
     {
@@ -82,7 +105,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
         summary: 'Start a conversation with a published bot',
         description:
           'Runs the bot up to its first question. Keep the returned `token`: every later call on this conversation needs it.',
-        params: z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) }),
+        params: botParams,
         body: startBody.nullish(),
         response: { 201: startedConversation, ...errors },
       },
@@ -119,6 +142,31 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     async (request) => {
       const token = conversationToken(request);
       return turn('reply', () => runtime.reply(request.params.id, token, request.body));
+    },
+  );
+
+  app.post(
+    '/conversations/:id/visitor',
+    {
+      bodyLimit: VISITOR_BODY_LIMIT,
+      schema: {
+        tags: [TAG],
+        summary: 'Tell the conversation who the visitor is (Renkei.identify)',
+        description:
+          "Fills the conversation's `visitor.*` variables with what the site knows. Each field is read like the answer to an `ask` of its kind " +
+          '(NFKC, email and phone rules; a company like a name); a refused field is a 400 naming it (`visitor.email`) and nothing changes. ' +
+          'Fields left out, null or empty keep their value. A question already asked stays asked; later `ask` blocks with `skip_if_known` pass.',
+        params: conversationParams,
+        body: identifyBody,
+        security: bearer,
+        response: { 200: identifiedVisitor, ...errors },
+      },
+    },
+    async (request) => {
+      const token = conversationToken(request);
+      const fields: Record<string, string> = {};
+      for (const [field, value] of Object.entries(request.body)) if (typeof value === 'string') fields[field] = value;
+      return runtime.identify(request.params.id, token, fields);
     },
   );
 

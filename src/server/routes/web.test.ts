@@ -155,3 +155,36 @@ describe('the demo page', () => {
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });
+
+describe('the full-page chat', () => {
+  it("embeds the widget inline in a page of its own, in the bot's language, title and theme", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'page.yaml');
+    writeFileSync(
+      file,
+      'renkei: 1\nid: page-bot\nname: Page bot\nlocale: ja\nstart: hi\nblocks:\n  hi:\n    type: end\n    text: hi\nappearance:\n  theme: dark\n  title: "<b>サポート</b>"\n',
+    );
+    const server = await app(dist(true), [file]);
+    const res = await server.inject('/chat/page-bot');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('<html lang="ja">');
+    expect(res.body).toContain('<title>&lt;b&gt;サポート&lt;/b&gt;</title>');
+    expect(res.body).not.toContain('<b>サポート</b>');
+    expect(res.body).toContain('background:#161b22');
+    expect(res.body).toContain('<script src="/widget.js" data-bot="page-bot" data-mode="inline" data-target="#chat" async></script>');
+    // No inline script: the page works under a script-src 'self' policy.
+    expect(res.body.match(/<script\b/g)).toHaveLength(1);
+  });
+
+  it('is a 404 page for a bot that is not published or a malformed id', async () => {
+    const server = await app(dist(true), [join(EXAMPLES, 'lead.yaml')]);
+    for (const path of ['/chat/nobody', '/chat/Not_A_Bot']) {
+      const res = await server.inject(path);
+      expect(res.statusCode, path).toBe(404);
+      expect(res.body).toContain('This chat is not available.');
+      expect(res.body).not.toContain('/widget.js');
+    }
+    expect((await server.inject('/chat/lead')).statusCode).toBe(200);
+  });
+});

@@ -3,7 +3,10 @@ import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { listBots } from '../../store/bots.ts';
+import { THEME_COLOURS } from '../../appearance/contrast.ts';
+import type { Bot } from '../../flow/bot-schema.ts';
+import { BOT_ID } from '../../flow/bot-schema.ts';
+import { getPublished, listBots } from '../../store/bots.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface WebRoutesOptions {
@@ -46,7 +49,8 @@ function notBuilt(reply: FastifyReply, what: string): FastifyReply {
 /**
  * The browser parts `renkei serve` serves from the Vite build: the embeddable widget at
  * `/widget.js` (any site may load it), the admin app at `/admin/` (a single-page app: paths that
- * are not files get its index.html), and a demo page at `/demo` that embeds the widget.
+ * are not files get its index.html), a bot's full-page chat at `/chat/{botId}` (a link for an
+ * email or a QR code), and a demo page at `/demo` that embeds the widget.
  * A missing build is a 503 that says how to make it, so the API still runs without one.
  */
 export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts) => {
@@ -78,6 +82,14 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     return send(reply, 'index.html', adminDir, REVALIDATE);
   });
 
+  app.get('/chat/:botId', { schema: { hide: true } }, async (request, reply) => {
+    const { botId } = request.params as { botId: string };
+    const published = BOT_ID.test(botId) ? await getPublished(opts.store.db, botId) : undefined;
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+    if (!published) return reply.code(404).send(chatUnavailablePage());
+    return chatPage(published.bot);
+  });
+
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo'));
   app.get('/demo', { schema: { hide: true } }, async (request, reply) => {
     const bots = (await listBots(opts.store.db)).filter((b) => b.publishedVersion !== null);
@@ -90,6 +102,42 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/**
+ * The full-page chat: the widget inline in a page of its own, in the bot's language and theme.
+ * Its script and styles come from this origin only, so a strict Content-Security-Policy holds.
+ */
+function chatPage(bot: Bot): string {
+  const title = bot.appearance?.title ?? bot.name;
+  const theme = THEME_COLOURS[bot.appearance?.theme ?? 'light'];
+  return `<!doctype html>
+<html lang="${bot.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>html,body{margin:0;height:100%;background:${theme.background};color:${theme.text};font:16px/1.5 system-ui,sans-serif}main{box-sizing:border-box;height:100%;height:100dvh;max-width:48rem;margin:0 auto}h1{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>
+</head>
+<body>
+<main id="chat">
+<h1>${escapeHtml(title)}</h1>
+<noscript><p>${bot.locale === 'ja' ? 'チャットを使うには JavaScript を有効にしてください。' : 'Turn on JavaScript to use the chat.'}</p></noscript>
+</main>
+<script src="/widget.js" data-bot="${escapeHtml(bot.id)}" data-mode="inline" data-target="#chat" async></script>
+</body>
+</html>
+`;
+}
+
+function chatUnavailablePage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Chat not available</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}</style></head>
+<body><main><h1>This chat is not available.</h1><p lang="ja">このチャットは利用できません。</p></main></body>
+</html>
+`;
+}
 
 /** A page that embeds the widget the way a customer's site does: one script tag. */
 function demoPage(

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { LAUNCHER_POSITIONS, THEMES } from '../../appearance/schema.ts';
+import type { WidgetAppearance } from '../../appearance/settings.ts';
 import { ASK_KINDS } from '../../vocabulary/ask-kinds.ts';
 import { LOCALES } from '../../vocabulary/locales.ts';
 import type { InputRequest } from '../../vocabulary/input-request.ts';
 import type { Message } from '../../vocabulary/message.ts';
+import { RECORD_EVENTS } from '../../vocabulary/record-events.ts';
 import { VISITOR_FIELDS } from '../../vocabulary/variables.ts';
-import type { ConversationEvent, StartedConversation, TurnView, Transcript, VisitorStatus } from '../../runtime/api.ts';
+import type { ConversationEvent, IdentifiedVisitor, StartedConversation, TurnView, Transcript, VisitorStatus, WidgetSettings } from '../../runtime/api.ts';
 
 /*
  * The visitor API's bodies. The engine and runtime declare these shapes as TypeScript types;
@@ -42,6 +45,9 @@ export const conversationEvent = z
     z.object({ ...eventBase, type: z.literal('message'), message }),
     z.object({ ...eventBase, type: z.literal('input'), input: inputRequest }),
     z.object({ ...eventBase, type: z.literal('status'), status: visitorStatus, reason: z.string().nullable() }),
+    z
+      .object({ ...eventBase, type: z.literal('record'), event: z.enum(RECORD_EVENTS), data: z.record(z.string(), z.string()) })
+      .describe('An integration block created a record: `data` holds its outputs (`id`; tickets also `number`).'),
   ])
   .meta({ id: 'ConversationEvent' }) satisfies z.ZodType<ConversationEvent>;
 
@@ -50,6 +56,10 @@ export const turnView = z
     conversationId: z.string(),
     status: visitorStatus,
     messages: z.array(message).readonly().describe("The bot's messages since the visitor's turn began."),
+    records: z
+      .array(z.object({ event: z.enum(RECORD_EVENTS), data: z.record(z.string(), z.string()) }))
+      .readonly()
+      .describe("The records the turn's integrations created (the turn's `record` events)."),
     input: inputRequest.nullable(),
     lastEventId: z.number().int().describe('Resume the event stream from here and nothing is missed.'),
   })
@@ -73,6 +83,33 @@ export const transcript = z
   })
   .meta({ id: 'Transcript' }) satisfies z.ZodType<Transcript>;
 
+export const widgetAppearance = z
+  .object({
+    theme: z.enum(THEMES),
+    accent: z.string().describe('#rrggbb; text on it is black or white, whichever contrasts more.'),
+    title: z.string().nullable().describe("Null: the widget's own word for chat, in the conversation's language."),
+    subtitle: z.string().nullable(),
+    avatar: z.string().nullable().describe('Path of the avatar image on this server.'),
+    greeting: z.object({ text: z.string(), delay: z.number().int().describe('Seconds on the page before it shows.') }).nullable(),
+    position: z.enum(LAUNCHER_POSITIONS),
+    offset: z.object({ x: z.number().int(), y: z.number().int() }).describe('Pixels from the corner.'),
+    proactive: z
+      .object({ delay: z.number().int(), paths: z.array(z.string()).readonly().nullable() })
+      .nullable()
+      .describe('Opens by itself after `delay` seconds on pages matching `paths` (`*`: any characters; null: every page).'),
+  })
+  .meta({ id: 'WidgetAppearance' }) satisfies z.ZodType<WidgetAppearance>;
+
+export const widgetSettings = z
+  .object({
+    botId: z.string(),
+    version: z.number().int().describe('The published version this comes from.'),
+    name: z.string(),
+    locale: z.enum(LOCALES),
+    appearance: widgetAppearance,
+  })
+  .meta({ id: 'WidgetSettings' }) satisfies z.ZodType<WidgetSettings>;
+
 const visitorValue = z.string().max(500);
 export const startBody = z
   .object({
@@ -83,6 +120,20 @@ export const startBody = z
     locale: z.enum(LOCALES).optional(),
   })
   .strict();
+
+/** `Renkei.identify(...)`: null or empty is "not known" (the field keeps its value). */
+const knownValue = visitorValue.nullish();
+export const identifyBody = z
+  .object({ name: knownValue, email: knownValue, phone: knownValue, company: knownValue })
+  .strict()
+  .describe('What the site knows about its visitor; each field is read like the answer to an `ask` of its kind.');
+
+export const identifiedVisitor = z
+  .object({
+    conversationId: z.string(),
+    visitor: z.object({ name: z.string(), email: z.string(), phone: z.string(), company: z.string() }),
+  })
+  .meta({ id: 'IdentifiedVisitor' }) satisfies z.ZodType<IdentifiedVisitor>;
 
 export const MAX_ANSWER_LENGTH = 4000;
 export const replyBody = z

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
+import * as images from './004-images.ts';
 import * as personalData from './006-personal-data.ts';
 
 /**
@@ -10,5 +11,6 @@ import * as personalData from './006-personal-data.ts';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-runtime': runtime,
+  '004-images': images,
   '006-personal-data': personalData,
 };

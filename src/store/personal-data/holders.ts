@@ -35,4 +35,6 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'bot_versions',
   'settings',
   'audit_log',
+  // Pictures an admin uploads for the widget (a bot's avatar).
+  'images',
 ];

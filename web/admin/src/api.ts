@@ -45,6 +45,8 @@ export interface RequestOptions {
   readonly method?: string;
   readonly json?: unknown;
   readonly text?: string;
+  /** Raw bytes (an image upload), sent as `contentType`. */
+  readonly body?: Blob;
   readonly contentType?: string;
 }
 
@@ -53,8 +55,11 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   const headers: Record<string, string> = {};
   const token = getToken();
   if (token) headers['authorization'] = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.json !== undefined) {
+  let body: string | Blob | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = options.contentType ?? 'application/octet-stream';
+    body = options.body;
+  } else if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
   } else if (options.text !== undefined) {

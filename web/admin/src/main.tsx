@@ -18,12 +18,15 @@ import './styles.css';
 
 // The canvas, its layout engine and the block schemas are the heavy part: loaded with the builder only.
 const BuilderPage = lazy(() => import('./builder/BuilderPage.tsx'));
+// Loaded with its page only: the live preview brings the widget's view along.
+const AppearancePage = lazy(() => import('./pages/AppearancePage.tsx'));
 
 function Route({ path }: { path: string }) {
   const { t } = useTranslation();
   let params: Record<string, string> | null;
   if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
   if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
+  if ((params = match('/bots/:id/appearance', path))) return <AppearancePage key={params['id']} botId={params['id']!} />;
   if (path.startsWith('/records')) return <RecordsPage />;
   if (path.startsWith('/directory')) return <DirectoryPage />;
   if (path.startsWith('/integrations')) return <IntegrationsPage />;

@@ -1,6 +1,16 @@
-import type { Answer, ConversationEvent, StartedConversation, Transcript, TurnView } from '../../../src/runtime/api.ts';
+import type {
+  Answer,
+  ConversationEvent,
+  IdentifiedVisitor,
+  StartedConversation,
+  StartOptions,
+  Transcript,
+  TurnView,
+  VisitorFields,
+  WidgetSettings,
+} from '../../../src/runtime/api.ts';
 
-export type { Answer, ConversationEvent, StartedConversation, Transcript, TurnView };
+export type { Answer, ConversationEvent, StartedConversation, Transcript, TurnView, VisitorFields, WidgetSettings };
 
 /** An HTTP error from the visitor API: its status and the `error` code of its body (when it has one). */
 export class ApiError extends Error {
@@ -22,8 +32,17 @@ export class VisitorApi {
     this.base = `${origin}/api/v1`;
   }
 
-  start(bot: string): Promise<StartedConversation> {
-    return this.call('POST', `/bots/${encodeURIComponent(bot)}/conversations`, null, {});
+  /** The published bot's look (ETag-revalidated by the browser's cache). */
+  settings(bot: string): Promise<WidgetSettings> {
+    return this.call('GET', `/bots/${encodeURIComponent(bot)}/widget`, null);
+  }
+
+  start(bot: string, options: StartOptions = {}): Promise<StartedConversation> {
+    return this.call('POST', `/bots/${encodeURIComponent(bot)}/conversations`, null, options);
+  }
+
+  identify(conversationId: string, token: string, visitor: VisitorFields): Promise<IdentifiedVisitor> {
+    return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/visitor`, token, visitor);
   }
 
   reply(conversationId: string, token: string, answer: Answer): Promise<TurnView> {

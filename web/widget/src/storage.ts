@@ -9,6 +9,8 @@ export interface SavedSession {
   readonly locale: WidgetLocale;
   /** Whether the chat window was open, so a reload or the next page keeps it open. */
   readonly open: boolean;
+  /** The visitor fields last sent for this conversation (`Renkei.identify`), hashed (see identity.ts): the same again is not resent. */
+  readonly identified?: string;
 }
 
 const keyOf = (origin: string, bot: string): string => `renkei-widget:${origin}:${bot}`;
@@ -49,6 +51,16 @@ export class SessionStore {
       // Nothing stored, nothing to clear.
     }
   }
+
+  /** A flag for this browser tab's session (the greeting dismissed, the proactive opening done). */
+  flag(name: string, set?: true): boolean {
+    try {
+      if (set) sessionStorage.setItem(`${this.key}:${name}`, '1');
+      return sessionStorage.getItem(`${this.key}:${name}`) === '1';
+    } catch {
+      return set === true;
+    }
+  }
 }
 
 /** Another script (or an older widget) may have written anything under our key. */
@@ -63,5 +75,6 @@ function parseSession(value: unknown): SavedSession | null {
     lastEventId,
     locale: isWidgetLocale(v['locale']) ? v['locale'] : 'en',
     open: v['open'] === true,
+    ...(typeof v['identified'] === 'string' ? { identified: v['identified'] } : {}),
   };
 }

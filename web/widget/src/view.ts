@@ -1,12 +1,17 @@
 import type { i18n } from 'i18next';
+import { accentOn, textOn } from '../../../src/appearance/contrast.ts';
+import type { WidgetAppearance } from '../../../src/appearance/settings.ts';
 import type { ChoiceOption, InputRequest } from '../../../src/vocabulary/input-request.ts';
 import type { Message } from '../../../src/vocabulary/message.ts';
+import type { EmbedMode } from './config.ts';
 import { el, safeUrl } from './dom.ts';
 import { inputHint } from './input-hints.ts';
 import { CSS } from './styles.ts';
 
 export interface ViewHandlers {
   onOpenChange(open: boolean): void;
+  /** The visitor closed the greeting bubble. */
+  onDismissGreeting(): void;
   onSend(text: string): void;
   onChoice(option: ChoiceOption): void;
   onRestart(): void;
@@ -29,14 +34,21 @@ const CHAT_ICON =
 
 /**
  * The widget's DOM, inside an open shadow root on `host`. It knows nothing of the API: the
- * controller tells it what to show, and it reports what the visitor does.
+ * controller tells it what to show, and it reports what the visitor does. A bubble has a launcher
+ * and a panel that opens over the page; inline, the panel is always there, inside the host.
  */
 export class ChatView {
   private readonly i18n: i18n;
   private readonly handlers: ViewHandlers;
+  private readonly root: HTMLElement;
   private readonly launcher: HTMLButtonElement;
+  private readonly greeting: HTMLElement;
+  private readonly greetingText: HTMLButtonElement;
+  private readonly dismissButton: HTMLButtonElement;
   private readonly panel: HTMLElement;
+  private readonly header: HTMLElement;
   private readonly title: HTMLHeadingElement;
+  private readonly subtitle: HTMLParagraphElement;
   private readonly closeButton: HTMLButtonElement;
   private readonly log: HTMLElement;
   private readonly typing: HTMLElement;
@@ -50,24 +62,43 @@ export class ChatView {
   private readonly send: HTMLButtonElement;
   private composer: Composer = { state: 'wait' };
   private currentNotice: Notice | null = null;
+  /** The bot's own title; null: the widget's word for chat. */
+  private titleText: string | null = null;
+  readonly inline: boolean;
 
-  constructor(host: HTMLElement, i18n: i18n, handlers: ViewHandlers) {
+  constructor(host: HTMLElement, i18n: i18n, handlers: ViewHandlers, mode: EmbedMode) {
     this.i18n = i18n;
     this.handlers = handlers;
+    this.inline = mode === 'inline';
+    host.classList.toggle('inline', this.inline);
     const shadow = host.attachShadow({ mode: 'open' });
     const style = el('style');
     style.textContent = CSS;
-    const root = el('div', { class: 'root' });
+    const root = el('div', { class: this.inline ? 'root inline' : 'root' });
+    this.root = root;
 
     this.launcher = el('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'panel' });
     this.launcher.append(icon());
-    this.panel = el('section', { id: 'panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'title' });
-    this.panel.hidden = true;
+    // Inline, the chat is a region of the page; as a bubble, a dialog over it (not modal: the page stays usable).
+    this.panel = el('section', { id: 'panel', class: 'panel', 'aria-labelledby': 'title', ...(this.inline ? {} : { role: 'dialog' }) });
+    this.panel.hidden = !this.inline;
+
+    this.greeting = el('div', { class: 'greeting' });
+    this.greetingText = el('button', { type: 'button', class: 'say' });
+    this.dismissButton = el('button', { type: 'button', class: 'dismiss' }, '×');
+    this.greeting.append(this.greetingText, this.dismissButton);
+    this.greeting.hidden = true;
 
     const header = el('div', { class: 'header' });
+    this.header = header;
+    const heading = el('div', { class: 'heading' });
     this.title = el('h2', { id: 'title', class: 'title' });
+    this.subtitle = el('p', { class: 'subtitle' });
+    this.subtitle.hidden = true;
+    heading.append(this.title, this.subtitle);
     this.closeButton = el('button', { type: 'button', class: 'close' }, '×');
-    header.append(this.title, this.closeButton);
+    this.closeButton.hidden = this.inline;
+    header.append(heading, this.closeButton);
 
     this.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
     this.typing = el('div', { class: 'typing', role: 'status' });
@@ -90,13 +121,19 @@ export class ChatView {
     this.form.append(this.label, this.input, this.send);
 
     this.panel.append(header, this.log, this.typing, this.notice, this.choices, this.ended, this.form);
-    root.append(this.launcher, this.panel);
+    root.append(...(this.inline ? [this.panel] : [this.greeting, this.launcher, this.panel]));
     shadow.append(style, root);
 
     this.launcher.addEventListener('click', () => this.handlers.onOpenChange(!this.isOpen));
+    this.greetingText.addEventListener('click', () => this.handlers.onOpenChange(true));
+    this.dismissButton.addEventListener('click', () => {
+      this.setGreeting(null);
+      this.launcher.focus();
+      this.handlers.onDismissGreeting();
+    });
     this.closeButton.addEventListener('click', () => this.handlers.onOpenChange(false));
     this.panel.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
+      if (event.key === 'Escape' && !this.inline) {
         event.stopPropagation();
         this.handlers.onOpenChange(false);
       }
@@ -115,11 +152,47 @@ export class ChatView {
     return this.panel.hidden === false;
   }
 
+  /** Whether the visitor is in the chat (the focus is inside the panel). */
+  get hasFocus(): boolean {
+    return this.panel.contains(this.shadowFocus());
+  }
+
+  /** The bot's look: colours from the accent (text on it, and the accent on the panel only where legible), theme, corner, title, avatar. */
+  setAppearance(appearance: WidgetAppearance, origin: string): void {
+    const style = this.root.style;
+    style.setProperty('--accent', appearance.accent);
+    style.setProperty('--on-accent', textOn(appearance.accent));
+    style.setProperty('--accent-fg', accentOn(appearance.accent, appearance.theme));
+    style.setProperty('--x', `${appearance.offset.x}px`);
+    style.setProperty('--y', `${appearance.offset.y}px`);
+    this.root.classList.toggle('dark', appearance.theme === 'dark');
+    this.root.classList.toggle('left', appearance.position === 'left');
+    this.titleText = appearance.title;
+    this.subtitle.textContent = appearance.subtitle ?? '';
+    this.subtitle.hidden = appearance.subtitle === null;
+    this.header.querySelector('img')?.remove();
+    const avatar = appearance.avatar === null ? null : safeUrl(origin + appearance.avatar);
+    if (avatar !== null) {
+      // Decorative: the title beside it names the chat. A missing image shows nothing rather than a broken-image icon.
+      const image = el('img', { class: 'avatar', alt: '', src: avatar });
+      image.addEventListener('error', () => image.remove());
+      this.header.prepend(image);
+    }
+    this.relabel();
+  }
+
+  /** The bubble beside the launcher (`null` hides it). */
+  setGreeting(text: string | null): void {
+    this.greetingText.textContent = text ?? '';
+    this.greeting.hidden = text === null || this.isOpen;
+  }
+
   /** Applies the current language to every fixed label (after the bot's locale becomes known). */
   relabel(): void {
     const t = this.i18n.t.bind(this.i18n);
     this.launcher.setAttribute('aria-label', t(this.isOpen ? 'close' : 'launcher'));
-    this.title.textContent = t('title');
+    this.title.textContent = this.titleText ?? t('title');
+    this.dismissButton.setAttribute('aria-label', t('dismiss'));
     this.closeButton.setAttribute('aria-label', t('close'));
     this.log.setAttribute('aria-label', t('log'));
     this.typingText.textContent = t('typing');
@@ -132,7 +205,12 @@ export class ChatView {
   }
 
   setOpen(open: boolean, moveFocus: boolean): void {
+    if (this.inline) {
+      if (open && moveFocus) this.focusAnswer();
+      return;
+    }
     this.panel.hidden = !open;
+    if (open) this.greeting.hidden = true;
     this.launcher.setAttribute('aria-expanded', String(open));
     this.launcher.setAttribute('aria-label', this.i18n.t(open ? 'close' : 'launcher'));
     if (!moveFocus) return;
@@ -154,6 +232,13 @@ export class ChatView {
       bubble.append(document.createElement('br'));
       bubble.append(el('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, message.link.label ?? message.link.url));
     }
+    this.append(bubble);
+  }
+
+  /** A message from a person of the team who took the conversation over (their name above it). */
+  addAgent(name: string, text: string): void {
+    const bubble = el('p', { class: 'msg bot agent' });
+    bubble.append(el('span', { class: 'who' }, name || this.i18n.t('agent')), el('span', { class: 'sr-only' }, ': '), document.createTextNode(text));
     this.append(bubble);
   }
 

@@ -332,6 +332,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
         <button type="button" aria-pressed={panel === 'preview'} onClick={() => setPanel(panel === 'preview' ? null : 'preview')}>
           {t('builder.preview')}
         </button>
+        <Link to={`/bots/${encodeURIComponent(botId)}/appearance`}>{t('appearance.link')}</Link>
         <Link to={`/bots/${encodeURIComponent(botId)}/analytics`}>{t('builder.analytics')}</Link>
         <span className="problem-count" data-errors={allProblems.filter((p) => p.severity === 'error').length}>
           {t('builder.problemCount', { count: allProblems.filter((p) => p.severity === 'error').length })}

@@ -108,8 +108,9 @@ const NODE_WIDTH = 240;
 
 /** The bot file's document → the canvas. Nodes without a position get none here (see layout.ts). */
 export function docFromBot(bot: Record<string, unknown>): Doc {
-  const { blocks, ...rest } = bot;
-  const meta = rest as BotMeta;
+  const blocks = bot['blocks'];
+  // `blocks` keeps its place among the keys (as undefined), so the file is written back in its own key order.
+  const meta = Object.fromEntries(Object.entries(bot).map(([key, value]) => [key, key === 'blocks' ? undefined : value])) as BotMeta;
   const nodes: BlockNode[] = [];
   const edges: Edge[] = [];
   const raw = isMap(blocks) ? blocks : {};

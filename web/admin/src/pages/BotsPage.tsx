@@ -61,7 +61,8 @@ export function BotsPage() {
               <td>{b.name}</td>
               <td>{b.publishedVersion ?? '—'}</td>
               <td>{b.latestVersion}</td>
-              <td>
+              <td className="row-links">
+                <Link to={`/bots/${encodeURIComponent(b.id)}/appearance`}>{t('appearance.link')}</Link>
                 <Link to={`/bots/${encodeURIComponent(b.id)}/analytics`}>{t('builder.analytics')}</Link>
               </td>
             </tr>

@@ -14,7 +14,8 @@ type TranscriptEvent =
   | { seq: number; at: string; type: 'visitor'; text: string }
   | { seq: number; at: string; type: 'message'; message: { text: string } }
   | { seq: number; at: string; type: 'input'; input: { kind: string } }
-  | { seq: number; at: string; type: 'status'; status: string; reason: string | null };
+  | { seq: number; at: string; type: 'status'; status: string; reason: string | null }
+  | { seq: number; at: string; type: 'record'; event: string; data: Record<string, string> };
 interface Detail extends Summary {
   readonly transcript: readonly TranscriptEvent[];
   readonly state: { vars: Record<string, string> };
@@ -46,6 +47,7 @@ function Transcript({ id }: { id: string }) {
           if (e.type === 'visitor') return <li key={e.seq} className="from-visitor">{e.text}</li>;
           if (e.type === 'message') return <li key={e.seq} className="from-bot">{e.message.text}</li>;
           if (e.type === 'status') return <li key={e.seq} className="status-line">{t('conversations.statusLine', { status: e.status, reason: e.reason ?? '' })}</li>;
+          if (e.type === 'record') return <li key={e.seq} className="status-line">{t('conversations.recordLine', { event: e.event, data: Object.values(e.data).join(' ') })}</li>;
           return null;
         })}
       </ol>

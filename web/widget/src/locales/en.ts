@@ -3,6 +3,8 @@ export const en = {
   launcher: 'Open chat',
   title: 'Chat',
   close: 'Close chat',
+  dismiss: 'Dismiss the greeting',
+  agent: 'Staff',
   log: 'Conversation',
   you: 'You said:',
   bot: 'Bot said:',

@@ -4,6 +4,8 @@ export const ja: Messages = {
   launcher: 'チャットを開く',
   title: 'チャット',
   close: 'チャットを閉じる',
+  dismiss: 'あいさつを閉じる',
+  agent: '担当者',
   log: '会話',
   you: 'あなた:',
   bot: 'ボット:',
