@@ -10,6 +10,7 @@ import { adminImagesRoutes } from './admin-images.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
+import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 
 export interface AdminRoutesOptions {
@@ -34,6 +35,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminBotsRoutes, { store: opts.store });
   await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminRecordsRoutes, { store: opts.store });
+  await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
 import * as images from './004-images.ts';
+import * as ticketChanges from './007-ticket-changes.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-runtime': runtime,
   '004-images': images,
+  '007-ticket-changes': ticketChanges,
 };
