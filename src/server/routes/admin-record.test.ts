@@ -67,6 +67,15 @@ describe("a built-in ticket's status and assignee", () => {
     const { ticketId } = await ticketConversation(s, 'Taro');
     const url = `/api/v1/admin/records/tickets/${ticketId}`;
 
+    await s.admin({ method: 'POST', url: '/api/v1/admin/records/agents', payload: { email: 'gone@example.com', name: 'Gone', active: false } });
+    expect((await s.admin({ url: '/api/v1/admin/records/ticket-values' })).json()).toEqual({
+      status: [
+        { value: 'Open', label: 'Open' },
+        { value: 'On Hold', label: 'On Hold' },
+        { value: 'Closed', label: 'Closed' },
+      ],
+      assignee: [{ value: 'hana@example.com', label: 'Hana <hana@example.com>' }],
+    });
     const changed = await s.admin({ method: 'PATCH', url, payload: { status: 'On Hold', assignee: 'hana@example.com' } });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json().record).toMatchObject({ status: 'On Hold', assignee: 'hana@example.com' });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TICKET_VALUES } from '../../connectors/builtin/values.ts';
+import { listAgents } from '../../store/directory.ts';
 import { StoreError } from '../../store/errors.ts';
 import { recordOrigin } from '../../store/record-origin.ts';
 import { dealRecord, personRecord, RECORD_KINDS, subscriberRecord, ticketRecord, type RecordKind } from '../../store/record-schemas.ts';
@@ -51,6 +52,9 @@ const ticketChangeBody = z
 
 const id = z.string().min(1).max(100);
 
+const serviceValue = z.object({ value: z.string(), label: z.string() });
+const ticketValues = z.object({ status: z.array(serviceValue), assignee: z.array(serviceValue) }).meta({ id: 'TicketValues' });
+
 /** One record of the built-in store with where it came from; and a ticket's status and assignee changed. */
 export const adminRecordRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
   const { db } = store;
@@ -61,6 +65,21 @@ export const adminRecordRoutes: FastifyPluginAsyncZod<{ readonly store: Store }>
     if (!record || !from) throw new ApiError(404, 'record_not_found', `there is no record ${recordId} among the ${kind}`);
     return { kind, record, origin: from, changes: kind === 'tickets' ? await ticketChanges(db, recordId) : [] };
   }
+
+  app.get(
+    '/records/ticket-values',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'What a built-in ticket may be changed to: the statuses, and the active agents',
+        response: { 200: ticketValues, ...adminErrors },
+      },
+    },
+    async () => ({
+      status: TICKET_VALUES.status,
+      assignee: (await listAgents(db)).filter((a) => a.active).map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
+    }),
+  );
 
   app.get(
     '/records/:kind/:id',
