@@ -10,6 +10,7 @@ import { BotsPage } from './pages/BotsPage.tsx';
 import { ConversationsPage } from './pages/ConversationsPage.tsx';
 import { DirectoryPage } from './pages/DirectoryPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
+import { RecordPage } from './pages/RecordPage.tsx';
 import { RecordsPage } from './pages/RecordsPage.tsx';
 import { match, usePath } from './router.ts';
 import './styles.css';
@@ -25,6 +26,7 @@ function Route({ path }: { path: string }) {
   if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
   if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
   if ((params = match('/bots/:id/appearance', path))) return <AppearancePage key={params['id']} botId={params['id']!} />;
+  if ((params = match('/records/:kind/:id', path))) return <RecordPage key={path} kind={params['kind']!} id={params['id']!} />;
   if (path.startsWith('/records')) return <RecordsPage />;
   if (path.startsWith('/directory')) return <DirectoryPage />;
   if (path.startsWith('/integrations')) return <IntegrationsPage />;
