@@ -47,6 +47,9 @@ const CODES = [
 const ZOD = ['Too small', 'Too big', 'expected string', 'expected number', 'Invalid input', 'Invalid option', 'Invalid string', 'Unrecognized key', 'Required'];
 const ENGLISH = new RegExp(`(?<![\\w.%-])(?:${CODES.map((c) => c.replace('.', '\\.')).join('|')})(?![\\w%-]|\\.\\w)|${ZOD.join('|')}`, 'g');
 
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /**
  * The builder's Japanese pages still show its port names and answer kinds in English; its
  * labels come from the block declarations in the builder rework (issue 13). Flip this once that
@@ -176,9 +179,18 @@ describe('the admin pages outside the builder', () => {
   });
 
   /** A browser in the admin's language and time zone, signed in. */
-  async function signedIn(locale: 'en-US' | 'ja-JP', timezoneId = 'UTC'): Promise<Page> {
+  async function signedIn(locale: 'en-US' | 'ja-JP', timezoneId = 'UTC', cspViolations?: string[]): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale, timezoneId });
+    if (cspViolations) {
+      // The admin app's policy (issue 12): nothing from elsewhere, no inline script or style.
+      await context.route(`${server.url}/admin/**`, async (route) => {
+        if (route.request().resourceType() !== 'document') return route.continue();
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
+      });
+    }
     const page = await context.newPage();
+    if (cspViolations) page.on('console', (message) => message.text().includes('Content Security Policy') && cspViolations.push(message.text()));
     await page.goto(`${server.url}/admin/`);
     await page.getByLabel(locale === 'ja-JP' ? '管理トークン' : 'Admin token', { exact: true }).fill(server.adminToken);
     await page.getByRole('button', { name: locale === 'ja-JP' ? 'ログイン' : 'Sign in' }).click();
@@ -384,16 +396,20 @@ describe('the admin pages outside the builder', () => {
     await page.context().close();
   }, 90_000);
 
-  it('shows no English code word or zod message on any Japanese page outside the builder', async () => {
-    const page = await signedIn('ja-JP');
+  it('shows no English code word or zod message on any Japanese page outside the builder, and each works under a strict CSP', async () => {
+    const violations: string[] = [];
+    const blocked: string[] = [];
+    const page = await signedIn('ja-JP', 'UTC', violations);
     const found: string[] = [];
     for (const walk of PAGES) {
       await page.goto(`${server.url}/admin${walk.path(seeded)}`);
       await heading(page);
       await walk.open(page);
       found.push(...englishIn(await visibleText(page)).map((f) => `${walk.name}: ${f}`));
+      blocked.push(...violations.splice(0).map((v) => `${walk.name}: ${v}`));
     }
     expect(found, found.join('\n')).toEqual([]);
+    expect(blocked).toEqual([]);
     await page.context().close();
   }, 90_000);
 
