@@ -360,6 +360,8 @@ describe('the admin pages outside the builder', () => {
     const before = await tickets();
     await page.goto(`${server.url}/admin/bots/support`);
     await page.locator('.react-flow__node[data-id="open_ticket"]').waitFor();
+    // A bot without problems says so in words, not as "0 errors".
+    expect(await page.locator('.problem-count').textContent()).toBe('No problems');
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByRole('region', { name: 'Preview' });
     const outcome = preview.getByLabel('Outcome of open_ticket', { exact: true });
@@ -410,6 +412,9 @@ describe('the admin pages outside the builder', () => {
     }
     expect(found, found.join('\n')).toEqual([]);
     expect(blocked).toEqual([]);
+    // A new bot speaks the admin's language unless they choose otherwise.
+    await page.goto(`${server.url}/admin/bots`);
+    expect(await page.locator('select[name="bot-locale"]').inputValue()).toBe('ja');
     await page.context().close();
   }, 90_000);
 
