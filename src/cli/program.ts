@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from './io.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerPublish } from './commands/publish.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerChat } from './commands/chat.ts';
 import { registerRecords } from './commands/records.ts';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO, run: RunState): Command {
   registerServe(program, ctx);
   registerDemo(program, ctx);
   registerValidate(program, ctx);
+  registerPublish(program, ctx);
   registerChat(program, ctx);
   registerSchema(program, ctx);
   registerRecords(program, ctx);

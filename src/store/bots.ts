@@ -219,9 +219,21 @@ export async function publishFile(
     const errors = problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p));
     throw new StoreError('invalid', `bot file ${path} is invalid:\n${errors.join('\n')}`);
   }
+  return publishDraft(db, { source, format: formatOfPath(path), bot });
+}
+
+/**
+ * Saves a validated bot file as a new version and publishes it; a file identical to the
+ * published version publishes nothing new (`created` false).
+ */
+export async function publishDraft(
+  db: Kysely<Database>,
+  draft: { readonly source: string; readonly format: BotFormat; readonly bot: Bot },
+): Promise<{ readonly botId: string; readonly version: number; readonly created: boolean }> {
+  const { bot } = draft;
   const published = await getPublished(db, bot.id);
-  if (published && published.source === source) return { botId: bot.id, version: published.version, created: false };
-  const { version } = await saveDraft(db, bot.id, { source, format: formatOfPath(path), bot });
+  if (published && published.source === draft.source) return { botId: bot.id, version: published.version, created: false };
+  const { version } = await saveDraft(db, bot.id, draft);
   await publish(db, bot.id, version);
   return { botId: bot.id, version, created: true };
 }

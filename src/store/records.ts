@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { StoreError } from './errors.ts';
 import { normalKey } from './keys.ts';
 import { pageOf, type Page } from './paging.ts';
 import type { DealRecord, PersonRecord, RecordKind, RecordOf, SubscriberRecord, TicketRecord } from './record-schemas.ts';
@@ -6,9 +7,20 @@ import { storedFields } from './record-schemas.ts';
 import type { Database, DealsTable, PersonTable, SubscribersTable, TicketsTable } from './schema.ts';
 
 /** `limit` defaults to 100. */
-export interface ListOptions extends Page {
+export interface ListOptions extends Page, RecordFilter {}
+
+/** Which records: every condition given must hold. */
+export interface RecordFilter {
   /** Matches name, email (and a ticket's subject and contact) case-insensitively, anywhere in the text. */
   readonly search?: string;
+  /** Tickets only: this status exactly. */
+  readonly status?: string;
+  /** Created at or after this instant (ISO 8601). */
+  readonly createdFrom?: string;
+  /** Created before this instant (ISO 8601). */
+  readonly createdTo?: string;
+  /** The one record with this id. */
+  readonly id?: string;
 }
 
 const DEFAULT_LIMIT = 100;
@@ -34,6 +46,29 @@ function matching(kind: RecordKind, search: string | undefined): RawBuilder<SqlB
   return sql<SqlBool>`(${sql.join(tests, sql` or `)})`;
 }
 
+/** An instant as stored (`toISOString()`), so that text order is time order on both databases. */
+function storedInstant(value: string, what: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new StoreError('invalid', `${what} "${value}" is not a date and time`);
+  return new Date(time).toISOString();
+}
+
+/** The filter as one condition on the kind's own table, or undefined when it has none. */
+function filtering(kind: RecordKind, filter: RecordFilter): RawBuilder<SqlBool> | undefined {
+  const column = (name: string) => sql.ref(`${kind}.${name}`);
+  const tests: RawBuilder<SqlBool>[] = [];
+  const search = matching(kind, filter.search);
+  if (search) tests.push(search);
+  if (filter.status !== undefined) {
+    if (kind !== 'tickets') throw new StoreError('invalid', `only tickets have a status, not ${kind}`);
+    tests.push(sql<SqlBool>`${column('status')} = ${filter.status}`);
+  }
+  if (filter.createdFrom !== undefined) tests.push(sql<SqlBool>`${column('created_at')} >= ${storedInstant(filter.createdFrom, 'from')}`);
+  if (filter.createdTo !== undefined) tests.push(sql<SqlBool>`${column('created_at')} < ${storedInstant(filter.createdTo, 'to')}`);
+  if (filter.id !== undefined) tests.push(sql<SqlBool>`${column('id')} = ${filter.id}`);
+  return tests.length === 0 ? undefined : sql<SqlBool>`(${sql.join(tests, sql` and `)})`;
+}
+
 function parseFields(json: string): Record<string, string> {
   return storedFields.parse(JSON.parse(json));
 }
@@ -44,7 +79,7 @@ async function listPeople(
   options: ListOptions,
 ): Promise<PersonRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
-  const filter = matching(kind, options.search);
+  const filter = filtering(kind, options);
   let query = db.selectFrom(kind).selectAll();
   if (filter) query = query.where(filter);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
@@ -68,7 +103,7 @@ export function personOf(r: Selectable<PersonTable>): PersonRecord {
 
 async function listDeals(db: Kysely<Database>, options: ListOptions): Promise<DealRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
-  const filter = matching('deals', options.search);
+  const filter = filtering('deals', options);
   let query = db.selectFrom('deals').selectAll();
   if (filter) query = query.where(filter);
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
@@ -91,7 +126,7 @@ export function dealOf(r: Selectable<DealsTable>): DealRecord {
 
 async function listTickets(db: Kysely<Database>, options: ListOptions): Promise<TicketRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
-  const filter = matching('tickets', options.search);
+  const filter = filtering('tickets', options);
   let query = db
     .selectFrom('tickets')
     .innerJoin('departments', 'departments.id', 'tickets.department_id')
@@ -123,7 +158,7 @@ export function ticketOf(r: Selectable<TicketsTable> & { department_name: string
 
 async function listSubscribers(db: Kysely<Database>, options: ListOptions): Promise<SubscriberRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
-  const filter = matching('subscribers', options.search);
+  const filter = filtering('subscribers', options);
   let query = db
     .selectFrom('subscribers')
     .innerJoin('lists', 'lists.id', 'subscribers.list_id')
@@ -170,13 +205,9 @@ export function listRecords<K extends RecordKind>(
   return lister(db, options);
 }
 
-/** How many records of one kind match `search` (all of them without it): for paging. */
-export async function countRecords(
-  db: Kysely<Database>,
-  kind: RecordKind,
-  options: Pick<ListOptions, 'search'> = {},
-): Promise<number> {
-  const filter = matching(kind, options.search);
+/** How many records of one kind match the filter (all of them without one): for paging. */
+export async function countRecords(db: Kysely<Database>, kind: RecordKind, options: RecordFilter = {}): Promise<number> {
+  const filter = filtering(kind, options);
   let query = db.selectFrom(kind).select((eb) => eb.fn.countAll().as('n'));
   if (filter) query = query.where(filter);
   const row = await query.executeTakeFirstOrThrow();

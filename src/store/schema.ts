@@ -85,6 +85,17 @@ export interface TicketsTable {
   created_at: string;
 }
 
+/** A change of a built-in ticket's status or assignee, made from the admin. */
+export interface TicketChangesTable {
+  id: string;
+  ticket_id: string;
+  field: 'status' | 'assignee';
+  /** The status, or the assignee's email; null for "none". */
+  from_value: string | null;
+  to_value: string | null;
+  changed_at: string;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -241,6 +252,7 @@ export interface Database {
   departments: DepartmentsTable;
   agents: AgentsTable;
   tickets: TicketsTable;
+  ticket_changes: TicketChangesTable;
   counters: CountersTable;
   lists: ListsTable;
   subscribers: SubscribersTable;

@@ -211,14 +211,14 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await expect.poll(() => transcript.locator('.from-visitor').allTextContents()).toEqual([XSS, 'hanako@example.com', '高']);
     expect(await transcript.locator('img').count()).toBe(0);
     await expect.poll(() => page.locator('.execution-log tbody td').allTextContents()).toEqual(
-      expect.arrayContaining(['helpdesk_ticket_1', 'helpdesk.ticket', 'builtin', 'success']),
+      expect.arrayContaining(['helpdesk_ticket_1', 'Associate ticket', 'the built-in store', 'Success']),
     );
 
     // Analytics: one conversation took the ticket block's success port.
     await page.goto(`${server.url}/admin/bots/${BOT}/analytics`);
     await expect.poll(() => page.locator('tbody tr').first().locator('td').allTextContents()).toEqual([
-      'helpdesk_ticket_1 (helpdesk.ticket)',
-      'success',
+      'helpdesk_ticket_1 (Associate ticket)',
+      'Success',
       '1',
       '',
     ]);
@@ -239,7 +239,7 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await preview.getByRole('button', { name: '中' }).click();
     await expect.poll(() => preview.locator('.line-bot').last().textContent()).toBe('部門が見つかりません。担当者におつなぎします。');
     expect(await preview.locator('.line-trace').first().textContent()).toBe(
-      'helpdesk_ticket_1: department_invalid → department_invalid (forced) — simulated department_invalid',
+      'helpdesk_ticket_1: Department invalid → Department invalid (simulated)',
     );
     const onPath = await page.locator('.block-node[data-on-path="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-block')));
     expect(onPath.sort()).toEqual(['ask_1', 'ask_2', 'choice_1', 'end_2', 'helpdesk_ticket_1', 'message_1']);
@@ -325,7 +325,7 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await crm.getByLabel('Client secret').fill('s3cret-value');
     await crm.getByLabel('Refresh token').fill('1000.refresh');
     await crm.getByRole('button', { name: 'Save Zoho settings' }).click();
-    await expect.poll(() => crm.locator('dd').first().textContent()).toBe('zoho');
+    await expect.poll(() => crm.locator('dd').first().textContent()).toBe('Zoho');
     expect(await page.content()).not.toContain('s3cret-value');
     await crm.getByRole('button', { name: 'Set up Zoho' }).click();
     expect(await crm.getByLabel('Client secret').inputValue()).toBe('');
@@ -339,7 +339,7 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await expect.poll(() => crm.locator('dd').nth(1).textContent()).toContain('Disabled');
     await crm.getByRole('button', { name: 'Enable' }).click();
     await crm.getByRole('button', { name: 'Use the built-in store' }).click();
-    await expect.poll(() => crm.locator('dd').first().textContent()).toBe('builtin');
+    await expect.poll(() => crm.locator('dd').first().textContent()).toBe('the built-in store');
 
     await page.getByRole('link', { name: 'Directory' }).click();
     const departments = page.getByRole('region', { name: 'Departments' });

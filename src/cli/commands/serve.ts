@@ -43,11 +43,24 @@ export function registerServe(program: Command, { io }: CommandContext): void {
         });
       } catch (error) {
         if (error instanceof ConfigError) throw new CliError(error.message, 2);
-        throw error;
+        throw listenError(error, port, opts.host) ?? error;
       }
       printBanner(io, server);
       await stopOnSignal(io, server);
     });
+}
+
+/** A port that cannot be had, said with what to do about it. */
+function listenError(error: unknown, port: number, host: string): CliError | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return new CliError(
+      `port ${port} on ${host} is already in use (another renkei serve?): stop what uses it, or choose another port with --port, e.g. --port ${port === 65535 ? 3001 : port + 1}`,
+    );
+  }
+  if (code === 'EACCES') return new CliError(`port ${port} on ${host} needs more privileges than this user has: choose a port above 1023 with --port`);
+  if (code === 'EADDRNOTAVAIL') return new CliError(`${host} is not an address of this machine: choose one with --host (127.0.0.1, or 0.0.0.0 for every interface)`);
+  return undefined;
 }
 
 function printBanner(io: CliIO, server: RunningServer): void {

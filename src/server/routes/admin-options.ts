@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Directory } from '../../connectors/provider.ts';
+import { TICKET_VALUES } from '../../connectors/builtin/values.ts';
 import { providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
@@ -23,13 +24,6 @@ const roleOptions = z
   })
   .meta({ id: 'IntegrationOptions' });
 
-// The built-in helpdesk stores these as given; they are the values its records and Zoho Desk use.
-const TICKET_VALUES = {
-  status: ['Open', 'On Hold', 'Closed'],
-  priority: ['High', 'Medium', 'Low', 'None'],
-  classification: ['Question', 'Problem', 'Request', 'Others'],
-};
-const plain = (values: readonly string[]): Choice[] => values.map((v) => ({ value: v, label: v }));
 
 async function builtinFields(store: Store, role: Role): Promise<{ fields: Record<string, Choice[]>; note: string | null }> {
   const { db } = store;
@@ -40,9 +34,9 @@ async function builtinFields(store: Store, role: Role): Promise<{ fields: Record
         fields: {
           department: departments.filter((d) => d.enabled).map((d) => ({ value: d.name, label: d.name })),
           assignee: agents.filter((a) => a.active).map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
-          status: plain(TICKET_VALUES.status),
-          priority: plain(TICKET_VALUES.priority),
-          classification: plain(TICKET_VALUES.classification),
+          status: TICKET_VALUES.status,
+          priority: TICKET_VALUES.priority,
+          classification: TICKET_VALUES.classification,
         },
         note: null,
       };
@@ -61,9 +55,9 @@ function directoryFields(role: Role, directory: Directory): Record<string, Choic
       return {
         department: (directory.departments ?? []).map((d) => ({ value: d.name, label: d.name })),
         assignee: (directory.agents ?? []).map((a) => ({ value: a.email || a.id, label: a.name ? `${a.name} <${a.email}>` : a.email })),
-        status: plain(TICKET_VALUES.status),
-        priority: plain(TICKET_VALUES.priority),
-        classification: plain(TICKET_VALUES.classification),
+        status: TICKET_VALUES.status,
+        priority: TICKET_VALUES.priority,
+        classification: TICKET_VALUES.classification,
       };
     case 'mailing':
       return { list: (directory.lists ?? []).map((l) => ({ value: l.name, label: l.name })) };

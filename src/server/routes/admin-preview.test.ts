@@ -34,12 +34,12 @@ const TICKET_BOT = {
 };
 
 describe('POST /api/v1/admin/preview', () => {
-  it('runs a draft turn by turn from the state it returns, with the real built-in helpdesk', async () => {
+  it('runs a draft turn by turn from the state it returns, with the real built-in helpdesk when asked', async () => {
     const s = await testServer();
     await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'builtin' } });
     await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Support' } });
-    const turn = async (state: unknown, event: unknown, forced: Record<string, string> = {}) => {
-      const res = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state, event, forced } });
+    const turn = async (state: unknown, event: unknown) => {
+      const res = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state, event, real: ['open'] } });
       expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
@@ -54,27 +54,33 @@ describe('POST /api/v1/admin/preview', () => {
     const third = await turn(second.state, { type: 'choice', value: 'High' });
     expect(third.status).toBe('ended');
     expect(third.path).toEqual(['open', 'done']);
-    expect(third.integrations).toEqual([expect.objectContaining({ block: 'open', outcome: 'success', port: 'success', forced: false })]);
+    expect(third.integrations).toEqual([expect.objectContaining({ block: 'open', outcome: 'success', port: 'success', real: true })]);
     const tickets = await listRecords(s.store.db, 'tickets', { limit: 10, offset: 0 });
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ subject: 'From taro@example.com', priority: 'High' });
     expect(third.messages.map((m: { text: string }) => m.text)).toEqual([`Ticket ${tickets[0]!.number}`]);
   });
 
-  it('takes a forced outcome instead of calling the connector, falling back to failure when its port is not wired', async () => {
+  it('simulates every integration block unless told otherwise: success by default, or the outcome forced, falling back to failure when its port is not wired', async () => {
     const s = await testServer();
+    await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Support' } });
     const run = async (forced: Record<string, string>) => {
       let body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced } })).json();
       body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'reply', text: 'a@b.co' }, forced } })).json();
       return (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'choice', value: 'Low' }, forced } })).json();
     };
+    // The built-in helpdesk is configured and has the department: only the simulation keeps it from a ticket.
+    const simulated = await run({});
+    expect(simulated.path).toEqual(['open', 'done']);
+    expect(simulated.integrations[0]).toMatchObject({ outcome: 'success', port: 'success', real: false });
+    // The simulated ticket's number is the call's number in the conversation.
+    expect(simulated.messages.map((m: { text: string }) => m.text)).toEqual(['Ticket 1']);
     const dept = await run({ open: 'department_invalid' });
     expect(dept.path).toEqual(['open', 'no_department']);
-    expect(dept.integrations[0]).toMatchObject({ outcome: 'department_invalid', port: 'department_invalid', forced: true });
+    expect(dept.integrations[0]).toMatchObject({ outcome: 'department_invalid', port: 'department_invalid', real: false });
     const assignee = await run({ open: 'assignee_invalid' });
     expect(assignee.path).toEqual(['open', 'sorry']);
     expect(assignee).toMatchObject({ status: 'handoff' });
-    // Nothing was created: no helpdesk integration is even configured.
     expect(await listRecords(s.store.db, 'tickets', { limit: 10, offset: 0 })).toHaveLength(0);
   });
 
@@ -94,6 +100,13 @@ describe('POST /api/v1/admin/preview', () => {
 
     const forcedNonsense = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced: { open: 'maybe' } } });
     expect(forcedNonsense.statusCode).toBe(400);
+    const both = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/preview',
+      payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced: { open: 'failure' }, real: ['open'] },
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error).toMatchObject({ field: 'real.0', message: 'body.real.0: block "open" is both forced and real' });
 
     const anonymous = await s.app.inject({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' } } });
     expect(anonymous.statusCode).toBe(401);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OUTCOMES, type OutcomeName } from '../../vocabulary/outcome.ts';
+import { OUTCOMES } from '../../vocabulary/outcome.ts';
 import { createConnectors } from '../../connectors/registry.ts';
 import type { RoleConnectors } from '../../vocabulary/roles.ts';
 import { runEffect } from '../../runtime/run-effect.ts';
@@ -20,7 +20,7 @@ import { inputRequest } from '../schemas/conversation.ts';
 export interface AdminPreviewOptions {
   readonly store: Store;
   readonly secretBox: () => SecretBox;
-  /** Default: the real connectors of the store's integrations (webhooks to public addresses only). */
+  /** For the blocks run for real. Default: the connectors of the store's integrations (webhooks to public addresses only). */
   readonly connectors?: RoleConnectors;
 }
 
@@ -57,9 +57,19 @@ const previewBody = z
     forced: z
       .record(z.string(), z.enum(OUTCOMES))
       .default({})
-      .describe('Per integration block id, an outcome to simulate instead of calling the real connector.'),
+      .describe('Per integration block id, the outcome to simulate (default `success`).'),
+    real: z
+      .array(z.string())
+      .max(200)
+      .default([])
+      .describe('Integration block ids to run against the connected service: they create real records. Every other block is simulated.'),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    for (const [i, block] of body.real.entries()) {
+      if (Object.hasOwn(body.forced, block)) ctx.addIssue({ code: 'custom', path: ['real', i], message: `block "${block}" is both forced and real` });
+    }
+  });
 
 const trace = z.object({
   block: z.string(),
@@ -68,7 +78,7 @@ const trace = z.object({
   port: z.string(),
   outputs: variables,
   message: z.string().optional(),
-  forced: z.boolean(),
+  real: z.boolean().describe('The connector was called (a real record); false when the outcome was simulated.'),
 });
 
 const previewAnswer = z
@@ -87,8 +97,9 @@ const invalidBot = z.object({ error: errorDetail, problems: z.array(problem) });
 
 /**
  * The builder's preview: one turn of a draft bot, run in memory by the engine. Stateless — the
- * client sends back the state it was given. Integration blocks call the real connectors (records
- * are really created) unless the request forces an outcome for that block.
+ * client sends back the state it was given. Integration blocks are simulated (success, or the
+ * outcome the request forces) unless the request names them as real: only those call the
+ * connected service, and their records are really created.
  */
 export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = async (app, opts) => {
   let real = opts.connectors;
@@ -110,6 +121,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
     },
     async (request, reply) => {
       const { state, forced } = request.body;
+      const real = new Set(request.body.real);
       const { bot, problems } = validateBot(request.body.bot, 'preview');
       if (!bot) {
         const errors = problems.filter((p) => p.severity === 'error');
@@ -127,23 +139,22 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
       const messages: Message[] = [];
       const path: string[] = [];
       const integrations: z.infer<typeof trace>[] = [];
-      const take = (result: AdvanceResult, wasForced: boolean): void => {
+      const take = (result: AdvanceResult, calledForReal: boolean): void => {
         messages.push(...result.messages);
         path.push(...result.path);
-        if (result.integration) integrations.push(traceOf(result.integration, wasForced));
+        if (result.integration) integrations.push(traceOf(result.integration, calledForReal));
       };
 
       let result = advance(bot, state, engineEvent);
       take(result, false);
       for (let calls = 0; result.effect && result.error === null && calls < MAX_EFFECTS; calls++) {
         const effect = result.effect;
-        const outcomeName: OutcomeName | undefined = forced[effect.blockId];
-        const outcome =
-          outcomeName !== undefined
-            ? simulatedOutcome(effect, outcomeName)
-            : await runEffect(effect, connectors(), { signal: AbortSignal.timeout(CALL_TIMEOUT_MS), startedAt: Date.now() });
+        const forReal = real.has(effect.blockId);
+        const outcome = forReal
+          ? await runEffect(effect, connectors(), { signal: AbortSignal.timeout(CALL_TIMEOUT_MS), startedAt: Date.now() })
+          : simulatedOutcome(effect, forced[effect.blockId] ?? 'success');
         result = advance(bot, result.state, { type: 'effect_result', effectId: effect.id, outcome });
-        take(result, outcomeName !== undefined);
+        take(result, forReal);
       }
       const error = result.error ?? (result.effect ? { code: 'too_many_calls', message: `stopped after ${MAX_EFFECTS} integration calls in one turn` } : null);
       return {
@@ -159,7 +170,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
   );
 };
 
-function traceOf(t: IntegrationTrace, forced: boolean): z.infer<typeof trace> {
+function traceOf(t: IntegrationTrace, real: boolean): z.infer<typeof trace> {
   return {
     block: t.block,
     action: t.action,
@@ -167,6 +178,6 @@ function traceOf(t: IntegrationTrace, forced: boolean): z.infer<typeof trace> {
     port: t.port,
     outputs: { ...t.outputs },
     ...(t.message !== undefined ? { message: t.message } : {}),
-    forced,
+    real,
   };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../store/record-schemas.ts';
 import { countRecords, listRecords } from '../../store/records.ts';
 import type { Store } from '../../store/store.ts';
+import { ApiError } from '../errors.ts';
 import { ADMIN, adminErrors, page, pageQuery } from '../schemas/admin.ts';
 
 const anyRecord = z.union([
@@ -28,6 +29,21 @@ const agent = agentEntry.meta({ id: 'Agent' });
 const mailingList = mailingListEntry.meta({ id: 'MailingList' });
 
 const name = z.string().trim().min(1).max(200);
+
+/**
+ * A moment: an ISO 8601 date and time with its offset (`2026-12-06T15:00:00Z`,
+ * `2026-12-07T00:00:00+09:00`), or a date alone, read in UTC.
+ */
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+const recordsQuery = pageQuery.extend({
+  status: z.string().trim().min(1).max(100).optional().describe('Tickets only: those with this status (`Open` …).'),
+  from: instant.optional().describe('Created at or after this moment; a date alone means its start (UTC).'),
+  to: instant.optional().describe('Created before this moment; a date alone includes that whole day (UTC).'),
+});
+
+/** A query's `to`: a date alone is the day after it begins, so the day itself is included. */
+const endOf = (to: string): string => (z.iso.date().safeParse(to).success ? new Date(Date.parse(to) + 86_400_000).toISOString() : to);
 
 /**
  * The directory (departments, agents, lists) is small: it is read whole and paged here, with
@@ -49,19 +65,24 @@ export const adminRecordsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }
       schema: {
         ...ADMIN,
         summary: 'Records of the built-in CRM, helpdesk and mailing lists',
-        description: 'Newest first (tickets: highest number first). `search` matches names, emails, companies, subjects.',
+        description:
+          'Newest first (tickets: highest number first). `search` matches names, emails, companies, subjects; ' +
+          '`status` (tickets), `from` and `to` narrow the list further; `total` counts every record that matches.',
         params: z.object({ kind: z.enum(RECORD_KINDS) }),
-        querystring: pageQuery,
+        querystring: recordsQuery,
         response: { 200: page(anyRecord), ...adminErrors },
       },
     },
     async (request) => {
       const { kind } = request.params;
-      const { limit, offset, search } = request.query;
-      const [items, total] = await Promise.all([
-        listRecords(db, kind, { limit, offset, ...(search ? { search } : {}) }),
-        countRecords(db, kind, search ? { search } : {}),
-      ]);
+      const { limit, offset, search, status, from, to } = request.query;
+      if (status !== undefined && kind !== 'tickets') throw new ApiError(400, 'invalid_request', `querystring.status: only tickets have a status, not ${kind}`, 'status');
+      const createdTo = to === undefined ? undefined : endOf(to);
+      if (from !== undefined && createdTo !== undefined && Date.parse(from) >= Date.parse(createdTo)) {
+        throw new ApiError(400, 'invalid_request', `querystring.to: ${to} is not after from (${from})`, 'to');
+      }
+      const filter = { ...(search ? { search } : {}), ...(status ? { status } : {}), ...(from ? { createdFrom: from } : {}), ...(createdTo ? { createdTo } : {}) };
+      const [items, total] = await Promise.all([listRecords(db, kind, { limit, offset, ...filter }), countRecords(db, kind, filter)]);
       return { items, total };
     },
   );

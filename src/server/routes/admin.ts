@@ -14,6 +14,7 @@ import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPersonalDataRoutes } from './admin-personal-data.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
+import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 import { adminRetentionRoutes } from './admin-retention.ts';
 
@@ -41,6 +42,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminBotsRoutes, { store: opts.store });
   await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminRecordsRoutes, { store: opts.store });
+  await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });

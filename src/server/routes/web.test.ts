@@ -188,3 +188,18 @@ describe('the full-page chat', () => {
     expect((await server.inject('/chat/lead')).statusCode).toBe(200);
   });
 });
+
+describe('/favicon.ico', () => {
+  it('is a 32×32 icon, served without a build, so browsers find no 404', async () => {
+    const server = await app(dist(false));
+    const res = await server.inject({ url: '/favicon.ico' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/x-icon');
+    const bytes = res.rawPayload;
+    // ICONDIR: reserved 0, type 1 (icon), one image of 32×32 at 32 bits, its PNG right after the directory.
+    expect([bytes.readUInt16LE(0), bytes.readUInt16LE(2), bytes.readUInt16LE(4), bytes[6], bytes[7], bytes.readUInt16LE(12)]).toEqual([0, 1, 1, 32, 32, 32]);
+    expect(bytes.readUInt32LE(14)).toBe(bytes.length - 22);
+    expect(bytes.subarray(22, 30)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.length).toBeLessThan(2048);
+  });
+});

@@ -8,6 +8,7 @@ import type { Bot } from '../../flow/bot-schema.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
 import { getPublished, listBots } from '../../store/bots.ts';
 import type { Store } from '../../store/store.ts';
+import { faviconIco } from '../favicon.ts';
 
 export interface WebRoutesOptions {
   /** Lists the published bots for the demo page. */
@@ -68,6 +69,10 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     reply.header('cross-origin-resource-policy', 'cross-origin');
     return send(reply, 'widget.js', dist, WIDGET_CACHE);
   });
+
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(faviconIco()),
+  );
 
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/'));
   app.get('/admin/*', { schema: { hide: true } }, async (request, reply) => {

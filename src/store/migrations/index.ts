@@ -3,6 +3,7 @@ import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
 import * as images from './004-images.ts';
 import * as personalData from './006-personal-data.ts';
+import * as ticketChanges from './007-ticket-changes.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -13,4 +14,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002-runtime': runtime,
   '004-images': images,
   '006-personal-data': personalData,
+  '007-ticket-changes': ticketChanges,
 };

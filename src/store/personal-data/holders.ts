@@ -37,4 +37,7 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'audit_log',
   // Pictures an admin uploads for the widget (a bot's avatar).
   'images',
+  // A built-in ticket's status and assignee changes: helpdesk values and agents' emails. Rows go
+  // with their ticket (ON DELETE CASCADE), so erasing or purging the ticket takes its history.
+  'ticket_changes',
 ];

@@ -1,25 +1,32 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, request } from './api.ts';
+import { ApiError, errorText, request } from './api.ts';
 import { setToken } from './auth.ts';
+import { waitText } from './wait-text.ts';
 
 /** Asks for the admin token once per tab and proves it against the API before keeping it. */
 export function Login() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [token, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The server's refusal in the admin's language: a wrong token, or an address locked out for a while. */
+  const refusal = (err: unknown): string => {
+    if (err instanceof ApiError && err.status === 401) return t('login.wrongToken');
+    if (err instanceof ApiError && err.status === 429) return t('login.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) });
+    return errorText(err);
+  };
   return (
     <form
       className="login"
       onSubmit={async (e) => {
         e.preventDefault();
         setError(null);
-        setToken(token.trim());
         try {
-          await request('/bots');
+          // Kept only once proven: keeping it first would leave this form before the answer came.
+          await request('/bots', { token: token.trim() });
+          setToken(token.trim());
         } catch (err) {
-          setToken(null);
-          setError(errorText(err));
+          setError(refusal(err));
         }
       }}
     >

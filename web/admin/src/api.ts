@@ -15,18 +15,24 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problems: readonly ProblemView[];
-  constructor(status: number, code: string, message: string, problems: readonly ProblemView[] = []) {
+  /** Seconds to wait before trying again (`Retry-After` of a 429 or 503), when the server said. */
+  readonly retryAfter: number | null;
+  /** The request field at fault, when the server named one. */
+  readonly field: string | null;
+  constructor(status: number, code: string, message: string, problems: readonly ProblemView[] = [], retryAfter: number | null = null, field: string | null = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.problems = problems;
+    this.retryAfter = retryAfter;
+    this.field = field;
   }
 }
 
 const ADMIN = '/api/v1/admin';
 
 interface ErrorBody {
-  error?: { code?: string; message?: string };
+  error?: { code?: string; message?: string; field?: string };
   problems?: ProblemView[];
 }
 
@@ -38,7 +44,15 @@ async function failure(res: Response): Promise<ApiError> {
     // A proxy's HTML error page: the status says enough.
   }
   if (res.status === 401) setToken(null);
-  return new ApiError(res.status, body.error?.code ?? `http_${res.status}`, body.error?.message ?? res.statusText, body.problems ?? []);
+  const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
+  return new ApiError(
+    res.status,
+    body.error?.code ?? `http_${res.status}`,
+    body.error?.message ?? res.statusText,
+    body.problems ?? [],
+    Number.isFinite(wait) && wait >= 0 ? wait : null,
+    body.error?.field ?? null,
+  );
 }
 
 export interface RequestOptions {
@@ -48,12 +62,14 @@ export interface RequestOptions {
   /** Raw bytes (an image upload), sent as `contentType`. */
   readonly body?: Blob;
   readonly contentType?: string;
+  /** A token to prove instead of the one kept (the login form's, before it is kept). */
+  readonly token?: string;
 }
 
 /** One admin API call; throws ApiError with the server's `{error:{code,message}}`. */
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {};
-  const token = getToken();
+  const token = options.token ?? getToken();
   if (token) headers['authorization'] = `Bearer ${token}`;
   let body: string | Blob | undefined;
   if (options.body !== undefined) {

@@ -12,6 +12,7 @@ import { ConversationsPage } from './pages/ConversationsPage.tsx';
 import { DirectoryPage } from './pages/DirectoryPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
 import { PersonalDataPage } from './pages/PersonalDataPage.tsx';
+import { RecordPage } from './pages/RecordPage.tsx';
 import { RecordsPage } from './pages/RecordsPage.tsx';
 import { match, usePath } from './router.ts';
 import './styles.css';
@@ -27,6 +28,7 @@ function Route({ path }: { path: string }) {
   if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
   if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
   if ((params = match('/bots/:id/appearance', path))) return <AppearancePage key={params['id']} botId={params['id']!} />;
+  if ((params = match('/records/:kind/:id', path))) return <RecordPage key={path} kind={params['kind']!} id={params['id']!} />;
   if (path.startsWith('/records')) return <RecordsPage />;
   if (path.startsWith('/directory')) return <DirectoryPage />;
   if (path.startsWith('/integrations')) return <IntegrationsPage />;

@@ -72,8 +72,6 @@ export class ChatView {
     this.inline = mode === 'inline';
     host.classList.toggle('inline', this.inline);
     const shadow = host.attachShadow({ mode: 'open' });
-    const style = el('style');
-    style.textContent = CSS;
     const root = el('div', { class: this.inline ? 'root inline' : 'root' });
     this.root = root;
 
@@ -122,7 +120,7 @@ export class ChatView {
 
     this.panel.append(header, this.log, this.typing, this.notice, this.choices, this.ended, this.form);
     root.append(...(this.inline ? [this.panel] : [this.greeting, this.launcher, this.panel]));
-    shadow.append(style, root);
+    shadow.append(...styleOf(shadow), root);
 
     this.launcher.addEventListener('click', () => this.handlers.onOpenChange(!this.isOpen));
     this.greetingText.addEventListener('click', () => this.handlers.onOpenChange(true));
@@ -338,4 +336,22 @@ function icon(): SVGSVGElement {
   path.setAttribute('d', CHAT_ICON);
   svg.append(path);
   return svg;
+}
+
+/**
+ * The widget's styles for its shadow root: a constructed style sheet where the browser has them,
+ * which a page's Content-Security-Policy does not govern (a `<style>` element needs
+ * `style-src 'unsafe-inline'`, which a strict page — the admin's own Appearance page among
+ * them — does not allow); the element elsewhere. Answers what to append to the root.
+ */
+function styleOf(shadow: ShadowRoot): HTMLStyleElement[] {
+  if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    shadow.adoptedStyleSheets = [sheet];
+    return [];
+  }
+  const style = el('style');
+  style.textContent = CSS;
+  return [style];
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, sendJson } from '../api.ts';
+import { useFetch } from '../use-fetch.ts';
+import { useWords } from '../words.ts';
 import { BLOCKS, roleOf } from './blocks.ts';
 import type { BlockNode } from './graph.ts';
 
@@ -14,7 +16,7 @@ interface Trace {
   readonly outcome: string;
   readonly port: string;
   readonly message?: string;
-  readonly forced: boolean;
+  readonly real: boolean;
 }
 interface PreviewAnswer {
   readonly state: unknown;
@@ -28,30 +30,46 @@ interface PreviewAnswer {
 type Line = { readonly from: 'bot' | 'visitor' | 'trace'; readonly text: string };
 type Event = { type: 'start'; conversationId: string } | { type: 'reply'; text: string } | { type: 'choice'; value: string };
 
+/** A block's choice in the preview: an outcome to simulate, or this for the connected service. */
+const REAL = ':real';
+
 /**
  * The builder's chat: runs the draft on the server (stateless — this panel keeps the state and
- * sends it back), with each integration block either real or forced to an outcome.
+ * sends it back). Integration blocks are simulated (success unless another outcome is picked);
+ * one runs against the connected service only when the admin picks that, with a warning naming it.
  */
 export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unknown>; nodes: readonly BlockNode[]; onPath: (path: string[]) => void }) {
   const { t } = useTranslation();
+  const words = useWords();
+  const connected = useFetch<{ items: { role: string; provider: string }[] }>('/integrations');
   const [state, setState] = useState<unknown>(null);
   const [lines, setLines] = useState<Line[]>([]);
   const [input, setInput] = useState<InputRequest | null>(null);
   const [path, setPath] = useState<string[]>([]);
-  const [forced, setForced] = useState<Record<string, string>>({});
+  const [choices, setChoices] = useState<Record<string, string>>({});
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const integrations = nodes.filter((n) => roleOf(n.data.block.type) !== null);
+  /** Who a block's real call goes to: the provider connected for its role, or the webhook's URL. */
+  const target = (n: BlockNode): string => {
+    const role = roleOf(n.data.block.type);
+    if (role === 'webhook' || role === null) return t('preview.webhookTarget');
+    const provider = connected.data?.items.find((i) => i.role === role)?.provider;
+    return provider ? words.provider(provider) : role;
+  };
+  const real = integrations.filter((n) => choices[n.id] === REAL);
 
   async function send(event: Event, shown: Line[], from: unknown, pathSoFar: string[]) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await sendJson<PreviewAnswer>('/preview', { bot: bot(), state: from, event, forced });
+      const forced = Object.fromEntries(Object.entries(choices).filter(([, c]) => c !== REAL));
+      const answer = await sendJson<PreviewAnswer>('/preview', { bot: bot(), state: from, event, forced, real: real.map((n) => n.id) });
       const traces: Line[] = answer.integrations.map((tr) => ({
         from: 'trace',
-        text: `${tr.block}: ${tr.outcome} → ${tr.port}${tr.forced ? ` (${t('preview.forced')})` : ''}${tr.message ? ` — ${tr.message}` : ''}`,
+        // A simulation's message only repeats the outcome; a real call's is the service's own.
+        text: `${tr.block}: ${words.outcome(tr.outcome)} → ${words.outcome(tr.port)} (${tr.real ? t('preview.real') : t('preview.simulated')})${tr.real && tr.message ? ` — ${tr.message}` : ''}`,
       }));
       const messages: Line[] = answer.messages.map((m) => ({ from: 'bot', text: m.text }));
       // Traces and messages interleave in the engine's order only roughly; traces first reads best.
@@ -62,7 +80,7 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
       setPath(nextPath);
       onPath(nextPath);
       if (answer.error) setError(answer.error.message);
-      else if (answer.input === null) setLines((l) => [...l, { from: 'trace', text: t('preview.ended', { status: answer.status }) }]);
+      else if (answer.input === null) setLines((l) => [...l, { from: 'trace', text: t('preview.ended', { status: words.status(answer.status) }) }]);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -78,6 +96,7 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
       {integrations.length > 0 && (
         <fieldset>
           <legend>{t('preview.outcomes')}</legend>
+          <p className="hint">{t('preview.simulatedHint')}</p>
           {integrations.map((n) => {
             const spec = BLOCKS[n.data.block.type].integration;
             const outcomes = ['success', 'failure', ...(spec?.specificPorts ?? [])];
@@ -86,22 +105,24 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
                 <span>{n.id}</span>
                 <select
                   aria-label={t('preview.outcomeFor', { block: n.id })}
-                  value={forced[n.id] ?? ''}
-                  onChange={(e) => {
-                    const { [n.id]: _old, ...rest } = forced;
-                    setForced(e.target.value ? { ...rest, [n.id]: e.target.value } : rest);
-                  }}
+                  value={choices[n.id] ?? 'success'}
+                  onChange={(e) => setChoices({ ...choices, [n.id]: e.target.value })}
                 >
-                  <option value="">{t('preview.real')}</option>
                   {outcomes.map((o) => (
                     <option key={o} value={o}>
-                      {t('preview.force', { port: o })}
+                      {t('preview.simulate', { port: words.outcome(o) })}
                     </option>
                   ))}
+                  <option value={REAL}>{t('preview.realCall', { provider: target(n) })}</option>
                 </select>
               </label>
             );
           })}
+          {real.map((n) => (
+            <p key={n.id} className="preview-warning" role="alert">
+              {t('preview.realWarning', { block: n.id, provider: target(n) })}
+            </p>
+          ))}
         </fieldset>
       )}
       <button type="button" onClick={start} disabled={busy}>
@@ -141,7 +162,7 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
             void send({ type: 'reply', text: reply }, [...lines, { from: 'visitor', text: reply }], state, path);
           }}
         >
-          <input aria-label={t('preview.reply')} value={text} onChange={(e) => setText(e.target.value)} placeholder={input.kind} />
+          <input aria-label={t('preview.reply')} value={text} onChange={(e) => setText(e.target.value)} />
           <button type="submit" disabled={busy}>
             {t('preview.send')}
           </button>

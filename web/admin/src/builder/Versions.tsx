@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, getJson, sendJson } from '../api.ts';
+import { Time } from '../time.tsx';
 
 interface Version {
   readonly version: number;
@@ -28,7 +29,7 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
         {items?.map((v) => (
           <li key={v.version}>
             <span>
-              v{v.version} · {new Date(v.createdAt).toLocaleString()}
+              v{v.version} · <Time value={v.createdAt} />
               {v.published && <strong> · {t('builder.live')}</strong>}
             </span>
             <button type="button" onClick={() => onLoad(v.version)}>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from '../Link.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useWords } from '../words.ts';
 
 interface Analytics {
   readonly botId: string;
@@ -10,6 +11,7 @@ interface Analytics {
 
 export function AnalyticsPage({ botId }: { botId: string }) {
   const { t } = useTranslation();
+  const words = useWords();
   const { data, error } = useFetch<Analytics>(`/bots/${encodeURIComponent(botId)}/analytics`);
   return (
     <section>
@@ -32,8 +34,8 @@ export function AnalyticsPage({ botId }: { botId: string }) {
             {data.blocks.flatMap((b) =>
               b.ports.map((p, i) => (
                 <tr key={`${b.block}:${p.port}`}>
-                  <td>{i === 0 ? `${b.block} (${b.type})` : ''}</td>
-                  <td>{p.port}</td>
+                  <td>{i === 0 ? `${b.block} (${words.action(b.type)})` : ''}</td>
+                  <td>{words.outcome(p.port)}</td>
                   <td>{p.conversations}</td>
                   <td>
                     <meter min={0} max={Math.max(1, data.conversations)} value={p.conversations} />

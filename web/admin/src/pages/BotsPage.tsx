@@ -15,11 +15,12 @@ interface BotSummary {
 }
 
 export function BotsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data, error, reload } = useFetch<{ items: BotSummary[] }>('/bots');
   const [id, setId] = useState('');
   const [name, setName] = useState('');
-  const [locale, setLocale] = useState('en');
+  // A new bot speaks the admin's language unless they choose another.
+  const [locale, setLocale] = useState(i18n.language.startsWith('ja') ? 'ja' : 'en');
   const [message, setMessage] = useState<string | null>(null);
 
   async function importFile(file: File) {

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from '../Link.tsx';
+import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useWords } from '../words.ts';
 
 interface Summary {
   readonly id: string;
@@ -34,6 +36,7 @@ interface Attempt {
 
 function Transcript({ id }: { id: string }) {
   const { t } = useTranslation();
+  const words = useWords();
   const { data, error } = useFetch<Detail>(`/conversations/${encodeURIComponent(id)}`);
   const log = useFetch<{ items: Attempt[] }>(`/execution-log?conversationId=${encodeURIComponent(id)}`);
   if (error) return <p role="alert" className="error">{error}</p>;
@@ -46,8 +49,8 @@ function Transcript({ id }: { id: string }) {
         {data.transcript.map((e) => {
           if (e.type === 'visitor') return <li key={e.seq} className="from-visitor">{e.text}</li>;
           if (e.type === 'message') return <li key={e.seq} className="from-bot">{e.message.text}</li>;
-          if (e.type === 'status') return <li key={e.seq} className="status-line">{t('conversations.statusLine', { status: e.status, reason: e.reason ?? '' })}</li>;
-          if (e.type === 'record') return <li key={e.seq} className="status-line">{t('conversations.recordLine', { event: e.event, data: Object.values(e.data).join(' ') })}</li>;
+          if (e.type === 'status') return <li key={e.seq} className="status-line">{t('conversations.statusLine', { status: words.status(e.status), reason: e.reason ?? '' })}</li>;
+          if (e.type === 'record') return <li key={e.seq} className="status-line">{t('conversations.recordLine', { event: words.recordEvent(e.event), data: Object.values(e.data).join(' ') })}</li>;
           return null;
         })}
       </ol>
@@ -55,6 +58,7 @@ function Transcript({ id }: { id: string }) {
       <table className="execution-log">
         <thead>
           <tr>
+            <th>{t('column.startedAt')}</th>
             <th>{t('column.block')}</th>
             <th>{t('column.action')}</th>
             <th>{t('integrations.provider')}</th>
@@ -67,12 +71,15 @@ function Transcript({ id }: { id: string }) {
         <tbody>
           {log.data?.items.map((a) => (
             <tr key={a.id}>
+              <td>
+                <Time value={a.startedAt} />
+              </td>
               <td>{a.blockId}</td>
-              <td>{a.action}</td>
-              <td>{a.provider}</td>
+              <td>{words.action(a.action)}</td>
+              <td>{words.provider(a.provider)}</td>
               <td>{a.attempt}</td>
               <td>{a.durationMs} ms</td>
-              <td>{a.outcome}</td>
+              <td>{words.outcome(a.outcome)}</td>
               <td>{a.message ?? ''}</td>
             </tr>
           ))}
@@ -85,6 +92,7 @@ function Transcript({ id }: { id: string }) {
 
 export function ConversationsPage({ selected }: { selected: string | null }) {
   const { t } = useTranslation();
+  const words = useWords();
   const { data, error } = useFetch<{ items: Summary[] }>('/conversations?limit=100');
   return (
     <div className="conversations">
@@ -104,12 +112,14 @@ export function ConversationsPage({ selected }: { selected: string | null }) {
             {data?.items.map((c) => (
               <tr key={c.id} aria-current={c.id === selected ? 'true' : undefined}>
                 <td>
-                  <Link to={`/conversations/${encodeURIComponent(c.id)}`}>{new Date(c.updatedAt).toLocaleString()}</Link>
+                  <Link to={`/conversations/${encodeURIComponent(c.id)}`}>
+                    <Time value={c.updatedAt} />
+                  </Link>
                 </td>
                 <td>
                   {c.botId} v{c.botVersion}
                 </td>
-                <td>{c.status}</td>
+                <td>{words.status(c.status)}</td>
                 <td>{c.events}</td>
               </tr>
             ))}

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, sendJson } from '../api.ts';
+import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useWords } from '../words.ts';
 
 interface Integration {
   readonly role: 'crm' | 'helpdesk' | 'mailing';
@@ -82,6 +84,7 @@ function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSa
 
 function RoleCard({ integration, reload }: { integration: Integration | undefined; role: (typeof ROLES)[number]; reload: () => void }) {
   const { t } = useTranslation();
+  const words = useWords();
   const [message, setMessage] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const role = integration?.role;
@@ -102,16 +105,25 @@ function RoleCard({ integration, reload }: { integration: Integration | undefine
       <h2>{t(`role.${integration.role}`)}</h2>
       <dl>
         <dt>{t('integrations.provider')}</dt>
-        <dd>{integration.provider}</dd>
+        <dd>{words.provider(integration.provider)}</dd>
         <dt>{t('integrations.status')}</dt>
         <dd className={`status-${integration.status}`}>
           {integration.enabled ? t(`integrations.status_${integration.status}`, { defaultValue: integration.status }) : t('integrations.disabled')}
           {integration.statusMessage && ` — ${integration.statusMessage}`}
         </dd>
         <dt>{t('integrations.lastSuccess')}</dt>
-        <dd>{integration.lastSuccessAt ?? '—'}</dd>
+        <dd>{integration.lastSuccessAt ? <Time value={integration.lastSuccessAt} /> : '—'}</dd>
         <dt>{t('integrations.lastError')}</dt>
-        <dd>{integration.lastError ? `${integration.lastError} (${integration.lastFailureAt ?? ''})` : '—'}</dd>
+        <dd>
+          {integration.lastError ? integration.lastError : '—'}
+          {integration.lastError && integration.lastFailureAt && (
+            <>
+              {' ('}
+              <Time value={integration.lastFailureAt} />
+              {')'}
+            </>
+          )}
+        </dd>
       </dl>
       <div className="actions">
         <button type="button" onClick={() => void act('/check')}>

@@ -2,6 +2,9 @@ import { stringify } from 'csv-stringify/browser/esm/sync';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText, getJson } from '../api.ts';
+import { Link } from '../Link.tsx';
+import { RecordFilters, type RecordFilter } from '../records/RecordFilters.tsx';
+import { Time, useTimeFormat } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 
 const KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribers'] as const;
@@ -26,14 +29,19 @@ function cell(value: unknown): string {
   return String(value);
 }
 
+/** The tab asked for in the address (`/records?kind=leads`, where a record page links back to). */
+const kindInAddress = (): Kind => KINDS.find((k) => k === new URLSearchParams(location.search).get('kind')) ?? 'tickets';
+
 export function RecordsPage() {
   const { t } = useTranslation();
-  const [kind, setKind] = useState<Kind>('tickets');
+  const format = useTimeFormat();
+  const [kind, setKind] = useState<Kind>(kindInAddress);
+  const [filter, setFilter] = useState<RecordFilter>({});
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
   const [exportError, setExportError] = useState<string | null>(null);
-  const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { search: query } : {}) });
+  const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { search: query } : {}), ...filter });
   const { data, error } = useFetch<{ items: Row[]; total: number }>(`/records/${kind}?${params}`);
   const columns = ['id', ...COLUMNS[kind]];
 
@@ -42,7 +50,7 @@ export function RecordsPage() {
     try {
       const rows: Row[] = [];
       for (let at = 0; ; at += EXPORT_PAGE) {
-        const q = new URLSearchParams({ limit: String(EXPORT_PAGE), offset: String(at), ...(query ? { search: query } : {}) });
+        const q = new URLSearchParams({ limit: String(EXPORT_PAGE), offset: String(at), ...(query ? { search: query } : {}), ...filter });
         const page = await getJson<{ items: Row[]; total: number }>(`/records/${kind}?${q}`);
         rows.push(...page.items);
         if (rows.length >= page.total || page.items.length === 0) break;
@@ -75,6 +83,8 @@ export function RecordsPage() {
             onClick={() => {
               setKind(k);
               setOffset(0);
+              setFilter({});
+              history.replaceState(null, '', `?kind=${k}`);
             }}
           >
             {t(`records.${k}`)}
@@ -95,6 +105,14 @@ export function RecordsPage() {
           {t('records.export')}
         </button>
       </form>
+      <RecordFilters
+        key={kind}
+        tickets={kind === 'tickets'}
+        onApply={(f) => {
+          setOffset(0);
+          setFilter(f);
+        }}
+      />
       {(error ?? exportError) && <p role="alert" className="error">{error ?? exportError}</p>}
       <table className="records" data-kind={kind}>
         <thead>
@@ -107,8 +125,18 @@ export function RecordsPage() {
         <tbody>
           {data?.items.map((r) => (
             <tr key={String(r['id'])}>
-              {columns.map((c) => (
-                <td key={c}>{cell(r[c])}</td>
+              {columns.map((c, i) => (
+                <td key={c}>
+                  {i === 0 ? (
+                    <Link to={`/records/${kind}/${encodeURIComponent(String(r['id']))}`}>{cell(r[c])}</Link>
+                  ) : c === 'createdAt' ? (
+                    <Time value={String(r[c])} />
+                  ) : c === 'closingDate' && typeof r[c] === 'string' ? (
+                    format.date(r[c])
+                  ) : (
+                    cell(r[c])
+                  )}
+                </td>
               ))}
             </tr>
           ))}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BOT_ID } from '../../flow/bot-schema.ts';
+import { formatProblem, loadBotText } from '../../flow/index.ts';
+import { formatOfPath, listVersions, publish, publishDraft } from '../../store/bots.ts';
+import { CliError, messageOf } from '../errors.ts';
+import { writeLine } from '../io.ts';
+import type { CommandContext } from '../program.ts';
+import { dbTarget, withDbOption } from '../db-target.ts';
+import { withStore } from '../connectors.ts';
+
+/**
+ * `renkei publish <bot-file | id>`: a file is validated, saved as the bot's next version and
+ * published, as an upload and a click on Publish would; an id publishes that bot's latest draft.
+ */
+export function registerPublish(program: Command, { io, run }: CommandContext): void {
+  withDbOption(
+    program
+      .command('publish')
+      .description(
+        "publish a bot: a bot file is validated, saved as the bot's next version and published (exit 1 with every error, nothing saved); " +
+          "a bot id publishes that bot's latest saved version",
+      )
+      .argument('<bot-file | id>', 'a bot file (YAML or JSON), or the id of a bot in the database'),
+  ).action(async (what: string, opts: { db?: string }) => {
+    const target = dbTarget(opts.db, io.env);
+    if (existsSync(what) || !BOT_ID.test(what)) {
+      await publishFile(what, target);
+      return;
+    }
+    await publishLatest(what, target);
+  });
+
+  async function publishFile(path: string, target: string): Promise<void> {
+    let source: string;
+    try {
+      source = await readFile(path, 'utf8');
+    } catch (error) {
+      const hint = BOT_ID.test(path.toLowerCase()) ? ` (a bot id is lower-case letters, digits and -)` : '';
+      throw new CliError(`cannot read bot file ${path}: ${messageOf(error)}${hint}`);
+    }
+    const { bot, problems } = loadBotText(source, path);
+    for (const p of problems) writeLine(p.severity === 'error' ? io.stderr : io.stdout, formatProblem(p));
+    if (!bot) {
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      writeLine(io.stderr, `${path}: ${errors === 1 ? '1 error' : `${errors} errors`}; nothing was saved or published`);
+      run.exitCode = 1;
+      return;
+    }
+    const result = await withStore(target, (store) => publishDraft(store.db, { source, format: formatOfPath(path), bot }));
+    writeLine(
+      io.stdout,
+      result.created
+        ? `published ${result.botId} version ${result.version} from ${path}`
+        : `${result.botId}: ${path} is already published as version ${result.version}; nothing changed`,
+    );
+  }
+
+  async function publishLatest(botId: string, target: string): Promise<void> {
+    await withStore(target, async ({ db }) => {
+      const [latest] = await listVersions(db, botId);
+      if (!latest) throw new CliError(`there is no bot "${botId}" in the database (and no file of that name); to publish a bot file, give its path`);
+      if (latest.published) {
+        writeLine(io.stdout, `${botId}: version ${latest.version}, its latest, is already published; nothing changed`);
+        return;
+      }
+      const { version } = await publish(db, botId, latest.version);
+      writeLine(io.stdout, `published ${botId} version ${version}`);
+    });
+  }
+}
