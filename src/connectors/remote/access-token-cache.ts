@@ -1,0 +1,44 @@
+/** An access token a service issued, and when to stop using it (epoch ms, refresh margin already taken off). */
+export interface IssuedToken {
+  readonly value: string;
+  readonly useUntil: number;
+}
+
+/**
+ * Where an OAuth provider keeps its access tokens. The in-memory cache below serves one process;
+ * a cache kept in the database serves every process of an installation (one refresh for all).
+ * `key` names one credential (provider, accounts server, client, a hash of the refresh token):
+ * changed credentials never reuse an old token.
+ */
+export interface AccessTokenCache {
+  /** A token for `key` still usable at `now`; otherwise `refresh` runs, once for all callers waiting on `key`. */
+  tokenFor(key: string, refresh: () => Promise<IssuedToken>, now: number): Promise<string>;
+  /** The service refused `token` (401): forget it, unless a newer token already replaced it. */
+  invalidate(key: string, token: string): Promise<void>;
+}
+
+/** One process's tokens: concurrent callers that find the token stale share one refresh. */
+export function memoryAccessTokenCache(): AccessTokenCache {
+  const tokens = new Map<string, IssuedToken>();
+  const inflight = new Map<string, Promise<IssuedToken>>();
+  return {
+    async tokenFor(key, refresh, now) {
+      const cached = tokens.get(key);
+      if (cached && now < cached.useUntil) return cached.value;
+      let pending = inflight.get(key);
+      if (!pending) {
+        pending = refresh()
+          .then((token) => {
+            tokens.set(key, token);
+            return token;
+          })
+          .finally(() => inflight.delete(key));
+        inflight.set(key, pending);
+      }
+      return (await pending).value;
+    },
+    async invalidate(key, token) {
+      if (tokens.get(key)?.value === token) tokens.delete(key);
+    },
+  };
+}
