@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseNumber } from '../answers/number.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName } from '../vocabulary/variables.ts';
-import { blockCommon, blockId, defineBlock } from './block.ts';
+import { blockCommon, blockId, defineBlock, type TeamAvailability } from './block.ts';
 
 export const CONDITION_OPS = [
   'equals',
@@ -12,14 +12,21 @@ export const CONDITION_OPS = [
   'is_not_set',
   'greater_than',
   'less_than',
+  // Whether the team is within its business hours now (no variable, no value).
+  'within_business_hours',
 ] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 
-const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set'];
+const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set', 'within_business_hours'];
+/** Ops that test something other than a variable. */
+const NO_VARIABLE_OPS: readonly ConditionOp[] = ['within_business_hours'];
 
 const when = z
-  .strictObject({ var: variableName, op: z.enum(CONDITION_OPS), value: z.string().optional() })
+  .strictObject({ var: variableName.optional(), op: z.enum(CONDITION_OPS), value: z.string().optional() })
   .check((ctx) => {
+    if (ctx.value.var === undefined && !NO_VARIABLE_OPS.includes(ctx.value.op)) {
+      ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a variable`, input: ctx.value, path: ['var'] });
+    }
     if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
       ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
     }
@@ -60,8 +67,11 @@ function compareDates(a: string, b: string): number | null {
  * false (never a text comparison, where "9" > "10"). equals / not_equals compare as numbers when
  * both sides are numbers (`12000` equals `12,000.0`), else as folded text. contains is folded text.
  */
-export function holds(rule: Rule['when'], actual: string, expected: string): boolean {
+export function holds(rule: Rule['when'], actual: string, expected: string, team?: TeamAvailability): boolean {
   switch (rule.op) {
+    case 'within_business_hours':
+      // Without the runtime's word (the CLI, the preview) the team counts as open.
+      return team?.withinBusinessHours ?? true;
     case 'is_set':
       return actual.trim() !== '';
     case 'is_not_set':
@@ -98,9 +108,10 @@ export const condition = defineBlock({
     config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
   enter(config, ctx) {
     for (const rule of config.rules) {
-      const actual = Object.hasOwn(ctx.vars, rule.when.var) ? ctx.vars[rule.when.var]! : '';
+      const name = rule.when.var;
+      const actual = name !== undefined && Object.hasOwn(ctx.vars, name) ? ctx.vars[name]! : '';
       const expected = rule.when.value === undefined ? '' : render(rule.when.value, ctx.vars);
-      if (holds(rule.when, actual, expected)) return { kind: 'next', target: rule.next };
+      if (holds(rule.when, actual, expected, ctx.team)) return { kind: 'next', target: rule.next };
     }
     return { kind: 'next', target: config.else };
   },

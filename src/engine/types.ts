@@ -49,7 +49,12 @@ export type EngineEvent =
   | { readonly type: 'reply'; readonly text: string }
   /** A button press: an option's value. An unknown value is an error, not a re-prompt. */
   | { readonly type: 'choice'; readonly value: string }
-  | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome };
+  | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome }
+  /**
+   * A handed-off conversation goes back to the bot at `block`: an agent handed it back, or nobody
+   * claimed it in time and the handoff block's `no_agent` port is taken.
+   */
+  | { readonly type: 'resume'; readonly block: string };
 
 /** An integration outcome applied during this advance: what the connector said and where the bot went. */
 export interface IntegrationTrace {
@@ -67,6 +72,8 @@ export type EngineErrorCode =
   | 'conversation_over'
   | 'not_waiting_for_input'
   | 'not_waiting_for_effect'
+  /** `resume` of a conversation that is not handed off. */
+  | 'not_handed_off'
   | 'wrong_effect'
   | 'unknown_choice'
   | 'step_limit'

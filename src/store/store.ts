@@ -108,6 +108,9 @@ export async function migrateToLatest(db: Kysely<Database>, migrationSchema?: st
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // Numbers are handed out per piece of work, so a database may already have a later one than
+    // a migration that arrives now (005 after 006 and 007): it runs then, in its own place.
+    allowUnorderedMigrations: true,
     // On PostgreSQL, Kysely looks for its migration tables in every schema of the database
     // unless it is told which: a table of another schema would pass for this one's.
     ...(migrationSchema === undefined ? {} : { migrationTableSchema: migrationSchema }),

@@ -1,6 +1,7 @@
 import type { Database } from '../schema.ts';
 import { conversationsHolder, effectAttemptsHolder, effectsHolder, transcriptHolder } from './conversation-holders.ts';
 import type { Holder } from './holder.ts';
+import { handoffsHolder, inboxNotesHolder } from './inbox-holders.ts';
 import { contactsHolder, dealsHolder, leadsHolder, subscribersHolder, ticketsHolder } from './record-holders.ts';
 
 /**
@@ -11,6 +12,8 @@ import { contactsHolder, dealsHolder, leadsHolder, subscribersHolder, ticketsHol
 export const HOLDERS: readonly Holder[] = [
   conversationsHolder,
   transcriptHolder,
+  handoffsHolder,
+  inboxNotesHolder,
   effectsHolder,
   effectAttemptsHolder,
   leadsHolder,
@@ -40,4 +43,15 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   // A built-in ticket's status and assignee changes: helpdesk values and agents' emails. Rows go
   // with their ticket (ON DELETE CASCADE), so erasing or purging the ticket takes its history.
   'ticket_changes',
+  // The team (issue 16): accounts, their sessions and invitations, and failed sign-ins, which key
+  // an address or an account's email, never a visitor's.
+  'accounts',
+  'account_sessions',
+  'account_invitations',
+  'sign_in_failures',
+  // Event webhooks and their deliveries: a delivery's body carries ids (conversation, record,
+  // ticket number) and the bot's reason, never what a visitor typed (see runtime/team-events.ts).
+  'event_webhooks',
+  'event_deliveries',
+  'event_delivery_attempts',
 ];
