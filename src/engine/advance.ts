@@ -3,8 +3,10 @@ import type { StepContext, TeamAvailability } from '../blocks/block.ts';
 import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
+import { DEFAULT_HANDOFF_TIMEOUT } from '../blocks/handoff.ts';
 import type {
   AdvanceResult,
+  HandoffTrace,
   ConversationState,
   ConversationStatus,
   EngineErrorCode,
@@ -231,7 +233,16 @@ function result(
 }
 
 function over(turn: Turn, status: 'ended' | 'handoff', reason: string | null, error: AdvanceResult['error'] = null): AdvanceResult {
-  return result(turn, stateOf(turn, status, null, turn.effects, null, reason), null, null, error);
+  const ended = result(turn, stateOf(turn, status, null, turn.effects, null, reason), null, null, error);
+  const last = turn.path[turn.path.length - 1];
+  const config = status === 'handoff' && last !== undefined ? turn.blocks.get(last) : undefined;
+  if (config?.type !== 'handoff') return ended;
+  const handoff: HandoffTrace = {
+    block: last!,
+    noAgent: config.no_agent ?? null,
+    timeoutSeconds: config.timeout ?? DEFAULT_HANDOFF_TIMEOUT,
+  };
+  return { ...ended, handoff };
 }
 
 /** A bot that does not hold what it names (only an unvalidated bot can): the conversation ends. */

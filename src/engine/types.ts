@@ -85,6 +85,14 @@ export interface EngineError {
   readonly message: string;
 }
 
+/** The handoff block that handed the conversation to a person during this advance. */
+export interface HandoffTrace {
+  readonly block: string;
+  /** Where the bot goes when nobody claims it in `timeoutSeconds`; null: it waits, unclaimed, for ever. */
+  readonly noAgent: string | null;
+  readonly timeoutSeconds: number;
+}
+
 export interface AdvanceResult {
   readonly state: ConversationState;
   readonly messages: readonly Message[];
@@ -99,4 +107,6 @@ export interface AdvanceResult {
    * stopped (`step_limit`: the state is ended).
    */
   readonly error: EngineError | null;
+  /** Set when this advance handed the conversation off. */
+  readonly handoff?: HandoffTrace;
 }

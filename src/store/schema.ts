@@ -163,7 +163,7 @@ export interface ConversationsTable {
 export interface ConversationEventsTable {
   conversation_id: string;
   seq: number;
-  type: 'visitor' | 'message' | 'input' | 'status' | 'record';
+  type: 'visitor' | 'message' | 'input' | 'status' | 'record' | 'agent';
   /** JSON of the event without seq, at and type. */
   payload: string;
   created_at: string;
@@ -324,10 +324,11 @@ export interface EventWebhooksTable {
   updated_at: string;
 }
 
-/** The outbox of event webhooks: one row per event per webhook. */
+/** The outbox of team notifications: one row per event per webhook, and one per e-mailed event. */
 export interface EventDeliveriesTable {
   id: string;
-  webhook_id: string;
+  channel: 'webhook' | 'email';
+  webhook_id: string | null;
   event_id: string;
   type: string;
   body: string;

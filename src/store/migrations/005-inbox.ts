@@ -106,10 +106,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('event_deliveries')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('webhook_id', 'text', (c) => c.notNull().references('event_webhooks.id').onDelete('cascade'))
+    // 'webhook' (to webhook_id) or 'email' (to the team, over SMTP).
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('webhook_id', 'text', (c) => c.references('event_webhooks.id').onDelete('cascade'))
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
-    // The exact body sent (the signature covers it).
+    // The exact body sent (the signature covers it); for e-mail, the event as JSON.
     .addColumn('body', 'text', (c) => c.notNull())
     // 'pending', 'running', 'done', 'failed' (gave up).
     .addColumn('status', 'text', (c) => c.notNull())
