@@ -5,6 +5,7 @@ import type { RoleConnectors } from '../vocabulary/roles.ts';
 import type { Store } from '../store/store.ts';
 import { RuntimeError, type InboxRuntime, type Runtime } from './api.ts';
 import { openConversation } from './conversations.ts';
+import { Deliveries, type DeliveryOptions } from './deliveries.ts';
 import { HandoffTimeouts } from './handoff-timeouts.ts';
 import { addNote, agentMessage, claim, close as closeHandoff, inboxConversation, listInbox, release, transfer } from './inbox.ts';
 import { followInbox } from './inbox-stream.ts';
@@ -40,8 +41,12 @@ export interface RuntimeOptions {
   readonly log?: RuntimeLog;
   /** Called after every connector call (metrics: outcomes by block type, attempts, durations). */
   readonly onAttempt?: (info: AttemptInfo) => void;
-  /** Whether hand-offs are e-mailed to the team (SMTP is configured); the mail itself is sent by the delivery worker. */
-  readonly mailTeam?: boolean;
+  /**
+   * Team notifications (event webhooks, hand-off e-mails): the box that opens webhook secrets, the
+   * SMTP mailer (none: nothing is e-mailed), and RENKEI_PUBLIC_URL for links. Without it no
+   * notification is sent by this process (another one's workers send them).
+   */
+  readonly notifications?: Omit<DeliveryOptions, 'owner'>;
 }
 
 export interface DurableRuntime extends Runtime {
@@ -90,7 +95,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
     closing: closing.signal,
     log,
-    mailTeam: options.mailTeam ?? false,
+    mailTeam: options.notifications?.mailer !== undefined,
   };
   const workers = new Workers(
     {
@@ -105,6 +110,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
   );
   const turns: TurnContext = { ...ctx, wakeWorkers: workers.wake, shuttingDown: () => closing.signal.aborted };
   const timeouts = new HandoffTimeouts(turns);
+  const deliveries = options.notifications && new Deliveries(ctx, { ...options.notifications, owner: workerId });
   const inbox: InboxRuntime = {
     list: (agent) => listInbox(ctx.db, agent),
     get: (agent, id) => inboxConversation(ctx, agent, id),
@@ -161,6 +167,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     startWorkers(concurrency = DEFAULTS.concurrency) {
       workers.start(concurrency);
       timeouts.start();
+      deliveries?.start();
     },
     async drain() {
       await ready;
@@ -169,6 +176,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     async stop(stopOptions = {}) {
       closing.abort();
       await timeouts.stop();
+      await deliveries?.stop();
       await workers.stop(stopOptions.graceMs);
       await ctx.notifier.close();
     },

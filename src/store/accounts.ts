@@ -168,11 +168,6 @@ export async function deleteSession(db: Kysely<Database>, idHash: string): Promi
   await db.deleteFrom('account_sessions').where('id', '=', idHash).execute();
 }
 
-/** Ends every session of the account but `keep` (a password change keeps the session that made it). */
-export async function deleteOtherSessions(db: Kysely<Database>, accountId: string, keep: string): Promise<void> {
-  await db.deleteFrom('account_sessions').where('account_id', '=', accountId).where('id', '!=', keep).execute();
-}
-
 // Invitations ---------------------------------------------------------------------------------
 
 export async function createInvitation(db: Kysely<Database>, accountId: string, idHash: string, now: Date, ttlMs: number): Promise<string> {

@@ -3,8 +3,7 @@ import type { RetentionWorker } from '../../runtime/retention.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { RetentionPolicy } from '../../store/retention.ts';
 import type { Store } from '../../store/store.ts';
-import { tokenOpens } from '../../runtime/tokens.ts';
-import { bearerToken, unauthorized } from '../auth.ts';
+import { adminAccess } from '../admin-access.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminAuditRoutes } from './admin-audit.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
@@ -17,6 +16,9 @@ import { adminPreviewRoutes } from './admin-preview.ts';
 import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 import { adminRetentionRoutes } from './admin-retention.ts';
+import { adminTeamRoutes } from './admin-team.ts';
+import { adminUsersRoutes } from './admin-users.ts';
+import type { Mailer } from '../../runtime/mailer.ts';
 
 export interface AdminRoutesOptions {
   readonly store: Store;
@@ -25,20 +27,18 @@ export interface AdminRoutesOptions {
   readonly secretBox: () => SecretBox;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
   readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
+  /** RENKEI_PUBLIC_URL: the origin cookie-authenticated writes must come from (default: the request's own). */
+  readonly publicUrl: string | undefined;
+  /** Tells the invited by e-mail when SMTP is configured. */
+  readonly mailer: Mailer | undefined;
 }
 
 /**
- * The admin API: every route behind `Authorization: Bearer <admin token>`. It is same-origin
+ * The admin API: every route behind `Authorization: Bearer <admin token>` or a signed-in admin's session. It is same-origin
  * only — the CORS plugin adds no header to these paths, so no other site's page can read them.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
-  app.addHook('onRequest', async (request, reply) => {
-    const token = bearerToken(request);
-    if (token === undefined || !tokenOpens(opts.adminTokenHash, token)) {
-      reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
-      throw unauthorized(token === undefined ? 'the admin API needs Authorization: Bearer <admin token>' : 'wrong admin token');
-    }
-  });
+  app.addHook('onRequest', adminAccess(opts.store.db, opts.adminTokenHash, opts.publicUrl));
   await app.register(adminBotsRoutes, { store: opts.store });
   await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminRecordsRoutes, { store: opts.store });
@@ -51,4 +51,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminPersonalDataRoutes, { store: opts.store });
   await app.register(adminAuditRoutes, { store: opts.store });
   await app.register(adminRetentionRoutes, { store: opts.store, ...opts.retention });
+  await app.register(adminUsersRoutes, { store: opts.store, publicUrl: opts.publicUrl, mailer: opts.mailer });
+  await app.register(adminTeamRoutes, { store: opts.store, secretBox: opts.secretBox });
 };
