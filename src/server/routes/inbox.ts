@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RuntimeError, type Agent, type Runtime } from '../../runtime/index.ts';
-import { setPresence } from '../../store/accounts.ts';
+import { listAccounts, setPresence } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import { errorBody, RUNTIME_STATUS } from '../errors.ts';
 import { conversationEvent } from '../schemas/conversation.ts';
@@ -90,6 +90,22 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
         clearInterval(heartbeat);
         stream.end();
       }
+    },
+  );
+
+  app.get(
+    '/agents',
+    {
+      schema: {
+        tags: [TAG],
+        summary: 'The team a conversation may be transferred to',
+        response: { 200: z.object({ agents: z.array(z.object({ id: z.string(), name: z.string(), presence: z.enum(['online', 'away']) })) }), ...errors },
+      },
+    },
+    async (request) => {
+      await agentOf(request);
+      const accounts = await listAccounts(store.db);
+      return { agents: accounts.filter((a) => !a.disabled && a.hasPassword).map((a) => ({ id: a.id, name: a.name, presence: a.presence })) };
     },
   );
 

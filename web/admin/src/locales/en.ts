@@ -1,4 +1,5 @@
 import { privacyEn } from './privacy.en.ts';
+import { teamEn } from './team.en.ts';
 
 /** English texts of the admin app. ja.ts must have the same keys (checked by its type). */
 export const en = {
@@ -359,6 +360,7 @@ export const en = {
     none: 'No integration block has run yet.',
   },
   privacy: privacyEn,
+  team: teamEn,
   words: {
     outcome: {
       success: 'Success',
