@@ -17,6 +17,25 @@ export type InboxStreamEvent =
 /** How often an open inbox says the agent is still there. */
 export const PRESENCE_BEAT_MS = 20_000;
 
+/**
+ * Where following a held conversation starts: what the agent already has when the stream opens
+ * (they load the transcript), else — a conversation claimed or transferred to them meanwhile —
+ * from the line that says they joined, so nothing the visitor wrote after it is missed.
+ */
+async function startingSeq(ctx: RuntimeContext, id: string, atOpen: boolean): Promise<number> {
+  if (!atOpen) {
+    const joined = await ctx.db
+      .selectFrom('conversation_events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('conversation_id', '=', id)
+      .where('type', '=', 'agent')
+      .executeTakeFirst();
+    if (joined?.seq != null) return Number(joined.seq) - 1;
+  }
+  const row = await ctx.db.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirst();
+  return row?.last_seq ?? 0;
+}
+
 /** Open inbox streams per account in this process: the last one to close sets the agent away. */
 const openStreams = new Map<string, number>();
 
@@ -38,14 +57,11 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
   }, PRESENCE_BEAT_MS);
   try {
     let shown = '';
+    let first = true;
     while (!stop.aborted) {
       const items = await listInbox(ctx.db, agent);
-      const json = JSON.stringify(items);
-      if (json !== shown) {
-        shown = json;
-        yield { type: 'inbox', items };
-      }
-      // Follow the conversations the agent holds; stop following those they no longer do.
+      // Follow the conversations the agent holds (before the list goes out, so nothing after it is missed);
+      // stop following those they no longer do.
       const mine = new Set(items.filter((i) => i.status === 'claimed' && i.agentId === agent.id).map((i) => i.conversationId));
       for (const [id, h] of held) {
         if (!mine.has(id)) {
@@ -55,7 +71,6 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
       }
       for (const id of mine) {
         if (held.has(id)) continue;
-        const row = await ctx.db.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirst();
         const offEvents = ctx.notifier.onConversation(id, waker.wake);
         const offTyping = ctx.notifier.onTyping(id, (who) => {
           if (who === 'visitor') {
@@ -63,7 +78,13 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
             waker.wake();
           }
         });
-        held.set(id, { last: row?.last_seq ?? 0, off: () => (offEvents(), offTyping()) });
+        held.set(id, { last: await startingSeq(ctx, id, first), off: () => (offEvents(), offTyping()) });
+      }
+      first = false;
+      const json = JSON.stringify(items);
+      if (json !== shown) {
+        shown = json;
+        yield { type: 'inbox', items };
       }
       for (const [id, h] of held) {
         for (const event of await readEvents(ctx.db, id, h.last, { limit: 500 })) {

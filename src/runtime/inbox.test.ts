@@ -157,3 +157,40 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
     await expect(h.runtime.reply(started.conversationId, started.token, { text: 'hello?' })).rejects.toMatchObject({ code: 'conversation_over' });
   });
 });
+
+describe('the inbox across processes on PostgreSQL', () => {
+  it('carries the agent\'s lines and typing to the visitor\'s stream on another process, and the visitor\'s lines back (LISTEN/NOTIFY)', async () => {
+    const h = await harness('postgres', { pollMs: 60_000 });
+    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
+    const visitorSide = (await h.another({ pollMs: 60_000 })).runtime;
+    const agent = await agentOf(h, 'pg@example.com', 'Pg');
+    const started = await visitorSide.start('desk');
+    const handed = await visitorSide.reply(started.conversationId, started.token, { text: 'x' });
+    await h.runtime.inbox.claim(agent, started.conversationId);
+
+    // The polls are a minute long: only a notification can deliver within the test's time.
+    const typed: string[] = [];
+    const off = visitorSide.watchTyping(started.conversationId, (who) => typed.push(who));
+    const stop = new AbortController();
+    const inbox = h.runtime.inbox.follow(agent, stop.signal)[Symbol.asyncIterator]();
+    expect((await inbox.next()).value).toMatchObject({ type: 'inbox' });
+    const seen = collect(visitorSide, started.conversationId, started.token, handed.lastEventId, (e) => e.type === 'message');
+    await new Promise((r) => setTimeout(r, 200));
+    await h.runtime.inbox.typing(agent, started.conversationId);
+    await h.runtime.inbox.message(agent, started.conversationId, 'from another process');
+    expect((await seen).at(-1)).toMatchObject({ type: 'message', from: 'agent', text: 'from another process' });
+    expect(typed).toEqual(['agent:Pg']);
+    off();
+
+    await visitorSide.reply(started.conversationId, started.token, { text: 'got it' });
+    for (;;) {
+      const next = await inbox.next();
+      if (next.value?.type === 'conversation' && next.value.event.type === 'visitor') {
+        expect(next.value.event.text).toBe('got it');
+        break;
+      }
+    }
+    stop.abort();
+    await inbox.return?.();
+  }, 30_000);
+});
