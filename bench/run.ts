@@ -1,4 +1,5 @@
 import { benchEngine } from './engine.ts';
+import { benchHandoff } from './handoff.ts';
 import { benchPurge } from './purge.ts';
 import { benchServer } from './server.ts';
 import { benchWebSizes } from './web-sizes.ts';
@@ -12,6 +13,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'zoho', run: benchZoho },
   { name: 'server', run: benchServer },
   { name: 'purge', run: benchPurge },
+  { name: 'handoff', run: benchHandoff },
   { name: 'web', run: benchWebSizes },
 ];
 
