@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount, setPresence, type Account } from '../store/accounts.ts';
 import { writeBusinessHours, defaultBusinessHours } from '../store/business-hours.ts';
+import { exportDocument, findPerson, subjectOf } from '../store/personal-data/index.ts';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import type { ConversationEvent, DurableRuntime } from './index.ts';
 import { RuntimeError } from './index.ts';
+import { erasePersonNow } from './personal-data.ts';
 import { harness } from './test-support.ts';
 
 const BOT = `
@@ -193,4 +195,32 @@ describe('the inbox across processes on PostgreSQL', () => {
     stop.abort();
     await inbox.return?.();
   }, 30_000);
+});
+
+describe('the inbox and personal data', () => {
+  it('finds a person by what an agent wrote in a note, exports the hand-off, the live chat and the notes, and erases them', async () => {
+    const h = await harness('sqlite');
+    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
+    const agent = await agentOf(h, 'notes@example.com', 'Notes');
+    const started = await h.runtime.start('desk');
+    await h.runtime.reply(started.conversationId, started.token, { text: 'billing' });
+    await h.runtime.inbox.claim(agent, started.conversationId);
+    await h.runtime.inbox.message(agent, started.conversationId, 'Could you give me a number to call?');
+    await h.runtime.reply(started.conversationId, started.token, { text: 'sure' });
+    // The visitor gave the number by phone; the agent noted it.
+    await h.runtime.inbox.note(agent, started.conversationId, 'Call back on 090-5555-1234 after 6pm');
+
+    const found = exportDocument(await findPerson(h.store.db, subjectOf({ phone: '09055551234' })));
+    expect(found.data['conversations']!.map((c) => c['id'])).toEqual([started.conversationId]);
+    expect(found.data['inboxNotes']).toMatchObject([{ text: 'Call back on 090-5555-1234 after 6pm', author: 'Notes' }]);
+    expect(found.data['handoffs']).toMatchObject([{ conversationId: started.conversationId, status: 'claimed' }]);
+    expect(found.data['transcript']!.some((l) => l['from'] === 'agent')).toBe(true);
+
+    await erasePersonNow(h.store, subjectOf({ phone: '09055551234' }), { actor: { kind: 'cli', name: 'tester' } });
+    expect(await h.store.db.selectFrom('inbox_notes').selectAll().execute()).toEqual([]);
+    expect(await h.store.db.selectFrom('handoffs').selectAll().execute()).toEqual([]);
+    expect(await h.runtime.inbox.list(agent)).toEqual([]);
+    const after = exportDocument(await findPerson(h.store.db, subjectOf({ phone: '09055551234' })));
+    expect(Object.values(after.counts).every((n) => n === 0)).toBe(true);
+  });
 });

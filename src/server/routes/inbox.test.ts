@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from '../test-support.ts';
+import { listen, openEvents, testServer, type TestServer } from '../test-support.ts';
 
 const BOT = `
 renkei: 1
@@ -179,5 +179,28 @@ describe('the inbox over HTTP', () => {
     expect((await s.app.inject({ method: 'GET', url: '/api/v1/inbox' })).statusCode).toBe(401);
     const hana = as(s, await signIn(s, 'hana@example.com'));
     expect((await hana('PUT', '/api/v1/inbox/presence', { status: 'online' }, 'https://evil.example')).statusCode).toBe(403);
+  });
+});
+
+describe('presence', () => {
+  it('counts an agent online while their inbox stream is open, and sets them away when the last one closes', async () => {
+    const s = await testServer({ heartbeatMs: 60_000 });
+    await addUser(s, 'hana@example.com', 'Hana');
+    const cookie = await signIn(s, 'hana@example.com');
+    const url = await listen(s.app);
+    const put = await fetch(`${url}/api/v1/inbox/presence`, {
+      method: 'PUT',
+      headers: { cookie, origin: url, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'online' }),
+    });
+    expect(put.status).toBe(204);
+    const stream = await openEvents(`${url}/api/v1/inbox/events`, { cookie });
+    expect((await stream.next())?.data).toMatchObject({ type: 'inbox', items: [] });
+    const presence = async () => (await s.store.db.selectFrom('accounts').select('presence').executeTakeFirstOrThrow()).presence;
+    expect(await presence()).toBe('online');
+    stream.close();
+    const until = Date.now() + 5_000;
+    while ((await presence()) !== 'away' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await presence()).toBe('away');
   });
 });
