@@ -116,5 +116,10 @@ describe('a hand-off in the browser: a visitor in the widget, an agent in the in
     };
     expect(tickets.items.map((t) => t.subject)).toContain('Chat: My invoice is wrong');
     await expect.poll(() => item.count()).toBe(0);
+
+    // The inbox in Japanese.
+    await agent.getByLabel('Language').selectOption('ja');
+    await expect.poll(() => agent.getByRole('heading', { name: '受信箱' }).isVisible()).toBe(true);
+    await expect.poll(() => agent.getByText('待っているお客様はいません。').isVisible()).toBe(true);
   }, 90_000);
 });

@@ -5,6 +5,7 @@ import type { InboxConversation, InboxItem, InboxStreamEvent } from '../../../..
 import { ApiError, call, errorText } from '../api.ts';
 import { useAccount } from '../auth.ts';
 import { Link } from '../Link.tsx';
+import { useWords } from '../words.ts';
 import { chime, notifyDesktop } from './alert.ts';
 
 const INBOX = '/api/v1/inbox';
@@ -160,6 +161,7 @@ function Detail({
   const [agents, setAgents] = useState<readonly { id: string; name: string }[]>([]);
   const [to, setTo] = useState('');
   const typedAt = useRef(0);
+  const words = useWords();
   const records = detail.events.flatMap((e) => (e.type === 'record' ? [e] : []));
 
   useEffect(() => {
@@ -237,7 +239,11 @@ function Detail({
             <ul>
               {records.map((r) => (
                 <li key={r.seq}>
-                  {RECORD_KIND[r.event] && r.data['id'] ? <Link to={`/records/${RECORD_KIND[r.event]}/${r.data['id']}`}>{`${r.event} ${r.data['number'] ?? r.data['id']}`}</Link> : r.event}
+                  {RECORD_KIND[r.event] && r.data['id'] ? (
+                    <Link to={`/records/${RECORD_KIND[r.event]}/${r.data['id']}`}>{`${words.recordEvent(r.event)} ${r.data['number'] ?? r.data['id']}`}</Link>
+                  ) : (
+                    words.recordEvent(r.event)
+                  )}
                 </li>
               ))}
             </ul>
@@ -321,6 +327,7 @@ function Detail({
 
 function Line({ event }: { event: ConversationEvent }) {
   const { t } = useTranslation();
+  const words = useWords();
   switch (event.type) {
     case 'visitor':
       return <li className="from-visitor">{event.text}</li>;
@@ -335,7 +342,9 @@ function Line({ event }: { event: ConversationEvent }) {
     case 'agent':
       return <li className="status-line">{t(event.action === 'joined' ? 'team.inbox.joined' : 'team.inbox.left', { name: event.agentName })}</li>;
     case 'status':
-      return <li className="status-line">{event.status}</li>;
+      return <li className="status-line">{t('conversations.statusLine', { status: words.status(event.status), reason: event.reason ?? '' })}</li>;
+    case 'record':
+      return <li className="status-line">{t('conversations.recordLine', { event: words.recordEvent(event.event), data: Object.values(event.data).join(' ') })}</li>;
     default:
       return null;
   }
