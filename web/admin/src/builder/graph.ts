@@ -63,8 +63,10 @@ export function portsOf(block: RawBlock, advanced: readonly string[]): Port[] {
     case 'goto':
       return [{ id: 'target', label: 'target' }];
     case 'end':
-    case 'handoff':
       return [];
+    case 'handoff':
+      // Taken when nobody can take over (no agent online, outside business hours, no claim in time).
+      return [{ id: 'no_agent', label: 'no_agent' }];
     default: {
       const specific = specificPortsOf(block.type).filter((p) => advanced.includes(p));
       return ['success', 'failure', ...specific].map((p) => ({ id: `ports.${p}`, label: p }));
