@@ -43,7 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
             ))}
           </select>
         </span>
-        {account && <span className="who">{account.name}</span>}
+        {account && <Link to="/account">{account.name}</Link>}
         <button type="button" onClick={() => void signOut()}>
           {t('nav.logout')}
         </button>

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { useEffect } from 'react';
 import { checkSession, useAccount, useSessionChecked, useToken } from './auth.ts';
+import { AccountPage } from './inbox/AccountPage.tsx';
 import { InboxPage } from './inbox/InboxPage.tsx';
 import { InvitationPage } from './inbox/InvitationPage.tsx';
 import { TeamPage } from './inbox/TeamPage.tsx';
@@ -31,6 +32,7 @@ function Route({ path }: { path: string }) {
   let params: Record<string, string> | null;
   if (path.startsWith('/inbox')) return <InboxPage />;
   if (path.startsWith('/team')) return <TeamPage />;
+  if (path.startsWith('/account')) return <AccountPage />;
   if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
   if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
   if ((params = match('/bots/:id/appearance', path))) return <AppearancePage key={params['id']} botId={params['id']!} />;

@@ -53,6 +53,16 @@ export const teamEn = {
     select: 'Choose a conversation.',
     notify: 'Turn on desktop notifications',
   },
+  account: {
+    title: 'Your account',
+    tokenOnly: 'Signed in with the admin token: there is no account to change.',
+    password: 'Change your password',
+    current: 'Current password',
+    new: 'New password (at least 10 characters)',
+    submit: 'Change password',
+    changed: 'Password changed. Your other sessions have ended.',
+    wrongCurrent: 'That is not your current password.',
+  },
   team: {
     title: 'Team',
     users: 'Accounts',

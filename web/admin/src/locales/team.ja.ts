@@ -55,6 +55,16 @@ export const teamJa: Texts['team'] = {
     select: '会話を選んでください。',
     notify: 'デスクトップ通知をオンにする',
   },
+  account: {
+    title: 'あなたのアカウント',
+    tokenOnly: '管理トークンでサインインしています。変更するアカウントはありません。',
+    password: 'パスワードの変更',
+    current: '現在のパスワード',
+    new: '新しいパスワード（10 文字以上）',
+    submit: 'パスワードを変更',
+    changed: 'パスワードを変更しました。ほかのセッションは終了しました。',
+    wrongCurrent: '現在のパスワードが違います。',
+  },
   team: {
     title: 'チーム',
     users: 'アカウント',
