@@ -182,6 +182,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     store,
     adminTokenHash: options.adminTokenHash,
     secretBox,
+    customServiceUrls: config.customServiceUrls,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
   });
   app.register(healthRoutes, { store, closing: closing.signal });

@@ -10,6 +10,7 @@ describe('server configuration', () => {
       zohoTimeoutMs: 10_000,
       logLevel: 'info',
       trustProxy: false,
+      customServiceUrls: false,
     });
     expect(serverConfigFromEnv({ RENKEI_ALLOWED_ORIGINS: ' ', RENKEI_RATE_LIMIT: '' }).allowedOrigins).toBeNull();
   });
@@ -22,6 +23,7 @@ describe('server configuration', () => {
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      RENKEI_CUSTOM_SERVICE_URLS: '1',
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
@@ -30,7 +32,9 @@ describe('server configuration', () => {
       zohoTimeoutMs: 1500,
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+      customServiceUrls: true,
     });
+    expect(serverConfigFromEnv({ RENKEI_CUSTOM_SERVICE_URLS: '0' }).customServiceUrls).toBe(false);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
@@ -44,6 +48,7 @@ describe('server configuration', () => {
       [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],
+      [{ RENKEI_CUSTOM_SERVICE_URLS: 'sometimes' }, 'RENKEI_CUSTOM_SERVICE_URLS'],
     ];
     for (const [env, name] of bad) {
       expect(() => serverConfigFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);

@@ -59,12 +59,27 @@ const trustProxy = z
     return v.split(',').map((a) => a.trim()).filter((a) => a !== '');
   });
 
+/** A yes/no switch: 1/true/yes or 0/false/no (unset: no). */
+const flag = (name: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const value = (v ?? '').toLowerCase();
+      if (['', '0', 'false', 'no'].includes(value)) return false;
+      if (['1', 'true', 'yes'].includes(value)) return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be 1 or 0, got "${v}"` });
+      return z.NEVER;
+    });
+
 const serverEnv = z.object({
   RENKEI_TRUST_PROXY: trustProxy,
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
+  RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
   RENKEI_LOG_LEVEL: z
     .string()
     .trim()
@@ -85,6 +100,11 @@ export interface ServerConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
+  /**
+   * RENKEI_CUSTOM_SERVICE_URLS: whether the admin API may point a provider's base URLs anywhere
+   * (a fake, a corporate proxy). Off, only the service's own hosts for the chosen data centre.
+   */
+  readonly customServiceUrls: boolean;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +123,6 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
+    customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,
   };
 }

@@ -93,6 +93,7 @@ export function setIntegrationEnabled(db: Kysely<Database>, forRole: Role, enabl
 /**
  * Configures the role's integration (replacing any earlier one): enabled, status `unchecked`,
  * history cleared. `encryptedSecrets` is the secret box's blob, or null for a provider without secrets.
+ * `invalidBecause` stores it `invalid` at once, with that message (credentials that were dropped).
  */
 export async function setIntegration(
   db: Kysely<Database>,
@@ -100,13 +101,14 @@ export async function setIntegration(
   provider: ProviderName,
   integrationSettings: Readonly<Record<string, string>>,
   encryptedSecrets: string | null,
+  invalidBecause?: string,
 ): Promise<void> {
   const row: IntegrationsTable = {
     role: forRole,
     provider,
     enabled: 1,
-    status: provider === 'builtin' ? 'ok' : 'unchecked',
-    status_message: null,
+    status: invalidBecause !== undefined ? 'invalid' : provider === 'builtin' ? 'ok' : 'unchecked',
+    status_message: invalidBecause ?? null,
     settings: JSON.stringify(integrationSettings),
     secrets: encryptedSecrets,
     last_success_at: null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
@@ -30,12 +31,10 @@ export function campaignsStatus(body: unknown): { ok: boolean; code: string; mes
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, code: '', message: 'unreadable answer' };
   const lower = new Map(Object.entries(body).map(([k, v]) => [k.toLowerCase(), v]));
   const status = lower.get('status');
-  const code = lower.get('code');
-  const message = lower.get('message');
   return {
     ok: typeof status === 'string' && status.toLowerCase() === 'success',
-    code: typeof code === 'string' || typeof code === 'number' ? String(code) : '',
-    message: typeof message === 'string' ? message : '',
+    code: errorCode(lower.get('code')) ?? '',
+    message: errorMessage(lower.get('message')) ?? '',
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { ZohoRefusedError } from './errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { apiUrl, type ZohoService } from './service.ts';
@@ -97,11 +98,15 @@ export function coqlDateTime(epochMs: number): string {
 
 function describe(err: CrmError): string {
   const d = err.details;
+  const code = errorCode(err.code) ?? 'unreadable code';
+  const field = errorCode(d?.api_name);
+  const type = errorCode(d?.expected_data_type);
+  const maxLength = errorCode(d?.maximum_length);
   const facts = [
-    err.code,
-    d?.api_name ? `field ${d.api_name}` : undefined,
-    d?.expected_data_type ? `expected ${d.expected_data_type}` : undefined,
-    d?.maximum_length !== undefined ? `at most ${d.maximum_length} characters` : undefined,
+    code,
+    field ? `field ${field}` : undefined,
+    type ? `expected ${type}` : undefined,
+    maxLength !== undefined ? `at most ${maxLength} characters` : undefined,
   ].filter((f) => f !== undefined);
-  return `${err.message ?? err.code} (${facts.join(', ')})`;
+  return `${errorMessage(err.message) ?? code} (${facts.join(', ')})`;
 }

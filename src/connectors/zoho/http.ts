@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { IntegrationInvalidError, TokenThrottledError, UnknownOutcomeError, ZohoUnavailableError } from './errors.ts';
 import { describeNetworkError, type ZohoOAuth } from './oauth.ts';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 
 export interface RetryPolicy {
   /** Exponential backoff with full jitter: a random wait up to min(cap, base · 2^attempt). */
@@ -205,17 +206,15 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 
 /**
  * The code and message of a Zoho error body, whichever service wrote it: CRM `code`, Desk
- * `errorCode`, Campaigns `code` or `Code` (as a string or a number).
+ * `errorCode`, Campaigns `code` or `Code` (as a string or a number). Only these two, bounded,
+ * ever reach a message: never the body itself (../remote/provider-said.ts).
  */
 export function errorInfo(body: unknown): { code?: string; message?: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const lower = new Map(Object.entries(body).map(([k, v]) => [k.toLowerCase(), v]));
-  const code = lower.get('errorcode') ?? lower.get('code');
-  const message = lower.get('message');
-  return {
-    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
-    ...(typeof message === 'string' && message !== '' ? { message } : {}),
-  };
+  const code = errorCode(lower.get('errorcode') ?? lower.get('code'));
+  const message = errorMessage(lower.get('message'));
+  return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
 }
 
 function parseBody(text: string): unknown {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { IntegrationInvalidError, TokenThrottledError, ZohoUnavailableError } from './errors.ts';
 
 export interface OAuthOptions {
@@ -118,8 +119,9 @@ export class ZohoOAuth {
       this.#cached = token;
       return token;
     }
-    const error = typeof body?.error === 'string' ? body.error : undefined;
-    const description = typeof body?.error_description === 'string' ? body.error_description : '';
+    // Only Zoho's error code and description, bounded, may reach the admin: never the body.
+    const error = errorCode(body?.error);
+    const description = errorMessage(body?.error_description) ?? '';
     if (error === 'Access Denied' || /too many requests/i.test(description) || status === 429) {
       this.#throttledUntil = this.#opts.now() + this.#opts.throttleBackoffMs;
       throw new TokenThrottledError(`Zoho is throttling token refreshes: ${description || error || `HTTP ${status}`}`, this.#throttledUntil);

@@ -8,7 +8,7 @@ import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConne
 import type { CachedList } from './cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
-import { dataCentre, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { dataCentre, officialOrigins, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
@@ -36,6 +36,17 @@ export const zohoSettings = z.object({
   defaultCompany: optionalSetting,
 });
 export type ZohoSettings = z.infer<typeof zohoSettings>;
+
+/**
+ * The settings that decide where or for whom the secrets go: changing one through the admin API
+ * drops the stored secrets unless new ones come with it.
+ */
+export const ZOHO_SECRET_BINDING = ['dc', 'clientId', 'orgId', 'accountsUrl', 'apiUrl'] as const satisfies readonly (keyof ZohoSettings)[];
+
+/** The origins `accountsUrl` and `apiUrl` may name through the admin API: Zoho's own for the data centre. */
+export function zohoServiceUrls(settings: ZohoSettings): Readonly<Record<'accountsUrl' | 'apiUrl', readonly string[]>> {
+  return officialOrigins(settings.dc);
+}
 
 export const zohoSecrets = z.object({
   clientSecret: z.string().min(1),

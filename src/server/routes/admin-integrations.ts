@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../vocabulary/integration.ts';
 import { providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
-import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
+import { ZOHO_SECRET_BINDING, zohoSecrets, zohoServiceUrls, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
@@ -21,6 +21,8 @@ import { ADMIN, adminErrors } from '../schemas/admin.ts';
 export interface AdminIntegrationsOptions {
   readonly store: Store;
   readonly secretBox: () => SecretBox;
+  /** RENKEI_CUSTOM_SERVICE_URLS: base URLs may name any host, not only the service's own. */
+  readonly customServiceUrls: boolean;
 }
 
 const strings = z.record(z.string(), z.string().max(4000));
@@ -51,25 +53,81 @@ const setBody = z
     settings: strings.default({}).describe('Non-secret settings; zoho: dc, clientId, orgId, accountsUrl, apiUrl, defaultCompany.'),
     secrets: strings
       .optional()
-      .describe('Write-only credentials (zoho: clientSecret, refreshToken), sealed at rest. Omit to keep the stored ones.'),
+      .describe(
+        'Write-only credentials (zoho: clientSecret, refreshToken), sealed at rest. Omit to keep the stored ones — unless a setting that decides where or for whom they are sent (zoho: dc, clientId, orgId, accountsUrl, apiUrl) changes: then the stored ones are dropped.',
+      ),
   })
   .strict();
 
 const checkResult = z.object({ ok: z.boolean(), message: z.string().optional(), integration });
 
+type Settings = Readonly<Record<string, string | undefined>>;
+
+interface ProviderShape {
+  readonly settings: z.ZodType<Settings>;
+  readonly secrets: z.ZodType | null;
+  /** Settings that decide where or for whom the secrets are sent: changing one drops the stored secrets. */
+  readonly bindsSecrets: readonly string[];
+  /** The origins each base-URL setting may name through the admin API (without RENKEI_CUSTOM_SERVICE_URLS). */
+  readonly serviceUrls: (settings: Settings) => Readonly<Record<string, readonly string[]>>;
+}
+
 /** Each provider's settings and secrets, checked before anything is stored. */
-const PROVIDER_SHAPES: Readonly<Record<ProviderName, { settings: z.ZodType; secrets: z.ZodType | null }>> = {
-  builtin: { settings: z.object({}).strict(), secrets: null },
-  zoho: { settings: zohoSettings.strict(), secrets: zohoSecrets.strict() },
+const PROVIDER_SHAPES: Readonly<Record<ProviderName, ProviderShape>> = {
+  builtin: { settings: z.object({}).strict(), secrets: null, bindsSecrets: [], serviceUrls: () => ({}) },
+  zoho: {
+    settings: zohoSettings.strict(),
+    secrets: zohoSecrets.strict(),
+    bindsSecrets: ZOHO_SECRET_BINDING,
+    serviceUrls: (settings) => zohoServiceUrls(settings as z.infer<typeof zohoSettings>),
+  },
 };
 
-function checkShape(schema: z.ZodType, value: unknown, field: string): void {
+function checkShape<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return;
+  if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = [field, ...(issue?.path ?? []).map(String)].join('.');
   // The message names the field only: a zod message never quotes a secret's value, keep it so.
   throw new ApiError(400, 'invalid_request', `${path}: ${issue?.message ?? 'invalid'}`, path);
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Base URLs through the admin API name only the service's own hosts, so a stolen admin token
+ * cannot send stored credentials elsewhere. A value already stored for this provider (the
+ * operator's, set with the CLI) may stay as it is.
+ */
+function checkServiceUrls(shape: ProviderShape, settings: Settings, before: Settings | undefined): void {
+  for (const [key, allowed] of Object.entries(shape.serviceUrls(settings))) {
+    const value = settings[key];
+    if (value === undefined || value === before?.[key]) continue;
+    const origin = originOf(value);
+    if (origin !== undefined && allowed.includes(origin)) continue;
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `settings.${key}: must be ${allowed.join(' or ')} for this data centre (other hosts only when the server runs with RENKEI_CUSTOM_SERVICE_URLS=1, or with the CLI)`,
+      `settings.${key}`,
+    );
+  }
+}
+
+/** The stored settings as the provider reads them; unreadable ones count as different from any new ones. */
+function storedSettings(shape: ProviderShape, json: string): Settings | undefined {
+  try {
+    const parsed = shape.settings.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Integrations: which service each role uses, with write-only credentials. */
@@ -121,24 +179,30 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       const { role } = request.params;
       const { provider, settings, secrets } = request.body;
       const shape = PROVIDER_SHAPES[provider];
-      checkShape(shape.settings, settings, 'settings');
+      const parsed = checkShape(shape.settings, settings, 'settings');
+      const kept = await db.selectFrom('integrations').select(['provider', 'settings', 'secrets']).where('role', '=', role).executeTakeFirst();
+      const before = kept?.provider === provider ? storedSettings(shape, kept.settings) : undefined;
+      if (!opts.customServiceUrls) checkServiceUrls(shape, parsed, before);
       let sealed: string | null = null;
+      let dropped: string | undefined;
       if (shape.secrets === null) {
         if (secrets && Object.keys(secrets).length > 0) {
           throw new ApiError(400, 'invalid_request', `the ${provider} provider takes no secrets`, 'secrets');
         }
       } else if (secrets === undefined) {
-        const kept = await db.selectFrom('integrations').select(['provider', 'secrets']).where('role', '=', role).executeTakeFirst();
         if (kept?.provider !== provider || kept.secrets === null) {
           throw new ApiError(400, 'invalid_request', `secrets are required for a new ${provider} integration`, 'secrets');
         }
-        sealed = kept.secrets;
+        // Stored secrets stay only where and for whom they were given: never sent to a new place.
+        const moved = shape.bindsSecrets.filter((key) => before === undefined || before[key] !== parsed[key]);
+        if (moved.length === 0) sealed = kept.secrets;
+        else dropped = `the stored credentials were dropped because ${moved.join(', ')} changed: set them again`;
       } else {
         checkShape(shape.secrets, secrets, 'secrets');
         sealed = box().seal(secrets);
       }
-      await setIntegration(db, role, provider, settings, sealed);
-      request.log.info({ role, provider }, 'integration set');
+      await setIntegration(db, role, provider, settings, sealed, dropped);
+      request.log.info({ role, provider, ...(dropped ? { secretsDropped: true } : {}) }, 'integration set');
       return summary(role);
     },
   );

@@ -23,6 +23,8 @@ export interface AdminRoutesOptions {
   readonly adminTokenHash: string;
   /** The secret box that seals integration credentials (made on first use). */
   readonly secretBox: () => SecretBox;
+  /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
+  readonly customServiceUrls: boolean;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
   readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
 }
@@ -40,7 +42,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     }
   });
   await app.register(adminBotsRoutes, { store: opts.store });
-  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox, customServiceUrls: opts.customServiceUrls });
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });

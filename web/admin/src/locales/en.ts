@@ -272,6 +272,7 @@ export const en = {
     setUpZoho: 'Set up Zoho',
     saveZoho: 'Save Zoho settings',
     secretKept: 'kept — type to replace',
+    secretsAgain: 'The data centre, client ID, org ID or a URL changed: enter the client secret and refresh token again.',
   },
   zoho: {
     dc: 'Data centre',

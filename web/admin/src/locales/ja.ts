@@ -273,6 +273,7 @@ export const ja: Texts = {
     setUpZoho: 'Zoho を設定',
     saveZoho: 'Zoho の設定を保存',
     secretKept: '保存済み — 入力すると置き換え',
+    secretsAgain: 'データセンター、クライアント ID、組織 ID または URL を変えたため、クライアントシークレットとリフレッシュトークンをもう一度入力してください。',
   },
   zoho: {
     dc: 'データセンター',

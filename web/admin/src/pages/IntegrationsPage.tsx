@@ -23,6 +23,9 @@ const ZOHO_SETTINGS = ['dc', 'clientId', 'orgId', 'accountsUrl', 'apiUrl', 'defa
 // The values of src/connectors/zoho/data-centres.ts (importing it would pull zod into the first load).
 const DATA_CENTRES = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'sa', 'ca'];
 const ZOHO_SECRETS = ['clientSecret', 'refreshToken'] as const;
+// The settings that decide where or for whom the secrets go: changing one needs the secrets again
+// (the server drops the stored ones otherwise).
+const ZOHO_SECRET_BINDING = ['dc', 'clientId', 'orgId', 'accountsUrl', 'apiUrl'] as const;
 
 function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSaved: () => void; }) {
   const { t } = useTranslation();
@@ -31,7 +34,8 @@ function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSa
   // Secrets are write-only: the form starts empty; left empty on an existing Zoho setup keeps them.
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const keep = current?.provider === 'zoho' && current.hasSecrets;
+  const moved = current?.provider === 'zoho' && ZOHO_SECRET_BINDING.some((key) => (settings[key] ?? '') !== (current.settings[key] ?? ''));
+  const keep = current?.provider === 'zoho' && current.hasSecrets && !moved;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
@@ -63,6 +67,7 @@ function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSa
           )}
         </label>
       ))}
+      {moved && current.hasSecrets && <p className="hint">{t('integrations.secretsAgain')}</p>}
       {ZOHO_SECRETS.map((key) => (
         <label key={key} className="field">
           <span>{t(`zoho.${key}`)}</span>
