@@ -17,7 +17,7 @@ import { parse, stringify } from 'yaml';
 import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
 import { Link } from '../Link.tsx';
 import { problemsOf, variablesByBlock } from './analysis.ts';
-import { BLOCKS, type BlockType } from './blocks.ts';
+import type { BlockType } from './blocks.ts';
 import { BlockNodeView } from './BlockNodeView.tsx';
 import { CanvasContext } from './context.ts';
 import {
@@ -32,14 +32,13 @@ import {
   updateBlock,
   type BlockNode,
   type Doc,
-  type RawBlock,
 } from './graph.ts';
 import { useHistory } from './history.ts';
 import { Inspector } from './Inspector.tsx';
 import { autoLayout, NODE_WIDTH } from './layout.ts';
 import { Palette } from './Palette.tsx';
 import { Preview } from './Preview.tsx';
-import { emptyValue } from './zod-walk.ts';
+import { newBlock } from './new-block.ts';
 import { useDirectory } from './use-directory.ts';
 import { Versions } from './Versions.tsx';
 
@@ -203,7 +202,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
       let n = 1;
       while (d.nodes.some((node) => node.id === `${prefix}_${n}`)) n++;
       const id = `${prefix}_${n}`;
-      const block = { ...(emptyValue(BLOCKS[type].schema) as Record<string, unknown>), type } as RawBlock;
+      const block = newBlock(type);
       const i = d.nodes.length;
       const node: BlockNode = {
         id,
@@ -383,8 +382,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
             node={selected}
             problems={problemsByBlock.get(selected.id) ?? []}
             variables={variables.get(selected.id) ?? []}
-            choices={directory.choices}
-            notes={directory.notes}
+            directory={directory}
             onField={onField(selected.id)}
             onRename={(to) => {
               if (history.current.current.nodes.some((n) => n.id === to)) return false;
