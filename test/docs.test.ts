@@ -9,6 +9,7 @@ import { blockCommon } from '../src/blocks/block.ts';
 import { BLOCKS, BLOCK_TYPES, type BlockDefinition } from '../src/blocks/index.ts';
 import { botSchema } from '../src/flow/bot-schema.ts';
 import { formatProblem, hasErrors, loadBotText, PROBLEM_CODES } from '../src/flow/index.ts';
+import { renderBlockReference } from '../scripts/block-reference.ts';
 import { cliProgram, renderCliReference, walkCommands, type DocLocale } from '../scripts/cli-reference.ts';
 
 /**
@@ -79,7 +80,7 @@ describe('the pages', () => {
   it('exist in English and in Japanese, the same pages in both', () => {
     const en = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
     const ja = readdirSync(join(DOCS, 'ja')).filter((n) => n.endsWith('.md')).sort();
-    expect(en).toEqual(['architecture.md', 'bot-file.md', 'cli.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
+    expect(en).toEqual(['architecture.md', 'blocks.md', 'bot-file.md', 'cli.md', 'contributing.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
     expect(ja).toEqual(en);
   });
 
@@ -262,5 +263,11 @@ function sourceFiles(dir: string): string[] {
 describe('the CLI reference', () => {
   it.each(LOCALES)('is what `npm run docs:cli` generates from the CLI definitions (%s)', (locale) => {
     expect(reference(locale, 'cli.md'), 'docs are stale: run `npm run docs:cli`').toBe(renderCliReference(locale));
+  });
+});
+
+describe('the block reference', () => {
+  it.each(LOCALES)('is what `npm run docs:blocks` generates from the block declarations (%s)', (locale) => {
+    expect(reference(locale, 'blocks.md'), 'docs are stale: run `npm run docs:blocks`').toBe(renderBlockReference(locale));
   });
 });
