@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
+import type { BotVersionView, Items, PublishedView } from '../../../../src/server/schemas/bots.ts';
 import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
 import { botFromDoc, docFromBot, needsLayout, type Doc } from './graph.ts';
 import type { History } from './history.ts';
@@ -34,7 +35,7 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
       try {
         let wanted = version;
         if (wanted === undefined) {
-          const { items } = await getJson<{ items: { version: number }[] }>(`/bots/${encodeURIComponent(botId)}/versions`);
+          const { items } = await getJson<Items<BotVersionView>>(`/bots/${encodeURIComponent(botId)}/versions`);
           wanted = items[0]?.version;
         }
         const text = await (await request(`/bots/${encodeURIComponent(botId)}/source?version=${wanted}`)).text();
@@ -72,7 +73,7 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   async function publish(): Promise<void> {
     if (!(await save())) return;
     try {
-      const res = await sendJson<{ version: number }>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      const res = await sendJson<PublishedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
       setStatus({ kind: 'ok', text: t('builder.published', { version: res.version }) });
       setVersions((k) => k + 1);
     } catch (err) {
