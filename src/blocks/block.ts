@@ -144,8 +144,9 @@ export type BlockFinding = {
 
 /**
  * One block type: what it is (its words, fields and ports, read by the builder, the validator and
- * the docs generator) and what it does (read by the engine). Methods use method syntax so that a definition for one config type is
- * assignable to a definition for the union of all configs (the engine dispatches on `type`).
+ * the docs generator) and what it does (read by the engine). Methods use method syntax so that a
+ * definition for one config type is assignable to a definition for the union of all configs (the
+ * engine dispatches on `type`).
  */
 export interface BlockDefinition<Config extends { type: string } = { type: string }> {
   readonly type: Config['type'];
