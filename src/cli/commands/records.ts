@@ -46,7 +46,8 @@ export function registerRecords(program: Command, { io }: CommandContext): void 
     });
 }
 
-function render<K extends RecordKind>(kind: K, rows: ReadonlyArray<RecordOf<K>>): string {
+/** The records as a table of the columns every list of them shows, and the id. */
+export function render<K extends RecordKind>(kind: K, rows: ReadonlyArray<RecordOf<K>>): string {
   const columns: readonly string[] = [...RECORD_COLUMNS[kind], 'id'];
   return table(
     columns.map((key) => HEADERS[key] ?? key),
