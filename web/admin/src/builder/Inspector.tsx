@@ -24,7 +24,7 @@ export interface InspectorProps {
 
 const BLOCK_ID = /^[A-Za-z0-9_-]+$/;
 
-/** The form of the selected block: its fields from the schema, its connections, its error ports. */
+/** The form of the selected block: its fields and ports as its type declares them, its connections, its error ports. */
 export function Inspector(props: InspectorProps) {
   const { t } = useTranslation();
   const locale = useLocale();
