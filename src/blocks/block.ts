@@ -5,6 +5,7 @@ import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import type { Message } from '../vocabulary/message.ts';
 import type { RecordEvent } from '../vocabulary/record-events.ts';
+import type { FieldDecl, Label } from './fields.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {
@@ -104,14 +105,67 @@ export interface IntegrationSpec<Req = unknown> {
 }
 
 /**
- * One block type. Methods use method syntax so that a definition for one config type is
- * assignable to a definition for the union of all configs (the engine dispatches on `type`).
+ * A port a block can have, wired or not: the builder draws one handle per port, the validator
+ * and the engine follow the edge written at `field`.
+ */
+export interface PortDecl {
+  /** The port's name in edges and problems: `next`, `invalid`, `options.0`, `rules.1`, `else`, `success`. */
+  readonly name: string;
+  /** The key path inside the block that holds the target: `next`, `options.0.next`, `ports.success`. */
+  readonly field: string;
+  readonly label: Label;
+  /** What the author wrote for this port (an option's label, a rule's condition), shown instead of its name. */
+  readonly caption?: string;
+  /** An outcome port the author turns on for advanced error handling; hidden until then. */
+  readonly advanced: boolean;
+}
+
+export { PORT, type FieldDecl } from './fields.ts';
+
+/** Every key a block's config may carry besides `type` and `position`, each a field or a port. */
+export type FieldsOf<Config> = { readonly [K in Exclude<keyof Config & string, 'type' | 'position'>]: FieldDecl };
+
+/** A definition's fields as entries, for code that reads any block type. */
+export const fieldEntries = (fields: object): [string, FieldDecl][] => Object.entries(fields as Readonly<Record<string, FieldDecl>>);
+
+/** A block as written in a bot file, before (or without) its schema accepting it. */
+export type LooseBlock = Readonly<Record<string, unknown>>;
+
+/**
+ * Problems a block's own cross-field checks report, by code, with what each carries. The bot
+ * validator's problem codes include these, and give each its message in every locale.
+ */
+export interface BlockProblemParams {
+  duplicate_option_value: { value: string; first: number };
+}
+export type BlockFinding = {
+  [C in keyof BlockProblemParams]: { readonly code: C; readonly params: BlockProblemParams[C]; readonly path: readonly (string | number)[] };
+}[keyof BlockProblemParams];
+
+/**
+ * One block type: what it is (its words, fields and ports, read by the builder, the validator and
+ * the docs generator) and what it does (read by the engine). Methods use method syntax so that a
+ * definition for one config type is assignable to a definition for the union of all configs (the
+ * engine dispatches on `type`).
  */
 export interface BlockDefinition<Config extends { type: string } = { type: string }> {
   readonly type: Config['type'];
   readonly category: BlockCategory;
+  /** The block type's name in the palette, on the canvas and in the admin's pages. */
+  readonly label: Label;
+  /** One or two sentences for the generated block reference. */
+  readonly description: Label;
   /** The block as written in a bot file, including `type`, `name` and `position`. Strict. */
   readonly schema: z.ZodType<Config>;
+  /** Every key of the config, in form order: how each is edited, or that it holds a port's target. */
+  readonly fields: FieldsOf<Config>;
+  /**
+   * Every port a block written like this can have, wired or not, in display order. It reads the
+   * block as written (it may be incomplete while an author edits it) and never throws.
+   */
+  ports(block: LooseBlock): readonly PortDecl[];
+  /** Checks across fields that the schema alone cannot word well; run on the block as written. */
+  check?(block: LooseBlock): readonly BlockFinding[];
   edges(config: Config): readonly Edge[];
   templates(config: Config): readonly TemplateUse[];
   /** Entering the block. */

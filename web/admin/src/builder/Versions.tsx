@@ -1,14 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BotVersionView, Items } from '../../../../src/server/schemas/bots.ts';
 import { errorText, getJson, sendJson } from '../api.ts';
 import { Time } from '../time.tsx';
 
-interface Version {
-  readonly version: number;
-  readonly createdAt: string;
-  readonly publishedAt: string | null;
-  readonly published: boolean;
-}
+type Version = BotVersionView;
 
 /** The bot's versions, newest first: open one in the canvas, or publish an earlier one again. */
 export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoad: (v: number) => void; onRolledBack: (v: number) => void }) {
@@ -16,7 +12,7 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
   const [items, setItems] = useState<readonly Version[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    getJson<{ items: Version[] }>(`/bots/${encodeURIComponent(botId)}/versions`)
+    getJson<Items<Version>>(`/bots/${encodeURIComponent(botId)}/versions`)
       .then((r) => setItems(r.items))
       .catch((err) => setError(errorText(err)));
   }, [botId]);

@@ -1,24 +1,15 @@
 import { stringify } from 'csv-stringify/browser/esm/sync';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RECORD_COLUMNS, RECORD_KINDS as KINDS, type RecordKind as Kind } from '../../../../src/store/record-schemas.ts';
 import { errorText, getJson } from '../api.ts';
 import { Link } from '../Link.tsx';
 import { RecordFilters, type RecordFilter } from '../records/RecordFilters.tsx';
 import { Time, useTimeFormat } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 
-const KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribers'] as const;
-type Kind = (typeof KINDS)[number];
-type Row = Record<string, unknown>;
 
-// Columns in the order the records API documents them.
-const COLUMNS: Record<Kind, readonly string[]> = {
-  leads: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
-  contacts: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
-  deals: ['name', 'stage', 'closingDate', 'amount', 'contactId', 'createdAt'],
-  tickets: ['number', 'subject', 'status', 'priority', 'classification', 'department', 'assignee', 'contact', 'createdAt'],
-  subscribers: ['list', 'name', 'email', 'phone', 'createdAt'],
-};
+type Row = Readonly<Record<string, unknown>>;
 const PAGE = 25;
 const EXPORT_PAGE = 500;
 
@@ -43,7 +34,7 @@ export function RecordsPage() {
   const [exportError, setExportError] = useState<string | null>(null);
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { search: query } : {}), ...filter });
   const { data, error } = useFetch<{ items: Row[]; total: number }>(`/records/${kind}?${params}`);
-  const columns = ['id', ...COLUMNS[kind]];
+  const columns: readonly string[] = ['id', ...RECORD_COLUMNS[kind]];
 
   async function exportCsv() {
     setExportError(null);
