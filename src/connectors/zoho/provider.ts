@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
+import type { Clock } from '../remote/clock.ts';
 import { z } from 'zod';
 import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
 import type { Directory, IntegrationHooks, Provider } from '../provider.ts';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
-import type { CachedList } from './cached-list.ts';
+import type { CachedList } from '../remote/cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
 import { dataCentre, officialOrigins, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
-import { IntegrationInvalidError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
+import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
-import { sharedOAuth, type ZohoOAuth } from './oauth.ts';
-import { outcomeOf } from './outcome-of.ts';
+import { ZohoOAuth } from './oauth.ts';
+import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
+import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
 /** An unset setting may be stored as an empty string. */
@@ -67,6 +69,10 @@ export interface ZohoProviderOptions {
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
+  /** What deadlines are measured by (tests: a clock that moves only when waited on). */
+  readonly clock?: Clock;
+  /** Where access tokens are kept (default: this provider's own, in memory). */
+  readonly tokens?: AccessTokenCache;
 }
 
 export interface ZohoProvider extends Provider {
@@ -106,9 +112,11 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_OPTIONS.timeoutMs,
       retry: options.retry ?? DEFAULT_HTTP_OPTIONS.retry,
       dispatcher,
+      ...(options.clock ? { clock: options.clock } : {}),
     };
   };
   const sessions = new Map<string, Session>();
+  const tokens = options.tokens ?? memoryAccessTokenCache();
 
   function sessionFor(role: Role, parsed: Parsed): Session {
     const { settings, secrets, origins } = parsed;
@@ -118,7 +126,8 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     let session = sessions.get(key);
     if (!session) {
       const httpOptions = http();
-      const oauth = sharedOAuth({
+      const oauth = new ZohoOAuth({
+        tokens,
         accountsOrigin: origins.accounts,
         clientId: settings.clientId,
         clientSecret: secrets.clientSecret,
@@ -181,10 +190,10 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     /** From the same caches the connectors resolve names with (departments, agents, lists). */
     async listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory> {
       const parsed = parseIntegration(integration);
-      if (typeof parsed === 'string') throw new ZohoRefusedError(parsed);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
       // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
-      const budget = { deadline: Date.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      const budget = { deadline: session.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
       switch (role) {
         case 'helpdesk': {
           const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
@@ -205,7 +214,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       if (typeof parsed === 'string') return { ok: false, message: parsed };
       const session = sessionFor(role, parsed);
       session.oauth.forgetRefusal();
-      const budget = { deadline: Date.now() + deadlineMs };
+      const budget = { deadline: session.api.clock.now() + deadlineMs };
       try {
         await session.oauth.token();
         switch (role) {
@@ -232,7 +241,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         }
       } catch (err) {
         if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true };
-        if (err instanceof ZohoUnavailableError || err instanceof ZohoRefusedError) return { ok: false, message: err.message };
+        if (err instanceof ServiceUnavailableError || err instanceof ServiceRefusedError) return { ok: false, message: err.message };
         throw err;
       }
       return { ok: false, message: `the zoho provider has no ${role} connector` };

@@ -11,7 +11,7 @@ export interface ZohoService {
 
 /** The block's own deadline when the caller gives one (time spent queued counts), else deadlineMs from now. */
 export function budgetFor(service: ZohoService, ctx: CallContext): Budget {
-  return { deadline: Math.min(Date.now() + service.deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
+  return { deadline: Math.min(service.api.clock.now() + service.deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
 }
 
 /**
