@@ -3,13 +3,15 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../remote/clock.ts';
 import { z } from 'zod';
 import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
-import type { Directory, IntegrationHooks, Provider } from '../provider.ts';
+import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
+import { TICKET_VALUES } from '../builtin/values.ts';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import type { CachedList } from '../remote/cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
-import { dataCentre, officialOrigins, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
@@ -19,40 +21,20 @@ import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
-/** An unset setting may be stored as an empty string. */
-const optionalSetting = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v ? v : undefined));
-
-/** Non-secret settings of a `zoho` integration (what `integrations set … zoho` stores). */
+/** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
 export const zohoSettings = z.object({
-  dc: dataCentre,
-  clientId: z.string().trim().min(1),
-  /** Desk only; without it the only organisation the token sees is used. */
-  orgId: optionalSetting,
-  accountsUrl: optionalSetting,
-  apiUrl: optionalSetting,
-  /** Company of a lead whose visitor gave none (default "Unknown"). */
-  defaultCompany: optionalSetting,
+  dc: ZOHO_SETTINGS.dc.schema,
+  clientId: ZOHO_SETTINGS.clientId.schema,
+  orgId: ZOHO_SETTINGS.orgId.schema,
+  accountsUrl: ZOHO_SETTINGS.accountsUrl.schema,
+  apiUrl: ZOHO_SETTINGS.apiUrl.schema,
+  defaultCompany: ZOHO_SETTINGS.defaultCompany.schema,
 });
 export type ZohoSettings = z.infer<typeof zohoSettings>;
 
-/**
- * The settings that decide where or for whom the secrets go: changing one through the admin API
- * drops the stored secrets unless new ones come with it.
- */
-export const ZOHO_SECRET_BINDING = ['dc', 'clientId', 'orgId', 'accountsUrl', 'apiUrl'] as const satisfies readonly (keyof ZohoSettings)[];
-
-/** The origins `accountsUrl` and `apiUrl` may name through the admin API: Zoho's own for the data centre. */
-export function zohoServiceUrls(settings: ZohoSettings): Readonly<Record<'accountsUrl' | 'apiUrl', readonly string[]>> {
-  return officialOrigins(settings.dc);
-}
-
 export const zohoSecrets = z.object({
-  clientSecret: z.string().min(1),
-  refreshToken: z.string().min(1),
+  clientSecret: ZOHO_SECRETS.clientSecret.schema,
+  refreshToken: ZOHO_SECRETS.refreshToken.schema,
 });
 export type ZohoSecrets = z.infer<typeof zohoSecrets>;
 
@@ -77,7 +59,8 @@ export interface ZohoProviderOptions {
 
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory>;
+  listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  fixedValues(role: Role): FieldValues;
 }
 
 const ROLES: readonly Role[] = ['crm', 'helpdesk', 'mailing'];
@@ -187,8 +170,11 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       return refusingConnectors(role, `the zoho provider has no ${role} connector`, hooks) as RoleConnectors[R];
     },
 
-    /** From the same caches the connectors resolve names with (departments, agents, lists). */
-    async listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory> {
+    /**
+     * From the same caches the connectors resolve names with (departments, agents, lists), as
+     * names, which the connectors resolve like ids.
+     */
+    async listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues> {
       const parsed = parseIntegration(integration);
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
@@ -198,16 +184,22 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         case 'helpdesk': {
           const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
           return {
-            departments: departments.filter((d) => d.isEnabled).map((d) => ({ id: d.id, name: d.name })),
-            agents: agents.map((a) => ({ id: a.id, email: a.emailId, name: a.name })),
+            fields: {
+              department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
+              assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
+              ...TICKET_VALUES,
+            },
           };
         }
         case 'mailing':
-          return { lists: (await session.lists.all(budget)).map((l) => ({ id: l.listkey, name: l.listname })) };
+          return { fields: { list: (await session.lists.all(budget)).map((l) => ({ value: l.listname, label: l.listname })) } };
         case 'crm':
-          return {};
+          return { fields: {} };
       }
     },
+
+    /** Desk's default ticket values, offered even when Zoho cannot be asked. */
+    fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
       const parsed = parseIntegration(integration);
