@@ -3,3 +3,11 @@ export interface Budget {
   readonly deadline: number;
   readonly signal?: AbortSignal | undefined;
 }
+
+/**
+ * A call's budget: the block's own deadline when the caller gives one (time spent queued counts),
+ * else `deadlineMs` from now; the caller's cancellation with it.
+ */
+export function blockBudget(ctx: { readonly deadline?: number | undefined; readonly signal?: AbortSignal | undefined }, deadlineMs: number, now: number): Budget {
+  return { deadline: Math.min(now + deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
+}
