@@ -361,7 +361,7 @@ export const en = {
       assignee_invalid: 'Assignee invalid',
     },
     status: { waiting_input: 'Waiting for the visitor', working: 'Working', ended: 'Ended', handoff: 'Handed off' },
-    provider: { builtin: 'the built-in store', zoho: 'Zoho', webhook: 'Webhook' },
+    provider: { builtin: 'the built-in store', webhook: 'Webhook' },
     action: {
       'crm.lead': 'Associate lead',
       'crm.contact': 'Associate contact',

@@ -362,7 +362,7 @@ export const ja: Texts = {
       assignee_invalid: '担当者が無効',
     },
     status: { waiting_input: '回答待ち', working: '処理中', ended: '終了', handoff: '担当者へ引き継ぎ' },
-    provider: { builtin: '内蔵ストア', zoho: 'Zoho', webhook: 'Webhook' },
+    provider: { builtin: '内蔵ストア', webhook: 'Webhook' },
     action: {
       'crm.lead': '見込み客を関連付け',
       'crm.contact': '連絡先を関連付け',
