@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDERS } from '../connectors/registry.ts';
 import { LOG_LEVELS } from './logger.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,7 +79,6 @@ const serverEnv = z.object({
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
-  RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
   RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
   RENKEI_LOG_LEVEL: z
     .string()
@@ -95,8 +95,11 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
   readonly turnWaitMs: number;
-  /** How long one Zoho HTTP call may take before it counts as timed out (the block's deadline still bounds its retries). */
-  readonly zohoTimeoutMs: number;
+  /**
+   * Per provider name: how long one call may take before it counts as timed out (the block's
+   * deadline still bounds its retries), from the variable the provider declares (`callTimeout`).
+   */
+  readonly callTimeoutsMs: Readonly<Record<string, number>>;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
@@ -113,14 +116,19 @@ export class ConfigError extends Error {
 
 /** The server's settings from the environment; a bad value is a ConfigError naming the variable. */
 export function serverConfigFromEnv(env: Env): ServerConfig {
+  const timeouts = PROVIDERS.flatMap((p) => (p.callTimeout ? [[p.name, p.callTimeout] as const] : []));
+  const providerEnv = z.object(Object.fromEntries(timeouts.map(([, t]) => [t.env, wholeNumber(t.env, t.defaultMs)])));
   const parsed = serverEnv.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join('; '));
+  const perProvider = providerEnv.safeParse(env);
+  const issues = [...(parsed.error?.issues ?? []), ...(perProvider.error?.issues ?? [])];
+  if (!parsed.success || !perProvider.success) throw new ConfigError(issues.map((i) => i.message).join('; '));
+  const values: Record<string, unknown> = perProvider.data;
   const e = parsed.data;
   return {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
-    zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
+    callTimeoutsMs: Object.fromEntries(timeouts.map(([name, t]) => [name, values[t.env] as number])),
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
     customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,

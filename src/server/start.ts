@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { createConnectors, providersFor } from '../connectors/registry.ts';
-import { createZohoProvider } from '../connectors/zoho/provider.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { createRuntime, type DurableRuntime } from '../runtime/index.ts';
 import { RetentionWorker } from '../runtime/retention.ts';
@@ -100,7 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let box: SecretBox | undefined;
     const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, env));
     const connectors = createConnectors(store, {
-      providers: { ...providersFor(store), zoho: createZohoProvider({ timeoutMs: config.zohoTimeoutMs }) },
+      providers: providersFor(store, { callTimeoutsMs: config.callTimeoutsMs }),
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });

@@ -3,8 +3,8 @@ import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
-import { CachedList } from './cached-list.ts';
-import { ZohoRefusedError } from './errors.ts';
+import { CachedList } from '../remote/cached-list.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import type { Budget } from './http.ts';
 import { splitPersonName } from './person-name.ts';
 import { apiUrl, budgetFor, type ZohoService } from './service.ts';
@@ -62,7 +62,7 @@ async function fetchLists(campaigns: ZohoService, budget: Budget): Promise<Maili
     if (!status.ok && status.code === NO_LISTS_YET) break;
     const parsed = z.looseObject({ list_of_details: z.array(mailingList).default([]) }).safeParse(res.body);
     if (res.status >= 300 || !status.ok || !parsed.success) {
-      throw new ZohoRefusedError(`Zoho Campaigns could not list the mailing lists (${status.code || `HTTP ${res.status}`}: ${status.message})`);
+      throw new ServiceRefusedError(`Zoho Campaigns could not list the mailing lists (${status.code || `HTTP ${res.status}`}: ${status.message})`);
     }
     lists.push(...parsed.data.list_of_details);
     if (parsed.data.list_of_details.length < LIST_PAGE) break;

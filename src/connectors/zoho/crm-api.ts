@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
-import { ZohoRefusedError } from './errors.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
@@ -81,7 +81,7 @@ export async function coqlIds(crm: ZohoService, query: string, budget: Budget): 
   const parsed = coqlResponse.safeParse(res.body);
   if (res.status >= 300 || !parsed.success) {
     const { code, message } = errorInfo(res.body);
-    throw new ZohoRefusedError(`Zoho CRM could not run a lookup (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
+    throw new ServiceRefusedError(`Zoho CRM could not run a lookup (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
   }
   return parsed.data.data.map((r) => r.id);
 }

@@ -3,9 +3,9 @@ import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { TicketRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, HelpdeskConnector } from '../../vocabulary/roles.ts';
-import { createOnce } from './create-once.ts';
+import { createOnce } from '../remote/create-once.ts';
 import type { DeskAgent, DeskDepartment, DeskDirectory } from './desk-directory.ts';
-import { ZohoRefusedError } from './errors.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
 import { apiUrl, budgetFor, lookupSince, type ZohoService } from './service.ts';
@@ -180,7 +180,7 @@ async function searchTickets(
   const parsed = z.looseObject({ data: z.array(ticket) }).safeParse(res.body);
   if (res.status >= 300 || !parsed.success) {
     const { code, message } = errorInfo(res.body);
-    throw new ZohoRefusedError(`Zoho Desk could not search tickets (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
+    throw new ServiceRefusedError(`Zoho Desk could not search tickets (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
   }
   return parsed.data.data;
 }

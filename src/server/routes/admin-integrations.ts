@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../vocabulary/integration.ts';
-import { providersFor } from '../../connectors/registry.ts';
+import type { IntegrationCheck } from '../../vocabulary/integration.ts';
+import type { ProviderDeclaration } from '../../connectors/declaration.ts';
+import { foreignBaseUrl, movedBinding, parseFields, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
+import { declarationOf, PROVIDER_NAMES, providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
-import { ZOHO_SECRET_BINDING, zohoSecrets, zohoServiceUrls, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
@@ -31,7 +32,7 @@ const strings = z.record(z.string(), z.string().max(4000));
 const integration = z
   .object({
     role: z.enum(ROLES),
-    provider: z.enum(PROVIDER_NAMES),
+    provider: z.string(),
     enabled: z.boolean(),
     status: z.enum(['ok', 'invalid', 'unchecked']),
     statusMessage: z.string().nullable(),
@@ -50,81 +51,33 @@ const roleParams = z.object({ role: z.enum(ROLES) });
 const setBody = z
   .object({
     provider: z.enum(PROVIDER_NAMES),
-    settings: strings.default({}).describe('Non-secret settings; zoho: dc, clientId, orgId, accountsUrl, apiUrl, defaultCompany.'),
+    settings: strings.default({}).describe('Non-secret settings, as the provider declares them (GET /api/v1/admin/providers).'),
     secrets: strings
       .optional()
       .describe(
-        'Write-only credentials (zoho: clientSecret, refreshToken), sealed at rest. Omit to keep the stored ones — unless a setting that decides where or for whom they are sent (zoho: dc, clientId, orgId, accountsUrl, apiUrl) changes: then the stored ones are dropped.',
+        "Write-only credentials, as the provider declares them, sealed at rest. Omit to keep the stored ones — unless a setting that decides where or for whom they are sent (a provider's `bindsSecrets` settings) changes: then the stored ones are dropped.",
       ),
   })
   .strict();
 
 const checkResult = z.object({ ok: z.boolean(), message: z.string().optional(), integration });
 
-type Settings = Readonly<Record<string, string | undefined>>;
-
-interface ProviderShape {
-  readonly settings: z.ZodType<Settings>;
-  readonly secrets: z.ZodType | null;
-  /** Settings that decide where or for whom the secrets are sent: changing one drops the stored secrets. */
-  readonly bindsSecrets: readonly string[];
-  /** The origins each base-URL setting may name through the admin API (without RENKEI_CUSTOM_SERVICE_URLS). */
-  readonly serviceUrls: (settings: Settings) => Readonly<Record<string, readonly string[]>>;
+function refuse(problem: FieldProblem): never {
+  const field = problem.key ? `${problem.part}.${problem.key}` : problem.part;
+  throw new ApiError(400, 'invalid_request', `${field}: ${problem.message}`, field);
 }
 
-/** Each provider's settings and secrets, checked before anything is stored. */
-const PROVIDER_SHAPES: Readonly<Record<ProviderName, ProviderShape>> = {
-  builtin: { settings: z.object({}).strict(), secrets: null, bindsSecrets: [], serviceUrls: () => ({}) },
-  zoho: {
-    settings: zohoSettings.strict(),
-    secrets: zohoSecrets.strict(),
-    bindsSecrets: ZOHO_SECRET_BINDING,
-    serviceUrls: (settings) => zohoServiceUrls(settings as z.infer<typeof zohoSettings>),
-  },
-};
-
-function checkShape<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = [field, ...(issue?.path ?? []).map(String)].join('.');
-  // The message names the field only: a zod message never quotes a secret's value, keep it so.
-  throw new ApiError(400, 'invalid_request', `${path}: ${issue?.message ?? 'invalid'}`, path);
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Base URLs through the admin API name only the service's own hosts, so a stolen admin token
- * cannot send stored credentials elsewhere. A value already stored for this provider (the
- * operator's, set with the CLI) may stay as it is.
- */
-function checkServiceUrls(shape: ProviderShape, settings: Settings, before: Settings | undefined): void {
-  for (const [key, allowed] of Object.entries(shape.serviceUrls(settings))) {
-    const value = settings[key];
-    if (value === undefined || value === before?.[key]) continue;
-    const origin = originOf(value);
-    if (origin !== undefined && allowed.includes(origin)) continue;
-    throw new ApiError(
-      400,
-      'invalid_request',
-      `settings.${key}: must be ${allowed.join(' or ')} for this data centre (other hosts only when the server runs with RENKEI_CUSTOM_SERVICE_URLS=1, or with the CLI)`,
-      `settings.${key}`,
-    );
-  }
+function parsed(declaration: ProviderDeclaration, part: 'settings' | 'secrets', value: unknown): FieldValuesIn {
+  const result = parseFields(declaration, part, value);
+  if (!result.ok) refuse(result.problem);
+  return result.data;
 }
 
 /** The stored settings as the provider reads them; unreadable ones count as different from any new ones. */
-function storedSettings(shape: ProviderShape, json: string): Settings | undefined {
+function storedSettings(declaration: ProviderDeclaration, json: string): FieldValuesIn | undefined {
   try {
-    const parsed = shape.settings.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
+    const result = parseFields(declaration, 'settings', JSON.parse(json));
+    return result.ok ? result.data : undefined;
   } catch {
     return undefined;
   }
@@ -178,14 +131,23 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     async (request) => {
       const { role } = request.params;
       const { provider, settings, secrets } = request.body;
-      const shape = PROVIDER_SHAPES[provider];
-      const parsed = checkShape(shape.settings, settings, 'settings');
+      const declaration = declarationOf(provider);
+      if (!declaration) throw new ApiError(400, 'invalid_request', `provider: unknown provider "${provider}"`, 'provider');
+      if (!declaration.roles.includes(role)) {
+        throw new ApiError(400, 'invalid_request', `provider: the ${provider} provider cannot serve the ${role} role`, 'provider');
+      }
+      const given = parsed(declaration, 'settings', settings);
       const kept = await db.selectFrom('integrations').select(['provider', 'settings', 'secrets']).where('role', '=', role).executeTakeFirst();
-      const before = kept?.provider === provider ? storedSettings(shape, kept.settings) : undefined;
-      if (!opts.customServiceUrls) checkServiceUrls(shape, parsed, before);
+      const before = kept?.provider === provider ? storedSettings(declaration, kept.settings) : undefined;
+      // Base URLs name only the service's own hosts, so a stolen admin token cannot send stored
+      // credentials elsewhere; a value the operator stored with the CLI may stay as it is.
+      if (!opts.customServiceUrls) {
+        const foreign = foreignBaseUrl(declaration, given, before);
+        if (foreign) refuse(foreign);
+      }
       let sealed: string | null = null;
       let dropped: string | undefined;
-      if (shape.secrets === null) {
+      if (Object.keys(declaration.secrets).length === 0) {
         if (secrets && Object.keys(secrets).length > 0) {
           throw new ApiError(400, 'invalid_request', `the ${provider} provider takes no secrets`, 'secrets');
         }
@@ -194,11 +156,11 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
           throw new ApiError(400, 'invalid_request', `secrets are required for a new ${provider} integration`, 'secrets');
         }
         // Stored secrets stay only where and for whom they were given: never sent to a new place.
-        const moved = shape.bindsSecrets.filter((key) => before === undefined || before[key] !== parsed[key]);
+        const moved = movedBinding(declaration, before, given);
         if (moved.length === 0) sealed = kept.secrets;
         else dropped = `the stored credentials were dropped because ${moved.join(', ')} changed: set them again`;
       } else {
-        checkShape(shape.secrets, secrets, 'secrets');
+        parsed(declaration, 'secrets', secrets);
         sealed = box().seal(secrets);
       }
       await setIntegration(db, role, provider, settings, sealed, dropped);

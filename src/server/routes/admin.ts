@@ -14,6 +14,7 @@ import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPersonalDataRoutes } from './admin-personal-data.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
+import { adminProvidersRoutes } from './admin-providers.ts';
 import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 import { adminRetentionRoutes } from './admin-retention.ts';
@@ -47,6 +48,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminProvidersRoutes);
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
   await app.register(adminImagesRoutes, { store: opts.store });

@@ -206,20 +206,11 @@ export const en = {
     enable: 'Enable',
     disable: 'Disable',
     useBuiltin: 'Use the built-in store',
-    setUpZoho: 'Set up Zoho',
-    saveZoho: 'Save Zoho settings',
+    setUp: 'Set up {{provider}}',
+    save: 'Save {{provider}} settings',
+    optional: '{{label}} (optional)',
     secretKept: 'kept — type to replace',
-    secretsAgain: 'The data centre, client ID, org ID or a URL changed: enter the client secret and refresh token again.',
-  },
-  zoho: {
-    dc: 'Data centre',
-    clientId: 'Client ID',
-    orgId: 'Desk organisation ID (optional)',
-    accountsUrl: 'Accounts URL (optional)',
-    apiUrl: 'API URL (optional)',
-    defaultCompany: 'Default company (optional)',
-    clientSecret: 'Client secret',
-    refreshToken: 'Refresh token',
+    secretsAgain: '{{settings}} changed: enter the secrets again (the stored ones go only where and to whom they were given).',
   },
   appearance: {
     heading: 'Appearance: {{bot}}',
@@ -299,7 +290,7 @@ export const en = {
   privacy: privacyEn,
   words: {
     status: { waiting_input: 'Waiting for the visitor', working: 'Working', ended: 'Ended', handoff: 'Handed off' },
-    provider: { builtin: 'the built-in store', zoho: 'Zoho', webhook: 'Webhook' },
+    provider: { builtin: 'the built-in store', webhook: 'Webhook' },
     recordEvent: {
       'lead.created': 'Lead created',
       'contact.created': 'Contact created',

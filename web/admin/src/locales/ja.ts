@@ -207,20 +207,11 @@ export const ja: Texts = {
     enable: '有効にする',
     disable: '停止する',
     useBuiltin: '内蔵ストアを使う',
-    setUpZoho: 'Zoho を設定',
-    saveZoho: 'Zoho の設定を保存',
+    setUp: '{{provider}} を設定',
+    save: '{{provider}} の設定を保存',
+    optional: '{{label}}（任意）',
     secretKept: '保存済み — 入力すると置き換え',
-    secretsAgain: 'データセンター、クライアント ID、組織 ID または URL を変えたため、クライアントシークレットとリフレッシュトークンをもう一度入力してください。',
-  },
-  zoho: {
-    dc: 'データセンター',
-    clientId: 'クライアント ID',
-    orgId: 'Desk 組織 ID（任意）',
-    accountsUrl: 'Accounts URL（任意）',
-    apiUrl: 'API URL（任意）',
-    defaultCompany: '既定の会社名（任意）',
-    clientSecret: 'クライアントシークレット',
-    refreshToken: 'リフレッシュトークン',
+    secretsAgain: '{{settings}}を変えたため、シークレットをもう一度入力してください（保存済みのシークレットは、渡された先と相手にだけ送られます）。',
   },
   appearance: {
     heading: '外観: {{bot}}',
@@ -300,7 +291,7 @@ export const ja: Texts = {
   privacy: privacyJa,
   words: {
     status: { waiting_input: '回答待ち', working: '処理中', ended: '終了', handoff: '担当者へ引き継ぎ' },
-    provider: { builtin: '内蔵ストア', zoho: 'Zoho', webhook: 'Webhook' },
+    provider: { builtin: '内蔵ストア', webhook: 'Webhook' },
     recordEvent: {
       'lead.created': '見込み客を作成',
       'contact.created': '連絡先を作成',
