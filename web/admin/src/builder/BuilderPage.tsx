@@ -267,6 +267,16 @@ export default function BuilderPage({ botId }: { botId: string }) {
     }
   }
 
+  async function arrange() {
+    try {
+      const laid = await autoLayout(history.current.current);
+      history.commit(() => laid);
+      setLoaded((n) => n + 1);
+    } catch (err) {
+      setStatus({ kind: 'error', text: errorText(err) });
+    }
+  }
+
   async function importFile(file: File) {
     try {
       const raw = parse(await file.text()) as Record<string, unknown>;
@@ -298,14 +308,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
         <button type="button" onClick={history.redo} aria-keyshortcuts="Control+Shift+Z">
           {t('builder.redo')}
         </button>
-        <button
-          type="button"
-          onClick={async () => {
-            const laid = await autoLayout(history.current.current);
-            history.commit(() => laid);
-            setLoaded((n) => n + 1);
-          }}
-        >
+        <button type="button" onClick={() => void arrange()}>
           {t('builder.autoLayout')}
         </button>
         <button type="button" onClick={() => fileInput.current?.click()}>

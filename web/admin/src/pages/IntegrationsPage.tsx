@@ -32,6 +32,7 @@ function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSa
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const keep = current?.provider === 'zoho' && current.hasSecrets;
+  /** Reports its own failure in the form, so onSubmit need not await it. */
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
@@ -46,7 +47,7 @@ function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSa
     }
   };
   return (
-    <form className="zoho-form" onSubmit={submit}>
+    <form className="zoho-form" onSubmit={(e) => void submit(e)}>
       {ZOHO_SETTINGS.map((key) => (
         <label key={key} className="field">
           <span>{t(`zoho.${key}`)}</span>
