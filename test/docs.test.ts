@@ -79,7 +79,7 @@ describe('the pages', () => {
   it('exist in English and in Japanese, the same pages in both', () => {
     const en = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
     const ja = readdirSync(join(DOCS, 'ja')).filter((n) => n.endsWith('.md')).sort();
-    expect(en).toEqual(['architecture.md', 'bot-file.md', 'cli.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
+    expect(en).toEqual(['architecture.md', 'bot-file.md', 'cli.md', 'contributing.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
     expect(ja).toEqual(en);
   });
 
