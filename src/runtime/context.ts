@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { BotCache } from './bot-cache.ts';
+import type { Clock } from './clock.ts';
 import type { Notifier } from './notify.ts';
 
 /** The logger the runtime writes to; pino's `(obj, msg)` methods fit. Never given personal data. */
@@ -16,8 +17,11 @@ export interface RuntimeContext {
   readonly db: Kysely<Database>;
   readonly bots: BotCache;
   readonly notifier: Notifier;
-  /** The clock of leases, deadlines and timestamps (tests move it). Waiting uses real time. */
-  readonly now: () => Date;
+  /**
+   * The clock of leases, deadlines, retries and timestamps (tests move it). The safety-net polls
+   * and a reply's wait for its integrations use real time.
+   */
+  readonly clock: Clock;
   readonly deadlineMs: number;
   /** The safety-net poll of waiters and workers, for wake-ups that never came. */
   readonly pollMs: number;

@@ -7,6 +7,7 @@ import { RuntimeError, type Runtime } from './api.ts';
 import type { AttemptInfo } from './attempt.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
 import { BotCache } from './bot-cache.ts';
+import { systemClock, type Clock } from './clock.ts';
 import type { RuntimeContext, RuntimeLog } from './context.ts';
 import { Notifier } from './notify.ts';
 import { followEvents, transcriptOf } from './transcript.ts';
@@ -30,7 +31,9 @@ export interface RuntimeOptions {
   readonly graceMs?: number;
   /** The safety-net poll for lost wake-ups (workers, waiting replies, streams). */
   readonly pollMs?: number;
-  /** The clock of leases, deadlines and timestamps. */
+  /** The clock of leases, deadlines, retries and timestamps; default: the machine's. */
+  readonly clock?: Clock;
+  /** Shorthand for a clock that only tells another time (waiting stays the machine's). */
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly log?: RuntimeLog;
@@ -79,7 +82,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     db: options.store.db,
     bots: new BotCache(options.store.db),
     notifier: new Notifier(options.store, (error, what) => log.warn({ err: error }, `${what} failed`)),
-    now: options.now ?? (() => new Date()),
+    clock: options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock),
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
     closing: closing.signal,

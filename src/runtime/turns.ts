@@ -42,7 +42,7 @@ export async function startConversation(
       { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
       result,
       drafts,
-      { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
+      { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
     ),
   );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
@@ -75,7 +75,7 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
   let written: Written;
   try {
     written = await ctx.store.transact((trx) =>
-      writeAdvance(trx, row, result, drafts, { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier }),
+      writeAdvance(trx, row, result, drafts, { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier }),
     );
   } catch (error) {
     if (error instanceof VersionConflict) {

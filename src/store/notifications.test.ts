@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_PAYLOAD_BYTES, scopedChannel } from './notifications.ts';
 import { LISTENER_APPLICATION_NAME } from './pg-notifications.ts';
 import { openStore, type Store } from './store.ts';
-import { STORE_TARGETS, tempStore } from './test-support.ts';
+import { describePostgres, STORE_TARGETS, tempStore } from './test-support.ts';
 
 /** Collects what a channel receives; `next` waits (briefly) for the next one. */
 async function inbox(store: Store, channel: string) {
@@ -149,7 +149,7 @@ describe.each(STORE_TARGETS)('notifications on %s', (kind) => {
   });
 });
 
-describe('notifications on PostgreSQL', () => {
+describePostgres('notifications on PostgreSQL', () => {
   it('keeps stores in two schemas of one database from hearing each other', async () => {
     const one = await tempStore('postgres');
     const two = await tempStore('postgres');

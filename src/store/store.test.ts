@@ -11,7 +11,7 @@ import { listIntegrations } from './integrations.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { TICKET_COUNTER } from './schema.ts';
 import { dialectOf, openStore } from './store.ts';
-import { newTestTarget, STORE_TARGETS, TEST_POSTGRES_URL, tempDir, tempStore } from './test-support.ts';
+import { describePostgres, newTestTarget, STORE_TARGETS, TEST_POSTGRES_URL, tempDir, tempStore } from './test-support.ts';
 
 const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
 
@@ -188,7 +188,7 @@ describe('openStore on SQLite files', () => {
   });
 });
 
-describe('openStore on PostgreSQL', () => {
+describePostgres('openStore on PostgreSQL', () => {
   const withSchema = (schema: string): string => {
     const url = new URL(TEST_POSTGRES_URL);
     url.searchParams.set('schema', schema);

@@ -11,6 +11,11 @@ import { ROOT } from './cli.ts';
 export const CHROMIUM = process.env['RENKEI_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
+  if (process.env['RENKEI_TEST_UNIT'] === '1') {
+    // vitest.unit.config.ts leaves out the files that import this module; one that reaches it
+    // another way would otherwise wait for a browser `npm run test:unit` promises not to start.
+    throw new Error('this test starts Chromium, which `npm run test:unit` runs without: import test/helpers/browser.ts from the test file itself (docs/contributing.md, "Tests")');
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

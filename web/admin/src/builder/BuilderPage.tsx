@@ -76,10 +76,12 @@ export default function BuilderPage({ botId }: { botId: string }) {
         onPublish={() => void file.publish()}
         onUndo={history.undo}
         onRedo={history.redo}
-        onAutoLayout={async () => {
-          const laid = await autoLayout(history.current.current);
-          history.commit(() => laid);
-          file.redraw();
+        onAutoLayout={() => {
+          // A failing layout is reported in the status line, never an unhandled rejection.
+          autoLayout(history.current.current).then((laid) => {
+            history.commit(() => laid);
+            file.redraw();
+          }, file.failed);
         }}
         onImport={(f) => void file.importFile(f)}
         onExport={() => download(`${botId}.yaml`, new Blob([file.yamlText()], { type: 'application/yaml' }))}

@@ -16,6 +16,15 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
       .then((r) => setItems(r.items))
       .catch((err) => setError(errorText(err)));
   }, [botId]);
+  /** Reports its own failure above the list, so the click handler need not await it. */
+  const rollback = async (version: number) => {
+    try {
+      await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version });
+      onRolledBack(version);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   return (
     <section className="versions" aria-label={t('builder.versions')}>
       <h2>{t('builder.versions')}</h2>
@@ -34,14 +43,7 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
             {!v.published && (
               <button
                 type="button"
-                onClick={async () => {
-                  try {
-                    await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version: v.version });
-                    onRolledBack(v.version);
-                  } catch (err) {
-                    setError(errorText(err));
-                  }
-                }}
+                onClick={() => void rollback(v.version)}
               >
                 {t('builder.rollback')}
               </button>

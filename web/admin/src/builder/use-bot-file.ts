@@ -100,5 +100,10 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     void load(version);
   }
 
-  return { status, loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack };
+  /** An action of the page that failed (auto-layout): shown in the status line. */
+  function failed(err: unknown): void {
+    setStatus({ kind: 'error', text: errorText(err) });
+  }
+
+  return { status, loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack, failed };
 }

@@ -54,6 +54,7 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
   // A setting that decides where or for whom the secrets go needs them again (the server drops the stored ones otherwise).
   const moved = same ? provider.settings.filter((f) => f.bindsSecrets && (settings[f.key] ?? '') !== (current.settings[f.key] ?? '')) : [];
   const keep = same && current.hasSecrets && moved.length === 0;
+  /** Reports its own failure in the form, so onSubmit need not await it. */
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
@@ -70,7 +71,7 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
   };
   const label = (f: ProviderField) => (f.required ? f.label : t('integrations.optional', { label: f.label }));
   return (
-    <form className="provider-form" onSubmit={submit}>
+    <form className="provider-form" onSubmit={(e) => void submit(e)}>
       {fields.map((f) => (
         <label key={f.key} className="field" title={f.help}>
           <span>{label(f)}</span>
