@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../schema.ts';
-import { openStore, type Store } from '../store.ts';
-import { newTestTarget, STORE_TARGETS } from '../test-support.ts';
-import * as postgresTurn from './003-postgres-turn.ts';
+import type { Database } from './schema.ts';
+import { openStore, type Store } from './store.ts';
+import { newTestTarget, STORE_TARGETS } from './test-support.ts';
+import * as postgresTurn from './migrations/003-postgres-turn.ts';
 
 async function conversationIndexes(store: Store): Promise<string[]> {
   const { rows } =
