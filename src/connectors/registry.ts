@@ -11,22 +11,32 @@ import { createBuiltinProvider } from './builtin/index.ts';
 import { zohoProvider } from './zoho/provider.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider } from './provider.ts';
+import type { AccessTokenCache } from './remote/access-token-cache.ts';
 import type { ProviderName } from '../vocabulary/integration.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 export type Providers = Readonly<Record<ProviderName, Provider | undefined>>;
 
+/** What the providers of an installation share. */
+export interface ProviderOptions {
+  /**
+   * Where OAuth providers keep their access tokens: a server passes the cache kept in the
+   * database (storedAccessTokenCache), so all its processes share one token and one refresh.
+   */
+  readonly tokens?: AccessTokenCache;
+}
+
 /** How each provider is made for a store; a provider missing here cannot run (`integration_invalid`). */
-export const PROVIDERS: Readonly<Record<ProviderName, ((store: Store) => Provider) | undefined>> = {
+export const PROVIDERS: Readonly<Record<ProviderName, ((store: Store, options: ProviderOptions) => Provider) | undefined>> = {
   builtin: (store) => createBuiltinProvider(store.db),
   zoho: () => zohoProvider,
 };
 
 /** Every provider of PROVIDERS, made for this store. */
-export function providersFor(store: Store): Providers {
+export function providersFor(store: Store, options: ProviderOptions = {}): Providers {
   return {
-    builtin: PROVIDERS.builtin?.(store),
-    zoho: PROVIDERS.zoho?.(store),
+    builtin: PROVIDERS.builtin?.(store, options),
+    zoho: PROVIDERS.zoho?.(store, options),
   };
 }
 

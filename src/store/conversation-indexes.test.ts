@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Database } from './schema.ts';
 import { openStore, type Store } from './store.ts';
 import { newTestTarget, STORE_TARGETS } from './test-support.ts';
 import * as postgresTurn from './migrations/003-postgres-turn.ts';
@@ -23,7 +22,7 @@ describe.each(STORE_TARGETS)('migration 003 on %s', (kind) => {
       expect(indexes.filter((d) => /updated_hour/.test(d))).toHaveLength(3);
 
       // A database migrated before 003 existed: 006 and 007 ran, 003 did not.
-      await postgresTurn.down(fresh.db as Kysely<never>);
+      await postgresTurn.down(fresh.db);
       await sql`delete from kysely_migration where name = '003-postgres-turn'`.execute(fresh.db);
       expect((await conversationIndexes(fresh)).join('\n')).toMatch(/updated_at/);
       await fresh.close();
@@ -37,7 +36,7 @@ describe.each(STORE_TARGETS)('migration 003 on %s', (kind) => {
           .insertInto('conversations')
           .values({ id: 'c', bot_id: 'b', bot_version: 1, token_hash: 'h', state: '{}', status: 'ended', row_version: 1, last_seq: 0, locale: 'en', created_at: now, updated_at: now })
           .execute();
-        const row = await (upgraded.db as Kysely<Database>).selectFrom('conversations').select('updated_hour').executeTakeFirstOrThrow();
+        const row = await upgraded.db.selectFrom('conversations').select('updated_hour').executeTakeFirstOrThrow();
         expect(row.updated_hour).toBe(now.slice(0, 13));
       } finally {
         await upgraded.close();
