@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startFakeZoho } from '../test/fake-zoho/index.ts';
+import { BENCH_POSTGRES_URL } from './postgres.ts';
 
-/** The PostgreSQL the benches use (each run in a schema of its own, dropped afterwards). */
-export const BENCH_POSTGRES_URL = process.env['RENKEI_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
 
 const PROCESSES = 3;
 const CALLS = 300;
