@@ -21,6 +21,9 @@ export interface CpuQuota {
 
 const ROOT = '/sys/fs/cgroup';
 const PERIOD_US = 100_000;
+/** Ten times the default weight (v1 cpu.shares 1024, v2 cpu.weight 100). */
+const SHARES_V1 = 10_240;
+const WEIGHT_V2 = 1_000;
 
 /** `count` capped cgroups named after `tag`, or the reason none can be made here. */
 export function cpuQuotas(tag: string, count: number, cores: number): CpuQuota[] | { readonly skipped: string } {
@@ -51,10 +54,15 @@ export function cpuQuotas(tag: string, count: number, cores: number): CpuQuota[]
         remove: () => rmdirSync(path),
       };
       made.push(cgroup);
-      if (v2) writeFileSync(join(path, quotaFile), `${quota} ${PERIOD_US}`);
-      else {
+      // The quota is a ceiling; a large weight makes sure the process reaches it on a busy
+      // machine, where it would otherwise get only its share of the cores among all runnable tasks.
+      if (v2) {
+        writeFileSync(join(path, quotaFile), `${quota} ${PERIOD_US}`);
+        writeFileSync(join(path, 'cpu.weight'), String(WEIGHT_V2));
+      } else {
         writeFileSync(join(path, 'cpu.cfs_period_us'), String(PERIOD_US));
         writeFileSync(join(path, quotaFile), String(quota));
+        writeFileSync(join(path, 'cpu.shares'), String(SHARES_V1));
       }
     }
     return made;

@@ -8,6 +8,7 @@ describe('server configuration', () => {
       allowedOrigins: null,
       turnWaitMs: 8000,
       zohoTimeoutMs: 10_000,
+      dbPoolSize: 10,
       logLevel: 'info',
       trustProxy: false,
     });
@@ -20,6 +21,7 @@ describe('server configuration', () => {
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
+      RENKEI_DB_POOL: '4',
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
     });
@@ -28,6 +30,7 @@ describe('server configuration', () => {
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
       zohoTimeoutMs: 1500,
+      dbPoolSize: 4,
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
     });
@@ -41,6 +44,8 @@ describe('server configuration', () => {
       [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
       [{ RENKEI_ZOHO_TIMEOUT_MS: '2s' }, 'RENKEI_ZOHO_TIMEOUT_MS'],
+      [{ RENKEI_DB_POOL: '0' }, 'RENKEI_DB_POOL'],
+      [{ RENKEI_DB_POOL: 'ten' }, 'RENKEI_DB_POOL'],
       [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],

@@ -65,6 +65,9 @@ const serverEnv = z.object({
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
+  RENKEI_DB_POOL: wholeNumber('RENKEI_DB_POOL', 10).refine((n) => n >= 1 && n <= 1000, {
+    message: 'RENKEI_DB_POOL must be between 1 and 1000 (connections one process opens to PostgreSQL)',
+  }),
   RENKEI_LOG_LEVEL: z
     .string()
     .trim()
@@ -82,6 +85,8 @@ export interface ServerConfig {
   readonly turnWaitMs: number;
   /** How long one Zoho HTTP call may take before it counts as timed out (the block's deadline still bounds its retries). */
   readonly zohoTimeoutMs: number;
+  /** PostgreSQL: connections this process opens at most (RENKEI_DB_POOL, default 10). */
+  readonly dbPoolSize: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
@@ -101,6 +106,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
+    dbPoolSize: e.RENKEI_DB_POOL,
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
   };
