@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startConversation } from '../test/helpers/visitors.ts';
-import { assertClean, load, startChild, type Child, type Load } from './load.ts';
+import { assertClean, cpuSecondsOf, load, startChild, type Child, type Load } from './load.ts';
 import { benchOutbox } from './outbox.ts';
 import { BENCH_POSTGRES_URL } from './postgres.ts';
 import { echoBot } from '../test/helpers/echo-bot.ts';
@@ -62,6 +62,8 @@ export async function benchServer(): Promise<Record<string, number>> {
     pg_turns_p99_ms_at_100: pgTurns.p99Ms,
     pg_baseline_cpu_us: pgBaseline.cpuUsPerRequest,
     pg_turn_cpu_us: pgTurns.cpuUsPerRequest,
+    pg_baseline_db_cpu_us: pgBaseline.dbCpuUs,
+    pg_turn_db_cpu_us: pgTurns.dbCpuUs,
     ...outbox,
   };
 }
@@ -82,27 +84,54 @@ async function benchBaseline(script: string, what: string): Promise<Load> {
   }
 }
 
-async function benchPgBaseline(): Promise<Load> {
+async function benchPgBaseline(): Promise<Load & { dbCpuUs: number }> {
   return withBenchSchema(async (schema) => {
-    const server = await startChild(PG_BASELINE_SERVER, [BENCH_POSTGRES_URL, schema, String(THROUGHPUT_CONNECTIONS)]);
+    const url = new URL(BENCH_POSTGRES_URL);
+    url.searchParams.set('application_name', schema);
+    const server = await startChild(PG_BASELINE_SERVER, [url.toString(), schema, String(THROUGHPUT_CONNECTIONS)]);
     try {
       await load(server, THROUGHPUT_CONNECTIONS, WARMUP_SECONDS, baselineRequest);
+      const backends = await postgresBackends(schema);
       const run = await load(server, THROUGHPUT_CONNECTIONS, SECONDS, baselineRequest);
       assertClean('PostgreSQL baseline', run);
-      return run;
+      return { ...run, dbCpuUs: backends.cpuUsPer(run.requests) };
     } finally {
       await server.stop();
     }
   });
 }
 
-async function benchPgTurns(): Promise<Load> {
+async function benchPgTurns(): Promise<Load & { dbCpuUs: number }> {
   return withBenchSchema(async (schema) => {
     const url = new URL(BENCH_POSTGRES_URL);
     url.searchParams.set('schema', schema);
-    const { throughput } = await benchTurns(url.toString(), false);
-    return throughput;
+    url.searchParams.set('application_name', schema);
+    let backends: Backends | undefined;
+    const { throughput } = await benchTurns(url.toString(), false, async () => {
+      backends = await postgresBackends(schema);
+    });
+    return { ...throughput, dbCpuUs: backends!.cpuUsPer(throughput.requests) };
   });
+}
+
+interface Backends {
+  /** PostgreSQL CPU time since the backends were found, per request, in microseconds. */
+  cpuUsPer(requests: number): number;
+}
+
+/**
+ * The PostgreSQL backends of a server's pool (its connections carry `application_name`), and the
+ * CPU time they use from now on: what a turn costs the database server, read from /proc (the
+ * bench runs on the database's machine).
+ */
+async function postgresBackends(applicationName: string): Promise<Backends> {
+  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await admin.connect();
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+  await admin.end();
+  const cpu = (): number => rows.reduce((sum, { pid }) => sum + cpuSecondsOf(pid), 0);
+  const before = cpu();
+  return { cpuUsPer: (requests) => Math.round(((cpu() - before) * 1e6) / Math.max(1, requests)) };
 }
 
 /** A schema of its own on the bench's PostgreSQL, dropped afterwards. */
@@ -118,8 +147,11 @@ async function withBenchSchema<T>(run: (schema: string) => Promise<T>): Promise<
   }
 }
 
-/** Renkei's turns on `db` (default: a new SQLite file): at 100 connections, and at 20 when `latency`. */
-async function benchTurns(db?: string, latency = true): Promise<{ throughput: Load; latency: Load }> {
+/**
+ * Renkei's turns on `db` (default: a new SQLite file): at 100 connections, and at 20 when
+ * `latency`. `beforeRun` runs between the warm-up and the measured run.
+ */
+async function benchTurns(db?: string, latency = true, beforeRun?: () => Promise<void>): Promise<{ throughput: Load; latency: Load }> {
   const dir = mkdtempSync(join(tmpdir(), 'renkei-bench-turns-'));
   const adminToken = randomBytes(24).toString('hex');
   const server: Child = await startChild(RENKEI, ['serve', '--port', '0', '--db', db ?? join(dir, 'renkei.db')], {
@@ -141,6 +173,7 @@ async function benchTurns(db?: string, latency = true): Promise<{ throughput: Lo
       }));
     };
     await run(THROUGHPUT_CONNECTIONS, WARMUP_SECONDS);
+    await beforeRun?.();
     const throughput = await run(THROUGHPUT_CONNECTIONS, SECONDS);
     assertClean('visitor turns at 100 connections', throughput);
     if (!latency) return { throughput, latency: throughput };
