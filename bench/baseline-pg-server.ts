@@ -1,7 +1,7 @@
 /**
  * The yardstick for Renkei's visitor turn on PostgreSQL: a bare Fastify route with no Renkei code
  * doing what a turn must do, in one transaction per request over a `pg` pool: read the
- * conversation, update it, append a message. Primary keys only, no other index; a pool of 10
+ * conversation (locking its row), update it, append a message. Primary keys only, no other index; a pool of 10
  * connections, as Renkei's default.
  *
  * Run as a child process: `node bench/baseline-pg-server.ts URL SCHEMA CONVERSATIONS`; prints its URL.
@@ -30,7 +30,9 @@ app.post<{ Params: { id: string }; Body: { text: string } }>('/conversations/:id
   const client = await pool.connect();
   try {
     await client.query('begin');
-    const { rows } = await client.query({ name: 'read', text: 'select state, last_seq from conversations where id = $1', values: [id] });
+    // Locked: a request still in flight from the previous run (or a reconnected client) may be on
+    // the same conversation, and two read-then-write turns must not both take the next seq.
+    const { rows } = await client.query({ name: 'read', text: 'select state, last_seq from conversations where id = $1 for update', values: [id] });
     const row = rows[0] as { last_seq: number } | undefined;
     if (!row) {
       await client.query('rollback');
