@@ -94,7 +94,7 @@ async function benchPgBaseline(): Promise<Load & { dbCpuUs: number }> {
       const backends = await postgresBackends(schema);
       const run = await load(server, THROUGHPUT_CONNECTIONS, SECONDS, baselineRequest);
       assertClean('PostgreSQL baseline', run);
-      return { ...run, dbCpuUs: backends.cpuUsPer(run.requests) };
+      return { ...run, dbCpuUs: await backends.cpuUsPer(run.requests) };
     } finally {
       await server.stop();
     }
@@ -106,17 +106,14 @@ async function benchPgTurns(): Promise<Load & { dbCpuUs: number }> {
     const url = new URL(BENCH_POSTGRES_URL);
     url.searchParams.set('schema', schema);
     url.searchParams.set('application_name', schema);
-    let backends: Backends | undefined;
-    const { throughput } = await benchTurns(url.toString(), false, async () => {
-      backends = await postgresBackends(schema);
-    });
-    return { ...throughput, dbCpuUs: backends!.cpuUsPer(throughput.requests) };
+    const { throughput, dbCpuUs } = await benchTurns(url.toString(), false, () => postgresBackends(schema));
+    return { ...throughput, dbCpuUs: dbCpuUs ?? 0 };
   });
 }
 
 interface Backends {
   /** PostgreSQL CPU time since the backends were found, per request, in microseconds. */
-  cpuUsPer(requests: number): number;
+  cpuUsPer(requests: number): Promise<number>;
 }
 
 /**
@@ -125,13 +122,24 @@ interface Backends {
  * bench runs on the database's machine).
  */
 async function postgresBackends(applicationName: string): Promise<Backends> {
-  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-  await admin.connect();
-  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
-  await admin.end();
-  const cpu = (): number => rows.reduce((sum, { pid }) => sum + cpuSecondsOf(pid), 0);
-  const before = cpu();
-  return { cpuUsPer: (requests) => Math.round(((cpu() - before) * 1e6) / Math.max(1, requests)) };
+  const pids = async (): Promise<number[]> => {
+    const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+      return rows.map((r) => r.pid);
+    } finally {
+      await admin.end();
+    }
+  };
+  const before = new Map((await pids()).map((pid) => [pid, cpuSecondsOf(pid)]));
+  return {
+    // A connection closed meanwhile is left out (its time is gone with it); one opened meanwhile counts whole.
+    cpuUsPer: async (requests) => {
+      const used = (await pids()).reduce((sum, pid) => sum + cpuSecondsOf(pid) - (before.get(pid) ?? 0), 0);
+      return Math.round((used * 1e6) / Math.max(1, requests));
+    },
+  };
 }
 
 /** A schema of its own on the bench's PostgreSQL, dropped afterwards. */
@@ -149,9 +157,13 @@ async function withBenchSchema<T>(run: (schema: string) => Promise<T>): Promise<
 
 /**
  * Renkei's turns on `db` (default: a new SQLite file): at 100 connections, and at 20 when
- * `latency`. `beforeRun` runs between the warm-up and the measured run.
+ * `latency`. With `database`, also the database's CPU per turn of the run at 100.
  */
-async function benchTurns(db?: string, latency = true, beforeRun?: () => Promise<void>): Promise<{ throughput: Load; latency: Load }> {
+async function benchTurns(
+  db?: string,
+  latency = true,
+  database?: () => Promise<Backends>,
+): Promise<{ throughput: Load; latency: Load; dbCpuUs?: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'renkei-bench-turns-'));
   const adminToken = randomBytes(24).toString('hex');
   const server: Child = await startChild(RENKEI, ['serve', '--port', '0', '--db', db ?? join(dir, 'renkei.db')], {
@@ -173,10 +185,11 @@ async function benchTurns(db?: string, latency = true, beforeRun?: () => Promise
       }));
     };
     await run(THROUGHPUT_CONNECTIONS, WARMUP_SECONDS);
-    await beforeRun?.();
+    const backends = await database?.();
     const throughput = await run(THROUGHPUT_CONNECTIONS, SECONDS);
     assertClean('visitor turns at 100 connections', throughput);
-    if (!latency) return { throughput, latency: throughput };
+    const dbCpuUs = await backends?.cpuUsPer(throughput.requests);
+    if (!latency) return { throughput, latency: throughput, ...(dbCpuUs === undefined ? {} : { dbCpuUs }) };
     const atTwenty = await run(LATENCY_CONNECTIONS, SECONDS);
     assertClean('visitor turns at 20 connections', atTwenty);
     return { throughput, latency: atTwenty };
