@@ -11,8 +11,10 @@ type Log = (error: unknown, what: string) => void;
 
 /**
  * The runtime's wake-ups over `store.notifications` (LISTEN/NOTIFY on PostgreSQL, in-process on
- * SQLite). One subscription per channel per runtime, fanned out to local waiters (a waiting
- * reply, a follow stream, the worker loop), so a thousand open streams cost one LISTEN.
+ * SQLite), fanned out to local waiters (a waiting reply, a follow stream, the worker loop), so a
+ * thousand open streams cost one LISTEN. The effects channel is listened to from `open`; the
+ * conversations channel is watched only while something of this process waits for a
+ * conversation, so on PostgreSQL a turn nobody waits for notifies nobody (see Notifications.watch).
  * Wake-ups only: everyone who waits re-reads the database and polls as a safety net.
  */
 export class Notifier {
@@ -22,23 +24,20 @@ export class Notifier {
   readonly #effects = new Set<() => void>();
   #unlisten: (() => Promise<void>)[] = [];
   #opened: Promise<void> | undefined;
+  /** The watch of the conversations channel, while some conversation has a waiter. */
+  #watching: Promise<() => Promise<void>> | undefined;
+  #closed = false;
 
   constructor(store: Store, log: Log) {
     this.#store = store;
     this.#log = log;
   }
 
-  /** Subscribes to both channels; once it resolves, no notification is missed. */
+  /** Subscribes to the effects channel; once it resolves, no notification of it is missed. */
   open(): Promise<void> {
     this.#opened ??= (async () => {
-      const { notifications } = this.#store;
       this.#unlisten.push(
-        await notifications.listen(CONVERSATION_CHANNEL, (id) => {
-          for (const fn of this.#conversations.get(id) ?? []) fn();
-        }),
-      );
-      this.#unlisten.push(
-        await notifications.listen(EFFECTS_CHANNEL, () => {
+        await this.#store.notifications.listen(EFFECTS_CHANNEL, () => {
           for (const fn of this.#effects) fn();
         }),
       );
@@ -47,15 +46,19 @@ export class Notifier {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#opened?.catch(() => undefined);
     const unlisten = this.#unlisten;
     this.#unlisten = [];
+    const watching = this.#watching;
+    this.#watching = undefined;
+    if (watching) unlisten.push(await watching.catch(() => async () => undefined));
     for (const off of unlisten) await off().catch((error: unknown) => this.#log(error, 'unlisten'));
   }
 
-  /** Sent when `trx` commits: waiters never wake to a change they cannot read yet. */
+  /** Sent when `trx` commits, to the processes that watch conversations (a waiter never wakes to a change it cannot read yet). */
   conversationChanged(trx: Transaction<Database>, id: string): Promise<void> {
-    return this.#store.notifications.notifyInTransaction(trx, CONVERSATION_CHANNEL, id);
+    return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
   }
 
   effectsQueued(trx: Transaction<Database>): Promise<void> {
@@ -67,14 +70,36 @@ export class Notifier {
     this.#store.notifications.notify(EFFECTS_CHANNEL, '').catch((error: unknown) => this.#log(error, `notify ${EFFECTS_CHANNEL}`));
   }
 
-  onConversation(id: string, fn: () => void): () => void {
+  /**
+   * Calls `fn` when conversation `id` changes. Resolves once this process hears the changes (read
+   * the conversation after that, and no change is missed) to the function that stops it. When the
+   * channel cannot be watched (the database is away), resolves anyway: the waiter's poll remains.
+   */
+  async onConversation(id: string, fn: () => void): Promise<() => void> {
     let set = this.#conversations.get(id);
     if (!set) this.#conversations.set(id, (set = new Set()));
     set.add(fn);
-    return () => {
+    const off = (): void => {
       set.delete(fn);
       if (set.size === 0 && this.#conversations.get(id) === set) this.#conversations.delete(id);
+      if (this.#conversations.size === 0) this.#unwatch();
     };
+    if (!this.#closed) {
+      this.#watching ??= this.#store.notifications.watch(CONVERSATION_CHANNEL, (changed) => {
+        for (const wake of this.#conversations.get(changed) ?? []) wake();
+      });
+      await this.#watching.catch((error: unknown) => {
+        this.#log(error, `watch ${CONVERSATION_CHANNEL}`);
+        this.#watching = undefined;
+      });
+    }
+    return off;
+  }
+
+  #unwatch(): void {
+    const watching = this.#watching;
+    this.#watching = undefined;
+    void watching?.then((stop) => stop()).catch((error: unknown) => this.#log(error, `unwatch ${CONVERSATION_CHANNEL}`));
   }
 
   onEffects(fn: () => void): () => void {

@@ -219,7 +219,10 @@ async function closeIdle(store: Store, cutoff: string, limit: number, now: Date)
       .selectFrom('conversations')
       .select(['id', 'state', 'last_seq', 'row_version'])
       .where('status', '=', 'waiting_input')
+      // The hour narrows the index scan (conversations_status_updated_hour); updated_at decides.
+      .where('updated_hour', '<=', cutoff.slice(0, 13))
       .where('updated_at', '<', cutoff)
+      .orderBy('updated_hour')
       .orderBy('updated_at')
       .limit(limit);
     if (store.dialect === 'postgres') query = query.forUpdate().skipLocked();
@@ -239,7 +242,7 @@ async function closeIdle(store: Store, cutoff: string, limit: number, now: Date)
         .insertInto('conversation_events')
         .values({ conversation_id: row.id, seq, type: 'status', payload: JSON.stringify({ status: 'ended', reason: IDLE_REASON }), created_at: stamp })
         .execute();
-      await store.notifications.notifyInTransaction(trx, CONVERSATION_CHANNEL, row.id);
+      await store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, row.id);
       closed++;
     }
     return closed;

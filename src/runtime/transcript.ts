@@ -36,7 +36,7 @@ export async function* followEvents(
   await openConversation(ctx.db, id, token);
   const stop = AbortSignal.any([signal, ctx.closing]);
   const waker = new Waker();
-  const off = ctx.notifier.onConversation(id, waker.wake);
+  const off = await ctx.notifier.onConversation(id, waker.wake);
   try {
     let last = afterSeq;
     while (!stop.aborted) {

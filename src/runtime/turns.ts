@@ -5,10 +5,11 @@ import type { Bot } from '../flow/bot-schema.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
-import { insertConversation, loadConversation, openConversation, stateOf, VersionConflict, writeAdvance, type Written } from './conversations.ts';
+import { insertConversation, loadConversation, openConversation, stateOf, VersionConflict, type Written } from './conversations.ts';
 import { currentInput, draftsOf, readEvents, visitorStatusOf, type EventDraft } from './events.ts';
 import { Waker } from './notify.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { ADVANCE_WRITERS } from './writes/advance-writer.ts';
 import { checkedVisitor } from './visitor.ts';
 
 /** What a turn needs beyond the shared context. */
@@ -74,9 +75,11 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
   const drafts: EventDraft[] = [{ type: 'visitor', text: said }, ...draftsOf(result, row.status)];
   let written: Written;
   try {
-    written = await ctx.store.transact((trx) =>
-      writeAdvance(trx, row, result, drafts, { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier }),
-    );
+    written = await ADVANCE_WRITERS[ctx.store.dialect](ctx.store, row, result, drafts, {
+      now: ctx.clock.now(),
+      deadlineMs: ctx.deadlineMs,
+      notifier: ctx.notifier,
+    });
   } catch (error) {
     if (error instanceof VersionConflict) {
       throw new RuntimeError('conflict', 'another reply changed the conversation first; reload it and answer again');
@@ -135,7 +138,7 @@ async function afterWrite(
 
 async function waitForWork(ctx: TurnContext, id: string, firstSeq: number, waitMs: number): Promise<TurnView> {
   const waker = new Waker();
-  const off = ctx.notifier.onConversation(id, waker.wake);
+  const off = await ctx.notifier.onConversation(id, waker.wake);
   try {
     const until = Date.now() + waitMs;
     for (;;) {

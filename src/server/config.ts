@@ -80,6 +80,9 @@ const serverEnv = z.object({
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
+  RENKEI_DB_POOL: wholeNumber('RENKEI_DB_POOL', 10).refine((n) => n >= 1 && n <= 1000, {
+    message: 'RENKEI_DB_POOL must be between 1 and 1000 (connections one process opens to PostgreSQL)',
+  }),
   RENKEI_LOG_LEVEL: z
     .string()
     .trim()
@@ -100,6 +103,8 @@ export interface ServerConfig {
    * deadline still bounds its retries), from the variable the provider declares (`callTimeout`).
    */
   readonly callTimeoutsMs: Readonly<Record<string, number>>;
+  /** PostgreSQL: connections this process opens at most (RENKEI_DB_POOL, default 10). */
+  readonly dbPoolSize: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
@@ -129,6 +134,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     callTimeoutsMs: Object.fromEntries(timeouts.map(([name, t]) => [name, values[t.env] as number])),
+    dbPoolSize: e.RENKEI_DB_POOL,
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
     customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,

@@ -108,6 +108,9 @@ export async function migrateToLatest(db: Kysely<Database>, migrationSchema?: st
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // Numbers were handed out ahead of time: a database migrated before 003 and 005 existed has
+    // 006 and 007 already, and runs them after. Each such migration copes with either order.
+    allowUnorderedMigrations: true,
     // On PostgreSQL, Kysely looks for its migration tables in every schema of the database
     // unless it is told which: a table of another schema would pass for this one's.
     ...(migrationSchema === undefined ? {} : { migrationTableSchema: migrationSchema }),

@@ -40,4 +40,6 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   // A built-in ticket's status and assignee changes: helpdesk values and agents' emails. Rows go
   // with their ticket (ON DELETE CASCADE), so erasing or purging the ticket takes its history.
   'ticket_changes',
+  // OAuth access tokens of the integrations (sealed): credentials, nothing about a visitor.
+  'access_tokens',
 ];
