@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   readonly graceMs?: number;
   /** The safety-net poll for lost wake-ups (workers, waiting replies, streams). */
   readonly pollMs?: number;
+  /** The safety-net poll of follow streams, which notifications wake (default 15 s). */
+  readonly streamPollMs?: number;
   /** The clock of leases, deadlines and timestamps. */
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -58,6 +60,7 @@ export const DEFAULTS = {
   deadlineMs: 40_000,
   graceMs: 10_000,
   pollMs: 1_000,
+  streamPollMs: 15_000,
   // Calls wait on the network and on Retry-After far more than they use the CPU; with only a few
   // slots a burst of visitors against a slow or flaky service spent its blocks' 40 s deadline in
   // this queue (the reliability suite's faults scenario). The Zoho provider still caps its
@@ -82,6 +85,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     now: options.now ?? (() => new Date()),
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
+    streamPollMs: options.streamPollMs ?? DEFAULTS.streamPollMs,
     closing: closing.signal,
     log,
   };

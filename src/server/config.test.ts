@@ -5,6 +5,7 @@ describe('server configuration', () => {
   it('has defaults for everything', () => {
     expect(serverConfigFromEnv({})).toEqual({
       rateLimitPerMinute: 120,
+      streams: { perAddress: 20, perConversation: 5 },
       allowedOrigins: null,
       turnWaitMs: 8000,
       zohoTimeoutMs: 10_000,
@@ -17,6 +18,8 @@ describe('server configuration', () => {
   it('reads every variable', () => {
     const config = serverConfigFromEnv({
       RENKEI_RATE_LIMIT: '0',
+      RENKEI_STREAMS_PER_IP: '50',
+      RENKEI_STREAMS_PER_CONVERSATION: '0',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
@@ -25,6 +28,7 @@ describe('server configuration', () => {
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
+      streams: { perAddress: 50, perConversation: 0 },
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
       zohoTimeoutMs: 1500,
@@ -39,6 +43,8 @@ describe('server configuration', () => {
     const bad: Array<[Record<string, string>, string]> = [
       [{ RENKEI_RATE_LIMIT: 'many' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
+      [{ RENKEI_STREAMS_PER_IP: 'ten' }, 'RENKEI_STREAMS_PER_IP'],
+      [{ RENKEI_STREAMS_PER_CONVERSATION: '-2' }, 'RENKEI_STREAMS_PER_CONVERSATION'],
       [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
       [{ RENKEI_ZOHO_TIMEOUT_MS: '2s' }, 'RENKEI_ZOHO_TIMEOUT_MS'],
       [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],

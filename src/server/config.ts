@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger.ts';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './stream-limits.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -63,6 +64,8 @@ const serverEnv = z.object({
   RENKEI_TRUST_PROXY: trustProxy,
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
+  RENKEI_STREAMS_PER_IP: wholeNumber('RENKEI_STREAMS_PER_IP', DEFAULT_STREAM_LIMITS.perAddress),
+  RENKEI_STREAMS_PER_CONVERSATION: wholeNumber('RENKEI_STREAMS_PER_CONVERSATION', DEFAULT_STREAM_LIMITS.perConversation),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
   RENKEI_LOG_LEVEL: z
@@ -76,6 +79,8 @@ const serverEnv = z.object({
 export interface ServerConfig {
   /** Visitor API requests per minute per IP address; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Open event streams at once per client address and per conversation (0: no limit). */
+  readonly streams: StreamLimitSettings;
   /** Origins whose pages may call the visitor API; null lets any origin. */
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
@@ -98,6 +103,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   const e = parsed.data;
   return {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
+    streams: { perAddress: e.RENKEI_STREAMS_PER_IP, perConversation: e.RENKEI_STREAMS_PER_CONVERSATION },
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
