@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyHttpOptions, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -29,6 +30,7 @@ import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
+import { DOCS_POLICY, policyText, SECURITY_HEADERS } from './security-headers.ts';
 import { SERVER_TIMEOUTS, type ServerTimeouts } from './timeouts.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -127,6 +129,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     done();
   });
 
+  app.register(helmet, SECURITY_HEADERS);
   installAuditTrail(app, store);
 
   // Closing ends the open event streams, which would otherwise hold the server open.
@@ -161,7 +164,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: policyText(DOCS_POLICY), uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const visitorCors = {
@@ -196,6 +199,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics });
-  app.register(webRoutes, { store });
+  app.register(webRoutes, { store, allowedOrigins: config.allowedOrigins });
   return base;
 }
