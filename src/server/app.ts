@@ -198,7 +198,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
   });
   app.register(healthRoutes, { store, closing: closing.signal });
-  app.register(metricsRoutes, { metrics });
+  app.register(metricsRoutes, { metrics, token: config.metricsToken });
   app.register(webRoutes, { store, allowedOrigins: config.allowedOrigins });
   return base;
 }

@@ -7,6 +7,7 @@ describe('server configuration', () => {
       rateLimitPerMinute: 120,
       streams: { perAddress: 20, perConversation: 5 },
       allowedOrigins: null,
+      metricsToken: null,
       turnWaitMs: 8000,
       zohoTimeoutMs: 10_000,
       logLevel: 'info',
@@ -20,6 +21,7 @@ describe('server configuration', () => {
       RENKEI_RATE_LIMIT: '0',
       RENKEI_STREAMS_PER_IP: '50',
       RENKEI_STREAMS_PER_CONVERSATION: '0',
+      RENKEI_METRICS_TOKEN: ' scrape-me ',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
@@ -29,6 +31,7 @@ describe('server configuration', () => {
     expect(config).toEqual({
       rateLimitPerMinute: 0,
       streams: { perAddress: 50, perConversation: 0 },
+      metricsToken: 'scrape-me',
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
       zohoTimeoutMs: 1500,

@@ -66,6 +66,11 @@ const serverEnv = z.object({
   RENKEI_ALLOWED_ORIGINS: origins,
   RENKEI_STREAMS_PER_IP: wholeNumber('RENKEI_STREAMS_PER_IP', DEFAULT_STREAM_LIMITS.perAddress),
   RENKEI_STREAMS_PER_CONVERSATION: wholeNumber('RENKEI_STREAMS_PER_CONVERSATION', DEFAULT_STREAM_LIMITS.perConversation),
+  RENKEI_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? null : v)),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
   RENKEI_LOG_LEVEL: z
@@ -81,6 +86,8 @@ export interface ServerConfig {
   readonly rateLimitPerMinute: number;
   /** Open event streams at once per client address and per conversation (0: no limit). */
   readonly streams: StreamLimitSettings;
+  /** RENKEI_METRICS_TOKEN: the bearer token /metrics asks for; null leaves it open. */
+  readonly metricsToken: string | null;
   /** Origins whose pages may call the visitor API; null lets any origin. */
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
@@ -105,6 +112,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
     streams: { perAddress: e.RENKEI_STREAMS_PER_IP, perConversation: e.RENKEI_STREAMS_PER_CONVERSATION },
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
+    metricsToken: e.RENKEI_METRICS_TOKEN,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
     logLevel: e.RENKEI_LOG_LEVEL,
