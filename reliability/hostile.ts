@@ -91,7 +91,7 @@ export async function hostileScenario(): Promise<ScenarioResult> {
     let healthFailures = 0;
     const arb = hostileRequest(ops, victims);
     const limit = pLimit(CONCURRENCY);
-    const attacker = new Agent({ connect: { localAddress: ATTACKER.requests } });
+    const attacker = new Agent({ localAddress: ATTACKER.requests });
     // Runs beside the generated requests: it takes the server's request timeout to be cut.
     const slow = slowBody(server.url);
     const batch = 250;

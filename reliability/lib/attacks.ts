@@ -124,8 +124,11 @@ export async function formulaNames(base: string, adminToken: string): Promise<Fo
     for (const answer of [name, `formula${i}@example.com`, '090-1234-5678', name]) await reply(base, v, answer);
   }
   type Leads = { items: Record<string, unknown>[]; total: number };
-  const leads = async (): Promise<Leads> =>
-    (await fetch(`${base}/api/v1/admin/records/leads?limit=500&search=formula`, { headers: { authorization: `Bearer ${adminToken}` } })).json() as Promise<Leads>;
+  const leads = async (): Promise<Leads> => {
+    const res = await fetch(`${base}/api/v1/admin/records/leads?limit=500&search=formula`, { headers: { authorization: `Bearer ${adminToken}` } });
+    if (res.status !== 200) throw new Error(`the admin's records list answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    return (await res.json()) as Leads;
+  };
   await waitUntil('the formula leads are created', async () => (await leads()).total >= FORMULA_NAMES.length, 30_000, 250);
   const { items } = await leads();
   const csv = recordsCsv(items, ['id', 'name', 'email', 'phone', 'company', 'source', 'createdAt']);
