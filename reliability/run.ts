@@ -12,7 +12,7 @@ import { scanSecrets, type SecretScan } from './secrets.ts';
  * `npm run reliability`: crash, faults, scale-out, hostile input and secrets, one after the
  * other, all on 127.0.0.1; a table per scenario, then one JSON line of the figures. Exits 1 when
  * a figure misses its target (`lost`, `duplicates`, `stuck`, `http_5xx`, `unauthorized_access`,
- * `secret_leaks` all 0; `scaleout_ratio` — three processes capped at 0.2 core each over one —
+ * `unbounded_connections`, `formula_cells`, `secret_leaks` all 0; `scaleout_ratio` — three processes capped at 0.2 core each over one —
  * ≥ 2.4) or could not be measured (`skipped` says why: cgroups cannot be made here).
  */
 
@@ -101,6 +101,8 @@ const figures = {
   wrong_port: sum((r) => r.audit.wrongPort),
   http_5xx: sum((r) => r.traffic.http5xx),
   unauthorized_access: extra('unauthorizedAccess'),
+  unbounded_connections: extra('unboundedConnections'),
+  formula_cells: extra('formulaCells'),
   crashed: extra('crashed'),
   secret_leaks: scans.reduce((n, s) => n + s.leaks.length, 0),
   scaleout_ratio: figure(scaleOut?.extra?.['scaleoutRatio'], 2),
@@ -118,7 +120,18 @@ const figures = {
 console.log(JSON.stringify(figures));
 const ok =
   failedToRun === 0 &&
-  [figures.lost, figures.duplicates, figures.stuck, figures.wrong_port, figures.http_5xx, figures.unauthorized_access, figures.crashed, figures.secret_leaks].every((n) => n === 0) &&
+  [
+    figures.lost,
+    figures.duplicates,
+    figures.stuck,
+    figures.wrong_port,
+    figures.http_5xx,
+    figures.unauthorized_access,
+    figures.unbounded_connections,
+    figures.formula_cells,
+    figures.crashed,
+    figures.secret_leaks,
+  ].every((n) => n === 0) &&
   Object.keys(figures.skipped).length === 0 &&
   (figures.scaleout_ratio ?? 0) >= SCALEOUT_TARGET;
 clearTimeout(guard);

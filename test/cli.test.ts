@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/store.ts';
 import { events, renkei, tempDir } from './helpers/cli.ts';
 
 let t: ReturnType<typeof tempDir>;
@@ -193,4 +194,28 @@ it('integrations list shows each role without secrets', async () => {
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^crm\s+builtin\s+yes\s+ok/m);
   expect(run.stdout).toMatch(/^mailing\s+builtin\s+no\s+ok/m);
+});
+
+describe('what visitors typed, on the terminal', () => {
+  it('is printed with its control characters escaped, so a stored name cannot drive the terminal', async () => {
+    // A lead stored before control characters were stripped from answers, or by another writer.
+    const store = await openStore(t.db);
+    await store.db
+      .insertInto('leads')
+      .values({
+        id: 'lead-1', name: '\u001b]0;pwned\u0007Mio\u009b2J', email: 'mio@example.com', email_key: 'mio@example.com', phone: null,
+        company: 'Ac\u001b[31mme', source: 'test', bot_id: null, fields: '{}', effect_id: null, created_at: new Date().toISOString(),
+      })
+      .execute();
+    await store.close();
+    for (const args of [['records', 'leads'], ['records', 'leads', '--json']]) {
+      const run = await renkei([...args, '--db', t.db]);
+      expect(run.code).toBe(0);
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+      expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    }
+    const table = await renkei(['records', 'leads', '--db', t.db]);
+    expect(table.stdout).toContain('\\x1B]0;pwned\\x07Mio\\x9B2J');
+    expect(table.stdout).toContain('Ac\\x1B[31mme');
+  });
 });

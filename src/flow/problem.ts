@@ -8,6 +8,7 @@ export interface ProblemParams extends BlockProblemParams {
   file_unreadable: { reason: string };
   yaml_syntax: { detail: string };
   yaml_warning: { detail: string };
+  too_large: { limit: number };
   duplicate_key: { key: string };
   not_a_mapping: { received: string };
   unknown_key: { key: string; allowed: readonly string[]; suggestion: string | null };
@@ -37,6 +38,7 @@ export const SEVERITY: { readonly [C in ProblemCode]: Severity } = {
   file_unreadable: 'error',
   yaml_syntax: 'error',
   yaml_warning: 'warning',
+  too_large: 'error',
   duplicate_key: 'error',
   not_a_mapping: 'error',
   unknown_key: 'error',

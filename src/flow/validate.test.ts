@@ -29,6 +29,10 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     text: bot('  hello:\n    type: end\n    text: !shout hi\n'),
     expected: `${FILE}:9: warning: Unresolved tag: !shout`,
   },
+  too_large: {
+    text: bot(`  big: { type: end, text: &big "${'x'.repeat(25_000)}" }\n${Array.from({ length: 99 }, (_, i) => `  b${i}: { type: end, text: *big }`).join('\n')}\n`),
+    expected: `${FILE}:1: the bot is larger than 2,000,000 characters once its YAML aliases (*name) are expanded; a bot that large is not one a person wrote — repeat less through aliases`,
+  },
   duplicate_key: {
     text: bot('  hello:\n    type: end\n    text: hi\n    text: bye\n'),
     expected: `${FILE}:10: duplicate key "text" — each key may appear once`,

@@ -25,6 +25,12 @@ export interface RuntimeContext {
   readonly deadlineMs: number;
   /** The safety-net poll of waiters and workers, for wake-ups that never came. */
   readonly pollMs: number;
+  /**
+   * The safety-net poll of follow streams. Streams are woken by notifications; many can be open
+   * at once, so their own re-read is slow (a lost wake-up costs this long, not a database read
+   * per stream every `pollMs`).
+   */
+  readonly streamPollMs: number;
   /** Aborted when the runtime begins to stop: waits and streams end. */
   readonly closing: AbortSignal;
   readonly log: RuntimeLog;

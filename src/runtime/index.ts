@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   readonly graceMs?: number;
   /** The safety-net poll for lost wake-ups (workers, waiting replies, streams). */
   readonly pollMs?: number;
+  /** The safety-net poll of follow streams, which notifications wake (default 15 s). */
+  readonly streamPollMs?: number;
   /** The clock of leases, deadlines, retries and timestamps; default: the machine's. */
   readonly clock?: Clock;
   /** Shorthand for a clock that only tells another time (waiting stays the machine's). */
@@ -61,6 +63,7 @@ export const DEFAULTS = {
   deadlineMs: 40_000,
   graceMs: 10_000,
   pollMs: 1_000,
+  streamPollMs: 15_000,
   // Calls wait on the network and on Retry-After far more than they use the CPU; with only a few
   // slots a burst of visitors against a slow or flaky service spent its blocks' 40 s deadline in
   // this queue (the reliability suite's faults scenario). The Zoho provider still caps its
@@ -85,6 +88,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     clock: options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock),
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
+    streamPollMs: options.streamPollMs ?? DEFAULTS.streamPollMs,
     closing: closing.signal,
     log,
   };

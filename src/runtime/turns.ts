@@ -1,3 +1,4 @@
+import { stripControls } from '../answers/result.ts';
 import { advance } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent } from '../engine/types.ts';
 import type { Message } from '../vocabulary/message.ts';
@@ -64,10 +65,11 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
     const block = state.status === 'waiting_input' && state.at !== null ? blockOf(bot, state.at) : undefined;
     if (block && block.type !== 'choice') throw new RuntimeError('invalid_answer', 'the bot asks for a typed answer here, not a choice');
     event = { type: 'choice', value: answer.choice };
-    said = (block?.type === 'choice' && block.options.find((o) => o.value === answer.choice)?.label) || answer.choice;
+    said = (block?.type === 'choice' && block.options.find((o) => o.value === answer.choice)?.label) || stripControls(answer.choice);
   } else {
     event = { type: 'reply', text: answer.text };
-    said = answer.text;
+    // The transcript keeps what the visitor typed, less what a terminal or a log would run.
+    said = stripControls(answer.text);
   }
 
   const result = advance(bot, state, event);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyHttpOptions, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -28,6 +30,8 @@ import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
+import { DOCS_POLICY, policyText, SECURITY_HEADERS } from './security-headers.ts';
+import { SERVER_TIMEOUTS, type ServerTimeouts } from './timeouts.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,6 +58,8 @@ export interface BuildServerOptions {
   readonly metrics?: Metrics;
   /** Comment lines on idle event streams this often (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Default SERVER_TIMEOUTS (tests shorten them). */
+  readonly timeouts?: Partial<ServerTimeouts>;
   /** This process's retention worker, woken when the admin changes a period (none: the change waits for another process's run). */
   readonly retention?: RetentionWorker;
 }
@@ -96,8 +102,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, runtime } = options;
   const retentionFromEnvironment = retentionFromEnv(env);
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
 
-  const serverOptions: FastifyServerOptions = {
+  const serverOptions: FastifyHttpOptions<Server> = {
     // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the default one.
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLog(),
@@ -105,6 +112,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     trustProxy: trustProxyOption(config.trustProxy),
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
   };
   const base = Fastify(serverOptions);
   installErrorHandlers(base);
@@ -118,6 +129,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     done();
   });
 
+  app.register(helmet, SECURITY_HEADERS);
   installAuditTrail(app, store);
 
   // Closing ends the open event streams, which would otherwise hold the server open.
@@ -152,7 +164,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: policyText(DOCS_POLICY), uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const visitorCors = {
@@ -173,6 +185,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     runtime,
     metrics,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    streamLimits: config.streams,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     closing: closing.signal,
   });
@@ -186,7 +199,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
   });
   app.register(healthRoutes, { store, closing: closing.signal });
-  app.register(metricsRoutes, { metrics });
-  app.register(webRoutes, { store });
+  app.register(metricsRoutes, { metrics, token: config.metricsToken });
+  app.register(webRoutes, { store, allowedOrigins: config.allowedOrigins });
   return base;
 }

@@ -5,7 +5,9 @@ describe('server configuration', () => {
   it('has defaults for everything', () => {
     expect(serverConfigFromEnv({})).toEqual({
       rateLimitPerMinute: 120,
+      streams: { perAddress: 20, perConversation: 5 },
       allowedOrigins: null,
+      metricsToken: null,
       turnWaitMs: 8000,
       callTimeoutsMs: { zoho: 10_000 },
       dbPoolSize: 10,
@@ -19,6 +21,9 @@ describe('server configuration', () => {
   it('reads every variable', () => {
     const config = serverConfigFromEnv({
       RENKEI_RATE_LIMIT: '0',
+      RENKEI_STREAMS_PER_IP: '50',
+      RENKEI_STREAMS_PER_CONVERSATION: '0',
+      RENKEI_METRICS_TOKEN: ' scrape-me ',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
@@ -29,6 +34,8 @@ describe('server configuration', () => {
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
+      streams: { perAddress: 50, perConversation: 0 },
+      metricsToken: 'scrape-me',
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
       callTimeoutsMs: { zoho: 1500 },
@@ -46,6 +53,8 @@ describe('server configuration', () => {
     const bad: Array<[Record<string, string>, string]> = [
       [{ RENKEI_RATE_LIMIT: 'many' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
+      [{ RENKEI_STREAMS_PER_IP: 'ten' }, 'RENKEI_STREAMS_PER_IP'],
+      [{ RENKEI_STREAMS_PER_CONVERSATION: '-2' }, 'RENKEI_STREAMS_PER_CONVERSATION'],
       [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
       [{ RENKEI_ZOHO_TIMEOUT_MS: '2s' }, 'RENKEI_ZOHO_TIMEOUT_MS'],
       [{ RENKEI_DB_POOL: '0' }, 'RENKEI_DB_POOL'],

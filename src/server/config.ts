@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDERS } from '../connectors/registry.ts';
 import { LOG_LEVELS } from './logger.ts';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './stream-limits.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -78,6 +79,13 @@ const serverEnv = z.object({
   RENKEI_TRUST_PROXY: trustProxy,
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
+  RENKEI_STREAMS_PER_IP: wholeNumber('RENKEI_STREAMS_PER_IP', DEFAULT_STREAM_LIMITS.perAddress),
+  RENKEI_STREAMS_PER_CONVERSATION: wholeNumber('RENKEI_STREAMS_PER_CONVERSATION', DEFAULT_STREAM_LIMITS.perConversation),
+  RENKEI_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? null : v)),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
   RENKEI_DB_POOL: wholeNumber('RENKEI_DB_POOL', 10).refine((n) => n >= 1 && n <= 1000, {
@@ -94,6 +102,10 @@ const serverEnv = z.object({
 export interface ServerConfig {
   /** Visitor API requests per minute per IP address; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Open event streams at once per client address and per conversation (0: no limit). */
+  readonly streams: StreamLimitSettings;
+  /** RENKEI_METRICS_TOKEN: the bearer token /metrics asks for; null leaves it open. */
+  readonly metricsToken: string | null;
   /** Origins whose pages may call the visitor API; null lets any origin. */
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
@@ -131,7 +143,9 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   const e = parsed.data;
   return {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
+    streams: { perAddress: e.RENKEI_STREAMS_PER_IP, perConversation: e.RENKEI_STREAMS_PER_CONVERSATION },
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
+    metricsToken: e.RENKEI_METRICS_TOKEN,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
     callTimeoutsMs: Object.fromEntries(timeouts.map(([name, t]) => [name, values[t.env] as number])),
     dbPoolSize: e.RENKEI_DB_POOL,

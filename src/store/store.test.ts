@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -146,6 +146,26 @@ describe('openStore on SQLite files', () => {
     expect(await pragma('synchronous')).toBe(1); // NORMAL
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('busy_timeout')).toBeGreaterThan(0);
+  });
+
+  it('creates the database and its WAL and shared-memory files readable by their owner only', async () => {
+    const target = join(tempDir(), 'renkei.db');
+    const umask = process.umask(0o022);
+    let store;
+    try {
+      store = await openStore(target);
+    } finally {
+      process.umask(umask);
+    }
+    try {
+      await store.db.insertInto('settings').values({ key: 'probe', value: 'x' }).execute();
+      for (const file of [target, `${target}-wal`, `${target}-shm`]) {
+        expect(existsSync(file), file).toBe(true);
+        expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('opens an in-memory database for tests', async () => {

@@ -4,6 +4,7 @@ import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { RetentionPolicy } from '../../store/retention.ts';
 import type { Store } from '../../store/store.ts';
 import { tokenOpens } from '../../runtime/tokens.ts';
+import { ADMIN_AUTH_FAILURES, AuthFailures } from '../auth-failures.ts';
 import { bearerToken, unauthorized } from '../auth.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminAuditRoutes } from './admin-audit.ts';
@@ -35,12 +36,24 @@ export interface AdminRoutesOptions {
  * only — the CORS plugin adds no header to these paths, so no other site's page can read them.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
+  const failures = new AuthFailures(ADMIN_AUTH_FAILURES);
   app.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request);
-    if (token === undefined || !tokenOpens(opts.adminTokenHash, token)) {
+    if (token === undefined) {
       reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
-      throw unauthorized(token === undefined ? 'the admin API needs Authorization: Bearer <admin token>' : 'wrong admin token');
+      throw unauthorized('the admin API needs Authorization: Bearer <admin token>');
     }
+    const wait = failures.refusedFor(request.ip);
+    if (wait !== null) {
+      reply.header('retry-after', String(wait));
+      throw failures.refusal(wait);
+    }
+    if (!tokenOpens(opts.adminTokenHash, token)) {
+      failures.failed(request.ip);
+      reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
+      throw unauthorized('wrong admin token');
+    }
+    failures.succeeded(request.ip);
   });
   await app.register(adminBotsRoutes, { store: opts.store });
   await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox, customServiceUrls: opts.customServiceUrls });

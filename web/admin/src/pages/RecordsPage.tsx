@@ -1,9 +1,9 @@
-import { stringify } from 'csv-stringify/browser/esm/sync';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RECORD_COLUMNS, RECORD_KINDS as KINDS, type RecordKind as Kind } from '../../../../src/store/record-schemas.ts';
 import { errorText, getJson } from '../api.ts';
 import { Link } from '../Link.tsx';
+import { cell, recordsCsv } from '../records/csv.ts';
 import { RecordFilters, type RecordFilter } from '../records/RecordFilters.tsx';
 import { Time, useTimeFormat } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
@@ -12,13 +12,6 @@ import { useFetch } from '../use-fetch.ts';
 type Row = Readonly<Record<string, unknown>>;
 const PAGE = 25;
 const EXPORT_PAGE = 500;
-
-/** A cell as text: a ticket's contact is an object. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).filter((v) => v).join(' / ');
-  return String(value);
-}
 
 /** The tab asked for in the address (`/records?kind=leads`, where a record page links back to). */
 const kindInAddress = (): Kind => KINDS.find((k) => k === new URLSearchParams(location.search).get('kind')) ?? 'tickets';
@@ -46,10 +39,7 @@ export function RecordsPage() {
         rows.push(...page.items);
         if (rows.length >= page.total || page.items.length === 0) break;
       }
-      const csv = stringify(
-        rows.map((r) => columns.map((c) => cell(r[c]))),
-        { header: true, columns },
-      );
+      const csv = recordsCsv(rows, columns);
       const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;
