@@ -8,6 +8,9 @@ import { FIELD_LABELS } from './labels.ts';
 import { group, longText, variable, word } from './fields.ts';
 import { BLOCK_WORDS } from './locales/index.ts';
 
+/** The variable a consent saves to when the block names none. */
+export const CONSENT_DEFAULT_SAVE = 'consent';
+
 // Two variables are written (`<save>` and `<save>_at`), so `save` is a bot variable: a visitor.* field cannot take an `_at`.
 const consentVariable = z
   .string()
@@ -25,7 +28,7 @@ export const consentSchema = z.strictObject({
   }),
   accept_label: z.string().min(1).optional(),
   decline_label: z.string().min(1).optional(),
-  save: consentVariable.default('consent'),
+  save: consentVariable.default(CONSENT_DEFAULT_SAVE),
   /** Where the conversation goes once the visitor accepts. */
   next: blockId,
   /** Where it goes when the visitor declines; without it the conversation ends politely. */
@@ -40,7 +43,14 @@ export const CONSENT_DECLINED_REASON = 'consent_declined';
 /** Typed answers that name neither button are asked again this many times, then count as declined. */
 export const CONSENT_RETRIES = 2;
 
-const timeVariable = (config: ConsentConfig): string => `${config.save}_at`;
+/**
+ * The two variables a consent sets: the answer and, with `_at`, its time. Read from a block as
+ * written too, since the validator follows the edges of a block that failed its schema.
+ */
+const savedIn = (block: { readonly save?: unknown }): readonly [string, string] => {
+  const save = typeof block.save === 'string' ? block.save : CONSENT_DEFAULT_SAVE;
+  return [save, `${save}_at`];
+};
 
 function buttons(config: ConsentConfig, ctx: StepContext): InputSpec {
   const words = BLOCK_WORDS[ctx.locale];
@@ -68,7 +78,8 @@ function typed(input: InputSpec, text: string): string | undefined {
 }
 
 function decided(config: ConsentConfig, ctx: StepContext, value: string, at: string): AnswerStep {
-  const set = { [config.save]: value, [timeVariable(config)]: at };
+  const [answerVariable, timeVariable] = savedIn(config);
+  const set = { [answerVariable]: value, [timeVariable]: at };
   if (value === CONSENT_VALUES.accepted) return { kind: 'next', target: config.next, set };
   if (config.declined !== undefined) return { kind: 'next', target: config.declined, set };
   // Ending here keeps the decision in the conversation's variables all the same: `end` carries none, so they are set first.
@@ -114,7 +125,7 @@ export const consent = defineBlock({
     { name: 'declined', field: 'declined', label: { en: 'Declined', ja: '同意しない' }, advanced: false },
   ],
   edges: (config) => {
-    const sets = [config.save, timeVariable(config)];
+    const sets = savedIn(config);
     return [
       { port: 'next', field: 'next', target: config.next, sets },
       ...(config.declined !== undefined ? [{ port: 'declined', field: 'declined', target: config.declined, sets }] : []),
