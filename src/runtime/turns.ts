@@ -1,7 +1,6 @@
 import { advance, waitingInput } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent } from '../engine/types.ts';
 import type { Message } from '../vocabulary/message.ts';
-import type { Bot } from '../flow/bot-schema.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
