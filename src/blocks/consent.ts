@@ -52,7 +52,9 @@ const savedIn = (block: { readonly save?: unknown }): readonly [string, string] 
   return [save, `${save}_at`];
 };
 
-function buttons(config: ConsentConfig, ctx: StepContext): InputSpec {
+type Buttons = Extract<InputSpec, { kind: 'choice' }>;
+
+function buttons(config: ConsentConfig, ctx: StepContext): Buttons {
   const words = BLOCK_WORDS[ctx.locale];
   return {
     kind: 'choice',
@@ -70,8 +72,7 @@ function notice(config: ConsentConfig, ctx: StepContext): Message {
 const fold = (text: string): string => normalize(text).toLowerCase();
 
 /** A typed answer: a button's label, its value (`yes`, `no`) or its position (1, 2). */
-function typed(input: InputSpec, text: string): string | undefined {
-  if (input.kind !== 'choice') return undefined;
+function typed(input: Buttons, text: string): string | undefined {
   const folded = fold(text);
   const found = input.options.findIndex((o, i) => fold(o.label) === folded || o.value === folded || String(i + 1) === folded);
   return found === -1 ? undefined : input.options[found]!.value;
@@ -82,7 +83,7 @@ function decided(config: ConsentConfig, ctx: StepContext, value: string, at: str
   const set = { [answerVariable]: value, [timeVariable]: at };
   if (value === CONSENT_VALUES.accepted) return { kind: 'next', target: config.next, set };
   if (config.declined !== undefined) return { kind: 'next', target: config.declined, set };
-  // Ending here keeps the decision in the conversation's variables all the same: `end` carries none, so they are set first.
+  // The refusal is kept in the ended conversation's variables too.
   return { kind: 'end', status: 'ended', reason: CONSENT_DECLINED_REASON, set, messages: [{ text: BLOCK_WORDS[ctx.locale].consentDeclinedEnd }] };
 }
 
@@ -136,7 +137,7 @@ export const consent = defineBlock({
   answer(config, ctx, answer) {
     const input = buttons(config, ctx);
     if (answer.type === 'choice') {
-      if (input.kind === 'choice' && input.options.some((o) => o.value === answer.value)) return decided(config, ctx, answer.value, answer.at);
+      if (input.options.some((o) => o.value === answer.value)) return decided(config, ctx, answer.value, answer.at);
       return { kind: 'reject', message: `"${answer.value}" is not an answer of this consent (yes or no)` };
     }
     const value = typed(input, answer.text);
