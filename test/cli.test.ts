@@ -161,6 +161,40 @@ describe('chat', () => {
     expect(existsSync(t.db)).toBe(false);
   });
 
+  it('asks for consent with the policy link and two numbered answers, and ends politely on a refusal', async () => {
+    const file = join(t.dir, 'consent.yaml');
+    writeFileSync(
+      file,
+      [
+        'renkei: 1',
+        'id: consent',
+        'name: Consent',
+        'start: privacy',
+        'blocks:',
+        '  privacy:',
+        '    type: consent',
+        '    text: "We keep what you type."',
+        '    link: { url: "https://example.com/privacy", label: Privacy policy }',
+        '    next: bye',
+        '  bye: { type: end, text: "Thanks" }',
+      ].join('\n'),
+    );
+    const json = await renkei(['chat', file, '--json', '--db', t.db], { input: 'maybe\n2\n' });
+    expect(json.code).toBe(0);
+    const evs = events(json.stdout);
+    expect(evs[0]).toEqual({ type: 'message', text: 'We keep what you type.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } });
+    expect(evs).toContainEqual({ type: 'input', kind: 'choice', options: [{ label: 'I agree', value: 'yes' }, { label: 'I do not agree', value: 'no' }] });
+    expect(evs).toContainEqual({ type: 'message', text: 'Please pick one of the options.' });
+    expect(evs.at(-1)).toMatchObject({ type: 'end', status: 'ended', reason: 'consent_declined', variables: { consent: 'no' } });
+    expect((evs.at(-1) as { variables: Record<string, string> }).variables['consent_at']).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+
+    const text = await renkei(['chat', file, '--db', t.db], { input: '1\n' });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('https://example.com/privacy');
+    expect(text.stdout).toContain('  1) I agree');
+    expect(text.stdout).toContain('Thanks');
+  });
+
   it('text mode shows the conversation with the piped replies', async () => {
     const run = await renkei(['chat', 'examples/support.yaml', '--db', t.db], {
       input: '田中 太郎\ntaro@example.com\nログインできません\n3\n',

@@ -63,12 +63,13 @@ export type Step =
   | { readonly kind: 'reprompt'; readonly messages: readonly Message[]; readonly input: InputSpec }
   /** Ask the caller to run the block's integration with this rendered request. */
   | { readonly kind: 'effect'; readonly request: unknown }
-  /** The conversation is over. */
+  /** The conversation is over, after showing `messages` and assigning `set` (kept with the ended conversation). */
   | {
       readonly kind: 'end';
       readonly status: 'ended' | 'handoff';
       readonly reason: string | null;
       readonly messages?: readonly Message[];
+      readonly set?: Readonly<Record<string, string>>;
     }
   /** The answer was not acceptable at all (an unknown choice value over HTTP): an error, no attempt counted. */
   | { readonly kind: 'reject'; readonly message: string };
@@ -78,7 +79,10 @@ export type EnterStep = Extract<Step, { kind: 'next' | 'wait' | 'effect' | 'end'
 /** What an answer at an input block may lead to. */
 export type AnswerStep = Extract<Step, { kind: 'next' | 'reprompt' | 'end' | 'reject' }>;
 
-export type Answer = { readonly type: 'reply'; readonly text: string } | { readonly type: 'choice'; readonly value: string };
+/** The visitor's answer; `at` is when it was given (ISO 8601), for blocks that record it (a consent). */
+export type Answer =
+  | { readonly type: 'reply'; readonly text: string; readonly at: string }
+  | { readonly type: 'choice'; readonly value: string; readonly at: string };
 
 /** Where an integration's outcome leads: the port taken, its target (absent when unwired) and the variables it sets. */
 export interface Settled {

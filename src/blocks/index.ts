@@ -3,6 +3,7 @@ import { ask } from './ask.ts';
 import type { BlockDefinition } from './block.ts';
 import { choice } from './choice.ts';
 import { condition } from './condition.ts';
+import { consent } from './consent.ts';
 import { crmContact } from './crm-contact.ts';
 import { crmDeal } from './crm-deal.ts';
 import { crmLead } from './crm-lead.ts';
@@ -26,6 +27,7 @@ export const BLOCKS = registry({
   message,
   ask,
   choice,
+  consent,
   condition,
   set,
   goto,

@@ -159,7 +159,9 @@ function looseBlock(
 ): CheckedBlock {
   const texts = stringLeaves(raw).map((l) => l.text);
   const targets = texts.filter((t) => blockIds.has(t));
-  const variables = [...texts, ...mapKeys(raw)].filter((t) => BOT_VARIABLE.test(t) || t.startsWith('visitor.'));
+  // Besides the names written in it, what its readable edges set (a consent's `<save>_at` is written nowhere).
+  const written = [...texts, ...mapKeys(raw)].filter((t) => BOT_VARIABLE.test(t) || t.startsWith('visitor.'));
+  const variables = [...written, ...edges.flatMap((e) => e.sets)];
   return { id, config: null, edges, templates, loose: { targets, variables } };
 }
 

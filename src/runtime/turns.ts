@@ -1,8 +1,7 @@
 import { stripControls } from '../answers/result.ts';
-import { advance } from '../engine/advance.ts';
+import { advance, waitingInput } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent } from '../engine/types.ts';
 import type { Message } from '../vocabulary/message.ts';
-import type { Bot } from '../flow/bot-schema.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
@@ -61,13 +60,15 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
 
   let event: EngineEvent;
   let said: string;
+  const at = ctx.clock.now().toISOString();
   if ('choice' in answer) {
-    const block = state.status === 'waiting_input' && state.at !== null ? blockOf(bot, state.at) : undefined;
-    if (block && block.type !== 'choice') throw new RuntimeError('invalid_answer', 'the bot asks for a typed answer here, not a choice');
-    event = { type: 'choice', value: answer.choice };
-    said = (block?.type === 'choice' && block.options.find((o) => o.value === answer.choice)?.label) || stripControls(answer.choice);
+    // Buttons are what the waiting block offers (a choice's options, a consent's two answers).
+    const input = waitingInput(bot, state);
+    if (input && input.kind !== 'choice') throw new RuntimeError('invalid_answer', 'the bot asks for a typed answer here, not a choice');
+    event = { type: 'choice', value: answer.choice, at };
+    said = (input?.kind === 'choice' && input.options.find((o) => o.value === answer.choice)?.label) || stripControls(answer.choice);
   } else {
-    event = { type: 'reply', text: answer.text };
+    event = { type: 'reply', text: answer.text, at };
     // The transcript keeps what the visitor typed, less what a terminal or a log would run.
     said = stripControls(answer.text);
   }
@@ -93,10 +94,6 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
 
 function refuseWhileStopping(ctx: TurnContext): void {
   if (ctx.shuttingDown()) throw new RuntimeError('shutting_down', 'the server is shutting down; try again in a moment');
-}
-
-function blockOf(bot: Bot, id: string): Bot['blocks'][string] | undefined {
-  return Object.hasOwn(bot.blocks, id) ? bot.blocks[id] : undefined;
 }
 
 /** The engine refused the event (its state is unchanged): the visitor's mistake, or a broken bot. */
