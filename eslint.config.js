@@ -23,6 +23,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits loses its rejection (an unhandled rejection ends the
+    // process) and its ordering; a promise handed where a void callback is expected does both.
+    // Each file is checked against the tsconfig.json nearest to it (web/ has its own).
+    files: ['src/**/*.ts', 'test/**/*.ts', 'web/*/src/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [createNodeResolver()] },

@@ -50,12 +50,13 @@ export async function benchEngine(durationMs = 2000): Promise<{ engine_steps_per
   });
   let state: ConversationState = started.state;
   const replies = ['hello', '42', 'ｆｕｌｌ ｗｉｄｔｈ', 'yes'];
+  const answeredAt = new Date().toISOString();
   const spin = (until: number): number => {
     let steps = 0;
     let i = 0;
     while (performance.now() < until) {
       for (let k = 0; k < 100; k++) {
-        const r = advance(bot, state, { type: 'reply', text: replies[i++ & 3]! });
+        const r = advance(bot, state, { type: 'reply', text: replies[i++ & 3]!, at: answeredAt });
         if (r.error) throw new Error(`bench bot failed: ${r.error.message}`);
         state = r.state;
         steps += r.path.length;

@@ -76,6 +76,19 @@ export interface Child {
 /** Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks. */
 const TICKS_PER_SECOND = 100;
 
+/** CPU time (user + system, every thread) process `pid` has used so far, in seconds; 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 /**
  * Runs `node SCRIPT ARGS…` with `env` added to this process's environment, and resolves with the
  * first http://127.0.0.1:PORT it prints.
@@ -107,12 +120,7 @@ export async function startChild(
   });
   return {
     url,
-    cpuSeconds: () => {
-      // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    },
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -2,6 +2,7 @@ import { benchEngine } from './engine.ts';
 import { benchHandoff } from './handoff.ts';
 import { benchPurge } from './purge.ts';
 import { benchServer } from './server.ts';
+import { benchTokens } from './tokens.ts';
 import { benchWebSizes } from './web-sizes.ts';
 import { benchZoho } from './zoho.ts';
 
@@ -11,6 +12,7 @@ type Bench = { readonly name: string; readonly run: () => Promise<Record<string,
 const BENCHES: readonly Bench[] = [
   { name: 'engine', run: benchEngine },
   { name: 'zoho', run: benchZoho },
+  { name: 'tokens', run: benchTokens },
   { name: 'server', run: benchServer },
   { name: 'purge', run: benchPurge },
   { name: 'handoff', run: benchHandoff },

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import pLimit from 'p-limit';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { loadBotText } from '../src/flow/load.ts';
 import { tempDir } from '../test/helpers/cli.ts';
 import type { RunningServer } from '../test/helpers/server.ts';
 import { startConversation, reply, transcript, type Visitor } from '../test/helpers/visitors.ts';
+import { ATTACKER, credentialRedirect, formulaNames, manyStreams, slowBody } from './lib/attacks.ts';
 import { newTraffic } from './lib/driver.ts';
 import { Fleet } from './lib/fleet.ts';
 import { botFile } from './lib/hostile-bots.ts';
@@ -16,7 +17,11 @@ import { SCALE } from './lib/zoho-run.ts';
  * 10,000 generated hostile requests over the visitor and admin APIs (none with the admin token)
  * and 2,000 generated bot files (uploaded with the admin token, and loaded in-process as
  * `renkei validate` does) → no 5xx, the process stays up, no conversation read or changed
- * without its token, nothing changed without the admin token.
+ * without its token, nothing changed without the admin token. Then issue 12's attacks: many
+ * event streams, a body trickled in, leads named as spreadsheet formulas, and stored
+ * credentials sent to a foreign server (see lib/attacks.ts). The generated requests and each
+ * attack come from addresses of their own (127.0.0.2 …): their wrong admin tokens get that
+ * address refused for a while, and the admin's checks from 127.0.0.1 must still get in.
  */
 
 const REQUESTS = Math.round(10_000 * SCALE);
@@ -86,6 +91,9 @@ export async function hostileScenario(): Promise<ScenarioResult> {
     let healthFailures = 0;
     const arb = hostileRequest(ops, victims);
     const limit = pLimit(CONCURRENCY);
+    const attacker = new Agent({ localAddress: ATTACKER.requests });
+    // Runs beside the generated requests: it takes the server's request timeout to be cut.
+    const slow = slowBody(server.url);
     const batch = 250;
     for (let from = 0; from < REQUESTS; from += batch) {
       const requests = fc.sample(arb, { numRuns: Math.min(batch, REQUESTS - from), seed: SEED + from });
@@ -102,6 +110,7 @@ export async function hostileScenario(): Promise<ScenarioResult> {
                 ...(r.body ? { body: r.body } : {}),
                 headersTimeout: 30_000,
                 bodyTimeout: 30_000,
+                dispatcher: attacker,
               });
               status = res.statusCode;
               body = await res.body.text();
@@ -124,6 +133,10 @@ export async function hostileScenario(): Promise<ScenarioResult> {
       const health = await fetch(`${server.url}/healthz`).then((res) => res.status, () => 0);
       if (health !== 200) healthFailures++;
     }
+
+    const streams = await manyStreams(server.url, victims);
+    const slowResult = await slow;
+    await attacker.close();
 
     const after = await Promise.all(victims.map((v) => transcript(server.url, v)));
     const changedVictims = after.filter((a, i) => JSON.stringify(a) !== JSON.stringify(before[i])).length;
@@ -160,10 +173,21 @@ export async function hostileScenario(): Promise<ScenarioResult> {
         }),
       ),
     );
+    // These change what the admin sees (leads, an integration), so they come after its snapshot.
+    const formulas = await formulaNames(server.url, server.adminToken);
+    const redirect = await credentialRedirect(server.url, server.adminToken);
+
     const finalHealth = await fetch(`${server.url}/healthz`).then((res) => res.status, () => 0);
     const alive = finalHealth === 200;
 
-    const unauthorizedAccess = unauthorized.length + changedVictims + (adminChanged ? 1 : 0);
+    const unauthorizedAccess = unauthorized.length + changedVictims + (adminChanged ? 1 : 0) + redirect.secretsReceived;
+    const unboundedConnections = streams.excess + (slowResult.cutAfterSeconds === null ? 1 : 0);
+    const attackSamples = [
+      ...(streams.excess > 0 ? [`event streams accepted past a limit: ${JSON.stringify(streams)}`] : []),
+      ...(slowResult.cutAfterSeconds === null ? ['a body trickled in one byte every 2 s was still open after 60 s'] : []),
+      ...(formulas.formulaCells > 0 ? [`${formulas.formulaCells} cells of the records export start like a formula`] : []),
+      ...(redirect.secretsReceived > 0 ? [`credential redirect: ${redirect.secretsReceived} stored Zoho secrets reached a foreign accounts URL`] : []),
+    ];
     return {
       name: 'hostile',
       audit: {
@@ -173,7 +197,7 @@ export async function hostileScenario(): Promise<ScenarioResult> {
         duplicates: 0,
         stuck: 0,
         wrongPort: 0,
-        samples: [...unauthorized.slice(0, 5), ...validateSamples, ...(alive ? [] : ['the server is down after the hostile input'])],
+        samples: [...unauthorized.slice(0, 5), ...attackSamples, ...validateSamples, ...(alive ? [] : ['the server is down after the hostile input'])],
       },
       traffic,
       gaveUp: [],
@@ -187,13 +211,24 @@ export async function hostileScenario(): Promise<ScenarioResult> {
         ['admin state changed', adminChanged ? 'yes' : 'no'],
         ['bot files (accepted / refused)', `${BOT_FILES} (${accepted} / ${refused})`],
         ['validator threw', validatorThrew],
+        ['wrong admin tokens refused for a while (429)', statuses.get(429) ?? 0],
+        [
+          'event streams: 40 on one conversation / 25 on five from one address',
+          `${streams.oneConversation.accepted} accepted, ${streams.oneConversation.refused429} refused / ${streams.oneAddress.accepted} accepted, ${streams.oneAddress.refused429} refused (accepted past a limit: ${streams.excess})`,
+        ],
+        ['body trickled in, 1 byte / 2 s', slowResult.cutAfterSeconds === null ? 'still open after 60 s' : `cut after ${slowResult.cutAfterSeconds} s (${slowResult.answer || 'no answer'})`],
+        ['leads named as formulas: export cells run as formulas', `${formulas.leads} leads: ${formulas.formulaCells}`],
+        [
+          'credential redirect: foreign accounts URL accepted / secrets it received',
+          `${redirect.foreignUrlAccepted ? 'accepted' : 'refused'} / ${redirect.secretsReceived}`,
+        ],
       ],
-      extra: { unauthorizedAccess, crashed: alive ? 0 : 1 },
+      extra: { unauthorizedAccess, crashed: alive ? 0 : 1, unboundedConnections, formulaCells: formulas.formulaCells },
       exposure: {
         files: [t.db, `${t.db}-wal`],
         pgSchemas: [],
         logs: fleet.logs(),
-        secrets: [...fleet.adminTokens, ...victims.map((v) => v.token)],
+        secrets: [...fleet.adminTokens, ...victims.map((v) => v.token), ...redirect.secrets],
         personal: victims.map((_, i) => `victim${i}@example.com`),
       },
       cleanup,

@@ -5,14 +5,15 @@ import { faultsScenario } from './faults.ts';
 import { hostileScenario } from './hostile.ts';
 import { Fleet } from './lib/fleet.ts';
 import type { ScenarioResult } from './lib/zoho-run.ts';
-import { PG_URL, scaleOutScenario } from './scale-out.ts';
+import { PG_URL, SCALEOUT_TARGET, scaleOutScenario } from './scale-out.ts';
 import { scanSecrets, type SecretScan } from './secrets.ts';
 
 /**
  * `npm run reliability`: crash, faults, scale-out, hostile input and secrets, one after the
  * other, all on 127.0.0.1; a table per scenario, then one JSON line of the figures. Exits 1 when
  * a figure misses its target (`lost`, `duplicates`, `stuck`, `http_5xx`, `unauthorized_access`,
- * `secret_leaks` all 0; `scaleout_ratio` ≥ 1).
+ * `unbounded_connections`, `formula_cells`, `secret_leaks` all 0; `scaleout_ratio` — three processes capped at 0.2 core each over one —
+ * ≥ 2.4) or could not be measured (`skipped` says why: cgroups cannot be made here).
  */
 
 /** Whole-run guard: the suite must stop by itself even if something hangs. */
@@ -92,6 +93,7 @@ for (const run of scenarios) {
 const sum = (f: (r: ScenarioResult) => number): number => results.reduce((n, r) => n + f(r), 0);
 const extra = (key: string): number => sum((r) => r.extra?.[key] ?? 0);
 const scaleOut = results.find((r) => r.name === 'scale-out');
+const figure = (value: number | undefined, digits = 0): number | null => (value === undefined ? null : Number(value.toFixed(digits)));
 const figures = {
   lost: sum((r) => r.audit.lost),
   duplicates: sum((r) => r.audit.duplicates),
@@ -99,11 +101,17 @@ const figures = {
   wrong_port: sum((r) => r.audit.wrongPort),
   http_5xx: sum((r) => r.traffic.http5xx),
   unauthorized_access: extra('unauthorizedAccess'),
+  unbounded_connections: extra('unboundedConnections'),
+  formula_cells: extra('formulaCells'),
   crashed: extra('crashed'),
   secret_leaks: scans.reduce((n, s) => n + s.leaks.length, 0),
-  scaleout_ratio: scaleOut ? Number(scaleOut.extra!['scaleoutRatio']!.toFixed(2)) : null,
-  turns_per_second_one: scaleOut ? Math.round(scaleOut.extra!['turnsPerSecondOne']!) : null,
-  turns_per_second_three: scaleOut ? Math.round(scaleOut.extra!['turnsPerSecondThree']!) : null,
+  scaleout_ratio: figure(scaleOut?.extra?.['scaleoutRatio'], 2),
+  scaleout_ratio_uncapped: figure(scaleOut?.extra?.['scaleoutRatioUncapped'], 2),
+  turns_per_second_one: figure(scaleOut?.extra?.['turnsPerSecondOne']),
+  turns_per_second_three: figure(scaleOut?.extra?.['turnsPerSecondThree']),
+  turns_per_second_one_capped: figure(scaleOut?.extra?.['turnsPerSecondOneCapped']),
+  turns_per_second_three_capped: figure(scaleOut?.extra?.['turnsPerSecondThreeCapped']),
+  skipped: Object.assign({}, ...results.map((r) => r.skipped ?? {})) as Record<string, string>,
   records: sum((r) => r.audit.records),
   conversations: sum((r) => (r.name === 'hostile' ? 0 : r.audit.conversations)),
   scenarios_failed_to_run: failedToRun,
@@ -112,7 +120,19 @@ const figures = {
 console.log(JSON.stringify(figures));
 const ok =
   failedToRun === 0 &&
-  [figures.lost, figures.duplicates, figures.stuck, figures.wrong_port, figures.http_5xx, figures.unauthorized_access, figures.crashed, figures.secret_leaks].every((n) => n === 0) &&
-  (figures.scaleout_ratio ?? 0) >= 1;
+  [
+    figures.lost,
+    figures.duplicates,
+    figures.stuck,
+    figures.wrong_port,
+    figures.http_5xx,
+    figures.unauthorized_access,
+    figures.unbounded_connections,
+    figures.formula_cells,
+    figures.crashed,
+    figures.secret_leaks,
+  ].every((n) => n === 0) &&
+  Object.keys(figures.skipped).length === 0 &&
+  (figures.scaleout_ratio ?? 0) >= SCALEOUT_TARGET;
 clearTimeout(guard);
 process.exit(ok ? 0 : 1);

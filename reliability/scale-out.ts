@@ -6,6 +6,7 @@ import type { RunningServer } from '../test/helpers/server.ts';
 import { publishBot } from './lib/admin.ts';
 import { audit } from './lib/audit.ts';
 import { drive, newTraffic, settle, type Script, type Target, type Traffic } from './lib/driver.ts';
+import { cpuQuotas } from './lib/cpu-quota.ts';
 import { Fleet } from './lib/fleet.ts';
 import { runVisitors } from './lib/load.ts';
 import { clientSecrets, configureZoho } from './lib/zoho.ts';
@@ -31,6 +32,16 @@ const CONCURRENCY = 64;
  */
 const ROUNDS = 5;
 const WARM_ROUNDS = 2;
+/**
+ * The capped rounds: each process limited to CAPPED_CORES of CPU (its own cgroup), so that the
+ * process and not this machine — whose cores the load generator and PostgreSQL share — is what
+ * limits one process; fewer visitors per round, since a capped process serves fewer turns a second.
+ */
+export const CAPPED_CORES = 0.2;
+const CAPPED_ROUNDS = 3;
+const CAPPED_ROUND_VISITORS = Math.round(120 * SCALE);
+/** What `scaleout_ratio` (three capped processes / one) must reach. */
+export const SCALEOUT_TARGET = 2.4;
 export const PG_URL = TEST_POSTGRES_URL;
 
 const ECHO_BOT = echoBot();
@@ -41,11 +52,11 @@ const echoScript = (index: number, tag: string): Script => ({
   answers: Array.from({ length: TURNS }, (_, k) => `${tag} turn ${k} of ${index}`),
 });
 
-async function turnsPerSecond(traffic: Traffic, target: Target, tag: string): Promise<number> {
+async function turnsPerSecond(traffic: Traffic, target: Target, tag: string, visitors = ROUND_VISITORS): Promise<number> {
   const limit = pLimit(CONCURRENCY);
   const began = performance.now();
   const before = traffic.turns;
-  await Promise.all(Array.from({ length: ROUND_VISITORS }, (_, i) => limit(() => drive(traffic, target, echoScript(i, tag)))));
+  await Promise.all(Array.from({ length: visitors }, (_, i) => limit(() => drive(traffic, target, echoScript(i, tag)))));
   return (traffic.turns - before) / ((performance.now() - began) / 1000);
 }
 
@@ -56,13 +67,71 @@ async function warm(server: RunningServer, tag: string): Promise<void> {
 
 const median = (xs: readonly number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
+/** One process and three, taking turns ROUNDS times; the median of each. */
+async function oneAndThree(
+  traffic: Traffic,
+  servers: readonly RunningServer[],
+  tag: string,
+  rounds: number,
+  visitors?: number,
+): Promise<{ one: Rounds; three: Rounds }> {
+  const any: Target = () => servers[Math.floor(Math.random() * servers.length)]!.url;
+  const one: number[] = [];
+  const three: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    one.push(await turnsPerSecond(traffic, () => servers[0]!.url, `${tag}-one-${r}`, visitors));
+    three.push(await turnsPerSecond(traffic, any, `${tag}-three-${r}`, visitors));
+  }
+  return { one: { rounds: one, median: median(one) }, three: { rounds: three, median: median(three) } };
+}
+
+interface Rounds {
+  readonly rounds: readonly number[];
+  readonly median: number;
+}
+
+const shown = (r: Rounds): string => `${r.median.toFixed(0)} (${r.rounds.map((x) => x.toFixed(0)).join(', ')})`;
+
+/**
+ * The same rounds with each process in a cgroup of its own capped at CAPPED_CORES. The processes
+ * leave their cgroups afterwards. Skipped, with the reason, where cgroups cannot be made.
+ */
+async function capped(
+  traffic: Traffic,
+  servers: readonly RunningServer[],
+  tag: string,
+): Promise<{ readonly one: Rounds; readonly three: Rounds; readonly throttled: number[]; readonly remove: () => void } | { readonly skipped: string }> {
+  const quotas = cpuQuotas(tag, servers.length, CAPPED_CORES);
+  if ('skipped' in quotas) return quotas;
+  const remove = (): void => {
+    for (const q of quotas) {
+      try {
+        q.remove();
+      } catch {
+        // A process still in it (stopped later by cleanup); the empty cgroup goes with the next boot.
+      }
+    }
+  };
+  try {
+    servers.forEach((s, i) => quotas[i]!.place(s.pid));
+    // Capped, each process first runs a round alone: the same start for all three.
+    for (const [i, s] of servers.entries()) await turnsPerSecond(newTraffic(), () => s.url, `${tag}-capped-warm-${i}`, CAPPED_ROUND_VISITORS);
+    const { one, three } = await oneAndThree(traffic, servers, `${tag}-capped`, CAPPED_ROUNDS, CAPPED_ROUND_VISITORS);
+    return { one, three, throttled: quotas.map((q) => q.throttledSeconds()), remove };
+  } finally {
+    servers.forEach((s, i) => quotas[i]!.release(s.pid));
+  }
+}
+
 export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
   const fake = await startFakeZoho({ seed: 13 });
   const { target, remove } = newTestTarget('postgres');
   const schema = new URL(target).searchParams.get('schema') ?? '';
   const fleet = new Fleet();
+  let removeQuotas = (): void => undefined;
   const cleanup = async (): Promise<void> => {
     await fleet.stopAll();
+    removeQuotas();
     await fake.close();
     await remove();
   };
@@ -85,20 +154,24 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
     const servers: RunningServer[] = [first, await fleet.start(target, env), await fleet.start(target, env)];
     for (const [i, s] of servers.entries()) await warm(s, `${tag}-warm-${i}`);
     const any: Target = () => servers[Math.floor(Math.random() * servers.length)]!.url;
-    const one = { rounds: [] as number[], median: 0 };
-    const three = { rounds: [] as number[], median: 0 };
-    for (let r = 0; r < ROUNDS; r++) {
-      one.rounds.push(await turnsPerSecond(traffic, () => first.url, `${tag}-one-${r}`));
-      three.rounds.push(await turnsPerSecond(traffic, any, `${tag}-three-${r}`));
-    }
-    one.median = median(one.rounds);
-    three.median = median(three.rounds);
+    const uncapped = await oneAndThree(traffic, servers, tag, ROUNDS);
+    const cappedRun = await capped(traffic, servers, tag);
+    if ('remove' in cappedRun) removeQuotas = cappedRun.remove;
 
     const load = await runVisitors({ count: VISITORS, concurrency: 40, tag, traffic, target: any });
     const settled = await settle(traffic, any, load.conversations, 100_000);
     const a = audit(fake, settled);
     a.lost += load.gaveUp.length;
-    const ratio = three.median / one.median;
+    const uncappedRatio = uncapped.three.median / uncapped.one.median;
+    const cappedRows: [string, string][] =
+      'skipped' in cappedRun
+        ? [[`scale-out ratio, processes capped at ${CAPPED_CORES} core`, `skipped: ${cappedRun.skipped}`]]
+        : [
+            [`turns/s, one process capped at ${CAPPED_CORES} core`, shown(cappedRun.one)],
+            [`turns/s, three processes capped at ${CAPPED_CORES} core each`, shown(cappedRun.three)],
+            ['seconds each process was held back by its cap', cappedRun.throttled.map((t) => t.toFixed(1)).join(', ')],
+            [`scale-out ratio, capped (target ≥ ${SCALEOUT_TARGET})`, (cappedRun.three.median / cappedRun.one.median).toFixed(2)],
+          ];
     return {
       name: 'scale-out',
       audit: a,
@@ -106,11 +179,24 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
       gaveUp: load.gaveUp,
       rows: [
         ['processes', `3 on PostgreSQL schema ${schema}`],
-        ['turns/s, one process (median of rounds)', `${one.median.toFixed(0)} (${one.rounds.map((r) => r.toFixed(0)).join(', ')})`],
-        ['turns/s, three processes (median of rounds)', `${three.median.toFixed(0)} (${three.rounds.map((r) => r.toFixed(0)).join(', ')})`],
-        ['scale-out ratio', ratio.toFixed(2)],
+        ['turns/s, one process uncapped (median of rounds)', shown(uncapped.one)],
+        ['turns/s, three processes uncapped (median of rounds)', shown(uncapped.three)],
+        ['scale-out ratio, uncapped (for information)', uncappedRatio.toFixed(2)],
+        ...cappedRows,
       ],
-      extra: { scaleoutRatio: ratio, turnsPerSecondOne: one.median, turnsPerSecondThree: three.median },
+      extra: {
+        scaleoutRatioUncapped: uncappedRatio,
+        turnsPerSecondOne: uncapped.one.median,
+        turnsPerSecondThree: uncapped.three.median,
+        ...('skipped' in cappedRun
+          ? {}
+          : {
+              scaleoutRatio: cappedRun.three.median / cappedRun.one.median,
+              turnsPerSecondOneCapped: cappedRun.one.median,
+              turnsPerSecondThreeCapped: cappedRun.three.median,
+            }),
+      },
+      ...('skipped' in cappedRun ? { skipped: { scaleout_ratio: cappedRun.skipped } } : {}),
       exposure: {
         files: [],
         pgSchemas: [schema],

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Argument, Command, Option } from 'commander';
 import { buildProgram } from '../src/cli/program.ts';
+import { PROVIDERS } from '../src/connectors/registry.ts';
 
 /**
  * The CLI reference (docs/cli.md, docs/ja/cli.md), rendered from the command tree that `renkei`
@@ -19,11 +20,11 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
   'renkei chat': 'ターミナルでボットと会話します。標準入力をパイプで渡すと、1 行を訪問者の 1 回の返答として読みます',
   'renkei schema': 'ボットファイル形式の JSON Schema を出力します（エディタ用）',
   'renkei records': '内蔵ストアのレコードを新しい順に一覧表示します',
-  'renkei integrations': '各ロール（crm、helpdesk、mailing）の連携先: 内蔵ストアまたは Zoho',
+  'renkei integrations': `各ロール（crm、helpdesk、mailing）の連携先: ${PROVIDERS.map((p) => p.label.ja).join('、')}`,
   'renkei integrations list': '各ロールのプロバイダー、データセンター、状態、最後の成功・失敗を表示します（シークレットは表示しません）',
   'renkei integrations enable': 'ロールの連携を再び有効にします',
   'renkei integrations disable': 'ロールの連携を無効にします。そのロールのブロックは integration_invalid になります',
-  'renkei integrations set': 'ロールの連携を設定します: 内蔵ストア、または Zoho（crm は CRM、helpdesk は Desk、mailing は Campaigns）',
+  'renkei integrations set': `ロールの連携を設定します: ${PROVIDERS.map((p) => `${p.name}（${p.label.ja}: ${p.roles.join('、')}）`).join('、')}`,
   'renkei integrations check': 'トークンを更新し、ロールごとに軽い読み取りを 1 回行います。ok か、何が問題かを正確に表示します',
   'renkei builtin': '内蔵ストアの部門、担当者、メーリングリスト',
   'renkei builtin departments': 'ヘルプデスクの部門（チケットは名前または ID で部門を指定します）',

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadBotText } from '../src/flow/index.ts';
 import { getPublished, listVersions, saveDraft } from '../src/store/bots.ts';
 import { openStore } from '../src/store/store.ts';
-import { newTestTarget } from '../src/store/test-support.ts';
+import { itPostgres, newTestTarget } from '../src/store/test-support.ts';
 import { renkei, ROOT, tempDir } from './helpers/cli.ts';
 
 const SUPPORT = readFileSync(join(ROOT, 'examples/support.yaml'), 'utf8');
@@ -92,7 +92,7 @@ describe('renkei publish', () => {
     expect(upper.stderr).toContain('(a bot id is lower-case letters, digits and -)');
   });
 
-  it('works on PostgreSQL like the other commands', async () => {
+  itPostgres('works on PostgreSQL like the other commands', async () => {
     const { target, remove } = newTestTarget('postgres');
     try {
       const file = join(t.dir, 'support.yaml');

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/store.ts';
 import { events, renkei, tempDir } from './helpers/cli.ts';
 
 let t: ReturnType<typeof tempDir>;
@@ -160,6 +161,40 @@ describe('chat', () => {
     expect(existsSync(t.db)).toBe(false);
   });
 
+  it('asks for consent with the policy link and two numbered answers, and ends politely on a refusal', async () => {
+    const file = join(t.dir, 'consent.yaml');
+    writeFileSync(
+      file,
+      [
+        'renkei: 1',
+        'id: consent',
+        'name: Consent',
+        'start: privacy',
+        'blocks:',
+        '  privacy:',
+        '    type: consent',
+        '    text: "We keep what you type."',
+        '    link: { url: "https://example.com/privacy", label: Privacy policy }',
+        '    next: bye',
+        '  bye: { type: end, text: "Thanks" }',
+      ].join('\n'),
+    );
+    const json = await renkei(['chat', file, '--json', '--db', t.db], { input: 'maybe\n2\n' });
+    expect(json.code).toBe(0);
+    const evs = events(json.stdout);
+    expect(evs[0]).toEqual({ type: 'message', text: 'We keep what you type.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } });
+    expect(evs).toContainEqual({ type: 'input', kind: 'choice', options: [{ label: 'I agree', value: 'yes' }, { label: 'I do not agree', value: 'no' }] });
+    expect(evs).toContainEqual({ type: 'message', text: 'Please pick one of the options.' });
+    expect(evs.at(-1)).toMatchObject({ type: 'end', status: 'ended', reason: 'consent_declined', variables: { consent: 'no' } });
+    expect((evs.at(-1) as { variables: Record<string, string> }).variables['consent_at']).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+
+    const text = await renkei(['chat', file, '--db', t.db], { input: '1\n' });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('https://example.com/privacy');
+    expect(text.stdout).toContain('  1) I agree');
+    expect(text.stdout).toContain('Thanks');
+  });
+
   it('text mode shows the conversation with the piped replies', async () => {
     const run = await renkei(['chat', 'examples/support.yaml', '--db', t.db], {
       input: '田中 太郎\ntaro@example.com\nログインできません\n3\n',
@@ -193,4 +228,28 @@ it('integrations list shows each role without secrets', async () => {
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^crm\s+builtin\s+yes\s+ok/m);
   expect(run.stdout).toMatch(/^mailing\s+builtin\s+no\s+ok/m);
+});
+
+describe('what visitors typed, on the terminal', () => {
+  it('is printed with its control characters escaped, so a stored name cannot drive the terminal', async () => {
+    // A lead stored before control characters were stripped from answers, or by another writer.
+    const store = await openStore(t.db);
+    await store.db
+      .insertInto('leads')
+      .values({
+        id: 'lead-1', name: '\u001b]0;pwned\u0007Mio\u009b2J', email: 'mio@example.com', email_key: 'mio@example.com', phone: null,
+        company: 'Ac\u001b[31mme', source: 'test', bot_id: null, fields: '{}', effect_id: null, created_at: new Date().toISOString(),
+      })
+      .execute();
+    await store.close();
+    for (const args of [['records', 'leads'], ['records', 'leads', '--json']]) {
+      const run = await renkei([...args, '--db', t.db]);
+      expect(run.code).toBe(0);
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+      expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    }
+    const table = await renkei(['records', 'leads', '--db', t.db]);
+    expect(table.stdout).toContain('\\x1B]0;pwned\\x07Mio\\x9B2J');
+    expect(table.stdout).toContain('Ac\\x1B[31mme');
+  });
 });

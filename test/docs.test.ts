@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blockCommon } from '../src/blocks/block.ts';
+import { describe as shapeOf } from '../src/blocks/zod-shape.ts';
 import { BLOCKS, BLOCK_TYPES, type BlockDefinition } from '../src/blocks/index.ts';
 import { botSchema } from '../src/flow/bot-schema.ts';
 import { formatProblem, hasErrors, loadBotText, PROBLEM_CODES } from '../src/flow/index.ts';
+import { renderBlockReference } from '../scripts/block-reference.ts';
 import { cliProgram, renderCliReference, walkCommands, type DocLocale } from '../scripts/cli-reference.ts';
 
 /**
@@ -79,7 +81,7 @@ describe('the pages', () => {
   it('exist in English and in Japanese, the same pages in both', () => {
     const en = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
     const ja = readdirSync(join(DOCS, 'ja')).filter((n) => n.endsWith('.md')).sort();
-    expect(en).toEqual(['architecture.md', 'bot-file.md', 'cli.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
+    expect(en).toEqual(['architecture.md', 'blocks.md', 'bot-file.md', 'cli.md', 'contributing.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
     expect(ja).toEqual(en);
   });
 
@@ -152,32 +154,15 @@ describe('runnable shell examples', () => {
 function schemaNames(schema: z.ZodType): { keys: Set<string>; values: Set<string> } {
   const keys = new Set<string>();
   const values = new Set<string>();
-  const walk = (s: z.ZodType): void => {
-    // zod 4's `def` describes the schema; optional, default and pipe wrap an inner one.
-    const def = (s as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType } }).def;
-    switch (def.type) {
-      case 'object':
-        for (const [key, inner] of Object.entries((s as unknown as { shape: Record<string, z.ZodType> }).shape)) {
-          keys.add(key);
-          walk(inner);
-        }
-        return;
-      case 'enum':
-        for (const v of (s as unknown as { options: readonly string[] }).options) values.add(v);
-        return;
-      case 'optional':
-      case 'default':
-      case 'nullable':
-        return walk(def.innerType!);
-      case 'pipe':
-        return walk(def.in!);
-      case 'array':
-        return walk(def.element!);
-      case 'record':
-        return walk(def.valueType!);
-      default:
-        return;
+  const walk = (s: z.core.$ZodType): void => {
+    const field = shapeOf(s);
+    for (const [key, inner] of Object.entries(field.shape ?? {})) {
+      keys.add(key);
+      walk(inner);
     }
+    for (const v of field.entries ?? []) values.add(v);
+    if (field.element) walk(field.element);
+    if (field.value) walk(field.value);
   };
   walk(schema);
   keys.delete('type');
@@ -262,5 +247,11 @@ function sourceFiles(dir: string): string[] {
 describe('the CLI reference', () => {
   it.each(LOCALES)('is what `npm run docs:cli` generates from the CLI definitions (%s)', (locale) => {
     expect(reference(locale, 'cli.md'), 'docs are stale: run `npm run docs:cli`').toBe(renderCliReference(locale));
+  });
+});
+
+describe('the block reference', () => {
+  it.each(LOCALES)('is what `npm run docs:blocks` generates from the block declarations (%s)', (locale) => {
+    expect(reference(locale, 'blocks.md'), 'docs are stale: run `npm run docs:blocks`').toBe(renderBlockReference(locale));
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newTestTarget, TEST_POSTGRES_URL } from '../src/store/test-support.ts';
+import { newTestTarget, STORE_TARGETS, TEST_POSTGRES_URL } from '../src/store/test-support.ts';
 import { renkei } from './helpers/cli.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 import { reply, startConversation, waitUntil, type Visitor } from './helpers/visitors.ts';
@@ -75,7 +75,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe.each(['sqlite', 'postgres'] as const)('erasing a visitor (%s)', (kind) => {
+describe.each(STORE_TARGETS)('erasing a visitor (%s)', (kind) => {
   it('finds them by email and phone, erases them, and then their email and phone are nowhere', { timeout: 120_000 }, async () => {
     let db: string | undefined;
     if (kind === 'postgres') {

@@ -65,11 +65,11 @@ describe('renkei serve', () => {
   it('takes the admin token from RENKEI_ADMIN_TOKEN without printing it', async () => {
     const { db, cleanup } = tempDir();
     onTestFinished(cleanup);
-    const server = serve(db, { RENKEI_ADMIN_TOKEN: 'chosen-admin-token-42' });
+    const server = serve(db, { RENKEI_ADMIN_TOKEN: 'chosen-admin-token-of-32-characters' });
     const [, url] = await server.waitFor(RUNNING);
     await server.waitFor(/Admin token: the one in RENKEI_ADMIN_TOKEN/);
-    expect(server.output.stdout).not.toContain('chosen-admin-token-42');
-    const bots = await fetch(`${url}/api/v1/admin/bots`, { headers: { authorization: 'Bearer chosen-admin-token-42' } });
+    expect(server.output.stdout).not.toContain('chosen-admin-token-of-32-characters');
+    const bots = await fetch(`${url}/api/v1/admin/bots`, { headers: { authorization: 'Bearer chosen-admin-token-of-32-characters' } });
     expect(bots.status).toBe(200);
     expect(((await json(bots))['items'] as unknown[]).length).toBe(5);
     server.child.kill('SIGTERM');
@@ -85,5 +85,10 @@ describe('renkei serve', () => {
     const limit = await renkei(['serve', '--db', db, '--port', '0'], { env: { RENKEI_RATE_LIMIT: 'lots' } });
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain('RENKEI_RATE_LIMIT must be a whole number');
+    const token = await renkei(['serve', '--db', db, '--port', '0'], { env: { RENKEI_ADMIN_TOKEN: 'a' } });
+    expect(token.code).toBe(2);
+    expect(token.stderr).toBe(
+      'renkei: RENKEI_ADMIN_TOKEN is 1 characters long; an admin token must have at least 32 (make a random one with `openssl rand -base64 32`, or unset it to have one generated)\n',
+    );
   });
 });

@@ -19,6 +19,8 @@ export interface ScenarioResult {
   readonly exposure: Exposure;
   /** Scenario-specific figures for the final JSON line (unauthorized_access, crashed, scaleout_ratio…). */
   readonly extra?: Readonly<Record<string, number>>;
+  /** Figures that could not be measured here, by name, with the reason: never counted as a pass. */
+  readonly skipped?: Readonly<Record<string, string>>;
   readonly cleanup: () => Promise<void>;
 }
 

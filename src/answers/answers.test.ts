@@ -16,6 +16,14 @@ describe('text', () => {
   it('keeps any non-empty text, NFKC-normalised and trimmed', () => {
     expect(ANSWERS.text('  ｈｅｌｌｏ　ﾃｽﾄ  ', 'en')).toEqual(ok('hello テスト'));
   });
+
+  it('drops C0 and C1 control characters but newline and tab, so no answer carries a terminal sequence', () => {
+    expect(ANSWERS.text('\u001b]0;pwned\u0007Hello\u001b[2J', 'en')).toEqual(ok(']0;pwnedHello[2J'));
+    expect(ANSWERS.text('line one\r\nline\ttwo\rthree\u0000\u007f\u0085\u009b', 'en')).toEqual(ok('line one\nline\ttwothree'));
+    expect(ANSWERS.name('\u001b[31mMio\u001b[0m', 'en')).toEqual(ok('[31mMio[0m'));
+    expect(ANSWERS.email('mio\u0000@example.com', 'en')).toEqual(ok('mio@example.com'));
+    expect(ANSWERS.text('\u0007\u001b', 'en')).toEqual(no('empty'));
+  });
 });
 
 describe('name', () => {

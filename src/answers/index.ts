@@ -10,7 +10,7 @@ import { readText } from './text.ts';
 import { readUrl } from './url.ts';
 
 export type { AnswerResult, HintCode } from './result.ts';
-export { HINT_CODES, normalize } from './result.ts';
+export { HINT_CODES, normalize, stripControls } from './result.ts';
 export { parseNumber } from './number.ts';
 
 export type AnswerReader = (raw: string, locale: Locale) => AnswerResult;

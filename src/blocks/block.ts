@@ -5,6 +5,7 @@ import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import type { Message } from '../vocabulary/message.ts';
 import type { RecordEvent } from '../vocabulary/record-events.ts';
+import type { FieldDecl, Label } from './fields.ts';
 
 /** Keys every block may carry besides its own. */
 export const blockCommon = {
@@ -73,12 +74,13 @@ export type Step =
   | { readonly kind: 'reprompt'; readonly messages: readonly Message[]; readonly input: InputSpec }
   /** Ask the caller to run the block's integration with this rendered request. */
   | { readonly kind: 'effect'; readonly request: unknown }
-  /** The conversation is over. */
+  /** The conversation is over, after showing `messages` and assigning `set` (kept with the ended conversation). */
   | {
       readonly kind: 'end';
       readonly status: 'ended' | 'handoff';
       readonly reason: string | null;
       readonly messages?: readonly Message[];
+      readonly set?: Readonly<Record<string, string>>;
     }
   /** The answer was not acceptable at all (an unknown choice value over HTTP): an error, no attempt counted. */
   | { readonly kind: 'reject'; readonly message: string };
@@ -88,7 +90,10 @@ export type EnterStep = Extract<Step, { kind: 'next' | 'wait' | 'effect' | 'end'
 /** What an answer at an input block may lead to. */
 export type AnswerStep = Extract<Step, { kind: 'next' | 'reprompt' | 'end' | 'reject' }>;
 
-export type Answer = { readonly type: 'reply'; readonly text: string } | { readonly type: 'choice'; readonly value: string };
+/** The visitor's answer; `at` is when it was given (ISO 8601), for blocks that record it (a consent). */
+export type Answer =
+  | { readonly type: 'reply'; readonly text: string; readonly at: string }
+  | { readonly type: 'choice'; readonly value: string; readonly at: string };
 
 /** Where an integration's outcome leads: the port taken, its target (absent when unwired) and the variables it sets. */
 export interface Settled {
@@ -115,14 +120,67 @@ export interface IntegrationSpec<Req = unknown> {
 }
 
 /**
- * One block type. Methods use method syntax so that a definition for one config type is
- * assignable to a definition for the union of all configs (the engine dispatches on `type`).
+ * A port a block can have, wired or not: the builder draws one handle per port, the validator
+ * and the engine follow the edge written at `field`.
+ */
+export interface PortDecl {
+  /** The port's name in edges and problems: `next`, `invalid`, `options.0`, `rules.1`, `else`, `success`. */
+  readonly name: string;
+  /** The key path inside the block that holds the target: `next`, `options.0.next`, `ports.success`. */
+  readonly field: string;
+  readonly label: Label;
+  /** What the author wrote for this port (an option's label, a rule's condition), shown instead of its name. */
+  readonly caption?: string;
+  /** An outcome port the author turns on for advanced error handling; hidden until then. */
+  readonly advanced: boolean;
+}
+
+export { PORT, type FieldDecl } from './fields.ts';
+
+/** Every key a block's config may carry besides `type` and `position`, each a field or a port. */
+export type FieldsOf<Config> = { readonly [K in Exclude<keyof Config & string, 'type' | 'position'>]: FieldDecl };
+
+/** A definition's fields as entries, for code that reads any block type. */
+export const fieldEntries = (fields: object): [string, FieldDecl][] => Object.entries(fields as Readonly<Record<string, FieldDecl>>);
+
+/** A block as written in a bot file, before (or without) its schema accepting it. */
+export type LooseBlock = Readonly<Record<string, unknown>>;
+
+/**
+ * Problems a block's own cross-field checks report, by code, with what each carries. The bot
+ * validator's problem codes include these, and give each its message in every locale.
+ */
+export interface BlockProblemParams {
+  duplicate_option_value: { value: string; first: number };
+}
+export type BlockFinding = {
+  [C in keyof BlockProblemParams]: { readonly code: C; readonly params: BlockProblemParams[C]; readonly path: readonly (string | number)[] };
+}[keyof BlockProblemParams];
+
+/**
+ * One block type: what it is (its words, fields and ports, read by the builder, the validator and
+ * the docs generator) and what it does (read by the engine). Methods use method syntax so that a
+ * definition for one config type is assignable to a definition for the union of all configs (the
+ * engine dispatches on `type`).
  */
 export interface BlockDefinition<Config extends { type: string } = { type: string }> {
   readonly type: Config['type'];
   readonly category: BlockCategory;
+  /** The block type's name in the palette, on the canvas and in the admin's pages. */
+  readonly label: Label;
+  /** One or two sentences for the generated block reference. */
+  readonly description: Label;
   /** The block as written in a bot file, including `type`, `name` and `position`. Strict. */
   readonly schema: z.ZodType<Config>;
+  /** Every key of the config, in form order: how each is edited, or that it holds a port's target. */
+  readonly fields: FieldsOf<Config>;
+  /**
+   * Every port a block written like this can have, wired or not, in display order. It reads the
+   * block as written (it may be incomplete while an author edits it) and never throws.
+   */
+  ports(block: LooseBlock): readonly PortDecl[];
+  /** Checks across fields that the schema alone cannot word well; run on the block as written. */
+  check?(block: LooseBlock): readonly BlockFinding[];
   edges(config: Config): readonly Edge[];
   templates(config: Config): readonly TemplateUse[];
   /** Entering the block. */

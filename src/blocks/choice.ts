@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { normalize } from '../answers/result.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName } from '../vocabulary/variables.ts';
-import { blockCommon, blockId, defineBlock, type InputSpec } from './block.ts';
+import { blockCommon, blockId, defineBlock, PORT, type BlockFinding, type InputSpec } from './block.ts';
+import { FIELD_LABELS, PORT_LABELS } from './labels.ts';
+import { list, longText, number, variable, word } from './fields.ts';
+import { isLooseMap, keyPort, looseItems } from './ports.ts';
 import { refuseAnswer } from './refusal.ts';
 
 const option = z.strictObject({ label: z.string().min(1), value: z.string().min(1), next: blockId });
@@ -77,7 +80,39 @@ function matchReply(config: ChoiceConfig, text: string): number | undefined {
 export const choice = defineBlock({
   type: 'choice',
   category: 'inputs',
+  label: { en: 'Choice', ja: '選択肢' },
+  description: {
+    en: 'Offers buttons; each option saves its value to a variable and continues down its own port. A typed answer matching no option is asked again.',
+    ja: 'ボタンを表示します。選ばれた選択肢の値を変数に保存し、その選択肢のポートへ進みます。どれにも当たらない入力には質問し直します。',
+  },
   schema: choiceSchema,
+  fields: {
+    name: word(FIELD_LABELS.name),
+    prompt: longText(FIELD_LABELS.prompt),
+    save: variable(FIELD_LABELS.save),
+    options: list({ en: 'Options', ja: '選択肢' }, { label: word(FIELD_LABELS.label), value: word(FIELD_LABELS.value), next: PORT }),
+    retries: number(FIELD_LABELS.retries),
+    invalid: PORT,
+  },
+  ports: (block) => [
+    ...looseItems(block, 'options').map((o, i) => {
+      const caption = isLooseMap(o) ? String(o['label'] || o['value'] || `#${i + 1}`) : `#${i + 1}`;
+      return { name: `options.${i}`, field: `options.${i}.next`, label: PORT_LABELS.option, caption, advanced: false };
+    }),
+    keyPort('invalid'),
+  ],
+  check(block) {
+    const first = new Map<string, number>();
+    const out: BlockFinding[] = [];
+    looseItems(block, 'options').forEach((option, i) => {
+      const value = isLooseMap(option) ? option['value'] : undefined;
+      if (typeof value !== 'string') return;
+      const earlier = first.get(value);
+      if (earlier === undefined) first.set(value, i);
+      else out.push({ code: 'duplicate_option_value', params: { value, first: earlier + 1 }, path: ['options', i, 'value'] });
+    });
+    return out;
+  },
   edges: (config) => [
     ...config.options.map((o, i) => ({
       port: `options.${i}`,

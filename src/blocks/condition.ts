@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { parseNumber } from '../answers/number.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName } from '../vocabulary/variables.ts';
-import { blockCommon, blockId, defineBlock, type TeamAvailability } from './block.ts';
+import { blockCommon, blockId, defineBlock, PORT, type TeamAvailability } from './block.ts';
+import { FIELD_LABELS, PORT_LABELS } from './labels.ts';
+import { group, list, select, text, variable, word } from './fields.ts';
+import { isLooseMap, keyPort, looseItems } from './ports.ts';
 
 export const CONDITION_OPS = [
   'equals',
@@ -99,7 +102,52 @@ export function holds(rule: Rule['when'], actual: string, expected: string, team
 export const condition = defineBlock({
   type: 'condition',
   category: 'logic',
+  label: { en: 'Condition', ja: '条件分岐' },
+  description: {
+    en: 'Continues down the port of the first rule whose condition holds, else down `else`.',
+    ja: '条件が成り立つ最初のルールのポートへ進みます。どれも成り立たなければ `else` へ進みます。',
+  },
   schema: conditionSchema,
+  fields: {
+    name: word(FIELD_LABELS.name),
+    rules: list(
+      { en: 'Rules', ja: 'ルール' },
+      {
+        when: group(
+          { en: 'When', ja: '条件' },
+          {
+            var: variable({ en: 'Variable', ja: '変数' }, { unusedWhen: { key: 'op', values: NO_VARIABLE_OPS } }),
+            op: select(
+              { en: 'Operator', ja: '演算子' },
+              {
+                options: {
+                  equals: { en: 'equals', ja: '等しい' },
+                  not_equals: { en: 'does not equal', ja: '等しくない' },
+                  contains: { en: 'contains', ja: '含む' },
+                  is_set: { en: 'is set', ja: '値がある' },
+                  is_not_set: { en: 'is not set', ja: '値がない' },
+                  greater_than: { en: 'greater than', ja: 'より大きい' },
+                  less_than: { en: 'less than', ja: 'より小さい' },
+                  within_business_hours: { en: 'within business hours', ja: '営業時間内' },
+                },
+              },
+            ),
+            value: text(FIELD_LABELS.value, { unusedWhen: { key: 'op', values: UNARY_OPS } }),
+          },
+        ),
+        next: PORT,
+      },
+    ),
+    else: PORT,
+  },
+  ports: (block) => [
+    ...looseItems(block, 'rules').map((r, i) => {
+      const when = isLooseMap(r) && isLooseMap(r['when']) ? r['when'] : {};
+      const caption = [when['var'], when['op'], when['value']].filter((x) => x !== undefined && x !== '').join(' ');
+      return { name: `rules.${i}`, field: `rules.${i}.next`, label: PORT_LABELS.rule, caption: caption || `rule ${i + 1}`, advanced: false };
+    }),
+    keyPort('else'),
+  ],
   edges: (config) => [
     ...config.rules.map((r, i) => ({ port: `rules.${i}`, field: `rules.${i}.next`, target: r.next, sets: [] })),
     { port: 'else', field: 'else', target: config.else, sets: [] },

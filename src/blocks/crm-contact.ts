@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { personRequest } from '../vocabulary/requests.ts';
-import { blockCommon } from './block.ts';
+import { blockCommon, PORT } from './block.ts';
+import { group, variable } from './fields.ts';
+import { FIELD_LABELS } from './labels.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
-import { PERSON_INPUTS, personInputs, renderPerson } from './person.ts';
+import { PERSON_FIELDS, PERSON_INPUTS, personInputs, renderPerson } from './person.ts';
 
 const SPECIFIC_PORTS = ['integration_invalid'] as const;
 const OUTPUTS = ['id'] as const;
@@ -19,7 +21,17 @@ export type CrmContactConfig = z.output<typeof crmContactSchema>;
 
 export const crmContact = defineIntegration({
   type: 'crm.contact',
+  label: { en: 'Associate contact', ja: '連絡先を関連付け' },
+  description: {
+    en: 'Creates a contact in the CRM, or finds the existing one with the same email, and continues down `success` either way.',
+    ja: 'CRM に連絡先を作成します。同じメールの連絡先がすでにあればそれを使い、どちらの場合も `success` に進みます。',
+  },
   schema: crmContactSchema,
+  fields: {
+    ...PERSON_FIELDS,
+    ports: PORT,
+  save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id) }),
+  },
   integration: {
     role: 'crm',
     specificPorts: SPECIFIC_PORTS,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { dealRequest } from '../vocabulary/requests.ts';
 import { render } from '../vocabulary/merge-fields.ts';
-import { blockCommon } from './block.ts';
+import { blockCommon, PORT } from './block.ts';
+import { group, map, text, variable } from './fields.ts';
+import { FIELD_LABELS } from './labels.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, renderAll, savedOutputs, templateMap } from './integration.ts';
 
 const SPECIFIC_PORTS = ['integration_invalid'] as const;
@@ -26,7 +28,22 @@ export type CrmDealConfig = z.output<typeof crmDealSchema>;
 
 export const crmDeal = defineIntegration({
   type: 'crm.deal',
+  label: { en: 'Associate deal', ja: '商談を関連付け' },
+  description: {
+    en: 'Creates a deal in the CRM, usually linked to the contact a `crm.contact` block saved.',
+    ja: 'CRM に商談を作成します。通常は `crm.contact` ブロックが保存した連絡先に結び付けます。',
+  },
   schema: crmDealSchema,
+  fields: {
+    name: text({ en: 'Deal name', ja: '商談名' }),
+    stage: text({ en: 'Stage', ja: 'ステージ' }, { values: { role: 'crm', field: 'stage' } }),
+    closing_date: text({ en: 'Closing date', ja: '完了予定日' }, { help: { en: 'YYYY-MM-DD once merge fields are filled in.', ja: '差し込み後に YYYY-MM-DD になる値。' } }),
+    amount: text({ en: 'Amount', ja: '金額' }),
+    contact: text({ en: 'Contact id', ja: '連絡先 ID' }, { help: { en: 'Usually `%contact_id%`, saved by a `crm.contact` block.', ja: '通常は `crm.contact` ブロックが保存した `%contact_id%`。' } }),
+    fields: map(FIELD_LABELS.fields),
+    ports: PORT,
+    save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id) }),
+  },
   integration: {
     role: 'crm',
     specificPorts: SPECIFIC_PORTS,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ticketRequest } from '../vocabulary/requests.ts';
 import { render } from '../vocabulary/merge-fields.ts';
-import { blockCommon } from './block.ts';
+import { blockCommon, PORT } from './block.ts';
+import { group, longText, text, variable } from './fields.ts';
+import { FIELD_LABELS } from './labels.ts';
 import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
 
 const SPECIFIC_PORTS = ['integration_invalid', 'department_invalid', 'assignee_invalid'] as const;
@@ -32,7 +34,24 @@ export type HelpdeskTicketConfig = z.output<typeof helpdeskTicketSchema>;
 
 export const helpdeskTicket = defineIntegration({
   type: 'helpdesk.ticket',
+  label: { en: 'Associate ticket', ja: 'チケットを関連付け' },
+  description: {
+    en: 'Opens a ticket in the helpdesk with the visitor as its contact; a department or assignee the helpdesk does not know has its own port.',
+    ja: '訪問者を連絡先としてヘルプデスクにチケットを作成します。存在しない部門や担当者にはそれぞれのポートがあります。',
+  },
   schema: helpdeskTicketSchema,
+  fields: {
+    name: text(FIELD_LABELS.name),
+    subject: text({ en: 'Subject', ja: '件名' }),
+    description: longText({ en: 'Description', ja: '説明' }),
+    status: text({ en: 'Status', ja: 'ステータス' }, { values: { role: 'helpdesk', field: 'status' } }),
+    priority: text({ en: 'Priority', ja: '優先度' }, { values: { role: 'helpdesk', field: 'priority' } }),
+    classification: text({ en: 'Classification', ja: '分類' }, { values: { role: 'helpdesk', field: 'classification' } }),
+    department: text({ en: 'Department', ja: '部門' }, { values: { role: 'helpdesk', field: 'department' } }),
+    assignee: text({ en: 'Assignee', ja: '担当者' }, { values: { role: 'helpdesk', field: 'assignee' } }),
+    ports: PORT,
+    save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id), number: variable(FIELD_LABELS.number) }),
+  },
   integration: {
     role: 'helpdesk',
     specificPorts: SPECIFIC_PORTS,

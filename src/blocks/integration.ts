@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Outcome, OutcomeName, Outputs } from '../vocabulary/outcome.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName, type Variables } from '../vocabulary/variables.ts';
-import { blockId, type BlockDefinition, type Edge, type IntegrationSpec, type Settled, type StepContext } from './block.ts';
+import { blockId, type BlockDefinition, type Edge, type FieldsOf, type IntegrationSpec, type PortDecl, type Settled, type StepContext } from './block.ts';
+import type { Label } from './fields.ts';
+import { OUTCOME_LABELS } from './labels.ts';
 import { templateUses } from './template-uses.ts';
 
 /** A map of extra service fields (`Lead_Source: Chat`), each value a template. */
@@ -35,7 +37,11 @@ export interface IntegrationConfig {
 
 export interface IntegrationBlock<Config extends IntegrationConfig, S, Req> {
   readonly type: Config['type'];
+  readonly label: Label;
+  readonly description: Label;
   readonly schema: S;
+  /** Every key of the config, in form order; `ports` is always PORT. */
+  readonly fields: FieldsOf<Config>;
   readonly integration: IntegrationSpec<Req>;
   /** Keys of the config whose values (strings, or maps and lists of them) are templates. */
   readonly inputs: readonly (keyof Config & string)[];
@@ -78,6 +84,15 @@ export const renderAll = (map: Readonly<Record<string, string>>, vars: Variables
   return out;
 };
 
+/** `success` and `failure`, then the block's specific outcomes (shown once the author turns them on). */
+export const outcomePorts = (specific: readonly OutcomeName[]): PortDecl[] =>
+  (['success', 'failure', ...specific] as const).map((name) => ({
+    name,
+    field: `ports.${name}`,
+    label: OUTCOME_LABELS[name],
+    advanced: name !== 'success' && name !== 'failure',
+  }));
+
 /** An integration block's definition: the optional integration parts of BlockDefinition are always there. */
 export type IntegrationDefinition<Config extends IntegrationConfig, S> = BlockDefinition<Config> & {
   readonly schema: S;
@@ -94,6 +109,10 @@ export function defineIntegration<S extends z.ZodType<IntegrationConfig>, Req>(
   return {
     type: block.type,
     category: 'integrations',
+    label: block.label,
+    description: block.description,
+    fields: block.fields,
+    ports: () => outcomePorts(specificPorts),
     // z.output<S> is by definition what S parses to; TypeScript cannot see that for a generic S.
     schema: block.schema as S & z.ZodType<Config>,
     integration: block.integration,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { subscribeRequest } from '../vocabulary/requests.ts';
 import { render } from '../vocabulary/merge-fields.ts';
-import { blockCommon } from './block.ts';
+import { blockCommon, PORT } from './block.ts';
+import { mergeField, text } from './fields.ts';
+import { FIELD_LABELS } from './labels.ts';
 import { defineIntegration, portsSchema } from './integration.ts';
 
 const SPECIFIC_PORTS = ['integration_invalid'] as const;
@@ -22,7 +24,19 @@ export type MailingSubscribeConfig = z.output<typeof mailingSubscribeSchema>;
 
 export const mailingSubscribe = defineIntegration({
   type: 'mailing.subscribe',
+  label: { en: 'Add to mailing list', ja: 'メーリングリストに追加' },
+  description: {
+    en: 'Adds the visitor to a mailing list; someone already on it continues down `success`.',
+    ja: '訪問者をメーリングリストに追加します。すでに登録済みでも `success` に進みます。',
+  },
   schema: mailingSubscribeSchema,
+  fields: {
+    name: mergeField(FIELD_LABELS.name),
+    list: text({ en: 'Mailing list', ja: 'メーリングリスト' }, { values: { role: 'mailing', field: 'list' } }),
+    email: mergeField(FIELD_LABELS.email),
+    phone: text(FIELD_LABELS.phone),
+    ports: PORT,
+  },
   integration: {
     role: 'mailing',
     specificPorts: SPECIFIC_PORTS,

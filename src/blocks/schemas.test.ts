@@ -6,6 +6,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   message: { type: 'message', text: 'Hi', next: 'b' },
   ask: { type: 'ask', kind: 'email', prompt: 'Email?', save: 'visitor.email', next: 'b' },
   choice: { type: 'choice', prompt: 'Pick', save: 'p', options: [{ label: 'A', value: 'a', next: 'b' }] },
+  consent: { type: 'consent', text: 'We keep your details.', link: { url: 'https://example.com/privacy' }, next: 'b' },
   condition: { type: 'condition', rules: [], else: 'b' },
   set: { type: 'set', values: { x: '1' }, next: 'b' },
   goto: { type: 'goto', target: 'b' },
@@ -56,6 +57,7 @@ describe('block schemas', () => {
   it('applies the documented defaults', () => {
     expect(parsed(MINIMAL.ask!)).toMatchObject({ retries: 2 });
     expect(parsed(MINIMAL.choice!)).toMatchObject({ retries: 2 });
+    expect(parsed(MINIMAL.consent!)).toMatchObject({ save: 'consent' });
     expect(parsed(MINIMAL['crm.lead']!)).toMatchObject({
       name: '%visitor.name%',
       email: '%visitor.email%',

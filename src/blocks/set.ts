@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName } from '../vocabulary/variables.ts';
-import { blockCommon, blockId, defineBlock } from './block.ts';
+import { blockCommon, blockId, defineBlock, PORT } from './block.ts';
+import { FIELD_LABELS } from './labels.ts';
+import { map, word } from './fields.ts';
+import { keyPort } from './ports.ts';
 
 export const setSchema = z.strictObject({
   type: z.literal('set'),
@@ -16,7 +19,18 @@ export type SetConfig = z.output<typeof setSchema>;
 export const set = defineBlock({
   type: 'set',
   category: 'logic',
+  label: { en: 'Set variables', ja: '変数を設定' },
+  description: {
+    en: 'Assigns variables (merge fields allowed, read as they were on entry) and goes on.',
+    ja: '変数に値を設定して進みます（差し込みフィールドは入った時点の値で置き換わります）。',
+  },
   schema: setSchema,
+  fields: {
+    name: word(FIELD_LABELS.name),
+    values: map({ en: 'Values', ja: '値' }),
+    next: PORT,
+  },
+  ports: () => [keyPort('next')],
   edges: (config) => [{ port: 'next', field: 'next', target: config.next, sets: Object.keys(config.values) }],
   templates: (config) => Object.entries(config.values).map(([name, text]) => ({ field: `values.${name}`, text })),
   enter(config, ctx) {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { jsonValue, webhookRequest, type JsonValue } from '../vocabulary/requests.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName, type Variables } from '../vocabulary/variables.ts';
-import { blockCommon } from './block.ts';
+import { blockCommon, PORT } from './block.ts';
+import { map, number, select, text, word, yaml } from './fields.ts';
+import { FIELD_LABELS } from './labels.ts';
 import { defineIntegration, portsSchema, renderAll, templateMap } from './integration.ts';
 
 /** `$`, then `.key` or `[index]` steps: `$.data.id`, `$.items[0].name`. */
@@ -36,7 +38,27 @@ function renderJson(value: JsonValue, vars: Variables): JsonValue {
 
 export const webhook = defineIntegration({
   type: 'webhook',
+  label: { en: 'Webhook', ja: 'Webhook' },
+  description: {
+    en: 'Sends the body as JSON to a URL of yours and saves values of the JSON answer to variables.',
+    ja: '本文を JSON で指定の URL に送り、JSON の応答から値を変数に保存します。',
+  },
   schema: webhookSchema,
+  fields: {
+    name: word(FIELD_LABELS.name),
+    url: text({ en: 'URL', ja: 'URL' }),
+    method: select({ en: 'Method', ja: 'メソッド' }),
+    headers: map({ en: 'Headers', ja: 'ヘッダー' }),
+    body: yaml({ en: 'Body (YAML)', ja: '本文（YAML）' }),
+    save: {
+      label: { en: 'Save to variable', ja: '保存先の変数' },
+      widget: 'map',
+      merge: 'none',
+      help: { en: 'Variable → JSON path into the answer (`$.data.id`).', ja: '変数 → 応答の JSON パス（`$.data.id`）。' },
+    },
+    timeout_ms: number({ en: 'Timeout (ms)', ja: 'タイムアウト（ミリ秒）' }),
+    ports: PORT,
+  },
   integration: {
     role: 'webhook',
     specificPorts: [],

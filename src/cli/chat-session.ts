@@ -51,7 +51,7 @@ export async function runChat(bot: Bot, driver: ChatDriver): Promise<ChatResult>
       );
       const text = await driver.readReply(input);
       if (text === null) return 'input_closed';
-      event = { type: 'reply', text };
+      event = { type: 'reply', text, at: new Date().toISOString() };
     } else {
       return 'error';
     }

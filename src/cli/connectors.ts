@@ -1,4 +1,5 @@
-import { createConnectors } from '../connectors/registry.ts';
+import { createConnectors, providersFor } from '../connectors/registry.ts';
+import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -25,7 +26,15 @@ export function openConnectors(target: string, env: Env): { get(): Promise<RoleC
     async get() {
       if (connectors) return connectors;
       store ??= openStore(target);
-      connectors = createConnectors(await store, { decrypt: lazyDecrypt(target, env), webhook: webhookFromEnv(env) });
+      const opened = await store;
+      let box: SecretBox | undefined;
+      // The access tokens the server's processes use too: a chat does not spend a refresh of its own.
+      const tokens = storedAccessTokenCache(opened, () => (box ??= SecretBox.forDatabase(target, env)));
+      connectors = createConnectors(opened, {
+        providers: providersFor(opened, { tokens }),
+        decrypt: lazyDecrypt(target, env),
+        webhook: webhookFromEnv(env),
+      });
       return connectors;
     },
     async close() {

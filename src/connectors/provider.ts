@@ -1,5 +1,6 @@
-import type { IntegrationCheck, IntegrationRecord, ProviderName } from '../vocabulary/integration.ts';
+import type { IntegrationCheck, IntegrationRecord } from '../vocabulary/integration.ts';
 import type { Role, RoleConnectors } from '../vocabulary/roles.ts';
+import type { ServiceValue } from '../vocabulary/service-fields.ts';
 
 /** What a provider may tell the store about its integration while it works. */
 export interface IntegrationHooks {
@@ -7,19 +8,24 @@ export interface IntegrationHooks {
   markInvalid(message: string): Promise<void>;
 }
 
-/** What a service offers for block fields, for the builder's dropdowns. */
-export interface Directory {
-  readonly departments?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
-  readonly agents?: ReadonlyArray<{ readonly id: string; readonly email: string; readonly name: string }>;
-  readonly lists?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+/** Values a service offers for block fields (SERVICE_FIELDS names), for the builder's dropdowns. */
+export type FieldValues = Readonly<Partial<Record<string, readonly ServiceValue[]>>>;
+
+/** What a provider lists for a role: values per field, and why some are missing. */
+export interface OfferedValues {
+  readonly fields: FieldValues;
+  readonly note?: string;
 }
 
+/** A provider's role implementations, as the registry makes them from its declaration (./declaration.ts). */
 export interface Provider {
-  readonly name: ProviderName;
+  readonly name: string;
   readonly roles: readonly Role[];
   connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R];
   /** Proves the credentials work with one cheap read. A provider without it has nothing to check. */
   checkIntegration?(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  /** The enabled departments and active agents (helpdesk) or the mailing lists (mailing) of the service. */
-  listDirectory?(role: Role, integration: IntegrationRecord): Promise<Directory>;
+  /** The values the service offers for the role's block fields (departments, agents, lists …). */
+  listValues?(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  /** Values known without asking the service, offered when it cannot be asked. */
+  fixedValues?(role: Role): FieldValues;
 }

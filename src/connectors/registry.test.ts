@@ -7,7 +7,8 @@ import { callContext, person, subscription, ticket } from './builtin/test-suppor
 import { failure, integrationInvalid, success, type Outcome } from '../vocabulary/outcome.ts';
 import type { IntegrationHooks, Provider } from './provider.ts';
 import type { IntegrationRecord } from '../vocabulary/integration.ts';
-import { createConnectors, providersFor } from './registry.ts';
+import { createConnectors, PROVIDER_NAMES, providersFor } from './registry.ts';
+import { memoryAccessTokenCache } from './remote/access-token-cache.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
 const webhook: WebhookConnector = { call: async () => success({ status: '200' }) };
@@ -177,5 +178,18 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
         status: 'ok',
       });
     });
+  });
+});
+
+describe('providersFor', () => {
+  it('makes each provider once per store and token cache, so its caches live on; a cache given is used', async () => {
+    const store = await tempStore('sqlite');
+    const first = providersFor(store);
+    expect(providersFor(store)).toEqual(first);
+    expect(Object.keys(first)).toEqual([...PROVIDER_NAMES]);
+    const tokens = memoryAccessTokenCache();
+    const withCache = providersFor(store, { tokens });
+    expect(withCache['zoho']).not.toBe(first['zoho']);
+    expect(providersFor(store, { tokens })['zoho']).toBe(withCache['zoho']);
   });
 });

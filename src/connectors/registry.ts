@@ -7,27 +7,62 @@ import {
   type StoredIntegration,
 } from '../store/integrations.ts';
 import type { Store } from '../store/store.ts';
-import { createBuiltinProvider } from './builtin/index.ts';
-import { zohoProvider } from './zoho/provider.ts';
+import { builtin } from './builtin/declaration.ts';
+import type { ProviderDeclaration } from './declaration.ts';
+import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-token-cache.ts';
+import { zoho } from './zoho/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider } from './provider.ts';
-import type { ProviderName } from '../vocabulary/integration.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
-export type Providers = Readonly<Record<ProviderName, Provider | undefined>>;
+/**
+ * Every provider Renkei has, each declared in its own folder (./declaration.ts says what a
+ * declaration holds). Adding a provider is one line here; the CLI, the admin API and pages and
+ * the docs read the rest from its declaration.
+ */
+export const PROVIDERS: readonly ProviderDeclaration[] = [builtin, zoho];
 
-/** How each provider is made for a store; a provider missing here cannot run (`integration_invalid`). */
-export const PROVIDERS: Readonly<Record<ProviderName, ((store: Store) => Provider) | undefined>> = {
-  builtin: (store) => createBuiltinProvider(store.db),
-  zoho: () => zohoProvider,
-};
+/** The names an integration's `provider` may have. */
+export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];
+
+/** The declaration of the provider named `name`, if Renkei has one. */
+export function declarationOf(name: string): ProviderDeclaration | undefined {
+  return PROVIDERS.find((p) => p.name === name);
+}
+
+/** The providers made for a store, by name; a name missing here cannot run (`integration_invalid`). */
+export type Providers = Readonly<Record<string, Provider | undefined>>;
+
+export interface ProvidersOptions {
+  /** Where OAuth providers keep access tokens (default: one cache in this process's memory). */
+  readonly tokens?: AccessTokenCache;
+  /** Per provider name: one call's time limit in ms (the provider's `callTimeout` variable). */
+  readonly callTimeoutsMs?: Readonly<Record<string, number>>;
+}
+
+const processTokens = memoryAccessTokenCache();
+/** Providers keep their caches (tokens, directories) in themselves: each is made once per store and token cache. */
+const made = new WeakMap<Store, WeakMap<AccessTokenCache, Map<string, Provider>>>();
 
 /** Every provider of PROVIDERS, made for this store. */
-export function providersFor(store: Store): Providers {
-  return {
-    builtin: PROVIDERS.builtin?.(store),
-    zoho: PROVIDERS.zoho?.(store),
-  };
+export function providersFor(store: Store, options: ProvidersOptions = {}): Providers {
+  const tokens = options.tokens ?? processTokens;
+  let byTokens = made.get(store);
+  if (!byTokens) made.set(store, (byTokens = new WeakMap()));
+  let providers = byTokens.get(tokens);
+  if (!providers) byTokens.set(tokens, (providers = new Map()));
+  const result: Record<string, Provider> = {};
+  for (const declaration of PROVIDERS) {
+    const timeoutMs = options.callTimeoutsMs?.[declaration.name];
+    const key = `${declaration.name}:${timeoutMs ?? ''}`;
+    let provider = providers.get(key);
+    if (!provider) {
+      provider = declaration.create({ store, tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      providers.set(key, provider);
+    }
+    result[declaration.name] = provider;
+  }
+  return result;
 }
 
 export interface ConnectorOptions {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOMES, type Outcome, type OutcomeName } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { advance } from './advance.ts';
-import { makeBot } from './test-bots.ts';
+import { ANSWERED_AT, makeBot } from './test-bots.ts';
 import type { AdvanceResult, ConversationState, EngineEvent } from './types.ts';
 
 const VARS = ['visitor.name', 'visitor.email', 'answer', 'pick', 'lead_id', 'n'] as const;
@@ -129,11 +129,11 @@ function eventFor(action: Action, state: ConversationState): EngineEvent {
     case 'fitting':
       return state.status === 'waiting_effect' && state.pendingEffect
         ? { type: 'effect_result', effectId: state.pendingEffect, outcome: outcomeOf(action.outcome) }
-        : { type: 'reply', text: action.text };
+        : { type: 'reply', text: action.text, at: ANSWERED_AT };
     case 'reply':
-      return { type: 'reply', text: action.text };
+      return { type: 'reply', text: action.text, at: ANSWERED_AT };
     case 'choice':
-      return { type: 'choice', value: action.value };
+      return { type: 'choice', value: action.value, at: ANSWERED_AT };
     case 'start':
       return { type: 'start', conversationId: 'again' };
     case 'outcome':

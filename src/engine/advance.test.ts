@@ -3,7 +3,7 @@ import { success } from '../vocabulary/outcome.ts';
 import { advance, STEP_LIMIT } from './advance.ts';
 import { en } from '../answers/locales/en.ts';
 import { ja } from '../answers/locales/ja.ts';
-import { Chat, makeBot } from './test-bots.ts';
+import { ANSWERED_AT, Chat, makeBot } from './test-bots.ts';
 
 describe('start', () => {
   it('fills the visitor variables, NFKC-normalised, empty when not passed in', () => {
@@ -362,7 +362,7 @@ describe('events in the wrong state', () => {
   });
 
   it('an event before start is not_started; start twice is already_started', () => {
-    const early = advance(bot, null, { type: 'reply', text: 'hi' });
+    const early = advance(bot, null, { type: 'reply', text: 'hi', at: ANSWERED_AT });
     expect(early.error?.code).toBe('not_started');
     expect(early.state.status).toBe('ended');
     const chat = new Chat(bot);
@@ -379,7 +379,7 @@ describe('events in the wrong state', () => {
     chat.reply('hello');
     expect(chat.last.effect?.id).toBe('conv:1');
     const waiting = chat.last.state;
-    for (const event of [{ type: 'reply', text: 'hi' }, { type: 'choice', value: 'x' }] as const) {
+    for (const event of [{ type: 'reply', text: 'hi', at: ANSWERED_AT }, { type: 'choice', value: 'x', at: ANSWERED_AT }] as const) {
       const r = advance(bot, waiting, event);
       expect(r.error?.code).toBe('not_waiting_for_input');
       expect(r.state).toBe(waiting);
@@ -396,7 +396,7 @@ describe('events in the wrong state', () => {
     chat.settle(success({ id: '1' }));
     expect(chat.last.state.status).toBe('ended');
     for (const event of [
-      { type: 'reply', text: 'hi' },
+      { type: 'reply', text: 'hi', at: ANSWERED_AT },
       { type: 'effect_result', effectId: 'conv:1', outcome: success({}) },
     ] as const) {
       expect(advance(bot, chat.last.state, event).error?.code).toBe('conversation_over');
@@ -406,7 +406,7 @@ describe('events in the wrong state', () => {
   it('a conversation whose block is gone from a changed bot gets invalid_bot, not an exception', () => {
     const chat = new Chat(bot);
     const other = makeBot({ only: { type: 'end' } });
-    const r = advance(other, chat.last.state, { type: 'reply', text: 'hi' });
+    const r = advance(other, chat.last.state, { type: 'reply', text: 'hi', at: ANSWERED_AT });
     expect(r.error?.code).toBe('invalid_bot');
     expect(r.state).toBe(chat.last.state);
   });

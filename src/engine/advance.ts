@@ -126,6 +126,7 @@ function answer(
       };
     case 'end':
       if (step.messages) turn.messages.push(...step.messages);
+      if (step.set) assign(vars, step.set);
       return over(turn, step.status, step.reason);
     case 'next':
       if (step.messages) turn.messages.push(...step.messages);
@@ -197,6 +198,7 @@ function run(turn: Turn, from: string): AdvanceResult {
       return result(turn, stateOf(turn, 'waiting_effect', id, n, effectId, null), null, effect);
     }
     if (step.messages) for (const m of step.messages) messages.push(m);
+    if (step.set) assign(vars, step.set);
     return over(turn, step.status, step.reason);
   }
 }
@@ -251,11 +253,11 @@ function broken(turn: Turn, message: string): AdvanceResult {
 }
 
 function rejected(bot: Bot, state: ConversationState, code: EngineErrorCode, message: string): AdvanceResult {
-  return { state, messages: NO_MESSAGES, input: waitingFor(bot, state), effect: null, integration: null, path: [], error: { code, message } };
+  return { state, messages: NO_MESSAGES, input: waitingInput(bot, state), effect: null, integration: null, path: [], error: { code, message } };
 }
 
 /** What a conversation waiting for the visitor waits for, read again from its block. */
-function waitingFor(bot: Bot, state: ConversationState): InputRequest | null {
+export function waitingInput(bot: Bot, state: ConversationState): InputRequest | null {
   if (state.status !== 'waiting_input' || state.at === null) return null;
   const config = blocksOf(bot).get(state.at);
   if (!config) return null;

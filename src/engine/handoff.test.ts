@@ -57,7 +57,7 @@ describe('resume', () => {
       bye: { type: 'end' },
     });
     const started = advance(bot, null, { type: 'start', conversationId: 'c' });
-    const handed = advance(bot, started.state, { type: 'reply', text: 'billing' });
+    const handed = advance(bot, started.state, { type: 'reply', text: 'billing', at: '2026-01-01T00:00:00.000Z' });
     expect(handed.state.status).toBe('handoff');
     const resumed = advance(bot, handed.state, { type: 'resume', block: 'back' });
     expect(resumed.error).toBeNull();
@@ -69,7 +69,7 @@ describe('resume', () => {
     const bot = makeBot({ q: { type: 'ask', kind: 'text', prompt: 'Topic?', save: 'topic', next: 'h' }, h: { type: 'handoff', reason: 'r' } });
     const started = advance(bot, null, { type: 'start', conversationId: 'c' });
     expect(advance(bot, started.state, { type: 'resume', block: 'q' }).error?.code).toBe('not_handed_off');
-    const handed = advance(bot, started.state, { type: 'reply', text: 'x' });
+    const handed = advance(bot, started.state, { type: 'reply', text: 'x', at: '2026-01-01T00:00:00.000Z' });
     const wrong = advance(bot, handed.state, { type: 'resume', block: 'nope' });
     expect(wrong.error?.code).toBe('invalid_bot');
     expect(wrong.state).toBe(handed.state);

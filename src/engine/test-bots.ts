@@ -16,6 +16,9 @@ export function makeBot(blocks: Record<string, unknown>, options: { start?: stri
   });
 }
 
+/** When the visitor answers in a test chat (the engine reads no clock; a consent records this). */
+export const ANSWERED_AT = '2026-12-01T09:30:00.000Z';
+
 /** Drives one conversation and keeps its last result, for tests that read like a chat. */
 export class Chat {
   readonly bot: Bot;
@@ -25,10 +28,10 @@ export class Chat {
     this.last = advance(bot, null, { type: 'start', conversationId, visitor });
   }
   reply(text: string): AdvanceResult {
-    return this.apply(advance(this.bot, this.last.state, { type: 'reply', text }));
+    return this.apply(advance(this.bot, this.last.state, { type: 'reply', text, at: ANSWERED_AT }));
   }
   choose(value: string): AdvanceResult {
-    return this.apply(advance(this.bot, this.last.state, { type: 'choice', value }));
+    return this.apply(advance(this.bot, this.last.state, { type: 'choice', value, at: ANSWERED_AT }));
   }
   settle(outcome: Outcome): AdvanceResult {
     const effectId = this.last.state.pendingEffect ?? 'none';

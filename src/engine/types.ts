@@ -45,10 +45,13 @@ export type EngineEvent =
       readonly conversationId: string;
       readonly visitor?: Partial<Record<VisitorField, string>>;
     }
-  /** A typed answer (a choice may be answered by label, value or position number too). */
-  | { readonly type: 'reply'; readonly text: string }
+  /**
+   * A typed answer (a choice may be answered by label, value or position number too). `at` is when
+   * the visitor answered (ISO 8601): the engine reads no clock, and a consent records this time.
+   */
+  | { readonly type: 'reply'; readonly text: string; readonly at: string }
   /** A button press: an option's value. An unknown value is an error, not a re-prompt. */
-  | { readonly type: 'choice'; readonly value: string }
+  | { readonly type: 'choice'; readonly value: string; readonly at: string }
   | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome }
   /**
    * A handed-off conversation goes back to the bot at `block`: an agent handed it back, or nobody

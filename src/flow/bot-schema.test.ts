@@ -40,6 +40,6 @@ describe('botSchema', () => {
     expect(schema.required).toEqual(['renkei', 'id', 'name', 'start', 'blocks']);
     const types = schema.properties.blocks.additionalProperties.oneOf.map((b) => b.properties.type.const);
     expect(types).toContain('helpdesk.ticket');
-    expect(types).toHaveLength(14);
+    expect(types).toHaveLength(15);
   });
 });

@@ -1,28 +1,14 @@
 import { z } from 'zod';
 import { appearanceSchema } from '../appearance/schema.ts';
-import { BLOCKS, type BlockConfig } from '../blocks/index.ts';
+import { BLOCKS, BLOCK_TYPES, type BlockType } from '../blocks/index.ts';
 import { LOCALES } from '../vocabulary/locales.ts';
 
-/** One block of a bot file: the schema of its `type`. */
-export const blockSchema = z.discriminatedUnion('type', [
-  BLOCKS.message.schema,
-  BLOCKS.ask.schema,
-  BLOCKS.choice.schema,
-  BLOCKS.condition.schema,
-  BLOCKS.set.schema,
-  BLOCKS.goto.schema,
-  BLOCKS.end.schema,
-  BLOCKS.handoff.schema,
-  BLOCKS['crm.lead'].schema,
-  BLOCKS['crm.contact'].schema,
-  BLOCKS['crm.deal'].schema,
-  BLOCKS['helpdesk.ticket'].schema,
-  BLOCKS['mailing.subscribe'].schema,
-  BLOCKS.webhook.schema,
-]);
+type BlockSchema = (typeof BLOCKS)[BlockType]['schema'];
+// The registry's order; a tuple type only says it is not empty, as a discriminated union needs.
+const blockSchemas = BLOCK_TYPES.map((type) => BLOCKS[type].schema) as unknown as readonly [BlockSchema, ...BlockSchema[]];
 
-// A block type left out of the union above would make this line fail to compile.
-const _everyBlockType: z.output<typeof blockSchema> = null as unknown as BlockConfig;
+/** One block of a bot file: the schema of its `type`, for every type of the registry. */
+export const blockSchema = z.discriminatedUnion('type', blockSchemas);
 
 export const BOT_ID = /^[a-z0-9-]+$/;
 

@@ -20,6 +20,12 @@ describe('botJsonSchema', () => {
     expect(text).toContain('helpdesk.ticket (integration): ports success, failure, integration_invalid, department_invalid, assignee_invalid');
   });
 
+  it("describes each block's fields in the builder's words, for an editor's hover", () => {
+    const text = JSON.stringify(schema);
+    expect(text).toContain('"description":"Skip when already known: Go straight on when the variable already holds an answer of this kind."');
+    expect(text).toContain('"description":"Mailing list"');
+  });
+
   it('accepts the DESIGN.md example', () => {
     expect(validate(design), JSON.stringify(validate.errors)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BlockDefinition } from '../blocks/block.ts';
+import { fieldEntries, PORT, type BlockDefinition } from '../blocks/block.ts';
 import { BLOCKS, BLOCK_TYPES } from '../blocks/index.ts';
 import { botSchema } from './bot-schema.ts';
 
@@ -16,10 +16,10 @@ const TOP_LEVEL: Readonly<Record<keyof typeof botSchema.shape, string>> = {
 
 function blockDescription(type: string, def: BlockDefinition): string {
   const spec = def.integration;
-  if (spec === undefined) return `${type} (${def.category})`;
+  if (spec === undefined) return `${type} (${def.category}): ${def.description.en}`;
   const ports = ['success', 'failure', ...spec.specificPorts].join(', ');
   const outputs = spec.outputs.length > 0 ? `; save outputs: ${spec.outputs.join(', ')}` : '';
-  return `${type} (integration): ports ${ports}; success and failure are required${outputs}`;
+  return `${type} (integration): ports ${ports}; success and failure are required${outputs}. ${def.description.en}`;
 }
 
 /**
@@ -29,7 +29,17 @@ function blockDescription(type: string, def: BlockDefinition): string {
  */
 export function botJsonSchema(): Record<string, unknown> {
   const descriptions = new Map<unknown, string>();
-  for (const type of BLOCK_TYPES) descriptions.set(BLOCKS[type].schema, blockDescription(type, BLOCKS[type] as BlockDefinition));
+  // Per block schema, what an editor shows on hover for each of its fields: the builder's words for it.
+  const fieldTexts = new Map<unknown, Map<string, string>>();
+  for (const type of BLOCK_TYPES) {
+    const def = BLOCKS[type] as BlockDefinition;
+    descriptions.set(def.schema, blockDescription(type, def));
+    const texts = new Map<string, string>();
+    for (const [key, field] of fieldEntries(def.fields)) {
+      if (field !== PORT) texts.set(key, field.help ? `${field.label.en}: ${field.help.en}` : field.label.en);
+    }
+    fieldTexts.set(def.schema, texts);
+  }
   for (const [key, text] of Object.entries(TOP_LEVEL)) descriptions.set(botSchema.shape[key as keyof typeof TOP_LEVEL], text);
 
   const schema = z.toJSONSchema(botSchema, {
@@ -40,6 +50,11 @@ export function botJsonSchema(): Record<string, unknown> {
     override(ctx) {
       const text = descriptions.get(ctx.zodSchema);
       if (text !== undefined && ctx.jsonSchema.description === undefined) ctx.jsonSchema.description = text;
+      const properties = ctx.jsonSchema.properties;
+      for (const [key, field] of fieldTexts.get(ctx.zodSchema) ?? []) {
+        const property = properties?.[key];
+        if (property !== undefined && typeof property === 'object' && property.description === undefined) property.description = field;
+      }
     },
   });
   const { $schema, ...rest } = schema;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBotFile, loadBotText, type LoadResult } from './load.ts';
+import { loadBotFile, loadBotText, MAX_EXPANDED_CHARS, type LoadResult } from './load.ts';
 import { formatProblem } from './problem.ts';
 
 const lines = (result: LoadResult): string[] => result.problems.map((p) => formatProblem(p));
@@ -50,6 +50,23 @@ describe('loadBotText', () => {
     const result = loadBotText(bomb, 'bomb.yaml');
     expect(result.bot).toBeNull();
     expect(result.problems.map((p) => p.code)).toEqual(['yaml_syntax']);
+  });
+
+  it('refuses a bot that aliases make larger than the limit, though it stays under the alias count', () => {
+    // 30 kB of text repeated by 99 aliases: 3 MB once expanded, from an upload of 31 kB.
+    const big = 'x'.repeat(30_000);
+    const texts = Array.from({ length: 99 }, (_, i) => `    b${i}: { type: end, text: *big }`).join('\n');
+    const yaml = `renkei: 1\nid: tiny\nname: Tiny\nstart: a\nx-text: &big "${big}"\nblocks:\n    a: { type: end, text: Bye }\n${texts}\n`;
+    expect(yaml.length).toBeLessThan(40_000);
+    const result = loadBotText(yaml, 'aliases.yaml');
+    expect(result.bot).toBeNull();
+    expect(result.problems.map((p) => p.code)).toEqual(['too_large']);
+    expect(lines(result)[0]).toContain(`larger than ${MAX_EXPANDED_CHARS.toLocaleString('en')} characters once its YAML aliases`);
+    expect(formatProblem(result.problems[0]!, 'ja')).toContain('2,000,000 文字');
+
+    // The same aliases of a short text make a bot well under the limit.
+    const small = yaml.replace(big, 'Bye for now');
+    expect(loadBotText(small, 'aliases.yaml').problems.map((p) => p.code)).not.toContain('too_large');
   });
 
   it('says an empty file is empty', () => {

@@ -16,6 +16,13 @@ export interface LoadResult {
 const MAX_ALIAS_COUNT = 100;
 
 /**
+ * The most a loaded bot may weigh, in characters of JSON once its aliases are expanded: what is
+ * stored and sent to the builder. A hundred aliases of one large node stay under the alias count
+ * yet multiply an upload a hundredfold.
+ */
+export const MAX_EXPANDED_CHARS = 2_000_000;
+
+/**
  * Parses a bot from YAML or JSON text (JSON is read by the same YAML 1.2 parser, so duplicate
  * keys are refused in both) and validates it. Never throws on bad input.
  */
@@ -42,6 +49,9 @@ export function loadBotText(text: string, file: string): LoadResult {
     const detail = e instanceof Error ? e.message : String(e);
     return { bot: null, problems: [makeProblem('yaml_syntax', { detail }, where(file, 1)), ...warnings] };
   }
+  if (exceeds(raw, MAX_EXPANDED_CHARS)) {
+    return { bot: null, problems: [makeProblem('too_large', { limit: MAX_EXPANDED_CHARS }, where(file, 1)), ...warnings] };
+  }
   const result = validateBot(raw, file, lineMapper(doc, counter));
   const problems = [...warnings, ...result.problems];
   return { bot: hasErrors(problems) ? null : result.bot, problems };
@@ -56,6 +66,32 @@ export async function loadBotFile(path: string): Promise<LoadResult> {
     return { bot: null, problems: [makeProblem('file_unreadable', { reason: readFailure(e) }, where(path, null))] };
   }
   return loadBotText(text, path);
+}
+
+/**
+ * Whether `value` written as JSON would be longer than `limit` characters, counted without
+ * writing it: an alias is one shared object in `raw`, and may be reached many times. Stops as
+ * soon as the count passes the limit (a recursive alias never ends otherwise).
+ */
+function exceeds(value: unknown, limit: number): boolean {
+  let size = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'string') size += v.length + 2;
+    else if (Array.isArray(v)) {
+      size += 2 + v.length;
+      for (const item of v) pending.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        size += key.length + 4;
+        pending.push(item);
+      }
+      size += 2;
+    } else size += String(v).length;
+    if (size > limit) return true;
+  }
+  return false;
 }
 
 function where(file: string, line: number | null) {

@@ -1,12 +1,14 @@
+import type { BlockProblemParams } from '../blocks/block.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import { en } from './messages/en.ts';
 import { ja } from './messages/ja.ts';
 
-/** What each problem code carries; the messages of every locale are built from these alone. */
-export interface ProblemParams {
+/** What each problem code carries; the messages of every locale are built from these alone. Blocks' own checks bring theirs. */
+export interface ProblemParams extends BlockProblemParams {
   file_unreadable: { reason: string };
   yaml_syntax: { detail: string };
   yaml_warning: { detail: string };
+  too_large: { limit: number };
   duplicate_key: { key: string };
   not_a_mapping: { received: string };
   unknown_key: { key: string; allowed: readonly string[]; suggestion: string | null };
@@ -24,7 +26,6 @@ export interface ProblemParams {
   undefined_variable: { variable: string; setBy: readonly string[] };
   unknown_visitor_field: { variable: string; fields: readonly string[] };
   not_single_merge_field: { key: string; text: string };
-  duplicate_option_value: { value: string; first: number };
   unreachable_block: { start: string };
   low_contrast: { colour: string; ratio: string; theme: string };
 }
@@ -37,6 +38,7 @@ export const SEVERITY: { readonly [C in ProblemCode]: Severity } = {
   file_unreadable: 'error',
   yaml_syntax: 'error',
   yaml_warning: 'warning',
+  too_large: 'error',
   duplicate_key: 'error',
   not_a_mapping: 'error',
   unknown_key: 'error',

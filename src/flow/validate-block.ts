@@ -1,4 +1,4 @@
-import type { BlockDefinition, Edge, TemplateUse } from '../blocks/block.ts';
+import { fieldEntries, PORT, type BlockDefinition, type Edge, type TemplateUse } from '../blocks/block.ts';
 import { BLOCKS } from '../blocks/index.ts';
 import { BLOCK_TYPES, type BlockType } from '../blocks/types.ts';
 import type { PathSegment } from './lines.ts';
@@ -58,7 +58,12 @@ export function checkBlock(id: string, raw: unknown, blockIds: ReadonlySet<strin
 
   // The registry's entries are typed by their own configs; here one is driven by its `type` at run time.
   const def = BLOCKS[type] as BlockDefinition;
-  const own = [...portFindings(def, raw), ...saveFindings(def, raw), ...(EXTRA_CHECKS[type]?.(raw) ?? [])];
+  const own = [
+    ...portFindings(def, raw),
+    ...saveFindings(def, raw),
+    ...singleFieldFindings(def, raw),
+    ...(def.check?.(raw) ?? []).map((f) => finding(f.code, f.params, [...f.path])),
+  ];
   const parsed = def.schema.safeParse(raw);
   const fromSchema = parsed.success ? [] : issueFindings(parsed.error.issues, def.schema, raw);
   const findings = [...own, ...fromSchema.filter((f) => !coveredBy(f, own))];
@@ -70,15 +75,18 @@ export function checkBlock(id: string, raw: unknown, blockIds: ReadonlySet<strin
   return { block: looseBlock(id, raw, blockIds, readableEdges(def, raw), readableTemplates(def, raw)), findings };
 }
 
-/** Ports checked here rather than by the schema, to say which ports the block type has. */
+/**
+ * The `ports:` map of an integration block, checked here rather than by the schema to say which
+ * ports the block type declares; the ones not left to advanced error handling must be wired.
+ */
 function portFindings(def: BlockDefinition, raw: RawMap): Finding[] {
-  const spec = def.integration;
-  if (spec === undefined) return [];
-  const ports = ['success', 'failure', ...spec.specificPorts];
+  const declared = def.ports(raw).filter((p) => p.field.startsWith('ports.'));
+  if (declared.length === 0) return [];
+  const ports = declared.map((p) => p.name);
   const wired = raw.ports === undefined ? {} : raw.ports;
   if (!isRawMap(wired)) return [];
   const out: Finding[] = [];
-  for (const port of ['success', 'failure']) {
+  for (const port of declared.filter((p) => !p.advanced).map((p) => p.name)) {
     if (wired[port] === undefined) out.push(finding('missing_port', { port, type: def.type, ports }, ['ports', port]));
   }
   for (const port of Object.keys(wired)) {
@@ -96,31 +104,15 @@ function saveFindings(def: BlockDefinition, raw: RawMap): Finding[] {
     .map((key) => finding('unknown_output', { key, type: def.type, outputs }, ['save', key]));
 }
 
-/** Checks that need more than one field's schema, in the words of their own problem codes. */
-const EXTRA_CHECKS: Partial<Record<BlockType, (raw: RawMap) => Finding[]>> = {
-  choice(raw) {
-    if (!Array.isArray(raw.options)) return [];
-    const first = new Map<string, number>();
-    const out: Finding[] = [];
-    raw.options.forEach((option: unknown, i) => {
-      const value = isRawMap(option) ? option.value : undefined;
-      if (typeof value !== 'string') return;
-      const earlier = first.get(value);
-      if (earlier === undefined) first.set(value, i);
-      else out.push(finding('duplicate_option_value', { value, first: earlier + 1 }, ['options', i, 'value']));
-    });
-    return out;
-  },
-  'mailing.subscribe'(raw) {
-    // A subscriber's name and email are whole variables, never composed text.
-    return (['name', 'email'] as const).flatMap((key) => {
-      const text = raw[key];
-      return typeof text === 'string' && singleField(text) === null
-        ? [finding('not_single_merge_field', { key, text }, [key])]
-        : [];
-    });
-  },
-};
+/** Top-level fields declared to hold exactly one merge field (a subscriber's name and email are whole variables). */
+function singleFieldFindings(def: BlockDefinition, raw: RawMap): Finding[] {
+  return fieldEntries(def.fields).flatMap(([key, field]) => {
+    const text = raw[key];
+    return field !== PORT && field.merge === 'single' && typeof text === 'string' && singleField(text) === null
+      ? [finding('not_single_merge_field', { key, text }, [key])]
+      : [];
+  });
+}
 
 /**
  * A schema finding is left out when one of this file's own findings already says it: the same
@@ -167,7 +159,9 @@ function looseBlock(
 ): CheckedBlock {
   const texts = stringLeaves(raw).map((l) => l.text);
   const targets = texts.filter((t) => blockIds.has(t));
-  const variables = [...texts, ...mapKeys(raw)].filter((t) => BOT_VARIABLE.test(t) || t.startsWith('visitor.'));
+  // Besides the names written in it, what its readable edges set (a consent's `<save>_at` is written nowhere).
+  const written = [...texts, ...mapKeys(raw)].filter((t) => BOT_VARIABLE.test(t) || t.startsWith('visitor.'));
+  const variables = [...written, ...edges.flatMap((e) => e.sets)];
   return { id, config: null, edges, templates, loose: { targets, variables } };
 }
 

@@ -29,6 +29,10 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     text: bot('  hello:\n    type: end\n    text: !shout hi\n'),
     expected: `${FILE}:9: warning: Unresolved tag: !shout`,
   },
+  too_large: {
+    text: bot(`  big: { type: end, text: &big "${'x'.repeat(25_000)}" }\n${Array.from({ length: 99 }, (_, i) => `  b${i}: { type: end, text: *big }`).join('\n')}\n`),
+    expected: `${FILE}:1: the bot is larger than 2,000,000 characters once its YAML aliases (*name) are expanded; a bot that large is not one a person wrote — repeat less through aliases`,
+  },
   duplicate_key: {
     text: bot('  hello:\n    type: end\n    text: hi\n    text: bye\n'),
     expected: `${FILE}:10: duplicate key "text" — each key may appear once`,
@@ -65,11 +69,11 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
   },
   missing_block_type: {
     text: bot('  hello:\n    text: hi\n'),
-    expected: `${FILE}:7 block "hello" field "type": missing block "type" (block types: message, ask, choice, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
+    expected: `${FILE}:7 block "hello" field "type": missing block "type" (block types: message, ask, choice, consent, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
   },
   unknown_block_type: {
     text: bot('  hello:\n    type: helpdesk.tiket\n'),
-    expected: `${FILE}:8 block "hello" field "type": unknown block type "helpdesk.tiket" — did you mean "helpdesk.ticket"? (block types: message, ask, choice, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
+    expected: `${FILE}:8 block "hello" field "type": unknown block type "helpdesk.tiket" — did you mean "helpdesk.ticket"? (block types: message, ask, choice, consent, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
   },
   unknown_target: {
     text: bot('  hello:\n    type: goto\n    target: bye\n  bye:\n    type: message\n    text: bye\n    next: hello_\n'),
@@ -163,7 +167,7 @@ describe('the whole bot at once', () => {
     expect(result.bot).toBeNull();
     expect(lines(result)).toEqual([
       `${FILE}:4 field "locale": "fr" is not allowed (allowed: en, ja)`,
-      `${FILE}:8 block "hello" field "type": unknown block type "mesage" — did you mean "message"? (block types: message, ask, choice, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
+      `${FILE}:8 block "hello" field "type": unknown block type "mesage" — did you mean "message"? (block types: message, ask, choice, consent, condition, set, goto, end, handoff, crm.lead, crm.contact, crm.deal, helpdesk.ticket, mailing.subscribe, webhook)`,
       `${FILE}:14 block "ask_name" field "prompt": merge field %nickname% names a variable that no block sets`,
       `${FILE}:20 block "ticket" field "ports.failure": missing failure port — every integration block needs success and failure (helpdesk.ticket ports: success, failure, integration_invalid, department_invalid, assignee_invalid)`,
       `${FILE}:22 block "ticket" field "ports.department_invalid": no block "nowhere" in this bot`,
@@ -386,5 +390,45 @@ describe('robustness', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('consent', () => {
+  const consent = (extra: string) =>
+    bot(`  hello:
+    type: consent
+    text: We keep what you type to answer you.
+${extra}    next: done
+  done:
+    type: end
+    text: "Thanks (%consent% at %consent_at%)"
+`);
+
+  it('accepts a notice with a policy link, and lets later blocks use what it saves', () => {
+    const result = loadBotText(consent('    link: { url: "https://example.com/privacy", label: Privacy policy }\n'), FILE);
+    expect(lines(result)).toEqual([]);
+    expect(result.bot?.blocks['hello']).toMatchObject({ save: 'consent' });
+  });
+
+  it('names the field of a link that is not a web address, or missing', () => {
+    expect(lines(loadBotText(consent('    link: { url: "javascript:alert(1)" }\n'), FILE))).toEqual([
+      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+    ]);
+    expect(lines(loadBotText(consent('    link: { url: "privacy.html" }\n'), FILE))).toEqual([
+      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+    ]);
+    expect(lines(loadBotText(consent(''), FILE))).toEqual([`${FILE}:7 block "hello" field "link": missing required key "link"`]);
+  });
+
+  it('refuses a save that cannot take a second variable with _at, and a variable it does not set', () => {
+    const link = '    link: { url: "https://example.com/privacy" }\n';
+    expect(lines(loadBotText(consent(`${link}    save: visitor.email\n`), FILE))).toEqual([
+      `${FILE}:11 block "hello" field "save": must be a bot variable of a-z, 0-9 and _ (the time goes to the same name with _at)`,
+      `${FILE}:15 block "done" field "text": merge field %consent_at% names a variable that no block sets`,
+    ]);
+    expect(loadBotText(consent(`${link}    save: privacy\n`), FILE).problems.map((p) => [p.code, p.field])).toEqual([
+      ['undefined_variable', 'text'],
+      ['undefined_variable', 'text'],
+    ]);
   });
 });

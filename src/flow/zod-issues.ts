@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PathSegment } from './lines.ts';
 import type { ProblemCode, ProblemParams } from './problem.ts';
 import { isRawMap, kindOf, quote, valueAt } from './raw.ts';
 import { nearest } from './suggest.ts';
+import { keysAt } from '../blocks/zod-shape.ts';
 import { BOT_VARIABLE, VARIABLE_NAME } from '../vocabulary/variables.ts';
 
 /** A problem before it is placed: its code, its parameters and the path (from the schema's root) at fault. */
@@ -108,40 +109,4 @@ function unionIssue(
   return best.flatMap((inner) =>
     oneIssue({ ...inner, path: [...rel, ...inner.path] } as Issue, schema, input, base),
   );
-}
-
-/** The keys a schema allows for the object at `path` (all branches' keys under a union). */
-export function keysAt(schema: z.core.$ZodType, path: readonly PathSegment[]): string[] {
-  let current: z.core.$ZodType[] = [schema];
-  for (const segment of path) {
-    current = current.flatMap(unwrap).flatMap((s) => {
-      if (s instanceof z.ZodObject) {
-        const child = (s.shape as Record<string, z.core.$ZodType>)[String(segment)];
-        return child ? [child] : [];
-      }
-      if (s instanceof z.ZodArray) return [s.element as z.core.$ZodType];
-      if (s instanceof z.ZodRecord) return [s.valueType as z.core.$ZodType];
-      return [];
-    });
-  }
-  const keys = current.flatMap(unwrap).flatMap((s) => (s instanceof z.ZodObject ? Object.keys(s.shape) : []));
-  return [...new Set(keys)];
-}
-
-/** Looks through wrappers (optional, default, pipe, lazy…) and unions to the schemas that hold structure. */
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType[] {
-  if (
-    schema instanceof z.ZodOptional ||
-    schema instanceof z.ZodNullable ||
-    schema instanceof z.ZodDefault ||
-    schema instanceof z.ZodPrefault ||
-    schema instanceof z.ZodReadonly ||
-    schema instanceof z.ZodCatch ||
-    schema instanceof z.ZodLazy
-  ) {
-    return unwrap(schema.unwrap() as z.core.$ZodType);
-  }
-  if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.core.$ZodType);
-  if (schema instanceof z.ZodUnion) return (schema.options as z.core.$ZodType[]).flatMap(unwrap);
-  return [schema];
 }

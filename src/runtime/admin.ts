@@ -36,7 +36,7 @@ export async function listConversations(
     .select(['id', 'bot_id', 'bot_version', 'status', 'locale', 'last_seq', 'created_at', 'updated_at']);
   if (options.botId !== undefined) query = query.where('bot_id', '=', options.botId);
   if (options.status !== undefined) query = query.where('status', '=', options.status);
-  const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  const rows = await query.orderBy('updated_hour', 'desc').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
   return rows.map((r) => ({
     id: r.id,
     botId: r.bot_id,

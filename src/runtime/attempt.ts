@@ -4,6 +4,7 @@ import { failure, unknownOutcome, type Outcome, type OutcomeName } from '../voca
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { runEffect } from './run-effect.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
+import { clockTimeout } from './clock.ts';
 import type { RuntimeContext } from './context.ts';
 import { effectOf, recordAttempt, scheduleRetry, type AttemptRecord, type EffectRow } from './outbox.ts';
 import { settleEffect, type Settlement } from './settle.ts';
@@ -50,16 +51,17 @@ export type AttemptResult = Settlement | 'retry' | 'stopped';
  */
 export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: AbortSignal): Promise<AttemptResult> {
   const effect = effectOf(row);
-  const startedAt = ctx.now();
+  const startedAt = ctx.clock.now();
   const deadline = Date.parse(row.deadline_at);
   const budgetMs = deadline > startedAt.getTime() ? deadline - startedAt.getTime() : LATE_ATTEMPT_MS;
   const provider = await providerOf(ctx, row.action);
-  const signal = AbortSignal.any([AbortSignal.timeout(budgetMs), stop]);
+  const timeout = clockTimeout(ctx.clock, budgetMs);
+  const signal = AbortSignal.any([timeout.signal, stop]);
   const t0 = performance.now();
   const answered = await within(
     runEffect(effect, ctx.connectors, { signal, retryOfUnknown: row.attempts > 1, startedAt: Date.parse(row.created_at), deadline: startedAt.getTime() + budgetMs }),
     signal,
-  );
+  ).finally(timeout.cancel);
   // Only a call cut short by the stop is left to the lease release; one that answered in time counts.
   const stopped = answered === undefined && stop.aborted;
   const outcome =
@@ -103,7 +105,7 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
 
   let final = outcome;
   if (outcome.outcome === 'failure' && outcome.retryable) {
-    const now = ctx.now();
+    const now = ctx.clock.now();
     const nextAt = new Date(now.getTime() + backoffMs(row.attempts, ctx.retry, ctx.random));
     if (nextAt.getTime() < deadline) {
       const scheduled = await ctx.store.transact(async (trx) => {

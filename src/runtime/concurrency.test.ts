@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../vocabulary/roles.ts';
+import { listEffectAttempts } from './admin.ts';
 import { DEFAULTS } from './index.ts';
+import { ManualClock } from './manual-clock.ts';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import { BOTS, eventually, harness, realConnectors, sendJson, serveHttp } from './test-support.ts';
 
@@ -61,13 +63,19 @@ describe.each(STORE_TARGETS)("a block's deadline on %s", (kind) => {
   it('starts when a worker first takes the effect: time queued behind others does not count', async () => {
     let calls = 0;
     const url = await serveHttp((_req, res) => (++calls === 1 ? sendJson(res, 503, { error: 'busy' }) : sendJson(res, 200, { id: 'w-1' })));
-    const h = await harness(kind, { deadlineMs: 400, retry: { baseMs: 20, capMs: 40 } });
+    const clock = new ManualClock();
+    const h = await harness(kind, { clock, deadlineMs: 400, retry: { baseMs: 20, capMs: 40 }, random: () => 1 });
     await h.publishBot(BOTS.webhook(url));
     const c = await h.runtime.start('hook');
+    const began = clock.now().getTime();
     expect((await h.runtime.reply(c.conversationId, c.token, { text: 'hello' }, { waitMs: 0 })).status).toBe('working');
     // Queued longer than the whole deadline before any worker is free.
-    await new Promise((r) => setTimeout(r, 700));
+    clock.advance(700);
     h.runtime.startWorkers(1);
+    // The first try is written down in the transaction that schedules its retry, whose wake-up
+    // then waits on the clock (the call's own deadline timer ended with the call).
+    await eventually('the retry waits on the clock', async () => (await listEffectAttempts(h.store.db)).length === 1 && clock.waiting > 0);
+    clock.advance(20);
     await eventually('the conversation is over', async () => {
       const t = await h.runtime.transcript(c.conversationId, c.token);
       return t.status === 'working' ? undefined : t;
@@ -76,5 +84,10 @@ describe.each(STORE_TARGETS)("a block's deadline on %s", (kind) => {
     // The first try failed and the retry, still within the block's 400 ms, succeeded.
     expect(t.events.flatMap((e) => (e.type === 'message' ? [e.message.text] : [])).at(-1)).toBe('Saved w-1');
     expect(calls).toBe(2);
+    const tries = (await listEffectAttempts(h.store.db)).reverse();
+    expect(tries.map((a) => [Date.parse(a.startedAt) - began, a.outcome])).toEqual([
+      [700, 'failure'],
+      [720, 'success'],
+    ]);
   });
 });

@@ -90,7 +90,7 @@ export class Deliveries {
 
   /** Claims and sends the deliveries that are due; answers how many it tried. */
   async runDue(): Promise<number> {
-    const now = this.#ctx.now();
+    const now = this.#ctx.clock.now();
     const at = now.toISOString();
     const due = await this.#ctx.db
       .selectFrom('event_deliveries')
@@ -127,7 +127,7 @@ export class Deliveries {
   }
 
   async #attempt(row: Delivery): Promise<void> {
-    const started = this.#ctx.now();
+    const started = this.#ctx.clock.now();
     const attempt = row.attempts + 1;
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -151,7 +151,7 @@ export class Deliveries {
     const done = error === null;
     const failed = !done && (permanent || attempt >= MAX_ATTEMPTS);
     const wait = WAITS[Math.min(attempt - 1, WAITS.length - 1)]! * 1000;
-    const finished = this.#ctx.now();
+    const finished = this.#ctx.clock.now();
     await this.#ctx.store.transact(async (trx) => {
       await trx
         .insertInto('event_delivery_attempts')
@@ -187,7 +187,7 @@ export class Deliveries {
     const secret = this.#options.secretBox().open(hook.secret)['secret'] ?? '';
     const event = JSON.parse(row.body) as TeamEventBody;
     const body = hook.format === 'slack' ? JSON.stringify(slackMessage(event, this.#options.publicUrl)) : row.body;
-    const t = Math.floor(this.#ctx.now().getTime() / 1000);
+    const t = Math.floor(this.#ctx.clock.now().getTime() / 1000);
     const response = await httpRequest(hook.url, {
       method: 'POST',
       headers: {

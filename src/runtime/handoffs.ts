@@ -14,6 +14,14 @@ export interface TeamWrite {
 }
 
 /**
+ * Whether recordTeamEffects has anything to write for this advance. A turn with none (nearly all)
+ * may be written without it, as PostgreSQL's one-round-trip turn does.
+ */
+export function hasTeamEffects(result: AdvanceResult, drafts: readonly EventDraft[]): boolean {
+  return result.handoff !== undefined || result.integration?.outcome === 'integration_invalid' || drafts.some((d) => d.type === 'record');
+}
+
+/**
  * After a turn's advance is written: a hand-off enters the inbox (waiting for a claim, with the
  * deadline after which no_agent is taken when that port is wired), and the team's event webhooks
  * hear of hand-offs, created records and integrations that refused their credentials.

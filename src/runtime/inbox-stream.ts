@@ -51,9 +51,9 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
   const offInbox = ctx.notifier.onInbox(waker.wake);
   const held = new Map<string, { last: number; off: () => void }>();
   openStreams.set(agent.id, (openStreams.get(agent.id) ?? 0) + 1);
-  await touchPresence(ctx.db, agent.id, ctx.now());
+  await touchPresence(ctx.db, agent.id, ctx.clock.now());
   const beat = setInterval(() => {
-    touchPresence(ctx.db, agent.id, ctx.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'));
+    touchPresence(ctx.db, agent.id, ctx.clock.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'));
   }, PRESENCE_BEAT_MS);
   try {
     let shown = '';
@@ -71,7 +71,7 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
       }
       for (const id of mine) {
         if (held.has(id)) continue;
-        const offEvents = ctx.notifier.onConversation(id, waker.wake);
+        const offEvents = await ctx.notifier.onConversation(id, waker.wake);
         const offTyping = ctx.notifier.onTyping(id, (who) => {
           if (who === 'visitor') {
             typing.push(id);
@@ -103,7 +103,7 @@ export async function* followInbox(ctx: RuntimeContext, agent: Agent, signal: Ab
     if (left > 0) openStreams.set(agent.id, left);
     else {
       openStreams.delete(agent.id);
-      await setPresence(ctx.db, agent.id, 'away', ctx.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'));
+      await setPresence(ctx.db, agent.id, 'away', ctx.clock.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'));
     }
   }
 }

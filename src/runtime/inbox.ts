@@ -143,7 +143,7 @@ async function heldBy(trx: Transaction<Database>, agent: Agent, conversationId: 
 }
 
 async function appendOrOver(trx: Transaction<Database>, ctx: RuntimeContext, conversationId: string, drafts: readonly EventDraft[]): Promise<number> {
-  const written = await appendLive(trx, conversationId, drafts, ctx.now());
+  const written = await appendLive(trx, conversationId, drafts, ctx.clock.now());
   if (!written) throw new RuntimeError('handoff_over', 'the conversation is no longer handed off');
   await ctx.notifier.conversationChanged(trx, conversationId);
   return written.lastSeq;
@@ -155,7 +155,7 @@ async function appendOrOver(trx: Transaction<Database>, ctx: RuntimeContext, con
  */
 export async function claim(ctx: RuntimeContext, agent: Agent, conversationId: string): Promise<void> {
   await ctx.store.transact(async (trx) => {
-    const at = ctx.now().toISOString();
+    const at = ctx.clock.now().toISOString();
     const won = await trx
       .updateTable('handoffs')
       .set({ status: 'claimed', agent_id: agent.id, claimed_at: at, updated_at: at })
@@ -186,7 +186,7 @@ export async function agentMessage(ctx: RuntimeContext, agent: Agent, conversati
 export async function addNote(ctx: RuntimeContext, agent: Agent, conversationId: string, text: string): Promise<InboxNote> {
   const row = await handoffRow(ctx.db, conversationId);
   if (!row || !visibleTo(row, agent)) throw notFound();
-  const note = { id: newId(), conversation_id: conversationId, account_id: agent.id, author: agent.name, text, created_at: ctx.now().toISOString() };
+  const note = { id: newId(), conversation_id: conversationId, account_id: agent.id, author: agent.name, text, created_at: ctx.clock.now().toISOString() };
   await ctx.db.insertInto('inbox_notes').values(note).execute();
   return { id: note.id, author: note.author, text: note.text, createdAt: note.created_at };
 }
@@ -200,7 +200,7 @@ export async function transfer(ctx: RuntimeContext, agent: Agent, conversationId
     if (to.id === agent.id) return;
     await trx
       .updateTable('handoffs')
-      .set({ agent_id: to.id, claimed_at: ctx.now().toISOString(), updated_at: ctx.now().toISOString() })
+      .set({ agent_id: to.id, claimed_at: ctx.clock.now().toISOString(), updated_at: ctx.clock.now().toISOString() })
       .where('conversation_id', '=', conversationId)
       .execute();
     await appendOrOver(trx, ctx, conversationId, [
@@ -223,7 +223,7 @@ export async function release(ctx: InboxContext, agent: Agent, conversationId: s
     await heldBy(trx, agent, conversationId);
     await trx
       .updateTable('handoffs')
-      .set({ status: 'released', updated_at: ctx.now().toISOString() })
+      .set({ status: 'released', updated_at: ctx.clock.now().toISOString() })
       .where('conversation_id', '=', conversationId)
       .execute();
     const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
@@ -245,7 +245,7 @@ export async function close(ctx: RuntimeContext, agent: Agent, conversationId: s
       throw new RuntimeError('claimed_by_another', 'another agent has this conversation');
     }
     if (row.status !== 'claimed' && row.status !== 'waiting') throw new RuntimeError('handoff_over', `the hand-off is over (${row.status})`);
-    await trx.updateTable('handoffs').set({ status: 'closed', updated_at: ctx.now().toISOString() }).where('conversation_id', '=', conversationId).execute();
+    await trx.updateTable('handoffs').set({ status: 'closed', updated_at: ctx.clock.now().toISOString() }).where('conversation_id', '=', conversationId).execute();
     const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
     const state = stateOf(current);
     const ended: AdvanceResult = {
@@ -270,7 +270,7 @@ async function writeResult(
   before: readonly EventDraft[],
 ): Promise<void> {
   const drafts = [...before, ...draftsOf(result, current.status)];
-  await writeAdvance(trx, current, result, drafts, { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam });
+  await writeAdvance(trx, current, result, drafts, { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam });
   await ctx.notifier.inboxChanged(trx);
 }
 
@@ -284,7 +284,7 @@ export async function expireHandoffs(ctx: InboxContext, limit = 50): Promise<num
     .selectFrom('handoffs')
     .select(['conversation_id', 'no_agent_target'])
     .where('status', '=', 'waiting')
-    .where('deadline_at', '<=', ctx.now().toISOString())
+    .where('deadline_at', '<=', ctx.clock.now().toISOString())
     .orderBy('deadline_at')
     .limit(limit)
     .execute();
@@ -297,7 +297,7 @@ export async function expireHandoffs(ctx: InboxContext, limit = 50): Promise<num
     if (!bot) continue;
     const team = await teamFor(ctx, bot);
     const done = await ctx.store.transact(async (trx) => {
-      const at = ctx.now().toISOString();
+      const at = ctx.clock.now().toISOString();
       const taken = await trx
         .updateTable('handoffs')
         .set({ status: 'no_agent', updated_at: at })

@@ -12,6 +12,7 @@ import { followInbox } from './inbox-stream.ts';
 import type { AttemptInfo } from './attempt.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
 import { BotCache } from './bot-cache.ts';
+import { systemClock, type Clock } from './clock.ts';
 import type { RuntimeContext, RuntimeLog } from './context.ts';
 import { Notifier } from './notify.ts';
 import { followEvents, transcriptOf } from './transcript.ts';
@@ -35,7 +36,11 @@ export interface RuntimeOptions {
   readonly graceMs?: number;
   /** The safety-net poll for lost wake-ups (workers, waiting replies, streams). */
   readonly pollMs?: number;
-  /** The clock of leases, deadlines and timestamps. */
+  /** The safety-net poll of follow streams, which notifications wake (default 15 s). */
+  readonly streamPollMs?: number;
+  /** The clock of leases, deadlines, retries and timestamps; default: the machine's. */
+  readonly clock?: Clock;
+  /** Shorthand for a clock that only tells another time (waiting stays the machine's). */
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly log?: RuntimeLog;
@@ -69,6 +74,7 @@ export const DEFAULTS = {
   deadlineMs: 40_000,
   graceMs: 10_000,
   pollMs: 1_000,
+  streamPollMs: 15_000,
   // Calls wait on the network and on Retry-After far more than they use the CPU; with only a few
   // slots a burst of visitors against a slow or flaky service spent its blocks' 40 s deadline in
   // this queue (the reliability suite's faults scenario). The Zoho provider still caps its
@@ -90,9 +96,10 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     db: options.store.db,
     bots: new BotCache(options.store.db),
     notifier: new Notifier(options.store, (error, what) => log.warn({ err: error }, `${what} failed`)),
-    now: options.now ?? (() => new Date()),
+    clock: options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock),
     deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
     pollMs: options.pollMs ?? DEFAULTS.pollMs,
+    streamPollMs: options.streamPollMs ?? DEFAULTS.streamPollMs,
     closing: closing.signal,
     log,
     mailTeam: options.notifications?.mailer !== undefined,

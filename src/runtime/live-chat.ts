@@ -45,7 +45,7 @@ export async function visitorLine(ctx: RuntimeContext, row: ConversationRow, tex
       .executeTakeFirst();
     // A conversation handed off before the inbox existed has nobody to read it: over, as it was then.
     if (!handoff) return undefined;
-    const appended = await appendLive(trx, row.id, [{ type: 'visitor', text }], ctx.now());
+    const appended = await appendLive(trx, row.id, [{ type: 'visitor', text }], ctx.clock.now());
     if (appended) await ctx.notifier.conversationChanged(trx, row.id);
     return appended;
   });

@@ -15,8 +15,10 @@ type Log = (error: unknown, what: string) => void;
 
 /**
  * The runtime's wake-ups over `store.notifications` (LISTEN/NOTIFY on PostgreSQL, in-process on
- * SQLite). One subscription per channel per runtime, fanned out to local waiters (a waiting
- * reply, a follow stream, the worker loop), so a thousand open streams cost one LISTEN.
+ * SQLite), fanned out to local waiters (a waiting reply, a follow stream, the worker loop), so a
+ * thousand open streams cost one LISTEN. The effects, inbox and typing channels are listened to from `open`; the
+ * conversations channel is watched only while something of this process waits for a
+ * conversation, so on PostgreSQL a turn nobody waits for notifies nobody (see Notifications.watch).
  * Wake-ups only: everyone who waits re-reads the database and polls as a safety net.
  */
 export class Notifier {
@@ -28,33 +30,34 @@ export class Notifier {
   readonly #typing = new Map<string, Set<(who: string) => void>>();
   #unlisten: (() => Promise<void>)[] = [];
   #opened: Promise<void> | undefined;
+  /** The watch of the conversations channel, while some conversation has a waiter. */
+  #watching: Promise<() => Promise<void>> | undefined;
+  #closed = false;
 
   constructor(store: Store, log: Log) {
     this.#store = store;
     this.#log = log;
   }
 
-  /** Subscribes to both channels; once it resolves, no notification is missed. */
+  /**
+   * Subscribes to the effects, inbox and typing channels; once it resolves, no notification of them
+   * is missed. The inbox and typing channels are sent seldom (a hand-off, a claim, a person typing
+   * in a live chat), so listening to them from the start costs no turn anything.
+   */
   open(): Promise<void> {
     this.#opened ??= (async () => {
-      const { notifications } = this.#store;
       this.#unlisten.push(
-        await notifications.listen(CONVERSATION_CHANNEL, (id) => {
-          for (const fn of this.#conversations.get(id) ?? []) fn();
-        }),
-      );
-      this.#unlisten.push(
-        await notifications.listen(EFFECTS_CHANNEL, () => {
+        await this.#store.notifications.listen(EFFECTS_CHANNEL, () => {
           for (const fn of this.#effects) fn();
         }),
       );
       this.#unlisten.push(
-        await notifications.listen(INBOX_CHANNEL, () => {
+        await this.#store.notifications.listen(INBOX_CHANNEL, () => {
           for (const fn of this.#inbox) fn();
         }),
       );
       this.#unlisten.push(
-        await notifications.listen(TYPING_CHANNEL, (payload) => {
+        await this.#store.notifications.listen(TYPING_CHANNEL, (payload) => {
           const space = payload.indexOf(' ');
           if (space < 0) return;
           for (const fn of this.#typing.get(payload.slice(0, space)) ?? []) fn(payload.slice(space + 1));
@@ -65,15 +68,19 @@ export class Notifier {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#opened?.catch(() => undefined);
     const unlisten = this.#unlisten;
     this.#unlisten = [];
+    const watching = this.#watching;
+    this.#watching = undefined;
+    if (watching) unlisten.push(await watching.catch(() => async () => undefined));
     for (const off of unlisten) await off().catch((error: unknown) => this.#log(error, 'unlisten'));
   }
 
-  /** Sent when `trx` commits: waiters never wake to a change they cannot read yet. */
+  /** Sent when `trx` commits, to the processes that watch conversations (a waiter never wakes to a change it cannot read yet). */
   conversationChanged(trx: Transaction<Database>, id: string): Promise<void> {
-    return this.#store.notifications.notifyInTransaction(trx, CONVERSATION_CHANNEL, id);
+    return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
   }
 
   effectsQueued(trx: Transaction<Database>): Promise<void> {
@@ -111,14 +118,36 @@ export class Notifier {
     };
   }
 
-  onConversation(id: string, fn: () => void): () => void {
+  /**
+   * Calls `fn` when conversation `id` changes. Resolves once this process hears the changes (read
+   * the conversation after that, and no change is missed) to the function that stops it. When the
+   * channel cannot be watched (the database is away), resolves anyway: the waiter's poll remains.
+   */
+  async onConversation(id: string, fn: () => void): Promise<() => void> {
     let set = this.#conversations.get(id);
     if (!set) this.#conversations.set(id, (set = new Set()));
     set.add(fn);
-    return () => {
+    const off = (): void => {
       set.delete(fn);
       if (set.size === 0 && this.#conversations.get(id) === set) this.#conversations.delete(id);
+      if (this.#conversations.size === 0) this.#unwatch();
     };
+    if (!this.#closed) {
+      this.#watching ??= this.#store.notifications.watch(CONVERSATION_CHANNEL, (changed) => {
+        for (const wake of this.#conversations.get(changed) ?? []) wake();
+      });
+      await this.#watching.catch((error: unknown) => {
+        this.#log(error, `watch ${CONVERSATION_CHANNEL}`);
+        this.#watching = undefined;
+      });
+    }
+    return off;
+  }
+
+  #unwatch(): void {
+    const watching = this.#watching;
+    this.#watching = undefined;
+    void watching?.then((stop) => stop()).catch((error: unknown) => this.#log(error, `unwatch ${CONVERSATION_CHANNEL}`));
   }
 
   onEffects(fn: () => void): () => void {

@@ -22,29 +22,36 @@ export async function insertEffect(
   now: Date,
   deadlineMs: number,
 ): Promise<void> {
+  await trx.insertInto('effects').values(effectRow(conversation, effect, now, deadlineMs)).execute();
+}
+
+/** The outbox row of a new effect: pending, due now, its deadline `deadlineMs` away. */
+export function effectRow(
+  conversation: { readonly id: string; readonly botVersion: number },
+  effect: Effect,
+  now: Date,
+  deadlineMs: number,
+): Insertable<EffectsTable> {
   const at = now.toISOString();
-  await trx
-    .insertInto('effects')
-    .values({
-      id: effect.id,
-      conversation_id: conversation.id,
-      bot_id: effect.botId,
-      bot_version: conversation.botVersion,
-      block_id: effect.blockId,
-      action: effect.action,
-      locale: effect.locale,
-      request: JSON.stringify(effect.request),
-      status: 'pending',
-      attempts: 0,
-      lease_owner: null,
-      lease_until: null,
-      next_attempt_at: at,
-      deadline_at: new Date(now.getTime() + deadlineMs).toISOString(),
-      outcome: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+  return {
+    id: effect.id,
+    conversation_id: conversation.id,
+    bot_id: effect.botId,
+    bot_version: conversation.botVersion,
+    block_id: effect.blockId,
+    action: effect.action,
+    locale: effect.locale,
+    request: JSON.stringify(effect.request),
+    status: 'pending',
+    attempts: 0,
+    lease_owner: null,
+    lease_until: null,
+    next_attempt_at: at,
+    deadline_at: new Date(now.getTime() + deadlineMs).toISOString(),
+    outcome: null,
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 /** The engine's effect, as the connectors take it. */

@@ -38,3 +38,21 @@ blocks:
   done: { type: end, text: "番号 %ticket_number%" }
   sorry: { type: handoff, reason: ticket_failed }
 `;
+
+/** A lead bot that asks for consent before it asks for anything personal. */
+export const CONSENT_BOT = `
+renkei: 1
+id: pd-consent
+name: Consent
+locale: en
+start: privacy
+blocks:
+  privacy:
+    type: consent
+    text: "We keep your email to answer you."
+    link: { url: "https://example.com/privacy", label: "Privacy policy" }
+    next: ask_email
+    declined: bye
+  ask_email: { type: ask, kind: email, prompt: "Email?", save: visitor.email, next: bye }
+  bye: { type: end, text: "Bye" }
+`;

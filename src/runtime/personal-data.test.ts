@@ -3,7 +3,7 @@ import { listAudit } from '../store/audit.ts';
 import { exportDocument, findPerson, subjectOf } from '../store/personal-data/index.ts';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import type { DurableRuntime } from './index.ts';
-import { LEAD_BOT, TICKET_BOT } from './personal-data-fixtures.ts';
+import { CONSENT_BOT, LEAD_BOT, TICKET_BOT } from './personal-data-fixtures.ts';
 import { erasePersonNow } from './personal-data.ts';
 import { harness, type Harness } from './test-support.ts';
 
@@ -51,6 +51,27 @@ describe.each(STORE_TARGETS)('a person in Renkei (%s)', (kind) => {
     expect(Object.values(nobody.counts).every((n) => n === 0)).toBe(true);
     expect(JSON.stringify(byEmail)).not.toContain('hanako');
     expect(hanako).not.toBe(taro[0]);
+  });
+
+  it('shows the consent they gave: the answer and its time, the notice with its link, and the button pressed', async () => {
+    const h = await harness(kind);
+    await h.publishBot(CONSENT_BOT);
+    const started = await h.runtime.start('pd-consent');
+    expect(started.input).toMatchObject({ kind: 'choice', options: [{ label: 'I agree', value: 'yes' }, { label: 'I do not agree', value: 'no' }] });
+    const before = Date.now();
+    await h.runtime.reply(started.conversationId, started.token, { choice: 'yes' }, { waitMs: 5_000 });
+    await h.runtime.reply(started.conversationId, started.token, { text: 'jiro@example.com' }, { waitMs: 5_000 });
+
+    const found = exportDocument(await findPerson(h.store.db, subjectOf({ email: 'jiro@example.com' })));
+    const variables = found.data['conversations']![0]!['variables'] as Record<string, string>;
+    expect(variables['consent']).toBe('yes');
+    expect(Date.parse(variables['consent_at']!)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(variables['consent_at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const transcript = found.data['transcript']!;
+    expect(transcript).toContainEqual(
+      expect.objectContaining({ type: 'message', message: { text: 'We keep your email to answer you.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } } }),
+    );
+    expect(transcript).toContainEqual(expect.objectContaining({ type: 'visitor', text: 'I agree' }));
   });
 
   it('is erased in one go: nothing of them is left, the others and the counts stay, and the audit log says so without saying whom', async () => {

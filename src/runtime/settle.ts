@@ -36,7 +36,7 @@ export async function settleEffect(
     try {
       return await ctx.store.transact(async (trx): Promise<Settlement> => {
         await recordAttempt(trx, attempt);
-        const now = ctx.now();
+        const now = ctx.clock.now();
         if (!(await markDone(trx, row.id, owner, outcome, now))) return 'lease_lost';
         const current = await trx.selectFrom('conversations').selectAll().where('id', '=', row.conversation_id).executeTakeFirst();
         if (!current || !bot) return 'recorded';

@@ -29,7 +29,7 @@ function asksAboutTeam(bot: Bot): boolean {
  */
 export async function teamFor(ctx: RuntimeContext, bot: Bot): Promise<TeamAvailability | undefined> {
   if (!asksAboutTeam(bot)) return undefined;
-  const now = ctx.now();
+  const now = ctx.clock.now();
   const [agentsOnline, hours] = await Promise.all([anyoneOnline(ctx.db, now, PRESENCE_FRESH_MS), readBusinessHours(ctx.db)]);
   return { agentsOnline, withinBusinessHours: withinBusinessHours(hours, now) };
 }

@@ -9,6 +9,7 @@ import { publish, saveDraft } from '../store/bots.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { openTestStore, type StoreTarget } from '../store/test-support.ts';
 import { createRuntime, type DurableRuntime, type RuntimeOptions } from './index.ts';
+import type { ManualClock } from './manual-clock.ts';
 
 export type HarnessOptions = Partial<Omit<RuntimeOptions, 'store'>>;
 
@@ -94,6 +95,24 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Runs the runtime on `clock` until `check` holds: lets the real work (the database) finish, then
+ * moves the clock to the next sleep or timer waiting on it, and again. The runtime sets a clock
+ * timer only while it waits (a retry's wake-up, a block's deadline during a call), so each move
+ * lands where it would have woken on the machine's clock, without the test sleeping that long.
+ */
+export async function onClock<T>(clock: ManualClock, what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  return eventually(
+    what,
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false) clock.next();
+      return value;
+    },
+    timeoutMs,
+  );
 }
 
 /** Bot files the runtime tests share. */

@@ -1,6 +1,8 @@
+import type { KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import type { ConversationEvent } from './api.ts';
+import { createRuntime } from './index.ts';
 import { BOTS, harness, sendJson, serveHttp } from './test-support.ts';
 
 /** Reads a follow stream in the background; `until` resolves once an event matches. */
@@ -50,6 +52,37 @@ describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
 
     stop.abort();
     await stream.done;
+  });
+
+  it('reads an idle stream\'s events only when woken, with a slow safety poll instead of one read a second', async () => {
+    const h = await harness(kind);
+    await h.publishBot(BOTS.survey());
+    let reads = 0;
+    const counter: KyselyPlugin = {
+      transformQuery({ node }) {
+        if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"conversation_events"')) reads++;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    // A server's runtime, with its default polls, over a database whose event reads are counted.
+    const server = createRuntime({ store: { ...h.store, db: h.store.db.withPlugin(counter) }, connectors: h.connectors });
+    try {
+      const c = await h.runtime.start('survey');
+      const stop = new AbortController();
+      const stream = collect(server.follow(c.conversationId, c.token, 0, stop.signal));
+      await stream.until((e) => e.seq === 3);
+      const afterBacklog = reads;
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      expect(reads - afterBacklog).toBe(0);
+
+      const turn = await h.runtime.reply(c.conversationId, c.token, { text: 'Ann' });
+      await stream.until((e) => e.seq === turn.lastEventId, 2_000);
+      stop.abort();
+      await stream.done;
+    } finally {
+      await server.stop({ graceMs: 0 });
+    }
   });
 
   it('returns `working` when the integration outlasts the wait, and the rest arrives on the stream', async () => {

@@ -23,8 +23,8 @@ export async function transcriptOf(ctx: RuntimeContext, id: string, token: strin
 
 /**
  * Events after `afterSeq`, then each new one as it is appended, until `signal` aborts or the
- * runtime stops. Woken by notifications; polls every `pollMs` in case one was lost (another
- * process without LISTEN/NOTIFY). A wrong token rejects the first `next()`.
+ * runtime stops. Woken by notifications; polls every `streamPollMs` (15 s) in case one was lost,
+ * so an idle stream costs no database reads. A wrong token rejects the first `next()`.
  */
 export async function* followEvents(
   ctx: RuntimeContext,
@@ -36,7 +36,7 @@ export async function* followEvents(
   await openConversation(ctx.db, id, token);
   const stop = AbortSignal.any([signal, ctx.closing]);
   const waker = new Waker();
-  const off = ctx.notifier.onConversation(id, waker.wake);
+  const off = await ctx.notifier.onConversation(id, waker.wake);
   try {
     let last = afterSeq;
     while (!stop.aborted) {
@@ -46,7 +46,7 @@ export async function* followEvents(
         yield event;
         last = event.seq;
       }
-      if (events.length < PAGE) await waker.sleep(ctx.pollMs, stop);
+      if (events.length < PAGE) await waker.sleep(ctx.streamPollMs, stop);
     }
   } finally {
     off();

@@ -1,16 +1,17 @@
-import { advance } from '../engine/advance.ts';
+import { stripControls } from '../answers/result.ts';
+import { advance, waitingInput } from '../engine/advance.ts';
 import type { AdvanceResult, EngineError, EngineEvent } from '../engine/types.ts';
 import type { Message } from '../vocabulary/message.ts';
-import type { Bot } from '../flow/bot-schema.ts';
 import { newId } from '../store/keys.ts';
 import { RuntimeError, type Answer, type StartOptions, type StartedConversation, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
-import { insertConversation, loadConversation, openConversation, stateOf, VersionConflict, writeAdvance, type Written } from './conversations.ts';
+import { insertConversation, loadConversation, openConversation, stateOf, VersionConflict, type Written } from './conversations.ts';
 import { currentInput, draftsOf, readEvents, visitorStatusOf, type EventDraft } from './events.ts';
 import { visitorLine } from './live-chat.ts';
 import { Waker } from './notify.ts';
 import { teamFor } from './team.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { ADVANCE_WRITERS } from './writes/advance-writer.ts';
 import { checkedVisitor } from './visitor.ts';
 
 /** What a turn needs beyond the shared context. */
@@ -44,7 +45,7 @@ export async function startConversation(
       { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
       result,
       drafts,
-      { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam },
+      { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam },
     ),
   );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
@@ -66,14 +67,17 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
 
   let event: EngineEvent;
   let said: string;
+  const at = ctx.clock.now().toISOString();
   if ('choice' in answer) {
-    const block = state.status === 'waiting_input' && state.at !== null ? blockOf(bot, state.at) : undefined;
-    if (block && block.type !== 'choice') throw new RuntimeError('invalid_answer', 'the bot asks for a typed answer here, not a choice');
-    event = { type: 'choice', value: answer.choice };
-    said = (block?.type === 'choice' && block.options.find((o) => o.value === answer.choice)?.label) || answer.choice;
+    // Buttons are what the waiting block offers (a choice's options, a consent's two answers).
+    const input = waitingInput(bot, state);
+    if (input && input.kind !== 'choice') throw new RuntimeError('invalid_answer', 'the bot asks for a typed answer here, not a choice');
+    event = { type: 'choice', value: answer.choice, at };
+    said = (input?.kind === 'choice' && input.options.find((o) => o.value === answer.choice)?.label) || stripControls(answer.choice);
   } else {
-    event = { type: 'reply', text: answer.text };
-    said = answer.text;
+    event = { type: 'reply', text: answer.text, at };
+    // The transcript keeps what the visitor typed, less what a terminal or a log would run.
+    said = stripControls(answer.text);
   }
 
   const result = advance(bot, state, event, await teamFor(ctx, bot));
@@ -81,9 +85,12 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
   const drafts: EventDraft[] = [{ type: 'visitor', text: said }, ...draftsOf(result, row.status)];
   let written: Written;
   try {
-    written = await ctx.store.transact((trx) =>
-      writeAdvance(trx, row, result, drafts, { now: ctx.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam }),
-    );
+    written = await ADVANCE_WRITERS[ctx.store.dialect](ctx.store, row, result, drafts, {
+      now: ctx.clock.now(),
+      deadlineMs: ctx.deadlineMs,
+      notifier: ctx.notifier,
+      mailTeam: ctx.mailTeam,
+    });
   } catch (error) {
     if (error instanceof VersionConflict) {
       throw new RuntimeError('conflict', 'another reply changed the conversation first; reload it and answer again');
@@ -95,10 +102,6 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
 
 function refuseWhileStopping(ctx: TurnContext): void {
   if (ctx.shuttingDown()) throw new RuntimeError('shutting_down', 'the server is shutting down; try again in a moment');
-}
-
-function blockOf(bot: Bot, id: string): Bot['blocks'][string] | undefined {
-  return Object.hasOwn(bot.blocks, id) ? bot.blocks[id] : undefined;
 }
 
 /** The engine refused the event (its state is unchanged): the visitor's mistake, or a broken bot. */
@@ -142,7 +145,7 @@ async function afterWrite(
 
 async function waitForWork(ctx: TurnContext, id: string, firstSeq: number, waitMs: number): Promise<TurnView> {
   const waker = new Waker();
-  const off = ctx.notifier.onConversation(id, waker.wake);
+  const off = await ctx.notifier.onConversation(id, waker.wake);
   try {
     const until = Date.now() + waitMs;
     for (;;) {

@@ -38,7 +38,7 @@ export async function identifyVisitor(ctx: RuntimeContext, id: string, token: st
     const state = stateOf(row);
     const next: ConversationState = { ...state, vars: { ...state.vars, ...prefixed(values) } };
     const written = await ctx.store.transact(async (trx) => {
-      const updated = await updateVars(trx, [JSON.stringify(next), row.row_version + 1, ctx.now().toISOString(), id, row.row_version]);
+      const updated = await updateVars(trx, [JSON.stringify(next), row.row_version + 1, ctx.clock.now().toISOString(), id, row.row_version]);
       if (!updated.numAffectedRows) return false;
       // Whoever shows the conversation's variables (the inbox) looks again.
       await ctx.notifier.conversationChanged(trx, id);

@@ -6,7 +6,9 @@ import { STORE_TARGETS } from '../store/test-support.ts';
 import { listEffectAttempts } from './admin.ts';
 import { DEFAULTS } from './index.ts';
 import { claimDue, effectOf } from './outbox.ts';
-import { BOTS, eventually, harness, realConnectors, sendJson, serveHttp } from './test-support.ts';
+import { failure } from '../vocabulary/outcome.ts';
+import { ManualClock } from './manual-clock.ts';
+import { BOTS, eventually, harness, onClock, realConnectors, sendJson, serveHttp } from './test-support.ts';
 
 const texts = (view: { messages: readonly { text: string }[] }) => view.messages.map((m) => m.text);
 
@@ -111,6 +113,44 @@ describe.each(STORE_TARGETS)('workers on %s', (kind) => {
     const effect = await h.store.db.selectFrom('effects').selectAll().executeTakeFirstOrThrow();
     expect(effect.status).toBe('done');
     expect(effect.outcome).toContain("the block's deadline passed");
+  });
+
+  it("retries on the runtime's clock: each retry waits its whole backoff, and the block gives up exactly at its deadline", async () => {
+    const clock = new ManualClock();
+    const policy = { clock, deadlineMs: 400, retry: { baseMs: 20, capMs: 40 }, random: () => 1 };
+    const h = await harness(kind, policy);
+    let calls = 0;
+    const crmDown: RoleConnectors = {
+      ...h.connectors,
+      crm: {
+        ...h.connectors.crm,
+        createLead: async () => {
+          calls += 1;
+          return failure('the CRM is down', true);
+        },
+      },
+    };
+    const worker = await h.another({ ...policy, connectors: crmDown });
+    await h.publishBot(BOTS.lead);
+    const c = await h.runtime.start('quick-lead');
+    const began = clock.now().getTime();
+    await h.runtime.reply(c.conversationId, c.token, { text: 'down@example.com' }, { waitMs: 0 });
+    worker.runtime.startWorkers(1);
+
+    const effect = await onClock(clock, 'the effect is settled', async () => {
+      const row = await h.store.db.selectFrom('effects').selectAll().executeTakeFirst();
+      return row?.status === 'done' && row;
+    });
+    // Full jitter with random() = 1 waits the whole bound: 20 ms, then 40 ms (the cap) each time,
+    // until the next retry would start at 420 ms, past the deadline at 400 ms.
+    const log = (await listEffectAttempts(h.store.db, { conversationId: c.conversationId })).reverse();
+    expect(log.map((a) => Date.parse(a.startedAt) - began)).toEqual([0, 20, 60, 100, 140, 180, 220, 260, 300, 340, 380]);
+    expect(log.every((a) => a.outcome === 'failure')).toBe(true);
+    expect(calls).toBe(11);
+    expect(effect.outcome).toContain("the CRM is down (gave up after 11 attempts: the block's deadline passed)");
+    const t = await h.runtime.transcript(c.conversationId, c.token);
+    expect(t.status).toBe('handoff');
+    expect(t.events.some((e) => e.type === 'message' && e.message.text === 'Sorry')).toBe(true);
   });
 
   it('a call that never answers ends at the deadline', async () => {

@@ -25,7 +25,8 @@ export class Workers {
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #waker = new Waker();
   readonly #abort = new AbortController();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Cancels the wake-ups set for retries that are not due yet. */
+  readonly #timers = new Set<() => void>();
   #concurrency = 0;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -75,8 +76,8 @@ export class Workers {
       }
       const { count, nextDueAt } = await unfinished(this.#ctx.db);
       if (count === 0) return;
-      const untilDue = nextDueAt === null ? this.#ctx.pollMs : Date.parse(nextDueAt) - this.#ctx.now().getTime();
-      await sleep(Math.min(Math.max(untilDue, 5), this.#ctx.pollMs));
+      const untilDue = nextDueAt === null ? this.#ctx.pollMs : Date.parse(nextDueAt) - this.#ctx.clock.now().getTime();
+      await this.#ctx.clock.sleep(Math.min(Math.max(untilDue, 5), this.#ctx.pollMs));
     }
   }
 
@@ -88,9 +89,10 @@ export class Workers {
     this.#stopping = true;
     this.wake();
     await this.#loop;
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const cancel of this.#timers) cancel();
     this.#offEffects?.();
     if (this.#inflight.size > 0) {
+      // The machine's time: how long an operator's stop may take, not a moment of the effects.
       const grace = new AbortController();
       await Promise.race([Promise.allSettled(this.#inflight.values()), sleep(graceMs, undefined, { signal: grace.signal }).catch(() => undefined)]);
       grace.abort();
@@ -99,7 +101,7 @@ export class Workers {
       const ids = [...this.#inflight.keys()];
       this.#abort.abort();
       try {
-        const released = await releaseLeases(this.#ctx.db, this.#ctx.owner, ids, this.#ctx.now());
+        const released = await releaseLeases(this.#ctx.db, this.#ctx.owner, ids, this.#ctx.clock.now());
         if (released > 0) this.#ctx.notifier.effectsReleased();
       } catch (error) {
         // Their leases then simply expire and another worker takes them.
@@ -127,7 +129,7 @@ export class Workers {
   async #claim(limit: number): Promise<EffectRow[]> {
     if (this.#stopping || limit <= 0) return [];
     const { db, store, owner } = this.#ctx;
-    const options = { owner, now: this.#ctx.now(), leaseMs: this.#leaseSpanMs, limit, deadlineMs: this.#ctx.deadlineMs };
+    const options = { owner, now: this.#ctx.clock.now(), leaseMs: this.#leaseSpanMs, limit, deadlineMs: this.#ctx.deadlineMs };
     try {
       let expired: EffectRow[] = [];
       if (Date.now() - this.#expiredCheckedAt >= this.#ctx.pollMs) {
@@ -165,7 +167,7 @@ export class Workers {
   async #beat(): Promise<void> {
     if (this.#inflight.size === 0) return;
     try {
-      const until = new Date(this.#ctx.now().getTime() + this.#leaseSpanMs);
+      const until = new Date(this.#ctx.clock.now().getTime() + this.#leaseSpanMs);
       await extendLeases(this.#ctx.db, this.#ctx.owner, [...this.#inflight.keys()], until);
     } catch (error) {
       this.#ctx.log.warn({ err: error }, 'could not extend the leases of running effects');
@@ -174,14 +176,10 @@ export class Workers {
 
   #wakeAt(at: Date): void {
     if (!this.#loop || this.#stopping) return;
-    const timer = setTimeout(
-      () => {
-        this.#timers.delete(timer);
-        this.wake();
-      },
-      Math.max(0, at.getTime() - this.#ctx.now().getTime()),
-    );
-    timer.unref();
-    this.#timers.add(timer);
+    const cancel = this.#ctx.clock.timer(Math.max(0, at.getTime() - this.#ctx.clock.now().getTime()), () => {
+      this.#timers.delete(cancel);
+      this.wake();
+    });
+    this.#timers.add(cancel);
   }
 }

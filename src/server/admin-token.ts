@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { hashToken, newToken } from '../runtime/tokens.ts';
+import { ConfigError } from './config.ts';
+
+/** The shortest admin token one may choose: a short one is guessed, however few tries an address gets. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** The `settings` key of the generated admin token's sha-256. */
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
@@ -14,8 +18,8 @@ export interface AdminToken {
 }
 
 /**
- * The admin API's token: `RENKEI_ADMIN_TOKEN` when set (used as is, never stored or printed);
- * otherwise the one generated on the first start, of which only the hash is kept. Two processes
+ * The admin API's token: `RENKEI_ADMIN_TOKEN` when set (used as is, never stored or printed; a
+ * ConfigError when shorter than MIN_ADMIN_TOKEN_LENGTH); otherwise the one generated on the first start, of which only the hash is kept. Two processes
  * starting at once agree: the first insert wins, and the loser reads the winner's hash.
  */
 export async function resolveAdminToken(
@@ -23,7 +27,15 @@ export async function resolveAdminToken(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<AdminToken> {
   const fromEnv = env['RENKEI_ADMIN_TOKEN']?.trim();
-  if (fromEnv) return { hash: hashToken(fromEnv), generated: null, source: 'env' };
+  if (fromEnv) {
+    if (fromEnv.length < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new ConfigError(
+        `RENKEI_ADMIN_TOKEN is ${fromEnv.length} characters long; an admin token must have at least ${MIN_ADMIN_TOKEN_LENGTH} ` +
+          '(make a random one with `openssl rand -base64 32`, or unset it to have one generated)',
+      );
+    }
+    return { hash: hashToken(fromEnv), generated: null, source: 'env' };
+  }
   const stored = await readHash(db);
   if (stored !== undefined) return { hash: stored, generated: null, source: 'stored' };
   const token = newToken();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyHttpOptions, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -31,6 +33,8 @@ import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
+import { DOCS_POLICY, policyText, SECURITY_HEADERS } from './security-headers.ts';
+import { SERVER_TIMEOUTS, type ServerTimeouts } from './timeouts.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -57,6 +61,8 @@ export interface BuildServerOptions {
   readonly metrics?: Metrics;
   /** Comment lines on idle event streams this often (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Default SERVER_TIMEOUTS (tests shorten them). */
+  readonly timeouts?: Partial<ServerTimeouts>;
   /** This process's retention worker, woken when the admin changes a period (none: the change waits for another process's run). */
   readonly retention?: RetentionWorker;
   /** SMTP (RENKEI_SMTP_URL): invitations are e-mailed; none: their links are shown to copy. */
@@ -102,8 +108,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const { store, runtime } = options;
   const retentionFromEnvironment = retentionFromEnv(env);
   const publicUrl = env['RENKEI_PUBLIC_URL']?.trim() || undefined;
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
 
-  const serverOptions: FastifyServerOptions = {
+  const serverOptions: FastifyHttpOptions<Server> = {
     // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the default one.
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLog(),
@@ -111,6 +118,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     trustProxy: trustProxyOption(config.trustProxy),
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
   };
   const base = Fastify(serverOptions);
   installErrorHandlers(base);
@@ -124,6 +135,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     done();
   });
 
+  app.register(helmet, SECURITY_HEADERS);
   installAuditTrail(app, store);
 
   // Closing ends the open event streams, which would otherwise hold the server open.
@@ -160,7 +172,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: policyText(DOCS_POLICY), uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const visitorCors = {
@@ -181,6 +193,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     runtime,
     metrics,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    streamLimits: config.streams,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     closing: closing.signal,
   });
@@ -190,6 +203,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     store,
     adminTokenHash: options.adminTokenHash,
     secretBox,
+    customServiceUrls: config.customServiceUrls,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
     publicUrl,
     mailer: options.mailer,
@@ -197,7 +211,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(authRoutes, { prefix: `${API_PREFIX}/auth`, store, publicUrl });
   app.register(inboxRoutes, { prefix: `${API_PREFIX}/inbox`, store, runtime, publicUrl, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal });
   app.register(healthRoutes, { store, closing: closing.signal });
-  app.register(metricsRoutes, { metrics });
-  app.register(webRoutes, { store });
+  app.register(metricsRoutes, { metrics, token: config.metricsToken });
+  app.register(webRoutes, { store, allowedOrigins: config.allowedOrigins });
   return base;
 }

@@ -5,11 +5,15 @@ describe('server configuration', () => {
   it('has defaults for everything', () => {
     expect(serverConfigFromEnv({})).toEqual({
       rateLimitPerMinute: 120,
+      streams: { perAddress: 20, perConversation: 5 },
       allowedOrigins: null,
+      metricsToken: null,
       turnWaitMs: 8000,
-      zohoTimeoutMs: 10_000,
+      callTimeoutsMs: { zoho: 10_000 },
+      dbPoolSize: 10,
       logLevel: 'info',
       trustProxy: false,
+      customServiceUrls: false,
     });
     expect(serverConfigFromEnv({ RENKEI_ALLOWED_ORIGINS: ' ', RENKEI_RATE_LIMIT: '' }).allowedOrigins).toBeNull();
   });
@@ -17,20 +21,30 @@ describe('server configuration', () => {
   it('reads every variable', () => {
     const config = serverConfigFromEnv({
       RENKEI_RATE_LIMIT: '0',
+      RENKEI_STREAMS_PER_IP: '50',
+      RENKEI_STREAMS_PER_CONVERSATION: '0',
+      RENKEI_METRICS_TOKEN: ' scrape-me ',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
       RENKEI_ZOHO_TIMEOUT_MS: '1500',
+      RENKEI_DB_POOL: '4',
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      RENKEI_CUSTOM_SERVICE_URLS: '1',
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
+      streams: { perAddress: 50, perConversation: 0 },
+      metricsToken: 'scrape-me',
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
-      zohoTimeoutMs: 1500,
+      callTimeoutsMs: { zoho: 1500 },
+      dbPoolSize: 4,
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+      customServiceUrls: true,
     });
+    expect(serverConfigFromEnv({ RENKEI_CUSTOM_SERVICE_URLS: '0' }).customServiceUrls).toBe(false);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
@@ -39,11 +53,16 @@ describe('server configuration', () => {
     const bad: Array<[Record<string, string>, string]> = [
       [{ RENKEI_RATE_LIMIT: 'many' }, 'RENKEI_RATE_LIMIT'],
       [{ RENKEI_RATE_LIMIT: '-1' }, 'RENKEI_RATE_LIMIT'],
+      [{ RENKEI_STREAMS_PER_IP: 'ten' }, 'RENKEI_STREAMS_PER_IP'],
+      [{ RENKEI_STREAMS_PER_CONVERSATION: '-2' }, 'RENKEI_STREAMS_PER_CONVERSATION'],
       [{ RENKEI_TURN_WAIT_MS: '1.5' }, 'RENKEI_TURN_WAIT_MS'],
       [{ RENKEI_ZOHO_TIMEOUT_MS: '2s' }, 'RENKEI_ZOHO_TIMEOUT_MS'],
+      [{ RENKEI_DB_POOL: '0' }, 'RENKEI_DB_POOL'],
+      [{ RENKEI_DB_POOL: 'ten' }, 'RENKEI_DB_POOL'],
       [{ RENKEI_LOG_LEVEL: 'loud' }, 'RENKEI_LOG_LEVEL'],
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],
+      [{ RENKEI_CUSTOM_SERVICE_URLS: 'sometimes' }, 'RENKEI_CUSTOM_SERVICE_URLS'],
     ];
     for (const [env, name] of bad) {
       expect(() => serverConfigFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);

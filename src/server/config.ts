@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PROVIDERS } from '../connectors/registry.ts';
 import { LOG_LEVELS } from './logger.ts';
+import { DEFAULT_STREAM_LIMITS, type StreamLimitSettings } from './stream-limits.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -59,12 +61,36 @@ const trustProxy = z
     return v.split(',').map((a) => a.trim()).filter((a) => a !== '');
   });
 
+/** A yes/no switch: 1/true/yes or 0/false/no (unset: no). */
+const flag = (name: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const value = (v ?? '').toLowerCase();
+      if (['', '0', 'false', 'no'].includes(value)) return false;
+      if (['1', 'true', 'yes'].includes(value)) return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be 1 or 0, got "${v}"` });
+      return z.NEVER;
+    });
+
 const serverEnv = z.object({
   RENKEI_TRUST_PROXY: trustProxy,
   RENKEI_RATE_LIMIT: wholeNumber('RENKEI_RATE_LIMIT', 120),
   RENKEI_ALLOWED_ORIGINS: origins,
+  RENKEI_STREAMS_PER_IP: wholeNumber('RENKEI_STREAMS_PER_IP', DEFAULT_STREAM_LIMITS.perAddress),
+  RENKEI_STREAMS_PER_CONVERSATION: wholeNumber('RENKEI_STREAMS_PER_CONVERSATION', DEFAULT_STREAM_LIMITS.perConversation),
+  RENKEI_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? null : v)),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
-  RENKEI_ZOHO_TIMEOUT_MS: wholeNumber('RENKEI_ZOHO_TIMEOUT_MS', 10_000),
+  RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
+  RENKEI_DB_POOL: wholeNumber('RENKEI_DB_POOL', 10).refine((n) => n >= 1 && n <= 1000, {
+    message: 'RENKEI_DB_POOL must be between 1 and 1000 (connections one process opens to PostgreSQL)',
+  }),
   RENKEI_LOG_LEVEL: z
     .string()
     .trim()
@@ -76,15 +102,29 @@ const serverEnv = z.object({
 export interface ServerConfig {
   /** Visitor API requests per minute per IP address; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Open event streams at once per client address and per conversation (0: no limit). */
+  readonly streams: StreamLimitSettings;
+  /** RENKEI_METRICS_TOKEN: the bearer token /metrics asks for; null leaves it open. */
+  readonly metricsToken: string | null;
   /** Origins whose pages may call the visitor API; null lets any origin. */
   readonly allowedOrigins: readonly string[] | null;
   /** How long a reply waits for a running integration before answering `working`. */
   readonly turnWaitMs: number;
-  /** How long one Zoho HTTP call may take before it counts as timed out (the block's deadline still bounds its retries). */
-  readonly zohoTimeoutMs: number;
+  /**
+   * Per provider name: how long one call may take before it counts as timed out (the block's
+   * deadline still bounds its retries), from the variable the provider declares (`callTimeout`).
+   */
+  readonly callTimeoutsMs: Readonly<Record<string, number>>;
+  /** PostgreSQL: connections this process opens at most (RENKEI_DB_POOL, default 10). */
+  readonly dbPoolSize: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** RENKEI_TRUST_PROXY: whose X-Forwarded-For gives the client's address (false: nobody's). */
   readonly trustProxy: boolean | number | readonly string[];
+  /**
+   * RENKEI_CUSTOM_SERVICE_URLS: whether the admin API may point a provider's base URLs anywhere
+   * (a fake, a corporate proxy). Off, only the service's own hosts for the chosen data centre.
+   */
+  readonly customServiceUrls: boolean;
 }
 
 export class ConfigError extends Error {
@@ -93,15 +133,24 @@ export class ConfigError extends Error {
 
 /** The server's settings from the environment; a bad value is a ConfigError naming the variable. */
 export function serverConfigFromEnv(env: Env): ServerConfig {
+  const timeouts = PROVIDERS.flatMap((p) => (p.callTimeout ? [[p.name, p.callTimeout] as const] : []));
+  const providerEnv = z.object(Object.fromEntries(timeouts.map(([, t]) => [t.env, wholeNumber(t.env, t.defaultMs)])));
   const parsed = serverEnv.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join('; '));
+  const perProvider = providerEnv.safeParse(env);
+  const issues = [...(parsed.error?.issues ?? []), ...(perProvider.error?.issues ?? [])];
+  if (!parsed.success || !perProvider.success) throw new ConfigError(issues.map((i) => i.message).join('; '));
+  const values: Record<string, unknown> = perProvider.data;
   const e = parsed.data;
   return {
     rateLimitPerMinute: e.RENKEI_RATE_LIMIT,
+    streams: { perAddress: e.RENKEI_STREAMS_PER_IP, perConversation: e.RENKEI_STREAMS_PER_CONVERSATION },
     allowedOrigins: e.RENKEI_ALLOWED_ORIGINS,
+    metricsToken: e.RENKEI_METRICS_TOKEN,
     turnWaitMs: e.RENKEI_TURN_WAIT_MS,
-    zohoTimeoutMs: e.RENKEI_ZOHO_TIMEOUT_MS,
+    callTimeoutsMs: Object.fromEntries(timeouts.map(([name, t]) => [name, values[t.env] as number])),
+    dbPoolSize: e.RENKEI_DB_POOL,
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
+    customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,
   };
 }

@@ -108,5 +108,9 @@ describe('scrubbing', () => {
     expect(scrubUrl(`/r?search=${encodeURIComponent('a@b.co')}&limit=5`)).toBe('/r?search=[redacted]&limit=5');
     expect(scrubUrl('/x?q=a%40b.co')).toBe('/x?q=[email]');
     expect(scrubUrl('/plain/path')).toBe('/plain/path');
+    // The event stream's token however the query spells it: encoded name, repeated, after another.
+    expect(scrubUrl('/e?%74oken=abc&lastEventId=3')).toBe('/e?token=[redacted]&lastEventId=3');
+    expect(scrubUrl('/e?lastEventId=1&token=abc&token=def')).toBe('/e?lastEventId=1&token=[redacted]&token=[redacted]');
+    expect(scrubUrl('/e?token=ab%ZZc')).toBe('/e?token=[redacted]');
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { createConnectors, providersFor } from '../connectors/registry.ts';
-import { createZohoProvider } from '../connectors/zoho/provider.ts';
+import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { mailerFromEnv } from '../runtime/mailer.ts';
 import { createRuntime, type DurableRuntime } from '../runtime/index.ts';
@@ -84,7 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { env, target } = options;
   const config = serverConfigFromEnv(env);
   const fixedRetention = retentionFromEnv(env);
-  const store = await openStore(target);
+  const store = await openStore(target, { poolSize: config.dbPoolSize });
   let runtime: DurableRuntime | undefined;
   let retention: RetentionWorker | undefined;
   let app: FastifyInstance | undefined;
@@ -100,8 +100,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // One box for sealing (admin API) and opening (connectors), made when first needed.
     let box: SecretBox | undefined;
     const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, env));
+    // Every process of the installation shares its OAuth access tokens through the database.
+    const tokens = storedAccessTokenCache(store, secretBox);
     const connectors = createConnectors(store, {
-      providers: { ...providersFor(store), zoho: createZohoProvider({ timeoutMs: config.zohoTimeoutMs }) },
+      providers: providersFor(store, { tokens, callTimeoutsMs: config.callTimeoutsMs }),
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });

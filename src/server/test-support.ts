@@ -8,6 +8,7 @@ import { buildServer } from './app.ts';
 import { serverConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import type { ServerTimeouts } from './timeouts.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** A fixed key, so a test can open what the server sealed. */
@@ -28,6 +29,7 @@ export interface TestServer extends Harness {
 export interface TestServerOptions {
   readonly env?: Record<string, string>;
   readonly heartbeatMs?: number;
+  readonly timeouts?: Partial<ServerTimeouts>;
   readonly runtime?: HarnessOptions;
   /** Start the runtime's workers (default true). */
   readonly workers?: boolean;
@@ -65,6 +67,7 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
     metrics: metrics.current,
     secretBox: () => box,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
   onTestFinished(() => app.close());
   await app.ready();

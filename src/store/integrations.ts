@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type IntegrationRecord, type ProviderName } from '../vocabulary/integration.ts';
+import type { IntegrationCheck, IntegrationRecord, ProviderName } from '../vocabulary/integration.ts';
 import { ROLES, type Role } from '../vocabulary/roles.ts';
 import { StoreError } from './errors.ts';
 import { nowIso } from './keys.ts';
@@ -24,7 +24,8 @@ export interface IntegrationSummary extends Omit<IntegrationRecord, 'secrets'> {
 export type StoredIntegration = IntegrationSummary & IntegrationRecord;
 
 const role = z.enum(ROLES);
-const providerName = z.enum(PROVIDER_NAMES);
+// Any name: one this installation has no provider for runs as integration_invalid, saying so.
+const providerName = z.string().min(1);
 const status = z.enum(['ok', 'invalid', 'unchecked']);
 const settings = z.record(z.string(), z.string());
 
@@ -93,6 +94,7 @@ export function setIntegrationEnabled(db: Kysely<Database>, forRole: Role, enabl
 /**
  * Configures the role's integration (replacing any earlier one): enabled, status `unchecked`,
  * history cleared. `encryptedSecrets` is the secret box's blob, or null for a provider without secrets.
+ * `invalidBecause` stores it `invalid` at once, with that message (credentials that were dropped).
  */
 export async function setIntegration(
   db: Kysely<Database>,
@@ -100,13 +102,14 @@ export async function setIntegration(
   provider: ProviderName,
   integrationSettings: Readonly<Record<string, string>>,
   encryptedSecrets: string | null,
+  invalidBecause?: string,
 ): Promise<void> {
   const row: IntegrationsTable = {
     role: forRole,
     provider,
     enabled: 1,
-    status: provider === 'builtin' ? 'ok' : 'unchecked',
-    status_message: null,
+    status: invalidBecause !== undefined ? 'invalid' : provider === 'builtin' ? 'ok' : 'unchecked',
+    status_message: invalidBecause ?? null,
     settings: JSON.stringify(integrationSettings),
     secrets: encryptedSecrets,
     last_success_at: null,

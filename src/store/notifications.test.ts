@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MAX_PAYLOAD_BYTES, scopedChannel } from './notifications.ts';
 import { LISTENER_APPLICATION_NAME } from './pg-notifications.ts';
 import { openStore, type Store } from './store.ts';
-import { STORE_TARGETS, tempStore } from './test-support.ts';
+import { describePostgres, STORE_TARGETS, tempStore } from './test-support.ts';
 
 /** Collects what a channel receives; `next` waits (briefly) for the next one. */
 async function inbox(store: Store, channel: string) {
@@ -149,7 +149,7 @@ describe.each(STORE_TARGETS)('notifications on %s', (kind) => {
   });
 });
 
-describe('notifications on PostgreSQL', () => {
+describePostgres('notifications on PostgreSQL', () => {
   it('keeps stores in two schemas of one database from hearing each other', async () => {
     const one = await tempStore('postgres');
     const two = await tempStore('postgres');
@@ -197,5 +197,56 @@ describe('notifications on PostgreSQL', () => {
       await heard.until(1, 100);
     }
     expect(heard.received[0]).toBe('after the reconnect');
+  });
+});
+
+describe.each(STORE_TARGETS)('watched channels on %s', (kind) => {
+  it('delivers to a watcher in another store, and its notifications only while some process watches', async () => {
+    const store = await tempStore(kind);
+    const other = await openStore(store.target);
+    try {
+      const heard: string[] = [];
+      const stop = await other.notifications.watch('turns', (payload) => heard.push(payload));
+      await store.db.transaction().execute((trx) => store.notifications.notifyWatchers(trx, 'turns', 'c-1'));
+      await vi.waitFor(() => expect(heard).toEqual(['c-1']), { timeout: 2_000 });
+      await stop();
+      // A plain listener is not a watcher: on PostgreSQL nothing is sent once no process watches.
+      const plain = await inbox(store, 'turns');
+      await vi.waitFor(
+        async () => {
+          await store.db.transaction().execute((trx) => store.notifications.notifyWatchers(trx, 'turns', 'c-2'));
+          await settle();
+          expect(plain.received).toEqual(kind === 'postgres' ? [] : ['c-2']);
+        },
+        { timeout: 5_000 },
+      );
+      expect(heard).toEqual(['c-1']);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('watcher connections on postgres', () => {
+  it('show the watching process under the channel name only while it watches', async () => {
+    const observer = await tempStore('postgres');
+    const watching = await openStore(observer.target);
+    const channel = observer.notifications.databaseChannel('turns');
+    const watchers = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${channel}`.execute(observer.db)).rows[0]
+        ?.n;
+    expect(await watchers()).toBe(0);
+    const stop = await watching.notifications.watch('turns', () => undefined);
+    const again = await watching.notifications.watch('turns', () => undefined);
+    expect(await watchers()).toBe(1);
+    await stop();
+    expect(await watchers()).toBe(1);
+    await again();
+    expect(await watchers()).toBe(0);
+    const third = await watching.notifications.watch('turns', () => undefined);
+    expect(await watchers()).toBe(1);
+    await third();
+    await watching.close();
+    expect(await watchers()).toBe(0);
   });
 });

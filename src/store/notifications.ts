@@ -29,6 +29,17 @@ export interface Notifications {
    * `onMessage` should not throw: what it throws is reported as a process warning.
    */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Like `listen`, for a channel most writes would notify while hardly anyone listens (a
+   * conversation's changes, heard only by its open streams). On PostgreSQL the process shows
+   * itself as a watcher of `channel` only while it watches, and `notifyWatchers` sends nothing
+   * while no process does: a NOTIFY costs every notifying commit of the database a turn at one lock.
+   */
+  watch(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** `notifyInTransaction` when some process watches `channel` (on SQLite: always). */
+  notifyWatchers(trx: Transaction<Database>, channel: string, payload: string): Promise<void>;
+  /** The database-wide name of `channel` (PostgreSQL: scoped to the store's schema; SQLite: the same). */
+  databaseChannel(channel: string): string;
 }
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; the same limit holds on SQLite. */
@@ -129,6 +140,13 @@ export function localNotifications(
       if (!trx.isTransaction) throw new StoreError('invalid', 'notifyInTransaction needs a transaction');
       const queued = afterCommit(`${channel}\u0000${payload}`, () => emit(channel, payload));
       if (!queued) emit(channel, payload);
+    },
+    async notifyWatchers(trx, channel, payload) {
+      await this.notifyInTransaction(trx, channel, payload);
+    },
+    databaseChannel: (channel) => channel,
+    watch(channel, onMessage) {
+      return this.listen(channel, onMessage);
     },
     async listen(channel, onMessage) {
       open();

@@ -6,6 +6,13 @@ import type { Database } from './schema.ts';
 
 /** The listener's connection name in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'renkei-listener';
+/**
+ * How long a watcher's connection outlives its last watch: a process whose replies wait for
+ * integrations one after the other keeps one connection instead of opening one per reply.
+ */
+const WATCHER_IDLE_MS = 30_000;
+/** A watcher's connection while it watches nothing. */
+export const WATCHER_IDLE_NAME = 'renkei-watcher-idle';
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
@@ -24,13 +31,23 @@ class Listener {
   #retry: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
+  readonly #watcher: boolean;
+  #idle: NodeJS.Timeout | undefined;
 
-  constructor(config: pg.ClientConfig) {
-    this.#config = { ...config, application_name: LISTENER_APPLICATION_NAME };
+  /**
+   * `watcher`: a connection whose name tells writers that someone listens (Notifications.watch).
+   * It carries `applicationName` only while it listens to something, goes by WATCHER_IDLE_NAME
+   * otherwise, and ends once it has listened to nothing for WATCHER_IDLE_MS.
+   */
+  constructor(config: pg.ClientConfig, applicationName: string, watcher = false) {
+    this.#config = { ...config, application_name: applicationName };
+    this.#watcher = watcher;
   }
 
   async listen(channel: string, handler: Handler): Promise<() => Promise<void>> {
     if (this.#closed) throw new StoreError('invalid', 'the store is closed');
+    clearTimeout(this.#idle);
+    this.#idle = undefined;
     let handlers = this.#handlers.get(channel);
     if (!handlers) {
       handlers = new Set();
@@ -49,12 +66,26 @@ class Listener {
       if (stopped) return;
       stopped = true;
       if (this.#remove(channel, own) && this.#client) await this.#sync(channel).catch(() => {});
+      if (this.#handlers.size === 0) this.#closeWhenIdle();
     };
+  }
+
+  #closeWhenIdle(): void {
+    if (!this.#watcher || this.#idle !== undefined) return;
+    this.#idle = setTimeout(() => {
+      this.#idle = undefined;
+      const client = this.#client;
+      if (this.#handlers.size > 0 || !client) return;
+      this.#client = undefined; // before end(): its 'end' event is then not a lost connection
+      void client.end().catch(() => {});
+    }, WATCHER_IDLE_MS);
+    this.#idle.unref();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
+    clearTimeout(this.#idle);
     this.#handlers.clear();
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     this.#client = undefined;
@@ -75,8 +106,15 @@ class Listener {
    */
   async #sync(channel: string): Promise<void> {
     const client = this.#client ?? (await this.#connect());
-    const command = this.#handlers.has(channel) ? 'listen' : 'unlisten';
-    await client.query(`${command} ${quote(channel)}`);
+    const listening = this.#handlers.has(channel);
+    let command = `${listening ? 'listen' : 'unlisten'} ${quote(channel)}`;
+    if (this.#watcher) {
+      // Named before it listens: a writer that sees the name may notify, and must then be heard.
+      command = listening
+        ? `set application_name to '${this.#config.application_name}'; ${command}`
+        : `${command}; set application_name to '${WATCHER_IDLE_NAME}'`;
+    }
+    await client.query(command);
   }
 
   #connect(): Promise<pg.Client> {
@@ -148,7 +186,9 @@ export function pgNotifications(
   config: pg.ClientConfig,
   schema: string,
 ): Notifications & { close(): Promise<void> } {
-  const listener = new Listener(config);
+  const listener = new Listener(config, LISTENER_APPLICATION_NAME);
+  // One watcher connection per watched channel, named after the channel (see Notifications.watch).
+  const watchers = new Map<string, Listener>();
   let closed = false;
   const send = async (executor: Kysely<Database>, channel: string, payload: string): Promise<void> => {
     if (closed) throw new StoreError('invalid', 'the store is closed');
@@ -166,8 +206,29 @@ export function pgNotifications(
       checkChannel(channel);
       return listener.listen(scopedChannel(schema, channel), (payload) => deliver(onMessage, payload, channel));
     },
-    close: () => {
+    async watch(channel, onMessage) {
+      if (closed) throw new StoreError('invalid', 'the store is closed');
+      checkChannel(channel);
+      const scoped = scopedChannel(schema, channel);
+      let watcher = watchers.get(scoped);
+      if (!watcher) watchers.set(scoped, (watcher = new Listener(config, scoped, true)));
+      return watcher.listen(scoped, (payload) => deliver(onMessage, payload, channel));
+    },
+    async notifyWatchers(trx, channel, payload) {
+      if (!trx.isTransaction) throw new StoreError('invalid', 'notifyWatchers needs a transaction');
+      if (closed) throw new StoreError('invalid', 'the store is closed');
+      checkChannel(channel);
+      checkPayload(payload);
+      const scoped = scopedChannel(schema, channel);
+      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from pg_stat_get_activity(null) a where a.application_name = ${scoped})`.execute(trx);
+    },
+    databaseChannel: (channel) => {
+      checkChannel(channel);
+      return scopedChannel(schema, channel);
+    },
+    close: async () => {
       closed = true;
+      for (const watcher of watchers.values()) await watcher.close();
       return listener.close();
     },
   };

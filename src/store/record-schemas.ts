@@ -68,6 +68,18 @@ export const RECORD_KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribe
 export type RecordKind = (typeof RECORD_KINDS)[number];
 export type RecordOf<K extends RecordKind> = z.infer<(typeof RECORD_SCHEMAS)[K]>;
 
+/**
+ * The columns a list of records shows — the admin's Records page and its CSV export, and
+ * `renkei records` — in the order the records API documents them. Each shows its `id` besides.
+ */
+export const RECORD_COLUMNS = {
+  leads: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
+  contacts: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
+  deals: ['name', 'stage', 'closingDate', 'amount', 'contactId', 'createdAt'],
+  tickets: ['number', 'subject', 'status', 'priority', 'classification', 'department', 'assignee', 'contact', 'createdAt'],
+  subscribers: ['list', 'name', 'email', 'phone', 'createdAt'],
+} as const satisfies { readonly [K in RecordKind]: readonly (keyof RecordOf<K> & string)[] };
+
 /** The `fields` column: a JSON object of strings, written only by the store itself. */
 export const storedFields = extraFields;
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,7 +11,7 @@ import { listIntegrations } from './integrations.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { TICKET_COUNTER } from './schema.ts';
 import { dialectOf, openStore } from './store.ts';
-import { newTestTarget, STORE_TARGETS, TEST_POSTGRES_URL, tempDir, tempStore } from './test-support.ts';
+import { describePostgres, newTestTarget, STORE_TARGETS, TEST_POSTGRES_URL, tempDir, tempStore } from './test-support.ts';
 
 const ALL_MIGRATIONS = Object.keys(MIGRATIONS);
 
@@ -148,6 +148,26 @@ describe('openStore on SQLite files', () => {
     expect(await pragma('busy_timeout')).toBeGreaterThan(0);
   });
 
+  it('creates the database and its WAL and shared-memory files readable by their owner only', async () => {
+    const target = join(tempDir(), 'renkei.db');
+    const umask = process.umask(0o022);
+    let store;
+    try {
+      store = await openStore(target);
+    } finally {
+      process.umask(umask);
+    }
+    try {
+      await store.db.insertInto('settings').values({ key: 'probe', value: 'x' }).execute();
+      for (const file of [target, `${target}-wal`, `${target}-shm`]) {
+        expect(existsSync(file), file).toBe(true);
+        expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('opens an in-memory database for tests', async () => {
     const store = await openStore(':memory:');
     try {
@@ -188,7 +208,7 @@ describe('openStore on SQLite files', () => {
   });
 });
 
-describe('openStore on PostgreSQL', () => {
+describePostgres('openStore on PostgreSQL', () => {
   const withSchema = (schema: string): string => {
     const url = new URL(TEST_POSTGRES_URL);
     url.searchParams.set('schema', schema);

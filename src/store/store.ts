@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -108,8 +108,8 @@ export async function migrateToLatest(db: Kysely<Database>, migrationSchema?: st
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
-    // Numbers are handed out per piece of work, so a database may already have a later one than
-    // a migration that arrives now (005 after 006 and 007): it runs then, in its own place.
+    // Numbers were handed out ahead of time: a database migrated before 003 and 005 existed has
+    // 006 and 007 already, and runs them after. Each such migration copes with either order.
     allowUnorderedMigrations: true,
     // On PostgreSQL, Kysely looks for its migration tables in every schema of the database
     // unless it is told which: a table of another schema would pass for this one's.
@@ -124,6 +124,19 @@ export async function migrateToLatest(db: Kysely<Database>, migrationSchema?: st
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Creates a new database file readable by its owner only (0600): it holds what visitors typed.
+ * SQLite would create it 0644 (less the umask), and gives its -wal, -shm and -journal files the
+ * database file's mode, so they follow. An existing file is left as it is.
+ */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 async function openSqliteStore(path: string): Promise<Opened> {
   const memory = path === ':memory:';
   if (!memory && !path.startsWith('file:')) {
@@ -132,6 +145,7 @@ async function openSqliteStore(path: string): Promise<Opened> {
     if (!dir) throw new Error(`directory ${directory} does not exist`);
     if (!dir.isDirectory()) throw new Error(`${directory} is not a directory`);
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory, not a file');
+    createPrivately(path);
   }
   const { dialect, afterCommit } = openSqlite(path);
   const notifications = localNotifications(memory ? undefined : path.startsWith('file:') ? path : resolve(path), afterCommit);

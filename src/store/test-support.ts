@@ -3,13 +3,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { onTestFinished } from 'vitest';
+import { describe, it, onTestFinished } from 'vitest';
 import { reasonOf } from './errors.ts';
 import { openStore, type OpenOptions, type Store, type StoreDialect } from './store.ts';
 
-/** Every database the store runs on: suites run once per target with `describe.each(STORE_TARGETS)`. */
-export const STORE_TARGETS = ['sqlite', 'postgres'] as const satisfies readonly StoreDialect[];
-export type StoreTarget = (typeof STORE_TARGETS)[number];
+export type StoreTarget = StoreDialect;
+
+/**
+ * Whether this run has PostgreSQL: `npm run test:unit` (vitest.unit.config.ts) sets
+ * RENKEI_TEST_UNIT=1 and runs without it. See docs/contributing.md, "Tests".
+ */
+export const WITH_POSTGRES = process.env['RENKEI_TEST_UNIT'] !== '1';
+
+/**
+ * Every database the store runs on: suites run once per target with `describe.each(STORE_TARGETS)`
+ * (on SQLite only under `npm run test:unit`).
+ */
+export const STORE_TARGETS: readonly StoreTarget[] = WITH_POSTGRES ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A suite, or one test, that needs PostgreSQL: left out of `npm run test:unit`, run by `npm test`. */
+export const describePostgres = describe.runIf(WITH_POSTGRES);
+export const itPostgres = it.runIf(WITH_POSTGRES);
 
 /**
  * The PostgreSQL database tests use (each test in a schema of its own). CI starts the server
@@ -27,6 +41,12 @@ export interface TestStore {
 
 /** A new, empty place for a store: a path in a new directory, or a URL naming a new schema. */
 export function newTestTarget(kind: StoreTarget): { target: string; remove: () => Promise<void> } {
+  if (kind === 'postgres' && !WITH_POSTGRES) {
+    throw new Error(
+      'this test opens PostgreSQL, which `npm run test:unit` runs without: run it in describe.each(STORE_TARGETS), ' +
+        'describePostgres or itPostgres, or in a file named *postgres.test.ts (docs/contributing.md, "Tests")',
+    );
+  }
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'renkei-store-'));
     return { target: join(dir, 'renkei.db'), remove: async () => rmSync(dir, { recursive: true, force: true }) };

@@ -1,7 +1,7 @@
 import type { Role } from './roles.ts';
 
-export const PROVIDER_NAMES = ['builtin', 'zoho'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** A provider's name (`builtin`, and those of src/connectors/registry.ts), as stored with an integration. */
+export type ProviderName = string;
 
 export type IntegrationStatus = 'ok' | 'invalid' | 'unchecked';
 

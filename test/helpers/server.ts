@@ -20,6 +20,8 @@ export interface RunningServer {
   readonly adminToken: string;
   /** The database the server runs on (pass it to a second `serve` to restart on the same data). */
   readonly db: string;
+  /** The server's process id (to place it in a cgroup, to read its CPU time). */
+  readonly pid: number;
   /** Everything the server wrote so far (stdout then stderr), for failure messages. */
   output(): string;
   /** SIGTERM, then waits for the process to exit (SIGKILL after 10 s); removes the temp database. */
@@ -71,7 +73,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     };
-    return { url, adminToken, db, output, stop, kill };
+    return { url, adminToken, db, pid: child.pid!, output, stop, kill };
   } catch (error) {
     await stop();
     throw new Error(`renkei serve did not start: ${(error as Error).message}\n${output()}`, { cause: error });

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
-import { PROVIDER_NAMES } from '../../vocabulary/integration.ts';
-import { providersFor } from '../../connectors/registry.ts';
+import type { FieldDeclaration, ProviderDeclaration } from '../../connectors/declaration.ts';
+import { parseFields, storedValues, type FieldProblem } from '../../connectors/integration-settings.ts';
+import { declarationOf, PROVIDER_NAMES, PROVIDERS, providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
-import { DATA_CENTRES } from '../../connectors/zoho/data-centres.ts';
-import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
@@ -21,22 +20,51 @@ import { lazyDecrypt, withStore } from '../connectors.ts';
 import { parseRole } from '../roles.ts';
 import { table } from '../table.ts';
 
-interface SetOptions {
-  db?: string;
-  dc?: string;
-  clientId?: string;
-  clientSecret?: string;
-  refreshToken?: string;
-  orgId?: string;
-  accountsUrl?: string;
-  apiUrl?: string;
-  defaultCompany?: string;
+/** `--db` and one option per setting or secret of any provider (camelCase keys, as commander gives them). */
+type SetOptions = { db?: string } & Partial<Record<string, string>>;
+
+/** `clientId` → `--client-id`. */
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Every setting and secret of every provider, once per key, with the providers that declare it. */
+function declaredFields(): Array<{ key: string; secret: boolean; fields: Array<[ProviderDeclaration, FieldDeclaration]> }> {
+  const byKey = new Map<string, { key: string; secret: boolean; fields: Array<[ProviderDeclaration, FieldDeclaration]> }>();
+  for (const provider of PROVIDERS) {
+    for (const [secret, fields] of [[false, provider.settings], [true, provider.secrets]] as const) {
+      for (const [key, field] of Object.entries(fields)) {
+        const entry = byKey.get(key) ?? { key, secret, fields: [] };
+        entry.fields.push([provider, field]);
+        byKey.set(key, entry);
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** The option's help: the field's label and help, the providers and roles that read it, where a secret may come from. */
+function optionHelp(entry: ReturnType<typeof declaredFields>[number]): string {
+  const parts = entry.fields.map(([provider, field]) => {
+    const roles = field.roles ? `, ${field.roles.join('/')} only` : '';
+    return `${provider.name}: ${field.label.en}${roles} — ${field.help.en}`;
+  });
+  const env = entry.fields.map(([, f]) => f.env).find((e) => e !== undefined);
+  const secret = entry.secret ? ` ${env ? `Or $${env}; s` : 'S'}tored encrypted, never shown.` : '';
+  return `${parts.join('; ')}${secret}`;
+}
+
+function addFieldOption(command: Command, entry: ReturnType<typeof declaredFields>[number]): void {
+  const option = new Option(`${flagOf(entry.key)} <value>`, optionHelp(entry));
+  const choiceSets = entry.fields.map(([, f]) => f.choices);
+  const first = choiceSets[0];
+  // Choices shown only when every provider that reads the option agrees on them; the schema checks anyway.
+  if (first && choiceSets.every((c) => c !== undefined && c.join() === first.join())) option.choices(first);
+  command.addOption(option);
 }
 
 export function registerIntegrations(program: Command, { io, run }: CommandContext): Command {
   const integrations = program
     .command('integrations')
-    .description(`the service behind each role (${ROLES.join(', ')}): built-in store or Zoho`);
+    .description(`the service behind each role (${ROLES.join(', ')}): ${PROVIDERS.map((p) => p.label.en).join(', ')}`);
 
   withDbOption(integrations.command('list').description('provider, data centre, status and last success or failure of each role; never a secret'))
     .option('--json', 'print JSON')
@@ -84,52 +112,52 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       writeLine(io.stdout, `${r} integration ${enabled ? 'enabled' : 'disabled'}`);
     });
   }
-  withDbOption(
+  const set = withDbOption(
     integrations
       .command('set')
-      .description("configure a role's integration: the built-in store, or Zoho (CRM for crm, Desk for helpdesk, Campaigns for mailing)")
+      .description(
+        `configure a role's integration: ${PROVIDERS.map((p) => `${p.name} (${p.label.en}: ${p.roles.join(', ')})`).join('; ')}`,
+      )
       .argument('<role>', ROLES.join(' | '))
       .argument('<provider>', PROVIDER_NAMES.join(' | ')),
-  )
-    .addOption(new Option('--dc <dc>', 'Zoho data centre').choices(DATA_CENTRES))
-    .option('--client-id <id>', 'Zoho API client id')
-    .option('--client-secret <secret>', 'Zoho API client secret (or $RENKEI_ZOHO_CLIENT_SECRET); stored encrypted, never shown')
-    .option('--refresh-token <token>', 'Zoho refresh token (or $RENKEI_ZOHO_REFRESH_TOKEN); stored encrypted, never shown')
-    .option('--org-id <id>', 'Zoho Desk organisation id (helpdesk only)')
-    .option('--accounts-url <origin>', "Zoho accounts server origin, instead of the data centre's")
-    .option('--api-url <origin>', "one origin for the Zoho APIs, instead of the data centre's")
-    .option('--default-company <name>', 'company of a lead whose visitor gave none (crm only; default "Unknown")')
-    .action(async (role: string, provider: string, opts: SetOptions) => {
-      const r = parseRole(role);
-      const target = dbTarget(opts.db, io.env);
-      if (provider === 'builtin') {
-        await withStore(target, ({ db }) => setIntegration(db, r, 'builtin', {}, null));
-        writeLine(io.stdout, `${r} integration set to the built-in store`);
-        return;
+  );
+  const fieldEntries = declaredFields();
+  for (const entry of fieldEntries) addFieldOption(set, entry);
+  set.action(async (role: string, name: string, opts: SetOptions) => {
+    const r = parseRole(role);
+    const target = dbTarget(opts.db, io.env);
+    const provider = declarationOf(name);
+    if (!provider) throw new CliError(`unknown provider "${name}" (expected ${PROVIDER_NAMES.join(', ')})`, 2);
+    if (!provider.roles.includes(r)) throw new CliError(`the ${name} provider cannot serve the ${r} role (it serves ${provider.roles.join(', ')})`, 2);
+    for (const entry of fieldEntries) {
+      const given = opts[entry.key] !== undefined;
+      if (given && !(entry.key in provider.settings) && !(entry.key in provider.secrets)) {
+        throw new CliError(`${flagOf(entry.key)} is not an option of the ${name} provider`, 2);
       }
-      if (provider !== 'zoho') throw new CliError(`unknown provider "${provider}" (expected ${PROVIDER_NAMES.join(', ')})`, 2);
-      const settings = zohoSettings.safeParse({
-        dc: opts.dc,
-        clientId: opts.clientId,
-        orgId: opts.orgId,
-        accountsUrl: opts.accountsUrl,
-        apiUrl: opts.apiUrl,
-        defaultCompany: opts.defaultCompany,
-      });
-      if (!settings.success) throw new CliError(firstIssue(settings.error.issues, SETTING_FLAGS), 2);
-      for (const [flag, value] of [['--accounts-url', opts.accountsUrl], ['--api-url', opts.apiUrl]] as const) {
-        if (value !== undefined && !isOrigin(value)) throw new CliError(`${flag} "${value}" is not an http(s) origin such as https://accounts.zoho.eu`, 2);
-      }
-      const secrets = zohoSecrets.safeParse({
-        clientSecret: opts.clientSecret ?? io.env['RENKEI_ZOHO_CLIENT_SECRET'],
-        refreshToken: opts.refreshToken ?? io.env['RENKEI_ZOHO_REFRESH_TOKEN'],
-      });
-      if (!secrets.success) throw new CliError(firstIssue(secrets.error.issues, SECRET_FLAGS), 2);
-      const stored = Object.fromEntries(Object.entries(settings.data).filter((e): e is [string, string] => e[1] !== undefined));
-      const sealed = SecretBox.forDatabase(target, io.env).seal(secrets.data);
-      await withStore(target, ({ db }) => setIntegration(db, r, 'zoho', stored, sealed));
-      writeLine(io.stdout, `${r} integration set to Zoho (${settings.data.dc}); run \`renkei integrations check ${r}\` to test it`);
-    });
+    }
+    const pick = (fields: Readonly<Record<string, FieldDeclaration>>) =>
+      Object.fromEntries(
+        Object.entries(fields).flatMap(([key, field]) => {
+          const value = opts[key] ?? (field.env ? io.env[field.env] : undefined);
+          return value === undefined ? [] : [[key, value]];
+        }),
+      );
+    const settings = parseFields(provider, 'settings', pick(provider.settings));
+    if (!settings.ok) throw new CliError(problemText(provider, settings.problem), 2);
+    const secrets = parseFields(provider, 'secrets', pick(provider.secrets));
+    if (!secrets.ok) throw new CliError(problemText(provider, secrets.problem), 2);
+    const sealed = Object.keys(provider.secrets).length > 0 ? SecretBox.forDatabase(target, io.env).seal(storedValues(secrets.data)) : null;
+    await withStore(target, ({ db }) => setIntegration(db, r, provider.name, storedValues(settings.data), sealed));
+    if (provider.connection.kind === 'none') {
+      writeLine(io.stdout, `${r} integration set to ${provider.label.en}`);
+      return;
+    }
+    const where = Object.entries(provider.settings).find(([, f]) => f.choices)?.[0];
+    writeLine(
+      io.stdout,
+      `${r} integration set to ${provider.label.en}${where ? ` (${settings.data[where]})` : ''}; run \`renkei integrations check ${r}\` to test it`,
+    );
+  });
 
   withDbOption(
     integrations
@@ -169,24 +197,11 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
   return integrations;
 }
 
-const SETTING_FLAGS: Record<string, string> = { dc: '--dc', clientId: '--client-id', orgId: '--org-id', accountsUrl: '--accounts-url', apiUrl: '--api-url' };
-const SECRET_FLAGS: Record<string, string> = { clientSecret: '--client-secret', refreshToken: '--refresh-token' };
-
-/** Names the flag at fault rather than the setting's internal name. */
-function firstIssue(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string }>, flags: Record<string, string>): string {
-  const issue = issues[0];
-  const key = String(issue?.path[0] ?? '');
-  const flag = flags[key] ?? key;
-  return issue?.message.includes('received undefined') || issue?.code === 'too_small'
-    ? `${flag} is required for a Zoho integration`
-    : `${flag}: ${issue?.message ?? 'invalid'}`;
-}
-
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search;
-  } catch {
-    return false;
-  }
+/** Names the option at fault rather than the field's internal name. */
+function problemText(provider: ProviderDeclaration, problem: FieldProblem): string {
+  const flag = flagOf(problem.key);
+  const env = provider.secrets[problem.key]?.env;
+  return problem.message === 'is required'
+    ? `${flag}${env ? ` (or $${env})` : ''} is required for a ${provider.label.en} integration`
+    : `${flag}: ${problem.message}`;
 }

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { Provider } from '../provider.ts';
+import type { OfferedValues, Provider } from '../provider.ts';
 import { ROLES, type Role, type RoleConnectors } from '../../vocabulary/roles.ts';
+import { listAgents, listDepartments, listLists } from '../../store/directory.ts';
 import type { Database } from '../../store/schema.ts';
 import { builtinCrm } from './crm.ts';
 import { builtinHelpdesk } from './helpdesk.ts';
 import { builtinMailing } from './mailing.ts';
+import { TICKET_VALUES } from './values.ts';
 
 /** The embedded provider: CRM, helpdesk and mailing lists in Renkei's own database. */
 export function createBuiltinProvider(db: Kysely<Database>): Provider {
@@ -18,7 +20,29 @@ export function createBuiltinProvider(db: Kysely<Database>): Provider {
     roles: ROLES,
     // TypeScript cannot see that Pick<RoleConnectors, Role>[R] is RoleConnectors[R] for a generic R.
     connect: <R extends Role>(role: R) => connectors[role] as RoleConnectors[R],
+    listValues: (role) => builtinValues(db, role),
+    fixedValues: (role) => (role === 'helpdesk' ? TICKET_VALUES : {}),
   };
+}
+
+/** The built-in directory's enabled departments, active agents and lists, and the ticket values. */
+async function builtinValues(db: Kysely<Database>, role: Role): Promise<OfferedValues> {
+  switch (role) {
+    case 'helpdesk': {
+      const [departments, agents] = await Promise.all([listDepartments(db), listAgents(db)]);
+      return {
+        fields: {
+          department: departments.filter((d) => d.enabled).map((d) => ({ value: d.name, label: d.name })),
+          assignee: agents.filter((a) => a.active).map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
+          ...TICKET_VALUES,
+        },
+      };
+    }
+    case 'mailing':
+      return { fields: { list: (await listLists(db)).map((l) => ({ value: l.name, label: l.name })) } };
+    case 'crm':
+      return { fields: {}, note: 'the built-in CRM keeps any deal stage as written' };
+  }
 }
 
 export { builtinCrm, builtinHelpdesk, builtinMailing };

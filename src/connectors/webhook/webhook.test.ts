@@ -52,6 +52,11 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
       res.writeHead(307, { location: '/echo' });
       res.end();
       return;
+    case '/elsewhere':
+      // Another origin (localhost, not 127.0.0.1), served by this same server.
+      res.writeHead(307, { location: `http://localhost:${new URL(base).port}/echo` });
+      res.end();
+      return;
     default:
       return send(404, '{}');
   }
@@ -151,6 +156,25 @@ describe('webhook connector (private destinations allowed)', () => {
     expect(huge).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/more than 1048576 bytes/) });
     const redirected = await hook.call(req({ url: `${base}/redirect`, save: { id: '$.data.id' } }), ctx);
     expect(redirected).toEqual({ outcome: 'success', outputs: { id: 'r-42' } });
+  });
+
+  it("drops the bot's headers when a redirect leaves the origin, and keeps them when it stays", async () => {
+    const headers = { 'X-Api-Key': 'key-123', Authorization: 'Bearer t-456', 'content-type': 'application/json' };
+    const before = seen.length;
+    expect(await hook.call(req({ url: `${base}/redirect`, headers }), ctx)).toMatchObject({ outcome: 'success' });
+    const same = seen.slice(before);
+    expect(same.map((s) => s.url)).toEqual(['/redirect', '/echo']);
+    expect(same[1]!.headers).toMatchObject({ 'x-api-key': 'key-123', authorization: 'Bearer t-456' });
+
+    const at = seen.length;
+    expect(await hook.call(req({ url: `${base}/elsewhere`, headers, body: { a: 1 } }), ctx)).toMatchObject({ outcome: 'success' });
+    const [first, second] = seen.slice(at);
+    expect(first!.headers).toMatchObject({ 'x-api-key': 'key-123', authorization: 'Bearer t-456' });
+    expect(second!.headers.host).toMatch(/^localhost:/);
+    expect(second!.headers['x-api-key']).toBeUndefined();
+    expect(second!.headers.authorization).toBeUndefined();
+    expect(second!.headers['content-type']).toBe('application/json');
+    expect(second!.body).toBe('{"a":1}');
   });
 
   it('refuses what is not an http(s) URL or a readable path', async () => {

@@ -14,6 +14,8 @@ export interface WebhookOptions {
 
 const MAX_REDIRECTS = 3;
 const CONNECT_TIMEOUT_MS = 5_000;
+/** Headers that say what the body is and what answer is wanted: they follow a redirect to another origin. */
+const KEPT_ACROSS_ORIGINS = new Set(['content-type', 'accept']);
 const ALLOW_PRIVATE_HINT = 'set RENKEI_WEBHOOK_ALLOW_PRIVATE=1 to allow private destinations';
 
 class ResponseTooLargeError extends Error {}
@@ -53,6 +55,7 @@ export function createWebhookConnector(opts: WebhookOptions): WebhookConnector {
           method: req.method,
           headers,
           body: JSON.stringify(req.body),
+          ...redirectPolicy(req.headers),
           dispatcher: agent,
           signal: ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout,
         });
@@ -94,6 +97,15 @@ function headersFor(given: Readonly<Record<string, string>>, url: URL): Record<s
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   }
   return headers;
+}
+
+/**
+ * The bot's headers (an API key) are meant for the origin it names: a redirect to another origin
+ * gets the body and its type, never them (undici's redirect interceptor reads this per request;
+ * its request types do not list it). undici drops Authorization and Cookie there by itself.
+ */
+function redirectPolicy(given: Readonly<Record<string, string>>): { readonly stripHeadersOnCrossOriginRedirect: string[] } {
+  return { stripHeadersOnCrossOriginRedirect: Object.keys(given).filter((name) => !KEPT_ACROSS_ORIGINS.has(name.toLowerCase())) };
 }
 
 function withoutCredentials(url: URL): URL {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
-import { CachedList } from './cached-list.ts';
-import { ZohoRefusedError } from './errors.ts';
+import { CachedList } from '../remote/cached-list.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import type { Budget } from './http.ts';
 import { splitPersonName } from './person-name.ts';
 import { apiUrl, budgetFor, type ZohoService } from './service.ts';
@@ -30,12 +31,10 @@ export function campaignsStatus(body: unknown): { ok: boolean; code: string; mes
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, code: '', message: 'unreadable answer' };
   const lower = new Map(Object.entries(body).map(([k, v]) => [k.toLowerCase(), v]));
   const status = lower.get('status');
-  const code = lower.get('code');
-  const message = lower.get('message');
   return {
     ok: typeof status === 'string' && status.toLowerCase() === 'success',
-    code: typeof code === 'string' || typeof code === 'number' ? String(code) : '',
-    message: typeof message === 'string' ? message : '',
+    code: errorCode(lower.get('code')) ?? '',
+    message: errorMessage(lower.get('message')) ?? '',
   };
 }
 
@@ -63,7 +62,7 @@ async function fetchLists(campaigns: ZohoService, budget: Budget): Promise<Maili
     if (!status.ok && status.code === NO_LISTS_YET) break;
     const parsed = z.looseObject({ list_of_details: z.array(mailingList).default([]) }).safeParse(res.body);
     if (res.status >= 300 || !status.ok || !parsed.success) {
-      throw new ZohoRefusedError(`Zoho Campaigns could not list the mailing lists (${status.code || `HTTP ${res.status}`}: ${status.message})`);
+      throw new ServiceRefusedError(`Zoho Campaigns could not list the mailing lists (${status.code || `HTTP ${res.status}`}: ${status.message})`);
     }
     lists.push(...parsed.data.list_of_details);
     if (parsed.data.list_of_details.length < LIST_PAGE) break;

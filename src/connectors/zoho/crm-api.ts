@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ZohoRefusedError } from './errors.ts';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
@@ -80,7 +81,7 @@ export async function coqlIds(crm: ZohoService, query: string, budget: Budget): 
   const parsed = coqlResponse.safeParse(res.body);
   if (res.status >= 300 || !parsed.success) {
     const { code, message } = errorInfo(res.body);
-    throw new ZohoRefusedError(`Zoho CRM could not run a lookup (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
+    throw new ServiceRefusedError(`Zoho CRM could not run a lookup (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
   }
   return parsed.data.data.map((r) => r.id);
 }
@@ -97,11 +98,15 @@ export function coqlDateTime(epochMs: number): string {
 
 function describe(err: CrmError): string {
   const d = err.details;
+  const code = errorCode(err.code) ?? 'unreadable code';
+  const field = errorCode(d?.api_name);
+  const type = errorCode(d?.expected_data_type);
+  const maxLength = errorCode(d?.maximum_length);
   const facts = [
-    err.code,
-    d?.api_name ? `field ${d.api_name}` : undefined,
-    d?.expected_data_type ? `expected ${d.expected_data_type}` : undefined,
-    d?.maximum_length !== undefined ? `at most ${d.maximum_length} characters` : undefined,
+    code,
+    field ? `field ${field}` : undefined,
+    type ? `expected ${type}` : undefined,
+    maxLength !== undefined ? `at most ${maxLength} characters` : undefined,
   ].filter((f) => f !== undefined);
-  return `${err.message ?? err.code} (${facts.join(', ')})`;
+  return `${errorMessage(err.message) ?? code} (${facts.join(', ')})`;
 }

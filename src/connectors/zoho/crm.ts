@@ -1,7 +1,7 @@
 import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
-import { createOnce } from './create-once.ts';
+import { createOnce } from '../remote/create-once.ts';
 import { coqlDateTime, coqlIds, coqlString, insertRecord, type CrmModule, type CrmWrite } from './crm-api.ts';
 import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
 import { budgetFor, lookupSince, type ZohoService } from './service.ts';

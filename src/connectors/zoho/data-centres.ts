@@ -66,6 +66,16 @@ export function zohoOrigins(dc: DataCentre, overrides: OriginOverrides = {}): Zo
   };
 }
 
+/**
+ * The origins an admin may give `accountsUrl` and `apiUrl` for a data centre: Zoho's own hosts
+ * there, so stored credentials can only ever be sent to Zoho (issue 12). `apiUrl` replaces every
+ * API origin, so any of the centre's API hosts is accepted for it.
+ */
+export function officialOrigins(dc: DataCentre): { readonly accountsUrl: readonly string[]; readonly apiUrl: readonly string[] } {
+  const o = ORIGINS[dc];
+  return { accountsUrl: [o.accounts], apiUrl: [o.crm, o.desk, o.campaigns] };
+}
+
 function toOrigin(url: string, name: string): string {
   let parsed: URL;
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CachedList } from './cached-list.ts';
-import { IntegrationInvalidError, ZohoRefusedError } from './errors.ts';
+import { CachedList } from '../remote/cached-list.ts';
+import { IntegrationInvalidError, ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
@@ -91,7 +91,7 @@ export class DeskDirectory {
   }
 }
 
-function refused(what: string, status: number, body: unknown): ZohoRefusedError {
+function refused(what: string, status: number, body: unknown): ServiceRefusedError {
   const { code, message } = errorInfo(body);
-  return new ZohoRefusedError(`Zoho Desk could not ${what} (${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''})`);
+  return new ServiceRefusedError(`Zoho Desk could not ${what} (${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''})`);
 }

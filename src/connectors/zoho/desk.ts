@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { assigneeInvalid, departmentInvalid, failure, success, type Outcome } from '../../vocabulary/outcome.ts';
 import type { TicketRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, HelpdeskConnector } from '../../vocabulary/roles.ts';
-import { createOnce } from './create-once.ts';
+import { createOnce } from '../remote/create-once.ts';
 import type { DeskAgent, DeskDepartment, DeskDirectory } from './desk-directory.ts';
-import { ZohoRefusedError } from './errors.ts';
+import { ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
 import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
 import { apiUrl, budgetFor, lookupSince, type ZohoService } from './service.ts';
@@ -134,6 +135,12 @@ async function resolveAgent(
   return { found: active };
 }
 
+/** A field's error type and message as Desk gave them, bounded (../remote/provider-said.ts). */
+function fieldError(e: { errorType?: string | undefined; errorMessage?: string | undefined }): string {
+  const message = errorMessage(e.errorMessage);
+  return `${errorCode(e.errorType) ?? 'invalid'}${message ? `: ${message}` : ''}`;
+}
+
 function readRefusal(status: number, body: unknown, directory: DeskDirectory): TicketWrite {
   const { code, message } = errorInfo(body);
   const errors = validationErrors.safeParse(body);
@@ -144,9 +151,9 @@ function readRefusal(status: number, body: unknown, directory: DeskDirectory): T
     if (outcome === 'department_invalid') directory.departments.forget();
     else directory.activeAgents.forget();
     const what = outcome === 'department_invalid' ? 'department' : 'assignee';
-    return { kind: outcome, message: `Zoho Desk refused the ${what} (${e.errorType ?? 'invalid'}${e.errorMessage ? `: ${e.errorMessage}` : ''})` };
+    return { kind: outcome, message: `Zoho Desk refused the ${what} (${fieldError(e)})` };
   }
-  const detail = fields.map((e) => `${(e.fieldName ?? '').replace(/^\//, '')} ${e.errorType ?? 'invalid'}${e.errorMessage ? `: ${e.errorMessage}` : ''}`);
+  const detail = fields.slice(0, 5).map((e) => `${errorCode((e.fieldName ?? '').replace(/^\//, '')) ?? 'a field'} ${fieldError(e)}`);
   return {
     kind: 'refused',
     message: `${message ?? 'unreadable answer'} (${[code ?? `HTTP ${status}`, ...detail].join('; ')})`,
@@ -173,7 +180,7 @@ async function searchTickets(
   const parsed = z.looseObject({ data: z.array(ticket) }).safeParse(res.body);
   if (res.status >= 300 || !parsed.success) {
     const { code, message } = errorInfo(res.body);
-    throw new ZohoRefusedError(`Zoho Desk could not search tickets (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
+    throw new ServiceRefusedError(`Zoho Desk could not search tickets (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
   }
   return parsed.data.data;
 }

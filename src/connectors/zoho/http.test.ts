@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ZohoUnavailableError } from './errors.ts';
+import { ServiceUnavailableError } from '../remote/errors.ts';
+import { steppedClock } from '../remote/test-clock.ts';
 import { ZohoApi } from './http.ts';
-import { sharedOAuth } from './oauth.ts';
+import { ZohoOAuth } from './oauth.ts';
 import { apiUrl } from './service.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
 
@@ -19,7 +20,7 @@ const lead = () => ({ name: 'Hanako Yamada', email: `hanako.${Math.random().toSt
 describe('ZohoApi retries within the block deadline', () => {
   function api(): ZohoApi {
     const { clientId, clientSecret, refreshToken } = z.fake.client;
-    const oauth = sharedOAuth({ accountsOrigin: z.fake.url, clientId, clientSecret, refreshToken });
+    const oauth = new ZohoOAuth({ accountsOrigin: z.fake.url, clientId, clientSecret, refreshToken });
     // random() = 1: every backoff is its longest, 10 s for the first retry.
     return new ZohoApi(oauth, { timeoutMs: 2_000, retry: { baseMs: 10_000, capMs: 30_000 }, random: () => 1 });
   }
@@ -37,7 +38,7 @@ describe('ZohoApi retries within the block deadline', () => {
     z.fake.faults.set({ rate5xx: 1 });
     const started = Date.now();
     const call = api().send({ method: 'GET', url: apiUrl(z.fake.url, '/crm/v8/org') }, { deadline: started + 3_000 });
-    await expect(call).rejects.toThrow(ZohoUnavailableError);
+    await expect(call).rejects.toThrow(ServiceUnavailableError);
     await expect(call).rejects.toThrow(/HTTP 500.*retrying would pass the block's deadline/);
     expect(Date.now() - started).toBeLessThan(2_500);
   });
@@ -53,10 +54,12 @@ describe('ZohoApi retries within the block deadline', () => {
 
 describe("a connector call given the block's deadline", () => {
   it('stops at that deadline with the last error, not deadlineMs after the call began', async () => {
-    z.useProvider({ ...FAST, deadlineMs: 30_000 });
+    // Time moves only in the backoffs, so the deadline never cuts a create in flight (that would be an unknown outcome).
+    const clock = steppedClock();
+    z.useProvider({ ...FAST, deadlineMs: 30_000, clock });
     z.fake.faults.set({ rate5xx: 1 });
     const started = Date.now();
-    const outcome = await z.connect('crm').createLead(lead(), ctx({ deadline: started + 600 }));
+    const outcome = await z.connect('crm').createLead(lead(), ctx({ deadline: clock.now() + 600 }));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(outcome).toMatchObject({ outcome: 'failure', retryable: true, message: expect.stringMatching(/HTTP 500 \(INTERNAL_ERROR/) });
   });

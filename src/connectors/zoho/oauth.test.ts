@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
-import { IntegrationInvalidError, TokenThrottledError, ZohoUnavailableError } from './errors.ts';
+import { IntegrationInvalidError, TokenThrottledError, ServiceUnavailableError } from '../remote/errors.ts';
 import { ZohoOAuth } from './oauth.ts';
 
 let fake: FakeZoho;
@@ -40,9 +40,9 @@ describe('ZohoOAuth', () => {
   it('drops a token Zoho refused, but not a newer one', async () => {
     const client = oauth();
     const first = await client.token();
-    client.invalidate('some other token');
+    await client.invalidate('some other token');
     expect(await client.token()).toBe(first);
-    client.invalidate(first);
+    await client.invalidate(first);
     expect(await client.token()).not.toBe(first);
     expect(fake.stats.tokenRefreshes).toBe(2);
   });
@@ -75,7 +75,7 @@ describe('ZohoOAuth', () => {
   it('reports a 5xx from the accounts server as retryable, and the next call refreshes', async () => {
     fake.faults.set({ failNext: { status: 500, count: 1, route: '/oauth/v2/token' } });
     const client = oauth();
-    await expect(client.token()).rejects.toThrow(ZohoUnavailableError);
+    await expect(client.token()).rejects.toThrow(ServiceUnavailableError);
     await expect(client.token()).resolves.toMatch(/^1000\./);
   });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
-import { IntegrationInvalidError, TokenThrottledError, ZohoUnavailableError } from './errors.ts';
+import { memoryAccessTokenCache, type AccessTokenCache, type IssuedToken } from '../remote/access-token-cache.ts';
+import { errorCode, errorMessage } from '../remote/provider-said.ts';
+import { IntegrationInvalidError, TokenThrottledError, ServiceUnavailableError } from '../remote/errors.ts';
 
 export interface OAuthOptions {
   /** The accounts server origin (`https://accounts.zoho.eu`). */
@@ -22,23 +24,25 @@ export interface OAuthOptions {
    */
   readonly refusalMemoryMs?: number;
   readonly now?: () => number;
-}
-
-interface CachedToken {
-  readonly value: string;
-  readonly refreshAt: number;
+  /**
+   * Where the access tokens are kept: the provider's cache (one per process, or one in the
+   * database shared by every process). Default: a cache of this client's own.
+   */
+  readonly tokens?: AccessTokenCache;
 }
 
 /**
  * Zoho access tokens for one (accounts server, client, refresh token). Zoho allows about ten
  * refreshes per refresh token per ten minutes and silently kills the oldest access tokens when
- * too many are minted, so every call of the process shares one cached token, and however many
- * callers find it stale, exactly one refresh is in flight (single-flight).
+ * too many are minted, so every call shares one cached token from the AccessTokenCache, and
+ * however many callers find it stale, the cache runs exactly one refresh (single-flight). What
+ * this client keeps itself is its memory of refusals and throttling.
  */
 export class ZohoOAuth {
-  readonly #opts: Required<Omit<OAuthOptions, 'dispatcher'>> & { dispatcher?: Dispatcher };
-  #cached: CachedToken | null = null;
-  #inflight: Promise<CachedToken> | null = null;
+  readonly #opts: Required<Omit<OAuthOptions, 'dispatcher' | 'tokens'>> & { dispatcher?: Dispatcher };
+  readonly #tokens: AccessTokenCache;
+  /** Names these credentials in the cache; a hash, so no secret is a key. */
+  readonly #key: string;
   /** A refusal that no retry can cure; kept a while so a dead integration does not hammer Zoho. */
   #refusal: { readonly error: IntegrationInvalidError; readonly until: number } | null = null;
   #throttledUntil = 0;
@@ -52,26 +56,29 @@ export class ZohoOAuth {
       now: Date.now,
       ...opts,
     };
+    this.#tokens = opts.tokens ?? memoryAccessTokenCache();
+    const secret = createHash('sha256').update(JSON.stringify([opts.clientSecret, opts.refreshToken])).digest('hex');
+    this.#key = `zoho:${opts.accountsOrigin}:${opts.clientId}:${secret}`;
   }
 
   /** A valid access token, refreshing (once for all concurrent callers) when it is due. */
   async token(signal?: AbortSignal): Promise<string> {
     const now = this.#opts.now();
     if (this.#refusal && now < this.#refusal.until) throw this.#refusal.error;
-    if (this.#cached && now < this.#cached.refreshAt) return this.#cached.value;
-    if (now < this.#throttledUntil) {
-      throw new TokenThrottledError('Zoho is throttling token refreshes (Access Denied); waiting before asking again', this.#throttledUntil);
-    }
-    if (!this.#inflight) {
-      const refresh = this.#refresh().finally(() => {
-        this.#inflight = null;
-      });
-      // Callers see the error; this only keeps a refresh that every caller abandoned from being unhandled.
-      refresh.catch(() => undefined);
-      this.#inflight = refresh;
-    }
+    const refresh = (): Promise<IssuedToken> => {
+      // Checked only when a refresh is due: a cached token is still good while Zoho throttles.
+      if (this.#opts.now() < this.#throttledUntil) {
+        return Promise.reject(
+          new TokenThrottledError('Zoho is throttling token refreshes (Access Denied); waiting before asking again', this.#throttledUntil),
+        );
+      }
+      return this.#refresh();
+    };
+    const pending = this.#tokens.tokenFor(this.#key, refresh, now);
+    // Callers see the error; this only keeps a refresh that every caller abandoned from being unhandled.
+    pending.catch(() => undefined);
     // The refresh is shared: one caller giving up must not abort it for the others.
-    return (await abortable(this.#inflight, signal)).value;
+    return abortable(pending, signal);
   }
 
   /** Asks Zoho again on the next call even after a refusal (an admin checking fixed credentials). */
@@ -81,11 +88,11 @@ export class ZohoOAuth {
   }
 
   /** Drops `token` after Zoho refused it (401), unless a newer token already replaced it. */
-  invalidate(token: string): void {
-    if (this.#cached?.value === token) this.#cached = null;
+  invalidate(token: string): Promise<void> {
+    return this.#tokens.invalidate(this.#key, token);
   }
 
-  async #refresh(): Promise<CachedToken> {
+  async #refresh(): Promise<IssuedToken> {
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
       client_id: this.#opts.clientId,
@@ -106,7 +113,7 @@ export class ZohoOAuth {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      throw new ZohoUnavailableError(`could not reach the Zoho accounts server: ${describeNetworkError(err)}`);
+      throw new ServiceUnavailableError(`could not reach the Zoho accounts server: ${describeNetworkError(err)}`);
     }
     const body = parseObject(text);
     // The HTTP status is unreliable here (errors have come with 200), so the body decides.
@@ -114,45 +121,23 @@ export class ZohoOAuth {
     if (typeof accessToken === 'string' && accessToken !== '') {
       const lifetimeMs = (typeof body?.expires_in === 'number' ? body.expires_in : 3600) * 1000;
       const margin = Math.min(this.#opts.refreshMarginMs, lifetimeMs / 2);
-      const token = { value: accessToken, refreshAt: started + lifetimeMs - margin };
-      this.#cached = token;
-      return token;
+      return { value: accessToken, useUntil: started + lifetimeMs - margin };
     }
-    const error = typeof body?.error === 'string' ? body.error : undefined;
-    const description = typeof body?.error_description === 'string' ? body.error_description : '';
+    // Only Zoho's error code and description, bounded, may reach the admin: never the body.
+    const error = errorCode(body?.error);
+    const description = errorMessage(body?.error_description) ?? '';
     if (error === 'Access Denied' || /too many requests/i.test(description) || status === 429) {
       this.#throttledUntil = this.#opts.now() + this.#opts.throttleBackoffMs;
       throw new TokenThrottledError(`Zoho is throttling token refreshes: ${description || error || `HTTP ${status}`}`, this.#throttledUntil);
     }
     // A server failure says nothing about the credentials, whatever its body holds.
     if (error === undefined || status >= 500) {
-      throw new ZohoUnavailableError(`the Zoho accounts server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})`);
+      throw new ServiceUnavailableError(`the Zoho accounts server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})`);
     }
     const refusal = new IntegrationInvalidError(explainTokenError(error, description));
     this.#refusal = { error: refusal, until: this.#opts.now() + this.#opts.refusalMemoryMs };
-    this.#cached = null;
     throw refusal;
   }
-}
-
-const shared = new Map<string, ZohoOAuth>();
-
-/**
- * The process-wide client for these credentials: every connector, block and worker of the
- * process uses the same cached token and the same single-flight refresh. Keyed by a hash so
- * the map holds no secret in its keys; changed credentials (a new secret or refresh token) get a
- * new client.
- */
-export function sharedOAuth(opts: OAuthOptions): ZohoOAuth {
-  const key = createHash('sha256')
-    .update(JSON.stringify([opts.accountsOrigin, opts.clientId, opts.clientSecret, opts.refreshToken]))
-    .digest('hex');
-  let client = shared.get(key);
-  if (!client) {
-    client = new ZohoOAuth(opts);
-    shared.set(key, client);
-  }
-  return client;
 }
 
 function explainTokenError(error: string, description: string): string {
@@ -189,9 +174,9 @@ export function describeNetworkError(err: unknown): string {
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new ZohoUnavailableError('the call was cancelled before a token was available'));
+  if (signal.aborted) return Promise.reject(new ServiceUnavailableError('the call was cancelled before a token was available'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new ZohoUnavailableError('the call was cancelled while waiting for a token'));
+    const onAbort = (): void => reject(new ServiceUnavailableError('the call was cancelled while waiting for a token'));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {

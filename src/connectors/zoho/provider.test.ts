@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Outcome } from '../../vocabulary/outcome.ts';
 import { errorInfo, parseRetryAfter } from './http.ts';
+import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
+import { createZohoProvider } from './provider.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
 import { zohoOrigins } from './data-centres.ts';
 
@@ -136,5 +138,35 @@ describe('helpers', () => {
       campaigns: 'http://127.0.0.1:9',
     });
     expect(() => zohoOrigins('com', { apiUrl: 'ftp://x' })).toThrow(/http\(s\)/);
+  });
+});
+
+describe('access tokens', () => {
+  it('come from the AccessTokenCache the provider is given: two providers sharing one refresh once', async () => {
+    const tokens = memoryAccessTokenCache();
+    const seenKeys: string[] = [];
+    const watched: AccessTokenCache = {
+      tokenFor: (key, refresh, now) => {
+        seenKeys.push(key);
+        return tokens.tokenFor(key, refresh, now);
+      },
+      invalidate: (key, token) => tokens.invalidate(key, token),
+    };
+    const before = z.fake.stats.tokenRefreshes;
+    for (const provider of [createZohoProvider({ ...FAST, tokens: watched }), createZohoProvider({ ...FAST, tokens: watched })]) {
+      const outcome = await provider.connect('crm', z.record('crm'), z.hooks).createLead(
+        { name: 'Aoi Sato', email: `aoi.${Math.random().toString(36).slice(2)}@example.com`, phone: '', company: 'Acme', fields: {} },
+        ctx(),
+      );
+      expect(outcome.outcome).toBe('success');
+    }
+    expect(z.fake.stats.tokenRefreshes - before).toBe(1);
+    expect(seenKeys.length).toBeGreaterThanOrEqual(2);
+    // The key names the credentials without holding a secret.
+    for (const key of seenKeys) {
+      expect(key).toMatch(/^zoho:/);
+      expect(key).not.toContain(z.fake.client.clientSecret);
+      expect(key).not.toContain(z.fake.client.refreshToken);
+    }
   });
 });

@@ -1,45 +1,40 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
+import type { Clock } from '../remote/clock.ts';
 import { z } from 'zod';
 import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
-import type { Directory, IntegrationHooks, Provider } from '../provider.ts';
+import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
+import { TICKET_VALUES } from '../builtin/values.ts';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
-import type { CachedList } from './cached-list.ts';
+import type { CachedList } from '../remote/cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
-import { dataCentre, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
-import { IntegrationInvalidError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
+import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
-import { sharedOAuth, type ZohoOAuth } from './oauth.ts';
-import { outcomeOf } from './outcome-of.ts';
+import { ZohoOAuth } from './oauth.ts';
+import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
+import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 
-/** An unset setting may be stored as an empty string. */
-const optionalSetting = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v ? v : undefined));
-
-/** Non-secret settings of a `zoho` integration (what `integrations set … zoho` stores). */
+/** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
 export const zohoSettings = z.object({
-  dc: dataCentre,
-  clientId: z.string().trim().min(1),
-  /** Desk only; without it the only organisation the token sees is used. */
-  orgId: optionalSetting,
-  accountsUrl: optionalSetting,
-  apiUrl: optionalSetting,
-  /** Company of a lead whose visitor gave none (default "Unknown"). */
-  defaultCompany: optionalSetting,
+  dc: ZOHO_SETTINGS.dc.schema,
+  clientId: ZOHO_SETTINGS.clientId.schema,
+  orgId: ZOHO_SETTINGS.orgId.schema,
+  accountsUrl: ZOHO_SETTINGS.accountsUrl.schema,
+  apiUrl: ZOHO_SETTINGS.apiUrl.schema,
+  defaultCompany: ZOHO_SETTINGS.defaultCompany.schema,
 });
 export type ZohoSettings = z.infer<typeof zohoSettings>;
 
 export const zohoSecrets = z.object({
-  clientSecret: z.string().min(1),
-  refreshToken: z.string().min(1),
+  clientSecret: ZOHO_SECRETS.clientSecret.schema,
+  refreshToken: ZOHO_SECRETS.refreshToken.schema,
 });
 export type ZohoSecrets = z.infer<typeof zohoSecrets>;
 
@@ -56,11 +51,16 @@ export interface ZohoProviderOptions {
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
+  /** What deadlines are measured by (tests: a clock that moves only when waited on). */
+  readonly clock?: Clock;
+  /** Where access tokens are kept (default: this provider's own, in memory). */
+  readonly tokens?: AccessTokenCache;
 }
 
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory>;
+  listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  fixedValues(role: Role): FieldValues;
 }
 
 const ROLES: readonly Role[] = ['crm', 'helpdesk', 'mailing'];
@@ -95,9 +95,11 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       timeoutMs: options.timeoutMs ?? DEFAULT_HTTP_OPTIONS.timeoutMs,
       retry: options.retry ?? DEFAULT_HTTP_OPTIONS.retry,
       dispatcher,
+      ...(options.clock ? { clock: options.clock } : {}),
     };
   };
   const sessions = new Map<string, Session>();
+  const tokens = options.tokens ?? memoryAccessTokenCache();
 
   function sessionFor(role: Role, parsed: Parsed): Session {
     const { settings, secrets, origins } = parsed;
@@ -107,7 +109,8 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     let session = sessions.get(key);
     if (!session) {
       const httpOptions = http();
-      const oauth = sharedOAuth({
+      const oauth = new ZohoOAuth({
+        tokens,
         accountsOrigin: origins.accounts,
         clientId: settings.clientId,
         clientSecret: secrets.clientSecret,
@@ -167,34 +170,43 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       return refusingConnectors(role, `the zoho provider has no ${role} connector`, hooks) as RoleConnectors[R];
     },
 
-    /** From the same caches the connectors resolve names with (departments, agents, lists). */
-    async listDirectory(role: Role, integration: IntegrationRecord): Promise<Directory> {
+    /**
+     * From the same caches the connectors resolve names with (departments, agents, lists), as
+     * names, which the connectors resolve like ids.
+     */
+    async listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues> {
       const parsed = parseIntegration(integration);
-      if (typeof parsed === 'string') throw new ZohoRefusedError(parsed);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
       // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
-      const budget = { deadline: Date.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      const budget = { deadline: session.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
       switch (role) {
         case 'helpdesk': {
           const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
           return {
-            departments: departments.filter((d) => d.isEnabled).map((d) => ({ id: d.id, name: d.name })),
-            agents: agents.map((a) => ({ id: a.id, email: a.emailId, name: a.name })),
+            fields: {
+              department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
+              assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
+              ...TICKET_VALUES,
+            },
           };
         }
         case 'mailing':
-          return { lists: (await session.lists.all(budget)).map((l) => ({ id: l.listkey, name: l.listname })) };
+          return { fields: { list: (await session.lists.all(budget)).map((l) => ({ value: l.listname, label: l.listname })) } };
         case 'crm':
-          return {};
+          return { fields: {} };
       }
     },
+
+    /** Desk's default ticket values, offered even when Zoho cannot be asked. */
+    fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
       const parsed = parseIntegration(integration);
       if (typeof parsed === 'string') return { ok: false, message: parsed };
       const session = sessionFor(role, parsed);
       session.oauth.forgetRefusal();
-      const budget = { deadline: Date.now() + deadlineMs };
+      const budget = { deadline: session.api.clock.now() + deadlineMs };
       try {
         await session.oauth.token();
         switch (role) {
@@ -221,7 +233,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         }
       } catch (err) {
         if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true };
-        if (err instanceof ZohoUnavailableError || err instanceof ZohoRefusedError) return { ok: false, message: err.message };
+        if (err instanceof ServiceUnavailableError || err instanceof ServiceRefusedError) return { ok: false, message: err.message };
         throw err;
       }
       return { ok: false, message: `the zoho provider has no ${role} connector` };

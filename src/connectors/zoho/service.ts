@@ -1,4 +1,5 @@
 import type { CallContext } from '../../vocabulary/roles.ts';
+import { blockBudget } from '../remote/budget.ts';
 import type { Budget, ZohoApi } from './http.ts';
 
 /** What a Zoho service module needs to make calls: the shared caller, its host, the block's time. */
@@ -11,7 +12,7 @@ export interface ZohoService {
 
 /** The block's own deadline when the caller gives one (time spent queued counts), else deadlineMs from now. */
 export function budgetFor(service: ZohoService, ctx: CallContext): Budget {
-  return { deadline: Math.min(Date.now() + service.deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
+  return blockBudget(ctx, service.deadlineMs, service.api.clock.now());
 }
 
 /**

@@ -21,6 +21,8 @@ export const en: Catalog = {
     file_unreadable: (p) => `cannot read the file: ${p.reason}`,
     yaml_syntax: (p) => `malformed YAML: ${p.detail}`,
     yaml_warning: (p) => p.detail,
+    too_large: (p) =>
+      `the bot is larger than ${p.limit.toLocaleString('en')} characters once its YAML aliases (*name) are expanded; a bot that large is not one a person wrote — repeat less through aliases`,
     duplicate_key: (p) => `duplicate key "${p.key}" — each key may appear once`,
     not_a_mapping: (p) =>
       `a bot file must be a mapping with renkei, id, name, locale, start and blocks; this is ${typeName(p.received)}`,

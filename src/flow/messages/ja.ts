@@ -21,6 +21,8 @@ export const ja: Catalog = {
     file_unreadable: (p) => `ファイルを読み込めません: ${p.reason}`,
     yaml_syntax: (p) => `YAML の構文エラー: ${p.detail}`,
     yaml_warning: (p) => p.detail,
+    too_large: (p) =>
+      `YAML のエイリアス（*name）を展開するとボットが ${p.limit.toLocaleString('ja')} 文字を超えます。エイリアスでの繰り返しを減らしてください`,
     duplicate_key: (p) => `キー "${p.key}" が重複しています。各キーは一度だけ書けます`,
     not_a_mapping: (p) =>
       `ボットファイルは renkei、id、name、locale、start、blocks を持つマッピングでなければなりません（これは${typeName(p.received)}です）`,

@@ -17,6 +17,7 @@ import { storedImageIds } from '../../store/images.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
+import { botSummary, botVersion, published } from '../schemas/bots.ts';
 
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
@@ -27,31 +28,8 @@ const JSON_TYPE = 'application/json';
 const botParams = z.object({ id: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) });
 const versionNumber = z.coerce.number().int().min(1);
 
-const botSummary = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    publishedVersion: z.number().int().nullable(),
-    latestVersion: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'BotSummary' });
-
-const botVersion = z
-  .object({
-    botId: z.string(),
-    version: z.number().int(),
-    format: z.enum(['yaml', 'json']),
-    createdAt: z.string(),
-    publishedAt: z.string().nullable(),
-    published: z.boolean(),
-  })
-  .meta({ id: 'BotVersion' });
-
 const saved = z.object({ botId: z.string(), version: z.number().int(), warnings: z.array(problem) });
 const invalidBot = z.object({ error: errorDetail, problems: z.array(problem), warnings: z.array(problem) });
-const published = z.object({ botId: z.string(), version: z.number().int() });
 
 const view = (p: Problem): ProblemView => ({
   severity: p.severity,

@@ -1,5 +1,7 @@
+import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SecretBox } from '../../secrets/secret-box.ts';
+import { setIntegration } from '../../store/integrations.ts';
 import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
 import { BOTS } from '../../runtime/test-support.ts';
 import { SECRET_KEY, testServer, type TestServer } from '../test-support.ts';
@@ -16,6 +18,32 @@ const zohoBody = (origin: string, secrets?: Record<string, string>) => ({
 const put = (s: TestServer, role: string, payload: object) =>
   s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload });
 
+/** Tests that point Zoho at 127.0.0.1 through the admin API run the server as one for fakes would. */
+const CUSTOM_URLS = { env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } };
+
+const storedSecrets = async (s: TestServer, role: string): Promise<Record<string, string> | null> => {
+  const row = await s.store.db.selectFrom('integrations').select('secrets').where('role', '=', role as 'crm').executeTakeFirstOrThrow();
+  return row.secrets === null ? null : new SecretBox(Buffer.from(SECRET_KEY, 'hex')).open(row.secrets);
+};
+
+/** A local server that answers every request with `answer` and keeps what it was sent. */
+async function foreignServer(answer: { status: number; type: string; body: string }) {
+  const seen: string[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url} ${body}`);
+      res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { url: `http://127.0.0.1:${address.port}`, seen };
+}
+
 describe('integrations', () => {
   it('lists the built-in integrations of a new installation', async () => {
     const s = await testServer();
@@ -29,7 +57,7 @@ describe('integrations', () => {
   });
 
   it('stores Zoho secrets sealed and never returns them, and keeps them when a later change omits them', async () => {
-    const s = await testServer();
+    const s = await testServer(CUSTOM_URLS);
     const set = await put(s, 'crm', zohoBody('http://127.0.0.1:9', { clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN }));
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ role: 'crm', provider: 'zoho', status: 'unchecked', hasSecrets: true, enabled: true });
@@ -46,16 +74,17 @@ describe('integrations', () => {
     const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
     expect(box.open(row.secrets ?? '')).toEqual({ clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN });
 
-    const changed = await put(s, 'crm', { ...zohoBody('http://127.0.0.1:9'), settings: { ...zohoBody('').settings, dc: 'eu', accountsUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' } });
+    // A setting that does not decide where the secrets go keeps them.
+    const changed = await put(s, 'crm', { ...zohoBody('http://127.0.0.1:9'), settings: { ...zohoBody('http://127.0.0.1:9').settings, defaultCompany: 'Walk-in' } });
     expect(changed.statusCode).toBe(200);
-    expect(changed.json()).toMatchObject({ hasSecrets: true, settings: { dc: 'eu' } });
+    expect(changed.json()).toMatchObject({ hasSecrets: true, status: 'unchecked', settings: { defaultCompany: 'Walk-in' } });
     const kept = await s.store.db.selectFrom('integrations').select('secrets').where('role', '=', 'crm').executeTakeFirstOrThrow();
     expect(box.open(kept.secrets ?? '')).toEqual({ clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN });
     expect(s.logs.join('\n')).not.toContain(CLIENT_SECRET);
   });
 
   it('refuses incomplete or misplaced settings and secrets with 400 naming the field, never quoting a secret', async () => {
-    const s = await testServer();
+    const s = await testServer(CUSTOM_URLS);
     const noClient = await put(s, 'crm', { provider: 'zoho', settings: { dc: 'jp' }, secrets: { clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN } });
     expect(noClient.statusCode).toBe(400);
     expect(noClient.json().error.field).toBe('settings.clientId');
@@ -85,7 +114,7 @@ describe('integrations', () => {
   it('checks the built-in store as ok, and Zoho credentials against the service', async () => {
     const fake = await startFakeZoho();
     onTestFinished(() => fake.close());
-    const s = await testServer();
+    const s = await testServer(CUSTOM_URLS);
 
     const builtin = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
     expect(builtin.statusCode).toBe(200);
@@ -130,5 +159,130 @@ describe('integrations', () => {
     const missing = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/mailing/enable' });
     expect(missing.statusCode).toBe(404);
     expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/mailing/check' })).statusCode).toBe(404);
+  });
+
+  describe('stored credentials go only where and to whom they were given (issue 12)', () => {
+    const secrets = { clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN };
+    const official = { dc: 'jp', clientId: '1000.CLIENT', orgId: '42', accountsUrl: 'https://accounts.zoho.jp', apiUrl: 'https://desk.zoho.jp' };
+
+    it('drops the stored secrets when a setting deciding where or for whom they go changes without new ones', async () => {
+      const s = await testServer();
+      const changes: Array<Record<string, string | undefined>> = [
+        { dc: 'eu', accountsUrl: undefined, apiUrl: undefined },
+        { clientId: '1000.OTHER' },
+        { orgId: '43' },
+        { orgId: undefined },
+        { accountsUrl: undefined },
+        { apiUrl: 'https://www.zohoapis.jp' },
+      ];
+      for (const change of changes) {
+        expect((await put(s, 'helpdesk', { provider: 'zoho', settings: official, secrets })).statusCode).toBe(200);
+        const settings = Object.fromEntries(Object.entries({ ...official, ...change }).filter(([, v]) => v !== undefined));
+        const res = await put(s, 'helpdesk', { provider: 'zoho', settings });
+        expect(res.statusCode, JSON.stringify(change)).toBe(200);
+        expect(res.json(), JSON.stringify(change)).toMatchObject({ hasSecrets: false, status: 'invalid', settings });
+        expect(res.json().statusMessage).toContain(Object.keys(change)[0]);
+        expect(await storedSecrets(s, 'helpdesk'), JSON.stringify(change)).toBeNull();
+      }
+      // Saving again without secrets is refused: there are none to keep.
+      const again = await put(s, 'helpdesk', { provider: 'zoho', settings: official });
+      expect(again.statusCode).toBe(400);
+      expect(again.json().error.field).toBe('secrets');
+    });
+
+    it('keeps the new secrets when they come in the same request as the change', async () => {
+      const s = await testServer();
+      await put(s, 'crm', { provider: 'zoho', settings: official, secrets });
+      const moved = { ...official, dc: 'eu', accountsUrl: 'https://accounts.zoho.eu', apiUrl: 'https://www.zohoapis.eu' };
+      const fresh = { clientSecret: 'eu-secret', refreshToken: '1000.eu-refresh' };
+      const res = await put(s, 'crm', { provider: 'zoho', settings: moved, secrets: fresh });
+      expect(res.json()).toMatchObject({ hasSecrets: true, status: 'unchecked' });
+      expect(await storedSecrets(s, 'crm')).toEqual(fresh);
+    });
+
+    it("accepts only Zoho's own hosts of the chosen data centre as base URLs through the admin API", async () => {
+      const s = await testServer();
+      const attempts: Array<[Record<string, string>, string | null]> = [
+        [{ accountsUrl: 'http://127.0.0.1:9' }, 'settings.accountsUrl'],
+        [{ apiUrl: 'http://10.0.0.7' }, 'settings.apiUrl'],
+        [{ accountsUrl: 'https://accounts.zoho.jp.evil.example' }, 'settings.accountsUrl'],
+        [{ accountsUrl: 'http://accounts.zoho.jp' }, 'settings.accountsUrl'],
+        [{ accountsUrl: 'https://accounts.zoho.eu' }, 'settings.accountsUrl'],
+        [{ apiUrl: 'https://www.zohoapis.com' }, 'settings.apiUrl'],
+        [{ accountsUrl: 'https://accounts.zoho.jp/' }, null],
+        [{ apiUrl: 'https://campaigns.zoho.jp' }, null],
+      ];
+      for (const [change, field] of attempts) {
+        const res = await put(s, 'crm', { provider: 'zoho', settings: { ...official, ...change }, secrets });
+        if (field === null) {
+          expect(res.statusCode, JSON.stringify(change)).toBe(200);
+          continue;
+        }
+        expect(res.statusCode, JSON.stringify(change)).toBe(400);
+        expect(res.json().error.field).toBe(field);
+        expect(res.json().error.message).toContain('RENKEI_CUSTOM_SERVICE_URLS');
+      }
+    });
+
+    it('leaves a base URL the operator set with the CLI as it is, and never sends the secrets to a new one', async () => {
+      const foreign = await foreignServer({ status: 400, type: 'application/json', body: '{"error":"invalid_code"}' });
+      const s = await testServer();
+      const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
+      const proxy = 'https://zoho-proxy.corp.example';
+      await setIntegration(s.store.db, 'crm', 'zoho', { ...official, accountsUrl: proxy, apiUrl: proxy }, box.seal(secrets));
+
+      const edited = await put(s, 'crm', { provider: 'zoho', settings: { ...official, accountsUrl: proxy, apiUrl: proxy, defaultCompany: 'Walk-in' } });
+      expect(edited.statusCode).toBe(200);
+      expect(edited.json()).toMatchObject({ hasSecrets: true });
+      expect(await storedSecrets(s, 'crm')).toEqual(secrets);
+
+      const redirected = await put(s, 'crm', { provider: 'zoho', settings: { ...official, accountsUrl: foreign.url, apiUrl: proxy } });
+      expect(redirected.statusCode).toBe(400);
+      expect(await storedSecrets(s, 'crm')).toEqual(secrets);
+      expect(foreign.seen).toEqual([]);
+    });
+
+    it('with RENKEI_CUSTOM_SERVICE_URLS=1 a new host is allowed, but the stored secrets never reach it', async () => {
+      const foreign = await foreignServer({ status: 400, type: 'application/json', body: '{"error":"invalid_code"}' });
+      const s = await testServer(CUSTOM_URLS);
+      await put(s, 'crm', { provider: 'zoho', settings: official, secrets });
+      const redirected = await put(s, 'crm', { provider: 'zoho', settings: { ...official, accountsUrl: foreign.url, apiUrl: foreign.url } });
+      expect(redirected.statusCode).toBe(200);
+      expect(redirected.json()).toMatchObject({ hasSecrets: false, status: 'invalid' });
+      const check = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
+      expect(check.json().ok).toBe(false);
+      expect(foreign.seen).toEqual([]);
+      expect(check.body).not.toContain(CLIENT_SECRET);
+    });
+
+    it("shows the admin the provider's error code and message, never an arbitrary body", async () => {
+      const s = await testServer(CUSTOM_URLS);
+      const html = await foreignServer({ status: 502, type: 'text/html', body: '<html><body>internal-dashboard admin panel</body></html>' });
+      await put(s, 'crm', { ...zohoBody(html.url, secrets) });
+      const first = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
+      expect(first.json().ok).toBe(false);
+      expect(first.json().message).toContain('HTTP 502');
+      expect(first.body).not.toContain('internal-dashboard');
+      expect(html.seen.length).toBeGreaterThan(0);
+
+      const noisy = await foreignServer({
+        status: 400,
+        type: 'application/json',
+        body: JSON.stringify({ error: '<img src=x onerror=alert(1)>', error_description: `refused\u001b]0;owned\u0007 ${'x'.repeat(5_000)}` }),
+      });
+      await put(s, 'mailing', { ...zohoBody(noisy.url, secrets) });
+      const second = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/mailing/check' });
+      const message: string = second.json().message;
+      expect(second.json().ok).toBe(false);
+      expect(message).not.toContain('<img');
+      expect(message).not.toContain('\u001b');
+      expect(message.length).toBeLessThan(600);
+      expect(second.json().integration.statusMessage ?? second.json().integration.lastError).toBe(message);
+
+      const described = await foreignServer({ status: 400, type: 'application/json', body: JSON.stringify({ error: 'invalid_client', error_description: 'the client is unknown' }) });
+      await put(s, 'helpdesk', { ...zohoBody(described.url, secrets) });
+      const third = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/helpdesk/check' });
+      expect(third.json().message).toContain('invalid_client');
+    });
   });
 });

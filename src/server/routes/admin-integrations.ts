@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROVIDER_NAMES, type IntegrationCheck, type ProviderName } from '../../vocabulary/integration.ts';
-import { providersFor } from '../../connectors/registry.ts';
+import type { IntegrationCheck } from '../../vocabulary/integration.ts';
+import type { ProviderDeclaration } from '../../connectors/declaration.ts';
+import { foreignBaseUrl, movedBinding, parseFields, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
+import { declarationOf, PROVIDER_NAMES, providersFor } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
-import { zohoSecrets, zohoSettings } from '../../connectors/zoho/provider.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
   getIntegration,
@@ -21,6 +22,8 @@ import { ADMIN, adminErrors } from '../schemas/admin.ts';
 export interface AdminIntegrationsOptions {
   readonly store: Store;
   readonly secretBox: () => SecretBox;
+  /** RENKEI_CUSTOM_SERVICE_URLS: base URLs may name any host, not only the service's own. */
+  readonly customServiceUrls: boolean;
 }
 
 const strings = z.record(z.string(), z.string().max(4000));
@@ -29,7 +32,7 @@ const strings = z.record(z.string(), z.string().max(4000));
 const integration = z
   .object({
     role: z.enum(ROLES),
-    provider: z.enum(PROVIDER_NAMES),
+    provider: z.string(),
     enabled: z.boolean(),
     status: z.enum(['ok', 'invalid', 'unchecked']),
     statusMessage: z.string().nullable(),
@@ -48,28 +51,36 @@ const roleParams = z.object({ role: z.enum(ROLES) });
 const setBody = z
   .object({
     provider: z.enum(PROVIDER_NAMES),
-    settings: strings.default({}).describe('Non-secret settings; zoho: dc, clientId, orgId, accountsUrl, apiUrl, defaultCompany.'),
+    settings: strings.default({}).describe('Non-secret settings, as the provider declares them (GET /api/v1/admin/providers).'),
     secrets: strings
       .optional()
-      .describe('Write-only credentials (zoho: clientSecret, refreshToken), sealed at rest. Omit to keep the stored ones.'),
+      .describe(
+        "Write-only credentials, as the provider declares them, sealed at rest. Omit to keep the stored ones — unless a setting that decides where or for whom they are sent (a provider's `bindsSecrets` settings) changes: then the stored ones are dropped.",
+      ),
   })
   .strict();
 
 const checkResult = z.object({ ok: z.boolean(), message: z.string().optional(), integration });
 
-/** Each provider's settings and secrets, checked before anything is stored. */
-const PROVIDER_SHAPES: Readonly<Record<ProviderName, { settings: z.ZodType; secrets: z.ZodType | null }>> = {
-  builtin: { settings: z.object({}).strict(), secrets: null },
-  zoho: { settings: zohoSettings.strict(), secrets: zohoSecrets.strict() },
-};
+function refuse(problem: FieldProblem): never {
+  const field = problem.key ? `${problem.part}.${problem.key}` : problem.part;
+  throw new ApiError(400, 'invalid_request', `${field}: ${problem.message}`, field);
+}
 
-function checkShape(schema: z.ZodType, value: unknown, field: string): void {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0];
-  const path = [field, ...(issue?.path ?? []).map(String)].join('.');
-  // The message names the field only: a zod message never quotes a secret's value, keep it so.
-  throw new ApiError(400, 'invalid_request', `${path}: ${issue?.message ?? 'invalid'}`, path);
+function parsed(declaration: ProviderDeclaration, part: 'settings' | 'secrets', value: unknown): FieldValuesIn {
+  const result = parseFields(declaration, part, value);
+  if (!result.ok) refuse(result.problem);
+  return result.data;
+}
+
+/** The stored settings as the provider reads them; unreadable ones count as different from any new ones. */
+function storedSettings(declaration: ProviderDeclaration, json: string): FieldValuesIn | undefined {
+  try {
+    const result = parseFields(declaration, 'settings', JSON.parse(json));
+    return result.ok ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Integrations: which service each role uses, with write-only credentials. */
@@ -120,25 +131,40 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     async (request) => {
       const { role } = request.params;
       const { provider, settings, secrets } = request.body;
-      const shape = PROVIDER_SHAPES[provider];
-      checkShape(shape.settings, settings, 'settings');
+      const declaration = declarationOf(provider);
+      if (!declaration) throw new ApiError(400, 'invalid_request', `provider: unknown provider "${provider}"`, 'provider');
+      if (!declaration.roles.includes(role)) {
+        throw new ApiError(400, 'invalid_request', `provider: the ${provider} provider cannot serve the ${role} role`, 'provider');
+      }
+      const given = parsed(declaration, 'settings', settings);
+      const kept = await db.selectFrom('integrations').select(['provider', 'settings', 'secrets']).where('role', '=', role).executeTakeFirst();
+      const before = kept?.provider === provider ? storedSettings(declaration, kept.settings) : undefined;
+      // Base URLs name only the service's own hosts, so a stolen admin token cannot send stored
+      // credentials elsewhere; a value the operator stored with the CLI may stay as it is.
+      if (!opts.customServiceUrls) {
+        const foreign = foreignBaseUrl(declaration, given, before);
+        if (foreign) refuse(foreign);
+      }
       let sealed: string | null = null;
-      if (shape.secrets === null) {
+      let dropped: string | undefined;
+      if (Object.keys(declaration.secrets).length === 0) {
         if (secrets && Object.keys(secrets).length > 0) {
           throw new ApiError(400, 'invalid_request', `the ${provider} provider takes no secrets`, 'secrets');
         }
       } else if (secrets === undefined) {
-        const kept = await db.selectFrom('integrations').select(['provider', 'secrets']).where('role', '=', role).executeTakeFirst();
         if (kept?.provider !== provider || kept.secrets === null) {
           throw new ApiError(400, 'invalid_request', `secrets are required for a new ${provider} integration`, 'secrets');
         }
-        sealed = kept.secrets;
+        // Stored secrets stay only where and for whom they were given: never sent to a new place.
+        const moved = movedBinding(declaration, before, given);
+        if (moved.length === 0) sealed = kept.secrets;
+        else dropped = `the stored credentials were dropped because ${moved.join(', ')} changed: set them again`;
       } else {
-        checkShape(shape.secrets, secrets, 'secrets');
+        parsed(declaration, 'secrets', secrets);
         sealed = box().seal(secrets);
       }
-      await setIntegration(db, role, provider, settings, sealed);
-      request.log.info({ role, provider }, 'integration set');
+      await setIntegration(db, role, provider, settings, sealed, dropped);
+      request.log.info({ role, provider, ...(dropped ? { secretsDropped: true } : {}) }, 'integration set');
       return summary(role);
     },
   );

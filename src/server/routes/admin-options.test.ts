@@ -33,7 +33,8 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
   it("offers Zoho Desk's enabled departments and active agents, and Zoho Campaigns' lists", async () => {
     const fake = await startFakeZoho();
     try {
-      const s = await testServer();
+      // The fake listens on 127.0.0.1: allowed through the admin API only with custom service URLs.
+      const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
       const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url };
       const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
       for (const role of ['helpdesk', 'mailing']) {
@@ -54,7 +55,7 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
   });
 
   it('says why a Zoho directory is not listed, and refuses an unknown role', async () => {
-    const s = await testServer();
+    const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
     const set = await s.admin({
       method: 'PUT',
       url: '/api/v1/admin/integrations/mailing',

@@ -34,6 +34,30 @@ const TICKET_BOT = {
 };
 
 describe('POST /api/v1/admin/preview', () => {
+  it('previews a consent: the notice with its link, two buttons, and the answer saved with the time of the turn', async () => {
+    const s = await testServer();
+    const bot = {
+      renkei: 1,
+      id: 'consent',
+      name: 'Consent',
+      locale: 'ja',
+      start: 'privacy',
+      blocks: {
+        privacy: { type: 'consent', text: '保存します。', link: { url: 'https://example.com/privacy' }, next: 'done', declined: 'no' },
+        done: { type: 'end', text: '同意 %consent%' },
+        no: { type: 'end', text: '拒否 %consent%' },
+      },
+    };
+    const turn = async (state: unknown, event: unknown) => (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot, state, event } })).json();
+    const first = await turn(null, { type: 'start' });
+    expect(first.messages).toEqual([{ text: '保存します。', link: { url: 'https://example.com/privacy' } }]);
+    expect(first.input).toEqual({ blockId: 'privacy', kind: 'choice', options: [{ label: '同意する', value: 'yes' }, { label: '同意しない', value: 'no' }] });
+    const before = Date.now();
+    const declined = await turn(first.state, { type: 'choice', value: 'no' });
+    expect(declined.messages.map((m: { text: string }) => m.text)).toEqual(['拒否 no']);
+    expect(Date.parse(declined.state.vars.consent_at)).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
   it('runs a draft turn by turn from the state it returns, with the real built-in helpdesk when asked', async () => {
     const s = await testServer();
     await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'builtin' } });

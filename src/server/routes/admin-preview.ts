@@ -134,7 +134,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
       const engineEvent: EngineEvent =
         request.body.event.type === 'start'
           ? { type: 'start', conversationId: `preview-${randomUUID()}`, ...(request.body.event.visitor ? { visitor: request.body.event.visitor } : {}) }
-          : request.body.event;
+          : { ...request.body.event, at: new Date().toISOString() };
 
       const messages: Message[] = [];
       const path: string[] = [];

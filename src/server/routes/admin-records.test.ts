@@ -51,6 +51,20 @@ describe('records', () => {
     expect(none).toEqual({ items: [], total: 0 });
   });
 
+  it('searches for % and _ as the characters they are, not as LIKE wildcards', async () => {
+    const s = await testServer();
+    await s.publishBot(LEAD_BOT);
+    await leadConversation(s, { name: 'Taro Yamada', email: 'taro@example.com', phone: '090-1234-5678', company: '100% Organic' });
+    await leadConversation(s, { name: 'Hanako Sato', email: 'hanako_sato@example.jp', phone: '03-1111-2222', company: 'Globex' });
+    const names = async (search: string) =>
+      (await s.admin({ url: `/api/v1/admin/records/leads?search=${encodeURIComponent(search)}` })).json().items.map((l: { name: string }) => l.name);
+    expect(await names('%')).toEqual(['Taro Yamada']);
+    expect(await names('_')).toEqual(['Hanako Sato']);
+    expect(await names('o_s')).toEqual(['Hanako Sato']);
+    expect(await names('a%o')).toEqual([]);
+    expect(await names('t_r')).toEqual([]);
+  });
+
   it('refuses an unknown kind and bad paging with 400', async () => {
     const s = await testServer();
     for (const url of [

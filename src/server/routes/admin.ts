@@ -4,6 +4,7 @@ import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { RetentionPolicy } from '../../store/retention.ts';
 import type { Store } from '../../store/store.ts';
 import { adminAccess } from '../admin-access.ts';
+import { ADMIN_AUTH_FAILURES, AuthFailures } from '../auth-failures.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminAuditRoutes } from './admin-audit.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
@@ -13,6 +14,7 @@ import { adminIntegrationsRoutes } from './admin-integrations.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPersonalDataRoutes } from './admin-personal-data.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
+import { adminProvidersRoutes } from './admin-providers.ts';
 import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 import { adminRetentionRoutes } from './admin-retention.ts';
@@ -25,6 +27,8 @@ export interface AdminRoutesOptions {
   readonly adminTokenHash: string;
   /** The secret box that seals integration credentials (made on first use). */
   readonly secretBox: () => SecretBox;
+  /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
+  readonly customServiceUrls: boolean;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
   readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
   /** RENKEI_PUBLIC_URL: the origin cookie-authenticated writes must come from (default: the request's own). */
@@ -38,13 +42,14 @@ export interface AdminRoutesOptions {
  * only — the CORS plugin adds no header to these paths, so no other site's page can read them.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
-  app.addHook('onRequest', adminAccess(opts.store.db, opts.adminTokenHash, opts.publicUrl));
+  app.addHook('onRequest', adminAccess(opts.store.db, opts.adminTokenHash, opts.publicUrl, new AuthFailures(ADMIN_AUTH_FAILURES)));
   await app.register(adminBotsRoutes, { store: opts.store });
-  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox, customServiceUrls: opts.customServiceUrls });
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
   await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminProvidersRoutes);
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
   await app.register(adminImagesRoutes, { store: opts.store });

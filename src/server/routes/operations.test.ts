@@ -73,6 +73,20 @@ describe('metrics', () => {
     expect(text).toContain('renkei_outbox_oldest_age_seconds 0');
   });
 
+  it('answers only the scraper holding RENKEI_METRICS_TOKEN when it is set', async () => {
+    const s = await testServer({ env: { RENKEI_METRICS_TOKEN: 'scrape-token-0123456789' } });
+    const missing = await s.app.inject({ url: '/metrics' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="renkei-metrics"');
+    expect(missing.body).not.toContain('renkei_');
+    const wrong = await s.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-token-wrong' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe('wrong metrics token');
+    const right = await s.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } });
+    expect(right.statusCode).toBe(200);
+    expect(right.body).toContain('renkei_outbox_depth');
+  });
+
   it('counts a pending integration call in the outbox', async () => {
     const s = await testServer({ workers: false, runtime: { turnWaitMs: 10 } });
     await s.publishBot(BOTS.lead);

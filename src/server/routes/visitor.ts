@@ -9,12 +9,15 @@ import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
 import type { Metrics, TurnKind } from '../metrics.ts';
 import { identifiedVisitor, identifyBody, replyBody, startBody, startedConversation, transcript, turnView, widgetSettings } from '../schemas/conversation.ts';
 import { openSse } from '../sse.ts';
+import { StreamLimits, type StreamLimitSettings } from '../stream-limits.ts';
 
 export interface VisitorRoutesOptions {
   readonly runtime: Runtime;
   readonly metrics: Metrics;
   /** Visitor requests per minute per IP address; 0: no limit. */
   readonly rateLimitPerMinute: number;
+  /** Open event streams at once per address and per conversation. */
+  readonly streamLimits: StreamLimitSettings;
   /** Comment lines on idle event streams, this often. */
   readonly heartbeatMs: number;
   /** Aborted when the server closes: open event streams end. */
@@ -51,6 +54,7 @@ function conversationToken(request: FastifyRequest, fromQuery?: string): string 
  */
 export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async (app, opts) => {
   const { runtime, metrics } = opts;
+  const streams = new StreamLimits(opts.streamLimits);
 
   if (opts.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
@@ -219,7 +223,9 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
           'EventSource cannot set headers, so the token may be given as `?token=` instead of `Authorization: Bearer`. ' +
           'While the conversation is handed to a person the stream stays open: the agent\'s lines arrive as `message` events with `from: "agent"` and `agentName`, ' +
           'and an `event: typing` (no id) with `{ "agentName" }` while the agent types. ' +
-          'The stream ends after the conversation ends; reconnecting then gets 204, which stops EventSource.',
+          'The stream ends after the conversation ends; reconnecting then gets 204, which stops EventSource. ' +
+          'A conversation may have 5 streams open at once and an address 20 (RENKEI_STREAMS_PER_CONVERSATION, RENKEI_STREAMS_PER_IP); ' +
+          'one more is refused with 429 `too_many_streams`.',
         params: conversationParams,
         querystring: z.object({
           token: z.string().optional().describe('The conversation token, for clients that cannot send headers.'),
@@ -244,6 +250,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
       const missed = backlog.events.filter((e) => e.seq > after);
       if (FINAL.has(backlog.status) && missed.length === 0) return reply.code(204).send(null);
 
+      const release = streams.open(request.ip, id);
       const stream = openSse(reply);
       metrics.streamOpened();
       const stop = new AbortController();
@@ -274,6 +281,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
         offTyping();
         clearInterval(heartbeat);
         stream.end();
+        release();
         metrics.streamClosed();
       }
     },

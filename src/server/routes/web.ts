@@ -9,12 +9,15 @@ import { BOT_ID } from '../../flow/bot-schema.ts';
 import { getPublished, listBots } from '../../store/bots.ts';
 import type { Store } from '../../store/store.ts';
 import { faviconIco } from '../favicon.ts';
+import { ADMIN_HEADERS, chatFrameAncestors, EMBEDDABLE_HEADERS, pagePolicy } from '../security-headers.ts';
 
 export interface WebRoutesOptions {
   /** Lists the published bots for the demo page. */
   readonly store: Store;
   /** Where `npm run build:web` writes (default: web/dist of this checkout). */
   readonly distDir?: string;
+  /** RENKEI_ALLOWED_ORIGINS: the sites that may show a bot's full page in a frame (null: any). */
+  readonly allowedOrigins?: readonly string[] | null;
 }
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -62,7 +65,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   const send = (reply: FastifyReply, file: string, root: string, cacheControl: string): FastifyReply =>
     reply.header('cache-control', cacheControl).sendFile(file, root, { cacheControl: false });
 
-  app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/widget.js', { schema: { hide: true }, helmet: EMBEDDABLE_HEADERS }, async (_request, reply) => {
     if (!(await isFile(join(dist, 'widget.js')))) return notBuilt(reply, 'chat widget');
     // The script itself is public and embedded by other sites' pages (the API enforces RENKEI_ALLOWED_ORIGINS).
     reply.header('access-control-allow-origin', '*');
@@ -75,7 +78,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   );
 
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/'));
-  app.get('/admin/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/admin/*', { schema: { hide: true }, helmet: ADMIN_HEADERS }, async (request, reply) => {
     if (!(await isFile(join(adminDir, 'index.html')))) return notBuilt(reply, 'admin app');
     const wanted = (request.params as { '*': string })['*'];
     const file = wanted === '' ? null : inside(adminDir, wanted);
@@ -87,12 +90,14 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     return send(reply, 'index.html', adminDir, REVALIDATE);
   });
 
-  app.get('/chat/:botId', { schema: { hide: true } }, async (request, reply) => {
+  const chatFrames = chatFrameAncestors(opts.allowedOrigins ?? null);
+  app.get('/chat/:botId', { schema: { hide: true }, helmet: EMBEDDABLE_HEADERS }, async (request, reply) => {
     const { botId } = request.params as { botId: string };
     const published = BOT_ID.test(botId) ? await getPublished(opts.store.db, botId) : undefined;
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
-    if (!published) return reply.code(404).send(chatUnavailablePage());
-    return chatPage(published.bot);
+    const page = published ? chatPage(published.bot) : chatUnavailablePage();
+    reply.header('content-security-policy', pagePolicy(page.style, chatFrames));
+    return reply.code(published ? 200 : 404).send(page.html);
   });
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo'));
@@ -101,9 +106,16 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     const asked = (request.query as { bot?: unknown }).bot;
     const bot = bots.find((b) => b.id === asked) ?? bots.find((b) => b.id === 'support') ?? bots[0];
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+    reply.header('content-security-policy', pagePolicy(DEMO_STYLE, ["'none'"]));
     return demoPage(`${request.protocol}://${request.host}`, bot ?? null, bots);
   });
 };
+
+/** A page Renkei writes, with its inline style (which its Content-Security-Policy allows by hash). */
+interface Page {
+  readonly html: string;
+  readonly style: string;
+}
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -112,16 +124,17 @@ const escapeHtml = (text: string): string =>
  * The full-page chat: the widget inline in a page of its own, in the bot's language and theme.
  * Its script and styles come from this origin only, so a strict Content-Security-Policy holds.
  */
-function chatPage(bot: Bot): string {
+function chatPage(bot: Bot): Page {
   const title = bot.appearance?.title ?? bot.name;
   const theme = THEME_COLOURS[bot.appearance?.theme ?? 'light'];
-  return `<!doctype html>
+  const style = `html,body{margin:0;height:100%;background:${theme.background};color:${theme.text};font:16px/1.5 system-ui,sans-serif}main{box-sizing:border-box;height:100%;height:100dvh;max-width:48rem;margin:0 auto}h1{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
+  const html = `<!doctype html>
 <html lang="${bot.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>html,body{margin:0;height:100%;background:${theme.background};color:${theme.text};font:16px/1.5 system-ui,sans-serif}main{box-sizing:border-box;height:100%;height:100dvh;max-width:48rem;margin:0 auto}h1{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>
+<style>${style}</style>
 </head>
 <body>
 <main id="chat">
@@ -132,17 +145,22 @@ function chatPage(bot: Bot): string {
 </body>
 </html>
 `;
+  return { html, style };
 }
 
-function chatUnavailablePage(): string {
-  return `<!doctype html>
+function chatUnavailablePage(): Page {
+  const style = 'body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}';
+  const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Chat not available</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2328}</style></head>
+<style>${style}</style></head>
 <body><main><h1>This chat is not available.</h1><p lang="ja">このチャットは利用できません。</p></main></body>
 </html>
 `;
+  return { html, style };
 }
+
+const DEMO_STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}';
 
 /** A page that embeds the widget the way a customer's site does: one script tag. */
 function demoPage(
@@ -163,7 +181,7 @@ function demoPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Renkei demo</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}</style>
+<style>${DEMO_STYLE}</style>
 </head>
 <body>
 <h1>Renkei</h1>

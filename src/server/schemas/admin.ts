@@ -16,15 +16,4 @@ export const pageQuery = z.object({
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 
-/** A problem of an uploaded bot file: where (block, field, line) and what. */
-export const problem = z
-  .object({
-    severity: z.enum(['error', 'warning']),
-    code: z.string(),
-    message: z.string(),
-    block: z.string().nullable(),
-    field: z.string().nullable(),
-    line: z.number().int().nullable(),
-  })
-  .meta({ id: 'BotProblem' });
-export type ProblemView = z.infer<typeof problem>;
+export { problem, type ProblemView } from './problem.ts';

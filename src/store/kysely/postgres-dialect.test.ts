@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from '../errors.ts';
 import { parsePostgresTarget } from './postgres-dialect.ts';
 import { openStore } from '../store.ts';
-import { newTestTarget, tempStore } from '../test-support.ts';
+import { describePostgres, newTestTarget, tempStore } from '../test-support.ts';
 
 describe('parsePostgresTarget', () => {
   it('leaves a URL without ?schema= as it is', () => {
@@ -33,7 +33,7 @@ describe('parsePostgresTarget', () => {
   });
 });
 
-describe('a PostgreSQL store with startup options', () => {
+describePostgres('a PostgreSQL store with startup options', () => {
   it('applies both the URL options and the schema to its connections', async () => {
     const { target, remove } = newTestTarget('postgres');
     const url = new URL(target);
@@ -51,7 +51,7 @@ describe('a PostgreSQL store with startup options', () => {
   });
 });
 
-describe('introspecting a PostgreSQL store', () => {
+describePostgres('introspecting a PostgreSQL store', () => {
   it("sees its own schema's tables only, with their columns", async () => {
     const one = await tempStore('postgres');
     const other = await tempStore('postgres');

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
-import { tempStore } from '../test-support.ts';
+import { expect, it } from 'vitest';
+import { describePostgres, tempStore } from '../test-support.ts';
 
-describe('prepared statements on postgres', () => {
+describePostgres('prepared statements on postgres', () => {
   it('prepares a repeated query once per connection, and not what has no parameters', async () => {
     const store = await tempStore('postgres');
     const prepared = await store.db.connection().execute(async (conn) => {

@@ -32,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_log_action_at').on('audit_log').columns(['action', 'at']).execute();
 
   // Retention finds finished conversations past their time, and idle ones, without walking the others.
-  await db.schema.createIndex('conversations_status_updated_at').on('conversations').columns(['status', 'updated_at']).execute();
+  // Unless 003-postgres-turn ran first (a new installation runs migrations in name order, one
+  // that had this one already runs 003 later): it indexes the hour of `updated_at` instead.
+  if (!(await hasColumn(db, 'conversations', 'updated_hour'))) {
+    await db.schema.createIndex('conversations_status_updated_at').on('conversations').columns(['status', 'updated_at']).execute();
+  }
   await db.schema.createIndex('tickets_created_at').on('tickets').column('created_at').execute();
 
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
@@ -55,7 +59,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('tickets_created_at').execute();
-  await db.schema.dropIndex('conversations_status_updated_at').execute();
+  await db.schema.dropIndex('conversations_status_updated_at').ifExists().execute();
   await db.schema.dropTable('audit_log').execute();
   if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`drop function if exists audit_log_append_only()`.execute(db);
+}
+
+/** SQLite: table_xinfo, since table_info leaves generated columns out. */
+async function hasColumn(db: Kysely<any>, table: string, column: string): Promise<boolean> {
+  const found =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? await sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`.execute(db)
+      : await sql`select 1 from pragma_table_xinfo(${table}) where name = ${column}`.execute(db);
+  return found.rows.length > 0;
 }

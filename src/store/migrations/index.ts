@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
+import * as postgresTurn from './003-postgres-turn.ts';
 import * as images from './004-images.ts';
 import * as inbox from './005-inbox.ts';
 import * as personalData from './006-personal-data.ts';
@@ -13,6 +14,7 @@ import * as ticketChanges from './007-ticket-changes.ts';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-runtime': runtime,
+  '003-postgres-turn': postgresTurn,
   '004-images': images,
   '005-inbox': inbox,
   '006-personal-data': personalData,

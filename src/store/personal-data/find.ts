@@ -26,7 +26,7 @@ export async function findPerson(db: Kysely<Database>, subject: Subject): Promis
 /** A record the person's conversations created in another service: to be erased there too. */
 export const externalRecord = z
   .object({
-    provider: z.string().describe('`zoho`, `hubspot`, `salesforce`, `webhook` …'),
+    provider: z.string().describe("The service it was sent to: a provider's name (GET /api/v1/admin/providers) or `webhook`."),
     role: z.string().describe('`crm`, `helpdesk`, `mailing` or `webhook`.'),
     action: z.string().describe('The integration block type, e.g. `crm.lead`.'),
     outcome: z.enum(['success', 'already_exists']).describe('`already_exists`: the service had the record before; it is theirs all the same.'),

@@ -43,6 +43,8 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   // A built-in ticket's status and assignee changes: helpdesk values and agents' emails. Rows go
   // with their ticket (ON DELETE CASCADE), so erasing or purging the ticket takes its history.
   'ticket_changes',
+  // OAuth access tokens of the integrations (sealed): credentials, nothing about a visitor.
+  'access_tokens',
   // The team (issue 16): accounts, their sessions and invitations, and failed sign-ins, which key
   // an address or an account's email, never a visitor's.
   'accounts',

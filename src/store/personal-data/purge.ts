@@ -21,6 +21,8 @@ export async function purgeConversations(store: Store, cutoff: string, limit: nu
       .selectFrom('conversations')
       .select('id')
       .where('status', '=', 'ended')
+      // The hour narrows the index scan (conversations_status_updated_hour); updated_at decides.
+      .where('updated_hour', '<=', cutoff.slice(0, 13))
       .where('updated_at', '<', cutoff)
       .where((eb) =>
         eb.not(
@@ -33,6 +35,7 @@ export async function purgeConversations(store: Store, cutoff: string, limit: nu
           ),
         ),
       )
+      .orderBy('updated_hour')
       .orderBy('updated_at')
       .limit(limit);
     // Two processes purging at once take different conversations instead of waiting on each other.

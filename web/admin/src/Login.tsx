@@ -27,7 +27,7 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
   return (
     <form
       className="login"
-      onSubmit={async (e) => {
+      onSubmit={(e) => void (async () => {
         e.preventDefault();
         setError(null);
         try {
@@ -38,7 +38,7 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
           else if (err instanceof ApiError && err.status === 429) setError(t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) }));
           else setError(errorText(err));
         }
-      }}
+      })()}
     >
       <h1>Renkei</h1>
       <label>
@@ -73,19 +73,23 @@ function TokenLogin({ onSwitch }: { onSwitch: () => void }) {
     if (err instanceof ApiError && err.status === 429) return t('login.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) });
     return errorText(err);
   };
+  /** Reports its own failure in the form, so the submit handler need not await it. */
+  const signIn = async () => {
+    setError(null);
+    try {
+      // Kept only once proven: keeping it first would leave this form before the answer came.
+      await request('/bots', { token: token.trim() });
+      setToken(token.trim());
+    } catch (err) {
+      setError(refusal(err));
+    }
+  };
   return (
     <form
       className="login"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setError(null);
-        try {
-          // Kept only once proven: keeping it first would leave this form before the answer came.
-          await request('/bots', { token: token.trim() });
-          setToken(token.trim());
-        } catch (err) {
-          setError(refusal(err));
-        }
+        void signIn();
       }}
     >
       <h1>Renkei</h1>

@@ -1,14 +1,8 @@
+import type { ProblemView } from '../../../src/server/schemas/problem.ts';
 import { getToken, setAccount, setToken } from './auth.ts';
 
 /** A problem of a bot file as the server reports it (422). */
-export interface ProblemView {
-  readonly severity: 'error' | 'warning';
-  readonly code: string;
-  readonly message: string;
-  readonly block: string | null;
-  readonly field: string | null;
-  readonly line: number | null;
-}
+export type { ProblemView };
 
 /** An error answer of the API, with its code and message ready to show. */
 export class ApiError extends Error {

@@ -1,13 +1,15 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
-import { categoryOf, roleOf } from './blocks.ts';
+import { useLocale } from '../locale.ts';
+import { BLOCKS, categoryOf, roleOf } from './blocks.ts';
 import { CanvasContext } from './context.ts';
 import { portsOf, type BlockNode } from './graph.ts';
 
 /** A block on the canvas: one target handle, one source handle per port. */
 export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const info = useContext(CanvasContext);
   const { block, advanced } = data;
   const problems = info.problems.get(id) ?? [];
@@ -25,7 +27,7 @@ export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
     <div className={classes.join(' ')} data-block={id} data-on-path={info.path.has(id) ? 'true' : undefined}>
       <Handle type="target" position={Position.Left} />
       <div className="block-head">
-        <span className="block-type">{t(`block.${block.type}`, { defaultValue: block.type })}</span>
+        <span className="block-type">{BLOCKS[block.type].label[locale]}</span>
         {info.start === id && <span className="badge">{t('builder.start')}</span>}
         {provider && <span className="badge provider">{provider}</span>}
       </div>

@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProblemView } from '../api.ts';
-import { BLOCKS, roleOf, specificPortsOf } from './blocks.ts';
+import { describe } from '../../../../src/blocks/zod-shape.ts';
+import { useLocale } from '../locale.ts';
+import { BLOCKS, roleOf } from './blocks.ts';
 import { getAt, portsOf, type BlockNode, type Doc } from './graph.ts';
 import { ObjectFields, type FormContext } from './SchemaForm.tsx';
-import { describe } from './zod-walk.ts';
+import type { Directory } from './use-directory.ts';
 
 export interface InspectorProps {
   readonly doc: Doc;
   readonly node: BlockNode;
   readonly problems: readonly ProblemView[];
   readonly variables: readonly string[];
-  readonly choices: FormContext['choices'];
-  /** Per role, why its directory values are not offered. */
-  readonly notes: Readonly<Record<string, string>>;
+  readonly directory: Directory;
   readonly onField: (path: readonly (string | number)[], value: unknown) => void;
   readonly onRename: (to: string) => boolean;
   readonly onConnect: (port: string, target: string | null) => void;
@@ -24,30 +24,31 @@ export interface InspectorProps {
 
 const BLOCK_ID = /^[A-Za-z0-9_-]+$/;
 
-/** The form of the selected block: its fields from the schema, its connections, its error ports. */
+/** The form of the selected block: its fields and ports as its type declares them, its connections, its error ports. */
 export function Inspector(props: InspectorProps) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const { node, doc } = props;
   const { block, advanced } = node.data;
   const [id, setId] = useState(node.id);
   useEffect(() => setId(node.id), [node.id]);
-  const schema = BLOCKS[block.type].schema;
+  const definition = BLOCKS[block.type];
   const role = roleOf(block.type);
-  const shape = describe(schema).shape ?? {};
+  const shape = describe(definition.schema).shape ?? {};
   const ctx: FormContext = {
+    locale,
     problems: props.problems,
     variables: props.variables,
-    choices: props.choices,
+    choices: props.directory.choices,
     onChange: props.onField,
-    plain: new Set(role === null ? ['name'] : []),
   };
-  const specific = specificPortsOf(block.type);
+  const specific = definition.ports(block).filter((p) => p.advanced);
   const blockProblems = props.problems.filter((p) => p.field === null || p.field === 'type');
   const portProblems = (port: string) => props.problems.filter((p) => p.field === port);
 
   return (
     <aside className="inspector" aria-label={t('builder.inspector')}>
-      <h2>{t(`block.${block.type}`, { defaultValue: block.type })}</h2>
+      <h2>{definition.label[locale]}</h2>
       <div className="field">
         <label htmlFor="block-id">{t('builder.blockId')}</label>
         <input
@@ -64,7 +65,7 @@ export function Inspector(props: InspectorProps) {
           {p.message}
         </p>
       ))}
-      <ObjectFields shape={shape} value={block} path={[]} ctx={ctx} />
+      <ObjectFields shape={shape} fields={definition.fields} value={block} path={[]} ctx={ctx} />
 
       <fieldset className="connections">
         <legend>{t('builder.connections')}</legend>
@@ -100,16 +101,16 @@ export function Inspector(props: InspectorProps) {
         <fieldset className="advanced">
           <legend>{t('builder.advanced')}</legend>
           {specific.map((port) => (
-            <label key={port} className="check">
-              <input type="checkbox" checked={advanced.includes(port)} onChange={(e) => props.onAdvanced(port, e.target.checked)} />
-              {t(`port.${port}`, { defaultValue: port })}
+            <label key={port.name} className="check">
+              <input type="checkbox" checked={advanced.includes(port.name)} onChange={(e) => props.onAdvanced(port.name, e.target.checked)} />
+              {port.label[locale]}
             </label>
           ))}
           <p className="hint">{t('builder.advancedHint')}</p>
         </fieldset>
       )}
       {role !== null && <p className="hint">{t('builder.roleHint', { role })}</p>}
-      {role !== null && props.notes[role] && <p className="hint">{props.notes[role]}</p>}
+      {role !== null && role !== 'webhook' && props.directory.notes[role] && <p className="hint">{props.directory.notes[role]}</p>}
 
       <div className="actions">
         <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>

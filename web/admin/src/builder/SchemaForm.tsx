@@ -2,25 +2,26 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
 import type { z } from 'zod';
+import type { FieldMeta } from '../../../../src/blocks/fields.ts';
+import { describe } from '../../../../src/blocks/zod-shape.ts';
+import type { Locale } from '../../../../src/vocabulary/locales.ts';
+import type { ServiceFieldRef } from '../../../../src/vocabulary/service-fields.ts';
 import type { ProblemView } from '../api.ts';
-import { CANVAS_KEYS, describe, EDGE_KEYS, emptyValue } from './zod-walk.ts';
+import { PORT, type FieldDecl } from './blocks.ts';
+import { emptyValue } from './new-block.ts';
 
 type Path = readonly (string | number)[];
+type Schema = z.core.$ZodType;
 
 export interface FormContext {
+  readonly locale: Locale;
   readonly problems: readonly ProblemView[];
   /** Variables with a value on entry to the block, for the merge-field picker. */
   readonly variables: readonly string[];
   /** Values the configured integration offers for a field (departments, agents, lists, stages). */
-  readonly choices: Readonly<Record<string, readonly { value: string; label: string }[]>>;
+  readonly choices: (ref: ServiceFieldRef) => readonly { value: string; label: string }[];
   readonly onChange: (path: Path, value: unknown) => void;
-  /** Top-level keys that are not templates in this block (`name` is a label outside integration blocks). */
-  readonly plain?: ReadonlySet<string>;
 }
-
-// Keys whose value is a variable name or a fixed word, not a text with merge fields.
-const NOT_TEMPLATES = new Set(['save', 'var', 'kind', 'method', 'reason', 'value', 'label']);
-const LONG_TEXT = new Set(['text', 'prompt', 'description']);
 
 const pathKey = (path: Path): string => path.join('.');
 const problemsAt = (ctx: FormContext, path: Path): ProblemView[] => {
@@ -86,33 +87,35 @@ function AnyField({ value, path, ctx, label }: { value: unknown; path: Path; ctx
   );
 }
 
-/** One field of a block, drawn from its zod schema. */
-export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: unknown; path: Path; ctx: FormContext }) {
+/**
+ * One field of a block: how it is edited comes from the block type's declaration (`decl`), what it
+ * may hold (optional, its default, an enum's entries) from its zod schema.
+ */
+export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl: FieldMeta; value: unknown; path: Path; ctx: FormContext }) {
   const { t } = useTranslation();
   const id = useId();
   const field = describe(schema);
-  const key = String(path[path.length - 1]);
-  const label = t(`field.${key}`, { defaultValue: key });
+  const label = decl.label[ctx.locale];
   const problems = problemsAt(ctx, path);
   const invalid = problems.length > 0;
 
-  switch (field.kind) {
-    case 'literal':
-      return null;
-    case 'string': {
+  switch (decl.widget) {
+    case 'text':
+    case 'long-text':
+    case 'variable': {
       const text = typeof value === 'string' ? value : '';
-      const choices = ctx.choices[key];
+      const choices = decl.values ? ctx.choices(decl.values) : [];
       const set = (v: string) => ctx.onChange(path, v === '' && field.optional ? undefined : v);
       const placeholder = typeof field.defaultValue === 'string' ? field.defaultValue : '';
       return (
         <div className={`field${invalid ? ' invalid' : ''}`}>
           <label htmlFor={id}>{label}</label>
-          {LONG_TEXT.has(key) ? (
+          {decl.widget === 'long-text' ? (
             <textarea id={id} value={text} rows={3} placeholder={placeholder} aria-invalid={invalid} onChange={(e) => set(e.target.value)} />
           ) : (
             <input id={id} value={text} placeholder={placeholder} aria-invalid={invalid} onChange={(e) => set(e.target.value)} />
           )}
-          {choices && choices.length > 0 && (
+          {choices.length > 0 && (
             <select aria-label={t('builder.chooseFor', { field: label })} value={choices.some((c) => c.value === text) ? text : ''} onChange={(e) => set(e.target.value)}>
               <option value="">{t('builder.choose')}</option>
               {choices.map((c) => (
@@ -122,7 +125,10 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
               ))}
             </select>
           )}
-          {!NOT_TEMPLATES.has(key) && !(path.length === 1 && ctx.plain?.has(key)) && ctx.variables.length > 0 && <MergePicker ctx={ctx} field={label} onPick={(v) => set(`${text}%${v}%`)} />}
+          {decl.merge !== 'none' && ctx.variables.length > 0 && (
+            // A field that must be exactly one merge field takes the picked one in place of its text.
+            <MergePicker ctx={ctx} field={label} onPick={(v) => set(decl.merge === 'single' ? `%${v}%` : `${text}%${v}%`)} />
+          )}
           <Problems list={problems} />
         </div>
       );
@@ -141,14 +147,14 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
           <Problems list={problems} />
         </div>
       );
-    case 'boolean':
+    case 'yes-no':
       return (
         <label className="field check">
           <input type="checkbox" checked={value === true} onChange={(e) => ctx.onChange(path, e.target.checked)} />
           {label}
         </label>
       );
-    case 'enum':
+    case 'select':
       return (
         <div className={`field${invalid ? ' invalid' : ''}`}>
           <label htmlFor={id}>{label}</label>
@@ -156,18 +162,18 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
             {(field.optional || typeof value !== 'string') && <option value="">—</option>}
             {field.entries?.map((entry) => (
               <option key={entry} value={entry}>
-                {entry}
+                {decl.options?.[entry]?.[ctx.locale] ?? entry}
               </option>
             ))}
           </select>
           <Problems list={problems} />
         </div>
       );
-    case 'object': {
+    case 'group': {
       const obj = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
       if (field.optional && obj === undefined) {
         return (
-          <button type="button" className="add" onClick={() => ctx.onChange(path, emptyValue(schema))}>
+          <button type="button" className="add" onClick={() => ctx.onChange(path, emptyValue(schema, decl))}>
             + {label}
           </button>
         );
@@ -182,11 +188,11 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
               </button>
             )}
           </legend>
-          <ObjectFields shape={field.shape ?? {}} value={obj ?? {}} path={path} ctx={ctx} />
+          <ObjectFields shape={field.shape ?? {}} fields={decl.fields ?? {}} value={obj ?? {}} path={path} ctx={ctx} />
         </fieldset>
       );
     }
-    case 'record': {
+    case 'map': {
       const map = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
       return (
         <fieldset className={invalid ? 'invalid' : undefined}>
@@ -214,7 +220,7 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
         </fieldset>
       );
     }
-    case 'array': {
+    case 'list': {
       const list = Array.isArray(value) ? value : [];
       const element = field.element;
       return (
@@ -225,9 +231,9 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
               <div className="list-item" key={i}>
                 <span className="list-index">{i + 1}</span>
                 {describe(element).kind === 'object' ? (
-                  <ObjectFields shape={describe(element).shape ?? {}} value={(item ?? {}) as Record<string, unknown>} path={[...path, i]} ctx={ctx} />
+                  <ObjectFields shape={describe(element).shape ?? {}} fields={decl.fields ?? {}} value={(item ?? {}) as Record<string, unknown>} path={[...path, i]} ctx={ctx} />
                 ) : (
-                  <Field schema={element} value={item} path={[...path, i]} ctx={ctx} />
+                  <Field schema={element} decl={{ ...decl, widget: 'text' }} value={item} path={[...path, i]} ctx={ctx} />
                 )}
                 <button
                   type="button"
@@ -240,7 +246,7 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
               </div>
             ))}
           {element && (
-            <button type="button" className="add" onClick={() => ctx.onChange(path, [...list, emptyValue(element)])}>
+            <button type="button" className="add" onClick={() => ctx.onChange(path, [...list, emptyValue(element, decl)])}>
               + {t('builder.addItem', { field: label })}
             </button>
           )}
@@ -248,29 +254,36 @@ export function Field({ schema, value, path, ctx }: { schema: z.ZodType; value: 
         </fieldset>
       );
     }
-    default:
+    case 'yaml':
       return <AnyField value={value} path={path} ctx={ctx} label={label} />;
   }
 }
 
+// A field its siblings make meaningless is not asked for; one that still holds a value stays, so it can be cleared.
+const unused = (decl: FieldMeta, value: Record<string, unknown>, key: string): boolean =>
+  decl.unusedWhen !== undefined && decl.unusedWhen.values.includes(String(value[decl.unusedWhen.key])) && (value[key] === undefined || value[key] === '');
+
+/** The fields of a block, a group or a list item, in the order their declaration gives; ports are left to the canvas. */
 export function ObjectFields({
   shape,
+  fields,
   value,
   path,
   ctx,
 }: {
-  shape: Readonly<Record<string, z.ZodType>>;
+  shape: Readonly<Record<string, Schema>>;
+  fields: Readonly<Record<string, FieldDecl>>;
   value: Record<string, unknown>;
   path: Path;
   ctx: FormContext;
 }) {
   return (
     <>
-      {Object.entries(shape)
-        .filter(([key]) => !EDGE_KEYS.has(key) && !CANVAS_KEYS.has(key))
-        .map(([key, sub]) => (
-          <Field key={key} schema={sub} value={value[key]} path={[...path, key]} ctx={ctx} />
-        ))}
+      {Object.entries(fields).map(([key, decl]) => {
+        const schema = shape[key];
+        if (decl === PORT || schema === undefined || unused(decl, value, key)) return null;
+        return <Field key={key} schema={schema} decl={decl} value={value[key]} path={[...path, key]} ctx={ctx} />;
+      })}
     </>
   );
 }

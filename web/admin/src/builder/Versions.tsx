@@ -1,14 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BotVersionView, Items } from '../../../../src/server/schemas/bots.ts';
 import { errorText, getJson, sendJson } from '../api.ts';
 import { Time } from '../time.tsx';
 
-interface Version {
-  readonly version: number;
-  readonly createdAt: string;
-  readonly publishedAt: string | null;
-  readonly published: boolean;
-}
+type Version = BotVersionView;
 
 /** The bot's versions, newest first: open one in the canvas, or publish an earlier one again. */
 export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoad: (v: number) => void; onRolledBack: (v: number) => void }) {
@@ -16,10 +12,19 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
   const [items, setItems] = useState<readonly Version[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    getJson<{ items: Version[] }>(`/bots/${encodeURIComponent(botId)}/versions`)
+    getJson<Items<Version>>(`/bots/${encodeURIComponent(botId)}/versions`)
       .then((r) => setItems(r.items))
       .catch((err) => setError(errorText(err)));
   }, [botId]);
+  /** Reports its own failure above the list, so the click handler need not await it. */
+  const rollback = async (version: number) => {
+    try {
+      await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version });
+      onRolledBack(version);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   return (
     <section className="versions" aria-label={t('builder.versions')}>
       <h2>{t('builder.versions')}</h2>
@@ -38,14 +43,7 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
             {!v.published && (
               <button
                 type="button"
-                onClick={async () => {
-                  try {
-                    await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version: v.version });
-                    onRolledBack(v.version);
-                  } catch (err) {
-                    setError(errorText(err));
-                  }
-                }}
+                onClick={() => void rollback(v.version)}
               >
                 {t('builder.rollback')}
               </button>

@@ -1,5 +1,5 @@
 import type { Edge, Node } from '@xyflow/react';
-import { specificPortsOf, type BlockType } from './blocks.ts';
+import { BLOCKS, isBlockType, specificPortsOf, type BlockType } from './blocks.ts';
 
 /** A block as written in the file (no defaults filled in), so a round trip keeps it as it was. */
 export type RawBlock = { type: BlockType } & Record<string, unknown>;
@@ -23,60 +23,29 @@ export interface Doc {
 export interface Port {
   /** The key path of the target inside the block (`next`, `options.0.next`, `ports.success`): the handle id. */
   readonly id: string;
+  /** What the canvas shows: the port's name, or what the author wrote for it (an option's label). */
   readonly label: string;
+  /** The port's name (`next`, `options.0`, `success`). */
+  readonly name: string;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Every port of a block, in display order. */
+/**
+ * Every port of a block, in display order, as its type declares them: advanced outcome ports only
+ * when turned on. A block of a type the format does not have has none (the validator names it).
+ */
 export function portsOf(block: RawBlock, advanced: readonly string[]): Port[] {
-  switch (block.type) {
-    case 'message':
-    case 'set':
-      return [{ id: 'next', label: 'next' }];
-    case 'ask':
-      return [
-        { id: 'next', label: 'next' },
-        { id: 'invalid', label: 'invalid' },
-      ];
-    case 'choice': {
-      const options = Array.isArray(block['options']) ? block['options'] : [];
-      return [
-        ...options.map((o, i) => ({
-          id: `options.${i}.next`,
-          label: isMap(o) ? String(o['label'] || o['value'] || `#${i + 1}`) : `#${i + 1}`,
-        })),
-        { id: 'invalid', label: 'invalid' },
-      ];
-    }
-    case 'condition': {
-      const rules = Array.isArray(block['rules']) ? block['rules'] : [];
-      return [
-        ...rules.map((r, i) => {
-          const when = isMap(r) && isMap(r['when']) ? r['when'] : {};
-          const text = [when['var'], when['op'], when['value']].filter((x) => x !== undefined && x !== '').join(' ');
-          return { id: `rules.${i}.next`, label: text || `rule ${i + 1}` };
-        }),
-        { id: 'else', label: 'else' },
-      ];
-    }
-    case 'goto':
-      return [{ id: 'target', label: 'target' }];
-    case 'end':
-      return [];
-    case 'handoff':
-      // Taken when nobody can take over (no agent online, outside business hours, no claim in time).
-      return [{ id: 'no_agent', label: 'no_agent' }];
-    default: {
-      const specific = specificPortsOf(block.type).filter((p) => advanced.includes(p));
-      return ['success', 'failure', ...specific].map((p) => ({ id: `ports.${p}`, label: p }));
-    }
-  }
+  if (!isBlockType(block.type)) return [];
+  return BLOCKS[block.type]
+    .ports(block)
+    .filter((p) => !p.advanced || advanced.includes(p.name))
+    .map((p) => ({ id: p.field, label: p.caption ?? p.name, name: p.name }));
 }
 
 /** Every key path that may hold a target, whether shown or not (to clear what is no longer wired). */
 function allPortPaths(block: RawBlock): string[] {
-  return portsOf(block, specificPortsOf(block.type)).map((p) => p.id);
+  return portsOf(block, isBlockType(block.type) ? specificPortsOf(block.type) : []).map((p) => p.id);
 }
 
 export function getAt(root: unknown, path: string): unknown {
@@ -120,7 +89,7 @@ export function docFromBot(bot: Record<string, unknown>): Doc {
     if (!isMap(value)) continue;
     const { position, ...block } = value as RawBlock & { position?: { x: number; y: number } };
     const ports = isMap(block['ports']) ? Object.keys(block['ports']) : [];
-    const advanced = specificPortsOf(block.type).filter((p) => ports.includes(p));
+    const advanced = isBlockType(block.type) ? specificPortsOf(block.type).filter((p) => ports.includes(p)) : [];
     nodes.push({
       id,
       type: 'block',

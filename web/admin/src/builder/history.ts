@@ -72,3 +72,5 @@ export function useHistory<T>(initial: T) {
 
   return { present, current, commit, replace, reset, undo, redo, checkpoint };
 }
+
+export type History<T> = ReturnType<typeof useHistory<T>>;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { ServiceFieldRef } from '../../../../src/vocabulary/service-fields.ts';
+import { ROLES, type Role } from '../../../../src/vocabulary/roles.ts';
 import { getJson } from '../api.ts';
 
 type Choice = { value: string; label: string };
-export type Choices = Readonly<Record<string, readonly Choice[]>>;
 
 interface RoleOptions {
   readonly fields: Readonly<Record<string, readonly Choice[]>>;
@@ -10,28 +11,26 @@ interface RoleOptions {
 }
 
 export interface Directory {
-  /** Values to offer, keyed by the block field they fill (department, assignee, list, status …). */
-  readonly choices: Choices;
-  /** Per role, why some values cannot be offered (a Zoho directory is not listed). */
-  readonly notes: Readonly<Record<string, string>>;
+  /** The values the role's integration offers for one of its service fields (departments, agents, lists, stages …). */
+  readonly choices: (ref: ServiceFieldRef) => readonly Choice[];
+  /** Per role, why some values cannot be offered (a service's directory is not listed). */
+  readonly notes: Readonly<Partial<Record<Role, string>>>;
 }
 
-const ROLES = ['helpdesk', 'mailing', 'crm'] as const;
+const NONE: RoleOptions = { fields: {}, note: null };
+const EMPTY: Directory = { choices: () => [], notes: {} };
 
 /** What the configured integrations offer for block fields (see GET /integrations/{role}/options). */
 export function useDirectory(): Directory {
-  const [directory, setDirectory] = useState<Directory>({ choices: {}, notes: {} });
+  const [directory, setDirectory] = useState<Directory>(EMPTY);
   useEffect(() => {
     let live = true;
-    void Promise.all(
-      ROLES.map((role) => getJson<RoleOptions>(`/integrations/${role}/options`).catch((): RoleOptions => ({ fields: {}, note: null }))),
-    ).then((all) => {
+    void Promise.all(ROLES.map((role) => getJson<RoleOptions>(`/integrations/${role}/options`).catch(() => NONE))).then((all) => {
       if (!live) return;
-      const notes: Record<string, string> = {};
-      all.forEach((o, i) => {
-        if (o.note) notes[ROLES[i]!] = o.note;
-      });
-      setDirectory({ choices: Object.assign({}, ...all.map((o) => o.fields)) as Choices, notes });
+      const byRole = new Map(ROLES.map((role, i) => [role, all[i] ?? NONE]));
+      const notes: Partial<Record<Role, string>> = {};
+      for (const [role, options] of byRole) if (options.note) notes[role] = options.note;
+      setDirectory({ choices: (ref) => byRole.get(ref.role)?.fields[ref.field] ?? [], notes });
     });
     return () => {
       live = false;

@@ -19,7 +19,7 @@ export function AccountPage() {
       </p>
       <form
         className="hours-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => void (async () => {
           e.preventDefault();
           try {
             await call('/api/v1/auth/password', { json: { current, password: next } });
@@ -29,7 +29,7 @@ export function AccountPage() {
           } catch (err) {
             setMessage({ ok: false, text: err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : errorText(err) });
           }
-        }}
+        })()}
       >
         <h2>{t('team.account.password')}</h2>
         <label>

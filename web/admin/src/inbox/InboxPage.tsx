@@ -194,11 +194,11 @@ function Detail({
       {mine && (
         <form
           className="inline-form"
-          onSubmit={async (e) => {
+          onSubmit={(e) => void (async () => {
             e.preventDefault();
             if (text.trim() === '') return;
             if (await act('messages', { text })) setText('');
-          }}
+          })()}
         >
           <label className="grow">
             {t('team.inbox.message')}
@@ -261,10 +261,10 @@ function Detail({
         </ul>
         <form
           className="inline-form"
-          onSubmit={async (e) => {
+          onSubmit={(e) => void (async () => {
             e.preventDefault();
             if (note.trim() !== '' && (await act('notes', { text: note }))) setNote('');
-          }}
+          })()}
         >
           <label className="grow">
             {t('team.inbox.note')}

@@ -22,7 +22,7 @@ export function InvitationPage() {
   return (
     <form
       className="login"
-      onSubmit={async (e) => {
+      onSubmit={(e) => void (async () => {
         e.preventDefault();
         try {
           const res = await call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`, { json: { password } });
@@ -32,7 +32,7 @@ export function InvitationPage() {
         } catch (err) {
           setError(errorText(err));
         }
-      }}
+      })()}
     >
       <h1>{t('team.invitation.title')}</h1>
       <p>{t('team.invitation.intro', { email: who.email })}</p>

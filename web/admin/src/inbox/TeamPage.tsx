@@ -73,7 +73,7 @@ function Users({ onError }: { onError: OnError }) {
               <td>
                 <button
                   type="button"
-                  onClick={() => sendJson(`/users/${u.id}`, { disabled: !u.disabled }, 'PATCH').then(reload, (e: unknown) => onError(errorText(e)))}
+                  onClick={() => void sendJson(`/users/${u.id}`, { disabled: !u.disabled }, 'PATCH').then(reload, (e: unknown) => onError(errorText(e)))}
                 >
                   {u.disabled ? t('team.team.enable') : t('team.team.disable')}
                 </button>
@@ -84,7 +84,7 @@ function Users({ onError }: { onError: OnError }) {
       </table>
       <form
         className="inline-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => void (async () => {
           e.preventDefault();
           try {
             const res = await sendJson<{ invitation: { url: string; emailed: boolean } | null }>('/users', draft);
@@ -95,7 +95,7 @@ function Users({ onError }: { onError: OnError }) {
           } catch (err) {
             onError(errorText(err));
           }
-        }}
+        })()}
       >
         <label>
           {t('team.team.email')}
@@ -145,7 +145,7 @@ function Hours({ onError }: { onError: OnError }) {
       <p>{hours.openNow ? t('team.team.openNow') : t('team.team.closedNow')}</p>
       <form
         className="hours-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => void (async () => {
           e.preventDefault();
           try {
             const { openNow: _o, holidayToday: _h, ...body } = hours as BusinessHours & { openNow: boolean; holidayToday?: unknown };
@@ -155,7 +155,7 @@ function Hours({ onError }: { onError: OnError }) {
           } catch (err) {
             onError(errorText(err));
           }
-        }}
+        })()}
       >
         <label>
           <input type="checkbox" checked={hours.enabled} onChange={(e) => setHours({ ...hours, enabled: e.target.checked })} /> {t('team.team.hoursEnabled')}
@@ -201,7 +201,7 @@ function Webhooks({ onError }: { onError: OnError }) {
         {hooks.map((h) => (
           <li key={h.id}>
             <code>{h.url}</code> ({h.format}) {h.events.join(', ')}{' '}
-            <button type="button" className="danger" onClick={() => request(`/event-webhooks/${h.id}`, { method: 'DELETE' }).then(reload, (e: unknown) => onError(errorText(e)))}>
+            <button type="button" className="danger" onClick={() => void request(`/event-webhooks/${h.id}`, { method: 'DELETE' }).then(reload, (e: unknown) => onError(errorText(e)))}>
               {t('team.team.remove')}
             </button>
           </li>
@@ -209,7 +209,7 @@ function Webhooks({ onError }: { onError: OnError }) {
       </ul>
       <form
         className="inline-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => void (async () => {
           e.preventDefault();
           try {
             const created = await sendJson<Webhook>('/event-webhooks', draft);
@@ -219,7 +219,7 @@ function Webhooks({ onError }: { onError: OnError }) {
           } catch (err) {
             onError(errorText(err));
           }
-        }}
+        })()}
       >
         <label>
           {t('team.team.url')}

@@ -1,13 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import type { BotAnalyticsView } from '../../../../src/server/schemas/analytics.ts';
 import { Link } from '../Link.tsx';
 import { useFetch } from '../use-fetch.ts';
 import { useWords } from '../words.ts';
 
-interface Analytics {
-  readonly botId: string;
-  readonly conversations: number;
-  readonly blocks: readonly { block: string; type: string; ports: readonly { port: string; conversations: number }[] }[];
-}
+type Analytics = BotAnalyticsView;
 
 export function AnalyticsPage({ botId }: { botId: string }) {
   const { t } = useTranslation();

@@ -1,22 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BotSummaryView, Items } from '../../../../src/server/schemas/bots.ts';
 import { parse } from 'yaml';
 import { errorText, request } from '../api.ts';
 import { Link } from '../Link.tsx';
 import { navigate } from '../router.ts';
 import { useFetch } from '../use-fetch.ts';
 
-interface BotSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly publishedVersion: number | null;
-  readonly latestVersion: number;
-  readonly updatedAt: string;
-}
 
 export function BotsPage() {
   const { t, i18n } = useTranslation();
-  const { data, error, reload } = useFetch<{ items: BotSummary[] }>('/bots');
+  const { data, error, reload } = useFetch<Items<BotSummaryView>>('/bots');
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   // A new bot speaks the admin's language unless they choose another.

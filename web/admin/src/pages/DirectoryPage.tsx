@@ -10,6 +10,7 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
   const { data, error, reload } = useFetch<{ items: Entry[]; total: number }>(`/records/${kind}?limit=500`);
   const [values, setValues] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
+  /** Reports its own failure in the form, so onSubmit need not await it. */
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
@@ -34,7 +35,7 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
           </li>
         ))}
       </ul>
-      <form className="inline-form" onSubmit={submit}>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
         {fields.map((f) => (
           <input
             key={f}

@@ -19,74 +19,111 @@ interface Integration {
 }
 
 const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
-const ZOHO_SETTINGS = ['dc', 'clientId', 'orgId', 'accountsUrl', 'apiUrl', 'defaultCompany'] as const;
-// The values of src/connectors/zoho/data-centres.ts (importing it would pull zod into the first load).
-const DATA_CENTRES = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'sa', 'ca'];
-const ZOHO_SECRETS = ['clientSecret', 'refreshToken'] as const;
 
-function ZohoForm({ current, onSaved }: { current: Integration | undefined; onSaved: () => void; }) {
+/** One setting or secret, as GET /providers declares it (src/connectors/declaration.ts). */
+interface ProviderField {
+  readonly key: string;
+  readonly label: string;
+  readonly help: string;
+  readonly required: boolean;
+  readonly choices: readonly string[] | null;
+  readonly roles: readonly string[] | null;
+  readonly bindsSecrets: boolean;
+}
+
+interface ProviderInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly roles: readonly string[];
+  readonly settings: readonly ProviderField[];
+  readonly secrets: readonly ProviderField[];
+}
+
+/** The form of a provider with settings or secrets, built from its declaration. */
+function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; current: Integration; onSaved: () => void }) {
   const { t } = useTranslation();
-  const role = current?.role;
-  const [settings, setSettings] = useState<Record<string, string>>(current?.provider === 'zoho' ? current.settings : { dc: 'com' });
-  // Secrets are write-only: the form starts empty; left empty on an existing Zoho setup keeps them.
+  const role = current.role;
+  const fields = provider.settings.filter((f) => f.roles === null || f.roles.includes(role));
+  const secretFields = provider.secrets.filter((f) => f.roles === null || f.roles.includes(role));
+  const same = current.provider === provider.name;
+  const initial = Object.fromEntries(provider.settings.flatMap((f) => (f.choices ? [[f.key, f.choices[0] ?? '']] : [])));
+  const [settings, setSettings] = useState<Record<string, string>>(same ? current.settings : initial);
+  // Secrets are write-only: the form starts empty; left empty on an existing setup keeps them.
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const keep = current?.provider === 'zoho' && current.hasSecrets;
+  // A setting that decides where or for whom the secrets go needs them again (the server drops the stored ones otherwise).
+  const moved = same ? provider.settings.filter((f) => f.bindsSecrets && (settings[f.key] ?? '') !== (current.settings[f.key] ?? '')) : [];
+  const keep = same && current.hasSecrets && moved.length === 0;
+  /** Reports its own failure in the form, so onSubmit need not await it. */
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
     const given = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
     const cleanSettings = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ''));
+    const sendSecrets = secretFields.length > 0 && !(keep && Object.keys(given).length === 0);
     try {
-      await sendJson(`/integrations/${role}`, { provider: 'zoho', settings: cleanSettings, ...(keep && Object.keys(given).length === 0 ? {} : { secrets: given }) }, 'PUT');
+      await sendJson(`/integrations/${role}`, { provider: provider.name, settings: cleanSettings, ...(sendSecrets ? { secrets: given } : {}) }, 'PUT');
       setSecrets({});
       onSaved();
     } catch (err) {
       setMessage(errorText(err));
     }
   };
+  const label = (f: ProviderField) => (f.required ? f.label : t('integrations.optional', { label: f.label }));
   return (
-    <form className="zoho-form" onSubmit={submit}>
-      {ZOHO_SETTINGS.map((key) => (
-        <label key={key} className="field">
-          <span>{t(`zoho.${key}`)}</span>
-          {key === 'dc' ? (
-            <select value={settings[key] ?? 'com'} onChange={(e) => setSettings({ ...settings, [key]: e.target.value })}>
-              {DATA_CENTRES.map((dc) => (
-                <option key={dc} value={dc}>
-                  {dc}
+    <form className="provider-form" onSubmit={(e) => void submit(e)}>
+      {fields.map((f) => (
+        <label key={f.key} className="field" title={f.help}>
+          <span>{label(f)}</span>
+          {f.choices ? (
+            <select value={settings[f.key] ?? f.choices[0] ?? ''} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })}>
+              {f.choices.map((c) => (
+                <option key={c} value={c}>
+                  {c}
                 </option>
               ))}
             </select>
           ) : (
-            <input value={settings[key] ?? ''} required={key === 'clientId'} onChange={(e) => setSettings({ ...settings, [key]: e.target.value })} />
+            <input value={settings[f.key] ?? ''} required={f.required} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })} />
           )}
         </label>
       ))}
-      {ZOHO_SECRETS.map((key) => (
-        <label key={key} className="field">
-          <span>{t(`zoho.${key}`)}</span>
+      {moved.length > 0 && current.hasSecrets && (
+        <p className="hint">{t('integrations.secretsAgain', { settings: moved.map((f) => f.label).join(', ') })}</p>
+      )}
+      {secretFields.map((f) => (
+        <label key={f.key} className="field" title={f.help}>
+          <span>{label(f)}</span>
           <input
             type="password"
             autoComplete="off"
-            value={secrets[key] ?? ''}
+            value={secrets[f.key] ?? ''}
             placeholder={keep ? t('integrations.secretKept') : ''}
-            required={!keep}
-            onChange={(e) => setSecrets({ ...secrets, [key]: e.target.value })}
+            required={!keep && f.required}
+            onChange={(e) => setSecrets({ ...secrets, [f.key]: e.target.value })}
           />
         </label>
       ))}
-      <button type="submit">{t('integrations.saveZoho')}</button>
+      <button type="submit">{t('integrations.save', { provider: provider.label })}</button>
       {message && <p role="alert" className="error">{message}</p>}
     </form>
   );
 }
 
-function RoleCard({ integration, reload }: { integration: Integration | undefined; role: (typeof ROLES)[number]; reload: () => void }) {
+function RoleCard({
+  integration,
+  providers,
+  reload,
+}: {
+  integration: Integration | undefined;
+  providers: readonly ProviderInfo[];
+  role: (typeof ROLES)[number];
+  reload: () => void;
+}) {
   const { t } = useTranslation();
   const words = useWords();
   const [message, setMessage] = useState<string | null>(null);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
   const role = integration?.role;
   const act = async (path: string, body: unknown = {}, method = 'POST') => {
     setMessage(null);
@@ -100,12 +137,15 @@ function RoleCard({ integration, reload }: { integration: Integration | undefine
     }
   };
   if (!integration) return null;
+  // Providers with something to set up: the built-in store has its own button.
+  const configurable = providers.filter((p) => p.roles.includes(integration.role) && p.settings.length + p.secrets.length > 0);
+  const providerLabel = (name: string) => providers.find((p) => p.name === name)?.label ?? words.provider(name);
   return (
     <section className="card" aria-label={t(`role.${integration.role}`)}>
       <h2>{t(`role.${integration.role}`)}</h2>
       <dl>
         <dt>{t('integrations.provider')}</dt>
-        <dd>{words.provider(integration.provider)}</dd>
+        <dd>{providerLabel(integration.provider)}</dd>
         <dt>{t('integrations.status')}</dt>
         <dd className={`status-${integration.status}`}>
           {integration.enabled ? t(`integrations.status_${integration.status}`, { defaultValue: integration.status }) : t('integrations.disabled')}
@@ -137,33 +177,41 @@ function RoleCard({ integration, reload }: { integration: Integration | undefine
             {t('integrations.useBuiltin')}
           </button>
         )}
-        <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
-          {t('integrations.setUpZoho')}
-        </button>
+        {configurable.map((p) => (
+          <button key={p.name} type="button" aria-expanded={editing === p.name} onClick={() => setEditing(editing === p.name ? null : p.name)}>
+            {t('integrations.setUp', { provider: p.label })}
+          </button>
+        ))}
       </div>
       {message && <p role="status">{message}</p>}
-      {editing && (
-        <ZohoForm
-          current={integration}
-          onSaved={() => {
-            setEditing(false);
-            reload();
-          }}
-        />
-      )}
+      {configurable
+        .filter((p) => p.name === editing)
+        .map((p) => (
+          <ProviderForm
+            key={p.name}
+            provider={p}
+            current={integration}
+            onSaved={() => {
+              setEditing(null);
+              reload();
+            }}
+          />
+        ))}
     </section>
   );
 }
 
 export function IntegrationsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language.startsWith('ja') ? 'ja' : 'en';
   const { data, error, reload } = useFetch<{ items: Integration[] }>('/integrations');
+  const providers = useFetch<{ items: ProviderInfo[] }>(`/providers?locale=${locale}`);
   return (
     <div className="integrations">
       <h1>{t('nav.integrations')}</h1>
-      {error && <p role="alert" className="error">{error}</p>}
+      {(error ?? providers.error) && <p role="alert" className="error">{error ?? providers.error}</p>}
       {ROLES.map((role) => (
-        <RoleCard key={role} role={role} integration={data?.items.find((i) => i.role === role)} reload={reload} />
+        <RoleCard key={role} role={role} integration={data?.items.find((i) => i.role === role)} providers={providers.data?.items ?? []} reload={reload} />
       ))}
     </div>
   );

@@ -1,33 +1,17 @@
-import { stringify } from 'csv-stringify/browser/esm/sync';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RECORD_COLUMNS, RECORD_KINDS as KINDS, type RecordKind as Kind } from '../../../../src/store/record-schemas.ts';
 import { errorText, getJson } from '../api.ts';
 import { Link } from '../Link.tsx';
+import { cell, recordsCsv } from '../records/csv.ts';
 import { RecordFilters, type RecordFilter } from '../records/RecordFilters.tsx';
 import { Time, useTimeFormat } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 
-const KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribers'] as const;
-type Kind = (typeof KINDS)[number];
-type Row = Record<string, unknown>;
 
-// Columns in the order the records API documents them.
-const COLUMNS: Record<Kind, readonly string[]> = {
-  leads: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
-  contacts: ['name', 'email', 'phone', 'company', 'source', 'createdAt'],
-  deals: ['name', 'stage', 'closingDate', 'amount', 'contactId', 'createdAt'],
-  tickets: ['number', 'subject', 'status', 'priority', 'classification', 'department', 'assignee', 'contact', 'createdAt'],
-  subscribers: ['list', 'name', 'email', 'phone', 'createdAt'],
-};
+type Row = Readonly<Record<string, unknown>>;
 const PAGE = 25;
 const EXPORT_PAGE = 500;
-
-/** A cell as text: a ticket's contact is an object. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).filter((v) => v).join(' / ');
-  return String(value);
-}
 
 /** The tab asked for in the address (`/records?kind=leads`, where a record page links back to). */
 const kindInAddress = (): Kind => KINDS.find((k) => k === new URLSearchParams(location.search).get('kind')) ?? 'tickets';
@@ -43,7 +27,7 @@ export function RecordsPage() {
   const [exportError, setExportError] = useState<string | null>(null);
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { search: query } : {}), ...filter });
   const { data, error } = useFetch<{ items: Row[]; total: number }>(`/records/${kind}?${params}`);
-  const columns = ['id', ...COLUMNS[kind]];
+  const columns: readonly string[] = ['id', ...RECORD_COLUMNS[kind]];
 
   async function exportCsv() {
     setExportError(null);
@@ -55,10 +39,7 @@ export function RecordsPage() {
         rows.push(...page.items);
         if (rows.length >= page.total || page.items.length === 0) break;
       }
-      const csv = stringify(
-        rows.map((r) => columns.map((c) => cell(r[c]))),
-        { header: true, columns },
-      );
+      const csv = recordsCsv(rows, columns);
       const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;

@@ -39,6 +39,7 @@ export function TicketEditor(props: {
   const statuses = withCurrent(values.data?.status ?? [], props.status, props.status);
   const agents = withCurrent(values.data?.assignee ?? [], props.assignee, t('record.inactive', { name: props.assignee ?? '' }));
 
+  /** Reports its own failure in the form, so onSubmit need not await it. */
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
@@ -62,7 +63,7 @@ export function TicketEditor(props: {
     <section className="card" aria-labelledby="ticket-change">
       <h2 id="ticket-change">{t('record.change')}</h2>
       {values.error && <p role="alert" className="error">{values.error}</p>}
-      <form className="ticket-form" onSubmit={submit}>
+      <form className="ticket-form" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span>{t('column.status')}</span>
           <select value={status} onChange={(e) => setStatus(e.target.value)}>

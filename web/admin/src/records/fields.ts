@@ -1,7 +1,6 @@
 import type { TimeFormat } from '../time.tsx';
 
-export const RECORD_KINDS = ['leads', 'contacts', 'deals', 'tickets', 'subscribers'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
+export { RECORD_KINDS, type RecordKind } from '../../../../src/store/record-schemas.ts';
 
 /** What every record has (src/store/record-schemas.ts): shown after the kind's own fields. */
 const COMMON = ['id', 'createdAt', 'botId'];

@@ -1,9 +1,9 @@
 import { failure, integrationInvalid, unknownOutcome, type Outcome } from '../../vocabulary/outcome.ts';
 import type { IntegrationHooks } from '../provider.ts';
-import { IntegrationInvalidError, UnknownOutcomeError, ZohoRefusedError, ZohoUnavailableError } from './errors.ts';
+import { IntegrationInvalidError, UnknownOutcomeError, ServiceRefusedError, ServiceUnavailableError } from './errors.ts';
 
 /**
- * Runs one connector call and turns the ways a Zoho call can fail into outcomes. Credentials
+ * Runs one connector call and turns the ways a call to a service can fail into outcomes. Credentials
  * refused for good also mark the integration invalid, so an admin sees it; a failure to record
  * that must not hide the outcome from the bot.
  */
@@ -18,8 +18,8 @@ export async function outcomeOf(hooks: IntegrationHooks, run: () => Promise<Outc
     if (err instanceof UnknownOutcomeError) {
       return unknownOutcome(`${err.message}; whether the record was created could not be checked yet`);
     }
-    if (err instanceof ZohoUnavailableError) return failure(err.message, true);
-    if (err instanceof ZohoRefusedError) return failure(err.message, false);
+    if (err instanceof ServiceUnavailableError) return failure(err.message, true);
+    if (err instanceof ServiceRefusedError) return failure(err.message, false);
     throw err;
   }
 }

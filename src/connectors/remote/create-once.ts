@@ -1,4 +1,4 @@
-import { UnknownOutcomeError, ZohoUnavailableError } from './errors.ts';
+import { UnknownOutcomeError, ServiceUnavailableError } from './errors.ts';
 
 /** How many times a create whose answer keeps getting lost is looked up and tried again. */
 const MAX_UNKNOWN_ROUNDS = 3;
@@ -31,7 +31,7 @@ export async function createOnce<T>(
     }
     throw new UnknownOutcomeError(`${lost ?? 'the create'}; it kept losing its answer`);
   } catch (err) {
-    if (lost !== undefined && err instanceof ZohoUnavailableError) {
+    if (lost !== undefined && err instanceof ServiceUnavailableError) {
       throw new UnknownOutcomeError(`${lost}; then: ${err.message}`);
     }
     throw err;

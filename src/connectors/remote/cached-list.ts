@@ -1,7 +1,7 @@
-import type { Budget } from './http.ts';
+import type { Budget } from './budget.ts';
 
 /**
- * A list fetched from Zoho (departments, agents, mailing lists) that changes rarely: kept for
+ * A list fetched from a service (departments, agents, mailing lists) that changes rarely: kept for
  * `ttlMs`, loaded once for all concurrent callers, and fetched again when a caller misses what it
  * looks for — at most once per `minRefetchMs`, so a bot naming a department that does not exist
  * cannot turn every chat into a listing call.
@@ -35,7 +35,7 @@ export class CachedList<T> {
     return this.#fetch(budget);
   }
 
-  /** Zoho refused an id this list gave: the next look fetches again. */
+  /** The service refused an id this list gave: the next look fetches again. */
   forget(): void {
     this.#items = null;
     this.#loadedAt = 0;

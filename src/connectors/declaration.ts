@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Locale } from '../vocabulary/locales.ts';
+import type { Role } from '../vocabulary/roles.ts';
+import type { ServiceField } from '../vocabulary/service-fields.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessTokenCache } from './remote/access-token-cache.ts';
+import type { Provider } from './provider.ts';
+
+/** A text shown to people, in every locale. */
+export type Label = Readonly<Record<Locale, string>>;
+
+/**
+ * One setting or secret of a provider. The CLI's options, the admin API's validation, the
+ * Integrations page's form and the docs' tables are all made from these.
+ */
+export interface FieldDeclaration {
+  /** Checks one value as it is stored; an unset optional value reads as undefined. */
+  readonly schema: z.ZodType<string | undefined>;
+  readonly label: Label;
+  /** One sentence on what it is and where to find it. */
+  readonly help: Label;
+  readonly required: boolean;
+  /** A fixed set of values (a data centre): a dropdown, a CLI choice. */
+  readonly choices?: readonly string[];
+  /** Only these roles read it (a Desk organisation id: helpdesk). */
+  readonly roles?: readonly Role[];
+  /** Settings: changing it changes where or for whom the secrets are sent, so the stored ones are dropped. */
+  readonly bindsSecrets?: boolean;
+  /**
+   * Settings: a base URL replacing one of the service's hosts. Through the admin API it may only
+   * name an origin `hosts` allows (unless the server allows custom service URLs).
+   */
+  readonly baseUrl?: boolean;
+  /** Secrets: the environment variable the CLI reads when the option is not given. */
+  readonly env?: string;
+}
+
+/** How an installation proves who it is to the service. */
+export type Connection =
+  | { readonly kind: 'none' }
+  /** OAuth 2 authorization code: a refresh token from a grant with these scopes per role. */
+  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>> }
+  /** A key (API key, private app token) sent with every call. */
+  | { readonly kind: 'key' };
+
+/** What a provider is made with when the registry makes it. */
+export interface ProviderContext {
+  readonly store: Store;
+  /** Where an OAuth provider keeps its access tokens. */
+  readonly tokens: AccessTokenCache;
+  /** One call's time limit, from the provider's `callTimeout` variable when it declares one. */
+  readonly timeoutMs?: number;
+}
+
+/** Everything Renkei knows about one provider, declared once in its folder. */
+export interface ProviderDeclaration {
+  /** Stored with each integration and typed in `renkei integrations set ROLE <name>`. */
+  readonly name: string;
+  readonly label: Label;
+  /** What it is, per role: "Zoho CRM (leads, contacts, deals)". */
+  readonly serves: Readonly<Partial<Record<Role, Label>>>;
+  readonly roles: readonly Role[];
+  readonly connection: Connection;
+  readonly settings: Readonly<Record<string, FieldDeclaration>>;
+  readonly secrets: Readonly<Record<string, FieldDeclaration>>;
+  /** The origins each base-URL setting may name through the admin API, for these settings (a data centre's). */
+  readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
+  /** The block fields (SERVICE_FIELDS) whose values it offers the builder, per role. */
+  readonly offers: { readonly [R in Role]?: readonly ServiceField<R>[] };
+  /** An environment variable for one call's time limit (ms), and its default. */
+  readonly callTimeout?: { readonly env: string; readonly defaultMs: number };
+  /** Its role implementations. */
+  readonly create: (context: ProviderContext) => Provider;
+}
+
+/** Declares a provider: checks what a type cannot (keys, roles) when the module loads. */
+export function defineProvider<D extends ProviderDeclaration>(declaration: D): D {
+  if (!/^[a-z][a-z0-9-]*$/.test(declaration.name)) throw new Error(`provider name "${declaration.name}" must be lower-case letters, digits and dashes`);
+  for (const key of [...Object.keys(declaration.settings), ...Object.keys(declaration.secrets)]) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(key)) throw new Error(`${declaration.name}: field "${key}" must be camelCase`);
+  }
+  const both = Object.keys(declaration.settings).filter((k) => k in declaration.secrets);
+  if (both.length > 0) throw new Error(`${declaration.name}: ${both.join(', ')} cannot be both a setting and a secret`);
+  for (const role of Object.keys(declaration.offers) as Role[]) {
+    if (!declaration.roles.includes(role)) throw new Error(`${declaration.name}: offers values for ${role}, which it does not serve`);
+  }
+  return declaration;
+}
+
+/** A required text value (trimmed, not empty). */
+export const requiredText = (): z.ZodType<string> => z.string().trim().min(1, 'is required');
+
+/** An optional text value: empty or blank reads as unset. */
+export const optionalText = (): z.ZodType<string | undefined> =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/** One of a fixed set of values. */
+export const oneOf = <T extends readonly [string, ...string[]]>(values: T): z.ZodType<T[number]> =>
+  z.enum(values, { error: () => `must be one of ${values.join(', ')}` });
+
+/** An optional http(s) origin such as https://accounts.example.com (no path, query or credentials). */
+export const optionalOrigin = (): z.ZodType<string | undefined> =>
+  optionalText().refine((v) => v === undefined || isOrigin(v), 'must be an http(s) origin such as https://api.example.com (no path)');
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** The schema of a provider's settings or secrets as stored: one object, no unknown keys. */
+export function fieldsSchema(fields: Readonly<Record<string, FieldDeclaration>>): z.ZodType<Readonly<Record<string, string | undefined>>> {
+  return z.strictObject(Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, field.schema])));
+}
+
+/** The settings that decide where or for whom the secrets are sent. */
+export function secretBinding(declaration: ProviderDeclaration): string[] {
+  return Object.entries(declaration.settings)
+    .filter(([, field]) => field.bindsSecrets)
+    .map(([key]) => key);
+}

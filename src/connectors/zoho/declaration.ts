@@ -1,0 +1,47 @@
+import { defineProvider } from '../declaration.ts';
+import { DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.ts';
+import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
+import { createZohoProvider } from './provider.ts';
+
+/** Scopes per role (docs/integrations.md, step 3): creates, the look-ups before a resend, and the check's read. */
+const SCOPES = {
+  crm: [
+    'ZohoCRM.modules.leads.CREATE',
+    'ZohoCRM.modules.leads.READ',
+    'ZohoCRM.modules.contacts.CREATE',
+    'ZohoCRM.modules.contacts.READ',
+    'ZohoCRM.modules.accounts.CREATE',
+    'ZohoCRM.modules.accounts.READ',
+    'ZohoCRM.modules.deals.CREATE',
+    'ZohoCRM.modules.deals.READ',
+    'ZohoCRM.coql.READ',
+    'ZohoCRM.org.READ',
+  ],
+  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.search.READ', 'Desk.basic.READ'],
+  mailing: ['ZohoCampaigns.contact.UPDATE', 'ZohoCampaigns.contact.READ'],
+} as const;
+
+/**
+ * The `zoho` provider: Zoho CRM (crm), Zoho Desk (helpdesk) and Zoho Campaigns (mailing), with an
+ * OAuth refresh token of a Self Client, per data centre.
+ */
+export const zoho = defineProvider({
+  name: 'zoho',
+  label: { en: 'Zoho', ja: 'Zoho' },
+  serves: {
+    crm: { en: 'Zoho CRM (leads, contacts, deals)', ja: 'Zoho CRM（見込み客、連絡先、商談）' },
+    helpdesk: { en: 'Zoho Desk (tickets)', ja: 'Zoho Desk（チケット）' },
+    mailing: { en: 'Zoho Campaigns (list subscribers)', ja: 'Zoho Campaigns（リストの購読者）' },
+  },
+  roles: ['crm', 'helpdesk', 'mailing'],
+  connection: { kind: 'oauth2-code', scopes: SCOPES },
+  settings: ZOHO_SETTINGS,
+  secrets: ZOHO_SECRETS,
+  hosts: (settings) => {
+    const dc = settings['dc'];
+    return DATA_CENTRES.includes(dc as DataCentre) ? officialOrigins(dc as DataCentre) : { accountsUrl: [], apiUrl: [] };
+  },
+  offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
+  callTimeout: { env: 'RENKEI_ZOHO_TIMEOUT_MS', defaultMs: 10_000 },
+  create: ({ tokens, timeoutMs }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),
+});

@@ -1,0 +1,57 @@
+import { sql } from 'kysely';
+import { describe, expect, it, vi } from 'vitest';
+import { echoBot } from '../../../test/helpers/echo-bot.ts';
+import { harness } from '../test-support.ts';
+
+describe('a visitor turn on postgres', () => {
+  it('updates the conversation in place (HOT): no index of the table gets a new entry', async () => {
+    const h = await harness('postgres');
+    await h.publishBot(echoBot());
+    const c = await h.runtime.start('echo');
+    const replies = 20;
+    for (let i = 0; i < replies; i++) await h.runtime.reply(c.conversationId, c.token, { text: `hello ${i}` });
+    const t = await h.runtime.transcript(c.conversationId, c.token);
+    expect(t.events.filter((e) => e.type === 'visitor').map((e) => (e.type === 'visitor' ? e.text : ''))).toHaveLength(replies);
+
+    // PostgreSQL publishes a backend's table statistics a moment after its transactions end.
+    await vi.waitFor(
+      async () => {
+        const { rows } = await sql<{ updates: number; hot: number }>`
+          select n_tup_upd::int as updates, n_tup_hot_upd::int as hot from pg_stat_user_tables
+          where schemaname = current_schema() and relname = 'conversations'`.execute(h.store.db);
+        // Every turn within one hour keeps the indexed hour: all replies but an hour's turn over.
+        expect(rows[0]!.updates).toBeGreaterThanOrEqual(replies);
+        expect(rows[0]!.hot).toBeGreaterThanOrEqual(replies - 1);
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+  });
+
+  it('notifies nothing while no process waits for a conversation, and wakes a waiting stream', async () => {
+    const h = await harness('postgres');
+    await h.publishBot(echoBot());
+    const c = await h.runtime.start('echo');
+    const channel = h.store.notifications.databaseChannel('renkei_conversation');
+    const heard: string[] = [];
+    // A plain LISTEN on the channel, as any other process could have: it names no watcher.
+    const stop = await h.store.notifications.listen('renkei_conversation', (id) => heard.push(id));
+    await h.runtime.reply(c.conversationId, c.token, { text: 'nobody follows' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual([]);
+
+    const follow = new AbortController();
+    const lastSeq = (await h.runtime.transcript(c.conversationId, c.token)).events.at(-1)!.seq;
+    const events = h.runtime.follow(c.conversationId, c.token, lastSeq, follow.signal)[Symbol.asyncIterator]();
+    const next = events.next();
+    await vi.waitFor(async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${channel}`.execute(h.store.db);
+      expect(rows[0]!.n).toBe(1);
+    });
+    await h.runtime.reply(c.conversationId, c.token, { text: 'someone follows' });
+    expect((await next).value).toMatchObject({ type: 'visitor', text: 'someone follows' });
+    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]));
+    follow.abort();
+    await events.return?.(undefined);
+    await stop();
+  });
+});

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renkei, tempDir } from './helpers/cli.ts';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+/** `renkei integrations set` takes its options from the providers' declarations. */
+describe('integrations set', () => {
+  it('names the option at fault, the variable a secret may come from, and options a provider does not have', async () => {
+    const missing = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'eu', '--client-id', '1000.X', '--db', t.db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('renkei: --client-secret (or $RENKEI_ZOHO_CLIENT_SECRET) is required for a Zoho integration');
+
+    const foreign = await renkei(['integrations', 'set', 'crm', 'builtin', '--dc', 'eu', '--db', t.db]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain('--dc is not an option of the builtin provider');
+
+    const badUrl = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'eu', '--client-id', '1000.X', '--accounts-url', 'https://accounts.example/path', '--db', t.db], {
+      env: { RENKEI_ZOHO_CLIENT_SECRET: 's', RENKEI_ZOHO_REFRESH_TOKEN: 'r' },
+    });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('--accounts-url: must be an http(s) origin');
+
+    const badDc = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'mars', '--db', t.db]);
+    expect(badDc.code).not.toBe(0);
+    expect(badDc.stderr).toContain('mars');
+
+    const unknown = await renkei(['integrations', 'set', 'crm', 'erp', '--db', t.db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown provider "erp" (expected builtin, zoho)');
+  });
+
+  it('stores settings from options and secrets from the environment; the CLI may set any base URL', async () => {
+    const set = await renkei(
+      ['integrations', 'set', 'helpdesk', 'zoho', '--dc', 'jp', '--client-id', '1000.X', '--org-id', '42', '--api-url', 'http://127.0.0.1:9', '--db', t.db],
+      { env: { RENKEI_ZOHO_CLIENT_SECRET: 'secret-from-env', RENKEI_ZOHO_REFRESH_TOKEN: '1000.refresh-from-env' } },
+    );
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout.trim()).toBe('helpdesk integration set to Zoho (jp); run `renkei integrations check helpdesk` to test it');
+    const list = await renkei(['integrations', 'list', '--json', '--db', t.db]);
+    const helpdesk = (JSON.parse(list.stdout) as Array<{ role: string; settings: Record<string, string>; hasSecrets: boolean }>).find((r) => r.role === 'helpdesk');
+    expect(helpdesk).toMatchObject({ settings: { dc: 'jp', clientId: '1000.X', orgId: '42', apiUrl: 'http://127.0.0.1:9' }, hasSecrets: true });
+    expect(list.stdout).not.toContain('secret-from-env');
+
+    const back = await renkei(['integrations', 'set', 'helpdesk', 'builtin', '--db', t.db]);
+    expect(back.stdout.trim()).toBe('helpdesk integration set to the built-in store');
+  });
+});

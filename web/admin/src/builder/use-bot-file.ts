@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { parse, stringify } from 'yaml';
+import type { BotVersionView, Items, PublishedView } from '../../../../src/server/schemas/bots.ts';
+import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
+import { botFromDoc, docFromBot, needsLayout, type Doc } from './graph.ts';
+import type { History } from './history.ts';
+import { autoLayout } from './layout.ts';
+
+export type Status = { readonly kind: 'ok' | 'error'; readonly text: string } | null;
+
+function newDoc(botId: string): Doc {
+  const query = new URLSearchParams(location.search);
+  const locale = query.get('locale') === 'ja' ? 'ja' : 'en';
+  return { meta: { renkei: 1, id: botId, name: query.get('name') || botId, locale }, nodes: [], edges: [] };
+}
+
+const withLayout = async (doc: Doc): Promise<Doc> => (needsLayout(doc) ? autoLayout(doc) : doc);
+
+/**
+ * The bot file on the server and on disk: loading a version (a new bot when there is none),
+ * saving a draft, publishing, importing and exporting YAML. `loaded` changes whenever the canvas
+ * must be drawn afresh; `versions` whenever the list of versions changed.
+ */
+export function useBotFile(botId: string, history: History<Doc>, onServerProblems: (problems: readonly ProblemView[]) => void) {
+  const { t } = useTranslation();
+  const { reset } = history;
+  const [status, setStatus] = useState<Status>(null);
+  const [loaded, setLoaded] = useState(0);
+  const [versions, setVersions] = useState(0);
+  const redraw = useCallback(() => setLoaded((n) => n + 1), []);
+
+  const load = useCallback(
+    async (version?: number) => {
+      try {
+        let wanted = version;
+        if (wanted === undefined) {
+          const { items } = await getJson<Items<BotVersionView>>(`/bots/${encodeURIComponent(botId)}/versions`);
+          wanted = items[0]?.version;
+        }
+        const text = await (await request(`/bots/${encodeURIComponent(botId)}/source?version=${wanted}`)).text();
+        reset(await withLayout(docFromBot(parse(text) as Record<string, unknown>)));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) reset(newDoc(botId));
+        else setStatus({ kind: 'error', text: errorText(err) });
+      }
+      redraw();
+    },
+    [botId, reset, redraw],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const yamlText = useCallback(() => stringify(botFromDoc(history.current.current)), [history]);
+
+  async function save(): Promise<boolean> {
+    setStatus(null);
+    try {
+      const saved = (await (await request(`/bots/${encodeURIComponent(botId)}`, { method: 'PUT', text: yamlText() })).json()) as { version: number };
+      onServerProblems([]);
+      setStatus({ kind: 'ok', text: t('builder.saved', { version: saved.version }) });
+      setVersions((k) => k + 1);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError) onServerProblems(err.problems);
+      setStatus({ kind: 'error', text: errorText(err) });
+      return false;
+    }
+  }
+
+  async function publish(): Promise<void> {
+    if (!(await save())) return;
+    try {
+      const res = await sendJson<PublishedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      setStatus({ kind: 'ok', text: t('builder.published', { version: res.version }) });
+      setVersions((k) => k + 1);
+    } catch (err) {
+      setStatus({ kind: 'error', text: errorText(err) });
+    }
+  }
+
+  async function importFile(file: File): Promise<void> {
+    try {
+      const raw = parse(await file.text()) as Record<string, unknown>;
+      // Laid out before it is shown: a block without a position cannot be drawn.
+      const imported = await withLayout(docFromBot(raw));
+      history.commit(() => ({ ...imported, meta: { ...imported.meta, id: botId } }));
+      redraw();
+      setStatus({ kind: 'ok', text: t('builder.imported', { name: file.name }) });
+    } catch (err) {
+      setStatus({ kind: 'error', text: errorText(err) });
+    }
+  }
+
+  function rolledBack(version: number): void {
+    setStatus({ kind: 'ok', text: t('builder.rolledBack', { version }) });
+    setVersions((k) => k + 1);
+    void load(version);
+  }
+
+  /** An action of the page that failed (auto-layout): shown in the status line. */
+  function failed(err: unknown): void {
+    setStatus({ kind: 'error', text: errorText(err) });
+  }
+
+  return { status, loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack, failed };
+}
