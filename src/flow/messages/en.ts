@@ -50,6 +50,9 @@ export const en: Catalog = {
       `merge field %${p.variable}% is not a visitor field — visitor fields are: ${p.fields.map((f) => `visitor.${f}`).join(', ')}`,
     not_single_merge_field: (p) =>
       `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
+    empty_text: (p) => `${p.key} is empty: the visitor would be shown nothing. Write the text`,
+    choice_value_unknown: (p) =>
+      `option ${p.option} saves "${p.value}" to ${p.variable}, which block "${p.target}" sends as ${p.field}: the service knows only ${list(p.allowed)}${didYouMean(p.suggestion)}`,
     duplicate_option_value: (p) => `option value "${p.value}" is already used by option ${p.first} — option values must be unique`,
     unreachable_block: (p) => `unreachable block — no path leads here from the start block "${p.start}"`,
     low_contrast: (p) =>

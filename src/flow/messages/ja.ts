@@ -50,6 +50,9 @@ export const ja: Catalog = {
       `差し込み項目 %${p.variable}% は訪問者の項目ではありません。訪問者の項目: ${p.fields.map((f) => `visitor.${f}`).join('、')}`,
     not_single_merge_field: (p) =>
       `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
+    empty_text: (p) => `${p.key} が空です。訪問者には何も表示されません。文を入力してください`,
+    choice_value_unknown: (p) =>
+      `選択肢 ${p.option} は "${p.value}" を ${p.variable} に保存しますが、ブロック "${p.target}" はこれを ${p.field} として送ります。使える値は ${list(p.allowed)} だけです${didYouMean(p.suggestion)}`,
     duplicate_option_value: (p) => `選択肢の値 "${p.value}" は選択肢 ${p.first} と重複しています。値は一意にしてください`,
     unreachable_block: (p) => `到達できないブロックです。開始ブロック "${p.start}" からの経路がありません`,
     low_contrast: (p) =>
