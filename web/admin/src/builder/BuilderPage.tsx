@@ -1,9 +1,13 @@
 import { Background, Controls, ReactFlow, type Edge, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, useRef, useState, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BOT_ID } from '../../../../src/flow/bot-schema.ts';
+import type { ServiceFieldRef } from '../../../../src/vocabulary/service-fields.ts';
 import { download } from '../download.ts';
+import { FileProblems } from '../FileProblems.tsx';
 import { useLocale } from '../locale.ts';
-import { variablesByBlock } from './analysis.ts';
+import { serviceFieldFed, variablesByBlock } from './analysis.ts';
 import type { BlockType } from './blocks.ts';
 import { BlockNodeView } from './BlockNodeView.tsx';
 import { BotSettings } from './BotSettings.tsx';
@@ -26,17 +30,31 @@ import { Versions } from './Versions.tsx';
 const NODE_TYPES = { block: BlockNodeView };
 const EMPTY: Doc = { meta: { id: '' }, nodes: [], edges: [] };
 
-/** The builder: the canvas in the middle, the palette on the left, the selected block's form (or the bot's settings) and a side panel on the right. */
+/** A bot id the server refuses opens no builder: its errors would be about everything but the id. */
 export default function BuilderPage({ botId }: { botId: string }) {
+  const { t } = useTranslation();
+  if (!BOT_ID.test(botId)) {
+    return (
+      <p className="error" role="alert">
+        {t('bots.badId', { id: botId })}
+      </p>
+    );
+  }
+  return <Builder botId={botId} />;
+}
+
+/** The builder: the canvas in the middle, the palette on the left, the selected block's form (or the bot's settings) and a side panel on the right. */
+function Builder({ botId }: { botId: string }) {
   const locale = useLocale();
   const history = useHistory<Doc>(EMPTY);
   const doc = history.present;
   const bot = useMemo(() => botFromDoc(doc), [doc]);
-  const problems = useProblems(bot, doc.nodes.length === 0, locale);
-  const file = useBotFile(botId, history, problems.setServerProblems);
-  const canvas = useCanvasEditing(history);
   const providers = useProviders();
   const directory = useDirectory();
+  const known = useMemo(() => (ref: ServiceFieldRef) => directory.choices(ref).map((c) => c.value), [directory]);
+  const problems = useProblems(bot, doc.nodes.length === 0, locale, known);
+  const file = useBotFile(botId, history, problems.setServerProblems, known);
+  const canvas = useCanvasEditing(history);
   const variables = useMemo(() => variablesByBlock(bot), [bot]);
   const [previewPath, setPreviewPath] = useState<string[]>([]);
   const [panel, setPanel] = useState<Panel>(null);
@@ -45,6 +63,10 @@ export default function BuilderPage({ botId }: { botId: string }) {
   const fitSoon = () => setTimeout(() => void flow.current?.fitView({ maxZoom: 1 }), 50);
 
   const selected = doc.nodes.find((n) => n.selected);
+  // The form stays mounted while its block is renamed (keyed by the id it was opened with), so
+  // the field clicked right after a rename keeps the focus and what is typed into it.
+  const formKeys = useRef(new Map<string, string>());
+  const formKey = selected ? (formKeys.current.get(selected.id) ?? selected.id) : '';
   // Opening or closing a side panel resizes the canvas: fit the blocks to it again.
   useEffect(() => {
     fitSoon();
@@ -59,6 +81,12 @@ export default function BuilderPage({ botId }: { botId: string }) {
     () => ({ start: doc.meta.start, problems: problems.byBlock, providers, path: pathSet }),
     [doc.meta.start, problems.byBlock, providers, pathSet],
   );
+
+  const optionValuesFor = (node: BlockNode) => {
+    const save = node.data.block['save'];
+    const ref = node.data.block.type === 'choice' && typeof save === 'string' ? serviceFieldFed(bot, save) : null;
+    return ref === null ? undefined : directory.choices(ref);
+  };
 
   const add = (type: BlockType) => {
     history.commit((d) => addBlock(d, type));
@@ -89,6 +117,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
           {file.status.text}
         </p>
       )}
+      {file.fileProblems && <FileProblems file={file.fileProblems.file} problems={file.fileProblems.problems} />}
       {problems.ofBot.length > 0 && (
         <ul className="bot-problems" role="alert">
           {problems.ofBot.map((p, i) => (
@@ -124,15 +153,19 @@ export default function BuilderPage({ botId }: { botId: string }) {
         </div>
         {selected ? (
           <Inspector
-            key={selected.id}
+            key={formKey}
             doc={doc}
             node={selected}
             problems={problems.byBlock.get(selected.id) ?? []}
             variables={variables.get(selected.id) ?? []}
             directory={directory}
+            optionValues={optionValuesFor(selected)}
             onField={(path, value) => history.commit((d) => setField(d, selected.id, path, value), `${selected.id}:${path.join('.')}`)}
             onRename={(to) => {
               if (history.current.current.nodes.some((n) => n.id === to)) return false;
+              // The renamed block keeps its form; a block later given the old id gets another ('~' is not allowed in an id).
+              formKeys.current.set(to, formKey);
+              formKeys.current.set(selected.id, `${formKey}~`);
               history.commit((d) => renameBlock(d, selected.id, to));
               return true;
             }}

@@ -14,6 +14,8 @@ export interface InspectorProps {
   readonly problems: readonly ProblemView[];
   readonly variables: readonly string[];
   readonly directory: Directory;
+  /** The values a choice's options may save, when its variable feeds a field with known values. */
+  readonly optionValues?: readonly { value: string; label: string }[];
   readonly onField: (path: readonly (string | number)[], value: unknown) => void;
   readonly onRename: (to: string) => boolean;
   readonly onConnect: (port: string, target: string | null) => void;
@@ -41,6 +43,7 @@ export function Inspector(props: InspectorProps) {
     variables: props.variables,
     choices: props.directory.choices,
     onChange: props.onField,
+    optionValues: props.optionValues,
   };
   const specific = definition.ports(block).filter((p) => p.advanced);
   const blockProblems = props.problems.filter((p) => p.field === null || p.field === 'type');

@@ -21,6 +21,8 @@ export interface FormContext {
   /** Values the configured integration offers for a field (departments, agents, lists, stages). */
   readonly choices: (ref: ServiceFieldRef) => readonly { value: string; label: string }[];
   readonly onChange: (path: Path, value: unknown) => void;
+  /** For a choice whose variable feeds a field with known values (a ticket's priority): the values its options may save. */
+  readonly optionValues?: readonly { value: string; label: string }[];
 }
 
 const pathKey = (path: Path): string => path.join('.');
@@ -104,7 +106,8 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
     case 'long-text':
     case 'variable': {
       const text = typeof value === 'string' ? value : '';
-      const choices = decl.values ? ctx.choices(decl.values) : [];
+      const isOptionValue = path.length === 3 && path[0] === 'options' && path[2] === 'value';
+      const choices = decl.values ? ctx.choices(decl.values) : isOptionValue ? (ctx.optionValues ?? []) : [];
       const set = (v: string) => ctx.onChange(path, v === '' && field.optional ? undefined : v);
       const placeholder = typeof field.defaultValue === 'string' ? field.defaultValue : '';
       return (

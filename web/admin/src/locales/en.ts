@@ -29,6 +29,16 @@ export const en = {
     createButton: 'Create and open the builder',
     import: 'Import a bot file (YAML or JSON)',
     noId: 'the file has no id',
+    idHint: 'Lower-case letters, digits and - only (e.g. contact-2)',
+    badId: 'A bot id cannot be "{{id}}": use lower-case letters, digits and - only.',
+  },
+  problems: {
+    title: 'Problems in {{file}}',
+    summary_one: '{{file}} has 1 error. Fix it and import the file again, or fix it on the canvas.',
+    summary_other: '{{file}} has {{count}} errors. Fix them and import the file again, or fix them on the canvas.',
+    line: 'line {{line}}',
+    block: 'block {{block}}',
+    warning: 'warning',
   },
   field: {
     name: 'Name',

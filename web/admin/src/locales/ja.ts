@@ -30,6 +30,16 @@ export const ja: Texts = {
     createButton: '作成してビルダーを開く',
     import: 'ボットファイルを読み込む（YAML または JSON）',
     noId: 'ファイルに id がありません',
+    idHint: '小文字の英字・数字・ハイフン（-）だけが使えます（例: toiawase-2）',
+    badId: 'ボット ID「{{id}}」は使えません。小文字の英字・数字・ハイフン（-）だけが使えます。',
+  },
+  problems: {
+    title: '{{file}} の問題',
+    summary_one: '{{file}} にエラーが {{count}} 件あります。直してからもう一度読み込むか、キャンバス上で直してください。',
+    summary_other: '{{file}} にエラーが {{count}} 件あります。直してからもう一度読み込むか、キャンバス上で直してください。',
+    line: '{{line}} 行目',
+    block: 'ブロック {{block}}',
+    warning: '警告',
   },
   field: {
     name: '名前',
