@@ -56,7 +56,7 @@ const STRICT_CSP =
  * has landed: until then the builder's walk is expected to fail (it.fails), so it can neither
  * pass silently nor hide a regression on the other pages.
  */
-const BUILDER_IN_JAPANESE = false;
+const BUILDER_IN_JAPANESE = true;
 
 /** Every admin page a Japanese admin walks through, with what to open on it so its parts show. */
 interface Walk {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocale } from '../locale.ts';
 import { BLOCKS, categoryOf, roleOf } from './blocks.ts';
 import { CanvasContext } from './context.ts';
-import { portsOf, type BlockNode } from './graph.ts';
+import { portsOf, portText, type BlockNode } from './graph.ts';
 
 /** A block on the canvas: one target handle, one source handle per port. */
 export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
@@ -15,7 +15,7 @@ export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
   const problems = info.problems.get(id) ?? [];
   const errors = problems.filter((p) => p.severity === 'error');
   const role = roleOf(block.type);
-  const provider = role === null ? null : role === 'webhook' ? 'webhook' : (info.providers[role] ?? t('builder.notConfigured'));
+  const provider = role === null ? null : role === 'webhook' ? 'HTTP' : (info.providers[role] ?? t('builder.notConfigured'));
   // In integration blocks `name` is an input (the visitor's name), not a label.
   const label = role === null && typeof block['name'] === 'string' ? block['name'] : '';
   const title = label !== '' ? label : id;
@@ -40,7 +40,7 @@ export function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
       <ul className="ports">
         {portsOf(block, advanced).map((port) => (
           <li key={port.id} className="port">
-            <span>{port.label}</span>
+            <span>{portText(port, locale)}</span>
             <Handle type="source" position={Position.Right} id={port.id} />
           </li>
         ))}

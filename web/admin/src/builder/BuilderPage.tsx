@@ -13,7 +13,7 @@ import { BlockNodeView } from './BlockNodeView.tsx';
 import { BotSettings } from './BotSettings.tsx';
 import { CanvasContext } from './context.ts';
 import { addBlock, setAdvanced, setField } from './edits.ts';
-import { botFromDoc, connect, removeBlocks, renameBlock, type BlockNode, type Doc } from './graph.ts';
+import { botFromDoc, connect, portsOf, portText, removeBlocks, renameBlock, type BlockNode, type Doc } from './graph.ts';
 import { useHistory } from './history.ts';
 import { Inspector } from './Inspector.tsx';
 import { autoLayout } from './layout.ts';
@@ -75,8 +75,18 @@ function Builder({ botId }: { botId: string }) {
   const edges = useMemo(() => {
     const taken = new Set<string>();
     for (let i = 0; i + 1 < previewPath.length; i++) taken.add(`${previewPath[i]}→${previewPath[i + 1]}`);
-    return doc.edges.map((e): Edge => (taken.has(`${e.source}→${e.target}`) ? { ...e, className: 'on-path', animated: true } : e));
-  }, [doc.edges, previewPath]);
+    // An outcome's edge is labelled with its words in the admin's language (the file keeps the code).
+    const labelOf = (e: Edge): string | undefined => {
+      if (!e.sourceHandle?.startsWith('ports.')) return undefined;
+      const node = doc.nodes.find((n) => n.id === e.source);
+      const port = node && portsOf(node.data.block, node.data.advanced).find((p) => p.id === e.sourceHandle);
+      return port ? portText(port, locale) : undefined;
+    };
+    return doc.edges.map((e): Edge => {
+      const labelled = { ...e, label: labelOf(e) };
+      return taken.has(`${e.source}→${e.target}`) ? { ...labelled, className: 'on-path', animated: true } : labelled;
+    });
+  }, [doc.edges, doc.nodes, previewPath, locale]);
   const info = useMemo(
     () => ({ start: doc.meta.start, problems: problems.byBlock, providers, path: pathSet }),
     [doc.meta.start, problems.byBlock, providers, pathSet],

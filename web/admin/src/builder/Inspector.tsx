@@ -4,7 +4,7 @@ import type { ProblemView } from '../api.ts';
 import { describe } from '../../../../src/blocks/zod-shape.ts';
 import { useLocale } from '../locale.ts';
 import { BLOCKS, roleOf } from './blocks.ts';
-import { getAt, portsOf, type BlockNode, type Doc } from './graph.ts';
+import { getAt, portsOf, portText, type BlockNode, type Doc } from './graph.ts';
 import { ObjectFields, type FormContext } from './SchemaForm.tsx';
 import type { Directory } from './use-directory.ts';
 
@@ -79,7 +79,7 @@ export function Inspector(props: InspectorProps) {
           const problems = portProblems(port.id);
           return (
             <div key={port.id} className={`field${problems.length > 0 ? ' invalid' : ''}`}>
-              <label htmlFor={`port-${port.id}`}>{port.label}</label>
+              <label htmlFor={`port-${port.id}`}>{portText(port, locale)}</label>
               <select id={`port-${port.id}`} value={current} onChange={(e) => props.onConnect(port.id, e.target.value || null)}>
                 <option value="">{t('builder.notConnected')}</option>
                 {doc.nodes

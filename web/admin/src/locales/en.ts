@@ -45,6 +45,7 @@ export const en = {
     locale: 'Language',
   },
   builder: {
+    providerOff: '{{provider}} (off)',
     toolbar: 'Builder actions',
     palette: 'Blocks',
     inspector: 'Block settings',

@@ -46,6 +46,7 @@ export const ja: Texts = {
     locale: '言語',
   },
   builder: {
+    providerOff: '{{provider}}（無効）',
     toolbar: 'ビルダーの操作',
     palette: 'ブロック',
     inspector: 'ブロックの設定',
