@@ -1,4 +1,4 @@
-import { Background, Controls, ReactFlow, type Edge, type ReactFlowInstance } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, useRef, useState, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +28,22 @@ import { useProviders } from './use-providers.ts';
 import { Versions } from './Versions.tsx';
 
 const NODE_TYPES = { block: BlockNodeView };
+/**
+ * The first view: every block if it fits, but never so small that a block's text reads under
+ * 11 px (13 px × 0.85); a larger bot is then seen in part, with the minimap for the rest.
+ */
+const FIT = { maxZoom: 1, minZoom: 0.85 } as const;
+/** Fits the bot to the canvas; a bot too large to read whole is shown from its start block, at the left, onwards. */
+async function fit(flow: ReactFlowInstance<BlockNode, Edge> | null, start: string | undefined): Promise<void> {
+  if (!flow) return;
+  await flow.fitView(FIT);
+  const first = start === undefined ? undefined : flow.getNode(start);
+  const { zoom } = flow.getViewport();
+  if (first === undefined || zoom > FIT.minZoom + 0.001) return;
+  const whole = flow.getNodesBounds(flow.getNodes());
+  await flow.setViewport({ x: 24 - first.position.x * zoom, y: 24 - whole.y * zoom, zoom });
+}
+
 const EMPTY: Doc = { meta: { id: '' }, nodes: [], edges: [] };
 
 /** A bot id the server refuses opens no builder: its errors would be about everything but the id. */
@@ -45,6 +61,7 @@ export default function BuilderPage({ botId }: { botId: string }) {
 
 /** The builder: the canvas in the middle, the palette on the left, the selected block's form (or the bot's settings) and a side panel on the right. */
 function Builder({ botId }: { botId: string }) {
+  const { t } = useTranslation();
   const locale = useLocale();
   const history = useHistory<Doc>(EMPTY);
   const doc = history.present;
@@ -60,7 +77,7 @@ function Builder({ botId }: { botId: string }) {
   const [panel, setPanel] = useState<Panel>(null);
   const flow = useRef<ReactFlowInstance<BlockNode, Edge> | null>(null);
   // A new block may land outside the view: show every block again once it is drawn.
-  const fitSoon = () => setTimeout(() => void flow.current?.fitView({ maxZoom: 1 }), 50);
+  const fitSoon = () => setTimeout(() => void fit(flow.current, history.current.current.meta.start), 50);
 
   const selected = doc.nodes.find((n) => n.selected);
   // The form stays mounted while its block is renamed (keyed by the id it was opened with), so
@@ -150,14 +167,16 @@ function Builder({ botId }: { botId: string }) {
               onNodesChange={canvas.onNodesChange}
               onEdgesChange={canvas.onEdgesChange}
               onConnect={canvas.onConnect}
-              onInit={(instance) => (flow.current = instance)}
+              onInit={(instance) => {
+                flow.current = instance;
+                fitSoon();
+              }}
               deleteKeyCode={null}
-              fitView
-              fitViewOptions={{ maxZoom: 1 }}
               minZoom={0.2}
             >
               <Background />
               <Controls />
+              <MiniMap pannable zoomable ariaLabel={t('builder.minimap')} />
             </ReactFlow>
           </CanvasContext.Provider>
         </div>
@@ -183,6 +202,7 @@ function Builder({ botId }: { botId: string }) {
             onAdvanced={(port, on) => history.commit((d) => setAdvanced(d, selected.id, port, on))}
             onStart={() => history.commit((d) => ({ ...d, meta: { ...d.meta, start: selected.id } }))}
             onDelete={() => history.commit((d) => removeBlocks(d, new Set([selected.id])))}
+            onDuplicate={canvas.duplicate}
           />
         ) : (
           <BotSettings

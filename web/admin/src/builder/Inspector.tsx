@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ProblemView } from '../api.ts';
 import { describe } from '../../../../src/blocks/zod-shape.ts';
 import { useLocale } from '../locale.ts';
+import type { PickVariable } from './analysis.ts';
 import { BLOCKS, roleOf } from './blocks.ts';
 import { getAt, portsOf, portText, type BlockNode, type Doc } from './graph.ts';
 import { ObjectFields, type FormContext } from './SchemaForm.tsx';
@@ -12,7 +13,7 @@ export interface InspectorProps {
   readonly doc: Doc;
   readonly node: BlockNode;
   readonly problems: readonly ProblemView[];
-  readonly variables: readonly string[];
+  readonly variables: readonly PickVariable[];
   readonly directory: Directory;
   /** The values a choice's options may save, when its variable feeds a field with known values. */
   readonly optionValues?: readonly { value: string; label: string }[];
@@ -22,6 +23,7 @@ export interface InspectorProps {
   readonly onAdvanced: (port: string, on: boolean) => void;
   readonly onStart: () => void;
   readonly onDelete: () => void;
+  readonly onDuplicate: () => void;
 }
 
 const BLOCK_ID = /^[A-Za-z0-9_-]+$/;
@@ -118,6 +120,9 @@ export function Inspector(props: InspectorProps) {
       <div className="actions">
         <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>
           {t('builder.setStart')}
+        </button>
+        <button type="button" onClick={props.onDuplicate}>
+          {t('builder.duplicate')}
         </button>
         <button type="button" className="danger" onClick={props.onDelete}>
           {t('builder.deleteBlock')}

@@ -45,6 +45,9 @@ export const en = {
     locale: 'Language',
   },
   builder: {
+    duplicate: 'Duplicate',
+    notAlwaysSet: '{{field}} (not set on every path)',
+    minimap: 'Map of the whole bot',
     providerOff: '{{provider}} (off)',
     toolbar: 'Builder actions',
     palette: 'Blocks',

@@ -46,6 +46,9 @@ export const ja: Texts = {
     locale: '言語',
   },
   builder: {
+    duplicate: '複製',
+    notAlwaysSet: '{{field}}（経路によっては未設定）',
+    minimap: 'ボット全体の縮小図',
     providerOff: '{{provider}}（無効）',
     toolbar: 'ビルダーの操作',
     palette: 'ブロック',
