@@ -91,7 +91,8 @@ describe('the builder, forgiving', () => {
   it('lists an imported file’s problems by line and block, in Japanese, with the "did you mean"', async () => {
     const page = await signedIn('ja-JP');
     await page.goto(`${server.url}/admin/bots/imported?name=Imported&locale=ja`);
-    await page.getByRole('toolbar').waitFor();
+    // The new bot is loaded (its settings show its name) before a file replaces it.
+    await expect.poll(() => page.getByRole('complementary', { name: 'ボットの設定' }).getByRole('textbox').first().inputValue()).toBe('Imported');
     await page.getByTestId('import-file').setInputFiles({ name: 'toiawase.yaml', mimeType: 'application/yaml', buffer: Buffer.from(BAD_FILE) });
     const list = page.getByRole('alert', { name: 'toiawase.yaml の問題' });
     await list.waitFor();

@@ -21,7 +21,8 @@ export function summaryOf(block: RawBlock, locale: Locale): SummaryLine[] {
   if (!isBlockType(block.type)) return [];
   const lines: SummaryLine[] = [];
   for (const [key, decl] of fieldsOf(block.type)) {
-    if (decl === PORT || key === 'name') continue;
+    // A fixed word (a block's name, a handoff's reason code, an image's URL) is not what the block says.
+    if (decl === PORT || (decl.widget === 'text' && decl.merge === 'none' && decl.values === undefined)) continue;
     const value = block[key];
     if (decl.widget === 'long-text' && typeof value === 'string' && value !== '') {
       lines.push({ label: key === 'text' || key === 'prompt' ? null : decl.label[locale], text: value, long: true });
@@ -30,7 +31,12 @@ export function summaryOf(block: RawBlock, locale: Locale): SummaryLine[] {
       lines.push({ label: decl.label[locale], text: shown, long: false });
     } else if ((decl.widget === 'group' || decl.widget === 'map') && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const pairs = Object.entries(value as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && v !== '');
-      if (pairs.length > 0) lines.push({ label: decl.label[locale], text: pairs.map(([k, v]) => `${k} → ${String(v)}`).join(', '), long: false });
+      // A group's keys have words (a ticket's `number` is 番号); a map's keys are the author's.
+      const keyText = (k: string): string => {
+        const member = decl.fields?.[k];
+        return member !== undefined && member !== PORT ? member.label[locale] : k;
+      };
+      if (pairs.length > 0) lines.push({ label: decl.label[locale], text: pairs.map(([k, v]) => `${keyText(k)} → ${String(v)}`).join(', '), long: false });
     }
   }
   return lines.slice(0, MAX_LINES);
