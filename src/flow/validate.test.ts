@@ -63,8 +63,24 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     expected: `${FILE}:11 block "hello" field "save": "Favourite Colour" is not a variable name — use visitor.name, visitor.email, visitor.phone, visitor.company or a bot variable of a-z, 0-9 and _`,
   },
   invalid_value: {
+    text: bot('  hello:\n    type: set\n    values: {}\n    next: hello\n'),
+    expected: `${FILE}:9 block "hello" field "values": set needs at least one variable`,
+  },
+  invalid_bot_id: {
     text: bot('  hello:\n    type: end\n').replace('id: test', 'id: Test Bot'),
-    expected: `${FILE}:2 field "id": must be lower-case letters, digits and -`,
+    expected: `${FILE}:2 field "id": "Test Bot" cannot be a bot id: use lower-case letters, digits and - (e.g. contact-2)`,
+  },
+  empty_value: {
+    text: bot('  hello:\n    type: choice\n    prompt: Which?\n    save: pick\n    options:\n      - { label: "", value: a, next: hello }\n'),
+    expected: `${FILE}:12 block "hello" field "options.0.label": label is empty: write a value`,
+  },
+  out_of_range: {
+    text: bot('  hello:\n    type: ask\n    kind: text\n    prompt: Q?\n    save: a\n    retries: -1\n    next: hello\n'),
+    expected: `${FILE}:12 block "hello" field "retries": must be at least 0`,
+  },
+  invalid_format: {
+    text: bot('  hello:\n    type: message\n    text: Hi\n    image: not a url\n    next: hello\n'),
+    expected: `${FILE}:10 block "hello" field "image": "not a url" is not a valid URL (http or https)`,
   },
   missing_block_type: {
     text: bot('  hello:\n    text: hi\n'),

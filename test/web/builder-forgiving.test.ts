@@ -88,6 +88,22 @@ describe('the builder, forgiving', () => {
     await page.context().close();
   }, 60_000);
 
+  it('words a new choice’s problems in Japanese, not in zod’s English', async () => {
+    const page = await signedIn('ja-JP');
+    await page.goto(`${server.url}/admin/bots/words?name=Words&locale=ja`);
+    await page.getByRole('toolbar').waitFor();
+    await page.locator('.palette button[data-type="choice"]').click();
+    const form = inspector(page, 'ブロックの設定');
+    await form.locator('#block-id').waitFor();
+    // A choice without options, then one with an empty label and value.
+    await expect.poll(() => form.getByRole('alert').allInnerTexts()).toContainEqual(expect.stringContaining('options が空です'));
+    await form.getByRole('button', { name: '選択肢を追加' }).click();
+    await expect.poll(() => form.getByRole('alert').allInnerTexts()).toContainEqual(expect.stringContaining('label が空です'));
+    const said = (await form.getByRole('alert').allInnerTexts()).join('\n');
+    expect(said).not.toMatch(/Too small|expected|must|Invalid|needs/);
+    await page.context().close();
+  }, 60_000);
+
   it('lists an imported file’s problems by line and block, in Japanese, with the "did you mean"', async () => {
     const page = await signedIn('ja-JP');
     await page.goto(`${server.url}/admin/bots/imported?name=Imported&locale=ja`);
