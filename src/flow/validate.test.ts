@@ -441,10 +441,10 @@ ${extra}    next: done
 
   it('names the field of a link that is not a web address, or missing', () => {
     expect(lines(loadBotText(consent('    link: { url: "javascript:alert(1)" }\n'), FILE))).toEqual([
-      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+      `${FILE}:10 block "hello" field "link.url": "javascript:alert(1)" is not a valid URL (http or https)`,
     ]);
     expect(lines(loadBotText(consent('    link: { url: "privacy.html" }\n'), FILE))).toEqual([
-      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+      `${FILE}:10 block "hello" field "link.url": "privacy.html" is not a valid URL (http or https)`,
     ]);
     expect(lines(loadBotText(consent(''), FILE))).toEqual([`${FILE}:7 block "hello" field "link": missing required key "link"`]);
   });
