@@ -4,6 +4,7 @@ import type { Role } from '../vocabulary/roles.ts';
 import type { ServiceField } from '../vocabulary/service-fields.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokenCache } from './remote/access-token-cache.ts';
+import type { Clock } from './remote/clock.ts';
 import type { Provider } from './provider.ts';
 
 /** A text shown to people, in every locale. */
@@ -50,6 +51,8 @@ export interface ProviderContext {
   readonly tokens: AccessTokenCache;
   /** One call's time limit, from the provider's `callTimeout` variable when it declares one. */
   readonly timeoutMs?: number;
+  /** What its deadlines and tokens' expiry are measured by (default: the system's). */
+  readonly clock?: Clock;
 }
 
 /** Everything Renkei knows about one provider, declared once in its folder. */

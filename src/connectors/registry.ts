@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import { builtin } from './builtin/declaration.ts';
 import type { ProviderDeclaration } from './declaration.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-token-cache.ts';
+import type { Clock } from './remote/clock.ts';
 import { zoho } from './zoho/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider } from './provider.ts';
@@ -38,11 +39,16 @@ export interface ProvidersOptions {
   readonly tokens?: AccessTokenCache;
   /** Per provider name: one call's time limit in ms (the provider's `callTimeout` variable). */
   readonly callTimeoutsMs?: Readonly<Record<string, number>>;
+  /** What deadlines and tokens' expiry are measured by (default: the system's; a bench or test moves its own). */
+  readonly clock?: Clock;
 }
 
 const processTokens = memoryAccessTokenCache();
 /** Providers keep their caches (tokens, directories) in themselves: each is made once per store and token cache. */
 const made = new WeakMap<Store, WeakMap<AccessTokenCache, Map<string, Provider>>>();
+/** Numbers the clocks providers were made with, so a provider is reused only with its own clock. */
+const clocks = new WeakMap<Clock, number>();
+let clocksMade = 0;
 
 /** Every provider of PROVIDERS, made for this store. */
 export function providersFor(store: Store, options: ProvidersOptions = {}): Providers {
@@ -54,10 +60,12 @@ export function providersFor(store: Store, options: ProvidersOptions = {}): Prov
   const result: Record<string, Provider> = {};
   for (const declaration of PROVIDERS) {
     const timeoutMs = options.callTimeoutsMs?.[declaration.name];
-    const key = `${declaration.name}:${timeoutMs ?? ''}`;
+    const { clock } = options;
+    if (clock && !clocks.has(clock)) clocks.set(clock, ++clocksMade);
+    const key = `${declaration.name}:${timeoutMs ?? ''}:${clock ? clocks.get(clock) : ''}`;
     let provider = providers.get(key);
     if (!provider) {
-      provider = declaration.create({ store, tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      provider = declaration.create({ store, tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) });
       providers.set(key, provider);
     }
     result[declaration.name] = provider;

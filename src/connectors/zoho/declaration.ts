@@ -43,5 +43,5 @@ export const zoho = defineProvider({
   },
   offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   callTimeout: { env: 'RENKEI_ZOHO_TIMEOUT_MS', defaultMs: 10_000 },
-  create: ({ tokens, timeoutMs }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),
+  create: ({ tokens, timeoutMs, clock }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) }),
 });

@@ -51,7 +51,7 @@ export interface ZohoProviderOptions {
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
-  /** What deadlines are measured by (tests: a clock that moves only when waited on). */
+  /** What deadlines and access tokens' expiry are measured by (tests: a clock that moves only when waited on). */
   readonly clock?: Clock;
   /** Where access tokens are kept (default: this provider's own, in memory). */
   readonly tokens?: AccessTokenCache;
@@ -116,6 +116,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         clientSecret: secrets.clientSecret,
         refreshToken: secrets.refreshToken,
         ...(httpOptions.dispatcher ? { dispatcher: httpOptions.dispatcher } : {}),
+        ...(options.clock ? { now: () => options.clock!.now() } : {}),
       });
       const api = new ZohoApi(oauth, httpOptions);
       session = {
