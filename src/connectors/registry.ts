@@ -1,4 +1,5 @@
 import { StoreError, reasonOf } from '../store/errors.ts';
+import { ROLES } from '../vocabulary/roles.ts';
 import {
   getIntegration,
   markIntegrationInvalid,
@@ -10,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { builtin } from './builtin/declaration.ts';
 import type { ProviderDeclaration } from './declaration.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-token-cache.ts';
+import { dropAccessTokensExcept } from './remote/stored-access-token-cache.ts';
 import type { Clock } from './remote/clock.ts';
 import { zoho } from './zoho/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
@@ -71,6 +73,28 @@ export function providersFor(store: Store, options: ProvidersOptions = {}): Prov
     result[declaration.name] = provider;
   }
   return result;
+}
+
+/**
+ * Drops the stored access tokens of credentials no integration holds any more (set again with
+ * another client or refresh token, or with another provider): a token of credentials the admin
+ * took away does not stay at rest, even sealed, nor wait out its hour. When some integration's
+ * secrets cannot be opened, nothing is dropped: its tokens cannot be told apart. Returns how many
+ * went. A process in the middle of a refresh for the old credentials may store one more, which the
+ * next change drops; no call uses it, its key being the old credentials'.
+ */
+export async function dropUnusedTokens(store: Store, decrypt: DecryptSecrets): Promise<number> {
+  const keys: string[] = [];
+  for (const role of ROLES) {
+    let integration: StoredIntegration | undefined;
+    try {
+      integration = await getIntegration(store.db, role, decrypt);
+    } catch {
+      return 0;
+    }
+    if (integration) keys.push(...(declarationOf(integration.provider)?.tokenKeys?.(integration) ?? []));
+  }
+  return dropAccessTokensExcept(store, keys);
 }
 
 export interface ConnectorOptions {

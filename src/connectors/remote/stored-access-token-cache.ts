@@ -9,6 +9,14 @@ export interface TokenSealer {
   open(sealed: string): Record<string, string>;
 }
 
+/** Drops every stored access token but those of `keys` (the credentials still configured). */
+export async function dropAccessTokensExcept(store: Store, keys: readonly string[]): Promise<number> {
+  let query = store.db.deleteFrom('access_tokens');
+  if (keys.length > 0) query = query.where('key', 'not in', keys);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Access tokens kept in the database (table `access_tokens`, sealed with the secret box), shared
  * by every process of an installation: a process that starts uses the token another one got, and

@@ -16,7 +16,7 @@ import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
-import { ZohoOAuth } from './oauth.ts';
+import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
@@ -244,6 +244,14 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 
 /** The provider the registry uses: production timings. */
 export const zohoProvider: ZohoProvider = createZohoProvider();
+
+/** The key the integration's access tokens are kept under (none while its settings or secrets are incomplete). */
+export function zohoTokenKeys(integration: IntegrationRecord): string[] {
+  const parsed = parseIntegration(integration);
+  if (typeof parsed === 'string') return [];
+  const { settings, secrets, origins } = parsed;
+  return [zohoTokenKey({ accountsOrigin: origins.accounts, clientId: settings.clientId, ...secrets })];
+}
 
 function parseIntegration(integration: IntegrationRecord): Parsed | string {
   const settings = zohoSettings.safeParse(integration.settings);
