@@ -89,6 +89,9 @@ describe.each(STORE_TARGETS)("the installation's Zoho access tokens on %s", (kin
     const clock = steppedClock();
     const connectors = processOn(store, box, clock);
     expect(await createLead(connectors)).toBe('success');
+    // By the provider's clock the token is due: it is refreshed before Zoho would refuse it.
+    clock.advance(HOUR);
+    expect(await refreshesDuring(async () => expect(await createLead(connectors)).toBe('success'))).toBe(1);
     fake.expireAccessTokens();
     clock.advance(2 * HOUR);
     const refreshes = await refreshesDuring(async () => {
