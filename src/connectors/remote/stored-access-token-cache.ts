@@ -111,10 +111,11 @@ export function storedAccessTokenCache(store: Store, box: () => TokenSealer): Ac
     async invalidate(key, token) {
       refused.set(key, token);
       if (known.get(key)?.value === token) known.delete(key);
-      // Only the refused token: a newer one another process stored meanwhile stays.
-      const stored = await read(store.db, key, false);
-      if (stored?.value !== token) return;
-      await store.db.updateTable('access_tokens').set({ token: null, use_until: 0 }).where('key', '=', key).where('use_until', '=', stored.useUntil).execute();
+      // Only the refused token: a newer one another process stored meanwhile stays. Matched on the
+      // sealed text, unique to each sealing (two tokens may share an expiry).
+      const row = await store.db.selectFrom('access_tokens').select(['token', 'use_until']).where('key', '=', key).executeTakeFirst();
+      if (!row?.token || open(row)?.value !== token) return;
+      await store.db.updateTable('access_tokens').set({ token: null, use_until: 0 }).where('key', '=', key).where('token', '=', row.token).execute();
     },
   };
 }
