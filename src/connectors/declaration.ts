@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Locale } from '../vocabulary/locales.ts';
+import type { IntegrationRecord } from '../vocabulary/integration.ts';
 import type { Role } from '../vocabulary/roles.ts';
 import type { ServiceField } from '../vocabulary/service-fields.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokenCache } from './remote/access-token-cache.ts';
+import type { Clock } from './remote/clock.ts';
 import type { Provider } from './provider.ts';
 
 /** A text shown to people, in every locale. */
@@ -50,6 +52,8 @@ export interface ProviderContext {
   readonly tokens: AccessTokenCache;
   /** One call's time limit, from the provider's `callTimeout` variable when it declares one. */
   readonly timeoutMs?: number;
+  /** What its deadlines and tokens' expiry are measured by (default: the system's). */
+  readonly clock?: Clock;
 }
 
 /** Everything Renkei knows about one provider, declared once in its folder. */
@@ -67,6 +71,12 @@ export interface ProviderDeclaration {
   readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
   /** The block fields (SERVICE_FIELDS) whose values it offers the builder, per role. */
   readonly offers: { readonly [R in Role]?: readonly ServiceField<R>[] };
+  /**
+   * OAuth providers: the keys an integration's access tokens are kept under in the AccessTokenCache
+   * (one per credential). Tokens under no configured integration's key are dropped when an
+   * integration is set again (../connectors/registry.ts, dropUnusedTokens).
+   */
+  readonly tokenKeys?: (integration: IntegrationRecord) => readonly string[];
   /** An environment variable for one call's time limit (ms), and its default. */
   readonly callTimeout?: { readonly env: string; readonly defaultMs: number };
   /** Its role implementations. */

@@ -13,6 +13,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { providersFor, type Providers } from '../connectors/registry.ts';
+import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import type { Runtime } from '../runtime/api.ts';
 import type { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -51,6 +53,13 @@ export interface BuildServerOptions {
    * (RENKEI_SECRET_KEY, else the key file beside the database). Share it with the connectors.
    */
   readonly secretBox?: () => SecretBox;
+  /**
+   * The providers the admin API checks integrations, lists their values and previews real calls
+   * with. Pass the connectors' own, so every call of the installation shares one access token per
+   * credential (`providersFor(store, { tokens: storedAccessTokenCache(…) })`). Default: providers
+   * over the database's shared tokens, with the configured call timeouts.
+   */
+  readonly providers?: Providers;
   /**
    * Default: new series for this server. Pass the one whose `observeAttempt` is the runtime's
    * `onAttempt`, so integration calls are counted too.
@@ -139,6 +148,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   let box: SecretBox | undefined;
   const secretBox = options.secretBox ?? ((): SecretBox => (box ??= SecretBox.forDatabase(store.path, env)));
   const metrics = options.metrics ?? createMetrics(store.db);
+  const providers =
+    options.providers ?? providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
 
   app.register(swagger, {
     openapi: {
@@ -195,6 +206,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     store,
     adminTokenHash: options.adminTokenHash,
     secretBox,
+    providers,
     customServiceUrls: config.customServiceUrls,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
   });

@@ -100,9 +100,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let box: SecretBox | undefined;
     const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, env));
     // Every process of the installation shares its OAuth access tokens through the database.
-    const tokens = storedAccessTokenCache(store, secretBox);
+    // The admin API's checks and previews use the same providers: no refresh of their own.
+    const providers = providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
     const connectors = createConnectors(store, {
-      providers: providersFor(store, { tokens, callTimeoutsMs: config.callTimeoutsMs }),
+      providers,
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });
@@ -123,7 +124,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onClosed: retentionSeries.closed,
     });
     retention.start();
-    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, retention });
+    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, providers, retention });
     await app.listen({ port: options.port, host: options.host });
     const url = urlOf(app);
     logger.info({ url, workerId: runtime.workerId }, 'renkei is listening');

@@ -1,7 +1,7 @@
 import { defineProvider } from '../declaration.ts';
 import { DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.ts';
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
-import { createZohoProvider } from './provider.ts';
+import { createZohoProvider, zohoTokenKeys } from './provider.ts';
 
 /** Scopes per role (docs/integrations.md, step 3): creates, the look-ups before a resend, and the check's read. */
 const SCOPES = {
@@ -42,6 +42,7 @@ export const zoho = defineProvider({
     return DATA_CENTRES.includes(dc as DataCentre) ? officialOrigins(dc as DataCentre) : { accountsUrl: [], apiUrl: [] };
   },
   offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
+  tokenKeys: zohoTokenKeys,
   callTimeout: { env: 'RENKEI_ZOHO_TIMEOUT_MS', defaultMs: 10_000 },
-  create: ({ tokens, timeoutMs }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),
+  create: ({ tokens, timeoutMs, clock }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) }),
 });

@@ -16,7 +16,7 @@ import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
-import { ZohoOAuth } from './oauth.ts';
+import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
@@ -51,7 +51,7 @@ export interface ZohoProviderOptions {
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
-  /** What deadlines are measured by (tests: a clock that moves only when waited on). */
+  /** What deadlines and access tokens' expiry are measured by (tests: a clock that moves only when waited on). */
   readonly clock?: Clock;
   /** Where access tokens are kept (default: this provider's own, in memory). */
   readonly tokens?: AccessTokenCache;
@@ -116,6 +116,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         clientSecret: secrets.clientSecret,
         refreshToken: secrets.refreshToken,
         ...(httpOptions.dispatcher ? { dispatcher: httpOptions.dispatcher } : {}),
+        ...(options.clock ? { now: () => options.clock!.now() } : {}),
       });
       const api = new ZohoApi(oauth, httpOptions);
       session = {
@@ -243,6 +244,14 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 
 /** The provider the registry uses: production timings. */
 export const zohoProvider: ZohoProvider = createZohoProvider();
+
+/** The key the integration's access tokens are kept under (none while its settings or secrets are incomplete). */
+export function zohoTokenKeys(integration: IntegrationRecord): string[] {
+  const parsed = parseIntegration(integration);
+  if (typeof parsed === 'string') return [];
+  const { settings, secrets, origins } = parsed;
+  return [zohoTokenKey({ accountsOrigin: origins.accounts, clientId: settings.clientId, ...secrets })];
+}
 
 function parseIntegration(integration: IntegrationRecord): Parsed | string {
   const settings = zohoSettings.safeParse(integration.settings);

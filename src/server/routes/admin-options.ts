@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FieldValues } from '../../connectors/provider.ts';
-import { providersFor } from '../../connectors/registry.ts';
+import type { Providers } from '../../connectors/registry.ts';
 import { ROLES } from '../../vocabulary/roles.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { getIntegration } from '../../store/integrations.ts';
@@ -27,11 +27,15 @@ function choices(fields: FieldValues | undefined): Record<string, Array<{ value:
   return Object.fromEntries(Object.entries(fields ?? {}).flatMap(([k, v]) => (v ? [[k, v.map((c) => ({ ...c }))]] : [])));
 }
 
+export interface AdminOptionsOptions {
+  readonly store: Store;
+  readonly secretBox: () => SecretBox;
+  /** The connectors' providers: their directory caches and the installation's shared access tokens. */
+  readonly providers: Providers;
+}
+
 /** What the builder's dropdowns offer for a role's blocks, from the configured integration. */
-export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; readonly secretBox: () => SecretBox }> = async (
-  app,
-  { store, secretBox },
-) => {
+export const adminOptionsRoutes: FastifyPluginAsyncZod<AdminOptionsOptions> = async (app, { store, secretBox, providers }) => {
   app.get(
     '/integrations/:role/options',
     {
@@ -52,7 +56,7 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; 
         return getIntegration(store.db, role);
       });
       if (!integration) return { role, provider: null, fields: {}, note: `no ${role} integration is configured` };
-      const provider = providersFor(store)[integration.provider];
+      const provider = providers[integration.provider];
       const unlisted = (why: string) => ({
         role,
         provider: integration.provider,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Providers } from '../../connectors/registry.ts';
 import type { RetentionWorker } from '../../runtime/retention.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { RetentionPolicy } from '../../store/retention.ts';
@@ -25,6 +26,8 @@ export interface AdminRoutesOptions {
   readonly adminTokenHash: string;
   /** The secret box that seals integration credentials (made on first use). */
   readonly secretBox: () => SecretBox;
+  /** The providers the checks, the builder's values and the preview's real calls use: the connectors' own (their tokens, their timeouts). */
+  readonly providers: Providers;
   /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
   readonly customServiceUrls: boolean;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
@@ -56,13 +59,18 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     failures.succeeded(request.ip);
   });
   await app.register(adminBotsRoutes, { store: opts.store });
-  await app.register(adminIntegrationsRoutes, { store: opts.store, secretBox: opts.secretBox, customServiceUrls: opts.customServiceUrls });
+  await app.register(adminIntegrationsRoutes, {
+    store: opts.store,
+    secretBox: opts.secretBox,
+    providers: opts.providers,
+    customServiceUrls: opts.customServiceUrls,
+  });
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
-  await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminProvidersRoutes);
-  await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox });
+  await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminAnalyticsRoutes, { store: opts.store });
   await app.register(adminImagesRoutes, { store: opts.store });
   await app.register(adminPersonalDataRoutes, { store: opts.store });
