@@ -230,7 +230,7 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
   };
 
   const routes: Route[] = [
-    { method: 'POST', pattern: /^\/crm\/v8\/coql$/, scopes: () => ['ZohoCRM.coql.READ'], handle: coql },
+    { method: 'POST', pattern: /^\/crm\/v8\/coql$/, scopes: () => ['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ'], handle: coql },
     {
       method: 'GET',
       pattern: /^\/crm\/v8\/org$/,

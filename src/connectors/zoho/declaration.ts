@@ -3,8 +3,13 @@ import { DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.t
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { createZohoProvider } from './provider.ts';
 
-/** Scopes per role (docs/integrations.md, step 3): creates, the look-ups before a resend, and the check's read. */
-const SCOPES = {
+/**
+ * Scopes per role (docs/integrations.md, step 3): creates, the look-ups before a resend, and the
+ * check's reads. COQL needs ZohoCRM.settings.fields.READ besides ZohoCRM.coql.READ (Zoho's COQL
+ * page: "without this scope the system will throw an OAUTH_SCOPE_MISMATCH error"); it also
+ * reads the Stage and Lead_Source picklists the builder offers.
+ */
+export const ZOHO_SCOPES = {
   crm: [
     'ZohoCRM.modules.leads.CREATE',
     'ZohoCRM.modules.leads.READ',
@@ -15,6 +20,7 @@ const SCOPES = {
     'ZohoCRM.modules.deals.CREATE',
     'ZohoCRM.modules.deals.READ',
     'ZohoCRM.coql.READ',
+    'ZohoCRM.settings.fields.READ',
     'ZohoCRM.org.READ',
   ],
   helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.search.READ', 'Desk.basic.READ'],
@@ -34,7 +40,7 @@ export const zoho = defineProvider({
     mailing: { en: 'Zoho Campaigns (list subscribers)', ja: 'Zoho Campaigns（リストの購読者）' },
   },
   roles: ['crm', 'helpdesk', 'mailing'],
-  connection: { kind: 'oauth2-code', scopes: SCOPES },
+  connection: { kind: 'oauth2-code', scopes: ZOHO_SCOPES },
   settings: ZOHO_SETTINGS,
   secrets: ZOHO_SECRETS,
   hosts: (settings) => {

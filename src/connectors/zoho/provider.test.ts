@@ -15,6 +15,7 @@ describe('checkIntegration', () => {
     }
     expect(z.fake.stats.byRoute).toMatchObject({
       'GET /crm/v8/org': 1,
+      'POST /crm/v8/coql': 1,
       'GET /api/v1/departments': 1,
       'GET /api/v1.1/getmailinglists': 1,
     });
@@ -37,6 +38,13 @@ describe('checkIntegration', () => {
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
+      invalid: true,
+    });
+    // A grant made before COQL's extra scope was documented: the check says so, not a chat.
+    const noFieldsScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ', 'ZohoCRM.org.READ']);
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noFieldsScope }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/\/crm\/v8\/coql \(OAUTH_SCOPE_MISMATCH.*ZohoCRM\.settings\.fields\.READ/),
       invalid: true,
     });
     expect(await z.provider.checkIntegration('mailing', z.record('mailing', { settings: { dc: 'moon' } }))).toEqual({

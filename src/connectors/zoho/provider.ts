@@ -212,7 +212,18 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         switch (role) {
           case 'crm': {
             const res = await session.api.send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget);
-            return res.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+            if (res.status >= 300) return { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+            // Every look-up the blocks make is a COQL query, which needs a scope beyond the
+            // module's own: a query here proves the grant has them all before a chat needs them.
+            const query = await session.api
+              .send({ method: 'POST', url: apiUrl(session.origins.crm, '/crm/v8/coql'), json: { select_query: 'select id from Leads limit 1' } }, budget)
+              .catch((err: unknown) => {
+                if (err instanceof IntegrationInvalidError) {
+                  throw new IntegrationInvalidError(`${err.message}; COQL look-ups need the scopes ZohoCRM.coql.READ, ZohoCRM.settings.fields.READ and ZohoCRM.modules.leads.READ`);
+                }
+                throw err;
+              });
+            return query.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused a COQL look-up: ${said(query.status, query.body)}` };
           }
           case 'helpdesk': {
             const orgId = await session.desk.orgId(budget);
