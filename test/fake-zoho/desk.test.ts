@@ -177,6 +177,19 @@ describe('search', () => {
     expect(extra.body).toEqual({ errorCode: 'UNPROCESSABLE_ENTITY', message: "Extra query parameter 'mail' is present in the input" });
   });
 
+  it('creates a contact with only a last name and a phone; a ticket then takes it by contactId', async () => {
+    const made = await api('/api/v1/contacts', { json: { lastName: 'Tanaka', phone: '090-1234-5678' } });
+    expect(made.status).toBe(200);
+    expect(made.body).toMatchObject({ id: expect.stringMatching(/^\d+$/), lastName: 'Tanaka', email: null, phone: '090-1234-5678' });
+    const hit = await api('/api/v1/contacts/search?phone=090-1234-5678');
+    expect(hit.body).toMatchObject({ data: [{ id: made.body?.['id'] }] });
+    const t = await api('/api/v1/tickets', { json: ticket({ contact: undefined, contactId: made.body?.['id'] }) });
+    expect(t.status).toBe(200);
+    expect(t.body?.['contactId']).toBe(made.body?.['id']);
+    const noName = await api('/api/v1/contacts', { json: { phone: '1' } });
+    expect(noName.body?.['errors']).toEqual([{ fieldName: '/lastName', errorType: 'missing', errorMessage: '' }]);
+  });
+
   it('finds contacts by email', async () => {
     await api('/api/v1/tickets', { json: ticket() });
     const hit = await api('/api/v1/contacts/search?email=yui%40example.jp');

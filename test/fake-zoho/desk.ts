@@ -337,6 +337,50 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice), count: hits.length });
   }
 
+  /**
+   * POST /api/v1/contacts (Desk's OpenAPI, Contact.json): lastName is the only required field.
+   * Unlike a ticket's inline `contact`, a contact made here needs no email, so a visitor who gave
+   * only a phone can still be a ticket's contact (by `contactId`).
+   */
+  const contactInput = z.strictObject({
+    lastName: z.string().trim().min(1).max(80),
+    firstName: text(40),
+    email: email(100).nullish(),
+    phone: text(120),
+    mobile: text(120),
+    description: text(65_535),
+    accountId: deskId.nullish(),
+    cf: z.record(z.string().regex(/^cf_/), z.string().nullable()).nullish(),
+  });
+
+  function createContact(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, []);
+    if (extra) return extra;
+    const parsed = parseJson(req.rawBody);
+    if (!parsed.ok) {
+      return parsed.empty
+        ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.')
+        : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    }
+    const checked = contactInput.safeParse(parsed.value, { reportInput: true });
+    if (!checked.success) return invalidData(schemaErrors(checked.error.issues));
+    const c = checked.data;
+    // Desk refuses a second contact with the same email (unconfirmed wording; the field is unique).
+    if (c.email && data.desk.contacts.some((x) => x.email?.toLowerCase() === c.email?.toLowerCase())) {
+      return invalidData([{ fieldName: '/email', errorType: 'duplicate', errorMessage: '' }]);
+    }
+    const created: DeskContact = {
+      id: data.deskId(),
+      firstName: c.firstName ?? null,
+      lastName: c.lastName,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      createdTime: deskTime(Date.now()),
+    };
+    data.desk.contacts.push(created);
+    return { status: 200, body: structuredClone(created), committed: true };
+  }
+
   const basicRead = ['Desk.basic.READ|Desk.settings.READ'];
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/v1\/organizations$/, scopes: () => ['Desk.basic.READ'], handle: organizations },
@@ -344,6 +388,7 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     { method: 'GET', pattern: /^\/api\/v1\/agents$/, scopes: () => basicRead, handle: withOrg(agents) },
     { method: 'GET', pattern: /^\/api\/v1\/tickets\/search$/, scopes: () => ['Desk.tickets.READ', 'Desk.search.READ'], handle: withOrg(searchTickets) },
     { method: 'POST', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.CREATE'], handle: withOrg(createTicket) },
+    { method: 'POST', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.CREATE'], handle: withOrg(createContact) },
     { method: 'GET', pattern: /^\/api\/v1\/contacts\/search$/, scopes: () => ['Desk.contacts.READ', 'Desk.search.READ'], handle: withOrg(searchContacts) },
   ];
 

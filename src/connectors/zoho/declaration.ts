@@ -23,7 +23,7 @@ export const ZOHO_SCOPES = {
     'ZohoCRM.settings.fields.READ',
     'ZohoCRM.org.READ',
   ],
-  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.search.READ', 'Desk.basic.READ'],
+  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.contacts.CREATE', 'Desk.contacts.READ', 'Desk.search.READ', 'Desk.basic.READ'],
   mailing: ['ZohoCampaigns.contact.UPDATE', 'ZohoCampaigns.contact.READ'],
 } as const;
 
