@@ -192,6 +192,13 @@ describe('crm.lead', () => {
     expect(z.fake.stats.byRoute['POST /crm/v8/coql']).toBe(1);
   });
 
+  it("fails the one call on CRM's NO_PERMISSION (HTTP 403), without marking the integration invalid", async () => {
+    z.fake.faults.set({ failNext: { status: 403, count: 1, route: 'POST /crm/v8/Leads' } });
+    const outcome = await z.connect('crm').createLead(lead(), ctx());
+    expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/NO_PERMISSION/) });
+    expect(z.invalid).toEqual([]);
+  });
+
   it('is a retryable failure while the token endpoint throttles, and asks it only once', async () => {
     const client = z.newClient();
     z.fake.faults.set({ tokenThrottle: true });

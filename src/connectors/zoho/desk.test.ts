@@ -66,6 +66,14 @@ describe('helpdesk.ticket', () => {
     expect((await z.connect('helpdesk', z.record('helpdesk', { client })).createTicket(ticket(), ctx())).outcome).toBe('success');
   });
 
+  it("fails the one ticket on Desk's FORBIDDEN (a department the user may not use), leaving the integration valid", async () => {
+    z.fake.faults.set({ failNext: { status: 403, count: 1, route: 'POST /api/v1/tickets' } });
+    const outcome = await z.connect('helpdesk').createTicket(ticket(), ctx());
+    expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/FORBIDDEN/) });
+    expect(z.invalid).toEqual([]);
+    expect((await z.connect('helpdesk').createTicket(ticket(), ctx())).outcome).toBe('success');
+  });
+
   it('reuses the Desk contact of a returning visitor', async () => {
     const desk = z.connect('helpdesk');
     await desk.createTicket(ticket(), ctx());
