@@ -52,7 +52,7 @@ export interface FakeZoho {
   addDepartment(d: { name: string; isEnabled?: boolean }): DeskDepartment;
   /** Without departmentIds the agent belongs to every enabled department. */
   addAgent(a: { email: string; name: string; status?: 'ACTIVE' | 'DISABLED'; departmentIds?: string[] }): DeskAgent;
-  addList(name: string): CampaignList;
+  addList(name: string, opts?: { doubleOptIn?: boolean }): CampaignList;
   /** Seeds a CRM record as if inserted (id, Created_Time, Owner filled in), bypassing validation. */
   addCrmRecord(module: CrmModule, fields: Record<string, unknown>): CrmRecord;
   /** Org setting (default ON): inserting a Lead/Contact whose Email is already in that module → DUPLICATE_DATA. */
@@ -102,7 +102,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     campaigns: data.campaigns,
     addDepartment: (d) => data.addDepartment(d),
     addAgent: (a) => data.addAgent(a),
-    addList: (name) => data.addList(name),
+    addList: (name, opts) => data.addList(name, opts),
     addCrmRecord: (module, fields) => data.addCrmRecord(module, fields),
     setLeadEmailUnique: (on) => {
       data.leadEmailUnique = on;

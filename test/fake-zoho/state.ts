@@ -73,11 +73,15 @@ export interface CampaignList {
   listkey: string;
   listname: string;
   createdTime: number;
+  /** A list with a sign-up form's double opt-in: a new subscriber is pending until they confirm. */
+  doubleOptIn: boolean;
 }
 
 export interface CampaignSubscriber {
   listkey: string;
   email: string;
+  /** `pending` on a double opt-in list until the visitor confirms the mail (never, in the fake). */
+  status: 'subscribed' | 'pending';
   firstName?: string;
   lastName?: string;
   phone?: string;
@@ -184,8 +188,8 @@ export class FakeData {
     return agent;
   }
 
-  addList(name: string): CampaignList {
-    const list: CampaignList = { listkey: this.#rng.hex(32), listname: name, createdTime: Date.now() };
+  addList(name: string, opts: { doubleOptIn?: boolean } = {}): CampaignList {
+    const list: CampaignList = { listkey: this.#rng.hex(32), listname: name, createdTime: Date.now(), doubleOptIn: opts.doubleOptIn ?? false };
     this.campaigns.lists.push(list);
     return list;
   }
