@@ -65,6 +65,11 @@ export interface ProviderDeclaration {
   readonly secrets: Readonly<Record<string, FieldDeclaration>>;
   /** The origins each base-URL setting may name through the admin API, for these settings (a data centre's). */
   readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
+  /**
+   * Why these settings cannot serve a role (Zoho Campaigns in a data centre without it), so set-up
+   * refuses them instead of the first call failing; undefined when they can.
+   */
+  readonly unserved?: (role: Role, settings: Readonly<Record<string, string | undefined>>) => { readonly key: string; readonly message: string } | undefined;
   /** The block fields (SERVICE_FIELDS) whose values it offers the builder, per role. */
   readonly offers: { readonly [R in Role]?: readonly ServiceField<R>[] };
   /** An environment variable for one call's time limit (ms), and its default. */

@@ -1,5 +1,5 @@
 import { defineProvider } from '../declaration.ts';
-import { DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.ts';
+import { CAMPAIGNS_DATA_CENTRES, DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.ts';
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { createZohoProvider } from './provider.ts';
 
@@ -47,6 +47,11 @@ export const zoho = defineProvider({
     const dc = settings['dc'];
     return DATA_CENTRES.includes(dc as DataCentre) ? officialOrigins(dc as DataCentre) : { accountsUrl: [], apiUrl: [] };
   },
+  // Campaigns exists only in some data centres; an apiUrl (a fake, a proxy) stands in for it.
+  unserved: (role, settings) =>
+    role === 'mailing' && settings['apiUrl'] === undefined && DATA_CENTRES.includes(settings['dc'] as DataCentre) && !CAMPAIGNS_DATA_CENTRES.includes(settings['dc'] as DataCentre)
+      ? { key: 'dc', message: `is ${settings['dc']}, where Zoho does not offer Campaigns (it does in ${CAMPAIGNS_DATA_CENTRES.join(', ')})` }
+      : undefined,
   offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   callTimeout: { env: 'RENKEI_ZOHO_TIMEOUT_MS', defaultMs: 10_000 },
   create: ({ tokens, timeoutMs }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),

@@ -147,6 +147,31 @@ describe('helpers', () => {
     });
     expect(() => zohoOrigins('com', { apiUrl: 'ftp://x' })).toThrow(/http\(s\)/);
   });
+
+  it('knows the UK data centre, and has no Campaigns where Zoho does not offer it', () => {
+    expect(zohoOrigins('uk')).toEqual({
+      accounts: 'https://accounts.zoho.uk',
+      crm: 'https://www.zohoapis.uk',
+      desk: 'https://desk.zoho.uk',
+      campaigns: undefined,
+    });
+    expect(zohoOrigins('ca').campaigns).toBeUndefined();
+    expect(zohoOrigins('sa').campaigns).toBeUndefined();
+  });
+
+  it('refuses a mailing integration in a data centre without Campaigns, naming where it is offered', async () => {
+    const record = z.record('mailing', { settings: { dc: 'uk', accountsUrl: '', apiUrl: '' } });
+    const { accountsUrl: _a, apiUrl: _b, ...settings } = record.settings;
+    const uk = { ...record, settings };
+    expect(await z.provider.checkIntegration('mailing', uk)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/Zoho Campaigns is not offered in the uk data centre \(Zoho lists it in com, eu, in, com\.au, jp, com\.cn\)/),
+    });
+    expect(await z.provider.connect('mailing', uk, z.hooks).subscribe({ list: 'Newsletter', name: 'Yui', email: 'y@example.jp', phone: '' }, ctx())).toMatchObject({
+      outcome: 'integration_invalid',
+    });
+    expect(z.fake.stats.byRoute['POST /oauth/v2/token'] ?? 0).toBe(0);
+  });
 });
 
 describe('access tokens', () => {

@@ -10,7 +10,7 @@ import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConne
 import type { CachedList } from '../remote/cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
-import { zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { CAMPAIGNS_DATA_CENTRES, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
@@ -72,6 +72,8 @@ interface Session {
   readonly origins: ZohoOrigins;
   readonly api: ZohoApi;
   readonly desk: DeskDirectory;
+  /** Where Campaigns is (a mailing session always has it: parseIntegration refuses one without). */
+  readonly campaigns: string;
   readonly lists: CachedList<MailingList>;
 }
 
@@ -123,7 +125,8 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         origins,
         api,
         desk: new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing),
-        lists: campaignsLists({ api, origin: origins.campaigns, deadlineMs }, timing),
+        campaigns: origins.campaigns ?? origins.crm,
+        lists: campaignsLists({ api, origin: origins.campaigns ?? origins.crm, deadlineMs }, timing),
       };
       sessions.set(key, session);
     }
@@ -139,7 +142,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     roles: ROLES,
 
     connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R] {
-      const parsed = parseIntegration(integration);
+      const parsed = parseIntegration(role, integration);
       // A generic R cannot be narrowed by the switch, hence the casts to RoleConnectors[R].
       if (typeof parsed === 'string') return refusingConnectors(role, parsed, hooks) as RoleConnectors[R];
       const session = sessionFor(role, parsed);
@@ -162,7 +165,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
           return connector as RoleConnectors[R];
         }
         case 'mailing': {
-          const campaigns = createZohoCampaigns(service(session, session.origins.campaigns), session.lists);
+          const campaigns = createZohoCampaigns(service(session, session.campaigns), session.lists);
           const connector: MailingConnector = { subscribe: guard(campaigns.subscribe) };
           return connector as RoleConnectors[R];
         }
@@ -175,7 +178,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
      * names, which the connectors resolve like ids.
      */
     async listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues> {
-      const parsed = parseIntegration(integration);
+      const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
       // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
@@ -202,7 +205,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
-      const parsed = parseIntegration(integration);
+      const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') return { ok: false, message: parsed };
       const session = sessionFor(role, parsed);
       session.oauth.forgetRefusal();
@@ -234,7 +237,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
               : { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
           }
           case 'mailing': {
-            const url = apiUrl(session.origins.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
+            const url = apiUrl(session.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
             const res = await session.api.send({ method: 'GET', url }, budget);
             const status = campaignsStatus(res.body);
             return res.status < 300 && (status.ok || status.code === '2401')
@@ -255,16 +258,23 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 /** The provider the registry uses: production timings. */
 export const zohoProvider: ZohoProvider = createZohoProvider();
 
-function parseIntegration(integration: IntegrationRecord): Parsed | string {
+function parseIntegration(role: Role, integration: IntegrationRecord): Parsed | string {
   const settings = zohoSettings.safeParse(integration.settings);
   if (!settings.success) return `the Zoho integration's settings are incomplete: ${issues(settings.error)}`;
   const secrets = zohoSecrets.safeParse(integration.secrets);
   if (!secrets.success) return `the Zoho integration's credentials are incomplete: ${issues(secrets.error)}`;
   try {
-    return { settings: settings.data, secrets: secrets.data, origins: zohoOrigins(settings.data.dc, settings.data) };
+    const origins = zohoOrigins(settings.data.dc, settings.data);
+    if (role === 'mailing' && origins.campaigns === undefined) return campaignsNotServed(settings.data.dc);
+    return { settings: settings.data, secrets: secrets.data, origins };
   } catch (err) {
     return `the Zoho integration's settings are wrong: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** Why a mailing integration cannot be set up in a data centre without Campaigns. */
+export function campaignsNotServed(dc: string): string {
+  return `Zoho Campaigns is not offered in the ${dc} data centre (Zoho lists it in ${CAMPAIGNS_DATA_CENTRES.join(', ')}); connect the mailing role to another provider or data centre`;
 }
 
 function issues(error: z.ZodError): string {
