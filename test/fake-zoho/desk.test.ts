@@ -190,6 +190,21 @@ describe('search', () => {
     expect(noName.body?.['errors']).toEqual([{ fieldName: '/lastName', errorType: 'missing', errorMessage: '' }]);
   });
 
+  it("lists the portal's ticket picklists in organizationFields, and refuses values the portal does not have", async () => {
+    fake.deskPicklists.priority.push('Urgent');
+    const a = await api('/api/v1/organizationFields?module=tickets');
+    expect(a.status).toBe(200);
+    const fields = a.body?.['data'] as { apiName: string; type: string; allowedValues?: { value: string }[] }[];
+    const values = (name: string) => fields.find((f) => f.apiName === name)?.allowedValues?.map((v) => v.value);
+    expect(values('priority')).toEqual(['High', 'Medium', 'Low', 'Urgent']);
+    expect(values('status')).toEqual(['Open', 'On Hold', 'Escalated', 'Closed']);
+    expect(values('classification')).toEqual(['Question', 'Problem', 'Request', 'Others']);
+    expect((await api('/api/v1/tickets', { json: ticket({ priority: 'Urgent' }) })).status).toBe(200);
+    const unknown = await api('/api/v1/tickets', { json: ticket({ priority: 'Whenever' }) });
+    expect(unknown.body?.['errors']).toEqual([{ fieldName: '/priority', errorType: 'invalid', errorMessage: '' }]);
+    expect((await api('/api/v1/organizationFields?module=calls')).status).toBe(422);
+  });
+
   it('finds contacts by email', async () => {
     await api('/api/v1/tickets', { json: ticket() });
     const hit = await api('/api/v1/contacts/search?email=yui%40example.jp');

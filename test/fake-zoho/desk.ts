@@ -59,14 +59,9 @@ function page<T>(items: T[], q: URLSearchParams, maxLimit: number, fromMax = Num
   return items.slice(from, from + limit);
 }
 
-// Default picklists of a new portal (per-portal values are unconfirmed, zoho-api.md §3.1).
+// A status's type; a status a portal added is of type Open (unconfirmed, zoho-api.md §3.1).
 const STATUS_TYPES: Record<string, string> = { Open: 'Open', 'On Hold': 'On Hold', Escalated: 'Open', Closed: 'Closed' };
-const PICKLISTS: Record<string, readonly string[]> = {
-  status: Object.keys(STATUS_TYPES),
-  priority: ['High', 'Medium', 'Low'],
-  classification: ['Question', 'Problem', 'Request', 'Others'],
-  channel: ['Email', 'Phone', 'Web', 'Chat', 'Forums', 'Twitter', 'Facebook', 'Feedback Widget', 'Customer Portal'],
-};
+const CHANNELS = ['Email', 'Phone', 'Web', 'Chat', 'Forums', 'Twitter', 'Facebook', 'Feedback Widget', 'Customer Portal'];
 
 const deskId = z.string().regex(/^\d+$/);
 const text = (max: number) => z.string().max(max).nullish();
@@ -201,7 +196,8 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     }
     if (t.contactId && !data.desk.contacts.some((c) => c.id === t.contactId)) invalid('/contactId');
     if (!t.contactId && !t.contact) errors.push({ fieldName: '/contactId', errorType: 'missing', errorMessage: '' });
-    for (const [field, values] of Object.entries(PICKLISTS)) {
+    const picklists: Record<string, readonly string[]> = { ...data.deskPicklists, channel: CHANNELS };
+    for (const [field, values] of Object.entries(picklists)) {
       const v = t[field as keyof typeof t];
       if (typeof v === 'string' && !values.includes(v)) invalid(`/${field}`);
     }
@@ -381,11 +377,47 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     return { status: 200, body: structuredClone(created), committed: true };
   }
 
+  /**
+   * GET /api/v1/organizationFields?module=tickets: the ticket layout's fields, the picklists with
+   * their `allowedValues` (Desk's "Organization Fields" API; the shape of each entry beyond
+   * apiName, displayLabel, type and allowedValues[].value, and that Desk.settings.READ is the
+   * scope it needs, are unconfirmed).
+   */
+  function organizationFields(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['module']);
+    if (extra) return extra;
+    const module = req.query.get('module');
+    if (module === null) return invalidData([{ fieldName: 'module', errorType: 'missing', errorMessage: '' }]);
+    if (module !== 'tickets') return invalidParam('module');
+    const picklist = (apiName: string, displayLabel: string, values: readonly string[]) => ({
+      id: data.deskId(),
+      apiName,
+      displayLabel,
+      type: 'Picklist',
+      isCustomField: false,
+      isMandatory: apiName === 'status',
+      allowedValues: values.map((value) => ({ value, ...(apiName === 'status' ? { statusType: STATUS_TYPES[value] ?? 'Open' } : {}) })),
+    });
+    const text = (apiName: string, displayLabel: string) => ({ id: data.deskId(), apiName, displayLabel, type: 'Text', isCustomField: false, isMandatory: apiName === 'subject' });
+    return json(200, {
+      data: [
+        text('subject', 'Subject'),
+        picklist('status', 'Status', data.deskPicklists.status),
+        picklist('priority', 'Priority', data.deskPicklists.priority),
+        picklist('classification', 'Classification', data.deskPicklists.classification),
+        picklist('channel', 'Channel', CHANNELS),
+        text('email', 'Email'),
+        text('phone', 'Phone'),
+      ],
+    });
+  }
+
   const basicRead = ['Desk.basic.READ|Desk.settings.READ'];
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/v1\/organizations$/, scopes: () => ['Desk.basic.READ'], handle: organizations },
     { method: 'GET', pattern: /^\/api\/v1\/departments$/, scopes: () => basicRead, handle: withOrg(departments) },
     { method: 'GET', pattern: /^\/api\/v1\/agents$/, scopes: () => basicRead, handle: withOrg(agents) },
+    { method: 'GET', pattern: /^\/api\/v1\/organizationFields$/, scopes: () => ['Desk.settings.READ'], handle: withOrg(organizationFields) },
     { method: 'GET', pattern: /^\/api\/v1\/tickets\/search$/, scopes: () => ['Desk.tickets.READ', 'Desk.search.READ'], handle: withOrg(searchTickets) },
     { method: 'POST', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.CREATE'], handle: withOrg(createTicket) },
     { method: 'POST', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.CREATE'], handle: withOrg(createContact) },

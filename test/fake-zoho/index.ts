@@ -9,7 +9,7 @@ import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
 import { DESK_ORG_ID, FakeData } from './state.ts';
-import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
+import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskPicklists, DeskTicket } from './state.ts';
 
 export type { Faults } from './faults.ts';
 export type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
@@ -48,6 +48,8 @@ export interface FakeZoho {
   };
   readonly crm: { leads: CrmRecord[]; contacts: CrmRecord[]; deals: CrmRecord[]; accounts: CrmRecord[] };
   readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[] };
+  /** The portal's ticket picklists (status, priority, classification): edit them in place. */
+  readonly deskPicklists: DeskPicklists;
   readonly campaigns: { lists: CampaignList[]; subscribers: CampaignSubscriber[] };
   addDepartment(d: { name: string; isEnabled?: boolean }): DeskDepartment;
   /** Without departmentIds the agent belongs to every enabled department. */
@@ -99,6 +101,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     },
     crm,
     desk: data.desk,
+    deskPicklists: data.deskPicklists,
     campaigns: data.campaigns,
     addDepartment: (d) => data.addDepartment(d),
     addAgent: (a) => data.addAgent(a),

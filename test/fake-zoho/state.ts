@@ -94,6 +94,14 @@ export const CRM_OWNER = { name: 'Fake Owner', id: '5725767000000411001', email:
 export const CRM_ORG_ID = '5725767000000000001';
 export const DESK_ORG_ID = '2389290';
 
+/** A portal's ticket picklists: a new portal's defaults, which its admin may change. */
+export type DeskPicklists = Record<'status' | 'priority' | 'classification', string[]>;
+export const DEFAULT_DESK_PICKLISTS: Readonly<DeskPicklists> = {
+  status: ['Open', 'On Hold', 'Escalated', 'Closed'],
+  priority: ['High', 'Medium', 'Low'],
+  classification: ['Question', 'Problem', 'Request', 'Others'],
+};
+
 /**
  * Every piece of data the fake holds, with its id sequences. Arrays are mutated in place on reset so a
  * test holding `fake.crm.leads` keeps seeing the live list.
@@ -107,6 +115,8 @@ export class FakeData {
     agents: [] as DeskAgent[],
   };
   readonly campaigns = { lists: [] as CampaignList[], subscribers: [] as CampaignSubscriber[] };
+  /** The portal's ticket picklists, edited in place by tests (a portal with an "Urgent" priority). */
+  readonly deskPicklists: DeskPicklists = { status: [], priority: [], classification: [] };
   leadEmailUnique = true;
   #seed: number;
   #rng: Rng;
@@ -131,6 +141,7 @@ export class FakeData {
     this.campaigns.lists.length = 0;
     this.campaigns.subscribers.length = 0;
     this.leadEmailUnique = true;
+    for (const [field, values] of Object.entries(DEFAULT_DESK_PICKLISTS)) this.deskPicklists[field as keyof DeskPicklists].splice(0, Infinity, ...values);
     const support = this.addDepartment({ name: 'Support', isEnabled: true });
     support.isDefault = true;
     this.addDepartment({ name: 'Sales', isEnabled: true });

@@ -23,7 +23,7 @@ export const ZOHO_SCOPES = {
     'ZohoCRM.settings.fields.READ',
     'ZohoCRM.org.READ',
   ],
-  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.contacts.CREATE', 'Desk.contacts.READ', 'Desk.search.READ', 'Desk.basic.READ'],
+  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.contacts.CREATE', 'Desk.contacts.READ', 'Desk.search.READ', 'Desk.basic.READ', 'Desk.settings.READ'],
   mailing: ['ZohoCampaigns.contact.UPDATE', 'ZohoCampaigns.contact.READ'],
 } as const;
 
@@ -52,7 +52,7 @@ export const zoho = defineProvider({
     role === 'mailing' && settings['apiUrl'] === undefined && DATA_CENTRES.includes(settings['dc'] as DataCentre) && !CAMPAIGNS_DATA_CENTRES.includes(settings['dc'] as DataCentre)
       ? { key: 'dc', message: `is ${settings['dc']}, where Zoho does not offer Campaigns (it does in ${CAMPAIGNS_DATA_CENTRES.join(', ')})` }
       : undefined,
-  offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
+  offers: { crm: ['stage', 'source'], helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   callTimeout: { env: 'RENKEI_ZOHO_TIMEOUT_MS', defaultMs: 10_000 },
   create: ({ tokens, timeoutMs }) => createZohoProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),
 });

@@ -174,6 +174,30 @@ describe('helpers', () => {
   });
 });
 
+describe('listValues', () => {
+  it("offers the CRM's deal stages and lead sources, without Zoho's -None- placeholder", async () => {
+    const offered = await z.provider.listValues('crm', z.record('crm'));
+    expect(offered.fields['stage']?.map((v) => v.value)).toEqual(expect.arrayContaining(['Qualification', 'Closed Won']));
+    expect(offered.fields['source']?.map((v) => v.value)).toContain('Chat');
+    expect(offered.fields['stage']?.some((v) => v.value === '-None-')).toBe(false);
+    await z.provider.listValues('crm', z.record('crm'));
+    expect(z.fake.stats.byRoute['GET /crm/v8/settings/fields']).toBe(2);
+  });
+
+  it("offers the portal's own priorities, and Desk's defaults with a note when the grant cannot read the ticket fields", async () => {
+    z.fake.deskPicklists.priority.splice(0, Infinity, 'P1', 'P2');
+    expect((await z.provider.listValues('helpdesk', z.record('helpdesk'))).fields['priority']).toEqual([
+      { value: 'P1', label: 'P1' },
+      { value: 'P2', label: 'P2' },
+    ]);
+    const noSettings = z.newClient(['Desk.basic.READ', 'Desk.tickets.READ']);
+    const offered = await z.provider.listValues('helpdesk', z.record('helpdesk', { client: noSettings }));
+    expect(offered.fields['department']?.map((d) => d.value)).toEqual(['Support', 'Sales']);
+    expect(offered.fields['priority']?.map((d) => d.value)).toEqual(['High', 'Medium', 'Low', 'None']);
+    expect(offered.note).toMatch(/could not be read \(.*SCOPE_MISMATCH.*\); Zoho Desk's defaults are offered/);
+  });
+});
+
 describe('access tokens', () => {
   it('come from the AccessTokenCache the provider is given: two providers sharing one refresh once', async () => {
     const tokens = memoryAccessTokenCache();

@@ -20,6 +20,8 @@ import { ZohoOAuth } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
+import { crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
+import type { ServiceValue } from '../../vocabulary/service-fields.ts';
 
 /** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
 export const zohoSettings = z.object({
@@ -59,7 +61,7 @@ export interface ZohoProviderOptions {
 
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  listValues(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
   fixedValues(role: Role): FieldValues;
 }
 
@@ -75,6 +77,10 @@ interface Session {
   /** Where Campaigns is (a mailing session always has it: parseIntegration refuses one without). */
   readonly campaigns: string;
   readonly lists: CachedList<MailingList>;
+  /** What the builder offers: the CRM's deal stages and lead sources, the portal's ticket picklists. */
+  readonly stages: CachedList<ServiceValue>;
+  readonly sources: CachedList<ServiceValue>;
+  readonly ticketPicklists: CachedList<DeskPicklistValue>;
 }
 
 type Parsed = { readonly settings: ZohoSettings; readonly secrets: ZohoSecrets; readonly origins: ZohoOrigins };
@@ -120,11 +126,16 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         ...(httpOptions.dispatcher ? { dispatcher: httpOptions.dispatcher } : {}),
       });
       const api = new ZohoApi(oauth, httpOptions);
+      const crm = { api, origin: origins.crm, deadlineMs };
+      const desk = new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing);
       session = {
         oauth,
         origins,
         api,
-        desk: new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing),
+        desk,
+        stages: crmPicklist(crm, 'Deals', 'Stage', timing),
+        sources: crmPicklist(crm, 'Leads', 'Lead_Source', timing),
+        ticketPicklists: deskPicklists({ api, origin: origins.desk, deadlineMs }, (budget) => desk.orgId(budget), timing),
         campaigns: origins.campaigns ?? origins.crm,
         lists: campaignsLists({ api, origin: origins.campaigns ?? origins.crm, deadlineMs }, timing),
       };
@@ -174,30 +185,46 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     },
 
     /**
-     * From the same caches the connectors resolve names with (departments, agents, lists), as
-     * names, which the connectors resolve like ids.
+     * The account's own values: departments, agents and lists from the same caches the connectors
+     * resolve names with (as names, which the connectors resolve like ids); deal stages and lead
+     * sources from the CRM's field metadata; statuses, priorities and classifications from the
+     * portal's ticket fields. `refresh` drops the cached copies first (the builder's refresh).
      */
-    async listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues> {
+    async listValues(role: Role, integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}): Promise<OfferedValues> {
       const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
+      if (opts.refresh) {
+        for (const list of [session.desk.departments, session.desk.activeAgents, session.lists, session.stages, session.sources, session.ticketPicklists]) {
+          list.forget();
+        }
+      }
       // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
       const budget = { deadline: session.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
       switch (role) {
         case 'helpdesk': {
           const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
-          return {
-            fields: {
-              department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
-              assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
-              ...TICKET_VALUES,
-            },
+          const directory = {
+            department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
+            assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
           };
+          try {
+            const picklists = await session.ticketPicklists.all(budget);
+            const of = (field: DeskPicklistField) => picklists.filter((p) => p.field === field).map((p) => ({ value: p.value, label: p.value }));
+            return { fields: { ...directory, status: of('status'), priority: of('priority'), classification: of('classification') } };
+          } catch (err) {
+            if (!(err instanceof ServiceRefusedError || err instanceof ServiceUnavailableError || err instanceof IntegrationInvalidError)) throw err;
+            // Departments and agents are there; only the portal's picklists are not (a grant
+            // without Desk.settings.READ): offer Desk's defaults and say why.
+            return { fields: { ...directory, ...TICKET_VALUES }, note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered` };
+          }
         }
         case 'mailing':
           return { fields: { list: (await session.lists.all(budget)).map((l) => ({ value: l.listname, label: l.listname })) } };
-        case 'crm':
-          return { fields: {} };
+        case 'crm': {
+          const [stages, sources] = await Promise.all([session.stages.all(budget), session.sources.all(budget)]);
+          return { fields: { stage: [...stages], source: [...sources] } };
+        }
       }
     },
 

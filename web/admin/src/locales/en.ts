@@ -68,6 +68,7 @@ export const en = {
     advanced: 'Advanced error handling',
     advancedHint: 'A specific error whose port is not wired takes the failure port.',
     roleHint: 'Runs against the {{role}} integration.',
+    refreshValues: "Refresh the service's values",
     notConfigured: 'not configured',
     insertField: 'Insert merge field…',
     insertFieldInto: 'Insert a merge field into {{field}}',

@@ -69,6 +69,7 @@ export const ja: Texts = {
     advanced: '詳細なエラー処理',
     advancedHint: 'ポートを接続していない個別エラーは「失敗」ポートに進みます。',
     roleHint: '{{role}} の連携で実行されます。',
+    refreshValues: 'サービスの値を再取得',
     notConfigured: '未設定',
     insertField: '差し込み項目を挿入…',
     insertFieldInto: '{{field}}に差し込み項目を挿入',
