@@ -4,7 +4,7 @@ import { crmService } from './crm.ts';
 import { deskService } from './desk.ts';
 import { FaultInjector } from './faults.ts';
 import type { Faults } from './faults.ts';
-import { TokenStore } from './oauth.ts';
+import { TokenStore, type Consent } from './oauth.ts';
 import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
@@ -36,6 +36,8 @@ export interface FakeZoho {
   /** The Desk org id (header `orgId` on Desk calls). */
   readonly orgId: string;
   addClient(c: ClientCredentials & { scopes?: string[] }): void;
+  /** What the consent page (`/oauth/v2/auth`) answers: approve (default) or deny, and which accounts-server it names. */
+  setConsent(consent: Consent): void;
   /** Refresh → HTTP 200 `{"error":"invalid_code"}`, and its access tokens stop working. */
   revokeRefreshToken(refreshToken: string): void;
   /** Every access token issued so far answers 401 (CRM INVALID_TOKEN, Desk INVALID_OAUTH, Campaigns 1007). */
@@ -90,6 +92,9 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     },
     orgId: DESK_ORG_ID,
     addClient: (c) => tokens.addClient(c),
+    setConsent: (c) => {
+      tokens.consent = c;
+    },
     revokeRefreshToken: (t) => tokens.revoke(t),
     expireAccessTokens: () => tokens.expireAll(),
     faults: {
@@ -128,6 +133,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
         tokens.refreshes = 0;
         tokens.resetWindows();
       }
+      tokens.consent = { answer: 'approve' };
     },
     close: () => running.close(),
   };
