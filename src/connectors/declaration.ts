@@ -35,11 +35,40 @@ export interface FieldDeclaration {
   readonly env?: string;
 }
 
+/**
+ * The browser side of an OAuth 2 authorization-code grant (DESIGN.md "Connecting with OAuth"):
+ * where to send the admin's browser, and how to trade the code the service sends back for the
+ * secret to store.
+ */
+export interface OAuthFlow {
+  /** The secrets the grant supplies (Zoho: `refreshToken`): the admin gives every other one. */
+  readonly grants: readonly string[];
+  /** The service's consent page for these settings (its data centre's accounts server). */
+  authorizeUrl(settings: FieldValuesIn, request: { readonly scopes: readonly string[]; readonly redirectUri: string; readonly state: string }): string;
+  /**
+   * Trades the code for the secret to add to `secrets` (Zoho: `refreshToken`). `callback` holds
+   * the other parameters the service sent back (Zoho's `accounts-server`), which the provider
+   * checks before sending the client secret anywhere. A refusal is an OAuthRefusal.
+   */
+  exchange(
+    settings: FieldValuesIn,
+    secrets: FieldValuesIn,
+    request: { readonly code: string; readonly redirectUri: string; readonly callback: URLSearchParams },
+  ): Promise<Readonly<Record<string, string>>>;
+}
+
+/** Why a grant could not be completed, for the admin (never a secret). */
+export class OAuthRefusal extends Error {
+  override readonly name = 'OAuthRefusal';
+}
+
+type FieldValuesIn = Readonly<Record<string, string | undefined>>;
+
 /** How an installation proves who it is to the service. */
 export type Connection =
   | { readonly kind: 'none' }
   /** OAuth 2 authorization code: a refresh token from a grant with these scopes per role. */
-  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>> }
+  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>>; readonly flow?: OAuthFlow }
   /** A key (API key, private app token) sent with every call. */
   | { readonly kind: 'key' };
 

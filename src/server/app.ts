@@ -18,6 +18,7 @@ import type { Store } from '../store/store.ts';
 import { version } from './version.ts';
 import { installAuditTrail } from './audit-trail.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { oauthCallbackRoutes } from './routes/admin-oauth.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -183,7 +184,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     adminTokenHash: options.adminTokenHash,
     secretBox,
     customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
+  });
+  // Outside the admin token: the service sends the admin's browser here, with the state as proof.
+  app.register(oauthCallbackRoutes, {
+    prefix: ADMIN_PREFIX,
+    store,
+    secretBox,
+    customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
   });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics });

@@ -2,6 +2,7 @@ import { defineProvider } from '../declaration.ts';
 import { CAMPAIGNS_DATA_CENTRES, DATA_CENTRES, officialOrigins, type DataCentre } from './data-centres.ts';
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { createZohoProvider } from './provider.ts';
+import { zohoOAuthFlow } from './connect.ts';
 
 /**
  * Scopes per role (docs/integrations.md, step 3): creates, the look-ups before a resend, and the
@@ -40,7 +41,7 @@ export const zoho = defineProvider({
     mailing: { en: 'Zoho Campaigns (list subscribers)', ja: 'Zoho Campaigns（リストの購読者）' },
   },
   roles: ['crm', 'helpdesk', 'mailing'],
-  connection: { kind: 'oauth2-code', scopes: ZOHO_SCOPES },
+  connection: { kind: 'oauth2-code', scopes: ZOHO_SCOPES, flow: zohoOAuthFlow },
   settings: ZOHO_SETTINGS,
   secrets: ZOHO_SECRETS,
   hosts: (settings) => {
