@@ -43,6 +43,8 @@ export interface FieldDeclaration {
 export interface OAuthFlow {
   /** The secrets the grant supplies (Zoho: `refreshToken`): the admin gives every other one. */
   readonly grants: readonly string[];
+  /** Where the admin registers the app for these settings (Zoho's API console of the data centre). */
+  consoleUrl(settings: FieldValuesIn): string | undefined;
   /** The service's consent page for these settings (its data centre's accounts server). */
   authorizeUrl(settings: FieldValuesIn, request: { readonly scopes: readonly string[]; readonly redirectUri: string; readonly state: string }): string;
   /**

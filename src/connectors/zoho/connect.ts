@@ -36,6 +36,13 @@ function originOf(url: string): string | undefined {
 export const zohoOAuthFlow: OAuthFlow = {
   grants: ['refreshToken'],
 
+  consoleUrl(settings) {
+    const dc = dataCentre.safeParse(settings['dc']);
+    if (!dc.success) return undefined;
+    // The console lives beside the accounts server: api-console.zoho.<tld>, api-console.zohocloud.ca.
+    return officialOrigins(dc.data).accountsUrl[0]?.replace('//accounts.', '//api-console.');
+  },
+
   authorizeUrl(settings, { scopes, redirectUri, state }) {
     const { origins } = originsOf(settings);
     const clientId = settings['clientId'];

@@ -146,6 +146,10 @@ describe('connecting Zoho with OAuth', () => {
     const uk = await post(connectBody({ settings: { dc: 'uk', clientId: fake.client.clientId }, roles: ['mailing'] }));
     expect(uk.statusCode).toBe(400);
     expect(uk.json().error.field).toBe('settings.dc');
-    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri' })).json()).toEqual({ redirectUri: `${PUBLIC}${CALLBACK}` });
+    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=jp' })).json()).toEqual({
+      redirectUri: `${PUBLIC}${CALLBACK}`,
+      consoleUrl: 'https://api-console.zoho.jp',
+    });
+    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=ca' })).json().consoleUrl).toBe('https://api-console.zohocloud.ca');
   });
 });

@@ -72,11 +72,17 @@ export const adminOAuthRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async
     {
       schema: {
         ...ADMIN,
-        summary: 'The redirect URI to register with the service',
-        response: { 200: z.object({ redirectUri: z.string() }), ...adminErrors },
+        summary: 'The redirect URI to register with the service, and where to register it',
+        querystring: z.object({ provider: z.enum(PROVIDER_NAMES).optional(), dc: z.string().max(40).optional() }),
+        response: { 200: z.object({ redirectUri: z.string(), consoleUrl: z.string().nullable() }), ...adminErrors },
       },
     },
-    async (request) => ({ redirectUri: `${publicOrigin(opts, request)}${CALLBACK_PATH}` }),
+    async (request) => {
+      const { provider, dc } = request.query;
+      const connection = provider ? declarationOf(provider)?.connection : undefined;
+      const flow = connection?.kind === 'oauth2-code' ? connection.flow : undefined;
+      return { redirectUri: `${publicOrigin(opts, request)}${CALLBACK_PATH}`, consoleUrl: flow?.consoleUrl({ dc }) ?? null };
+    },
   );
 
   app.post(
