@@ -205,6 +205,15 @@ describe('search', () => {
     expect((await api('/api/v1/organizationFields?module=calls')).status).toBe(422);
   });
 
+  it('lists tickets and contacts, newest first, and refuses a parameter it does not know', async () => {
+    await api('/api/v1/tickets', { json: ticket() });
+    await api('/api/v1/tickets', { json: ticket({ subject: 'Second' }) });
+    const tickets = await api('/api/v1/tickets?limit=1');
+    expect(tickets.body).toMatchObject({ data: [{ subject: 'Second' }] });
+    expect((await api('/api/v1/contacts?limit=5')).body).toMatchObject({ data: [{ email: 'yui@example.jp' }] });
+    expect((await api('/api/v1/tickets?mail=x')).status).toBe(422);
+  });
+
   it('finds contacts by email', async () => {
     await api('/api/v1/tickets', { json: ticket() });
     const hit = await api('/api/v1/contacts/search?email=yui%40example.jp');

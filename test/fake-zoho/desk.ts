@@ -412,6 +412,27 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     });
   }
 
+  /** GET /api/v1/tickets and /api/v1/contacts: the lists, newest first, paged (filters beyond these unimplemented). */
+  function listTickets(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['limit', 'from', 'sortBy', 'departmentId', 'include', 'viewId', 'fields']);
+    if (extra) return extra;
+    const dept = req.query.get('departmentId');
+    const all = data.desk.tickets.filter((t) => dept === null || t.departmentId === dept).reverse();
+    const slice = page(all, req.query, 100);
+    if (isReply(slice)) return slice;
+    // Desk answers an empty list with 204 (zoho-api.md §3).
+    return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice) });
+  }
+
+  function listContacts(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['limit', 'from', 'sortBy', 'include', 'viewId', 'fields']);
+    if (extra) return extra;
+    const slice = page([...data.desk.contacts].reverse(), req.query, 100);
+    if (isReply(slice)) return slice;
+    // Desk answers an empty list with 204 (zoho-api.md §3).
+    return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice) });
+  }
+
   const basicRead = ['Desk.basic.READ|Desk.settings.READ'];
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/v1\/organizations$/, scopes: () => ['Desk.basic.READ'], handle: organizations },
@@ -420,6 +441,8 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     { method: 'GET', pattern: /^\/api\/v1\/organizationFields$/, scopes: () => ['Desk.settings.READ'], handle: withOrg(organizationFields) },
     { method: 'GET', pattern: /^\/api\/v1\/tickets\/search$/, scopes: () => ['Desk.tickets.READ', 'Desk.search.READ'], handle: withOrg(searchTickets) },
     { method: 'POST', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.CREATE'], handle: withOrg(createTicket) },
+    { method: 'GET', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.READ'], handle: withOrg(listTickets) },
+    { method: 'GET', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.READ'], handle: withOrg(listContacts) },
     { method: 'POST', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.CREATE'], handle: withOrg(createContact) },
     { method: 'GET', pattern: /^\/api\/v1\/contacts\/search$/, scopes: () => ['Desk.contacts.READ', 'Desk.search.READ'], handle: withOrg(searchContacts) },
   ];

@@ -17,6 +17,8 @@ describe('checkIntegration', () => {
       'GET /crm/v8/org': 1,
       'POST /crm/v8/coql': 1,
       'GET /api/v1/departments': 1,
+      'GET /api/v1/contacts': 1,
+      'GET /api/v1/tickets': 1,
       'GET /api/v1.1/getmailinglists': 1,
     });
   });
@@ -38,6 +40,12 @@ describe('checkIntegration', () => {
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
+      invalid: true,
+    });
+    const noSearch = z.newClient(['Desk.basic.READ', 'Desk.tickets.CREATE', 'Desk.contacts.CREATE', 'Desk.tickets.READ']);
+    expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { client: noSearch }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/\/api\/v1\/contacts \(SCOPE_MISMATCH.*it needs Desk\.contacts\.READ/),
       invalid: true,
     });
     // A grant made before COQL's extra scope was documented: the check says so, not a chat.

@@ -259,9 +259,22 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
             const orgId = await session.desk.orgId(budget);
             const url = apiUrl(session.origins.desk, '/api/v1/departments', { limit: '1' });
             const res = await session.api.send({ method: 'GET', url, headers: { orgId } }, budget);
-            return res.status < 300
-              ? { ok: true }
-              : { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+            if (res.status >= 300) return { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+            // The reads a ticket block makes besides the create (the visitor's contact, a ticket
+            // after a lost answer), as plain list calls: a missing scope shows here, not on a chat.
+            for (const [path, scopes] of [
+              ['/api/v1/contacts', 'Desk.contacts.READ'],
+              ['/api/v1/tickets', 'Desk.tickets.READ'],
+            ] as const) {
+              const read = await session.api
+                .send({ method: 'GET', url: apiUrl(session.origins.desk, path, { limit: '1' }), headers: { orgId } }, budget)
+                .catch((err: unknown) => {
+                  if (err instanceof IntegrationInvalidError) throw new IntegrationInvalidError(`${err.message}; it needs ${scopes}`);
+                  throw err;
+                });
+              if (read.status >= 300) return { ok: false, message: `Zoho Desk refused a read of ${path}: ${said(read.status, read.body)}` };
+            }
+            return { ok: true };
           }
           case 'mailing': {
             const url = apiUrl(session.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
