@@ -72,7 +72,9 @@ describe('connecting Zoho with OAuth', () => {
     expect(scopes).toEqual(expect.arrayContaining(['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ', 'Desk.tickets.CREATE', 'ZohoCampaigns.contact.UPDATE']));
     expect(authorizeUrl.toString()).not.toContain(fake.client.clientSecret);
 
-    const res = await callback(s, await consent(authorizeUrl), cookie);
+    const back = await consent(authorizeUrl);
+    const code = new URL(back, PUBLIC).searchParams.get('code') ?? '';
+    const res = await callback(s, back, cookie);
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/admin/integrations?oauth=connected&roles=crm%2Chelpdesk%2Cmailing');
     const set = await integrations(s);
@@ -84,6 +86,13 @@ describe('connecting Zoho with OAuth', () => {
     expect(secrets['refreshToken']).not.toBe(fake.client.refreshToken);
     const check = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
     expect(check.json()).toMatchObject({ ok: true });
+    // Neither the grant code, the state nor a secret reaches the log.
+    const logs = s.logs.join('\n');
+    expect(logs).toContain('integration connected with oauth');
+    for (const secret of [code, q.get('state') ?? '', fake.client.clientSecret, secrets['refreshToken'] ?? '']) {
+      expect(secret.length).toBeGreaterThan(10);
+      expect(logs).not.toContain(secret);
+    }
   });
 
   it('refuses an unknown, reused or expired state, and one from another browser, with 400, changing nothing', async () => {
