@@ -37,11 +37,42 @@ export interface FieldDeclaration {
   readonly env?: string;
 }
 
+/**
+ * The browser side of an OAuth 2 authorization-code grant (DESIGN.md "Connecting with OAuth"):
+ * where to send the admin's browser, and how to trade the code the service sends back for the
+ * secret to store.
+ */
+export interface OAuthFlow {
+  /** The secrets the grant supplies (Zoho: `refreshToken`): the admin gives every other one. */
+  readonly grants: readonly string[];
+  /** Where the admin registers the app for these settings (Zoho's API console of the data centre). */
+  consoleUrl(settings: FieldValuesIn): string | undefined;
+  /** The service's consent page for these settings (its data centre's accounts server). */
+  authorizeUrl(settings: FieldValuesIn, request: { readonly scopes: readonly string[]; readonly redirectUri: string; readonly state: string }): string;
+  /**
+   * Trades the code for the secret to add to `secrets` (Zoho: `refreshToken`). `callback` holds
+   * the other parameters the service sent back (Zoho's `accounts-server`), which the provider
+   * checks before sending the client secret anywhere. A refusal is an OAuthRefusal.
+   */
+  exchange(
+    settings: FieldValuesIn,
+    secrets: FieldValuesIn,
+    request: { readonly code: string; readonly redirectUri: string; readonly callback: URLSearchParams },
+  ): Promise<Readonly<Record<string, string>>>;
+}
+
+/** Why a grant could not be completed, for the admin (never a secret). */
+export class OAuthRefusal extends Error {
+  override readonly name = 'OAuthRefusal';
+}
+
+type FieldValuesIn = Readonly<Record<string, string | undefined>>;
+
 /** How an installation proves who it is to the service. */
 export type Connection =
   | { readonly kind: 'none' }
   /** OAuth 2 authorization code: a refresh token from a grant with these scopes per role. */
-  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>> }
+  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>>; readonly flow?: OAuthFlow }
   /** A key (API key, private app token) sent with every call. */
   | { readonly kind: 'key' };
 
@@ -69,6 +100,11 @@ export interface ProviderDeclaration {
   readonly secrets: Readonly<Record<string, FieldDeclaration>>;
   /** The origins each base-URL setting may name through the admin API, for these settings (a data centre's). */
   readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
+  /**
+   * Why these settings cannot serve a role (Zoho Campaigns in a data centre without it), so set-up
+   * refuses them instead of the first call failing; undefined when they can.
+   */
+  readonly unserved?: (role: Role, settings: Readonly<Record<string, string | undefined>>) => { readonly key: string; readonly message: string } | undefined;
   /** The block fields (SERVICE_FIELDS) whose values it offers the builder, per role. */
   readonly offers: { readonly [R in Role]?: readonly ServiceField<R>[] };
   /**

@@ -22,6 +22,7 @@ import type { Store } from '../store/store.ts';
 import { version } from './version.ts';
 import { installAuditTrail } from './audit-trail.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { oauthCallbackRoutes } from './routes/admin-oauth.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -208,7 +209,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     secretBox,
     providers,
     customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
+  });
+  // Outside the admin token: the service sends the admin's browser here, with the state as proof.
+  app.register(oauthCallbackRoutes, {
+    prefix: ADMIN_PREFIX,
+    store,
+    secretBox,
+    customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
   });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics, token: config.metricsToken });

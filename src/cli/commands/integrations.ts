@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { FieldDeclaration, ProviderDeclaration } from '../../connectors/declaration.ts';
-import { parseFields, storedValues, type FieldProblem } from '../../connectors/integration-settings.ts';
+import { parseFields, storedValues, unservedRole, type FieldProblem } from '../../connectors/integration-settings.ts';
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
@@ -144,6 +144,8 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       );
     const settings = parseFields(provider, 'settings', pick(provider.settings));
     if (!settings.ok) throw new CliError(problemText(provider, settings.problem), 2);
+    const unserved = unservedRole(provider, r, settings.data);
+    if (unserved) throw new CliError(problemText(provider, unserved), 2);
     const secrets = parseFields(provider, 'secrets', pick(provider.secrets));
     if (!secrets.ok) throw new CliError(problemText(provider, secrets.problem), 2);
     const sealed = Object.keys(provider.secrets).length > 0 ? SecretBox.forDatabase(target, io.env).seal(storedValues(secrets.data)) : null;

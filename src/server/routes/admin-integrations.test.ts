@@ -263,6 +263,16 @@ describe('integrations', () => {
       }
     });
 
+    it("takes the UK data centre with its own hosts, and refuses Campaigns there at set-up, naming where Zoho offers it", async () => {
+      const s = await testServer();
+      const uk = { dc: 'uk', clientId: '1000.CLIENT', accountsUrl: 'https://accounts.zoho.uk', apiUrl: 'https://www.zohoapis.uk' };
+      expect((await put(s, 'crm', { provider: 'zoho', settings: uk, secrets })).statusCode).toBe(200);
+      const mailing = await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'uk', clientId: '1000.CLIENT' }, secrets });
+      expect(mailing.statusCode).toBe(400);
+      expect(mailing.json().error).toMatchObject({ field: 'settings.dc', message: expect.stringMatching(/uk, where Zoho does not offer Campaigns \(it does in com, eu/) });
+      expect((await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'eu', clientId: '1000.CLIENT' }, secrets })).statusCode).toBe(200);
+    });
+
     it('leaves a base URL the operator set with the CLI as it is, and never sends the secrets to a new one', async () => {
       const foreign = await foreignServer({ status: 400, type: 'application/json', body: '{"error":"invalid_code"}' });
       const s = await testServer();

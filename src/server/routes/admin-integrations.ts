@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { IntegrationCheck } from '../../vocabulary/integration.ts';
 import type { ProviderDeclaration } from '../../connectors/declaration.ts';
-import { foreignBaseUrl, movedBinding, parseFields, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
+import { foreignBaseUrl, movedBinding, parseFields, unservedRole, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
@@ -139,6 +139,8 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         throw new ApiError(400, 'invalid_request', `provider: the ${provider} provider cannot serve the ${role} role`, 'provider');
       }
       const given = parsed(declaration, 'settings', settings);
+      const unserved = unservedRole(declaration, role, given);
+      if (unserved) refuse(unserved);
       const kept = await db.selectFrom('integrations').select(['provider', 'settings', 'secrets']).where('role', '=', role).executeTakeFirst();
       const before = kept?.provider === provider ? storedSettings(declaration, kept.settings) : undefined;
       // Base URLs name only the service's own hosts, so a stolen admin token cannot send stored

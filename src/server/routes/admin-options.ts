@@ -45,6 +45,9 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<AdminOptionsOptions> = as
         description:
           "What the configured provider lists: the built-in directory, or the service's departments, agents and lists (cached for minutes). When the service cannot be asked, `note` says why, values known without it are still offered, and the builder takes a typed name or id.",
         params: z.object({ role: z.enum(ROLES) }),
+        querystring: z.object({
+          refresh: z.enum(['true', 'false']).optional().describe("`true` asks the service again instead of using the cached values (the builder's refresh)."),
+        }),
         response: { 200: roleOptions, ...adminErrors },
       },
     },
@@ -66,7 +69,7 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<AdminOptionsOptions> = as
       if (unreadable) return unlisted(`the ${integration.provider} directory cannot be listed: ${unreadable}`);
       if (!provider?.listValues) return unlisted(`the ${integration.provider} directory cannot be listed`);
       try {
-        const offered = await provider.listValues(role, integration);
+        const offered = await provider.listValues(role, integration, { refresh: request.query.refresh === 'true' });
         return { role, provider: integration.provider, fields: choices(offered.fields), note: offered.note ?? null };
       } catch (error) {
         return unlisted(`the ${integration.provider} directory could not be read (${error instanceof Error ? error.message : String(error)})`);

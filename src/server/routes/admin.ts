@@ -13,6 +13,7 @@ import { adminBotsRoutes } from './admin-bots.ts';
 import { adminConversationsRoutes } from './admin-conversations.ts';
 import { adminImagesRoutes } from './admin-images.ts';
 import { adminIntegrationsRoutes } from './admin-integrations.ts';
+import { adminOAuthRoutes } from './admin-oauth.ts';
 import { adminOptionsRoutes } from './admin-options.ts';
 import { adminPersonalDataRoutes } from './admin-personal-data.ts';
 import { adminPreviewRoutes } from './admin-preview.ts';
@@ -30,6 +31,8 @@ export interface AdminRoutesOptions {
   readonly providers: Providers;
   /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
   readonly customServiceUrls: boolean;
+  /** RENKEI_PUBLIC_URL, for OAuth redirect URIs. */
+  readonly publicUrl: string | null;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
   readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
 }
@@ -65,6 +68,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     providers: opts.providers,
     customServiceUrls: opts.customServiceUrls,
   });
+  await app.register(adminOAuthRoutes, { store: opts.store, secretBox: opts.secretBox, customServiceUrls: opts.customServiceUrls, publicUrl: opts.publicUrl });
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });

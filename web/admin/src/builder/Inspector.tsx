@@ -116,6 +116,11 @@ export function Inspector(props: InspectorProps) {
       )}
       {role !== null && <p className="hint">{t('builder.roleHint', { role })}</p>}
       {role !== null && role !== 'webhook' && props.directory.notes[role] && <p className="hint">{props.directory.notes[role]}</p>}
+      {role !== null && role !== 'webhook' && (
+        <button type="button" onClick={props.directory.refresh}>
+          {t('builder.refreshValues')}
+        </button>
+      )}
 
       <div className="actions">
         <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>
