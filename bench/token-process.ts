@@ -1,59 +1,46 @@
 /**
- * One server process of the token bench (bench/tokens.ts): opens the installation's database,
- * and makes Zoho calls whose access token comes from the database-backed cache every process
- * shares. Driven over IPC: `warm` makes one call; `burst` moves its clock forward (every token it
- * or the database holds is then expired) and makes `calls` calls at once.
+ * One server process of the token bench (bench/tokens.ts): opens the installation's database and
+ * creates Zoho CRM leads the way `renkei serve` runs a block — the crm integration stored in the
+ * database (credentials sealed), Renkei's own Zoho provider made by `providersFor` with the
+ * database-backed access-token cache every process shares, and the connectors over it. Driven
+ * over IPC: `warm` creates one lead; `burst` moves the provider's clock forward (every token it or
+ * the database holds is then expired by its own reckoning, as after a long idle spell) and
+ * creates `calls` leads at once.
  *
- * Zoho's client in src/connectors/zoho keeps its own token until it takes an AccessTokenCache
- * (another change): this calls the cache the way the client will — a token for the credential's
- * key, refreshed at the accounts server when due, invalidated on a 401 and asked for again.
- *
- * Run as `node bench/token-process.ts DB_URL` with FAKE_ZOHO_URL, ZOHO_CLIENT_ID,
- * ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and RENKEI_SECRET_KEY in the environment.
+ * Run as `node bench/token-process.ts DB_URL` with RENKEI_SECRET_KEY in the environment; the
+ * parent has stored the crm integration.
  */
-import { createHash } from 'node:crypto';
-import type { IssuedToken } from '../src/connectors/remote/access-token-cache.ts';
+import { randomBytes } from 'node:crypto';
+import { createConnectors, providersFor } from '../src/connectors/registry.ts';
+import { systemClock, type Clock } from '../src/connectors/remote/clock.ts';
 import { storedAccessTokenCache } from '../src/connectors/remote/stored-access-token-cache.ts';
+import { createWebhookConnector } from '../src/connectors/webhook/webhook.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { openStore } from '../src/store/store.ts';
 
 const target = process.argv[2];
-const env = process.env;
-const [url, clientId, clientSecret, refreshToken] = ['FAKE_ZOHO_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN'].map((name) => {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}) as [string, string, string, string];
 if (!target || !process.send) throw new Error('usage: fork bench/token-process.ts DB_URL (with IPC)');
 
 const store = await openStore(target);
-const box = SecretBox.forDatabase(target, env);
-const cache = storedAccessTokenCache(store, () => box);
-const key = `zoho:${url}:${clientId}:${createHash('sha256').update(refreshToken).digest('hex')}`;
+let box: SecretBox | undefined;
+const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, process.env));
+/** The system's clock, moved forward by `burst`: waits and timeouts stay real. */
 let shiftMs = 0;
-const now = (): number => Date.now() + shiftMs;
-/** Zoho's client refreshes five minutes before a token's end. */
-const MARGIN_MS = 5 * 60_000;
+const clock: Clock = { ...systemClock, now: () => Date.now() + shiftMs };
+const connectors = createConnectors(store, {
+  providers: providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), clock }),
+  decrypt: (blob) => secretBox().open(blob),
+  webhook: createWebhookConnector({ allowPrivate: false }),
+});
 
-async function refresh(): Promise<IssuedToken> {
-  const started = now();
-  const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken });
-  const res = await fetch(`${url}/oauth/v2/token`, { method: 'POST', body: form });
-  const body = (await res.json()) as { access_token?: string; expires_in?: number; error?: string };
-  if (!body.access_token) throw new Error(`no access token: ${body.error ?? res.status}`);
-  return { value: body.access_token, useUntil: started + (body.expires_in ?? 3600) * 1000 - MARGIN_MS };
-}
-
-/** One Zoho API call; a refused token is invalidated and the call made once more, as the client does. */
-async function call(): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const token = await cache.tokenFor(key, refresh, now());
-    const res = await fetch(`${url}/crm/v8/org`, { headers: { authorization: `Zoho-oauthtoken ${token}` } });
-    await res.arrayBuffer();
-    if (res.status !== 401) return res.ok;
-    await cache.invalidate(key, token);
-  }
-  return false;
+/** One lead, a new email each time: a COQL look-up and an insert, each with the shared token. */
+async function createLead(): Promise<boolean> {
+  const id = randomBytes(6).toString('hex');
+  const outcome = await connectors.crm.createLead(
+    { name: `Bench ${id}`, email: `bench.${id}@example.com`, phone: '', company: 'Bench', fields: {} },
+    { effectId: `bench-${id}:1`, botId: 'bench', locale: 'en' },
+  );
+  return outcome.outcome === 'success';
 }
 
 type Command = { readonly type: 'warm' } | { readonly type: 'burst'; readonly calls: number; readonly shiftMs: number } | { readonly type: 'stop' };
@@ -62,11 +49,11 @@ process.on('message', (command: Command) => {
   void (async () => {
     switch (command.type) {
       case 'warm':
-        process.send!({ type: 'done', ok: (await call()) ? 1 : 0 });
+        process.send!({ type: 'done', ok: (await createLead()) ? 1 : 0 });
         return;
       case 'burst': {
         shiftMs = command.shiftMs;
-        const results = await Promise.all(Array.from({ length: command.calls }, () => call().catch(() => false)));
+        const results = await Promise.all(Array.from({ length: command.calls }, () => createLead().catch(() => false)));
         process.send!({ type: 'done', ok: results.filter(Boolean).length });
         return;
       }

@@ -3,6 +3,9 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { SecretBox } from '../src/secrets/secret-box.ts';
+import { setIntegration } from '../src/store/integrations.ts';
+import { openStore } from '../src/store/store.ts';
 import { startFakeZoho } from '../test/fake-zoho/index.ts';
 import { BENCH_POSTGRES_URL } from './postgres.ts';
 
@@ -12,26 +15,30 @@ const CALLS = 300;
 const TOKEN_PROCESS = fileURLToPath(new URL('./token-process.ts', import.meta.url));
 
 /**
- * Three server processes on one PostgreSQL database share Zoho's access token through the
- * database: the first call of each (one after the other, as processes start) and then, with
- * every token expired (at Zoho and by the processes' clocks), 300 concurrent calls spread over
- * the three. Counts the refreshes the accounts server saw for each: the targets are 1 and 1.
+ * Three server processes on one PostgreSQL database, each creating Zoho CRM leads through
+ * Renkei's Zoho provider and connectors (bench/token-process.ts), share Zoho's access token
+ * through the database: the first lead of each (one after the other, as processes start) and
+ * then, with every token expired (at Zoho and by the processes' clocks), 300 concurrent leads
+ * spread over the three. Counts the refreshes the accounts server saw for each: the targets are
+ * 1 and 1.
  */
 export async function benchTokens(): Promise<Record<string, number>> {
   const fake = await startFakeZoho({ seed: 3, tokenRateLimit: true });
   const schema = `bench_tokens_${randomBytes(6).toString('hex')}`;
   const url = new URL(BENCH_POSTGRES_URL);
   url.searchParams.set('schema', schema);
-  const env = {
-    ...process.env,
-    FAKE_ZOHO_URL: fake.url,
-    ZOHO_CLIENT_ID: fake.client.clientId,
-    ZOHO_CLIENT_SECRET: fake.client.clientSecret,
-    ZOHO_REFRESH_TOKEN: fake.client.refreshToken,
-    RENKEI_SECRET_KEY: randomBytes(32).toString('hex'),
-  };
+  const env = { ...process.env, RENKEI_SECRET_KEY: randomBytes(32).toString('hex') };
   const children: ChildProcess[] = [];
   try {
+    // The crm integration as `renkei integrations set crm zoho --api-url …` stores it.
+    const store = await openStore(url.toString());
+    try {
+      const { clientId, clientSecret, refreshToken } = fake.client;
+      const sealed = SecretBox.forDatabase(url.toString(), env).seal({ clientSecret, refreshToken });
+      await setIntegration(store.db, 'crm', 'zoho', { dc: 'com', clientId, accountsUrl: fake.url, apiUrl: fake.url }, sealed);
+    } finally {
+      await store.close();
+    }
     const ask = async (child: ChildProcess, command: object): Promise<{ ok: number }> => {
       const answer = once(child, 'message') as Promise<[{ ok: number }]>;
       child.send(command);

@@ -28,6 +28,12 @@ describe('integrations set', () => {
     expect(badDc.code).not.toBe(0);
     expect(badDc.stderr).toContain('mars');
 
+    const noCampaigns = await renkei(['integrations', 'set', 'mailing', 'zoho', '--dc', 'uk', '--client-id', '1000.X', '--db', t.db], {
+      env: { RENKEI_ZOHO_CLIENT_SECRET: 's', RENKEI_ZOHO_REFRESH_TOKEN: 'r' },
+    });
+    expect(noCampaigns.code).toBe(2);
+    expect(noCampaigns.stderr).toContain('--dc: is uk, where Zoho does not offer Campaigns');
+
     const unknown = await renkei(['integrations', 'set', 'crm', 'erp', '--db', t.db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown provider "erp" (expected builtin, zoho)');

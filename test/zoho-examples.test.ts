@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeZoho, type FakeZoho } from './fake-zoho/index.ts';
 import { events, renkei, tempDir } from './helpers/cli.ts';
+import { openStore } from '../src/store/store.ts';
 
 /**
  * The same example bots, pointed at Zoho (the faithful fake on loopback) through
@@ -119,6 +120,37 @@ describe('crm.lead → Zoho CRM Leads', () => {
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(/^crm: .*invalid_code/);
   });
+
+  it('a chat reuses the access token a check stored; credentials no integration holds any more lose theirs', async () => {
+    const before = fake.stats.tokenRefreshes;
+    const check = await renkei(['integrations', 'check', 'crm', '--db', t.db]);
+    expect(check.code, check.stderr).toBe(0);
+    const { integrations } = await chat('examples/lead.yaml', visitor);
+    expect(integrations[0]).toMatchObject({ outcome: 'success' });
+    expect(fake.stats.tokenRefreshes - before).toBe(1);
+
+    const storedKeys = async (): Promise<string[]> => {
+      const store = await openStore(t.db);
+      try {
+        return (await store.db.selectFrom('access_tokens').select('key').where('token', 'is not', null).execute()).map((r) => r.key);
+      } finally {
+        await store.close();
+      }
+    };
+    const [old] = await storedKeys();
+    const client = { clientId: '1000.ROTATED', clientSecret: 'rotated-secret-456', refreshToken: '1000.rotated.refresh.token' };
+    fake.addClient(client);
+    await configure('crm', client);
+    // Helpdesk and mailing still hold the old credentials: their token stays.
+    expect(await storedKeys()).toEqual([old]);
+    expect((await renkei(['integrations', 'check', 'crm', '--db', t.db])).code).toBe(0);
+    expect(fake.stats.tokenRefreshes - before).toBe(2);
+    expect(await storedKeys()).toHaveLength(2);
+    for (const role of ['helpdesk', 'mailing']) expect((await renkei(['integrations', 'set', role, 'builtin', '--db', t.db])).code).toBe(0);
+    const left = await storedKeys();
+    expect(left).toHaveLength(1);
+    expect(left).not.toContain(old);
+  }, 90_000); // Six commands, each a process of its own: more than the default limit on a busy machine.
 
   it('a 503 is retried, and the lead is created once', async () => {
     fake.faults.set({ failNext: { status: 503, count: 1, route: 'POST /crm/v8/Leads' } });

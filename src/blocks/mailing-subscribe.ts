@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { subscribeRequest } from '../vocabulary/requests.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { blockCommon, PORT } from './block.ts';
-import { mergeField, text } from './fields.ts';
+import { group, mergeField, text, variable } from './fields.ts';
 import { FIELD_LABELS } from './labels.ts';
-import { defineIntegration, portsSchema } from './integration.ts';
+import { defineIntegration, outputSaveSchema, portsSchema, savedOutputs } from './integration.ts';
 
 const SPECIFIC_PORTS = ['integration_invalid'] as const;
+/** `status`: `subscribed`, or `pending_confirmation` when the list's double opt-in mailed the visitor. */
+const OUTPUTS = ['status'] as const;
 
 export const mailingSubscribeSchema = z.strictObject({
   type: z.literal('mailing.subscribe'),
@@ -19,6 +21,7 @@ export const mailingSubscribeSchema = z.strictObject({
   email: z.string().default('%visitor.email%'),
   phone: z.string().default('%visitor.phone%'),
   ports: portsSchema(SPECIFIC_PORTS),
+  save: outputSaveSchema(OUTPUTS),
 });
 export type MailingSubscribeConfig = z.output<typeof mailingSubscribeSchema>;
 
@@ -36,11 +39,12 @@ export const mailingSubscribe = defineIntegration({
     email: mergeField(FIELD_LABELS.email),
     phone: text(FIELD_LABELS.phone),
     ports: PORT,
+    save: group(FIELD_LABELS.save, { status: variable({ en: 'Subscription status', ja: '登録の状態' }) }),
   },
   integration: {
     role: 'mailing',
     specificPorts: SPECIFIC_PORTS,
-    outputs: [],
+    outputs: OUTPUTS,
     announces: 'subscriber.added',
     request: subscribeRequest,
     call: (connectors, request, ctx) => connectors.mailing.subscribe(request, ctx),
@@ -52,6 +56,6 @@ export const mailingSubscribe = defineIntegration({
     email: render(config.email, vars),
     phone: render(config.phone, vars),
   }),
-  savedVariables: () => [],
-  saved: () => ({}),
+  savedVariables: (config) => Object.values(config.save ?? {}).filter((v) => v !== undefined),
+  saved: (config, outputs) => savedOutputs(config.save, outputs),
 });

@@ -115,7 +115,8 @@ describe('block schemas', () => {
     expect(issuePaths({ ...MINIMAL['crm.lead']!, save: { id: 'lead_id' } })).toEqual([]);
     expect(issuePaths({ ...MINIMAL['crm.lead']!, save: { number: 'n' } })).toEqual(['unrecognized_keys:save']);
     expect(issuePaths({ ...MINIMAL['helpdesk.ticket']!, save: { id: 'i', number: 'n' } })).toEqual([]);
-    expect(issuePaths({ ...MINIMAL['mailing.subscribe']!, save: { id: 'x' } })).toEqual(['unrecognized_keys:']);
+    expect(issuePaths({ ...MINIMAL['mailing.subscribe']!, save: { id: 'x' } })).toEqual(['unrecognized_keys:save']);
+    expect(issuePaths({ ...MINIMAL['mailing.subscribe']!, save: { status: 'subscription' } })).toEqual([]);
     expect(issuePaths({ ...MINIMAL.webhook!, save: { plan: '$.data.items[0].plan' } })).toEqual([]);
     expect(issuePaths({ ...MINIMAL.webhook!, save: { plan: 'data.plan' } })).toEqual(['invalid_format:save.plan']);
     expect(issuePaths({ ...MINIMAL.webhook!, method: 'GET' })).toEqual(['invalid_value:method']);

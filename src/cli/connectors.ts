@@ -1,4 +1,4 @@
-import { createConnectors, providersFor } from '../connectors/registry.ts';
+import { createConnectors, providersFor, type Providers } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
@@ -12,6 +12,15 @@ export const lazyDecrypt = (target: string, env: Env) => {
   let box: SecretBox | undefined;
   return (blob: string): Record<string, string> => (box ??= SecretBox.forDatabase(target, env)).open(blob);
 };
+
+/**
+ * The providers a command calls services with: over the access tokens the server's processes
+ * keep in the database, so a chat or a check does not spend a refresh of its own.
+ */
+export function sharedProviders(store: Store, target: string, env: Env): Providers {
+  let box: SecretBox | undefined;
+  return providersFor(store, { tokens: storedAccessTokenCache(store, () => (box ??= SecretBox.forDatabase(target, env))) });
+}
 
 export const webhookFromEnv = (env: Env) => createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' });
 
@@ -27,11 +36,8 @@ export function openConnectors(target: string, env: Env): { get(): Promise<RoleC
       if (connectors) return connectors;
       store ??= openStore(target);
       const opened = await store;
-      let box: SecretBox | undefined;
-      // The access tokens the server's processes use too: a chat does not spend a refresh of its own.
-      const tokens = storedAccessTokenCache(opened, () => (box ??= SecretBox.forDatabase(target, env)));
       connectors = createConnectors(opened, {
-        providers: providersFor(opened, { tokens }),
+        providers: sharedProviders(opened, target, env),
         decrypt: lazyDecrypt(target, env),
         webhook: webhookFromEnv(env),
       });

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Locale } from '../vocabulary/locales.ts';
+import type { IntegrationRecord } from '../vocabulary/integration.ts';
 import type { Role } from '../vocabulary/roles.ts';
 import type { ServiceField } from '../vocabulary/service-fields.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokenCache } from './remote/access-token-cache.ts';
+import type { Clock } from './remote/clock.ts';
 import type { Provider } from './provider.ts';
 
 /** A text shown to people, in every locale. */
@@ -35,11 +37,42 @@ export interface FieldDeclaration {
   readonly env?: string;
 }
 
+/**
+ * The browser side of an OAuth 2 authorization-code grant (DESIGN.md "Connecting with OAuth"):
+ * where to send the admin's browser, and how to trade the code the service sends back for the
+ * secret to store.
+ */
+export interface OAuthFlow {
+  /** The secrets the grant supplies (Zoho: `refreshToken`): the admin gives every other one. */
+  readonly grants: readonly string[];
+  /** Where the admin registers the app for these settings (Zoho's API console of the data centre). */
+  consoleUrl(settings: FieldValuesIn): string | undefined;
+  /** The service's consent page for these settings (its data centre's accounts server). */
+  authorizeUrl(settings: FieldValuesIn, request: { readonly scopes: readonly string[]; readonly redirectUri: string; readonly state: string }): string;
+  /**
+   * Trades the code for the secret to add to `secrets` (Zoho: `refreshToken`). `callback` holds
+   * the other parameters the service sent back (Zoho's `accounts-server`), which the provider
+   * checks before sending the client secret anywhere. A refusal is an OAuthRefusal.
+   */
+  exchange(
+    settings: FieldValuesIn,
+    secrets: FieldValuesIn,
+    request: { readonly code: string; readonly redirectUri: string; readonly callback: URLSearchParams },
+  ): Promise<Readonly<Record<string, string>>>;
+}
+
+/** Why a grant could not be completed, for the admin (never a secret). */
+export class OAuthRefusal extends Error {
+  override readonly name = 'OAuthRefusal';
+}
+
+type FieldValuesIn = Readonly<Record<string, string | undefined>>;
+
 /** How an installation proves who it is to the service. */
 export type Connection =
   | { readonly kind: 'none' }
   /** OAuth 2 authorization code: a refresh token from a grant with these scopes per role. */
-  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>> }
+  | { readonly kind: 'oauth2-code'; readonly scopes: Readonly<Partial<Record<Role, readonly string[]>>>; readonly flow?: OAuthFlow }
   /** A key (API key, private app token) sent with every call. */
   | { readonly kind: 'key' };
 
@@ -50,6 +83,8 @@ export interface ProviderContext {
   readonly tokens: AccessTokenCache;
   /** One call's time limit, from the provider's `callTimeout` variable when it declares one. */
   readonly timeoutMs?: number;
+  /** What its deadlines and tokens' expiry are measured by (default: the system's). */
+  readonly clock?: Clock;
 }
 
 /** Everything Renkei knows about one provider, declared once in its folder. */
@@ -65,8 +100,19 @@ export interface ProviderDeclaration {
   readonly secrets: Readonly<Record<string, FieldDeclaration>>;
   /** The origins each base-URL setting may name through the admin API, for these settings (a data centre's). */
   readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
+  /**
+   * Why these settings cannot serve a role (Zoho Campaigns in a data centre without it), so set-up
+   * refuses them instead of the first call failing; undefined when they can.
+   */
+  readonly unserved?: (role: Role, settings: Readonly<Record<string, string | undefined>>) => { readonly key: string; readonly message: string } | undefined;
   /** The block fields (SERVICE_FIELDS) whose values it offers the builder, per role. */
   readonly offers: { readonly [R in Role]?: readonly ServiceField<R>[] };
+  /**
+   * OAuth providers: the keys an integration's access tokens are kept under in the AccessTokenCache
+   * (one per credential). Tokens under no configured integration's key are dropped when an
+   * integration is set again (../connectors/registry.ts, dropUnusedTokens).
+   */
+  readonly tokenKeys?: (integration: IntegrationRecord) => readonly string[];
   /** An environment variable for one call's time limit (ms), and its default. */
   readonly callTimeout?: { readonly env: string; readonly defaultMs: number };
   /** Its role implementations. */

@@ -1,3 +1,4 @@
+import type { Role } from '../vocabulary/roles.ts';
 import { fieldsSchema, secretBinding, type FieldDeclaration, type ProviderDeclaration } from './declaration.ts';
 
 /** Settings or secrets as the provider reads them: unset optional values are undefined. */
@@ -52,6 +53,12 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Settings the provider says cannot serve this role (its `unserved`), as a problem with them. */
+export function unservedRole(declaration: ProviderDeclaration, role: Role, settings: FieldValuesIn): FieldProblem | undefined {
+  const why = declaration.unserved?.(role, settings);
+  return why ? { part: 'settings', key: why.key, message: why.message } : undefined;
 }
 
 /**

@@ -24,8 +24,8 @@ export interface Provider {
   connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R];
   /** Proves the credentials work with one cheap read. A provider without it has nothing to check. */
   checkIntegration?(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  /** The values the service offers for the role's block fields (departments, agents, lists …). */
-  listValues?(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  /** The values the service offers for the role's block fields (departments, agents, lists …); `refresh` skips cached copies. */
+  listValues?(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
   /** Values known without asking the service, offered when it cannot be asked. */
   fixedValues?(role: Role): FieldValues;
 }

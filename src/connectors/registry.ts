@@ -1,4 +1,5 @@
 import { StoreError, reasonOf } from '../store/errors.ts';
+import { ROLES } from '../vocabulary/roles.ts';
 import {
   getIntegration,
   markIntegrationInvalid,
@@ -10,6 +11,8 @@ import type { Store } from '../store/store.ts';
 import { builtin } from './builtin/declaration.ts';
 import type { ProviderDeclaration } from './declaration.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-token-cache.ts';
+import { dropAccessTokensExcept } from './remote/stored-access-token-cache.ts';
+import type { Clock } from './remote/clock.ts';
 import { zoho } from './zoho/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider } from './provider.ts';
@@ -38,11 +41,16 @@ export interface ProvidersOptions {
   readonly tokens?: AccessTokenCache;
   /** Per provider name: one call's time limit in ms (the provider's `callTimeout` variable). */
   readonly callTimeoutsMs?: Readonly<Record<string, number>>;
+  /** What deadlines and tokens' expiry are measured by (default: the system's; a bench or test moves its own). */
+  readonly clock?: Clock;
 }
 
 const processTokens = memoryAccessTokenCache();
 /** Providers keep their caches (tokens, directories) in themselves: each is made once per store and token cache. */
 const made = new WeakMap<Store, WeakMap<AccessTokenCache, Map<string, Provider>>>();
+/** Numbers the clocks providers were made with, so a provider is reused only with its own clock. */
+const clocks = new WeakMap<Clock, number>();
+let clocksMade = 0;
 
 /** Every provider of PROVIDERS, made for this store. */
 export function providersFor(store: Store, options: ProvidersOptions = {}): Providers {
@@ -54,15 +62,39 @@ export function providersFor(store: Store, options: ProvidersOptions = {}): Prov
   const result: Record<string, Provider> = {};
   for (const declaration of PROVIDERS) {
     const timeoutMs = options.callTimeoutsMs?.[declaration.name];
-    const key = `${declaration.name}:${timeoutMs ?? ''}`;
+    const { clock } = options;
+    if (clock && !clocks.has(clock)) clocks.set(clock, ++clocksMade);
+    const key = `${declaration.name}:${timeoutMs ?? ''}:${clock ? clocks.get(clock) : ''}`;
     let provider = providers.get(key);
     if (!provider) {
-      provider = declaration.create({ store, tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      provider = declaration.create({ store, tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) });
       providers.set(key, provider);
     }
     result[declaration.name] = provider;
   }
   return result;
+}
+
+/**
+ * Drops the stored access tokens of credentials no integration holds any more (set again with
+ * another client or refresh token, or with another provider): a token of credentials the admin
+ * took away does not stay at rest, even sealed, nor wait out its hour. When some integration's
+ * secrets cannot be opened, nothing is dropped: its tokens cannot be told apart. Returns how many
+ * went. A process in the middle of a refresh for the old credentials may store one more, which the
+ * next change drops; no call uses it, its key being the old credentials'.
+ */
+export async function dropUnusedTokens(store: Store, decrypt: DecryptSecrets): Promise<number> {
+  const keys: string[] = [];
+  for (const role of ROLES) {
+    let integration: StoredIntegration | undefined;
+    try {
+      integration = await getIntegration(store.db, role, decrypt);
+    } catch {
+      return 0;
+    }
+    if (integration) keys.push(...(declarationOf(integration.provider)?.tokenKeys?.(integration) ?? []));
+  }
+  return dropAccessTokensExcept(store, keys);
 }
 
 export interface ConnectorOptions {

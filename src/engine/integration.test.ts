@@ -26,7 +26,7 @@ const CASES: Record<IntegrationType, { inputs: Record<string, unknown>; save?: R
     save: { id: 'ticket_id', number: 'ticket_number' },
     outputs: { id: 'T-1', number: '101' },
   },
-  'mailing.subscribe': { inputs: { list: 'Newsletter' }, outputs: {} },
+  'mailing.subscribe': { inputs: { list: 'Newsletter' }, save: { status: 'subscription' }, outputs: { status: 'pending_confirmation' } },
   webhook: { inputs: { url: 'https://hooks.example.com/x', save: { plan: '$.plan' } }, outputs: { plan: 'gold' } },
 };
 

@@ -26,6 +26,12 @@ export interface ProblemParams extends BlockProblemParams {
   undefined_variable: { variable: string; setBy: readonly string[] };
   unknown_visitor_field: { variable: string; fields: readonly string[] };
   not_single_merge_field: { key: string; text: string };
+  empty_text: { key: string };
+  empty_value: { key: string };
+  invalid_bot_id: { value: string };
+  out_of_range: { bound: 'min' | 'max'; limit: string; origin: string; inclusive: boolean };
+  invalid_format: { format: string; value: string };
+  choice_value_unknown: { value: string; option: number; variable: string; field: string; target: string; allowed: readonly string[]; suggestion: string | null };
   unreachable_block: { start: string };
   low_contrast: { colour: string; ratio: string; theme: string };
 }
@@ -56,6 +62,12 @@ export const SEVERITY: { readonly [C in ProblemCode]: Severity } = {
   undefined_variable: 'error',
   unknown_visitor_field: 'error',
   not_single_merge_field: 'error',
+  empty_text: 'error',
+  empty_value: 'error',
+  invalid_bot_id: 'error',
+  out_of_range: 'error',
+  invalid_format: 'error',
+  choice_value_unknown: 'error',
   duplicate_option_value: 'error',
   unreachable_block: 'warning',
   low_contrast: 'warning',

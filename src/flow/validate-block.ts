@@ -3,6 +3,7 @@ import { BLOCKS } from '../blocks/index.ts';
 import { BLOCK_TYPES, type BlockType } from '../blocks/types.ts';
 import type { PathSegment } from './lines.ts';
 import { singleField } from '../vocabulary/merge-fields.ts';
+import { describe } from '../blocks/zod-shape.ts';
 import { isRawMap, kindOf, stringLeaves, valueAt, type RawMap } from './raw.ts';
 import { nearest } from './suggest.ts';
 import { BOT_VARIABLE } from '../vocabulary/variables.ts';
@@ -62,6 +63,7 @@ export function checkBlock(id: string, raw: unknown, blockIds: ReadonlySet<strin
     ...portFindings(def, raw),
     ...saveFindings(def, raw),
     ...singleFieldFindings(def, raw),
+    ...emptyTextFindings(def, raw),
     ...(def.check?.(raw) ?? []).map((f) => finding(f.code, f.params, [...f.path])),
   ];
   const parsed = def.schema.safeParse(raw);
@@ -110,6 +112,21 @@ function singleFieldFindings(def: BlockDefinition, raw: RawMap): Finding[] {
     const text = raw[key];
     return field !== PORT && field.merge === 'single' && typeof text === 'string' && singleField(text) === null
       ? [finding('not_single_merge_field', { key, text }, [key])]
+      : [];
+  });
+}
+
+/**
+ * A required long text left empty (a message's text, a question's prompt): the schema takes an
+ * empty string, but the visitor would be shown nothing — the bot must not publish like that.
+ */
+function emptyTextFindings(def: BlockDefinition, raw: RawMap): Finding[] {
+  const shape = describe(def.schema).shape ?? {};
+  return fieldEntries(def.fields).flatMap(([key, field]) => {
+    const text = raw[key];
+    const schema = shape[key];
+    return field !== PORT && field.widget === 'long-text' && schema !== undefined && !describe(schema).optional && typeof text === 'string' && text.trim() === ''
+      ? [finding('empty_text', { key }, [key])]
       : [];
   });
 }

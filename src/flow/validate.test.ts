@@ -3,10 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BLOCK_TYPES } from '../blocks/types.ts';
+import type { ServiceFieldRef } from '../vocabulary/service-fields.ts';
 import { loadBotFile, loadBotText, type LoadResult } from './load.ts';
 import { formatProblem, PROBLEM_CODES, type Problem, type ProblemCode } from './problem.ts';
 import { validateBot } from './validate.ts';
 
+/** What a helpdesk accepts as a priority, for the choice-value check. */
+const KNOWN = (ref: ServiceFieldRef): readonly string[] => (ref.field === 'priority' ? ['High', 'Medium', 'Low'] : []);
 const FILE = 'bots/test.yaml';
 const DESIGN = new URL('./fixtures/design-support.yaml', import.meta.url);
 
@@ -64,8 +67,24 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     expected: `${FILE}:11 block "hello" field "save": "Favourite Colour" is not a variable name — use visitor.name, visitor.email, visitor.phone, visitor.company or a bot variable of a-z, 0-9 and _`,
   },
   invalid_value: {
+    text: bot('  hello:\n    type: set\n    values: {}\n    next: hello\n'),
+    expected: `${FILE}:9 block "hello" field "values": set needs at least one variable`,
+  },
+  invalid_bot_id: {
     text: bot('  hello:\n    type: end\n').replace('id: test', 'id: Test Bot'),
-    expected: `${FILE}:2 field "id": must be lower-case letters, digits and -`,
+    expected: `${FILE}:2 field "id": "Test Bot" cannot be a bot id: use lower-case letters, digits and - (e.g. contact-2)`,
+  },
+  empty_value: {
+    text: bot('  hello:\n    type: choice\n    prompt: Which?\n    save: pick\n    options:\n      - { label: "", value: a, next: hello }\n'),
+    expected: `${FILE}:12 block "hello" field "options.0.label": label is empty: write a value`,
+  },
+  out_of_range: {
+    text: bot('  hello:\n    type: ask\n    kind: text\n    prompt: Q?\n    save: a\n    retries: -1\n    next: hello\n'),
+    expected: `${FILE}:12 block "hello" field "retries": must be at least 0`,
+  },
+  invalid_format: {
+    text: bot('  hello:\n    type: message\n    text: Hi\n    image: not a url\n    next: hello\n'),
+    expected: `${FILE}:10 block "hello" field "image": "not a url" is not a valid URL (http or https)`,
   },
   missing_block_type: {
     text: bot('  hello:\n    text: hi\n'),
@@ -117,6 +136,16 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     ),
     expected: `${FILE}:13 block "hello" field "options.1.value": option value "Low" is already used by option 1 — option values must be unique`,
   },
+  empty_text: {
+    text: bot('  hello:\n    type: message\n    text: "  "\n    next: bye\n  bye:\n    type: end\n'),
+    expected: `${FILE}:9 block "hello" field "text": text is empty: the visitor would be shown nothing. Write the text`,
+  },
+  choice_value_unknown: {
+    text: bot(
+      '  hello:\n    type: choice\n    prompt: Priority?\n    save: priority\n    options:\n      - { label: 高, value: 高, next: open }\n      - { label: Low, value: Low, next: open }\n  open:\n    type: helpdesk.ticket\n    subject: Help\n    priority: "%priority%"\n    ports: { success: bye, failure: bye }\n  bye:\n    type: end\n',
+    ),
+    expected: `${FILE}:12 block "hello" field "options.0.value": option 1 saves "高" to priority, which block "open" sends as priority: the service knows only High, Medium, Low`,
+  },
   unreachable_block: {
     text: bot('  hello:\n    type: end\n  orphan:\n    type: end\n'),
     expected: `${FILE}:9 block "orphan": warning: unreachable block — no path leads here from the start block "hello"`,
@@ -128,7 +157,7 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
 };
 
 const load = (c: Case): Promise<LoadResult> =>
-  'path' in c ? loadBotFile(c.path) : Promise.resolve(loadBotText(c.text, FILE));
+  'path' in c ? loadBotFile(c.path) : Promise.resolve(loadBotText(c.text, FILE, KNOWN));
 
 describe('one problem per code, naming file, block, field and line', () => {
   it.each(PROBLEM_CODES)('%s', async (code) => {
@@ -412,10 +441,10 @@ ${extra}    next: done
 
   it('names the field of a link that is not a web address, or missing', () => {
     expect(lines(loadBotText(consent('    link: { url: "javascript:alert(1)" }\n'), FILE))).toEqual([
-      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+      `${FILE}:10 block "hello" field "link.url": "javascript:alert(1)" is not a valid URL (http or https)`,
     ]);
     expect(lines(loadBotText(consent('    link: { url: "privacy.html" }\n'), FILE))).toEqual([
-      `${FILE}:10 block "hello" field "link.url": must be an http:// or https:// address`,
+      `${FILE}:10 block "hello" field "link.url": "privacy.html" is not a valid URL (http or https)`,
     ]);
     expect(lines(loadBotText(consent(''), FILE))).toEqual([`${FILE}:7 block "hello" field "link": missing required key "link"`]);
   });

@@ -6,6 +6,7 @@ import { nearest } from './suggest.ts';
 import { appearanceFindings } from './validate-appearance.ts';
 import { checkBlock, type CheckedBlock } from './validate-block.ts';
 import { checkFlow } from './validate-flow.ts';
+import { choiceValueFindings, type KnownValues } from './choice-values.ts';
 import { finding, issueFindings, type Finding } from './zod-issues.ts';
 
 export interface ValidateResult {
@@ -20,9 +21,10 @@ const noLines: LineOf = () => null;
 /**
  * Validates a bot as parsed from YAML or JSON, reporting every problem at once: the top-level
  * keys, each block on its own (one bad block hides nothing else), then references, merge-field
- * variables and reachability across blocks. `lineOf` maps a path in the document to its line.
+ * variables and reachability across blocks. `lineOf` maps a path in the document to its line;
+ * `known` gives the values the connected services accept for fields such as a ticket's priority.
  */
-export function validateBot(raw: unknown, file: string, lineOf: LineOf = noLines): ValidateResult {
+export function validateBot(raw: unknown, file: string, lineOf: LineOf = noLines, known: KnownValues = () => []): ValidateResult {
   const problems: Problem[] = [];
   const report = (block: string | null, f: Finding): void => {
     const where = {
@@ -59,6 +61,7 @@ export function validateBot(raw: unknown, file: string, lineOf: LineOf = noLines
     else report(null, finding('unknown_target', { target: raw.start, suggestion: nearest(raw.start, [...blocks.keys()]) }, ['start']));
   }
   for (const { block, finding: f } of checkFlow(blocks, start)) report(block, f);
+  if (isRawMap(raw.blocks)) for (const { block, finding: f } of choiceValueFindings(raw.blocks, blocks, known)) report(block, f);
 
   const sorted = byLine(problems);
   if (sorted.some((p) => p.severity === 'error')) return { bot: null, problems: sorted };

@@ -5,6 +5,7 @@ import { isRawMap, kindOf, quote, valueAt } from './raw.ts';
 import { nearest } from './suggest.ts';
 import { keysAt } from '../blocks/zod-shape.ts';
 import { BOT_VARIABLE, VARIABLE_NAME } from '../vocabulary/variables.ts';
+import { BOT_ID } from './bot-schema.ts';
 
 /** A problem before it is placed: its code, its parameters and the path (from the schema's root) at fault. */
 export type Finding = {
@@ -65,7 +66,21 @@ function oneIssue(issue: Issue, schema: z.core.$ZodType, input: unknown, base: r
       if (issue.format === 'regex' && issue.pattern !== undefined && VARIABLE_PATTERNS.has(issue.pattern)) {
         return [finding('invalid_variable', { value: String(value) }, path)];
       }
+      if (issue.format === 'regex' && issue.pattern === String(BOT_ID)) return [finding('invalid_bot_id', { value: quote(value) }, path)];
+      // A URL, an email …: said in the catalogue's words, not zod's English.
+      if (issue.format !== 'regex') return [finding('invalid_format', { format: issue.format, value: quote(value) }, path)];
       return [finding('invalid_value', { detail: issue.message }, path)];
+    case 'too_small':
+    case 'too_big': {
+      if (absent) return [finding('missing_key', { key: String(last) }, path)];
+      // An empty text or list where one is needed is the common case: its own words.
+      if (issue.code === 'too_small' && Number(issue.minimum) === 1 && (issue.origin === 'string' || issue.origin === 'array')) {
+        return [finding('empty_value', { key: String(last ?? '') }, path)];
+      }
+      const bound = issue.code === 'too_small' ? 'min' : 'max';
+      const limit = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      return [finding('out_of_range', { bound, limit, origin: String(issue.origin), inclusive: issue.inclusive !== false }, path)];
+    }
     case 'invalid_key':
       // A record key that its key schema refused: the key itself is the value at fault.
       return issue.issues.map((inner) =>

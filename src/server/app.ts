@@ -13,6 +13,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { providersFor, type Providers } from '../connectors/registry.ts';
+import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import type { Runtime } from '../runtime/api.ts';
 import type { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -23,6 +25,7 @@ import type { Mailer } from '../runtime/mailer.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { oauthCallbackRoutes } from './routes/admin-oauth.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -54,6 +57,13 @@ export interface BuildServerOptions {
    * (RENKEI_SECRET_KEY, else the key file beside the database). Share it with the connectors.
    */
   readonly secretBox?: () => SecretBox;
+  /**
+   * The providers the admin API checks integrations, lists their values and previews real calls
+   * with. Pass the connectors' own, so every call of the installation shares one access token per
+   * credential (`providersFor(store, { tokens: storedAccessTokenCache(…) })`). Default: providers
+   * over the database's shared tokens, with the configured call timeouts.
+   */
+  readonly providers?: Providers;
   /**
    * Default: new series for this server. Pass the one whose `observeAttempt` is the runtime's
    * `onAttempt`, so integration calls are counted too.
@@ -107,7 +117,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, runtime } = options;
   const retentionFromEnvironment = retentionFromEnv(env);
-  const publicUrl = env['RENKEI_PUBLIC_URL']?.trim() || undefined;
+  // RENKEI_PUBLIC_URL, an origin checked by the config; unset: the request's own.
+  const publicUrl = config.publicUrl ?? undefined;
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
 
   const serverOptions: FastifyHttpOptions<Server> = {
@@ -145,6 +156,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   let box: SecretBox | undefined;
   const secretBox = options.secretBox ?? ((): SecretBox => (box ??= SecretBox.forDatabase(store.path, env)));
   const metrics = options.metrics ?? createMetrics(store.db);
+  const providers =
+    options.providers ?? providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
 
   app.register(swagger, {
     openapi: {
@@ -203,13 +216,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     store,
     adminTokenHash: options.adminTokenHash,
     secretBox,
+    providers,
     customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
-    publicUrl,
     mailer: options.mailer,
   });
   app.register(authRoutes, { prefix: `${API_PREFIX}/auth`, store, publicUrl });
   app.register(inboxRoutes, { prefix: `${API_PREFIX}/inbox`, store, runtime, publicUrl, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal });
+  // Outside the admin token: the service sends the admin's browser here, with the state as proof.
+  app.register(oauthCallbackRoutes, {
+    prefix: ADMIN_PREFIX,
+    store,
+    secretBox,
+    customServiceUrls: config.customServiceUrls,
+    publicUrl: config.publicUrl,
+  });
   app.register(healthRoutes, { store, closing: closing.signal });
   app.register(metricsRoutes, { metrics, token: config.metricsToken });
   app.register(webRoutes, { store, allowedOrigins: config.allowedOrigins });

@@ -14,6 +14,7 @@ describe('server configuration', () => {
       logLevel: 'info',
       trustProxy: false,
       customServiceUrls: false,
+      publicUrl: null,
     });
     expect(serverConfigFromEnv({ RENKEI_ALLOWED_ORIGINS: ' ', RENKEI_RATE_LIMIT: '' }).allowedOrigins).toBeNull();
   });
@@ -31,6 +32,7 @@ describe('server configuration', () => {
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
       RENKEI_CUSTOM_SERVICE_URLS: '1',
+      RENKEI_PUBLIC_URL: 'https://chat.example.com/',
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
@@ -43,6 +45,7 @@ describe('server configuration', () => {
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
       customServiceUrls: true,
+      publicUrl: 'https://chat.example.com',
     });
     expect(serverConfigFromEnv({ RENKEI_CUSTOM_SERVICE_URLS: '0' }).customServiceUrls).toBe(false);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
@@ -63,6 +66,8 @@ describe('server configuration', () => {
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_CUSTOM_SERVICE_URLS: 'sometimes' }, 'RENKEI_CUSTOM_SERVICE_URLS'],
+      [{ RENKEI_PUBLIC_URL: 'chat.example.com' }, 'RENKEI_PUBLIC_URL'],
+      [{ RENKEI_PUBLIC_URL: 'https://chat.example.com/renkei' }, 'RENKEI_PUBLIC_URL'],
     ];
     for (const [env, name] of bad) {
       expect(() => serverConfigFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);

@@ -88,6 +88,24 @@ const serverEnv = z.object({
     .transform((v) => (v === undefined || v === '' ? null : v)),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
+  RENKEI_PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return null;
+      let url: URL | undefined;
+      try {
+        url = new URL(v);
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
+        ctx.addIssue({ code: 'custom', message: `RENKEI_PUBLIC_URL must be an origin such as https://chat.example.com (no path), got "${v}"` });
+        return z.NEVER;
+      }
+      return url.origin;
+    }),
   RENKEI_DB_POOL: wholeNumber('RENKEI_DB_POOL', 10).refine((n) => n >= 1 && n <= 1000, {
     message: 'RENKEI_DB_POOL must be between 1 and 1000 (connections one process opens to PostgreSQL)',
   }),
@@ -125,6 +143,8 @@ export interface ServerConfig {
    * (a fake, a corporate proxy). Off, only the service's own hosts for the chosen data centre.
    */
   readonly customServiceUrls: boolean;
+  /** RENKEI_PUBLIC_URL: the origin browsers reach Renkei at (OAuth redirect URIs); null: the request's own. */
+  readonly publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -152,5 +172,6 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     logLevel: e.RENKEI_LOG_LEVEL,
     trustProxy: e.RENKEI_TRUST_PROXY,
     customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,
+    publicUrl: e.RENKEI_PUBLIC_URL,
   };
 }

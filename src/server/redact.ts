@@ -24,8 +24,11 @@ const MIN_PHONE_DIGITS = 6;
 /** Keys whose values are never logged, whatever they hold. */
 const SECRET_KEY = /authorization|cookie|token|secret|password|email|phone/i;
 
-/** Query parameters whose values are never logged (`token` for EventSource, `search`, `email`, `phone` for admin lookups). */
-const SECRET_PARAMS = new Set(['token', 'search', 'access_token', 'email', 'phone']);
+/**
+ * Query parameters whose values are never logged (`token` for EventSource, `search`, `email`,
+ * `phone` for admin lookups, an OAuth callback's grant `code` and `state`).
+ */
+const SECRET_PARAMS = new Set(['token', 'search', 'access_token', 'email', 'phone', 'code', 'state']);
 
 export const REDACTED = '[redacted]';
 

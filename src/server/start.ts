@@ -101,14 +101,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let box: SecretBox | undefined;
     const secretBox = (): SecretBox => (box ??= SecretBox.forDatabase(target, env));
     // Every process of the installation shares its OAuth access tokens through the database.
-    const tokens = storedAccessTokenCache(store, secretBox);
+    // The admin API's checks and previews use the same providers: no refresh of their own.
+    const providers = providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
     const connectors = createConnectors(store, {
-      providers: providersFor(store, { tokens, callTimeoutsMs: config.callTimeoutsMs }),
+      providers,
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });
     const mailer = mailerFromEnv(env);
-    const publicUrl = env['RENKEI_PUBLIC_URL']?.trim() || undefined;
+    const publicUrl = config.publicUrl ?? undefined;
     runtime = createRuntime({
       store,
       connectors,
@@ -127,7 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onClosed: retentionSeries.closed,
     });
     retention.start();
-    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, retention, ...(mailer ? { mailer } : {}) });
+    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, providers, retention, ...(mailer ? { mailer } : {}) });
     await app.listen({ port: options.port, host: options.host });
     const url = urlOf(app);
     logger.info({ url, workerId: runtime.workerId }, 'renkei is listening');

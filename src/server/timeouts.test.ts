@@ -20,6 +20,8 @@ describe('the HTTP server timeouts', () => {
     const socket = connect(Number(base.port), base.hostname);
     const answer: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => answer.push(chunk));
+    // The trickle may still be writing when the server cuts the socket: a reset then is expected.
+    socket.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.write('POST /api/v1/bots/colours/conversations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
     const trickle = setInterval(() => socket.writable && socket.write(' '), 300);

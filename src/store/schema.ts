@@ -401,6 +401,22 @@ export interface Database {
   event_webhooks: EventWebhooksTable;
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
+  oauth_states: OAuthStatesTable;
+}
+
+/** An OAuth consent under way (migration 008): hashes of its state and browser nonce, the sealed client secret. */
+export interface OAuthStatesTable {
+  state_hash: string;
+  browser_hash: string;
+  provider: string;
+  /** JSON array of roles. */
+  roles: string;
+  /** JSON object of the integration's settings. */
+  settings: string;
+  /** Sealed JSON object of the secrets the admin gave (the grant adds the rest). */
+  secrets: string;
+  redirect_uri: string;
+  created_at: string;
 }
 
 /** The counter row that numbers tickets. */

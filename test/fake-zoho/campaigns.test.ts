@@ -26,7 +26,7 @@ describe('listsubscribe', () => {
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ status: 'success', code: '0', uri: '/api/v1.1/json/listsubscribe', message: expect.any(String) });
     expect(fake.campaigns.subscribers).toEqual([
-      { listkey: newsletter(), email: 'yui@example.jp', firstName: 'Yui', lastName: 'Tanaka', phone: '+81 90', fields: { Company: 'KK' } },
+      { listkey: newsletter(), email: 'yui@example.jp', status: 'subscribed', firstName: 'Yui', lastName: 'Tanaka', phone: '+81 90', fields: { Company: 'KK' } },
     ]);
   });
 
@@ -45,11 +45,20 @@ describe('listsubscribe', () => {
     expect(fake.campaigns.subscribers[0]).toMatchObject({ firstName: 'Yui', lastName: 'Tanaka' });
   });
 
-  it('answers HTTP 200 with status error 2501 for an unknown list key', async () => {
+  it('answers HTTP 200 with status error 2102 for an unknown list key, 2501 for an empty one', async () => {
     const a = await subscribe({ 'Contact Email': 'yui@example.jp' }, { listkey: 'nope' });
     expect(a.status).toBe(200);
-    expect(a.body).toEqual({ status: 'error', code: '2501', message: 'Listkey is empty or invalid.', uri: '/api/v1.1/json/listsubscribe' });
+    expect(a.body).toEqual({ status: 'error', code: '2102', message: 'Listkey is empty or invalid.', uri: '/api/v1.1/json/listsubscribe' });
+    expect((await subscribe({ 'Contact Email': 'yui@example.jp' }, { listkey: '' })).body).toMatchObject({ code: '2501' });
     expect(fake.campaigns.subscribers).toHaveLength(0);
+  });
+
+  it('on a double opt-in list, says a confirmation email was sent and keeps the subscriber pending', async () => {
+    const confirmed = fake.addList('Confirmed', { doubleOptIn: true });
+    const a = await subscribe({ 'Contact Email': 'yui@example.jp' }, { listkey: confirmed.listkey });
+    expect(a.body).toMatchObject({ status: 'success', code: '0', message: expect.stringMatching(/confirmation email is sent/) });
+    expect(fake.campaigns.subscribers).toEqual([expect.objectContaining({ email: 'yui@example.jp', status: 'pending' })]);
+    expect((await subscribe({ 'Contact Email': 'ken@example.jp' })).body?.['message']).not.toMatch(/confirm/);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { EMAIL_RE, formParams, isPlainObject, json } from './http.ts';
 import type { ApiRequest, Reply, Route, Service } from './http.ts';
-import type { FakeData } from './state.ts';
+import type { CampaignSubscriber, FakeData } from './state.ts';
 
 /**
  * Zoho Campaigns v1.1 (zoho-api.md §4): listsubscribe and getmailinglists. Its own errors come as
@@ -8,7 +8,10 @@ import type { FakeData } from './state.ts';
  * the envelope observed for 1007.
  */
 
-const SUBSCRIBE_MESSAGE = 'A confirmation email is sent to the user. User needs to confirm to successfully subscribe.';
+/** Zoho's documented answer for a list with double opt-in (zoho-api.md §4.1). */
+const CONFIRMATION_SENT = 'A confirmation email is sent to the user. User needs to confirm to successfully subscribe.';
+/** A list without double opt-in adds the contact at once; Zoho's wording for it is unconfirmed. */
+const SUBSCRIBED = 'User successfully subscribed.';
 /** Group/role addresses Campaigns refuses with 2005 (the exact list is Zoho's; these are the usual ones). */
 const ROLE_LOCAL_PARTS = new Set(['abuse', 'admin', 'administrator', 'hostmaster', 'noreply', 'no-reply', 'postmaster', 'root', 'webmaster']);
 
@@ -31,7 +34,10 @@ export function campaignsService(data: FakeData): Service {
   function listSubscribe(req: ApiRequest, params: URLSearchParams): Reply {
     const listkey = params.get('listkey') ?? '';
     const list = data.campaigns.lists.find((l) => l.listkey === listkey);
-    if (!list) return appError(req, '2501', 'Listkey is empty or invalid.');
+    // Zoho words both codes "Listkey is empty or invalid."; public clients have seen 2501 and 2102.
+    // Which one listsubscribe gives when is unconfirmed: the fake sends 2501 for an empty key and
+    // 2102 for one it does not know (a list deleted since it was looked up).
+    if (!list) return appError(req, listkey === '' ? '2501' : '2102', 'Listkey is empty or invalid.');
     const raw = params.get('contactinfo');
     if (raw === null || raw.trim() === '') return appError(req, '903', 'Mandatory parameter contactinfo is missing.');
     let info: unknown;
@@ -53,7 +59,7 @@ export function campaignsService(data: FakeData): Service {
     const { 'Contact Email': _email, 'First Name': firstName, 'Last Name': lastName, Phone: phone, ...rest } = fields;
     const existing = data.campaigns.subscribers.find((s) => s.listkey === listkey && s.email.toLowerCase() === email.toLowerCase());
     // A repeat call updates the contact's fields: the same success, never a second subscriber.
-    const target = existing ?? { listkey, email };
+    const target: CampaignSubscriber = existing ?? { listkey, email, status: list.doubleOptIn ? 'pending' : 'subscribed' };
     if (firstName !== undefined) target.firstName = firstName;
     if (lastName !== undefined) target.lastName = lastName;
     if (phone !== undefined) target.phone = phone;
@@ -61,7 +67,7 @@ export function campaignsService(data: FakeData): Service {
     if (!existing) data.campaigns.subscribers.push(target);
     return {
       status: 200,
-      body: { message: SUBSCRIBE_MESSAGE, status: 'success', code: '0', uri: '/api/v1.1/json/listsubscribe', version: '1.1' },
+      body: { message: target.status === 'pending' ? CONFIRMATION_SENT : SUBSCRIBED, status: 'success', code: '0', uri: '/api/v1.1/json/listsubscribe', version: '1.1' },
       committed: true,
     };
   }

@@ -27,7 +27,7 @@ const schemas = {
     status: z.enum(['ACTIVE', 'DISABLED']).optional(),
     departmentIds: z.array(z.string()).optional(),
   }),
-  list: z.strictObject({ name: z.string().min(1) }),
+  list: z.strictObject({ name: z.string().min(1), doubleOptIn: z.boolean().optional() }),
   settings: z.strictObject({ leadEmailUnique: z.boolean() }),
   crmRecord: z.record(z.string(), z.unknown()),
 };
@@ -81,7 +81,7 @@ export function handleControl(fake: FakeZoho, req: ApiRequest): Reply {
     case 'POST agents':
       return with_(schemas.agent, (a) => json(201, fake.addAgent(a)));
     case 'POST lists':
-      return with_(schemas.list, (l) => json(201, fake.addList(l.name)));
+      return with_(schemas.list, (l) => json(201, fake.addList(l.name, l.doubleOptIn === undefined ? {} : { doubleOptIn: l.doubleOptIn })));
     case 'POST settings':
       return with_(schemas.settings, (s) => (fake.setLeadEmailUnique(s.leadEmailUnique), ok({ leadEmailUnique: fake.leadEmailUnique })));
   }

@@ -19,12 +19,16 @@ function tokenize(q: string): Token[] {
     } else if (c === "'") {
       let v = '';
       i++;
-      while (i < q.length && q[i] !== "'") {
-        if (q[i] === '\\' && i + 1 < q.length) i++;
-        v += q[i++];
+      // A quote inside a string is written twice ('L''Oréal'), as in SQL (Zoho's COQL FAQ,
+      // Kaizen #171). A backslash is an ordinary character: no page documents it as an escape.
+      for (;;) {
+        while (i < q.length && q[i] !== "'") v += q[i++];
+        if (q[i] !== "'") throw syntax();
+        i++;
+        if (q[i] !== "'") break;
+        v += "'";
+        i++;
       }
-      if (q[i] !== "'") throw syntax();
-      i++;
       tokens.push({ t: 'str', v });
     } else if (/[A-Za-z_$]/.test(c)) {
       const m = /^[A-Za-z_$][\w$.]*/.exec(q.slice(i));
@@ -95,22 +99,20 @@ export function parseCoql(query: string): CoqlQuery {
   const module = CRM_MODULES.find((m) => m === moduleName);
   if (!module) throw new QueryError('INVALID_QUERY', 'invalid query formed', { reason: 'the module name given seems to be invalid', module: moduleName });
 
+  // Zoho's COQL limitations: more than two criteria must be grouped in pairs with brackets,
+  // `((A and B) and C)`; `A and B and C` is a SYNTAX_ERROR (COQL FAQ, Kaizen #171). So a bracket
+  // level holds one criterion or two joined by one `and`/`or`.
   const condition = (): Node => {
-    let node = conjunction();
-    while (isWord('or')) {
-      pos++;
-      node = { kind: 'or', left: node, right: conjunction() };
+    const left = atom();
+    if (!isWord('and') && !isWord('or')) return left;
+    const kind = isWord('and') ? 'and' : 'or';
+    pos++;
+    const node: Node = { kind, left, right: atom() };
+    if (isWord('and') || isWord('or')) {
+      throw new QueryError('SYNTAX_ERROR', 'error occurred while parsing the query at the where clause: group more than two criteria with brackets', { clause: 'where' });
     }
     return node;
   };
-  function conjunction(): Node {
-    let node = atom();
-    while (isWord('and')) {
-      pos++;
-      node = { kind: 'and', left: node, right: atom() };
-    }
-    return node;
-  }
   function atom(): Node {
     if (isSym('(')) {
       pos++;

@@ -9,6 +9,11 @@ export interface FieldDef {
   system_mandatory?: boolean;
   /** A restricted picklist's values. */
   values?: readonly string[];
+  /**
+   * An unrestricted picklist's values: listed in `settings/fields`, other values still accepted on
+   * insert (whether Zoho refuses an unlisted Lead_Source is unconfirmed; the fake does not).
+   */
+  listed?: readonly string[];
   lookup?: CrmModule;
 }
 
@@ -33,20 +38,27 @@ export const DEAL_STAGES = [
   'Closed Lost to Competition',
 ] as const;
 
+/** Zoho's default Lead Source values of a new org. */
+export const LEAD_SOURCES = [
+  'Advertisement', 'Cold Call', 'Employee Referral', 'External Referral', 'Online Store', 'Partner', 'Public Relations',
+  'Sales Email Alias', 'Seminar Partner', 'Internal Seminar', 'Trade Show', 'Web Download', 'Web Research', 'Chat',
+] as const;
+const leadSource: FieldDef = { api_name: 'Lead_Source', data_type: 'picklist', listed: LEAD_SOURCES };
+
 const address = (p: string) => [text(`${p}Street`), text(`${p}City`), text(`${p}State`), text(`${p}Code`), text(`${p}Country`)];
 
 export const FIELDS: Record<CrmModule, readonly FieldDef[]> = {
   Leads: [
     mandatoryText('Last_Name'), text('First_Name'), text('Salutation'), email('Email'), email('Secondary_Email'),
     phone('Phone'), phone('Mobile'), phone('Fax'), text('Company'), text('Designation'), of('Website', 'website'),
-    text('Lead_Source'), text('Lead_Status'), text('Industry'), text('Rating'), of('Annual_Revenue', 'currency'),
+    leadSource, text('Lead_Status'), text('Industry'), text('Rating'), of('Annual_Revenue', 'currency'),
     of('No_of_Employees', 'integer'), of('Email_Opt_Out', 'boolean'), description,
     text('Street'), text('City'), text('State'), text('Zip_Code'), text('Country'),
   ],
   Contacts: [
     mandatoryText('Last_Name'), text('First_Name'), text('Salutation'), email('Email'), email('Secondary_Email'),
     phone('Phone'), phone('Mobile'), phone('Home_Phone'), phone('Other_Phone'), phone('Fax'), phone('Asst_Phone'),
-    lookup('Account_Name', 'Accounts'), text('Title'), text('Department'), text('Lead_Source'),
+    lookup('Account_Name', 'Accounts'), text('Title'), text('Department'), leadSource,
     of('Date_of_Birth', 'date'), of('Email_Opt_Out', 'boolean'), description, ...address('Mailing_'),
   ],
   Deals: [
@@ -54,7 +66,7 @@ export const FIELDS: Record<CrmModule, readonly FieldDef[]> = {
     { api_name: 'Stage', data_type: 'picklist', system_mandatory: true, values: DEAL_STAGES },
     { api_name: 'Pipeline', data_type: 'picklist', values: ['Standard (Standard)'] },
     of('Closing_Date', 'date'), of('Amount', 'currency'), of('Expected_Revenue', 'currency'), of('Probability', 'integer'),
-    lookup('Contact_Name', 'Contacts'), lookup('Account_Name', 'Accounts'), text('Type'), text('Lead_Source'),
+    lookup('Contact_Name', 'Contacts'), lookup('Account_Name', 'Accounts'), text('Type'), leadSource,
     text('Next_Step'), description,
   ],
   Accounts: [

@@ -204,12 +204,39 @@ describe('COQL', () => {
   it('matches deals by name and contact lookup; 204 when nothing matches', async () => {
     const c = fake.addCrmRecord('Contacts', { Last_Name: 'Tanaka' });
     const d = fake.addCrmRecord('Deals', { Deal_Name: "Yui's deal", Stage: 'Qualification', Contact_Name: { id: c.id, name: 'Tanaka' } });
-    const hit = await coql(`select id, Deal_Name from Deals where Deal_Name = 'Yui\\'s deal' and Contact_Name = '${c.id}' limit 5`);
+    const hit = await coql(`select id, Deal_Name from Deals where Deal_Name = 'Yui''s deal' and Contact_Name = '${c.id}' limit 5`);
     expect(hit.body?.['data']).toEqual([{ id: d.id, Deal_Name: "Yui's deal" }]);
     const future = new Date(Date.now() + 3_600_000).toISOString().slice(0, 19) + '+00:00';
-    const none = await coql(`select id from Deals where Deal_Name = 'Yui\\'s deal' and Created_Time >= '${future}'`);
+    const none = await coql(`select id from Deals where Deal_Name = 'Yui''s deal' and Created_Time >= '${future}'`);
     expect(none.status).toBe(204);
     expect(none.text).toBe('');
+  });
+
+  it('escapes a quote by doubling it; a backslash is an ordinary character', async () => {
+    const a = fake.addCrmRecord('Accounts', { Account_Name: "L'Oréal" });
+    fake.addCrmRecord('Accounts', { Account_Name: 'C:\\temp' });
+    expect((await coql("select id from Accounts where Account_Name = 'L''Oréal'")).body?.['data']).toEqual([{ id: a.id }]);
+    // The backslash escape is not COQL: the string ends at the second quote and the rest is junk.
+    expect((await coql("select id from Accounts where Account_Name = 'L\\'Oréal'")).body).toMatchObject({ code: 'SYNTAX_ERROR' });
+    expect((await coql("select id from Accounts where Account_Name = 'C:\\temp'")).status).toBe(200);
+  });
+
+  it('needs brackets around more than two criteria', async () => {
+    const lead = fake.addCrmRecord('Leads', { Last_Name: 'Tanaka', Phone: '123', Email: 'y@example.jp' });
+    const flat = await coql("select id from Leads where Last_Name = 'Tanaka' and Phone = '123' and Email = 'y@example.jp'");
+    expect(flat.status).toBe(400);
+    expect(flat.body).toMatchObject({ code: 'SYNTAX_ERROR' });
+    const grouped = await coql("select id from Leads where ((Last_Name = 'Tanaka' and Phone = '123') and Email = 'y@example.jp')");
+    expect(grouped.body?.['data']).toEqual([{ id: lead.id }]);
+  });
+
+  it('needs ZohoCRM.settings.fields.READ as well as ZohoCRM.coql.READ', async () => {
+    const creds = { clientId: 'c-coql', clientSecret: 's', refreshToken: 'r-coql', scopes: ['ZohoCRM.coql.READ', 'ZohoCRM.modules.ALL'] };
+    fake.addClient(creds);
+    const narrow = client(fake, await accessToken(fake, creds));
+    const a = await narrow('/crm/v8/coql', { json: { select_query: 'select id from Leads limit 1' } });
+    expect(a.status).toBe(401);
+    expect(a.body).toMatchObject({ code: 'OAUTH_SCOPE_MISMATCH' });
   });
 
   it('refuses syntax errors, unknown columns and datetimes not in Zoho format', async () => {

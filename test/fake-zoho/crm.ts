@@ -214,7 +214,7 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
         data_type: f.data_type,
         length: f.length ?? null,
         system_mandatory: f.system_mandatory ?? false,
-        pick_list_values: (f.values ?? []).map((v) => ({ display_value: v, actual_value: v })),
+        pick_list_values: (f.values ?? f.listed ?? []).map((v) => ({ display_value: v, actual_value: v })),
         lookup: f.lookup ? { module: { api_name: f.lookup } } : {},
       })),
     });
@@ -230,7 +230,7 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
   };
 
   const routes: Route[] = [
-    { method: 'POST', pattern: /^\/crm\/v8\/coql$/, scopes: () => ['ZohoCRM.coql.READ'], handle: coql },
+    { method: 'POST', pattern: /^\/crm\/v8\/coql$/, scopes: () => ['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ'], handle: coql },
     {
       method: 'GET',
       pattern: /^\/crm\/v8\/org$/,

@@ -177,6 +177,43 @@ describe('search', () => {
     expect(extra.body).toEqual({ errorCode: 'UNPROCESSABLE_ENTITY', message: "Extra query parameter 'mail' is present in the input" });
   });
 
+  it('creates a contact with only a last name and a phone; a ticket then takes it by contactId', async () => {
+    const made = await api('/api/v1/contacts', { json: { lastName: 'Tanaka', phone: '090-1234-5678' } });
+    expect(made.status).toBe(200);
+    expect(made.body).toMatchObject({ id: expect.stringMatching(/^\d+$/), lastName: 'Tanaka', email: null, phone: '090-1234-5678' });
+    const hit = await api('/api/v1/contacts/search?phone=090-1234-5678');
+    expect(hit.body).toMatchObject({ data: [{ id: made.body?.['id'] }] });
+    const t = await api('/api/v1/tickets', { json: ticket({ contact: undefined, contactId: made.body?.['id'] }) });
+    expect(t.status).toBe(200);
+    expect(t.body?.['contactId']).toBe(made.body?.['id']);
+    const noName = await api('/api/v1/contacts', { json: { phone: '1' } });
+    expect(noName.body?.['errors']).toEqual([{ fieldName: '/lastName', errorType: 'missing', errorMessage: '' }]);
+  });
+
+  it("lists the portal's ticket picklists in organizationFields, and refuses values the portal does not have", async () => {
+    fake.deskPicklists.priority.push('Urgent');
+    const a = await api('/api/v1/organizationFields?module=tickets');
+    expect(a.status).toBe(200);
+    const fields = a.body?.['data'] as { apiName: string; type: string; allowedValues?: { value: string }[] }[];
+    const values = (name: string) => fields.find((f) => f.apiName === name)?.allowedValues?.map((v) => v.value);
+    expect(values('priority')).toEqual(['High', 'Medium', 'Low', 'Urgent']);
+    expect(values('status')).toEqual(['Open', 'On Hold', 'Escalated', 'Closed']);
+    expect(values('classification')).toEqual(['Question', 'Problem', 'Request', 'Others']);
+    expect((await api('/api/v1/tickets', { json: ticket({ priority: 'Urgent' }) })).status).toBe(200);
+    const unknown = await api('/api/v1/tickets', { json: ticket({ priority: 'Whenever' }) });
+    expect(unknown.body?.['errors']).toEqual([{ fieldName: '/priority', errorType: 'invalid', errorMessage: '' }]);
+    expect((await api('/api/v1/organizationFields?module=calls')).status).toBe(422);
+  });
+
+  it('lists tickets and contacts, newest first, and refuses a parameter it does not know', async () => {
+    await api('/api/v1/tickets', { json: ticket() });
+    await api('/api/v1/tickets', { json: ticket({ subject: 'Second' }) });
+    const tickets = await api('/api/v1/tickets?limit=1');
+    expect(tickets.body).toMatchObject({ data: [{ subject: 'Second' }] });
+    expect((await api('/api/v1/contacts?limit=5')).body).toMatchObject({ data: [{ email: 'yui@example.jp' }] });
+    expect((await api('/api/v1/tickets?mail=x')).status).toBe(422);
+  });
+
   it('finds contacts by email', async () => {
     await api('/api/v1/tickets', { json: ticket() });
     const hit = await api('/api/v1/contacts/search?email=yui%40example.jp');

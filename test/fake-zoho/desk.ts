@@ -59,14 +59,9 @@ function page<T>(items: T[], q: URLSearchParams, maxLimit: number, fromMax = Num
   return items.slice(from, from + limit);
 }
 
-// Default picklists of a new portal (per-portal values are unconfirmed, zoho-api.md §3.1).
+// A status's type; a status a portal added is of type Open (unconfirmed, zoho-api.md §3.1).
 const STATUS_TYPES: Record<string, string> = { Open: 'Open', 'On Hold': 'On Hold', Escalated: 'Open', Closed: 'Closed' };
-const PICKLISTS: Record<string, readonly string[]> = {
-  status: Object.keys(STATUS_TYPES),
-  priority: ['High', 'Medium', 'Low'],
-  classification: ['Question', 'Problem', 'Request', 'Others'],
-  channel: ['Email', 'Phone', 'Web', 'Chat', 'Forums', 'Twitter', 'Facebook', 'Feedback Widget', 'Customer Portal'],
-};
+const CHANNELS = ['Email', 'Phone', 'Web', 'Chat', 'Forums', 'Twitter', 'Facebook', 'Feedback Widget', 'Customer Portal'];
 
 const deskId = z.string().regex(/^\d+$/);
 const text = (max: number) => z.string().max(max).nullish();
@@ -201,7 +196,8 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     }
     if (t.contactId && !data.desk.contacts.some((c) => c.id === t.contactId)) invalid('/contactId');
     if (!t.contactId && !t.contact) errors.push({ fieldName: '/contactId', errorType: 'missing', errorMessage: '' });
-    for (const [field, values] of Object.entries(PICKLISTS)) {
+    const picklists: Record<string, readonly string[]> = { ...data.deskPicklists, channel: CHANNELS };
+    for (const [field, values] of Object.entries(picklists)) {
       const v = t[field as keyof typeof t];
       if (typeof v === 'string' && !values.includes(v)) invalid(`/${field}`);
     }
@@ -337,13 +333,117 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice), count: hits.length });
   }
 
+  /**
+   * POST /api/v1/contacts (Desk's OpenAPI, Contact.json): lastName is the only required field.
+   * Unlike a ticket's inline `contact`, a contact made here needs no email, so a visitor who gave
+   * only a phone can still be a ticket's contact (by `contactId`).
+   */
+  const contactInput = z.strictObject({
+    lastName: z.string().trim().min(1).max(80),
+    firstName: text(40),
+    email: email(100).nullish(),
+    phone: text(120),
+    mobile: text(120),
+    description: text(65_535),
+    accountId: deskId.nullish(),
+    cf: z.record(z.string().regex(/^cf_/), z.string().nullable()).nullish(),
+  });
+
+  function createContact(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, []);
+    if (extra) return extra;
+    const parsed = parseJson(req.rawBody);
+    if (!parsed.ok) {
+      return parsed.empty
+        ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.')
+        : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    }
+    const checked = contactInput.safeParse(parsed.value, { reportInput: true });
+    if (!checked.success) return invalidData(schemaErrors(checked.error.issues));
+    const c = checked.data;
+    // Desk refuses a second contact with the same email (unconfirmed wording; the field is unique).
+    if (c.email && data.desk.contacts.some((x) => x.email?.toLowerCase() === c.email?.toLowerCase())) {
+      return invalidData([{ fieldName: '/email', errorType: 'duplicate', errorMessage: '' }]);
+    }
+    const created: DeskContact = {
+      id: data.deskId(),
+      firstName: c.firstName ?? null,
+      lastName: c.lastName,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      createdTime: deskTime(Date.now()),
+    };
+    data.desk.contacts.push(created);
+    return { status: 200, body: structuredClone(created), committed: true };
+  }
+
+  /**
+   * GET /api/v1/organizationFields?module=tickets: the ticket layout's fields, the picklists with
+   * their `allowedValues` (Desk's "Organization Fields" API; the shape of each entry beyond
+   * apiName, displayLabel, type and allowedValues[].value, and that Desk.settings.READ is the
+   * scope it needs, are unconfirmed).
+   */
+  function organizationFields(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['module']);
+    if (extra) return extra;
+    const module = req.query.get('module');
+    if (module === null) return invalidData([{ fieldName: 'module', errorType: 'missing', errorMessage: '' }]);
+    if (module !== 'tickets') return invalidParam('module');
+    const picklist = (apiName: string, displayLabel: string, values: readonly string[]) => ({
+      id: data.deskId(),
+      apiName,
+      displayLabel,
+      type: 'Picklist',
+      isCustomField: false,
+      isMandatory: apiName === 'status',
+      allowedValues: values.map((value) => ({ value, ...(apiName === 'status' ? { statusType: STATUS_TYPES[value] ?? 'Open' } : {}) })),
+    });
+    const text = (apiName: string, displayLabel: string) => ({ id: data.deskId(), apiName, displayLabel, type: 'Text', isCustomField: false, isMandatory: apiName === 'subject' });
+    return json(200, {
+      data: [
+        text('subject', 'Subject'),
+        picklist('status', 'Status', data.deskPicklists.status),
+        picklist('priority', 'Priority', data.deskPicklists.priority),
+        picklist('classification', 'Classification', data.deskPicklists.classification),
+        picklist('channel', 'Channel', CHANNELS),
+        text('email', 'Email'),
+        text('phone', 'Phone'),
+      ],
+    });
+  }
+
+  /** GET /api/v1/tickets and /api/v1/contacts: the lists, newest first, paged (filters beyond these unimplemented). */
+  function listTickets(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['limit', 'from', 'sortBy', 'departmentId', 'include', 'viewId', 'fields']);
+    if (extra) return extra;
+    const dept = req.query.get('departmentId');
+    const all = data.desk.tickets.filter((t) => dept === null || t.departmentId === dept).reverse();
+    const slice = page(all, req.query, 100);
+    if (isReply(slice)) return slice;
+    // Desk answers an empty list with 204 (zoho-api.md §3).
+    return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice) });
+  }
+
+  function listContacts(req: ApiRequest): Reply {
+    const extra = extraParam(req.query, ['limit', 'from', 'sortBy', 'include', 'viewId', 'fields']);
+    if (extra) return extra;
+    const slice = page([...data.desk.contacts].reverse(), req.query, 100);
+    if (isReply(slice)) return slice;
+    // Desk answers an empty list with 204 (zoho-api.md §3).
+    return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice) });
+  }
+
   const basicRead = ['Desk.basic.READ|Desk.settings.READ'];
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/v1\/organizations$/, scopes: () => ['Desk.basic.READ'], handle: organizations },
     { method: 'GET', pattern: /^\/api\/v1\/departments$/, scopes: () => basicRead, handle: withOrg(departments) },
     { method: 'GET', pattern: /^\/api\/v1\/agents$/, scopes: () => basicRead, handle: withOrg(agents) },
+    { method: 'GET', pattern: /^\/api\/v1\/organizationFields$/, scopes: () => ['Desk.settings.READ'], handle: withOrg(organizationFields) },
     { method: 'GET', pattern: /^\/api\/v1\/tickets\/search$/, scopes: () => ['Desk.tickets.READ', 'Desk.search.READ'], handle: withOrg(searchTickets) },
     { method: 'POST', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.CREATE'], handle: withOrg(createTicket) },
+    { method: 'GET', pattern: /^\/api\/v1\/tickets$/, scopes: () => ['Desk.tickets.READ'], handle: withOrg(listTickets) },
+    { method: 'GET', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.READ'], handle: withOrg(listContacts) },
+    { method: 'POST', pattern: /^\/api\/v1\/contacts$/, scopes: () => ['Desk.contacts.CREATE'], handle: withOrg(createContact) },
     { method: 'GET', pattern: /^\/api\/v1\/contacts\/search$/, scopes: () => ['Desk.contacts.READ', 'Desk.search.READ'], handle: withOrg(searchContacts) },
   ];
 

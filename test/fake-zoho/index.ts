@@ -4,12 +4,12 @@ import { crmService } from './crm.ts';
 import { deskService } from './desk.ts';
 import { FaultInjector } from './faults.ts';
 import type { Faults } from './faults.ts';
-import { TokenStore } from './oauth.ts';
+import { TokenStore, type Consent } from './oauth.ts';
 import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
 import { DESK_ORG_ID, FakeData } from './state.ts';
-import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
+import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskPicklists, DeskTicket } from './state.ts';
 
 export type { Faults } from './faults.ts';
 export type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
@@ -36,6 +36,8 @@ export interface FakeZoho {
   /** The Desk org id (header `orgId` on Desk calls). */
   readonly orgId: string;
   addClient(c: ClientCredentials & { scopes?: string[] }): void;
+  /** What the consent page (`/oauth/v2/auth`) answers: approve (default) or deny, and which accounts-server it names. */
+  setConsent(consent: Consent): void;
   /** Refresh → HTTP 200 `{"error":"invalid_code"}`, and its access tokens stop working. */
   revokeRefreshToken(refreshToken: string): void;
   /** Every access token issued so far answers 401 (CRM INVALID_TOKEN, Desk INVALID_OAUTH, Campaigns 1007). */
@@ -48,11 +50,13 @@ export interface FakeZoho {
   };
   readonly crm: { leads: CrmRecord[]; contacts: CrmRecord[]; deals: CrmRecord[]; accounts: CrmRecord[] };
   readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[] };
+  /** The portal's ticket picklists (status, priority, classification): edit them in place. */
+  readonly deskPicklists: DeskPicklists;
   readonly campaigns: { lists: CampaignList[]; subscribers: CampaignSubscriber[] };
   addDepartment(d: { name: string; isEnabled?: boolean }): DeskDepartment;
   /** Without departmentIds the agent belongs to every enabled department. */
   addAgent(a: { email: string; name: string; status?: 'ACTIVE' | 'DISABLED'; departmentIds?: string[] }): DeskAgent;
-  addList(name: string): CampaignList;
+  addList(name: string, opts?: { doubleOptIn?: boolean }): CampaignList;
   /** Seeds a CRM record as if inserted (id, Created_Time, Owner filled in), bypassing validation. */
   addCrmRecord(module: CrmModule, fields: Record<string, unknown>): CrmRecord;
   /** Org setting (default ON): inserting a Lead/Contact whose Email is already in that module → DUPLICATE_DATA. */
@@ -88,6 +92,9 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     },
     orgId: DESK_ORG_ID,
     addClient: (c) => tokens.addClient(c),
+    setConsent: (c) => {
+      tokens.consent = c;
+    },
     revokeRefreshToken: (t) => tokens.revoke(t),
     expireAccessTokens: () => tokens.expireAll(),
     faults: {
@@ -99,10 +106,11 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     },
     crm,
     desk: data.desk,
+    deskPicklists: data.deskPicklists,
     campaigns: data.campaigns,
     addDepartment: (d) => data.addDepartment(d),
     addAgent: (a) => data.addAgent(a),
-    addList: (name) => data.addList(name),
+    addList: (name, opts) => data.addList(name, opts),
     addCrmRecord: (module, fields) => data.addCrmRecord(module, fields),
     setLeadEmailUnique: (on) => {
       data.leadEmailUnique = on;
@@ -125,6 +133,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
         tokens.refreshes = 0;
         tokens.resetWindows();
       }
+      tokens.consent = { answer: 'approve' };
     },
     close: () => running.close(),
   };

@@ -196,3 +196,56 @@ describe('tokenRateLimit', () => {
     }
   });
 });
+
+describe('consent page and grant codes', () => {
+  const authorize = (params: Record<string, string>) =>
+    fetch(`${fake.url}/oauth/v2/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
+  const consent = (extra: Record<string, string> = {}) => ({
+    scope: 'ZohoCRM.modules.leads.CREATE,ZohoCRM.modules.leads.READ',
+    client_id: fake.client.clientId,
+    response_type: 'code',
+    access_type: 'offline',
+    prompt: 'consent',
+    redirect_uri: 'http://127.0.0.1:1/callback',
+    state: 'st-1',
+    ...extra,
+  });
+  const exchange = (code: string, redirect = 'http://127.0.0.1:1/callback') =>
+    fetch(`${fake.url}/oauth/v2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: fake.client.clientId, client_secret: fake.client.clientSecret, redirect_uri: redirect, code }),
+    }).then(answer);
+
+  it('approves at once: back to the redirect URI with code, location, accounts-server and the state; the code gives a refresh token once', async () => {
+    const res = await authorize(consent());
+    expect(res.status).toBe(302);
+    const back = new URL(res.headers.get('location') ?? '');
+    expect(`${back.origin}${back.pathname}`).toBe('http://127.0.0.1:1/callback');
+    expect(back.searchParams.get('state')).toBe('st-1');
+    expect(back.searchParams.get('location')).toBe('us');
+    expect(back.searchParams.get('accounts-server')).toBe(fake.url);
+    const code = back.searchParams.get('code') ?? '';
+    const a = await exchange(code);
+    expect(a.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.stringMatching(/^1000\./), scope: 'ZohoCRM.modules.leads.CREATE ZohoCRM.modules.leads.READ' });
+    // The new refresh token refreshes, with the granted scopes only.
+    const refreshed = await refresh(fake, { refreshToken: String(a.body?.['refresh_token']) });
+    expect(refreshed.body).toMatchObject({ access_token: expect.any(String) });
+    expect((await exchange(code)).body).toEqual({ error: 'invalid_code' });
+  });
+
+  it('gives no refresh token without access_type=offline, and refuses a code sent with another redirect URI', async () => {
+    const online = new URL((await authorize(consent({ access_type: 'online' }))).headers.get('location') ?? '');
+    expect((await exchange(online.searchParams.get('code') ?? '')).body).not.toHaveProperty('refresh_token');
+    const other = new URL((await authorize(consent())).headers.get('location') ?? '');
+    expect((await exchange(other.searchParams.get('code') ?? '', 'http://127.0.0.1:2/elsewhere')).body).toEqual({ error: 'invalid_redirect_uri' });
+  });
+
+  it('answers error=access_denied when the user denies, and an error page for an unknown client', async () => {
+    fake.setConsent({ answer: 'deny' });
+    const back = new URL((await authorize(consent())).headers.get('location') ?? '');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe('st-1');
+    expect(back.searchParams.has('code')).toBe(false);
+    expect((await authorize(consent({ client_id: '1000.NOBODY' }))).status).toBe(400);
+  });
+});

@@ -32,6 +32,24 @@ interface RefreshGrant {
   attempts: number[];
 }
 
+/** What the fake's consent page does: approve at once (tests), or answer as a user who clicked Deny. */
+export interface Consent {
+  answer: 'approve' | 'deny';
+  /** The `accounts-server` the redirect names (default: the fake itself); a test sets a foreign one. */
+  accountsServer?: string;
+}
+
+/** Grant codes: single use, valid this long (Zoho's lifetime for a web client's code is unconfirmed). */
+const CODE_SECONDS = 120;
+
+interface CodeGrant {
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  offline: boolean;
+  expiresAt: number;
+}
+
 interface AccessGrant {
   refreshToken: string;
   expiresAt: number;
@@ -50,6 +68,8 @@ export class TokenStore {
   readonly #clientRng: Rng;
   readonly #tokenRng: Rng;
   readonly #rateLimit: boolean;
+  readonly #codes = new Map<string, CodeGrant>();
+  consent: Consent = { answer: 'approve' };
   refreshes = 0;
 
   /** `generation` varies the access tokens only, so a re-created store never re-issues an old token. */
@@ -103,6 +123,40 @@ export class TokenStore {
   }
 
   /**
+   * `GET /oauth/v2/auth`: Zoho's consent page, approved (or denied) at once. It redirects to
+   * `redirect_uri` with `code`, `location` and `accounts-server` (Zoho's Multi-DC page), and the
+   * `state` it was given; a denial with `error=access_denied`. An unknown client or a missing
+   * parameter gets an error page, as Zoho shows one instead of redirecting.
+   */
+  authorize(query: URLSearchParams, selfUrl: string): Reply {
+    const clientId = query.get('client_id') ?? '';
+    const redirectUri = query.get('redirect_uri') ?? '';
+    const scope = query.get('scope') ?? '';
+    if (!this.#clients.has(clientId)) return json(400, { error: 'invalid_client' });
+    if (query.get('response_type') !== 'code' || redirectUri === '' || scope === '') return json(400, { error: 'invalid_request' });
+    const back = new URL(redirectUri);
+    const state = query.get('state');
+    if (this.consent.answer === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+    } else {
+      const code = `1000.${this.#tokenRng.hex(32)}.${this.#tokenRng.hex(32)}`;
+      this.#codes.set(code, {
+        clientId,
+        redirectUri,
+        // Zoho separates scopes with commas.
+        scopes: scope.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+        offline: query.get('access_type') === 'offline',
+        expiresAt: Date.now() + CODE_SECONDS * 1000,
+      });
+      back.searchParams.set('code', code);
+      back.searchParams.set('location', 'us');
+      back.searchParams.set('accounts-server', this.consent.accountsServer ?? selfUrl);
+    }
+    if (state !== null) back.searchParams.set('state', state);
+    return { status: 302, headers: { location: back.toString() } };
+  }
+
+  /**
    * `POST /oauth/v2/token`. Status choices where Zoho is inconsistent: `invalid_code` answers HTTP 200
    * (as observed), `invalid_client` HTTP 400, the throttle HTTP 400 — so clients must read the body.
    */
@@ -115,8 +169,7 @@ export class TokenStore {
       return json(400, { error: 'unsupported_grant_type' });
     }
     if (secret === undefined || secret !== params.get('client_secret')) return json(400, { error: 'invalid_client' });
-    // The fake issues no grant codes, so any code is "expired or reused".
-    if (grantType === 'authorization_code') return json(200, { error: 'invalid_code' });
+    if (grantType === 'authorization_code') return this.#exchange(params, clientId, apiDomain);
     const refreshToken = params.get('refresh_token') ?? '';
     const grant = this.#refresh.get(refreshToken);
     if (!grant || grant.revoked || grant.clientId !== clientId) return json(200, { error: 'invalid_code' });
@@ -133,6 +186,29 @@ export class TokenStore {
     if (grant.scopes) body['scope'] = grant.scopes.join(' ');
     Object.assign(body, { api_domain: apiDomain, token_type: 'Bearer', expires_in: ACCESS_TOKEN_SECONDS });
     return json(200, body);
+  }
+
+  /** A grant code for tokens: once, before it expires, by its client, with the same redirect URI. */
+  #exchange(params: URLSearchParams, clientId: string, apiDomain: string): Reply {
+    const code = params.get('code') ?? '';
+    const grant = this.#codes.get(code);
+    this.#codes.delete(code);
+    if (!grant || grant.expiresAt <= Date.now() || grant.clientId !== clientId) return json(200, { error: 'invalid_code' });
+    if (grant.redirectUri !== params.get('redirect_uri')) return json(200, { error: 'invalid_redirect_uri' });
+    const refreshToken = `1000.${this.#tokenRng.hex(32)}.${this.#tokenRng.hex(32)}`;
+    this.#refresh.set(refreshToken, { clientId, scopes: grant.scopes, revoked: false, issued: [], attempts: [] });
+    const token = `1000.${this.#tokenRng.hex(32)}.${this.#tokenRng.hex(32)}`;
+    this.#access.set(token, { refreshToken, expiresAt: Date.now() + ACCESS_TOKEN_SECONDS * 1000, valid: true });
+    this.#refresh.get(refreshToken)?.issued.push(token);
+    // Only an offline grant comes with a refresh token (Zoho's access_type).
+    return json(200, {
+      access_token: token,
+      ...(grant.offline ? { refresh_token: refreshToken } : {}),
+      scope: grant.scopes.join(' '),
+      api_domain: apiDomain,
+      token_type: 'Bearer',
+      expires_in: ACCESS_TOKEN_SECONDS,
+    });
   }
 
   #overLimit(grant: RefreshGrant): boolean {

@@ -9,6 +9,8 @@ import { hasScopes, THROTTLE_BODY } from './oauth.ts';
 import type { TokenStore } from './oauth.ts';
 
 export const TOKEN_PATH = '/oauth/v2/token';
+/** Zoho's consent page, where an admin's browser is sent to approve a grant. */
+export const AUTHORIZE_PATH = '/oauth/v2/auth';
 export const CONTROL_PREFIX = '/__fake/';
 
 export interface RequestStats {
@@ -64,6 +66,10 @@ export async function listen(deps: ServerDeps, port: number): Promise<RunningSer
     deps.stats.requests++;
     deps.stats.byRoute[routeKey] = (deps.stats.byRoute[routeKey] ?? 0) + 1;
 
+    if (api.path === AUTHORIZE_PATH) {
+      if (method !== 'GET') return send(res, json(405, { error: 'invalid_request' }));
+      return send(res, deps.tokens.authorize(api.query, deps.url()));
+    }
     if (api.path === TOKEN_PATH) {
       const injected = deps.faults.before(method, api.path, true);
       if (injected) return send(res, json(injected.status, injected.status === 429 ? THROTTLE_BODY : { error: 'internal_error' }));

@@ -73,11 +73,15 @@ export interface CampaignList {
   listkey: string;
   listname: string;
   createdTime: number;
+  /** A list with a sign-up form's double opt-in: a new subscriber is pending until they confirm. */
+  doubleOptIn: boolean;
 }
 
 export interface CampaignSubscriber {
   listkey: string;
   email: string;
+  /** `pending` on a double opt-in list until the visitor confirms the mail (never, in the fake). */
+  status: 'subscribed' | 'pending';
   firstName?: string;
   lastName?: string;
   phone?: string;
@@ -89,6 +93,14 @@ export interface CampaignSubscriber {
 export const CRM_OWNER = { name: 'Fake Owner', id: '5725767000000411001', email: 'owner@example.com', zuid: '75092197' };
 export const CRM_ORG_ID = '5725767000000000001';
 export const DESK_ORG_ID = '2389290';
+
+/** A portal's ticket picklists: a new portal's defaults, which its admin may change. */
+export type DeskPicklists = Record<'status' | 'priority' | 'classification', string[]>;
+export const DEFAULT_DESK_PICKLISTS: Readonly<DeskPicklists> = {
+  status: ['Open', 'On Hold', 'Escalated', 'Closed'],
+  priority: ['High', 'Medium', 'Low'],
+  classification: ['Question', 'Problem', 'Request', 'Others'],
+};
 
 /**
  * Every piece of data the fake holds, with its id sequences. Arrays are mutated in place on reset so a
@@ -103,6 +115,8 @@ export class FakeData {
     agents: [] as DeskAgent[],
   };
   readonly campaigns = { lists: [] as CampaignList[], subscribers: [] as CampaignSubscriber[] };
+  /** The portal's ticket picklists, edited in place by tests (a portal with an "Urgent" priority). */
+  readonly deskPicklists: DeskPicklists = { status: [], priority: [], classification: [] };
   leadEmailUnique = true;
   #seed: number;
   #rng: Rng;
@@ -127,6 +141,7 @@ export class FakeData {
     this.campaigns.lists.length = 0;
     this.campaigns.subscribers.length = 0;
     this.leadEmailUnique = true;
+    for (const [field, values] of Object.entries(DEFAULT_DESK_PICKLISTS)) this.deskPicklists[field as keyof DeskPicklists].splice(0, Infinity, ...values);
     const support = this.addDepartment({ name: 'Support', isEnabled: true });
     support.isDefault = true;
     this.addDepartment({ name: 'Sales', isEnabled: true });
@@ -184,8 +199,8 @@ export class FakeData {
     return agent;
   }
 
-  addList(name: string): CampaignList {
-    const list: CampaignList = { listkey: this.#rng.hex(32), listname: name, createdTime: Date.now() };
+  addList(name: string, opts: { doubleOptIn?: boolean } = {}): CampaignList {
+    const list: CampaignList = { listkey: this.#rng.hex(32), listname: name, createdTime: Date.now(), doubleOptIn: opts.doubleOptIn ?? false };
     this.campaigns.lists.push(list);
     return list;
   }

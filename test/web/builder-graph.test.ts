@@ -100,8 +100,10 @@ describe('the builder graph model', () => {
     };
     expect(problemsOf(bot, 'en')).toEqual([expect.objectContaining({ severity: 'error', block: 'bye', field: 'text' })]);
     const vars = variablesByBlock(bot);
-    expect(vars.get('ask')).toEqual(['visitor.name', 'visitor.email', 'visitor.phone', 'visitor.company']);
-    expect(vars.get('say')).toEqual(['visitor.name', 'visitor.email', 'visitor.phone', 'visitor.company', 'answer']);
+    // Every variable is offered everywhere; one that no path has set yet is marked.
+    const visitor = ['visitor.name', 'visitor.email', 'visitor.phone', 'visitor.company'].map((name) => ({ name, always: true }));
+    expect(vars.get('ask')).toEqual([...visitor, { name: 'answer', always: false }]);
+    expect(vars.get('say')).toEqual([...visitor, { name: 'answer', always: true }]);
 
     // An edit through setAt keeps key order and deletes with undefined.
     const doc = updateBlock(docFromBot(bot), 'bye', (d) => ({ ...d, block: setAt(d.block, ['text'], undefined) }));

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { FieldDeclaration, ProviderDeclaration } from '../../connectors/declaration.ts';
-import { parseFields, storedValues, type FieldProblem } from '../../connectors/integration-settings.ts';
-import { declarationOf, PROVIDER_NAMES, PROVIDERS, providersFor } from '../../connectors/registry.ts';
+import { parseFields, storedValues, unservedRole, type FieldProblem } from '../../connectors/integration-settings.ts';
+import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import {
@@ -16,7 +16,7 @@ import { CliError } from '../errors.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { dbTarget, withDbOption } from '../db-target.ts';
-import { lazyDecrypt, withStore } from '../connectors.ts';
+import { lazyDecrypt, sharedProviders, withStore } from '../connectors.ts';
 import { parseRole } from '../roles.ts';
 import { table } from '../table.ts';
 
@@ -144,10 +144,16 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       );
     const settings = parseFields(provider, 'settings', pick(provider.settings));
     if (!settings.ok) throw new CliError(problemText(provider, settings.problem), 2);
+    const unserved = unservedRole(provider, r, settings.data);
+    if (unserved) throw new CliError(problemText(provider, unserved), 2);
     const secrets = parseFields(provider, 'secrets', pick(provider.secrets));
     if (!secrets.ok) throw new CliError(problemText(provider, secrets.problem), 2);
     const sealed = Object.keys(provider.secrets).length > 0 ? SecretBox.forDatabase(target, io.env).seal(storedValues(secrets.data)) : null;
-    await withStore(target, ({ db }) => setIntegration(db, r, provider.name, storedValues(settings.data), sealed));
+    await withStore(target, async (store) => {
+      await setIntegration(store.db, r, provider.name, storedValues(settings.data), sealed);
+      // The old credentials' access tokens go with them.
+      await dropUnusedTokens(store, lazyDecrypt(target, io.env));
+    });
     if (provider.connection.kind === 'none') {
       writeLine(io.stdout, `${r} integration set to ${provider.label.en}`);
       return;
@@ -169,8 +175,9 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     const target = dbTarget(opts.db, io.env);
     const failures = await withStore(target, async (store) => {
       let failed = 0;
+      const providers = sharedProviders(store, target, io.env);
       for (const r of roles) {
-        const verdict = await check(store, r, target);
+        const verdict = await check(store, providers, r, target);
         writeLine(verdict.ok ? io.stdout : io.stderr, `${r}: ${verdict.ok ? 'ok' : verdict.message}`);
         if (!verdict.ok) failed++;
       }
@@ -179,7 +186,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     if (failures > 0) run.exitCode = 1;
   });
 
-  async function check(store: Store, role: Role, target: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  async function check(store: Store, providers: Providers, role: Role, target: string): Promise<{ ok: true } | { ok: false; message: string }> {
     let integration;
     try {
       integration = await getIntegration(store.db, role, lazyDecrypt(target, io.env));
@@ -188,7 +195,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     }
     if (!integration) return { ok: false, message: 'not configured (renkei integrations set …)' };
     if (!integration.enabled) return { ok: false, message: 'disabled (renkei integrations enable …)' };
-    const provider = providersFor(store)[integration.provider];
+    const provider = providers[integration.provider];
     if (!provider) return { ok: false, message: `the ${integration.provider} provider is not available` };
     const verdict = provider.checkIntegration ? await provider.checkIntegration(role, integration) : ({ ok: true } as const);
     await recordIntegrationCheck(store.db, role, verdict);

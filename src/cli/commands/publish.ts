@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
 import { formatProblem, loadBotText } from '../../flow/index.ts';
 import { formatOfPath, listVersions, publish, publishDraft } from '../../store/bots.ts';
@@ -40,7 +41,7 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
       const hint = BOT_ID.test(path.toLowerCase()) ? ` (a bot id is lower-case letters, digits and -)` : '';
       throw new CliError(`cannot read bot file ${path}: ${messageOf(error)}${hint}`);
     }
-    const { bot, problems } = loadBotText(source, path);
+    const { bot, problems } = loadBotText(source, path, knownTicketValues);
     for (const p of problems) writeLine(p.severity === 'error' ? io.stderr : io.stdout, formatProblem(p));
     if (!bot) {
       const errors = problems.filter((p) => p.severity === 'error').length;

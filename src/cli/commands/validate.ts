@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { formatProblem, loadBotFile } from '../../flow/index.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -11,7 +12,7 @@ export function registerValidate(program: Command, { io, run }: CommandContext):
     .action(async (files: string[]) => {
       let errors = 0;
       for (const file of files) {
-        const { problems } = await loadBotFile(file);
+        const { problems } = await loadBotFile(file, knownTicketValues);
         for (const p of problems) writeLine(p.severity === 'error' ? io.stderr : io.stdout, formatProblem(p));
         const fileErrors = problems.filter((p) => p.severity === 'error').length;
         const warnings = problems.length - fileErrors;

@@ -18,7 +18,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
         subscription({ list: 'NEWSLETTER', name: 'Taro', email: 'taro@example.com', phone: '090-1234-5678' }),
         callContext({ botId: 'news' }),
       );
-      expect(outcome).toEqual({ outcome: 'success', outputs: {} });
+      expect(outcome).toEqual({ outcome: 'success', outputs: { status: 'subscribed' } });
       expect(await listRecords(db, 'subscribers')).toMatchObject([
         { list: 'Newsletter', name: 'Taro', email: 'taro@example.com', phone: '090-1234-5678', botId: 'news' },
       ]);
@@ -66,7 +66,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
       await mailing.subscribe(subscription({ list: 'Newsletter', email: 'a@example.com' }), ctx);
       expect(await mailing.subscribe(subscription({ list: 'Newsletter', email: 'a@example.com' }), ctx)).toEqual({
         outcome: 'success',
-        outputs: {},
+        outputs: { status: 'subscribed' },
       });
       expect(await listRecords(db, 'subscribers')).toHaveLength(1);
     });

@@ -34,7 +34,7 @@ async function subscribe(db: Kysely<Database>, req: SubscribeRequest, ctx: CallC
     })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  return success({});
+  return success({ status: 'subscribed' });
 }
 
 export function builtinMailing(db: Kysely<Database>): MailingConnector {

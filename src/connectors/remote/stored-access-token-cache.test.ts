@@ -61,6 +61,20 @@ describe.each(STORE_TARGETS)('the stored access-token cache on %s', (kind) => {
     expect(service.calls).toBe(2);
   });
 
+  it('never uses a token it saw refused, even when a read begun before the refusal brings it back', async () => {
+    const store = await tempStore(kind);
+    const service = endpoint(1, 10_000);
+    const cache = cacheOf(store);
+    const first = await cache.tokenFor('k', service.refresh, 0);
+    const row = await store.db.selectFrom('access_tokens').select(['token', 'use_until']).where('key', '=', 'k').executeTakeFirstOrThrow();
+    await cache.invalidate('k', first);
+    // What such a read returns: the refused token, still in date.
+    await store.db.updateTable('access_tokens').set({ token: row.token, use_until: Number(row.use_until) }).where('key', '=', 'k').execute();
+    const second = await cache.tokenFor('k', service.refresh, 1);
+    expect(second).not.toBe(first);
+    expect(service.calls).toBe(2);
+  });
+
   it('passes a failed refresh to its callers and stores nothing; the next caller tries again', async () => {
     const store = await tempStore(kind);
     const cache = cacheOf(store);

@@ -9,6 +9,14 @@ export interface TokenSealer {
   open(sealed: string): Record<string, string>;
 }
 
+/** Drops every stored access token but those of `keys` (the credentials still configured). */
+export async function dropAccessTokensExcept(store: Store, keys: readonly string[]): Promise<number> {
+  let query = store.db.deleteFrom('access_tokens');
+  if (keys.length > 0) query = query.where('key', 'not in', keys);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Access tokens kept in the database (table `access_tokens`, sealed with the secret box), shared
  * by every process of an installation: a process that starts uses the token another one got, and
@@ -28,6 +36,13 @@ export interface TokenSealer {
 export function storedAccessTokenCache(store: Store, box: () => TokenSealer): AccessTokenCache {
   const known = new Map<string, IssuedToken>();
   const inflight = new Map<string, Promise<IssuedToken>>();
+  /**
+   * Per key, the last token the service refused here. A read of the database that began before
+   * the refusal was written down may still bring that token back; it is never used again.
+   */
+  const refused = new Map<string, string>();
+  const usable = (key: string, token: IssuedToken | undefined, now: number): token is IssuedToken =>
+    token !== undefined && now < token.useUntil && refused.get(key) !== token.value;
 
   const open = (row: { token: string | null; use_until: number | string } | undefined): IssuedToken | undefined => {
     if (!row?.token) return undefined;
@@ -55,7 +70,7 @@ export function storedAccessTokenCache(store: Store, box: () => TokenSealer): Ac
         // The row exists before it is locked: two processes finding none must still queue on one lock.
         await trx.insertInto('access_tokens').values({ key, token: null, use_until: 0, refreshed_at: null }).onConflict((oc) => oc.doNothing()).execute();
         const current = await read(trx, key, true);
-        if (current && now < current.useUntil) return current;
+        if (usable(key, current, now)) return current;
         const token = await refresh();
         await save(trx, key, token);
         return token;
@@ -69,32 +84,38 @@ export function storedAccessTokenCache(store: Store, box: () => TokenSealer): Ac
 
   async function fetch(key: string, refresh: () => Promise<IssuedToken>, now: number): Promise<IssuedToken> {
     const stored = await read(store.db, key, false);
-    if (stored && now < stored.useUntil) return stored;
+    if (usable(key, stored, now)) return stored;
     return REFRESHERS[store.dialect](key, refresh, now);
   }
 
   return {
     async tokenFor(key, refresh, now) {
-      const cached = known.get(key);
-      if (cached && now < cached.useUntil) return cached.value;
-      let pending = inflight.get(key);
-      if (!pending) {
-        pending = fetch(key, refresh, now)
-          .then((token) => {
-            known.set(key, token);
-            return token;
-          })
-          .finally(() => inflight.delete(key));
-        inflight.set(key, pending);
+      // Twice at most: a fetch that began before a refusal may bring the refused token back.
+      for (let round = 0; ; round++) {
+        const cached = known.get(key);
+        if (usable(key, cached, now)) return cached.value;
+        let pending = inflight.get(key);
+        if (!pending) {
+          pending = fetch(key, refresh, now)
+            .then((token) => {
+              if (refused.get(key) !== token.value) known.set(key, token);
+              return token;
+            })
+            .finally(() => inflight.delete(key));
+          inflight.set(key, pending);
+        }
+        const token = await pending;
+        if (round > 0 || refused.get(key) !== token.value) return token.value;
       }
-      return (await pending).value;
     },
     async invalidate(key, token) {
+      refused.set(key, token);
       if (known.get(key)?.value === token) known.delete(key);
-      // Only the refused token: a newer one another process stored meanwhile stays.
-      const stored = await read(store.db, key, false);
-      if (stored?.value !== token) return;
-      await store.db.updateTable('access_tokens').set({ token: null, use_until: 0 }).where('key', '=', key).where('use_until', '=', stored.useUntil).execute();
+      // Only the refused token: a newer one another process stored meanwhile stays. Matched on the
+      // sealed text, unique to each sealing (two tokens may share an expiry).
+      const row = await store.db.selectFrom('access_tokens').select(['token', 'use_until']).where('key', '=', key).executeTakeFirst();
+      if (!row?.token || open(row)?.value !== token) return;
+      await store.db.updateTable('access_tokens').set({ token: null, use_until: 0 }).where('key', '=', key).where('token', '=', row.token).execute();
     },
   };
 }

@@ -16,7 +16,7 @@ const subscribes = (): number => z.fake.stats.byRoute['POST /api/v1.1/json/lists
 describe('mailing.subscribe', () => {
   it('subscribes the visitor to a list named by name, with the name split by locale', async () => {
     const outcome = await z.connect('mailing').subscribe(sub({ name: '田中 結衣' }), ctx({ locale: 'ja' }));
-    expect(outcome).toEqual({ outcome: 'success', outputs: {} });
+    expect(outcome).toEqual({ outcome: 'success', outputs: { status: 'subscribed' } });
     expect(z.fake.campaigns.subscribers).toEqual([
       expect.objectContaining({
         listkey: z.fake.campaigns.lists[0]?.listkey,
@@ -58,6 +58,25 @@ describe('mailing.subscribe', () => {
       retryable: false,
       message: 'Zoho Campaigns refused the subscription to "Newsletter": Group or role based email addresses cannot be added. (2005)',
     });
+  });
+
+  it('says pending_confirmation on a double opt-in list, where Zoho only sent a confirmation email', async () => {
+    z.fake.addList('Confirmed news', { doubleOptIn: true });
+    const outcome = await z.connect('mailing').subscribe(sub({ list: 'Confirmed news' }), ctx());
+    expect(outcome).toEqual({ outcome: 'success', outputs: { status: 'pending_confirmation' } });
+  });
+
+  it('forgets the cached lists when Campaigns says the list key is invalid (2102), so a deleted list is not tried again', async () => {
+    const mailing = z.connect('mailing');
+    const doomed = z.fake.addList('Doomed');
+    expect((await mailing.subscribe(sub({ list: 'Doomed' }), ctx())).outcome).toBe('success');
+    z.fake.campaigns.lists.splice(z.fake.campaigns.lists.indexOf(doomed), 1);
+    const gone = await mailing.subscribe(sub({ list: 'Doomed', email: 'ken@example.jp' }), ctx());
+    expect(gone).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/\(2102\)/) });
+    const lists = z.fake.stats.byRoute['GET /api/v1.1/getmailinglists'] ?? 0;
+    const after = await mailing.subscribe(sub({ list: 'Doomed', email: 'ken@example.jp' }), ctx());
+    expect(after).toMatchObject({ outcome: 'failure', message: 'Zoho Campaigns has no mailing list named "Doomed"' });
+    expect(z.fake.stats.byRoute['GET /api/v1.1/getmailinglists']).toBe(lists + 1);
   });
 
   it('fails before calling when there is no email', async () => {

@@ -17,7 +17,14 @@ export type MailingList = z.infer<typeof mailingList>;
 const ALREADY_SUBSCRIBED = '2003';
 const RETRY_LATER = new Set(['2101', '2402']);
 const NO_LISTS_YET = '2401';
-const INVALID_LIST_KEY = new Set(['2501', '2002']);
+/** "Listkey is empty or invalid." has been seen as 2501 and as 2102; 2002 is "list key invalid". */
+const INVALID_LIST_KEY = new Set(['2501', '2102', '2002']);
+/**
+ * A list with double opt-in answers success with "A confirmation email is sent to the user. User
+ * needs to confirm to successfully subscribe." (zoho-api.md §4.1): the visitor is not on the list
+ * until they confirm. Zoho has no code for it, so the documented wording is what tells.
+ */
+const CONFIRMATION_SENT = /confirmation (e-?mail|mail) is sent|needs to confirm/i;
 /** "Error in subscription, retry later" on one Zoho page, "bad JSON" on another: retryable by the runtime, not here. */
 const MAYBE_TRANSIENT = '2001';
 const LIST_PAGE = 100;
@@ -72,7 +79,8 @@ async function fetchLists(campaigns: ZohoService, budget: Budget): Promise<Maili
 
 /**
  * Zoho Campaigns list subscriptions. listsubscribe is safe to repeat (an existing contact is
- * updated, or answered 2003), so no lookup guards it.
+ * updated, or answered 2003), so no lookup guards it. The `status` output is `subscribed`, or
+ * `pending_confirmation` on a double opt-in list until the visitor confirms Zoho's mail.
  */
 export function createZohoCampaigns(campaigns: ZohoService, lists: CachedList<MailingList>): MailingConnector {
   return {
@@ -98,7 +106,10 @@ export function createZohoCampaigns(campaigns: ZohoService, lists: CachedList<Ma
         budget,
       );
       const status = campaignsStatus(res.body);
-      if ((res.status < 300 && status.ok) || status.code === ALREADY_SUBSCRIBED) return success({});
+      if (status.code === ALREADY_SUBSCRIBED) return success({ status: 'subscribed' });
+      if (res.status < 300 && status.ok) {
+        return success({ status: CONFIRMATION_SENT.test(status.message) ? 'pending_confirmation' : 'subscribed' });
+      }
       if (INVALID_LIST_KEY.has(status.code)) lists.forget();
       const said = `${status.message || 'unreadable answer'} (${status.code || `HTTP ${res.status}`})`;
       return failure(`Zoho Campaigns refused the subscription to "${list.listname}": ${said}`, status.code === MAYBE_TRANSIENT);

@@ -86,9 +86,25 @@ export async function coqlIds(crm: ZohoService, query: string, budget: Budget): 
   return parsed.data.data.map((r) => r.id);
 }
 
-/** A COQL string literal: backslashes and single quotes escaped. */
+/**
+ * A COQL string literal. A quote is escaped by doubling it (`'L''Oréal'`), as Zoho's COQL FAQ
+ * (Kaizen #171) shows; a backslash is no escape in COQL and is left as it is (not confirmed by
+ * any Zoho page either way).
+ */
 export function coqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A WHERE clause from criteria joined by `and`. Zoho's COQL takes at most two criteria per
+ * bracket level ("group them in pairs, such as ((A and B) and C)", COQL limitations), so three
+ * or more are nested: `((A and B) and C)`.
+ */
+export function coqlAll(criteria: readonly string[]): string {
+  const [first, ...rest] = criteria;
+  if (first === undefined) throw new Error('coqlAll needs at least one criterion');
+  if (rest.length === 0) return first;
+  return rest.reduce((acc, c) => `(${acc} and ${c})`, first);
 }
 
 /** A COQL DateTime literal in Zoho's `yyyy-MM-ddTHH:mm:ss±HH:mm` form, in UTC. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { steppedClock } from '../remote/test-clock.ts';
 import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
+import { ZOHO_SCOPES } from './declaration.ts';
 
 const z = await zohoSuite();
 
@@ -177,6 +178,27 @@ describe('crm.lead', () => {
     expect(outcome).toMatchObject({ outcome: 'integration_invalid', message: expect.stringMatching(/\/crm\/v8\/coql \(OAUTH_SCOPE_MISMATCH/) });
   });
 
+  it('works with exactly the scopes the declaration asks for, which include ZohoCRM.settings.fields.READ for COQL', async () => {
+    const client = z.newClient([...ZOHO_SCOPES.crm]);
+    const outcome = await z.connect('crm', z.record('crm', { client })).createLead(lead(), ctx());
+    expect(outcome.outcome).toBe('success');
+  });
+
+  it('finds its own lead by name and phone (three criteria, bracketed) after a lost answer when the visitor gave no email', async () => {
+    z.fake.faults.set({ rateLostResponse: 1 });
+    const outcome = await z.connect('crm').createLead(lead({ email: '' }), ctx());
+    expect(z.fake.crm.leads).toHaveLength(1);
+    expect(outcome).toEqual({ outcome: 'success', outputs: { id: z.fake.crm.leads[0]?.id } });
+    expect(z.fake.stats.byRoute['POST /crm/v8/coql']).toBe(1);
+  });
+
+  it("fails the one call on CRM's NO_PERMISSION (HTTP 403), without marking the integration invalid", async () => {
+    z.fake.faults.set({ failNext: { status: 403, count: 1, route: 'POST /crm/v8/Leads' } });
+    const outcome = await z.connect('crm').createLead(lead(), ctx());
+    expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/NO_PERMISSION/) });
+    expect(z.invalid).toEqual([]);
+  });
+
   it('is a retryable failure while the token endpoint throttles, and asks it only once', async () => {
     const client = z.newClient();
     z.fake.faults.set({ tokenThrottle: true });
@@ -213,6 +235,17 @@ describe('crm.contact', () => {
     const existing = z.fake.addCrmRecord('Contacts', { Last_Name: 'Tanaka', Email: 'yui@example.jp' });
     expect(await z.connect('crm').createContact(contact(), ctx())).toEqual({ outcome: 'success', outputs: { id: existing.id } });
     expect(inserts('Contacts')).toBe(0);
+  });
+
+  it("finds an account whose name holds a quote (L'Oréal) instead of creating it again", async () => {
+    const account = z.fake.addCrmRecord('Accounts', { Account_Name: "L'Oréal" });
+    const outcome = await z.connect('crm').createContact(contact({ company: "L'Oréal" }), ctx());
+    expect(outcome.outcome).toBe('success');
+    expect(z.fake.crm.accounts).toHaveLength(1);
+    expect((z.fake.crm.contacts[0]?.Account_Name as { id: string }).id).toBe(account.id);
+    const again = await z.connect('crm').createContact(contact({ email: 'macy@example.com', company: "Macy's" }), ctx());
+    expect(again.outcome).toBe('success');
+    expect(z.fake.crm.accounts.map((a) => a.Account_Name)).toEqual(["L'Oréal", "Macy's"]);
   });
 
   it('looks a contact up after a lost answer', async () => {

@@ -2,7 +2,7 @@ import { alreadyExists, failure, success, type Outcome } from '../../vocabulary/
 import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
 import { createOnce } from '../remote/create-once.ts';
-import { coqlDateTime, coqlIds, coqlString, insertRecord, type CrmModule, type CrmWrite } from './crm-api.ts';
+import { coqlAll, coqlDateTime, coqlIds, coqlString, insertRecord, type CrmModule, type CrmWrite } from './crm-api.ts';
 import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
 import { budgetFor, lookupSince, type ZohoService } from './service.ts';
 import type { Budget } from './http.ts';
@@ -107,7 +107,7 @@ export function createZohoCrm(crm: ZohoService, opts: CrmOptions): CrmConnector 
           ...(req.contactId.trim() ? [`Contact_Name = ${coqlString(req.contactId.trim())}`] : []),
           `Created_Time >= ${coqlDateTime(since)}`,
         ];
-        const [id] = await coqlIds(crm, `select id from Deals where ${where.join(' and ')} limit 1`, budget);
+        const [id] = await coqlIds(crm, `select id from Deals where ${coqlAll(where)} limit 1`, budget);
         return id ? { kind: 'created', id } : undefined;
       };
       const result = await createOnce(
@@ -142,7 +142,7 @@ async function findOwnPerson(
     ? [`Email = ${coqlString(person.Email)}`]
     : [`Last_Name = ${coqlString(person.Last_Name ?? UNKNOWN_NAME)}`, ...(person.Phone ? [`Phone = ${coqlString(person.Phone)}`] : [])];
   where.push(`Created_Time >= ${coqlDateTime(since)}`);
-  const [id] = await coqlIds(crm, `select id from ${module} where ${where.join(' and ')} limit 1`, budget);
+  const [id] = await coqlIds(crm, `select id from ${module} where ${coqlAll(where)} limit 1`, budget);
   return id ? { kind: 'created', id } : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The `--dc` values `renkei integrations set … zoho` accepts (Zoho's own domain suffixes, plus `ca`). */
-export const DATA_CENTRES = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'sa', 'ca'] as const;
+export const DATA_CENTRES = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'sa', 'ca', 'uk'] as const;
 export const dataCentre = z.enum(DATA_CENTRES);
 export type DataCentre = z.infer<typeof dataCentre>;
 
@@ -12,15 +12,18 @@ export interface ZohoOrigins {
   readonly crm: string;
   /** Desk (`/api/v1/…`). */
   readonly desk: string;
-  /** Campaigns (`/api/v1.1/…`). */
-  readonly campaigns: string;
+  /** Campaigns (`/api/v1.1/…`); undefined where Zoho does not offer Campaigns. */
+  readonly campaigns: string | undefined;
 }
 
 /**
- * Hosts per data centre (zoho-api.md §1.1). Unconfirmed by Zoho, kept because they follow the
- * pattern or were reported by public clients: Desk for jp, com.cn, ca, sa; Campaigns for ca, sa.
- * Canada breaks the pattern (`zohocloud.ca` for accounts, Desk and Campaigns; `zohoapis.ca` for
- * CRM). The UK centre is left out: none of its hosts is confirmed.
+ * Hosts per data centre (zoho-api.md §1.1). Zoho's accounts Multi-DC page lists the accounts
+ * servers, the UK's (`accounts.zoho.uk`) included; `www.zohoapis.uk` is what public clients use.
+ * Unconfirmed by Zoho, kept because they follow the pattern or were reported by public clients:
+ * Desk for jp, com.cn, ca, sa, uk. Canada breaks the pattern (`zohocloud.ca` for accounts and
+ * Desk; `zohoapis.ca` for CRM). Campaigns is only where Zoho's Campaigns "Data Centers" page
+ * lists it (com, eu, in, com.au, jp, com.cn): elsewhere a mailing integration is refused at
+ * set-up rather than failing at the first subscription.
  */
 const ORIGINS: Readonly<Record<DataCentre, ZohoOrigins>> = {
   com: standard('com'),
@@ -29,13 +32,14 @@ const ORIGINS: Readonly<Record<DataCentre, ZohoOrigins>> = {
   'com.au': standard('com.au'),
   jp: standard('jp'),
   'com.cn': standard('com.cn'),
-  sa: standard('sa'),
+  sa: { ...standard('sa'), campaigns: undefined },
   ca: {
     accounts: 'https://accounts.zohocloud.ca',
     crm: 'https://www.zohoapis.ca',
     desk: 'https://desk.zohocloud.ca',
-    campaigns: 'https://campaigns.zohocloud.ca',
+    campaigns: undefined,
   },
+  uk: { ...standard('uk'), campaigns: undefined },
 };
 
 function standard(tld: string): ZohoOrigins {
@@ -46,6 +50,9 @@ function standard(tld: string): ZohoOrigins {
     campaigns: `https://campaigns.zoho.${tld}`,
   };
 }
+
+/** The data centres where Zoho offers Campaigns. */
+export const CAMPAIGNS_DATA_CENTRES: readonly DataCentre[] = DATA_CENTRES.filter((dc) => ORIGINS[dc].campaigns !== undefined);
 
 export interface OriginOverrides {
   /** Replaces the accounts server. */
@@ -73,7 +80,7 @@ export function zohoOrigins(dc: DataCentre, overrides: OriginOverrides = {}): Zo
  */
 export function officialOrigins(dc: DataCentre): { readonly accountsUrl: readonly string[]; readonly apiUrl: readonly string[] } {
   const o = ORIGINS[dc];
-  return { accountsUrl: [o.accounts], apiUrl: [o.crm, o.desk, o.campaigns] };
+  return { accountsUrl: [o.accounts], apiUrl: [o.crm, o.desk, ...(o.campaigns ? [o.campaigns] : [])] };
 }
 
 function toOrigin(url: string, name: string): string {

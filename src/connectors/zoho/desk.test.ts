@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketRequest } from '../../vocabulary/requests.ts';
 import { ctx, FAST, zohoSuite } from './test-support.ts';
+import { ZOHO_SCOPES } from './declaration.ts';
 
 const z = await zohoSuite();
 
@@ -46,6 +47,31 @@ describe('helpdesk.ticket', () => {
     expect((await desk.createTicket(ticket({ department: '', assignee: '' }), ctx())).outcome).toBe('success');
     expect(z.fake.desk.tickets.map((t) => t.departmentId)).toEqual([support?.id, support?.id]);
     expect(z.fake.desk.tickets[1]?.assigneeId).toBeNull();
+  });
+
+  it('makes a Desk contact for a visitor who gave only a phone, and names it by contactId', async () => {
+    const desk = z.connect('helpdesk');
+    const phoneOnly = ticket({ contact: { name: 'Ken Sato', email: '', phone: '090-0000-1111' } });
+    const first = await desk.createTicket(phoneOnly, ctx());
+    expect(first.outcome).toBe('success');
+    expect(z.fake.desk.contacts).toEqual([expect.objectContaining({ lastName: 'Sato', firstName: 'Ken', email: null, phone: '090-0000-1111' })]);
+    expect(z.fake.desk.tickets[0]?.contactId).toBe(z.fake.desk.contacts[0]?.id);
+    // The returning phone-only visitor is found by phone, not made again.
+    expect((await desk.createTicket(phoneOnly, ctx())).outcome).toBe('success');
+    expect(z.fake.desk.contacts).toHaveLength(1);
+  });
+
+  it('works with exactly the scopes the declaration asks for', async () => {
+    const client = z.newClient([...ZOHO_SCOPES.helpdesk]);
+    expect((await z.connect('helpdesk', z.record('helpdesk', { client })).createTicket(ticket(), ctx())).outcome).toBe('success');
+  });
+
+  it("fails the one ticket on Desk's FORBIDDEN (a department the user may not use), leaving the integration valid", async () => {
+    z.fake.faults.set({ failNext: { status: 403, count: 1, route: 'POST /api/v1/tickets' } });
+    const outcome = await z.connect('helpdesk').createTicket(ticket(), ctx());
+    expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/FORBIDDEN/) });
+    expect(z.invalid).toEqual([]);
+    expect((await z.connect('helpdesk').createTicket(ticket(), ctx())).outcome).toBe('success');
   });
 
   it('reuses the Desk contact of a returning visitor', async () => {

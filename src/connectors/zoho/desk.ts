@@ -37,8 +37,10 @@ const FIELD_OUTCOMES: Readonly<Record<string, 'department_invalid' | 'assignee_i
 const SEARCH_AHEAD_MS = 2 * 60_000;
 
 /**
- * Zoho Desk tickets. The visitor is sent as the ticket's `contact` (Desk reuses the contact with
- * that email, so contacts are never duplicated); the phone goes on the ticket.
+ * Zoho Desk tickets. The visitor's Desk contact is found (by email, else by phone) or created
+ * first and the ticket names it by `contactId`: a ticket's inline `contact` object requires an
+ * email as well as a last name (Desk's OpenAPI, Ticket.json), which a visitor who gave only a
+ * phone does not have. The phone goes on the ticket too.
  */
 export function createZohoDesk(desk: ZohoService, directory: DeskDirectory): HelpdeskConnector {
   return {
@@ -55,10 +57,12 @@ export function createZohoDesk(desk: ZohoService, directory: DeskDirectory): Hel
       const email = req.contact.email.trim();
       const phone = req.contact.phone.trim();
       const subject = req.subject.trim();
+      const contactId = await findOrCreateContact(desk, orgId, { lastName: lastName || UNKNOWN_NAME, firstName, email, phone }, budget);
+      if (typeof contactId !== 'string') return failure(`Zoho Desk refused the ticket's contact: ${contactId.message}`);
       const body = {
         subject,
         departmentId: dept.found.id,
-        contact: { lastName: lastName || UNKNOWN_NAME, ...(firstName ? { firstName } : {}), ...(email ? { email } : {}) },
+        contactId,
         ...(email ? { email } : {}),
         ...(phone ? { phone } : {}),
         ...optionalText({ description: req.description, status: req.status, priority: req.priority, classification: req.classification }),
@@ -142,7 +146,6 @@ function fieldError(e: { errorType?: string | undefined; errorMessage?: string |
 }
 
 function readRefusal(status: number, body: unknown, directory: DeskDirectory): TicketWrite {
-  const { code, message } = errorInfo(body);
   const errors = validationErrors.safeParse(body);
   const fields = errors.success ? errors.data.errors : [];
   for (const e of fields) {
@@ -153,11 +156,16 @@ function readRefusal(status: number, body: unknown, directory: DeskDirectory): T
     const what = outcome === 'department_invalid' ? 'department' : 'assignee';
     return { kind: outcome, message: `Zoho Desk refused the ${what} (${fieldError(e)})` };
   }
+  return { kind: 'refused', message: describeRefusal(status, body) };
+}
+
+/** Desk's message, code and the first few refused fields. */
+function describeRefusal(status: number, body: unknown): string {
+  const { code, message } = errorInfo(body);
+  const errors = validationErrors.safeParse(body);
+  const fields = errors.success ? errors.data.errors : [];
   const detail = fields.slice(0, 5).map((e) => `${errorCode((e.fieldName ?? '').replace(/^\//, '')) ?? 'a field'} ${fieldError(e)}`);
-  return {
-    kind: 'refused',
-    message: `${message ?? 'unreadable answer'} (${[code ?? `HTTP ${status}`, ...detail].join('; ')})`,
-  };
+  return `${message ?? 'unreadable answer'} (${[code ?? `HTTP ${status}`, ...detail].join('; ')})`;
 }
 
 async function searchTickets(
@@ -183,6 +191,68 @@ async function searchTickets(
     throw new ServiceRefusedError(`Zoho Desk could not search tickets (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
   }
   return parsed.data.data;
+}
+
+const contactFound = z.looseObject({ data: z.array(z.looseObject({ id: zohoId })) });
+const contactMade = z.looseObject({ id: zohoId });
+
+interface ContactFields {
+  readonly lastName: string;
+  readonly firstName: string;
+  readonly email: string;
+  readonly phone: string;
+}
+
+/**
+ * The id of the visitor's Desk contact: the one with their email (else their phone), or a new one.
+ * A create whose answer was lost is looked up by the same search before it is sent again. A
+ * visitor who gave neither gets a new contact each time: there is nothing to find them by.
+ */
+async function findOrCreateContact(
+  desk: ZohoService,
+  orgId: string,
+  c: ContactFields,
+  budget: Budget,
+): Promise<string | { readonly message: string }> {
+  const by: Record<string, string> | undefined = c.email ? { email: c.email } : c.phone ? { phone: c.phone } : undefined;
+  const find = async (): Promise<string | undefined> => {
+    if (!by) return undefined;
+    const res = await desk.api.send(
+      { method: 'GET', url: apiUrl(desk.origin, '/api/v1/contacts/search', { ...by, limit: '1' }), headers: { orgId } },
+      budget,
+    );
+    if (res.status === 204 || res.body === null) return undefined;
+    const parsed = contactFound.safeParse(res.body);
+    if (res.status >= 300 || !parsed.success) {
+      const { code, message } = errorInfo(res.body);
+      throw new ServiceRefusedError(`Zoho Desk could not search contacts (${code ?? `HTTP ${res.status}`}${message ? `: ${message}` : ''})`);
+    }
+    return parsed.data.data[0]?.id;
+  };
+  const existing = await find();
+  if (existing) return existing;
+  const json = {
+    lastName: c.lastName,
+    ...(c.firstName ? { firstName: c.firstName } : {}),
+    ...(c.email ? { email: c.email } : {}),
+    ...(c.phone ? { phone: c.phone } : {}),
+  };
+  const result = await createOnce<string | { readonly message: string }>(
+    {
+      create: async () => {
+        const res = await desk.api.send(
+          { method: 'POST', url: apiUrl(desk.origin, '/api/v1/contacts'), headers: { orgId }, json, write: true },
+          budget,
+        );
+        const made = contactMade.safeParse(res.body);
+        if (res.status < 300 && made.success) return made.data.id;
+        return { message: describeRefusal(res.status, res.body) };
+      },
+      findOwn: find,
+    },
+    false,
+  );
+  return result;
 }
 
 function optionalText(values: Readonly<Record<string, string>>): Record<string, string> {

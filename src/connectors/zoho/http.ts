@@ -46,8 +46,13 @@ export interface ZohoResponse {
 
 /** Errors whose codes prove the request never left: safe to resend even when it is a write. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-/** Auth codes that a new token cannot cure: the grant lacks a scope, or belongs to another org. */
-const SETUP_CODES = new Set(['OAUTH_SCOPE_MISMATCH', 'SCOPE_MISMATCH', 'OAUTH_ORG_MISMATCH', 'NO_PERMISSION', 'LICENSE_ACCESS_LIMITED']);
+/**
+ * Auth codes that a new token cannot cure: the grant lacks a scope, or belongs to another org.
+ * Only these (and a refused refresh, in ./oauth.ts) make the whole integration invalid. A 403
+ * otherwise — Desk's FORBIDDEN on one department, CRM's NO_PERMISSION on one module or record —
+ * refuses that call alone and is returned to the service module as a refusal (a `failure`).
+ */
+const SETUP_CODES = new Set(['OAUTH_SCOPE_MISMATCH', 'SCOPE_MISMATCH', 'OAUTH_ORG_MISMATCH']);
 /** Campaigns answers a bad token with code 1007, sometimes inside an HTTP 200. */
 const CAMPAIGNS_UNAUTHORISED = '1007';
 
@@ -134,7 +139,7 @@ export class ZohoApi {
     const { code, message } = errorInfo(parsed);
     const said = `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
 
-    if ((code !== undefined && SETUP_CODES.has(code)) || status === 403) {
+    if (code !== undefined && SETUP_CODES.has(code)) {
       throw new IntegrationInvalidError(`Zoho refused the call to ${req.url.pathname} (${said}); check the scopes and org of the integration`);
     }
     if (status === 401 || code === CAMPAIGNS_UNAUTHORISED) {

@@ -32,6 +32,15 @@ export interface OAuthOptions {
 }
 
 /**
+ * Names one credential's access tokens in the AccessTokenCache: a new client, client secret or
+ * refresh token (or another data centre) never reuses an old token. A hash, so no secret is a key.
+ */
+export function zohoTokenKey(credential: Pick<OAuthOptions, 'accountsOrigin' | 'clientId' | 'clientSecret' | 'refreshToken'>): string {
+  const secret = createHash('sha256').update(JSON.stringify([credential.clientSecret, credential.refreshToken])).digest('hex');
+  return `zoho:${credential.accountsOrigin}:${credential.clientId}:${secret}`;
+}
+
+/**
  * Zoho access tokens for one (accounts server, client, refresh token). Zoho allows about ten
  * refreshes per refresh token per ten minutes and silently kills the oldest access tokens when
  * too many are minted, so every call shares one cached token from the AccessTokenCache, and
@@ -41,7 +50,7 @@ export interface OAuthOptions {
 export class ZohoOAuth {
   readonly #opts: Required<Omit<OAuthOptions, 'dispatcher' | 'tokens'>> & { dispatcher?: Dispatcher };
   readonly #tokens: AccessTokenCache;
-  /** Names these credentials in the cache; a hash, so no secret is a key. */
+  /** Names these credentials in the cache. */
   readonly #key: string;
   /** A refusal that no retry can cure; kept a while so a dead integration does not hammer Zoho. */
   #refusal: { readonly error: IntegrationInvalidError; readonly until: number } | null = null;
@@ -57,8 +66,7 @@ export class ZohoOAuth {
       ...opts,
     };
     this.#tokens = opts.tokens ?? memoryAccessTokenCache();
-    const secret = createHash('sha256').update(JSON.stringify([opts.clientSecret, opts.refreshToken])).digest('hex');
-    this.#key = `zoho:${opts.accountsOrigin}:${opts.clientId}:${secret}`;
+    this.#key = zohoTokenKey(opts);
   }
 
   /** A valid access token, refreshing (once for all concurrent callers) when it is due. */

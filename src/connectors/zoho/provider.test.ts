@@ -15,7 +15,10 @@ describe('checkIntegration', () => {
     }
     expect(z.fake.stats.byRoute).toMatchObject({
       'GET /crm/v8/org': 1,
+      'POST /crm/v8/coql': 1,
       'GET /api/v1/departments': 1,
+      'GET /api/v1/contacts': 1,
+      'GET /api/v1/tickets': 1,
       'GET /api/v1.1/getmailinglists': 1,
     });
   });
@@ -37,6 +40,19 @@ describe('checkIntegration', () => {
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
+      invalid: true,
+    });
+    const noSearch = z.newClient(['Desk.basic.READ', 'Desk.tickets.CREATE', 'Desk.contacts.CREATE', 'Desk.tickets.READ']);
+    expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { client: noSearch }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/\/api\/v1\/contacts \(SCOPE_MISMATCH.*it needs Desk\.contacts\.READ/),
+      invalid: true,
+    });
+    // A grant made before COQL's extra scope was documented: the check says so, not a chat.
+    const noFieldsScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ', 'ZohoCRM.org.READ']);
+    expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noFieldsScope }))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/\/crm\/v8\/coql \(OAUTH_SCOPE_MISMATCH.*ZohoCRM\.settings\.fields\.READ/),
       invalid: true,
     });
     expect(await z.provider.checkIntegration('mailing', z.record('mailing', { settings: { dc: 'moon' } }))).toEqual({
@@ -138,6 +154,55 @@ describe('helpers', () => {
       campaigns: 'http://127.0.0.1:9',
     });
     expect(() => zohoOrigins('com', { apiUrl: 'ftp://x' })).toThrow(/http\(s\)/);
+  });
+
+  it('knows the UK data centre, and has no Campaigns where Zoho does not offer it', () => {
+    expect(zohoOrigins('uk')).toEqual({
+      accounts: 'https://accounts.zoho.uk',
+      crm: 'https://www.zohoapis.uk',
+      desk: 'https://desk.zoho.uk',
+      campaigns: undefined,
+    });
+    expect(zohoOrigins('ca').campaigns).toBeUndefined();
+    expect(zohoOrigins('sa').campaigns).toBeUndefined();
+  });
+
+  it('refuses a mailing integration in a data centre without Campaigns, naming where it is offered', async () => {
+    const record = z.record('mailing', { settings: { dc: 'uk', accountsUrl: '', apiUrl: '' } });
+    const { accountsUrl: _a, apiUrl: _b, ...settings } = record.settings;
+    const uk = { ...record, settings };
+    expect(await z.provider.checkIntegration('mailing', uk)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/Zoho Campaigns is not offered in the uk data centre \(Zoho lists it in com, eu, in, com\.au, jp, com\.cn\)/),
+    });
+    expect(await z.provider.connect('mailing', uk, z.hooks).subscribe({ list: 'Newsletter', name: 'Yui', email: 'y@example.jp', phone: '' }, ctx())).toMatchObject({
+      outcome: 'integration_invalid',
+    });
+    expect(z.fake.stats.byRoute['POST /oauth/v2/token'] ?? 0).toBe(0);
+  });
+});
+
+describe('listValues', () => {
+  it("offers the CRM's deal stages and lead sources, without Zoho's -None- placeholder", async () => {
+    const offered = await z.provider.listValues('crm', z.record('crm'));
+    expect(offered.fields['stage']?.map((v) => v.value)).toEqual(expect.arrayContaining(['Qualification', 'Closed Won']));
+    expect(offered.fields['source']?.map((v) => v.value)).toContain('Chat');
+    expect(offered.fields['stage']?.some((v) => v.value === '-None-')).toBe(false);
+    await z.provider.listValues('crm', z.record('crm'));
+    expect(z.fake.stats.byRoute['GET /crm/v8/settings/fields']).toBe(2);
+  });
+
+  it("offers the portal's own priorities, and Desk's defaults with a note when the grant cannot read the ticket fields", async () => {
+    z.fake.deskPicklists.priority.splice(0, Infinity, 'P1', 'P2');
+    expect((await z.provider.listValues('helpdesk', z.record('helpdesk'))).fields['priority']).toEqual([
+      { value: 'P1', label: 'P1' },
+      { value: 'P2', label: 'P2' },
+    ]);
+    const noSettings = z.newClient(['Desk.basic.READ', 'Desk.tickets.READ']);
+    const offered = await z.provider.listValues('helpdesk', z.record('helpdesk', { client: noSettings }));
+    expect(offered.fields['department']?.map((d) => d.value)).toEqual(['Support', 'Sales']);
+    expect(offered.fields['priority']?.map((d) => d.value)).toEqual(['High', 'Medium', 'Low', 'None']);
+    expect(offered.note).toMatch(/could not be read \(.*SCOPE_MISMATCH.*\); Zoho Desk's defaults are offered/);
   });
 });
 

@@ -10,16 +10,18 @@ import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConne
 import type { CachedList } from '../remote/cached-list.ts';
 import { campaignsLists, campaignsStatus, createZohoCampaigns, type MailingList } from './campaigns.ts';
 import { createZohoCrm, DEFAULT_COMPANY } from './crm.ts';
-import { zohoOrigins, type ZohoOrigins } from './data-centres.ts';
+import { CAMPAIGNS_DATA_CENTRES, zohoOrigins, type ZohoOrigins } from './data-centres.ts';
 import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
-import { ZohoOAuth } from './oauth.ts';
+import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
+import { crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
+import type { ServiceValue } from '../../vocabulary/service-fields.ts';
 
 /** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
 export const zohoSettings = z.object({
@@ -51,7 +53,7 @@ export interface ZohoProviderOptions {
   /** Connections per Zoho host, below the editions' concurrency limits (default 10). */
   readonly connectionsPerHost?: number;
   readonly dispatcher?: Dispatcher;
-  /** What deadlines are measured by (tests: a clock that moves only when waited on). */
+  /** What deadlines and access tokens' expiry are measured by (tests: a clock that moves only when waited on). */
   readonly clock?: Clock;
   /** Where access tokens are kept (default: this provider's own, in memory). */
   readonly tokens?: AccessTokenCache;
@@ -59,7 +61,7 @@ export interface ZohoProviderOptions {
 
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
-  listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues>;
+  listValues(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
   fixedValues(role: Role): FieldValues;
 }
 
@@ -72,7 +74,13 @@ interface Session {
   readonly origins: ZohoOrigins;
   readonly api: ZohoApi;
   readonly desk: DeskDirectory;
+  /** Where Campaigns is (a mailing session always has it: parseIntegration refuses one without). */
+  readonly campaigns: string;
   readonly lists: CachedList<MailingList>;
+  /** What the builder offers: the CRM's deal stages and lead sources, the portal's ticket picklists. */
+  readonly stages: CachedList<ServiceValue>;
+  readonly sources: CachedList<ServiceValue>;
+  readonly ticketPicklists: CachedList<DeskPicklistValue>;
 }
 
 type Parsed = { readonly settings: ZohoSettings; readonly secrets: ZohoSecrets; readonly origins: ZohoOrigins };
@@ -116,14 +124,21 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         clientSecret: secrets.clientSecret,
         refreshToken: secrets.refreshToken,
         ...(httpOptions.dispatcher ? { dispatcher: httpOptions.dispatcher } : {}),
+        ...(options.clock ? { now: () => options.clock!.now() } : {}),
       });
       const api = new ZohoApi(oauth, httpOptions);
+      const crm = { api, origin: origins.crm, deadlineMs };
+      const desk = new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing);
       session = {
         oauth,
         origins,
         api,
-        desk: new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing),
-        lists: campaignsLists({ api, origin: origins.campaigns, deadlineMs }, timing),
+        desk,
+        stages: crmPicklist(crm, 'Deals', 'Stage', timing),
+        sources: crmPicklist(crm, 'Leads', 'Lead_Source', timing),
+        ticketPicklists: deskPicklists({ api, origin: origins.desk, deadlineMs }, (budget) => desk.orgId(budget), timing),
+        campaigns: origins.campaigns ?? origins.crm,
+        lists: campaignsLists({ api, origin: origins.campaigns ?? origins.crm, deadlineMs }, timing),
       };
       sessions.set(key, session);
     }
@@ -139,7 +154,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     roles: ROLES,
 
     connect<R extends Role>(role: R, integration: IntegrationRecord, hooks: IntegrationHooks): RoleConnectors[R] {
-      const parsed = parseIntegration(integration);
+      const parsed = parseIntegration(role, integration);
       // A generic R cannot be narrowed by the switch, hence the casts to RoleConnectors[R].
       if (typeof parsed === 'string') return refusingConnectors(role, parsed, hooks) as RoleConnectors[R];
       const session = sessionFor(role, parsed);
@@ -162,7 +177,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
           return connector as RoleConnectors[R];
         }
         case 'mailing': {
-          const campaigns = createZohoCampaigns(service(session, session.origins.campaigns), session.lists);
+          const campaigns = createZohoCampaigns(service(session, session.campaigns), session.lists);
           const connector: MailingConnector = { subscribe: guard(campaigns.subscribe) };
           return connector as RoleConnectors[R];
         }
@@ -171,30 +186,46 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     },
 
     /**
-     * From the same caches the connectors resolve names with (departments, agents, lists), as
-     * names, which the connectors resolve like ids.
+     * The account's own values: departments, agents and lists from the same caches the connectors
+     * resolve names with (as names, which the connectors resolve like ids); deal stages and lead
+     * sources from the CRM's field metadata; statuses, priorities and classifications from the
+     * portal's ticket fields. `refresh` drops the cached copies first (the builder's refresh).
      */
-    async listValues(role: Role, integration: IntegrationRecord): Promise<OfferedValues> {
-      const parsed = parseIntegration(integration);
+    async listValues(role: Role, integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}): Promise<OfferedValues> {
+      const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
+      if (opts.refresh) {
+        for (const list of [session.desk.departments, session.desk.activeAgents, session.lists, session.stages, session.sources, session.ticketPicklists]) {
+          list.forget();
+        }
+      }
       // Someone is waiting in the builder: a few seconds, not a block's whole deadline.
       const budget = { deadline: session.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
       switch (role) {
         case 'helpdesk': {
           const [departments, agents] = await Promise.all([session.desk.departments.all(budget), session.desk.activeAgents.all(budget)]);
-          return {
-            fields: {
-              department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
-              assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
-              ...TICKET_VALUES,
-            },
+          const directory = {
+            department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
+            assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
           };
+          try {
+            const picklists = await session.ticketPicklists.all(budget);
+            const of = (field: DeskPicklistField) => picklists.filter((p) => p.field === field).map((p) => ({ value: p.value, label: p.value }));
+            return { fields: { ...directory, status: of('status'), priority: of('priority'), classification: of('classification') } };
+          } catch (err) {
+            if (!(err instanceof ServiceRefusedError || err instanceof ServiceUnavailableError || err instanceof IntegrationInvalidError)) throw err;
+            // Departments and agents are there; only the portal's picklists are not (a grant
+            // without Desk.settings.READ): offer Desk's defaults and say why.
+            return { fields: { ...directory, ...TICKET_VALUES }, note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered` };
+          }
         }
         case 'mailing':
           return { fields: { list: (await session.lists.all(budget)).map((l) => ({ value: l.listname, label: l.listname })) } };
-        case 'crm':
-          return { fields: {} };
+        case 'crm': {
+          const [stages, sources] = await Promise.all([session.stages.all(budget), session.sources.all(budget)]);
+          return { fields: { stage: [...stages], source: [...sources] } };
+        }
       }
     },
 
@@ -202,7 +233,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
-      const parsed = parseIntegration(integration);
+      const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') return { ok: false, message: parsed };
       const session = sessionFor(role, parsed);
       session.oauth.forgetRefusal();
@@ -212,18 +243,42 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         switch (role) {
           case 'crm': {
             const res = await session.api.send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget);
-            return res.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+            if (res.status >= 300) return { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+            // Every look-up the blocks make is a COQL query, which needs a scope beyond the
+            // module's own: a query here proves the grant has them all before a chat needs them.
+            const query = await session.api
+              .send({ method: 'POST', url: apiUrl(session.origins.crm, '/crm/v8/coql'), json: { select_query: 'select id from Leads limit 1' } }, budget)
+              .catch((err: unknown) => {
+                if (err instanceof IntegrationInvalidError) {
+                  throw new IntegrationInvalidError(`${err.message}; COQL look-ups need the scopes ZohoCRM.coql.READ, ZohoCRM.settings.fields.READ and ZohoCRM.modules.leads.READ`);
+                }
+                throw err;
+              });
+            return query.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused a COQL look-up: ${said(query.status, query.body)}` };
           }
           case 'helpdesk': {
             const orgId = await session.desk.orgId(budget);
             const url = apiUrl(session.origins.desk, '/api/v1/departments', { limit: '1' });
             const res = await session.api.send({ method: 'GET', url, headers: { orgId } }, budget);
-            return res.status < 300
-              ? { ok: true }
-              : { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+            if (res.status >= 300) return { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+            // The reads a ticket block makes besides the create (the visitor's contact, a ticket
+            // after a lost answer), as plain list calls: a missing scope shows here, not on a chat.
+            for (const [path, scopes] of [
+              ['/api/v1/contacts', 'Desk.contacts.READ'],
+              ['/api/v1/tickets', 'Desk.tickets.READ'],
+            ] as const) {
+              const read = await session.api
+                .send({ method: 'GET', url: apiUrl(session.origins.desk, path, { limit: '1' }), headers: { orgId } }, budget)
+                .catch((err: unknown) => {
+                  if (err instanceof IntegrationInvalidError) throw new IntegrationInvalidError(`${err.message}; it needs ${scopes}`);
+                  throw err;
+                });
+              if (read.status >= 300) return { ok: false, message: `Zoho Desk refused a read of ${path}: ${said(read.status, read.body)}` };
+            }
+            return { ok: true };
           }
           case 'mailing': {
-            const url = apiUrl(session.origins.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
+            const url = apiUrl(session.campaigns, '/api/v1.1/getmailinglists', { resfmt: 'JSON' });
             const res = await session.api.send({ method: 'GET', url }, budget);
             const status = campaignsStatus(res.body);
             return res.status < 300 && (status.ok || status.code === '2401')
@@ -244,16 +299,32 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 /** The provider the registry uses: production timings. */
 export const zohoProvider: ZohoProvider = createZohoProvider();
 
-function parseIntegration(integration: IntegrationRecord): Parsed | string {
+/** The key the integration's access tokens are kept under (none while its settings or secrets are incomplete). */
+export function zohoTokenKeys(integration: IntegrationRecord): string[] {
+  // A token belongs to the credential, whatever the role (crm: no role-specific refusal applies).
+  const parsed = parseIntegration('crm', integration);
+  if (typeof parsed === 'string') return [];
+  const { settings, secrets, origins } = parsed;
+  return [zohoTokenKey({ accountsOrigin: origins.accounts, clientId: settings.clientId, ...secrets })];
+}
+
+function parseIntegration(role: Role, integration: IntegrationRecord): Parsed | string {
   const settings = zohoSettings.safeParse(integration.settings);
   if (!settings.success) return `the Zoho integration's settings are incomplete: ${issues(settings.error)}`;
   const secrets = zohoSecrets.safeParse(integration.secrets);
   if (!secrets.success) return `the Zoho integration's credentials are incomplete: ${issues(secrets.error)}`;
   try {
-    return { settings: settings.data, secrets: secrets.data, origins: zohoOrigins(settings.data.dc, settings.data) };
+    const origins = zohoOrigins(settings.data.dc, settings.data);
+    if (role === 'mailing' && origins.campaigns === undefined) return campaignsNotServed(settings.data.dc);
+    return { settings: settings.data, secrets: secrets.data, origins };
   } catch (err) {
     return `the Zoho integration's settings are wrong: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** Why a mailing integration cannot be set up in a data centre without Campaigns. */
+export function campaignsNotServed(dc: string): string {
+  return `Zoho Campaigns is not offered in the ${dc} data centre (Zoho lists it in ${CAMPAIGNS_DATA_CENTRES.join(', ')}); connect the mailing role to another provider or data centre`;
 }
 
 function issues(error: z.ZodError): string {

@@ -12,6 +12,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   undefined: 'nothing',
   empty: 'empty',
 };
+const FORMATS: Readonly<Record<string, string>> = { url: 'URL (http or https)', email: 'email address', uuid: 'UUID', datetime: 'date and time', date: 'date' };
 const typeName = (t: string): string => TYPE_NAMES[t] ?? t;
 const list = (items: readonly string[]): string => items.join(', ');
 const didYouMean = (s: string | null): string => (s === null ? '' : ` — did you mean "${s}"?`);
@@ -52,6 +53,16 @@ export const en: Catalog = {
       `merge field %${p.variable}% is not a visitor field — visitor fields are: ${p.fields.map((f) => `visitor.${f}`).join(', ')}`,
     not_single_merge_field: (p) =>
       `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
+    invalid_bot_id: (p) => `${p.value} cannot be a bot id: use lower-case letters, digits and - (e.g. contact-2)`,
+    empty_value: (p) => `${p.key} is empty: write a value`,
+    out_of_range: (p) =>
+      p.origin === 'string' || p.origin === 'array'
+        ? `${p.bound === 'min' ? 'at least' : 'at most'} ${p.limit} ${p.origin === 'string' ? 'characters' : 'items'}`
+        : `must be ${p.bound === 'min' ? (p.inclusive ? 'at least' : 'more than') : p.inclusive ? 'at most' : 'less than'} ${p.limit}`,
+    invalid_format: (p) => `${p.value} is not a valid ${FORMATS[p.format] ?? p.format}`,
+    empty_text: (p) => `${p.key} is empty: the visitor would be shown nothing. Write the text`,
+    choice_value_unknown: (p) =>
+      `option ${p.option} saves "${p.value}" to ${p.variable}, which block "${p.target}" sends as ${p.field}: the service knows only ${list(p.allowed)}${didYouMean(p.suggestion)}`,
     duplicate_option_value: (p) => `option value "${p.value}" is already used by option ${p.first} — option values must be unique`,
     unreachable_block: (p) => `unreachable block — no path leads here from the start block "${p.start}"`,
     low_contrast: (p) =>

@@ -12,6 +12,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   undefined: '値なし',
   empty: '空',
 };
+const FORMATS: Readonly<Record<string, string>> = { url: 'URL（http または https）', email: 'メールアドレス', uuid: 'UUID', datetime: '日時', date: '日付' };
 const typeName = (t: string): string => TYPE_NAMES[t] ?? t;
 const list = (items: readonly string[]): string => items.join('、');
 const didYouMean = (s: string | null): string => (s === null ? '' : `（"${s}" の誤りですか？）`);
@@ -52,6 +53,16 @@ export const ja: Catalog = {
       `差し込み項目 %${p.variable}% は訪問者の項目ではありません。訪問者の項目: ${p.fields.map((f) => `visitor.${f}`).join('、')}`,
     not_single_merge_field: (p) =>
       `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
+    invalid_bot_id: (p) => `${p.value} はボット ID に使えません。小文字の英字・数字・ハイフン（-）だけにしてください（例: toiawase-2）`,
+    empty_value: (p) => `${p.key} が空です。値を入力してください`,
+    out_of_range: (p) =>
+      p.origin === 'string' || p.origin === 'array'
+        ? `${p.limit} ${p.origin === 'string' ? '文字' : '個'}${p.bound === 'min' ? '以上' : '以下'}にしてください`
+        : `${p.limit} ${p.bound === 'min' ? (p.inclusive ? '以上' : 'より大きい値') : p.inclusive ? '以下' : '未満の値'}にしてください`,
+    invalid_format: (p) => `${p.value} は正しい${FORMATS[p.format] ?? p.format}ではありません`,
+    empty_text: (p) => `${p.key} が空です。訪問者には何も表示されません。文を入力してください`,
+    choice_value_unknown: (p) =>
+      `選択肢 ${p.option} は "${p.value}" を ${p.variable} に保存しますが、ブロック "${p.target}" はこれを ${p.field} として送ります。使える値は ${list(p.allowed)} だけです${didYouMean(p.suggestion)}`,
     duplicate_option_value: (p) => `選択肢の値 "${p.value}" は選択肢 ${p.first} と重複しています。値は一意にしてください`,
     unreachable_block: (p) => `到達できないブロックです。開始ブロック "${p.start}" からの経路がありません`,
     low_contrast: (p) =>

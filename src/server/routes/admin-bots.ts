@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { loadBotText, type Problem } from '../../flow/index.ts';
+import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
 import {
   getPublished,
@@ -75,7 +76,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
         const { id } = request.params;
         const format: BotFormat = request.headers['content-type']?.startsWith(JSON_TYPE) ? 'json' : 'yaml';
         const source = request.body;
-        const { bot, problems } = loadBotText(source, `${id}.${format}`);
+        const { bot, problems } = loadBotText(source, `${id}.${format}`, knownTicketValues);
         const errors = problems.filter((p) => p.severity === 'error').map(view);
         const warnings = problems.filter((p) => p.severity === 'warning').map(view);
         if (bot && bot.id !== id) {

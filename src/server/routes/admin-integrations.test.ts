@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createConnectors, providersFor } from '../../connectors/registry.ts';
+import { storedAccessTokenCache } from '../../connectors/remote/stored-access-token-cache.ts';
+import { createWebhookConnector } from '../../connectors/webhook/webhook.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { setIntegration } from '../../store/integrations.ts';
 import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
@@ -135,6 +138,42 @@ describe('integrations', () => {
     expect(refused.body).not.toContain(fake.client.clientSecret);
   });
 
+  it("checks with the installation's shared access token, and drops it when the credentials are replaced", async () => {
+    const fake = await startFakeZoho();
+    onTestFinished(() => fake.close());
+    const s = await testServer(CUSTOM_URLS);
+    const settings = { ...zohoBody(fake.url).settings, clientId: fake.client.clientId };
+    await put(s, 'crm', { ...zohoBody(fake.url), settings, secrets: { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken } });
+
+    // Another process of the installation creates a lead: its token is stored in the database.
+    const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
+    const otherProcess = createConnectors(s.store, {
+      providers: providersFor(s.store, { tokens: storedAccessTokenCache(s.store, () => box) }),
+      decrypt: (blob) => box.open(blob),
+      webhook: createWebhookConnector({ allowPrivate: false }),
+    });
+    const lead = { name: 'Aoi Sato', email: 'aoi.shared@example.com', phone: '', company: 'Acme', fields: {} };
+    expect((await otherProcess.crm.createLead(lead, { effectId: 'c:1', botId: 'b', locale: 'en' })).outcome).toBe('success');
+    const refreshes = fake.stats.tokenRefreshes;
+    expect(refreshes).toBe(1);
+
+    // The admin's check takes that token rather than spending a refresh of its own.
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
+    expect(fake.stats.tokenRefreshes).toBe(refreshes);
+
+    // New credentials: the old token is dropped from the database and never used for them.
+    const other = { clientId: '1000.OTHERCLIENT', clientSecret: 'other-secret-4410', refreshToken: '1000.other.refresh' };
+    fake.addClient(other);
+    const [before] = await s.store.db.selectFrom('access_tokens').select('key').execute();
+    await put(s, 'crm', { ...zohoBody(fake.url), settings: { ...settings, clientId: other.clientId }, secrets: { clientSecret: other.clientSecret, refreshToken: other.refreshToken } });
+    expect(await s.store.db.selectFrom('access_tokens').select('key').execute()).toEqual([]);
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
+    expect(fake.stats.tokenRefreshes).toBe(refreshes + 1);
+    const after = await s.store.db.selectFrom('access_tokens').select('key').execute();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.key).not.toBe(before!.key);
+  });
+
   it('disables and enables a role; a disabled CRM sends lead blocks down integration_invalid', async () => {
     const s = await testServer();
     await s.publishBot(BOTS.lead);
@@ -222,6 +261,16 @@ describe('integrations', () => {
         expect(res.json().error.field).toBe(field);
         expect(res.json().error.message).toContain('RENKEI_CUSTOM_SERVICE_URLS');
       }
+    });
+
+    it("takes the UK data centre with its own hosts, and refuses Campaigns there at set-up, naming where Zoho offers it", async () => {
+      const s = await testServer();
+      const uk = { dc: 'uk', clientId: '1000.CLIENT', accountsUrl: 'https://accounts.zoho.uk', apiUrl: 'https://www.zohoapis.uk' };
+      expect((await put(s, 'crm', { provider: 'zoho', settings: uk, secrets })).statusCode).toBe(200);
+      const mailing = await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'uk', clientId: '1000.CLIENT' }, secrets });
+      expect(mailing.statusCode).toBe(400);
+      expect(mailing.json().error).toMatchObject({ field: 'settings.dc', message: expect.stringMatching(/uk, where Zoho does not offer Campaigns \(it does in com, eu/) });
+      expect((await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'eu', clientId: '1000.CLIENT' }, secrets })).statusCode).toBe(200);
     });
 
     it('leaves a base URL the operator set with the CLI as it is, and never sends the secrets to a new one', async () => {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { IntegrationCheck } from '../../vocabulary/integration.ts';
 import type { ProviderDeclaration } from '../../connectors/declaration.ts';
-import { foreignBaseUrl, movedBinding, parseFields, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
-import { declarationOf, PROVIDER_NAMES, providersFor } from '../../connectors/registry.ts';
+import { foreignBaseUrl, movedBinding, parseFields, unservedRole, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
+import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
@@ -22,6 +22,8 @@ import { ADMIN, adminErrors } from '../schemas/admin.ts';
 export interface AdminIntegrationsOptions {
   readonly store: Store;
   readonly secretBox: () => SecretBox;
+  /** The connectors' providers: a check uses the installation's shared access tokens, not a refresh of its own. */
+  readonly providers: Providers;
   /** RENKEI_CUSTOM_SERVICE_URLS: base URLs may name any host, not only the service's own. */
   readonly customServiceUrls: boolean;
 }
@@ -137,6 +139,8 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         throw new ApiError(400, 'invalid_request', `provider: the ${provider} provider cannot serve the ${role} role`, 'provider');
       }
       const given = parsed(declaration, 'settings', settings);
+      const unserved = unservedRole(declaration, role, given);
+      if (unserved) refuse(unserved);
       const kept = await db.selectFrom('integrations').select(['provider', 'settings', 'secrets']).where('role', '=', role).executeTakeFirst();
       const before = kept?.provider === provider ? storedSettings(declaration, kept.settings) : undefined;
       // Base URLs name only the service's own hosts, so a stolen admin token cannot send stored
@@ -164,6 +168,10 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         sealed = box().seal(secrets);
       }
       await setIntegration(db, role, provider, settings, sealed, dropped);
+      // The old credentials' access tokens go with them; the integration is set either way.
+      await dropUnusedTokens(store, (blob) => opts.secretBox().open(blob)).catch((error: unknown) =>
+        request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of replaced credentials'),
+      );
       request.log.info({ role, provider, ...(dropped ? { secretsDropped: true } : {}) }, 'integration set');
       return summary(role);
     },
@@ -187,7 +195,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         throw new ApiError(409, 'secrets_unreadable', `the ${role} integration's credentials cannot be decrypted: ${reasonOf(error)}`);
       });
       if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
-      const provider = providersFor(store)[found.provider];
+      const provider = opts.providers[found.provider];
       let result: IntegrationCheck;
       if (!found.enabled) {
         result = { ok: false, message: `the ${role} integration is disabled (enable it first)` };

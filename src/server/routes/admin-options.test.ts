@@ -37,7 +37,7 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
       const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
       const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url };
       const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
-      for (const role of ['helpdesk', 'mailing']) {
+      for (const role of ['crm', 'helpdesk', 'mailing']) {
         const set = await s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload: { provider: 'zoho', settings: role === 'helpdesk' ? { ...settings, orgId: fake.orgId } : settings, secrets } });
         expect(set.statusCode, set.body).toBe(200);
       }
@@ -47,8 +47,21 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
       // Seeded: Support and Sales enabled, Legacy disabled; agent@example.com active, gone@example.com disabled.
       expect(helpdesk.fields.department.map((c: { value: string }) => c.value)).toEqual(['Support', 'Sales']);
       expect(helpdesk.fields.assignee.map((c: { value: string }) => c.value)).toEqual(['agent@example.com']);
+      // The portal's own ticket picklists, not a fixed list.
+      expect(helpdesk.fields.status.map((c: { value: string }) => c.value)).toEqual(['Open', 'On Hold', 'Escalated', 'Closed']);
       const mailing = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/mailing/options' })).json();
       expect(mailing.fields.list.map((c: { value: string }) => c.value)).toEqual(['Newsletter', 'VIP customers']);
+      // The CRM's deal stages and lead sources, from its field metadata.
+      const crm = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/crm/options' })).json();
+      expect(crm).toMatchObject({ provider: 'zoho', note: null });
+      expect(crm.fields.stage.map((c: { value: string }) => c.value)).toContain('Negotiation/Review');
+      expect(crm.fields.source.map((c: { value: string }) => c.value)).toContain('Chat');
+      // Cached: a value added in the portal shows after a refresh, not before.
+      fake.deskPicklists.priority.push('Urgent');
+      const cached = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/helpdesk/options' })).json();
+      expect(cached.fields.priority.map((c: { value: string }) => c.value)).toEqual(['High', 'Medium', 'Low']);
+      const refreshed = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/helpdesk/options?refresh=true' })).json();
+      expect(refreshed.fields.priority.map((c: { value: string }) => c.value)).toEqual(['High', 'Medium', 'Low', 'Urgent']);
     } finally {
       await fake.close();
     }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FieldValues } from '../../connectors/provider.ts';
-import { providersFor } from '../../connectors/registry.ts';
+import type { Providers } from '../../connectors/registry.ts';
 import { ROLES } from '../../vocabulary/roles.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { getIntegration } from '../../store/integrations.ts';
@@ -27,11 +27,15 @@ function choices(fields: FieldValues | undefined): Record<string, Array<{ value:
   return Object.fromEntries(Object.entries(fields ?? {}).flatMap(([k, v]) => (v ? [[k, v.map((c) => ({ ...c }))]] : [])));
 }
 
+export interface AdminOptionsOptions {
+  readonly store: Store;
+  readonly secretBox: () => SecretBox;
+  /** The connectors' providers: their directory caches and the installation's shared access tokens. */
+  readonly providers: Providers;
+}
+
 /** What the builder's dropdowns offer for a role's blocks, from the configured integration. */
-export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; readonly secretBox: () => SecretBox }> = async (
-  app,
-  { store, secretBox },
-) => {
+export const adminOptionsRoutes: FastifyPluginAsyncZod<AdminOptionsOptions> = async (app, { store, secretBox, providers }) => {
   app.get(
     '/integrations/:role/options',
     {
@@ -41,6 +45,9 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; 
         description:
           "What the configured provider lists: the built-in directory, or the service's departments, agents and lists (cached for minutes). When the service cannot be asked, `note` says why, values known without it are still offered, and the builder takes a typed name or id.",
         params: z.object({ role: z.enum(ROLES) }),
+        querystring: z.object({
+          refresh: z.enum(['true', 'false']).optional().describe("`true` asks the service again instead of using the cached values (the builder's refresh)."),
+        }),
         response: { 200: roleOptions, ...adminErrors },
       },
     },
@@ -52,7 +59,7 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; 
         return getIntegration(store.db, role);
       });
       if (!integration) return { role, provider: null, fields: {}, note: `no ${role} integration is configured` };
-      const provider = providersFor(store)[integration.provider];
+      const provider = providers[integration.provider];
       const unlisted = (why: string) => ({
         role,
         provider: integration.provider,
@@ -62,7 +69,7 @@ export const adminOptionsRoutes: FastifyPluginAsyncZod<{ readonly store: Store; 
       if (unreadable) return unlisted(`the ${integration.provider} directory cannot be listed: ${unreadable}`);
       if (!provider?.listValues) return unlisted(`the ${integration.provider} directory cannot be listed`);
       try {
-        const offered = await provider.listValues(role, integration);
+        const offered = await provider.listValues(role, integration, { refresh: request.query.refresh === 'true' });
         return { role, provider: integration.provider, fields: choices(offered.fields), note: offered.note ?? null };
       } catch (error) {
         return unlisted(`the ${integration.provider} directory could not be read (${error instanceof Error ? error.message : String(error)})`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OUTCOMES } from '../../vocabulary/outcome.ts';
-import { createConnectors } from '../../connectors/registry.ts';
+import { createConnectors, type Providers } from '../../connectors/registry.ts';
 import type { RoleConnectors } from '../../vocabulary/roles.ts';
 import { runEffect } from '../../runtime/run-effect.ts';
 import { simulatedOutcome } from '../../engine/simulated.ts';
@@ -20,6 +20,8 @@ import { inputRequest } from '../schemas/conversation.ts';
 export interface AdminPreviewOptions {
   readonly store: Store;
   readonly secretBox: () => SecretBox;
+  /** The connectors' providers (shared access tokens); default: `providersFor(store)`. */
+  readonly providers?: Providers;
   /** For the blocks run for real. Default: the connectors of the store's integrations (webhooks to public addresses only). */
   readonly connectors?: RoleConnectors;
 }
@@ -105,6 +107,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
   let real = opts.connectors;
   const connectors = (): RoleConnectors =>
     (real ??= createConnectors(opts.store, {
+      ...(opts.providers ? { providers: opts.providers } : {}),
       decrypt: (blob) => opts.secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: process.env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     }));

@@ -26,6 +26,10 @@ const provider = z
     connection: z.object({
       kind: z.enum(['none', 'oauth2-code', 'key']),
       scopes: z.record(z.string(), z.array(z.string())).nullable().describe('OAuth 2: the scopes each role needs.'),
+      grants: z
+        .array(z.string())
+        .nullable()
+        .describe('OAuth 2 with a browser consent (POST …/integrations/{role}/connect): the secrets the grant supplies; null when it cannot be connected that way.'),
     }),
     settings: z.array(field),
     secrets: z.array(field).describe('Write-only: the admin API never returns their values.'),
@@ -63,6 +67,7 @@ export function describeProvider(p: ProviderDeclaration, locale: Locale): z.infe
     connection: {
       kind: p.connection.kind,
       scopes: p.connection.kind === 'oauth2-code' ? Object.fromEntries(Object.entries(p.connection.scopes).map(([r, s]) => [r, [...(s ?? [])]])) : null,
+      grants: p.connection.kind === 'oauth2-code' && p.connection.flow ? [...p.connection.flow.grants] : null,
     },
     settings: describeFields(p.settings, locale),
     secrets: describeFields(p.secrets, locale),

@@ -6,6 +6,7 @@ import * as images from './004-images.ts';
 import * as inbox from './005-inbox.ts';
 import * as personalData from './006-personal-data.ts';
 import * as ticketChanges from './007-ticket-changes.ts';
+import * as oauthStates from './008-oauth-states.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-inbox': inbox,
   '006-personal-data': personalData,
   '007-ticket-changes': ticketChanges,
+  '008-oauth-states': oauthStates,
 };

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { ProblemView } from '../api.ts';
 import { describe } from '../../../../src/blocks/zod-shape.ts';
 import { useLocale } from '../locale.ts';
+import type { PickVariable } from './analysis.ts';
 import { BLOCKS, roleOf } from './blocks.ts';
-import { getAt, portsOf, type BlockNode, type Doc } from './graph.ts';
+import { getAt, portsOf, portText, type BlockNode, type Doc } from './graph.ts';
 import { ObjectFields, type FormContext } from './SchemaForm.tsx';
 import type { Directory } from './use-directory.ts';
 
@@ -12,14 +13,17 @@ export interface InspectorProps {
   readonly doc: Doc;
   readonly node: BlockNode;
   readonly problems: readonly ProblemView[];
-  readonly variables: readonly string[];
+  readonly variables: readonly PickVariable[];
   readonly directory: Directory;
+  /** The values a choice's options may save, when its variable feeds a field with known values. */
+  readonly optionValues?: readonly { value: string; label: string }[];
   readonly onField: (path: readonly (string | number)[], value: unknown) => void;
   readonly onRename: (to: string) => boolean;
   readonly onConnect: (port: string, target: string | null) => void;
   readonly onAdvanced: (port: string, on: boolean) => void;
   readonly onStart: () => void;
   readonly onDelete: () => void;
+  readonly onDuplicate: () => void;
 }
 
 const BLOCK_ID = /^[A-Za-z0-9_-]+$/;
@@ -41,6 +45,7 @@ export function Inspector(props: InspectorProps) {
     variables: props.variables,
     choices: props.directory.choices,
     onChange: props.onField,
+    optionValues: props.optionValues,
   };
   const specific = definition.ports(block).filter((p) => p.advanced);
   const blockProblems = props.problems.filter((p) => p.field === null || p.field === 'type');
@@ -76,7 +81,7 @@ export function Inspector(props: InspectorProps) {
           const problems = portProblems(port.id);
           return (
             <div key={port.id} className={`field${problems.length > 0 ? ' invalid' : ''}`}>
-              <label htmlFor={`port-${port.id}`}>{port.label}</label>
+              <label htmlFor={`port-${port.id}`}>{portText(port, locale)}</label>
               <select id={`port-${port.id}`} value={current} onChange={(e) => props.onConnect(port.id, e.target.value || null)}>
                 <option value="">{t('builder.notConnected')}</option>
                 {doc.nodes
@@ -111,10 +116,18 @@ export function Inspector(props: InspectorProps) {
       )}
       {role !== null && <p className="hint">{t('builder.roleHint', { role })}</p>}
       {role !== null && role !== 'webhook' && props.directory.notes[role] && <p className="hint">{props.directory.notes[role]}</p>}
+      {role !== null && role !== 'webhook' && (
+        <button type="button" onClick={props.directory.refresh}>
+          {t('builder.refreshValues')}
+        </button>
+      )}
 
       <div className="actions">
         <button type="button" onClick={props.onStart} disabled={doc.meta.start === node.id}>
           {t('builder.setStart')}
+        </button>
+        <button type="button" onClick={props.onDuplicate}>
+          {t('builder.duplicate')}
         </button>
         <button type="button" className="danger" onClick={props.onDelete}>
           {t('builder.deleteBlock')}

@@ -7,6 +7,7 @@ import { describe } from '../../../../src/blocks/zod-shape.ts';
 import type { Locale } from '../../../../src/vocabulary/locales.ts';
 import type { ServiceFieldRef } from '../../../../src/vocabulary/service-fields.ts';
 import type { ProblemView } from '../api.ts';
+import type { PickVariable } from './analysis.ts';
 import { PORT, type FieldDecl } from './blocks.ts';
 import { emptyValue } from './new-block.ts';
 
@@ -16,11 +17,13 @@ type Schema = z.core.$ZodType;
 export interface FormContext {
   readonly locale: Locale;
   readonly problems: readonly ProblemView[];
-  /** Variables with a value on entry to the block, for the merge-field picker. */
-  readonly variables: readonly string[];
+  /** Every variable of the bot, marked with whether each path to the block sets it, for the merge-field picker. */
+  readonly variables: readonly PickVariable[];
   /** Values the configured integration offers for a field (departments, agents, lists, stages). */
   readonly choices: (ref: ServiceFieldRef) => readonly { value: string; label: string }[];
   readonly onChange: (path: Path, value: unknown) => void;
+  /** For a choice whose variable feeds a field with known values (a ticket's priority): the values its options may save. */
+  readonly optionValues?: readonly { value: string; label: string }[];
 }
 
 const pathKey = (path: Path): string => path.join('.');
@@ -55,8 +58,8 @@ function MergePicker({ ctx, field, onPick }: { ctx: FormContext; field: string; 
     >
       <option value="">{t('builder.insertField')}</option>
       {ctx.variables.map((v) => (
-        <option key={v} value={v}>
-          %{v}%
+        <option key={v.name} value={v.name}>
+          {v.always ? `%${v.name}%` : t('builder.notAlwaysSet', { field: `%${v.name}%` })}
         </option>
       ))}
     </select>
@@ -104,7 +107,8 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
     case 'long-text':
     case 'variable': {
       const text = typeof value === 'string' ? value : '';
-      const choices = decl.values ? ctx.choices(decl.values) : [];
+      const isOptionValue = path.length === 3 && path[0] === 'options' && path[2] === 'value';
+      const choices = decl.values ? ctx.choices(decl.values) : isOptionValue ? (ctx.optionValues ?? []) : [];
       const set = (v: string) => ctx.onChange(path, v === '' && field.optional ? undefined : v);
       const placeholder = typeof field.defaultValue === 'string' ? field.defaultValue : '';
       return (

@@ -1,4 +1,6 @@
 import type { Edge, Node } from '@xyflow/react';
+import type { Label } from '../../../../src/blocks/fields.ts';
+import type { Locale } from '../../../../src/vocabulary/locales.ts';
 import { BLOCKS, isBlockType, specificPortsOf, type BlockType } from './blocks.ts';
 
 /** A block as written in the file (no defaults filled in), so a round trip keeps it as it was. */
@@ -23,11 +25,16 @@ export interface Doc {
 export interface Port {
   /** The key path of the target inside the block (`next`, `options.0.next`, `ports.success`): the handle id. */
   readonly id: string;
-  /** What the canvas shows: the port's name, or what the author wrote for it (an option's label). */
-  readonly label: string;
+  /** The port's words (`Success`, `次へ`), as its block type declares them. */
+  readonly label: Label;
+  /** What the author wrote for it (an option's label, a rule's condition), shown instead of the words. */
+  readonly caption: string | null;
   /** The port's name (`next`, `options.0`, `success`). */
   readonly name: string;
 }
+
+/** What the canvas and the form call a port: what the author wrote for it, else its words in the admin's language. */
+export const portText = (port: Port, locale: Locale): string => port.caption ?? port.label[locale];
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -40,7 +47,7 @@ export function portsOf(block: RawBlock, advanced: readonly string[]): Port[] {
   return BLOCKS[block.type]
     .ports(block)
     .filter((p) => !p.advanced || advanced.includes(p.name))
-    .map((p) => ({ id: p.field, label: p.caption ?? p.name, name: p.name }));
+    .map((p) => ({ id: p.field, label: p.label, caption: p.caption ?? null, name: p.name }));
 }
 
 /** Every key path that may hold a target, whether shown or not (to clear what is no longer wired). */

@@ -3,6 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
 import type { BotVersionView, Items, PublishedView } from '../../../../src/server/schemas/bots.ts';
 import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
+import type { KnownValues } from '../../../../src/flow/choice-values.ts';
+import { loadBotText } from '../../../../src/flow/load-text.ts';
+import type { Problem } from '../../../../src/flow/problem.ts';
 import { botFromDoc, docFromBot, needsLayout, type Doc } from './graph.ts';
 import type { History } from './history.ts';
 import { autoLayout } from './layout.ts';
@@ -22,10 +25,11 @@ const withLayout = async (doc: Doc): Promise<Doc> => (needsLayout(doc) ? autoLay
  * saving a draft, publishing, importing and exporting YAML. `loaded` changes whenever the canvas
  * must be drawn afresh; `versions` whenever the list of versions changed.
  */
-export function useBotFile(botId: string, history: History<Doc>, onServerProblems: (problems: readonly ProblemView[]) => void) {
+export function useBotFile(botId: string, history: History<Doc>, onServerProblems: (problems: readonly ProblemView[]) => void, known: KnownValues) {
   const { t } = useTranslation();
   const { reset } = history;
   const [status, setStatus] = useState<Status>(null);
+  const [fileProblems, setFileProblems] = useState<{ file: string; problems: readonly Problem[] } | null>(null);
   const [loaded, setLoaded] = useState(0);
   const [versions, setVersions] = useState(0);
   const redraw = useCallback(() => setLoaded((n) => n + 1), []);
@@ -82,13 +86,22 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   }
 
   async function importFile(file: File): Promise<void> {
+    setStatus(null);
+    setFileProblems(null);
     try {
-      const raw = parse(await file.text()) as Record<string, unknown>;
+      const text = await file.text();
+      // Checked here as `renkei validate` checks it, so each problem names its line.
+      const { problems } = loadBotText(text, file.name, known);
+      const errors = problems.filter((p) => p.severity === 'error');
+      if (errors.length > 0) setFileProblems({ file: file.name, problems: errors });
+      // A file that is not YAML, or not a mapping, cannot be drawn; one with wrong blocks is, to be fixed there.
+      if (errors.some((p) => p.code === 'yaml_syntax' || p.code === 'duplicate_key' || p.code === 'not_a_mapping')) return;
+      const raw = parse(text) as Record<string, unknown>;
       // Laid out before it is shown: a block without a position cannot be drawn.
       const imported = await withLayout(docFromBot(raw));
       history.commit(() => ({ ...imported, meta: { ...imported.meta, id: botId } }));
       redraw();
-      setStatus({ kind: 'ok', text: t('builder.imported', { name: file.name }) });
+      if (errors.length === 0) setStatus({ kind: 'ok', text: t('builder.imported', { name: file.name }) });
     } catch (err) {
       setStatus({ kind: 'error', text: errorText(err) });
     }
@@ -105,5 +118,5 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     setStatus({ kind: 'error', text: errorText(err) });
   }
 
-  return { status, loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack, failed };
+  return { status, fileProblems, dismissFileProblems: () => setFileProblems(null), loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack, failed };
 }

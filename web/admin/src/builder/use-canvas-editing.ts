@@ -1,4 +1,5 @@
-import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { applyEdgeChanges, applyNodeChanges, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { pasteBlocks } from './edits.ts';
 import { useCallback, useEffect, useRef } from 'react';
 import { connect, removeBlocks, type BlockNode, type Doc } from './graph.ts';
 import type { History } from './history.ts';
@@ -8,7 +9,8 @@ const isTyping = (target: EventTarget | null): boolean =>
 
 /**
  * What the canvas does to the bot: moving (one undo step per drag), selecting, connecting, and
- * the keys — Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y, Delete — outside text fields.
+ * the keys — Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y, Delete, Ctrl/Cmd+C / V to copy and paste
+ * blocks, Ctrl/Cmd+D to duplicate them — outside text fields.
  */
 export function useCanvasEditing(history: History<Doc>) {
   const dragging = useRef(false);
@@ -46,11 +48,39 @@ export function useCanvasEditing(history: History<Doc>) {
     });
   }, [history]);
 
+  // The builder's own clipboard: blocks with the connections among them (the system clipboard
+  // would need a permission prompt and holds text, not blocks).
+  const clipboard = useRef<{ nodes: BlockNode[]; edges: Edge[] } | null>(null);
+  const copy = useCallback(() => {
+    const d = history.current.current;
+    const nodes = d.nodes.filter((n) => n.selected);
+    if (nodes.length === 0) return;
+    const ids = new Set(nodes.map((n) => n.id));
+    clipboard.current = { nodes: structuredClone(nodes), edges: d.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+  }, [history]);
+  const paste = useCallback(() => {
+    const held = clipboard.current;
+    if (held) history.commit((d) => pasteBlocks(d, held.nodes, held.edges));
+  }, [history]);
+  const duplicate = useCallback(() => {
+    history.commit((d) => {
+      const nodes = d.nodes.filter((n) => n.selected);
+      const ids = new Set(nodes.map((n) => n.id));
+      return nodes.length === 0 ? d : pasteBlocks(d, nodes, d.edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+    });
+  }, [history]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target)) return;
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'z') {
+      const key = e.key.toLowerCase();
+      if (mod && key === 'c') copy();
+      else if (mod && key === 'v') paste();
+      else if (mod && key === 'd') {
+        e.preventDefault();
+        duplicate();
+      } else if (mod && e.key.toLowerCase() === 'z') {
         e.preventDefault();
         if (e.shiftKey) history.redo();
         else history.undo();
@@ -64,7 +94,7 @@ export function useCanvasEditing(history: History<Doc>) {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [history, deleteSelection]);
+  }, [history, deleteSelection, copy, paste, duplicate]);
 
-  return { onNodesChange, onEdgesChange, onConnect };
+  return { onNodesChange, onEdgesChange, onConnect, copy, paste, duplicate };
 }

@@ -15,26 +15,32 @@ export interface Directory {
   readonly choices: (ref: ServiceFieldRef) => readonly Choice[];
   /** Per role, why some values cannot be offered (a service's directory is not listed). */
   readonly notes: Readonly<Partial<Record<Role, string>>>;
+  /** Asks the services again instead of using their cached values (a stage added in the CRM a minute ago). */
+  readonly refresh: () => void;
 }
 
 const NONE: RoleOptions = { fields: {}, note: null };
-const EMPTY: Directory = { choices: () => [], notes: {} };
+type Listed = Pick<Directory, 'choices' | 'notes'>;
+const EMPTY: Listed = { choices: () => [], notes: {} };
 
 /** What the configured integrations offer for block fields (see GET /integrations/{role}/options). */
 export function useDirectory(): Directory {
-  const [directory, setDirectory] = useState<Directory>(EMPTY);
+  const [listed, setListed] = useState<Listed>(EMPTY);
+  // 0: the cached values; each refresh asks the services again.
+  const [round, setRound] = useState(0);
   useEffect(() => {
     let live = true;
-    void Promise.all(ROLES.map((role) => getJson<RoleOptions>(`/integrations/${role}/options`).catch(() => NONE))).then((all) => {
+    const query = round > 0 ? '?refresh=true' : '';
+    void Promise.all(ROLES.map((role) => getJson<RoleOptions>(`/integrations/${role}/options${query}`).catch(() => NONE))).then((all) => {
       if (!live) return;
       const byRole = new Map(ROLES.map((role, i) => [role, all[i] ?? NONE]));
       const notes: Partial<Record<Role, string>> = {};
       for (const [role, options] of byRole) if (options.note) notes[role] = options.note;
-      setDirectory({ choices: (ref) => byRole.get(ref.role)?.fields[ref.field] ?? [], notes });
+      setListed({ choices: (ref) => byRole.get(ref.role)?.fields[ref.field] ?? [], notes });
     });
     return () => {
       live = false;
     };
-  }, []);
-  return directory;
+  }, [round]);
+  return { ...listed, refresh: () => setRound((r) => r + 1) };
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Locale } from '../../../../src/vocabulary/locales.ts';
+import type { KnownValues } from '../../../../src/flow/choice-values.ts';
 import type { ProblemView } from '../api.ts';
 import { problemsOf } from './analysis.ts';
 
@@ -8,9 +9,9 @@ import { problemsOf } from './analysis.ts';
  * save. The server reports in English what the local check may already say in Japanese: the same
  * problem is its code, block and field.
  */
-export function useProblems(bot: Record<string, unknown>, empty: boolean, locale: Locale) {
+export function useProblems(bot: Record<string, unknown>, empty: boolean, locale: Locale, known?: KnownValues) {
   const [serverProblems, setServerProblems] = useState<readonly ProblemView[]>([]);
-  const localProblems = useMemo(() => (empty ? [] : problemsOf(bot, locale)), [bot, empty, locale]);
+  const localProblems = useMemo(() => (empty ? [] : problemsOf(bot, locale, known)), [bot, empty, locale, known]);
   const all = useMemo(
     () => [...localProblems, ...serverProblems.filter((s) => !localProblems.some((l) => l.code === s.code && l.block === s.block && l.field === s.field))],
     [localProblems, serverProblems],

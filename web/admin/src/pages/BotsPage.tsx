@@ -2,7 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BotSummaryView, Items } from '../../../../src/server/schemas/bots.ts';
 import { parse } from 'yaml';
+import { BOT_ID } from '../../../../src/flow/bot-schema.ts';
+import { knownTicketValues } from '../../../../src/connectors/builtin/values.ts';
+import { loadBotText } from '../../../../src/flow/load-text.ts';
+import type { Problem } from '../../../../src/flow/problem.ts';
 import { errorText, request } from '../api.ts';
+import { FileProblems } from '../FileProblems.tsx';
 import { Link } from '../Link.tsx';
 import { navigate } from '../router.ts';
 import { useFetch } from '../use-fetch.ts';
@@ -16,11 +21,19 @@ export function BotsPage() {
   // A new bot speaks the admin's language unless they choose another.
   const [locale, setLocale] = useState(i18n.language.startsWith('ja') ? 'ja' : 'en');
   const [message, setMessage] = useState<string | null>(null);
+  const [fileProblems, setFileProblems] = useState<{ file: string; problems: readonly Problem[] } | null>(null);
 
   async function importFile(file: File) {
     setMessage(null);
+    setFileProblems(null);
     try {
       const text = await file.text();
+      // Checked here first, as `renkei validate` does: each problem in the admin's language, by line and block.
+      const errors = loadBotText(text, file.name, knownTicketValues).problems.filter((p) => p.severity === 'error');
+      if (errors.length > 0) {
+        setFileProblems({ file: file.name, problems: errors });
+        return;
+      }
       const doc = parse(text) as { id?: unknown } | null;
       const botId = typeof doc?.id === 'string' ? doc.id : '';
       if (botId === '') throw new Error(t('bots.noId'));
@@ -77,7 +90,22 @@ export function BotsPage() {
       >
         <label>
           {t('bots.id')}
-          <input name="bot-id" value={id} onChange={(e) => setId(e.target.value)} pattern="[a-z0-9-]+" required />
+          <input
+            name="bot-id"
+            value={id}
+            // `pattern` is compiled with the v flag, where a bare `-` in a class is a syntax error.
+            pattern="[a-z0-9\-]+"
+            title={t('bots.idHint')}
+            aria-describedby="bot-id-hint"
+            required
+            onChange={(e) => {
+              setId(e.target.value);
+              e.target.setCustomValidity(e.target.value === '' || BOT_ID.test(e.target.value) ? '' : t('bots.idHint'));
+            }}
+          />
+          <small id="bot-id-hint" className="hint">
+            {t('bots.idHint')}
+          </small>
         </label>
         <label>
           {t('bots.name')}
@@ -104,6 +132,7 @@ export function BotsPage() {
         }}
       />
       {message && <p role="alert" className="error">{message}</p>}
+      {fileProblems && <FileProblems file={fileProblems.file} problems={fileProblems.problems} />}
     </section>
   );
 }

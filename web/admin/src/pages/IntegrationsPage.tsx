@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, sendJson } from '../api.ts';
+import { errorText, getJson, sendJson } from '../api.ts';
 import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 import { useWords } from '../words.ts';
@@ -35,8 +35,134 @@ interface ProviderInfo {
   readonly name: string;
   readonly label: string;
   readonly roles: readonly string[];
+  /** OAuth 2 with a browser consent: the secrets the grant supplies (null: set by hand only). */
+  readonly connection: { readonly kind: string; readonly grants: readonly string[] | null };
   readonly settings: readonly ProviderField[];
   readonly secrets: readonly ProviderField[];
+}
+
+type Role = (typeof ROLES)[number];
+
+/**
+ * Connect with one consent (DESIGN.md "Connecting a service"): the data centre, the client ID and
+ * secret of an app registered with the service, the roles to connect; the page shows the redirect
+ * URI to register and where, then sends the browser to the service's consent page.
+ */
+function ConnectForm({ provider, current }: { provider: ProviderInfo; current: Integration }) {
+  const { t } = useTranslation();
+  const grants = provider.connection.grants ?? [];
+  const role = current.role;
+  const initial = Object.fromEntries(provider.settings.flatMap((f) => (f.choices ? [[f.key, f.choices[0] ?? '']] : [])));
+  const [settings, setSettings] = useState<Record<string, string>>(current.provider === provider.name ? current.settings : initial);
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [roles, setRoles] = useState<readonly Role[]>(ROLES.filter((r) => provider.roles.includes(r)));
+  const [register, setRegister] = useState<{ redirectUri: string; consoleUrl: string | null } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const choice = provider.settings.find((f) => f.choices)?.key;
+  const where = choice ? (settings[choice] ?? '') : '';
+  useEffect(() => {
+    let live = true;
+    const query = new URLSearchParams({ provider: provider.name, ...(choice ? { [choice]: where } : {}) });
+    getJson<{ redirectUri: string; consoleUrl: string | null }>(`/integrations/oauth/redirect-uri?${query}`)
+      .then((r) => live && setRegister(r))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [provider.name, choice, where]);
+  // Role-only settings (the Desk organisation) show when their role is connected.
+  const fields = provider.settings.filter((f) => f.roles === null || f.roles.some((r) => roles.includes(r as Role)));
+  const secretFields = provider.secrets.filter((f) => !grants.includes(f.key));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ''));
+    try {
+      const res = await sendJson<{ authorizeUrl: string }>(`/integrations/${role}/connect`, {
+        provider: provider.name,
+        settings: clean,
+        secrets,
+        roles: roles.filter((r) => r !== role),
+      });
+      window.location.assign(res.authorizeUrl);
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  };
+  return (
+    <form className="provider-form" aria-label={t('integrations.connectWith', { provider: provider.label })} onSubmit={(e) => void submit(e)}>
+      {register && (
+        <p className="hint">
+          {t('integrations.registerRedirect')} <code>{register.redirectUri}</code>
+          {register.consoleUrl && (
+            <>
+              {' '}
+              <a href={register.consoleUrl} target="_blank" rel="noreferrer">
+                {t('integrations.apiConsole')}
+              </a>
+            </>
+          )}
+        </p>
+      )}
+      <fieldset>
+        <legend>{t('integrations.rolesToConnect')}</legend>
+        {ROLES.filter((r) => provider.roles.includes(r)).map((r) => (
+          <label key={r} className="check">
+            <input
+              type="checkbox"
+              checked={roles.includes(r)}
+              disabled={r === role}
+              onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))}
+            />
+            {t(`role.${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      {fields.map((f) => (
+        <label key={f.key} className="field" title={f.help}>
+          <span>{f.required ? f.label : t('integrations.optional', { label: f.label })}</span>
+          {f.choices ? (
+            <select value={settings[f.key] ?? f.choices[0] ?? ''} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })}>
+              {f.choices.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input value={settings[f.key] ?? ''} required={f.required} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })} />
+          )}
+        </label>
+      ))}
+      {secretFields.map((f) => (
+        <label key={f.key} className="field" title={f.help}>
+          <span>{f.label}</span>
+          <input type="password" autoComplete="off" required={f.required} value={secrets[f.key] ?? ''} onChange={(e) => setSecrets({ ...secrets, [f.key]: e.target.value })} />
+        </label>
+      ))}
+      <button type="submit">{t('integrations.connect', { provider: provider.label })}</button>
+      {message && <p role="alert" className="error">{message}</p>}
+    </form>
+  );
+}
+
+/** What the consent ended with, from the callback's redirect (`?oauth=connected&roles=…`). */
+function ConsentResult() {
+  const { t } = useTranslation();
+  const params = new URLSearchParams(window.location.search);
+  const outcome = params.get('oauth');
+  if (outcome === null) return null;
+  const roles = (params.get('roles') ?? '')
+    .split(',')
+    .filter((r) => r !== '')
+    .map((r) => t(`role.${r}`))
+    .join(', ');
+  if (outcome === 'connected') return <p role="status" className="ok">{t('integrations.connected', { roles })}</p>;
+  return (
+    <p role="alert" className="error">
+      {t(outcome === 'denied' ? 'integrations.denied' : 'integrations.connectFailed', { roles, reason: params.get('reason') ?? '' })}
+    </p>
+  );
 }
 
 /** The form of a provider with settings or secrets, built from its declaration. */
@@ -124,6 +250,7 @@ function RoleCard({
   const words = useWords();
   const [message, setMessage] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [connecting, setConnecting] = useState<string | null>(null);
   const role = integration?.role;
   const act = async (path: string, body: unknown = {}, method = 'POST') => {
     setMessage(null);
@@ -140,6 +267,7 @@ function RoleCard({
   // Providers with something to set up: the built-in store has its own button.
   const configurable = providers.filter((p) => p.roles.includes(integration.role) && p.settings.length + p.secrets.length > 0);
   const providerLabel = (name: string) => providers.find((p) => p.name === name)?.label ?? words.provider(name);
+  const connectable = configurable.filter((p) => p.connection.grants !== null);
   return (
     <section className="card" aria-label={t(`role.${integration.role}`)}>
       <h2>{t(`role.${integration.role}`)}</h2>
@@ -177,12 +305,24 @@ function RoleCard({
             {t('integrations.useBuiltin')}
           </button>
         )}
+        {connectable.map((p) => (
+          <button key={p.name} type="button" aria-expanded={connecting === p.name} onClick={() => setConnecting(connecting === p.name ? null : p.name)}>
+            {integration.provider === p.name && integration.status === 'invalid'
+              ? t('integrations.reconnect', { provider: p.label })
+              : t('integrations.connectWith', { provider: p.label })}
+          </button>
+        ))}
         {configurable.map((p) => (
           <button key={p.name} type="button" aria-expanded={editing === p.name} onClick={() => setEditing(editing === p.name ? null : p.name)}>
-            {t('integrations.setUp', { provider: p.label })}
+            {p.connection.grants !== null ? t('integrations.setUpByHand', { provider: p.label }) : t('integrations.setUp', { provider: p.label })}
           </button>
         ))}
       </div>
+      {connectable
+        .filter((p) => p.name === connecting)
+        .map((p) => (
+          <ConnectForm key={p.name} provider={p} current={integration} />
+        ))}
       {message && <p role="status">{message}</p>}
       {configurable
         .filter((p) => p.name === editing)
@@ -210,6 +350,7 @@ export function IntegrationsPage() {
     <div className="integrations">
       <h1>{t('nav.integrations')}</h1>
       {(error ?? providers.error) && <p role="alert" className="error">{error ?? providers.error}</p>}
+      <ConsentResult />
       {ROLES.map((role) => (
         <RoleCard key={role} role={role} integration={data?.items.find((i) => i.role === role)} providers={providers.data?.items ?? []} reload={reload} />
       ))}

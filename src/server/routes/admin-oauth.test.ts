@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
+import { SecretBox } from '../../secrets/secret-box.ts';
+import { SECRET_KEY, testServer, type TestServer } from '../test-support.ts';
+
+/**
+ * Connecting Zoho with one consent (DESIGN.md "Connecting with OAuth"): the admin API gives the
+ * consent page, the fake's consent page approves (or denies) at once, and the browser comes back
+ * to the callback with the state and the cookie of the browser that started it.
+ */
+let fake: FakeZoho;
+beforeAll(async () => {
+  fake = await startFakeZoho({ seed: 5 });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const PUBLIC = 'http://renkei.test';
+const CALLBACK = '/api/v1/admin/integrations/oauth/callback';
+
+async function server(): Promise<TestServer> {
+  // The fake is on 127.0.0.1: the admin API may point Zoho at it only with custom service URLs.
+  return testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1', RENKEI_PUBLIC_URL: PUBLIC } });
+}
+
+const connectBody = (extra: Record<string, unknown> = {}) => ({
+  provider: 'zoho',
+  settings: { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url },
+  secrets: { clientSecret: fake.client.clientSecret },
+  roles: ['helpdesk', 'mailing'],
+  ...extra,
+});
+
+/** Starts a consent; answers the consent page's URL and the browser cookie. */
+async function connect(s: TestServer, body = connectBody()): Promise<{ authorizeUrl: URL; cookie: string }> {
+  const res = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/connect', payload: body });
+  expect(res.statusCode, res.body).toBe(200);
+  const setCookie = String(res.headers['set-cookie']);
+  expect(setCookie).toMatch(/HttpOnly/);
+  expect(setCookie).toMatch(/SameSite=Lax/);
+  return { authorizeUrl: new URL(res.json().authorizeUrl), cookie: setCookie.split(';')[0] ?? '' };
+}
+
+/** What the consent page sends the browser back with (the callback's path and query). */
+async function consent(authorizeUrl: URL): Promise<string> {
+  const res = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const back = new URL(res.headers.get('location') ?? '');
+  expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC}${CALLBACK}`);
+  return `${back.pathname}${back.search}`;
+}
+
+const callback = (s: TestServer, url: string, cookie?: string) =>
+  s.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+
+const integrations = async (s: TestServer) =>
+  ((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json() as { items: { role: string; provider: string; hasSecrets: boolean }[] }).items;
+
+describe('connecting Zoho with OAuth', () => {
+  it('sends the browser to the consent page with the scopes of every role, offline, and connects all three roles from one consent', async () => {
+    const s = await server();
+    const { authorizeUrl, cookie } = await connect(s);
+    expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${fake.url}/oauth/v2/auth`);
+    const q = authorizeUrl.searchParams;
+    expect(q.get('client_id')).toBe(fake.client.clientId);
+    expect(q.get('response_type')).toBe('code');
+    expect(q.get('access_type')).toBe('offline');
+    expect(q.get('prompt')).toBe('consent');
+    expect(q.get('redirect_uri')).toBe(`${PUBLIC}${CALLBACK}`);
+    expect(q.get('state')).toMatch(/^[\w-]{40,}$/);
+    const scopes = (q.get('scope') ?? '').split(',');
+    expect(scopes).toEqual(expect.arrayContaining(['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ', 'Desk.tickets.CREATE', 'ZohoCampaigns.contact.UPDATE']));
+    expect(authorizeUrl.toString()).not.toContain(fake.client.clientSecret);
+
+    const back = await consent(authorizeUrl);
+    const code = new URL(back, PUBLIC).searchParams.get('code') ?? '';
+    const res = await callback(s, back, cookie);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/admin/integrations?oauth=connected&roles=crm%2Chelpdesk%2Cmailing');
+    const set = await integrations(s);
+    for (const role of ['crm', 'helpdesk', 'mailing']) expect(set.find((i) => i.role === role)).toMatchObject({ provider: 'zoho', hasSecrets: true });
+    // The stored refresh token is the one Zoho granted, and it works.
+    const row = await s.store.db.selectFrom('integrations').select('secrets').where('role', '=', 'crm').executeTakeFirstOrThrow();
+    const secrets = new SecretBox(Buffer.from(SECRET_KEY, 'hex')).open(row.secrets ?? '');
+    expect(secrets).toMatchObject({ clientSecret: fake.client.clientSecret, refreshToken: expect.stringMatching(/^1000\./) });
+    expect(secrets['refreshToken']).not.toBe(fake.client.refreshToken);
+    const check = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
+    expect(check.json()).toMatchObject({ ok: true });
+    // Neither the grant code, the state nor a secret reaches the log.
+    const logs = s.logs.join('\n');
+    expect(logs).toContain('integration connected with oauth');
+    for (const secret of [code, q.get('state') ?? '', fake.client.clientSecret, secrets['refreshToken'] ?? '']) {
+      expect(secret.length).toBeGreaterThan(10);
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('refuses an unknown, reused or expired state, and one from another browser, with 400, changing nothing', async () => {
+    const s = await server();
+    const unknown = await callback(s, `${CALLBACK}?state=nope&code=x`, 'renkei_oauth=whatever');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({ field: 'state' });
+    expect((await callback(s, `${CALLBACK}?code=x`)).statusCode).toBe(400);
+
+    const first = await connect(s);
+    const back = await consent(first.authorizeUrl);
+    expect((await callback(s, back)).statusCode).toBe(400);
+    expect((await callback(s, back, 'renkei_oauth=another-browser')).statusCode).toBe(400);
+    expect((await callback(s, back, first.cookie)).statusCode).toBe(302);
+    expect((await callback(s, back, first.cookie)).statusCode).toBe(400);
+
+    const late = await connect(s);
+    const lateBack = await consent(late.authorizeUrl);
+    await s.store.db.updateTable('oauth_states').set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() }).execute();
+    const expired = await callback(s, lateBack, late.cookie);
+    expect(expired.statusCode).toBe(400);
+    expect(expired.json().error.message).toMatch(/expired/);
+    // Only the one good callback connected anything.
+    expect((await integrations(s)).filter((i) => i.provider === 'zoho').map((i) => i.role).sort()).toEqual(['crm', 'helpdesk', 'mailing']);
+  });
+
+  it('a denied consent goes back to the page saying so, and connects nothing', async () => {
+    const s = await server();
+    fake.setConsent({ answer: 'deny' });
+    const { authorizeUrl, cookie } = await connect(s);
+    const res = await callback(s, await consent(authorizeUrl), cookie);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/admin/integrations?oauth=denied&roles=crm%2Chelpdesk%2Cmailing&reason=access_denied');
+    expect((await integrations(s)).some((i) => i.provider === 'zoho')).toBe(false);
+  });
+
+  it("refuses an accounts-server that is not Zoho's for the data centre, sending the client secret nowhere", async () => {
+    const s = await server();
+    fake.setConsent({ answer: 'approve', accountsServer: 'https://accounts.zoho.com.evil.example' });
+    const { authorizeUrl, cookie } = await connect(s);
+    const tokenCalls = fake.stats.byRoute['POST /oauth/v2/token'] ?? 0;
+    const res = await callback(s, await consent(authorizeUrl), cookie);
+    expect(res.statusCode).toBe(302);
+    const page = new URL(String(res.headers.location), PUBLIC);
+    expect(page.searchParams.get('oauth')).toBe('failed');
+    expect(page.searchParams.get('reason')).toMatch(/not Zoho's for the com data centre; the client secret was sent nowhere/);
+    expect(fake.stats.byRoute['POST /oauth/v2/token'] ?? 0).toBe(tokenCalls);
+    expect((await integrations(s)).some((i) => i.provider === 'zoho')).toBe(false);
+  });
+
+  it('says what is wrong before sending anyone to Zoho: a missing secret, a role the provider lacks, Campaigns where Zoho has none', async () => {
+    const s = await server();
+    const post = (body: Record<string, unknown>, role = 'crm') => s.admin({ method: 'POST', url: `/api/v1/admin/integrations/${role}/connect`, payload: body });
+    const noSecret = await post(connectBody({ secrets: {} }));
+    expect(noSecret.statusCode).toBe(400);
+    expect(noSecret.json().error.field).toBe('secrets.clientSecret');
+    const builtin = await post({ provider: 'builtin', settings: {}, secrets: {} });
+    expect(builtin.statusCode).toBe(400);
+    expect(builtin.json().error.message).toMatch(/not connected with OAuth/);
+    const uk = await post(connectBody({ settings: { dc: 'uk', clientId: fake.client.clientId }, roles: ['mailing'] }));
+    expect(uk.statusCode).toBe(400);
+    expect(uk.json().error.field).toBe('settings.dc');
+    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=jp' })).json()).toEqual({
+      redirectUri: `${PUBLIC}${CALLBACK}`,
+      consoleUrl: 'https://api-console.zoho.jp',
+    });
+    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=ca' })).json().consoleUrl).toBe('https://api-console.zohocloud.ca');
+  });
+});
