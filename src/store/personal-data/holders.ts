@@ -45,6 +45,9 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'ticket_changes',
   // OAuth access tokens of the integrations (sealed): credentials, nothing about a visitor.
   'access_tokens',
+  // OAuth consents under way (migration 008): hashes of their state, the admin's sealed client
+  // secret and the integration's settings; nothing about a visitor.
+  'oauth_states',
   // The team (issue 16): accounts, their sessions and invitations, and failed sign-ins, which key
   // an address or an account's email, never a visitor's.
   'accounts',
