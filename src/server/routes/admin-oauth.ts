@@ -58,7 +58,7 @@ const connectBody = z
       .array(z.enum(ROLES))
       .max(ROLES.length)
       .optional()
-      .describe('Other roles the same consent connects (one Zoho consent may cover crm, helpdesk and mailing); the path role is always one.'),
+      .describe('Other roles the same consent connects (one consent may cover every role the provider serves); the path role is always one.'),
   })
   .strict();
 
