@@ -80,7 +80,7 @@ export const ja: Texts = {
     blockId: 'ブロック ID',
     connections: '接続',
     notConnected: '— 未接続 —',
-    advanced: '詳細なエラー処理',
+    advanced: '詳細なエラー対応',
     advancedHint: 'ポートを接続していない個別エラーは「失敗」ポートに進みます。',
     roleHint: '{{role}} の連携で実行されます。',
     refreshValues: 'サービスの値を再取得',
