@@ -63,7 +63,7 @@ const WORDS = {
     values: '候補の取得元',
     yes: 'はい',
     no: 'いいえ',
-    advanced: '詳細なエラー処理',
+    advanced: '詳細なエラー対応',
     perOption: '選択肢ごとに 1 つ（ラベルで表示）',
     perRule: 'ルールごとに 1 つ（順に評価）',
     defaultIs: (value: string) => `いいえ（既定値 ${value}）`,

@@ -21,7 +21,7 @@ export type CrmContactConfig = z.output<typeof crmContactSchema>;
 
 export const crmContact = defineIntegration({
   type: 'crm.contact',
-  label: { en: 'Associate contact', ja: '連絡先を関連付け' },
+  label: { en: 'Associate contact', ja: '連絡先を関連付ける' },
   description: {
     en: 'Creates a contact in the CRM, or finds the existing one with the same email, and continues down `success` either way.',
     ja: 'CRM に連絡先を作成します。同じメールの連絡先がすでにあればそれを使い、どちらの場合も `success` に進みます。',

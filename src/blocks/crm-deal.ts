@@ -28,7 +28,7 @@ export type CrmDealConfig = z.output<typeof crmDealSchema>;
 
 export const crmDeal = defineIntegration({
   type: 'crm.deal',
-  label: { en: 'Associate deal', ja: '商談を関連付け' },
+  label: { en: 'Associate deal', ja: '商談を関連付ける' },
   description: {
     en: 'Creates a deal in the CRM, usually linked to the contact a `crm.contact` block saved.',
     ja: 'CRM に商談を作成します。通常は `crm.contact` ブロックが保存した連絡先に結び付けます。',

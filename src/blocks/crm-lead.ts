@@ -21,7 +21,7 @@ export type CrmLeadConfig = z.output<typeof crmLeadSchema>;
 
 export const crmLead = defineIntegration({
   type: 'crm.lead',
-  label: { en: 'Associate lead', ja: '見込み客を関連付け' },
+  label: { en: 'Associate lead', ja: '見込み客を関連付ける' },
   description: {
     en: 'Creates a lead in the CRM from what the visitor told the bot; an existing lead with the same email takes `already_exists`.',
     ja: '訪問者の回答から CRM に見込み客を作成します。同じメールの見込み客がすでにあれば `already_exists` に進みます。',

@@ -34,7 +34,7 @@ export type HelpdeskTicketConfig = z.output<typeof helpdeskTicketSchema>;
 
 export const helpdeskTicket = defineIntegration({
   type: 'helpdesk.ticket',
-  label: { en: 'Associate ticket', ja: 'チケットを関連付け' },
+  label: { en: 'Associate ticket', ja: '問い合わせを関連付ける' },
   description: {
     en: 'Opens a ticket in the helpdesk with the visitor as its contact; a department or assignee the helpdesk does not know has its own port.',
     ja: '訪問者を連絡先としてヘルプデスクにチケットを作成します。存在しない部門や担当者にはそれぞれのポートがあります。',

@@ -18,9 +18,9 @@ export const OUTCOME_LABELS: { readonly [O in OutcomeName]: Label } = {
   success: { en: 'Success', ja: '成功' },
   failure: { en: 'Failure', ja: '失敗' },
   integration_invalid: { en: 'Integration invalid', ja: '連携が無効' },
-  already_exists: { en: 'Already exists', ja: '既に存在' },
+  already_exists: { en: 'Already exists', ja: '既に存在します' },
   department_invalid: { en: 'Department invalid', ja: '部門が無効' },
-  assignee_invalid: { en: 'Assignee invalid', ja: '担当者が無効' },
+  assignee_invalid: { en: 'Assignee invalid', ja: '問い合わせの担当者が無効' },
 };
 
 /** Ports of the message, input and logic blocks. */

@@ -27,7 +27,7 @@ export type MailingSubscribeConfig = z.output<typeof mailingSubscribeSchema>;
 
 export const mailingSubscribe = defineIntegration({
   type: 'mailing.subscribe',
-  label: { en: 'Add to mailing list', ja: 'メーリングリストに追加' },
+  label: { en: 'Add to mailing list', ja: '配信リストに追加する' },
   description: {
     en: 'Adds the visitor to a mailing list; someone already on it continues down `success`.',
     ja: '訪問者をメーリングリストに追加します。すでに登録済みでも `success` に進みます。',

@@ -17,8 +17,29 @@ export interface IntegrationRecord {
   readonly secrets: Readonly<Record<string, string>>;
 }
 
-/** What `renkei integrations check` says: ok, or exactly what is wrong. */
+/**
+ * Why a check failed, as a code and its parameters, so the admin app says it in the admin's
+ * language (web/admin/src/locales): `scope_missing` {scopes}, `credentials_refused` {detail},
+ * `service_refused` {detail}, `unreachable` {detail}, `settings_invalid` {detail}, `disabled`,
+ * `provider_unavailable` {provider}. `detail` is the service's own words, untranslated.
+ */
+export const CHECK_PROBLEM_CODES = [
+  'scope_missing',
+  'credentials_refused',
+  'service_refused',
+  'unreachable',
+  'settings_invalid',
+  'disabled',
+  'provider_unavailable',
+] as const;
+export type CheckProblemCode = (typeof CHECK_PROBLEM_CODES)[number];
+export interface CheckProblem {
+  readonly code: CheckProblemCode;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** What `renkei integrations check` says: ok, or exactly what is wrong (`message` in English for the CLI and logs). */
 export type IntegrationCheck =
   | { readonly ok: true }
   /** `invalid`: the credentials were refused for good (the integration is then marked invalid). */
-  | { readonly ok: false; readonly message: string; readonly invalid?: boolean };
+  | { readonly ok: false; readonly message: string; readonly invalid?: boolean; readonly problem?: CheckProblem };

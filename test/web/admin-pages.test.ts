@@ -428,6 +428,50 @@ describe('the admin pages outside the builder', () => {
     expect(found, found.join('\n')).toEqual([]);
   }, 90_000);
 
+  it("shows the seed's words on the Japanese canvas: block types, outcome ports, the error section, a Japanese display name", async () => {
+    const bot = `renkei: 1
+id: words
+name: 言葉
+locale: ja
+start: greet
+blocks:
+  greet: { type: message, name: 問い合わせ作成, text: "こんにちは", next: ticket }
+  ticket:
+    type: helpdesk.ticket
+    subject: "問い合わせ"
+    description: "%visitor.name%"
+    ports: { success: lead, failure: done, integration_invalid: done, department_invalid: done, assignee_invalid: done }
+  lead:
+    type: crm.lead
+    ports: { success: contact, failure: done, already_exists: done }
+  contact: { type: crm.contact, ports: { success: deal, failure: done } }
+  deal: { type: crm.deal, name: "商談", stage: Qualification, ports: { success: subscribe, failure: done } }
+  subscribe: { type: mailing.subscribe, list: news, ports: { success: done, failure: done } }
+  done: { type: end, text: "ありがとうございました。" }
+`;
+    const put = await api('/bots/words', { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: bot });
+    expect(put.status, await put.text()).toBe(201);
+    const page = await signedIn('ja-JP');
+    await page.goto(`${server.url}/admin/bots/words`);
+    const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+    await node('ticket').waitFor();
+    const typeOf = (id: string) => node(id).locator('.block-type').textContent();
+    expect({
+      lead: await typeOf('lead'),
+      contact: await typeOf('contact'),
+      deal: await typeOf('deal'),
+      ticket: await typeOf('ticket'),
+      subscribe: await typeOf('subscribe'),
+    }).toEqual({ lead: '見込み客を関連付ける', contact: '連絡先を関連付ける', deal: '商談を関連付ける', ticket: '問い合わせを関連付ける', subscribe: '配信リストに追加する' });
+    expect(await node('ticket').locator('.port').allTextContents()).toEqual(['成功', '失敗', '連携が無効', '部門が無効', '問い合わせの担当者が無効']);
+    expect(await node('lead').locator('.port').allTextContents()).toEqual(['成功', '失敗', '既に存在します']);
+    // A display name is any text; the canvas titles the block with it rather than its id.
+    expect(await node('greet').locator('.block-title').textContent()).toBe('問い合わせ作成');
+    await node('ticket').locator('.block-title').click();
+    await expect.poll(() => page.locator('fieldset.advanced legend').textContent()).toBe('詳細なエラー対応');
+    await page.context().close();
+  }, 90_000);
+
   it('finds no serious or critical accessibility violation on the records, record and integrations pages', async () => {
     const page = await signedIn('en-US');
     const scans: Record<string, unknown> = {};

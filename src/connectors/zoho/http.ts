@@ -56,6 +56,9 @@ const SETUP_CODES = new Set(['OAUTH_SCOPE_MISMATCH', 'SCOPE_MISMATCH', 'OAUTH_OR
 /** Campaigns answers a bad token with code 1007, sometimes inside an HTTP 200. */
 const CAMPAIGNS_UNAUTHORISED = '1007';
 
+/** The grant lacks a scope the call needs (Zoho's OAUTH_SCOPE_MISMATCH / SCOPE_MISMATCH): the check names the scopes. */
+export class ScopeMismatchError extends IntegrationInvalidError {}
+
 /**
  * Calls Zoho APIs with the shared access token, retrying what can be retried (5xx, 429,
  * connection errors, timeouts; honouring Retry-After) within the block's deadline through the
@@ -140,7 +143,8 @@ export class ZohoApi {
     const said = `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
 
     if (code !== undefined && SETUP_CODES.has(code)) {
-      throw new IntegrationInvalidError(`Zoho refused the call to ${req.url.pathname} (${said}); check the scopes and org of the integration`);
+      const Refusal = code === 'OAUTH_ORG_MISMATCH' ? IntegrationInvalidError : ScopeMismatchError;
+      throw new Refusal(`Zoho refused the call to ${req.url.pathname} (${said}); check the scopes and org of the integration`);
     }
     if (status === 401 || code === CAMPAIGNS_UNAUTHORISED) {
       if (refreshedAfter401) {

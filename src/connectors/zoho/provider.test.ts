@@ -30,23 +30,27 @@ describe('checkIntegration', () => {
       ok: false,
       message: expect.stringMatching(/^Zoho refused the refresh token \(invalid_code\)/),
       invalid: true,
+      problem: { code: 'credentials_refused', params: { detail: expect.stringMatching(/^Zoho refused the refresh token/) } },
     });
     expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { settings: { orgId: '12345' } }))).toEqual({
       ok: false,
       message: expect.stringMatching(/OAUTH_ORG_MISMATCH/),
       invalid: true,
+      problem: { code: 'credentials_refused', params: { detail: expect.stringMatching(/OAUTH_ORG_MISMATCH/) } },
     });
     const noOrgScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ']);
     expect(await z.provider.checkIntegration('crm', z.record('crm', { client: noOrgScope }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH/),
       invalid: true,
+      problem: { code: 'scope_missing', params: { scopes: 'ZohoCRM.org.READ' } },
     });
     const noSearch = z.newClient(['Desk.basic.READ', 'Desk.tickets.CREATE', 'Desk.contacts.CREATE', 'Desk.tickets.READ']);
     expect(await z.provider.checkIntegration('helpdesk', z.record('helpdesk', { client: noSearch }))).toEqual({
       ok: false,
       message: expect.stringMatching(/\/api\/v1\/contacts \(SCOPE_MISMATCH.*it needs Desk\.contacts\.READ/),
       invalid: true,
+      problem: { code: 'scope_missing', params: { scopes: 'Desk.contacts.READ' } },
     });
     // A grant made before COQL's extra scope was documented: the check says so, not a chat.
     const noFieldsScope = z.newClient(['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ', 'ZohoCRM.org.READ']);
@@ -54,14 +58,17 @@ describe('checkIntegration', () => {
       ok: false,
       message: expect.stringMatching(/\/crm\/v8\/coql \(OAUTH_SCOPE_MISMATCH.*ZohoCRM\.settings\.fields\.READ/),
       invalid: true,
+      problem: { code: 'scope_missing', params: { scopes: 'ZohoCRM.coql.READ, ZohoCRM.settings.fields.READ, ZohoCRM.modules.leads.READ' } },
     });
     expect(await z.provider.checkIntegration('mailing', z.record('mailing', { settings: { dc: 'moon' } }))).toEqual({
       ok: false,
       message: expect.stringMatching(/dc is not one of the accepted values/),
+      problem: { code: 'settings_invalid', params: { detail: expect.stringMatching(/dc is not one/) } },
     });
     expect(await z.provider.checkIntegration('mailing', z.record('mailing', { secrets: { refreshToken: '' } }))).toEqual({
       ok: false,
       message: expect.stringMatching(/credentials are incomplete: refreshToken is missing/),
+      problem: { code: 'settings_invalid', params: { detail: expect.stringMatching(/refreshToken is missing/) } },
     });
   });
 
@@ -174,6 +181,7 @@ describe('helpers', () => {
     expect(await z.provider.checkIntegration('mailing', uk)).toEqual({
       ok: false,
       message: expect.stringMatching(/Zoho Campaigns is not offered in the uk data centre \(Zoho lists it in com, eu, in, com\.au, jp, com\.cn\)/),
+      problem: { code: 'settings_invalid', params: { detail: expect.stringMatching(/not offered in the uk data centre/) } },
     });
     expect(await z.provider.connect('mailing', uk, z.hooks).subscribe({ list: 'Newsletter', name: 'Yui', email: 'y@example.jp', phone: '' }, ctx())).toMatchObject({
       outcome: 'integration_invalid',

@@ -15,7 +15,7 @@ import { ZOHO_SECRETS, ZOHO_SETTINGS } from './fields.ts';
 import { DeskDirectory, type DirectoryTiming } from './desk-directory.ts';
 import { createZohoDesk } from './desk.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
-import { DEFAULT_HTTP_OPTIONS, errorInfo, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
+import { DEFAULT_HTTP_OPTIONS, errorInfo, ScopeMismatchError, ZohoApi, type HttpOptions, type RetryPolicy } from './http.ts';
 import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
@@ -234,7 +234,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
       const parsed = parseIntegration(role, integration);
-      if (typeof parsed === 'string') return { ok: false, message: parsed };
+      if (typeof parsed === 'string') return { ok: false, message: parsed, problem: { code: 'settings_invalid', params: { detail: parsed } } };
       const session = sessionFor(role, parsed);
       session.oauth.forgetRefusal();
       const budget = { deadline: session.api.clock.now() + deadlineMs };
@@ -242,25 +242,22 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         await session.oauth.token();
         switch (role) {
           case 'crm': {
-            const res = await session.api.send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget);
-            if (res.status >= 300) return { ok: false, message: `Zoho CRM refused to read the org: ${said(res.status, res.body)}` };
+            const res = await session.api
+              .send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget)
+              .catch(needing(['ZohoCRM.org.READ']));
+            if (res.status >= 300) return refused(`Zoho CRM refused to read the org: ${said(res.status, res.body)}`);
             // Every look-up the blocks make is a COQL query, which needs a scope beyond the
             // module's own: a query here proves the grant has them all before a chat needs them.
             const query = await session.api
               .send({ method: 'POST', url: apiUrl(session.origins.crm, '/crm/v8/coql'), json: { select_query: 'select id from Leads limit 1' } }, budget)
-              .catch((err: unknown) => {
-                if (err instanceof IntegrationInvalidError) {
-                  throw new IntegrationInvalidError(`${err.message}; COQL look-ups need the scopes ZohoCRM.coql.READ, ZohoCRM.settings.fields.READ and ZohoCRM.modules.leads.READ`);
-                }
-                throw err;
-              });
-            return query.status < 300 ? { ok: true } : { ok: false, message: `Zoho CRM refused a COQL look-up: ${said(query.status, query.body)}` };
+              .catch(needing(['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ', 'ZohoCRM.modules.leads.READ'], 'COQL look-ups need the scopes'));
+            return query.status < 300 ? { ok: true } : refused(`Zoho CRM refused a COQL look-up: ${said(query.status, query.body)}`);
           }
           case 'helpdesk': {
             const orgId = await session.desk.orgId(budget);
             const url = apiUrl(session.origins.desk, '/api/v1/departments', { limit: '1' });
-            const res = await session.api.send({ method: 'GET', url, headers: { orgId } }, budget);
-            if (res.status >= 300) return { ok: false, message: `Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}` };
+            const res = await session.api.send({ method: 'GET', url, headers: { orgId } }, budget).catch(needing(['Desk.basic.READ']));
+            if (res.status >= 300) return refused(`Zoho Desk refused to list departments of org ${orgId}: ${said(res.status, res.body)}`);
             // The reads a ticket block makes besides the create (the visitor's contact, a ticket
             // after a lost answer), as plain list calls: a missing scope shows here, not on a chat.
             for (const [path, scopes] of [
@@ -269,11 +266,8 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
             ] as const) {
               const read = await session.api
                 .send({ method: 'GET', url: apiUrl(session.origins.desk, path, { limit: '1' }), headers: { orgId } }, budget)
-                .catch((err: unknown) => {
-                  if (err instanceof IntegrationInvalidError) throw new IntegrationInvalidError(`${err.message}; it needs ${scopes}`);
-                  throw err;
-                });
-              if (read.status >= 300) return { ok: false, message: `Zoho Desk refused a read of ${path}: ${said(read.status, read.body)}` };
+                .catch(needing([scopes], 'it needs'));
+              if (read.status >= 300) return refused(`Zoho Desk refused a read of ${path}: ${said(read.status, read.body)}`);
             }
             return { ok: true };
           }
@@ -283,18 +277,39 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
             const status = campaignsStatus(res.body);
             return res.status < 300 && (status.ok || status.code === '2401')
               ? { ok: true }
-              : { ok: false, message: `Zoho Campaigns refused to list mailing lists: ${status.message || 'unreadable answer'} (${status.code || `HTTP ${res.status}`})` };
+              : refused(`Zoho Campaigns refused to list mailing lists: ${status.message || 'unreadable answer'} (${status.code || `HTTP ${res.status}`})`);
           }
         }
       } catch (err) {
-        if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true };
-        if (err instanceof ServiceUnavailableError || err instanceof ServiceRefusedError) return { ok: false, message: err.message };
+        if (err instanceof MissingScopes) return { ok: false, message: err.message, invalid: true, problem: { code: 'scope_missing', params: { scopes: err.scopes.join(', ') } } };
+        if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true, problem: { code: 'credentials_refused', params: { detail: err.message } } };
+        if (err instanceof ServiceUnavailableError) return { ok: false, message: err.message, problem: { code: 'unreachable', params: { detail: err.message } } };
+        if (err instanceof ServiceRefusedError) return refused(err.message);
         throw err;
       }
       return { ok: false, message: `the zoho provider has no ${role} connector` };
     },
   };
 }
+
+/** A scope refusal during the check, with the scopes the refused call needs. */
+class MissingScopes extends IntegrationInvalidError {
+  readonly scopes: readonly string[];
+  constructor(message: string, scopes: readonly string[]) {
+    super(message);
+    this.scopes = scopes;
+  }
+}
+
+/** Turns Zoho's scope refusal of a check's call into one naming the scopes that call needs. */
+const needing =
+  (scopes: readonly string[], saying = 'it needs the scope') =>
+  (err: unknown): never => {
+    if (err instanceof ScopeMismatchError) throw new MissingScopes(`${err.message}; ${saying} ${scopes.join(', ')}`, scopes);
+    throw err;
+  };
+
+const refused = (message: string): IntegrationCheck => ({ ok: false, message, problem: { code: 'service_refused', params: { detail: message } } });
 
 /** The provider the registry uses: production timings. */
 export const zohoProvider: ZohoProvider = createZohoProvider();

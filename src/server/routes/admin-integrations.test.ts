@@ -134,8 +134,33 @@ describe('integrations', () => {
     expect(refused.statusCode).toBe(200);
     expect(refused.json().ok).toBe(false);
     expect(refused.json().message).toEqual(expect.any(String));
+    // The admin app words it in the admin's language from the code; the service's words ride along.
+    expect(refused.json().problem).toEqual({ code: 'credentials_refused', params: { detail: expect.stringMatching(/invalid_code|revoked|refresh/i) } });
     expect(refused.json().integration.status).toBe('invalid');
     expect(refused.body).not.toContain(fake.client.clientSecret);
+  });
+
+  it('names the scopes a grant lacks as a code and parameters the admin app words in en or ja', async () => {
+    const fake = await startFakeZoho();
+    onTestFinished(() => fake.close());
+    const s = await testServer(CUSTOM_URLS);
+    // A grant made before COQL's extra scope was documented.
+    const client = { clientId: '1000.SCOPES', clientSecret: 'scopes-secret', refreshToken: '1000.scopes.refresh' };
+    fake.addClient({ ...client, scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.coql.READ', 'ZohoCRM.org.READ'] });
+    await put(s, 'crm', {
+      ...zohoBody(fake.url, { clientSecret: client.clientSecret, refreshToken: client.refreshToken }),
+      settings: { ...zohoBody(fake.url).settings, clientId: client.clientId },
+    });
+    const check = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
+    expect(check.json()).toMatchObject({
+      ok: false,
+      problem: { code: 'scope_missing', params: { scopes: 'ZohoCRM.coql.READ, ZohoCRM.settings.fields.READ, ZohoCRM.modules.leads.READ' } },
+      integration: { status: 'invalid' },
+    });
+
+    await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/disable' });
+    const off = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' });
+    expect(off.json()).toMatchObject({ ok: false, problem: { code: 'disabled', params: {} } });
   });
 
   it("checks with the installation's shared access token, and drops it when the credentials are replaced", async () => {

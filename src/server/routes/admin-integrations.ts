@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { IntegrationCheck } from '../../vocabulary/integration.ts';
+import { CHECK_PROBLEM_CODES, type IntegrationCheck } from '../../vocabulary/integration.ts';
 import type { ProviderDeclaration } from '../../connectors/declaration.ts';
 import { foreignBaseUrl, movedBinding, parseFields, unservedRole, type FieldProblem, type FieldValuesIn } from '../../connectors/integration-settings.ts';
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, type Providers } from '../../connectors/registry.ts';
@@ -62,7 +62,15 @@ const setBody = z
   })
   .strict();
 
-const checkResult = z.object({ ok: z.boolean(), message: z.string().optional(), integration });
+const checkResult = z.object({
+  ok: z.boolean(),
+  message: z.string().optional().describe('What went wrong, in English (for logs and scripts).'),
+  problem: z
+    .object({ code: z.enum(CHECK_PROBLEM_CODES), params: z.record(z.string(), z.string()) })
+    .optional()
+    .describe("What went wrong as a code and its parameters, which the admin app words in the admin's language."),
+  integration,
+});
 
 function refuse(problem: FieldProblem): never {
   const field = problem.key ? `${problem.part}.${problem.key}` : problem.part;
@@ -198,15 +206,23 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       const provider = opts.providers[found.provider];
       let result: IntegrationCheck;
       if (!found.enabled) {
-        result = { ok: false, message: `the ${role} integration is disabled (enable it first)` };
+        result = { ok: false, message: `the ${role} integration is disabled (enable it first)`, problem: { code: 'disabled', params: {} } };
       } else if (!provider || !provider.roles.includes(role)) {
-        result = { ok: false, message: `the ${found.provider} provider cannot serve the ${role} role in this installation` };
+        result = {
+          ok: false,
+          message: `the ${found.provider} provider cannot serve the ${role} role in this installation`,
+          problem: { code: 'provider_unavailable', params: { provider: found.provider } },
+        };
       } else {
         result = provider.checkIntegration ? await provider.checkIntegration(role, found) : { ok: true };
       }
       // A disabled integration was not checked: nothing to record.
       if (found.enabled) await recordIntegrationCheck(db, role, result);
-      return { ok: result.ok, ...(result.ok ? {} : { message: result.message }), integration: await summary(role) };
+      return {
+        ok: result.ok,
+        ...(result.ok ? {} : { message: result.message, ...(result.problem ? { problem: result.problem } : {}) }),
+        integration: await summary(role),
+      };
     },
   );
 

@@ -1,3 +1,4 @@
+import type { CheckProblemCode } from '../../../../src/vocabulary/integration.ts';
 import { privacyEn } from './privacy.en.ts';
 import { teamEn } from './team.en.ts';
 
@@ -219,6 +220,16 @@ export const en = {
     check: 'Test connection',
     checkOk: 'The connection works.',
     checkFailed: 'The connection failed: {{message}}',
+    // Why a check failed, by the code the server sends (src/vocabulary/integration.ts).
+    checkProblem: {
+      scope_missing: 'The connection lacks a permission (scope) it needs: {{scopes}}. Reconnect and approve these scopes.',
+      credentials_refused: 'The service refused the credentials (revoked, expired or for another account). Reconnect. The service said: {{detail}}',
+      service_refused: 'The service refused the check: {{detail}}',
+      unreachable: 'The service could not be reached; try again later. ({{detail}})',
+      settings_invalid: 'The integration’s settings are incomplete or wrong: {{detail}}',
+      disabled: 'The integration is turned off; turn it on to check it.',
+      provider_unavailable: 'This installation has no {{provider}} provider for this role.',
+    } satisfies Record<CheckProblemCode, string>,
     enable: 'Enable',
     disable: 'Disable',
     useBuiltin: 'Use the built-in store',

@@ -4,6 +4,7 @@ import { errorText, getJson, sendJson } from '../api.ts';
 import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 import { useWords } from '../words.ts';
+import type { CheckProblem } from '../../../../src/vocabulary/integration.ts';
 
 interface Integration {
   readonly role: 'crm' | 'helpdesk' | 'mailing';
@@ -255,8 +256,9 @@ function RoleCard({
   const act = async (path: string, body: unknown = {}, method = 'POST') => {
     setMessage(null);
     try {
-      const res = await sendJson<{ ok?: boolean; message?: string }>(`/integrations/${role}${path}`, body, method);
+      const res = await sendJson<{ ok?: boolean; message?: string; problem?: CheckProblem }>(`/integrations/${role}${path}`, body, method);
       if (res.ok === true) setMessage(t('integrations.checkOk'));
+      else if (res.ok === false && res.problem) setMessage(t(`integrations.checkProblem.${res.problem.code}`, res.problem.params));
       else if (res.ok === false) setMessage(t('integrations.checkFailed', { message: res.message ?? '' }));
       reload();
     } catch (err) {
