@@ -15,10 +15,23 @@ import {
   type BotFormat,
 } from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
+import { StoreError } from '../../store/errors.ts';
 import type { Store } from '../../store/store.ts';
+import type { Providers } from '../../connectors/registry.ts';
+import { checkServiceValues, type ServiceValueProblem } from '../../runtime/service-values.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
 import { botSummary, botVersion, published } from '../schemas/bots.ts';
+
+const serviceView = (p: ServiceValueProblem): ProblemView => ({
+  severity: p.severity,
+  code: p.code,
+  message: p.message,
+  block: p.block,
+  field: p.field,
+  line: p.line,
+});
 
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
@@ -41,8 +54,17 @@ const view = (p: Problem): ProblemView => ({
   line: p.line,
 });
 
+export interface AdminBotsOptions {
+  readonly store: Store;
+  readonly secretBox: () => SecretBox;
+  /** Publishing checks literal values against what these providers list (the builder's dropdowns). */
+  readonly providers: Providers;
+}
+
+const publishedAnswer = published.extend({ warnings: z.array(problem) });
+
 /** Bots: upload drafts, list them and their versions, publish, roll back, download. */
-export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
+export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (app, { store, secretBox, providers }) => {
   const { db } = store;
 
   // The upload keeps the file as text: the loader reads YAML and JSON alike and needs the text
@@ -143,16 +165,34 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
       schema: {
         ...ADMIN,
         summary: 'Publish the latest version (or the one given)',
-        description: 'New conversations get the published version; running conversations stay on the version they started with.',
+        description:
+          'New conversations get the published version; running conversations stay on the version they started with. ' +
+          "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
+          'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked.',
         params: botParams,
         body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
-        response: { 200: published, ...adminErrors },
+        response: { 200: publishedAnswer, 422: invalidBot, ...adminErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const result = await publish(db, id, request.body?.version);
-      return { botId: id, version: result.version };
+      const wanted = request.body?.version ?? (await listVersions(db, id))[0]?.version;
+      const found = wanted === undefined ? undefined : await getVersion(db, id, wanted);
+      // Missing: the same answer as the store's (it refuses the same way inside its transaction).
+      if (!found) throw new StoreError('not_found', wanted === undefined ? `bot "${id}" has no version to publish` : `bot "${id}" has no version ${wanted}`);
+      const checked = await checkServiceValues(found.bot, { store, providers, decrypt: (blob) => secretBox().open(blob) });
+      const errors = checked.filter((p) => p.severity === 'error').map(serviceView);
+      const warnings = checked.filter((p) => p.severity === 'warning').map(serviceView);
+      if (errors.length > 0) {
+        const count = errors.length === 1 ? '1 value' : `${errors.length} values`;
+        return reply.code(422).send({
+          error: { code: 'unknown_service_value', message: `version ${found.version} has ${count} the connected service does not have; nothing was published` },
+          problems: errors,
+          warnings,
+        });
+      }
+      const result = await publish(db, id, found.version);
+      return { botId: id, version: result.version, warnings };
     },
   );
 
