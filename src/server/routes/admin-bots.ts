@@ -22,7 +22,7 @@ import { checkServiceValues, type ServiceValueProblem } from '../../runtime/serv
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
-import { botSummary, botVersion, published } from '../schemas/bots.ts';
+import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
 
 const serviceView = (p: ServiceValueProblem): ProblemView => ({
   severity: p.severity,
@@ -60,8 +60,6 @@ export interface AdminBotsOptions {
   /** Publishing checks literal values against what these providers list (the builder's dropdowns). */
   readonly providers: Providers;
 }
-
-const publishedAnswer = published.extend({ warnings: z.array(problem) });
 
 /** Bots: upload drafts, list them and their versions, publish, roll back, download. */
 export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (app, { store, secretBox, providers }) => {
@@ -171,7 +169,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
           'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked.',
         params: botParams,
         body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
-        response: { 200: publishedAnswer, 422: invalidBot, ...adminErrors },
+        response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
     },
     async (request, reply) => {

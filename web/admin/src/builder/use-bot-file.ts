@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
-import type { BotVersionView, Items, PublishedView } from '../../../../src/server/schemas/bots.ts';
+import type { BotVersionView, Items, PublishedCheckedView } from '../../../../src/server/schemas/bots.ts';
 import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
 import type { KnownValues } from '../../../../src/flow/choice-values.ts';
 import { loadBotText } from '../../../../src/flow/load-text.ts';
@@ -77,10 +77,14 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   async function publish(): Promise<void> {
     if (!(await save())) return;
     try {
-      const res = await sendJson<PublishedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      const res = await sendJson<PublishedCheckedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      // Values the service could not be asked about show on their blocks, as the upload's warnings do.
+      onServerProblems(res.warnings);
       setStatus({ kind: 'ok', text: t('builder.published', { version: res.version }) });
       setVersions((k) => k + 1);
     } catch (err) {
+      // A literal the service does not have: refused with the block and field, shown on the canvas.
+      if (err instanceof ApiError) onServerProblems(err.problems);
       setStatus({ kind: 'error', text: errorText(err) });
     }
   }
