@@ -231,6 +231,9 @@ describe("publishing checks a block's literal values against the connected servi
     ]);
     expect(body.problems[1].message).toBe('"Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"');
     expect(body.problems[0].message).toMatch(/^"Pending" is not a value .* It offers "Open", "On Hold", "Closed"$/);
+    // In the admin's language when asked.
+    const ja = (await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish?locale=ja' })).json();
+    expect(ja.problems[1].message).toBe('"Suport" は helpdesk のサービス (builtin) にない値です（"Support" のことですか?）。使える値: "Support"');
     const versions = (await s.admin({ method: 'GET', url: '/api/v1/admin/bots/support/versions' })).json().items;
     expect(versions.map((v: { published: boolean }) => v.published)).toEqual([false]);
 

@@ -16,18 +16,20 @@ import {
 } from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
 import { StoreError } from '../../store/errors.ts';
+import { LOCALES, type Locale } from '../../vocabulary/locales.ts';
+import { localeOf } from './admin-providers.ts';
 import type { Store } from '../../store/store.ts';
 import type { Providers } from '../../connectors/registry.ts';
-import { checkServiceValues, type ServiceValueProblem } from '../../runtime/service-values.ts';
+import { checkServiceValues, serviceValueMessage, type ServiceValueProblem } from '../../runtime/service-values.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
 import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
 
-const serviceView = (p: ServiceValueProblem): ProblemView => ({
+const serviceView = (p: ServiceValueProblem, locale: Locale): ProblemView => ({
   severity: p.severity,
   code: p.code,
-  message: p.message,
+  message: serviceValueMessage(p, locale),
   block: p.block,
   field: p.field,
   line: p.line,
@@ -168,6 +170,9 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
           "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
           'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked.',
         params: botParams,
+        querystring: z.object({
+          locale: z.enum(LOCALES).optional().describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
+        }),
         body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
         response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
@@ -179,8 +184,9 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
       // Missing: the same answer as the store's (it refuses the same way inside its transaction).
       if (!found) throw new StoreError('not_found', wanted === undefined ? `bot "${id}" has no version to publish` : `bot "${id}" has no version ${wanted}`);
       const checked = await checkServiceValues(found.bot, { store, providers, decrypt: (blob) => secretBox().open(blob) });
-      const errors = checked.filter((p) => p.severity === 'error').map(serviceView);
-      const warnings = checked.filter((p) => p.severity === 'warning').map(serviceView);
+      const locale = localeOf(request.query.locale, request.headers['accept-language']);
+      const errors = checked.filter((p) => p.severity === 'error').map((p) => serviceView(p, locale));
+      const warnings = checked.filter((p) => p.severity === 'warning').map((p) => serviceView(p, locale));
       if (errors.length > 0) {
         const count = errors.length === 1 ? '1 value' : `${errors.length} values`;
         return reply.code(422).send({

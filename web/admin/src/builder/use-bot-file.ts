@@ -26,7 +26,7 @@ const withLayout = async (doc: Doc): Promise<Doc> => (needsLayout(doc) ? autoLay
  * must be drawn afresh; `versions` whenever the list of versions changed.
  */
 export function useBotFile(botId: string, history: History<Doc>, onServerProblems: (problems: readonly ProblemView[]) => void, known: KnownValues) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { reset } = history;
   const [status, setStatus] = useState<Status>(null);
   const [fileProblems, setFileProblems] = useState<{ file: string; problems: readonly Problem[] } | null>(null);
@@ -77,7 +77,7 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   async function publish(): Promise<void> {
     if (!(await save())) return;
     try {
-      const res = await sendJson<PublishedCheckedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      const res = await sendJson<PublishedCheckedView>(`/bots/${encodeURIComponent(botId)}/publish?locale=${i18n.language === 'ja' ? 'ja' : 'en'}`, {});
       // Values the service could not be asked about show on their blocks, as the upload's warnings do.
       onServerProblems(res.warnings);
       setStatus({ kind: 'ok', text: t('builder.published', { version: res.version }) });
