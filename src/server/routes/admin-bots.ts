@@ -26,15 +26,6 @@ import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
 import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
 
-const serviceView = (p: ServiceValueProblem, locale: Locale): ProblemView => ({
-  severity: p.severity,
-  code: p.code,
-  message: serviceValueMessage(p, locale),
-  block: p.block,
-  field: p.field,
-  line: p.line,
-});
-
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
 
@@ -51,6 +42,16 @@ const view = (p: Problem): ProblemView => ({
   severity: p.severity,
   code: p.code,
   message: p.message,
+  block: p.block,
+  field: p.field,
+  line: p.line,
+});
+
+/** A publish check's problem, worded in the admin's language. */
+const serviceView = (p: ServiceValueProblem, locale: Locale): ProblemView => ({
+  severity: p.severity,
+  code: p.code,
+  message: serviceValueMessage(p, locale),
   block: p.block,
   field: p.field,
   line: p.line,
