@@ -61,7 +61,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     }
     failures.succeeded(request.ip);
   });
-  await app.register(adminBotsRoutes, { store: opts.store });
+  await app.register(adminBotsRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminIntegrationsRoutes, {
     store: opts.store,
     secretBox: opts.secretBox,
