@@ -15,6 +15,10 @@ export type FieldValues = Readonly<Partial<Record<string, readonly ServiceValue[
 export interface OfferedValues {
   readonly fields: FieldValues;
   readonly note?: string;
+  /** Fields whose values are defaults offered without the service's word: publishing does not refuse a value outside them. */
+  readonly guessed?: readonly string[];
+  /** Other spellings the connectors accept for a field's values (ids, keys), which publishing accepts too. */
+  readonly accepts?: Readonly<Partial<Record<string, readonly string[]>>>;
 }
 
 /** A provider's role implementations, as the registry makes them from its declaration (./declaration.ts). */

@@ -4,12 +4,15 @@ import type { Command } from 'commander';
 import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
 import { formatProblem, loadBotText } from '../../flow/index.ts';
-import { formatOfPath, listVersions, publish, publishDraft } from '../../store/bots.ts';
+import type { Bot } from '../../flow/bot-schema.ts';
+import { checkServiceValues } from '../../runtime/service-values.ts';
+import { formatOfPath, getVersion, listVersions, publish, publishDraft } from '../../store/bots.ts';
+import type { Store } from '../../store/store.ts';
 import { CliError, messageOf } from '../errors.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { dbTarget, withDbOption } from '../db-target.ts';
-import { withStore } from '../connectors.ts';
+import { lazyDecrypt, sharedProviders, withStore } from '../connectors.ts';
 
 /**
  * `renkei publish <bot-file | id>`: a file is validated, saved as the bot's next version and
@@ -21,7 +24,8 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
       .command('publish')
       .description(
         "publish a bot: a bot file is validated, saved as the bot's next version and published (exit 1 with every error, nothing saved); " +
-          "a bot id publishes that bot's latest saved version",
+          "a bot id publishes that bot's latest saved version. Literal values of service fields (stage, status, department, list …) are checked " +
+          'against the connected service: one it does not have is an error (exit 1, nothing published); a service that cannot be asked, a warning',
       )
       .argument('<bot-file | id>', 'a bot file (YAML or JSON), or the id of a bot in the database'),
   ).action(async (what: string, opts: { db?: string }) => {
@@ -49,7 +53,11 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
       run.exitCode = 1;
       return;
     }
-    const result = await withStore(target, (store) => publishDraft(store.db, { source, format: formatOfPath(path), bot }));
+    const result = await withStore(target, async (store) => {
+      if (!(await serviceValuesAllow(store, bot, target, path))) return null;
+      return publishDraft(store.db, { source, format: formatOfPath(path), bot });
+    });
+    if (!result) return;
     writeLine(
       io.stdout,
       result.created
@@ -59,15 +67,35 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
   }
 
   async function publishLatest(botId: string, target: string): Promise<void> {
-    await withStore(target, async ({ db }) => {
+    await withStore(target, async (store) => {
+      const { db } = store;
       const [latest] = await listVersions(db, botId);
       if (!latest) throw new CliError(`there is no bot "${botId}" in the database (and no file of that name); to publish a bot file, give its path`);
       if (latest.published) {
         writeLine(io.stdout, `${botId}: version ${latest.version}, its latest, is already published; nothing changed`);
         return;
       }
+      const found = await getVersion(db, botId, latest.version);
+      if (found && !(await serviceValuesAllow(store, found.bot, target, `${botId} version ${latest.version}`))) return;
       const { version } = await publish(db, botId, latest.version);
       writeLine(io.stdout, `published ${botId} version ${version}`);
     });
+  }
+
+  /**
+   * Checks the bot's literal service values against the connected services (runtime/service-values.ts):
+   * prints every problem, and on an error sets exit 1 and answers false (nothing is saved or published).
+   */
+  async function serviceValuesAllow(store: Store, bot: Bot, target: string, what: string): Promise<boolean> {
+    const problems = await checkServiceValues(bot, { store, providers: sharedProviders(store, target, io.env), decrypt: lazyDecrypt(target, io.env) });
+    for (const p of problems) {
+      const line = `${what} block "${p.block}" field "${p.field}": ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+      writeLine(p.severity === 'error' ? io.stderr : io.stdout, line);
+    }
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    if (errors === 0) return true;
+    writeLine(io.stderr, `${what}: ${errors === 1 ? '1 value' : `${errors} values`} the connected service does not have; nothing was saved or published`);
+    run.exitCode = 1;
+    return false;
   }
 }

@@ -30,12 +30,16 @@ async function builtinValues(db: Kysely<Database>, role: Role): Promise<OfferedV
   switch (role) {
     case 'helpdesk': {
       const [departments, agents] = await Promise.all([listDepartments(db), listAgents(db)]);
+      const enabled = departments.filter((d) => d.enabled);
+      const active = agents.filter((a) => a.active);
       return {
         fields: {
-          department: departments.filter((d) => d.enabled).map((d) => ({ value: d.name, label: d.name })),
-          assignee: agents.filter((a) => a.active).map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
+          department: enabled.map((d) => ({ value: d.name, label: d.name })),
+          assignee: active.map((a) => ({ value: a.email, label: `${a.name} <${a.email}>` })),
           ...TICKET_VALUES,
         },
+        // The helpdesk resolves a department or an agent by id as well.
+        accepts: { department: enabled.map((d) => d.id), assignee: active.map((a) => a.id) },
       };
     }
     case 'mailing':

@@ -209,19 +209,24 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
             department: departments.filter((d) => d.isEnabled).map((d) => ({ value: d.name, label: d.name })),
             assignee: agents.map((a) => ({ value: a.emailId || a.id, label: a.name ? `${a.name} <${a.emailId}>` : a.emailId })),
           };
+          // The connectors resolve a department or an agent by id as well as by name.
+          const accepts = { department: departments.filter((d) => d.isEnabled).map((d) => d.id), assignee: agents.map((a) => a.id) };
           try {
             const picklists = await session.ticketPicklists.all(budget);
             const of = (field: DeskPicklistField) => picklists.filter((p) => p.field === field).map((p) => ({ value: p.value, label: p.value }));
-            return { fields: { ...directory, status: of('status'), priority: of('priority'), classification: of('classification') } };
+            return { fields: { ...directory, status: of('status'), priority: of('priority'), classification: of('classification') }, accepts };
           } catch (err) {
             if (!(err instanceof ServiceRefusedError || err instanceof ServiceUnavailableError || err instanceof IntegrationInvalidError)) throw err;
             // Departments and agents are there; only the portal's picklists are not (a grant
             // without Desk.settings.READ): offer Desk's defaults and say why.
-            return { fields: { ...directory, ...TICKET_VALUES }, note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered` };
+            return { fields: { ...directory, ...TICKET_VALUES }, guessed: ['status', 'priority', 'classification'], accepts, note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered` };
           }
         }
-        case 'mailing':
-          return { fields: { list: (await session.lists.all(budget)).map((l) => ({ value: l.listname, label: l.listname })) } };
+        case 'mailing': {
+          const lists = await session.lists.all(budget);
+          // A block may name a list by its key, which the connector resolves too.
+          return { fields: { list: lists.map((l) => ({ value: l.listname, label: l.listname })) }, accepts: { list: lists.map((l) => l.listkey) } };
+        }
         case 'crm': {
           const [stages, sources] = await Promise.all([session.stages.all(budget), session.sources.all(budget)]);
           return { fields: { stage: [...stages], source: [...sources] } };

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
 import { CHOICE_BOT, testServer, type TestServer } from '../test-support.ts';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -136,7 +138,7 @@ describe('publishing', () => {
 
     const published = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/colours/publish' });
     expect(published.statusCode).toBe(200);
-    expect(published.json()).toEqual({ botId: 'colours', version: 1 });
+    expect(published.json()).toEqual({ botId: 'colours', version: 1, warnings: [] });
     const old = await s.start('colours');
     expect(old.body['messages']).toEqual([{ text: 'Pick a colour' }]);
 
@@ -206,5 +208,74 @@ describe('downloading', () => {
     expect((await s.admin({ url: '/api/v1/admin/bots/colours/source?version=7' })).statusCode).toBe(404);
     expect((await s.admin({ url: '/api/v1/admin/bots/colours/source?version=first' })).statusCode).toBe(400);
     expect((await s.admin({ url: '/api/v1/admin/bots/nobody/source' })).statusCode).toBe(404);
+  });
+});
+
+describe("publishing checks a block's literal values against the connected service", () => {
+  const SUPPORT = readFileSync(new URL('../../../examples/support.yaml', import.meta.url), 'utf8');
+  const publishSupport = async (s: TestServer, text: string) => {
+    const saved = await upload(s, 'support', text);
+    expect(saved.statusCode, saved.body).toBeLessThan(300);
+    return s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish' });
+  };
+
+  it('refuses a department and a status the built-in store does not have, naming the block and the field; nothing is published', async () => {
+    const s = await testServer();
+    const refused = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Suport').replace('status: Open', 'status: Pending'));
+    expect(refused.statusCode).toBe(422);
+    const body = refused.json();
+    expect(body.error.code).toBe('unknown_service_value');
+    expect(body.problems).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'status' }),
+      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'department' }),
+    ]);
+    expect(body.problems[1].message).toBe('"Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"');
+    expect(body.problems[0].message).toMatch(/^"Pending" is not a value .* It offers "Open", "On Hold", "Closed"$/);
+    // In the admin's language when asked.
+    const ja = (await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish?locale=ja' })).json();
+    expect(ja.problems[1].message).toBe('"Suport" は helpdesk のサービス (builtin) にない値です（"Support" のことですか?）。使える値: "Support"');
+    const versions = (await s.admin({ method: 'GET', url: '/api/v1/admin/bots/support/versions' })).json().items;
+    expect(versions.map((v: { published: boolean }) => v.published)).toEqual([false]);
+
+    // A department added to the directory (by name, or named by its id) is one the store has.
+    const added = (await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Billing' } })).json();
+    const ok = await publishSupport(s, SUPPORT.replace('department: Support', `department: ${added.id}`));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ botId: 'support', version: 2, warnings: [] });
+    // A merge field is left to the block's run: the example's priority is %priority%.
+  });
+
+  it("refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached", async () => {
+    const fake = await startFakeZoho();
+    try {
+      const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
+      const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url, orgId: fake.orgId };
+      const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
+      expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings, secrets } })).statusCode).toBe(200);
+
+      // Seeded: Support and Sales enabled, Legacy disabled; the portal's statuses include Escalated.
+      const refused = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Legacy').replace('status: Open', 'status: Reopened'));
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().problems.map((p: { block: string; field: string }) => `${p.block}.${p.field}`)).toEqual(['open_ticket.status', 'open_ticket.department']);
+      expect(refused.json().problems[1].message).toBe('"Legacy" is not a value the helpdesk service (zoho) has. It offers "Support", "Sales"');
+
+      const ok = await publishSupport(s, SUPPORT.replace('department: Support', 'department: sales').replace('status: Open', 'status: Escalated'));
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.json().warnings).toEqual([]);
+
+      // Zoho unreachable (nothing listens on port 9 of the loopback): published, with a warning per unchecked value.
+      const down = { ...settings, accountsUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' };
+      expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings: down, secrets } })).statusCode).toBe(200);
+      const warned = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Legacy'));
+      expect(warned.statusCode, warned.body).toBe(200);
+      expect(warned.json().version).toBe(3);
+      expect(warned.json().warnings).toEqual(
+        ['status', 'classification', 'department'].map((field) =>
+          expect.objectContaining({ severity: 'warning', code: 'service_values_unavailable', block: 'open_ticket', field, message: expect.stringMatching(/could not be asked .*published anyway/) }),
+        ),
+      );
+    } finally {
+      await fake.close();
+    }
   });
 });

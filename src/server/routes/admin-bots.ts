@@ -15,10 +15,16 @@ import {
   type BotFormat,
 } from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
+import { StoreError } from '../../store/errors.ts';
+import { LOCALES, type Locale } from '../../vocabulary/locales.ts';
+import { localeOf } from './admin-providers.ts';
 import type { Store } from '../../store/store.ts';
+import type { Providers } from '../../connectors/registry.ts';
+import { checkServiceValues, serviceValueMessage, type ServiceValueProblem } from '../../runtime/service-values.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
-import { botSummary, botVersion, published } from '../schemas/bots.ts';
+import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
 
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
@@ -41,8 +47,25 @@ const view = (p: Problem): ProblemView => ({
   line: p.line,
 });
 
+/** A publish check's problem, worded in the admin's language. */
+const serviceView = (p: ServiceValueProblem, locale: Locale): ProblemView => ({
+  severity: p.severity,
+  code: p.code,
+  message: serviceValueMessage(p, locale),
+  block: p.block,
+  field: p.field,
+  line: p.line,
+});
+
+export interface AdminBotsOptions {
+  readonly store: Store;
+  readonly secretBox: () => SecretBox;
+  /** Publishing checks literal values against what these providers list (the builder's dropdowns). */
+  readonly providers: Providers;
+}
+
 /** Bots: upload drafts, list them and their versions, publish, roll back, download. */
-export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = async (app, { store }) => {
+export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (app, { store, secretBox, providers }) => {
   const { db } = store;
 
   // The upload keeps the file as text: the loader reads YAML and JSON alike and needs the text
@@ -143,16 +166,38 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> =
       schema: {
         ...ADMIN,
         summary: 'Publish the latest version (or the one given)',
-        description: 'New conversations get the published version; running conversations stay on the version they started with.',
+        description:
+          'New conversations get the published version; running conversations stay on the version they started with. ' +
+          "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
+          'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked.',
         params: botParams,
+        querystring: z.object({
+          locale: z.enum(LOCALES).optional().describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
+        }),
         body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
-        response: { 200: published, ...adminErrors },
+        response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const result = await publish(db, id, request.body?.version);
-      return { botId: id, version: result.version };
+      const wanted = request.body?.version ?? (await listVersions(db, id))[0]?.version;
+      const found = wanted === undefined ? undefined : await getVersion(db, id, wanted);
+      // Missing: the same answer as the store's (it refuses the same way inside its transaction).
+      if (!found) throw new StoreError('not_found', wanted === undefined ? `bot "${id}" has no version to publish` : `bot "${id}" has no version ${wanted}`);
+      const checked = await checkServiceValues(found.bot, { store, providers, decrypt: (blob) => secretBox().open(blob) });
+      const locale = localeOf(request.query.locale, request.headers['accept-language']);
+      const errors = checked.filter((p) => p.severity === 'error').map((p) => serviceView(p, locale));
+      const warnings = checked.filter((p) => p.severity === 'warning').map((p) => serviceView(p, locale));
+      if (errors.length > 0) {
+        const count = errors.length === 1 ? '1 value' : `${errors.length} values`;
+        return reply.code(422).send({
+          error: { code: 'unknown_service_value', message: `version ${found.version} has ${count} the connected service does not have; nothing was published` },
+          problems: errors,
+          warnings,
+        });
+      }
+      const result = await publish(db, id, found.version);
+      return { botId: id, version: result.version, warnings };
     },
   );
 

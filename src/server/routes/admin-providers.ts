@@ -37,7 +37,8 @@ const provider = z
   })
   .meta({ id: 'Provider' });
 
-function localeOf(query: Locale | undefined, acceptLanguage: string | undefined): Locale {
+/** The locale a request asks for: `?locale=`, else the first of Accept-Language that Renkei has, else English. */
+export function localeOf(query: Locale | undefined, acceptLanguage: string | undefined): Locale {
   if (query) return query;
   const first = acceptLanguage?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
   return LOCALES.find((l) => l === first) ?? 'en';

@@ -47,7 +47,7 @@ export interface AdminRoutesOptions {
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
   app.addHook('onRequest', adminAccess(opts.store.db, opts.adminTokenHash, opts.publicUrl ?? undefined, new AuthFailures(ADMIN_AUTH_FAILURES)));
-  await app.register(adminBotsRoutes, { store: opts.store });
+  await app.register(adminBotsRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminIntegrationsRoutes, {
     store: opts.store,
     secretBox: opts.secretBox,

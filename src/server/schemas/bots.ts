@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problem } from './problem.ts';
 
 // Answers of the admin API's bot routes; the admin app imports their types (zod only here).
 
@@ -28,6 +29,10 @@ export type BotVersionView = z.infer<typeof botVersion>;
 
 export const published = z.object({ botId: z.string(), version: z.number().int() });
 export type PublishedView = z.infer<typeof published>;
+
+/** A publish's answer: the values it could not check against the service are warnings. */
+export const publishedChecked = published.extend({ warnings: z.array(problem) });
+export type PublishedCheckedView = z.infer<typeof publishedChecked>;
 
 /** A list answer: `{ items }`. */
 export type Items<T> = { items: T[] };

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parse, stringify } from 'yaml';
-import type { BotVersionView, Items, PublishedView } from '../../../../src/server/schemas/bots.ts';
+import type { BotVersionView, Items, PublishedCheckedView } from '../../../../src/server/schemas/bots.ts';
 import { ApiError, errorText, getJson, request, sendJson, type ProblemView } from '../api.ts';
 import type { KnownValues } from '../../../../src/flow/choice-values.ts';
 import { loadBotText } from '../../../../src/flow/load-text.ts';
@@ -26,7 +26,7 @@ const withLayout = async (doc: Doc): Promise<Doc> => (needsLayout(doc) ? autoLay
  * must be drawn afresh; `versions` whenever the list of versions changed.
  */
 export function useBotFile(botId: string, history: History<Doc>, onServerProblems: (problems: readonly ProblemView[]) => void, known: KnownValues) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { reset } = history;
   const [status, setStatus] = useState<Status>(null);
   const [fileProblems, setFileProblems] = useState<{ file: string; problems: readonly Problem[] } | null>(null);
@@ -77,10 +77,14 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   async function publish(): Promise<void> {
     if (!(await save())) return;
     try {
-      const res = await sendJson<PublishedView>(`/bots/${encodeURIComponent(botId)}/publish`, {});
+      const res = await sendJson<PublishedCheckedView>(`/bots/${encodeURIComponent(botId)}/publish?locale=${i18n.language === 'ja' ? 'ja' : 'en'}`, {});
+      // Values the service could not be asked about show on their blocks, as the upload's warnings do.
+      onServerProblems(res.warnings);
       setStatus({ kind: 'ok', text: t('builder.published', { version: res.version }) });
       setVersions((k) => k + 1);
     } catch (err) {
+      // A literal the service does not have: refused with the block and field, shown on the canvas.
+      if (err instanceof ApiError) onServerProblems(err.problems);
       setStatus({ kind: 'error', text: errorText(err) });
     }
   }
