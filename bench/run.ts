@@ -1,4 +1,5 @@
 import { benchEngine } from './engine.ts';
+import { benchHandoff } from './handoff.ts';
 import { benchPurge } from './purge.ts';
 import { benchServer } from './server.ts';
 import { benchTokens } from './tokens.ts';
@@ -14,6 +15,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'tokens', run: benchTokens },
   { name: 'server', run: benchServer },
   { name: 'purge', run: benchPurge },
+  { name: 'handoff', run: benchHandoff },
   { name: 'web', run: benchWebSizes },
 ];
 

@@ -46,6 +46,10 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
   'renkei personal-data export': '本人について保持しているすべてのデータを 1 つの JSON 文書として出力します',
   'renkei personal-data erase':
     '本人について保持しているすべてのデータを 1 つのトランザクションで消去します（会話は空にし、トランスクリプトと内蔵レコードは削除。分析の件数は残ります）。消去したものと、外部サービスで消去すべきレコードを表示します',
+  'renkei users': 'チームのアカウント: 管理画面と受信箱にサインインする管理者と担当者',
+  'renkei users add':
+    'アカウントを追加します。--password-stdin ならすぐにサインインでき、そうでなければ 1 日有効な招待リンクを表示します（リンクのオリジンは RENKEI_PUBLIC_URL）',
+  'renkei users list': 'アカウントを一覧表示します',
 };
 
 const TEXT = {

@@ -36,8 +36,19 @@ export interface TemplateUse {
   readonly text: string;
 }
 
+/**
+ * Whether people can take over now, as the runtime found it before the turn (the engine does no
+ * I/O): an agent online, and the team within its business hours. Absent (the CLI, the preview),
+ * a hand-off waits as it always did and business hours count as open.
+ */
+export interface TeamAvailability {
+  readonly agentsOnline: boolean;
+  readonly withinBusinessHours: boolean;
+}
+
 /** Read-only view of the conversation that a block's step sees. */
 export interface StepContext {
+  readonly team?: TeamAvailability;
   readonly blockId: string;
   readonly botId: string;
   readonly locale: Locale;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseNumber } from '../answers/number.ts';
 import { render } from '../vocabulary/merge-fields.ts';
 import { variableName } from '../vocabulary/variables.ts';
-import { blockCommon, blockId, defineBlock, PORT } from './block.ts';
+import { blockCommon, blockId, defineBlock, PORT, type TeamAvailability } from './block.ts';
 import { FIELD_LABELS, PORT_LABELS } from './labels.ts';
 import { group, list, select, text, variable, word } from './fields.ts';
 import { isLooseMap, keyPort, looseItems } from './ports.ts';
@@ -15,14 +15,21 @@ export const CONDITION_OPS = [
   'is_not_set',
   'greater_than',
   'less_than',
+  // Whether the team is within its business hours now (no variable, no value).
+  'within_business_hours',
 ] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 
-const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set'];
+const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set', 'within_business_hours'];
+/** Ops that test something other than a variable. */
+const NO_VARIABLE_OPS: readonly ConditionOp[] = ['within_business_hours'];
 
 const when = z
-  .strictObject({ var: variableName, op: z.enum(CONDITION_OPS), value: z.string().optional() })
+  .strictObject({ var: variableName.optional(), op: z.enum(CONDITION_OPS), value: z.string().optional() })
   .check((ctx) => {
+    if (ctx.value.var === undefined && !NO_VARIABLE_OPS.includes(ctx.value.op)) {
+      ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a variable`, input: ctx.value, path: ['var'] });
+    }
     if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
       ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
     }
@@ -63,8 +70,11 @@ function compareDates(a: string, b: string): number | null {
  * false (never a text comparison, where "9" > "10"). equals / not_equals compare as numbers when
  * both sides are numbers (`12000` equals `12,000.0`), else as folded text. contains is folded text.
  */
-export function holds(rule: Rule['when'], actual: string, expected: string): boolean {
+export function holds(rule: Rule['when'], actual: string, expected: string, team?: TeamAvailability): boolean {
   switch (rule.op) {
+    case 'within_business_hours':
+      // Without the runtime's word (the CLI, the preview) the team counts as open.
+      return team?.withinBusinessHours ?? true;
     case 'is_set':
       return actual.trim() !== '';
     case 'is_not_set':
@@ -106,7 +116,7 @@ export const condition = defineBlock({
         when: group(
           { en: 'When', ja: '条件' },
           {
-            var: variable({ en: 'Variable', ja: '変数' }),
+            var: variable({ en: 'Variable', ja: '変数' }, { unusedWhen: { key: 'op', values: NO_VARIABLE_OPS } }),
             op: select(
               { en: 'Operator', ja: '演算子' },
               {
@@ -118,10 +128,11 @@ export const condition = defineBlock({
                   is_not_set: { en: 'is not set', ja: '値がない' },
                   greater_than: { en: 'greater than', ja: 'より大きい' },
                   less_than: { en: 'less than', ja: 'より小さい' },
+                  within_business_hours: { en: 'within business hours', ja: '営業時間内' },
                 },
               },
             ),
-            value: text(FIELD_LABELS.value),
+            value: text(FIELD_LABELS.value, { unusedWhen: { key: 'op', values: UNARY_OPS } }),
           },
         ),
         next: PORT,
@@ -145,9 +156,10 @@ export const condition = defineBlock({
     config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
   enter(config, ctx) {
     for (const rule of config.rules) {
-      const actual = Object.hasOwn(ctx.vars, rule.when.var) ? ctx.vars[rule.when.var]! : '';
+      const name = rule.when.var;
+      const actual = name !== undefined && Object.hasOwn(ctx.vars, name) ? ctx.vars[name]! : '';
       const expected = rule.when.value === undefined ? '' : render(rule.when.value, ctx.vars);
-      if (holds(rule.when, actual, expected)) return { kind: 'next', target: rule.next };
+      if (holds(rule.when, actual, expected, ctx.team)) return { kind: 'next', target: rule.next };
     }
     return { kind: 'next', target: config.else };
   },

@@ -55,7 +55,7 @@ const FULL: Record<string, Record<string, unknown>> = {
   set: { type: 'set', values: { x: '1' }, next: 'b' },
   goto: { type: 'goto', target: 'b' },
   end: { type: 'end' },
-  handoff: { type: 'handoff', reason: 'human' },
+  handoff: { type: 'handoff', reason: 'human', timeout: 60, no_agent: 'b' },
   'crm.lead': { type: 'crm.lead', ports: { success: 'b', failure: 'c', integration_invalid: 'd', already_exists: 'e' } },
   'crm.contact': { type: 'crm.contact', ports: { success: 'b', failure: 'c', integration_invalid: 'd' } },
   'crm.deal': { type: 'crm.deal', name: 'D', stage: 'S', ports: { success: 'b', failure: 'c', integration_invalid: 'd' } },
@@ -108,6 +108,26 @@ suite('block declarations', () => {
     const ports = BLOCKS['helpdesk.ticket'].ports({ type: 'helpdesk.ticket' });
     expect(ports.filter((p) => !p.advanced).map((p) => p.name)).toEqual(['success', 'failure']);
     expect(ports.filter((p) => p.advanced).map((p) => p.name)).toEqual(['integration_invalid', 'department_invalid', 'assignee_invalid']);
+  });
+
+  it('says which fields an op leaves unasked only by names of a sibling select and its entries', () => {
+    const check = (fields: Readonly<Record<string, FieldDecl>>, at: string): number =>
+      Object.entries(fields).reduce((found, [key, decl]) => {
+        if (decl === PORT) return found;
+        const nested = decl.fields ? check(decl.fields, `${at}${key}.`) : 0;
+        if (!decl.unusedWhen) return found + nested;
+        const sibling = fields[decl.unusedWhen.key];
+        expect(sibling !== PORT && sibling?.widget, `${at}${key}`).toBe('select');
+        const entries = sibling !== PORT && sibling?.options ? Object.keys(sibling.options) : [];
+        for (const value of decl.unusedWhen.values) expect(entries, `${at}${key}`).toContain(value);
+        return found + nested + 1;
+      }, 0);
+    const found = BLOCK_TYPES.reduce((n, type) => n + check(Object.fromEntries(fieldEntries(BLOCKS[type].fields)), `${type} `), 0);
+    // A condition asks for no variable under within_business_hours, and for no value under that and is_set / is_not_set.
+    expect(found).toBe(2);
+    const when = BLOCKS.condition.fields.rules;
+    const members = when !== PORT ? when.fields?.['when'] : undefined;
+    expect(members !== PORT && members?.fields?.['var']).toMatchObject({ unusedWhen: { key: 'op', values: ['within_business_hours'] } });
   });
 
   it('finds a choice option value used twice', () => {

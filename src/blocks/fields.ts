@@ -56,9 +56,14 @@ export interface FieldMeta {
   readonly fields?: Readonly<Record<string, FieldDecl>>;
   /** One sentence for the docs: what the field is for. */
   readonly help?: Label;
+  /**
+   * The field means nothing while a sibling key holds one of these values (a condition's `value`
+   * under `is_set`): the form does not ask for it then, unless it already holds something.
+   */
+  readonly unusedWhen?: { readonly key: string; readonly values: readonly string[] };
 }
 
-type Extra = Partial<Pick<FieldMeta, 'values' | 'options' | 'fields' | 'help'>>;
+type Extra = Partial<Pick<FieldMeta, 'values' | 'options' | 'fields' | 'help' | 'unusedWhen'>>;
 
 // Short constructors, so a block's field table reads as a table.
 export const text = (label: Label, extra: Extra = {}): FieldMeta => ({ label, widget: 'text', merge: 'text', ...extra });

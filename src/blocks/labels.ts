@@ -31,6 +31,7 @@ export const PORT_LABELS = {
   target: { en: 'Target', ja: '移動先' },
   option: { en: 'Option', ja: '選択肢' },
   rule: { en: 'Rule', ja: 'ルール' },
+  no_agent: { en: 'No agent', ja: '担当者不在' },
 } as const satisfies Record<string, Label>;
 
 /** Fields several block types share, so their words are the same everywhere. */

@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerPersonalData } from './commands/personal-data.ts';
+import { registerUsers } from './commands/users.ts';
 import { version } from '../server/version.ts';
 
 /** Lets an action report a non-zero exit without throwing (e.g. `validate` with errors). */
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, run: RunState): Command {
   registerBuiltin(program, ctx);
   registerMigrate(program, ctx);
   registerPersonalData(program, ctx);
+  registerUsers(program, ctx);
   return program;
 }
 

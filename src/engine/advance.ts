@@ -1,10 +1,12 @@
 import { definitionOf, type BlockConfig } from '../blocks/index.ts';
-import type { StepContext } from '../blocks/block.ts';
+import type { StepContext, TeamAvailability } from '../blocks/block.ts';
 import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
+import { DEFAULT_HANDOFF_TIMEOUT } from '../blocks/handoff.ts';
 import type {
   AdvanceResult,
+  HandoffTrace,
   ConversationState,
   ConversationStatus,
   EngineErrorCode,
@@ -50,6 +52,7 @@ interface Turn {
   readonly path: string[];
   readonly effects: number;
   readonly integration: IntegrationTrace | null;
+  readonly team: TeamAvailability | undefined;
 }
 
 const NO_MESSAGES: readonly Message[] = [];
@@ -60,28 +63,41 @@ const NO_MESSAGES: readonly Message[] = [];
  * that cannot apply returns `error` with the state unchanged (and `input` still naming what the
  * conversation waits for, when it waits for the visitor).
  */
-export function advance(bot: Bot, state: ConversationState | null, event: EngineEvent): AdvanceResult {
+export function advance(bot: Bot, state: ConversationState | null, event: EngineEvent, team?: TeamAvailability): AdvanceResult {
   if (event.type === 'start') {
     if (state !== null) return rejected(bot, state, 'already_started', 'the conversation has already started');
     const vars = Object.create(null) as Vars;
     for (const field of VISITOR_FIELDS) vars[`visitor.${field}`] = (event.visitor?.[field] ?? '').normalize('NFKC').trim();
-    return run(newTurn(bot, event.conversationId, vars, 0, null), bot.start);
+    return run(newTurn(bot, event.conversationId, vars, 0, null, team), bot.start);
   }
   if (state === null) return rejected(bot, notStarted(bot), 'not_started', 'start the conversation first');
+  if (event.type === 'resume') {
+    if (state.status !== 'handoff') return rejected(bot, state, 'not_handed_off', `the conversation is not handed off (${state.status})`);
+    if (!blocksOf(bot).has(event.block)) return rejected(bot, state, 'invalid_bot', `bot "${bot.id}" has no block "${event.block}"`);
+    return run(newTurn(bot, state.conversationId, copyVars(state.vars), state.effects, null, team), event.block);
+  }
   if (state.status === 'ended' || state.status === 'handoff') {
     return rejected(bot, state, 'conversation_over', `the conversation is over (${state.status})`);
   }
-  return event.type === 'effect_result' ? settle(bot, state, event.effectId, event.outcome) : answer(bot, state, event);
+  return event.type === 'effect_result' ? settle(bot, state, event.effectId, event.outcome, team) : answer(bot, state, event, team);
 }
 
-function newTurn(bot: Bot, conversationId: string, vars: Vars, effects: number, integration: IntegrationTrace | null): Turn {
-  return { bot, blocks: blocksOf(bot), conversationId, vars, messages: [], path: [], effects, integration };
+function newTurn(
+  bot: Bot,
+  conversationId: string,
+  vars: Vars,
+  effects: number,
+  integration: IntegrationTrace | null,
+  team: TeamAvailability | undefined,
+): Turn {
+  return { bot, blocks: blocksOf(bot), conversationId, vars, messages: [], path: [], effects, integration, team };
 }
 
 function answer(
   bot: Bot,
   state: ConversationState,
   event: Extract<EngineEvent, { type: 'reply' | 'choice' }>,
+  team: TeamAvailability | undefined,
 ): AdvanceResult {
   const at = state.at;
   if (state.status !== 'waiting_input' || at === null) {
@@ -92,9 +108,9 @@ function answer(
   if (!config || !definition?.answer) return rejected(bot, state, 'invalid_bot', `block "${at}" of bot "${bot.id}" takes no answer`);
 
   const vars = copyVars(state.vars);
-  const ctx: StepContext = { blockId: at, botId: bot.id, locale: bot.locale, vars, attempts: state.attempts };
+  const ctx: StepContext = { blockId: at, botId: bot.id, locale: bot.locale, vars, attempts: state.attempts, ...(team ? { team } : {}) };
   const step = definition.answer(config, ctx, event);
-  const turn = newTurn(bot, state.conversationId, vars, state.effects, null);
+  const turn = newTurn(bot, state.conversationId, vars, state.effects, null, team);
   switch (step.kind) {
     case 'reject':
       return rejected(bot, state, 'unknown_choice', step.message);
@@ -119,7 +135,7 @@ function answer(
   }
 }
 
-function settle(bot: Bot, state: ConversationState, effectId: string, outcome: Outcome): AdvanceResult {
+function settle(bot: Bot, state: ConversationState, effectId: string, outcome: Outcome, team: TeamAvailability | undefined): AdvanceResult {
   const at = state.at;
   if (state.status !== 'waiting_effect' || at === null) {
     return rejected(bot, state, 'not_waiting_for_effect', 'the conversation is waiting for the visitor, not for an integration');
@@ -143,7 +159,7 @@ function settle(bot: Bot, state: ConversationState, effectId: string, outcome: O
   };
   const vars = copyVars(state.vars);
   assign(vars, settled.set);
-  const turn = newTurn(bot, state.conversationId, vars, state.effects, trace);
+  const turn = newTurn(bot, state.conversationId, vars, state.effects, trace, team);
   if (settled.target === undefined) return broken(turn, `block "${at}" has no ${settled.port} port`);
   return run(turn, settled.target);
 }
@@ -151,7 +167,7 @@ function settle(bot: Bot, state: ConversationState, effectId: string, outcome: O
 /** Enters blocks from `from` until one waits for the visitor, asks for an effect, or ends the conversation. */
 function run(turn: Turn, from: string): AdvanceResult {
   const { bot, blocks, vars, messages, path } = turn;
-  const ctx = { blockId: from, botId: bot.id, locale: bot.locale, vars, attempts: 0 };
+  const ctx = { blockId: from, botId: bot.id, locale: bot.locale, vars, attempts: 0, ...(turn.team ? { team: turn.team } : {}) };
   let id = from;
   for (let entered = 0; ; entered++) {
     if (entered === STEP_LIMIT) {
@@ -219,7 +235,16 @@ function result(
 }
 
 function over(turn: Turn, status: 'ended' | 'handoff', reason: string | null, error: AdvanceResult['error'] = null): AdvanceResult {
-  return result(turn, stateOf(turn, status, null, turn.effects, null, reason), null, null, error);
+  const ended = result(turn, stateOf(turn, status, null, turn.effects, null, reason), null, null, error);
+  const last = turn.path[turn.path.length - 1];
+  const config = status === 'handoff' && last !== undefined ? turn.blocks.get(last) : undefined;
+  if (config?.type !== 'handoff') return ended;
+  const handoff: HandoffTrace = {
+    block: last!,
+    noAgent: config.no_agent ?? null,
+    timeoutSeconds: config.timeout ?? DEFAULT_HANDOFF_TIMEOUT,
+  };
+  return { ...ended, handoff };
 }
 
 /** A bot that does not hold what it names (only an unvalidated bot can): the conversation ends. */

@@ -52,7 +52,12 @@ export type EngineEvent =
   | { readonly type: 'reply'; readonly text: string; readonly at: string }
   /** A button press: an option's value. An unknown value is an error, not a re-prompt. */
   | { readonly type: 'choice'; readonly value: string; readonly at: string }
-  | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome };
+  | { readonly type: 'effect_result'; readonly effectId: string; readonly outcome: Outcome }
+  /**
+   * A handed-off conversation goes back to the bot at `block`: an agent handed it back, or nobody
+   * claimed it in time and the handoff block's `no_agent` port is taken.
+   */
+  | { readonly type: 'resume'; readonly block: string };
 
 /** An integration outcome applied during this advance: what the connector said and where the bot went. */
 export interface IntegrationTrace {
@@ -70,6 +75,8 @@ export type EngineErrorCode =
   | 'conversation_over'
   | 'not_waiting_for_input'
   | 'not_waiting_for_effect'
+  /** `resume` of a conversation that is not handed off. */
+  | 'not_handed_off'
   | 'wrong_effect'
   | 'unknown_choice'
   | 'step_limit'
@@ -79,6 +86,14 @@ export type EngineErrorCode =
 export interface EngineError {
   readonly code: EngineErrorCode;
   readonly message: string;
+}
+
+/** The handoff block that handed the conversation to a person during this advance. */
+export interface HandoffTrace {
+  readonly block: string;
+  /** Where the bot goes when nobody claims it in `timeoutSeconds`; null: it waits, unclaimed, for ever. */
+  readonly noAgent: string | null;
+  readonly timeoutSeconds: number;
 }
 
 export interface AdvanceResult {
@@ -95,4 +110,6 @@ export interface AdvanceResult {
    * stopped (`step_limit`: the state is ended).
    */
   readonly error: EngineError | null;
+  /** Set when this advance handed the conversation off. */
+  readonly handoff?: HandoffTrace;
 }

@@ -60,7 +60,7 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     text: bot(
       '  hello:\n    type: condition\n    rules:\n      - when: { var: visitor.name, op: equal, value: Taro }\n        next: bye\n    else: bye\n  bye:\n    type: end\n',
     ),
-    expected: `${FILE}:10 block "hello" field "rules.0.when.op": "equal" is not allowed — did you mean "equals"? (allowed: equals, not_equals, contains, is_set, is_not_set, greater_than, less_than)`,
+    expected: `${FILE}:10 block "hello" field "rules.0.when.op": "equal" is not allowed — did you mean "equals"? (allowed: equals, not_equals, contains, is_set, is_not_set, greater_than, less_than, within_business_hours)`,
   },
   invalid_variable: {
     text: bot('  hello:\n    type: ask\n    kind: text\n    prompt: Hi\n    save: Favourite Colour\n    next: bye\n  bye:\n    type: end\n'),

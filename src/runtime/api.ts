@@ -4,6 +4,8 @@ import type { Locale } from '../vocabulary/locales.ts';
 import type { Message } from '../vocabulary/message.ts';
 import type { VisitorField } from '../vocabulary/variables.ts';
 import type { RecordEvent } from '../vocabulary/record-events.ts';
+import type { Agent, InboxConversation, InboxItem, InboxNote } from './inbox.ts';
+import type { InboxStreamEvent } from './inbox-stream.ts';
 
 /**
  * The contract between the HTTP server and the durable runtime. The server validates and
@@ -16,7 +18,21 @@ export type VisitorStatus = 'waiting_input' | 'working' | 'ended' | 'handoff';
 /** One entry of a conversation's transcript / event stream, numbered from 1 per conversation. */
 export type ConversationEvent =
   | { readonly seq: number; readonly at: string; readonly type: 'visitor'; readonly text: string }
-  | { readonly seq: number; readonly at: string; readonly type: 'message'; readonly message: Message }
+  /**
+   * A line of the bot, or of the agent who took the conversation over: then `from` is `agent`,
+   * with the agent's display name and the `text` beside `message` (DESIGN.md's live-chat shape).
+   */
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly type: 'message';
+      readonly message: Message;
+      readonly from?: 'bot' | 'agent';
+      readonly agentName?: string;
+      readonly text?: string;
+    }
+  /** A person of the team joined the conversation (claimed it, or had it transferred to them) or left it. */
+  | { readonly seq: number; readonly at: string; readonly type: 'agent'; readonly action: 'joined' | 'left'; readonly agentName: string }
   | { readonly seq: number; readonly at: string; readonly type: 'input'; readonly input: InputRequest }
   | { readonly seq: number; readonly at: string; readonly type: 'status'; readonly status: VisitorStatus; readonly reason: string | null }
   /** An integration block created a record: the page may hear of it (`Renkei.on('lead.created')`), with the block's outputs. */
@@ -102,7 +118,15 @@ export type RuntimeErrorCode =
   /** A visitor field the site passed in is not valid for its kind (400, naming the field). */
   | 'invalid_visitor'
   /** The runtime is shutting down (503). */
-  | 'shutting_down';
+  | 'shutting_down'
+  /** The inbox: no such hand-off, or not this agent's (404). */
+  | 'handoff_not_found'
+  /** Another agent holds the conversation (409). */
+  | 'claimed_by_another'
+  /** The hand-off is no longer open: handed back, closed, or its no_agent port taken (409). */
+  | 'handoff_over'
+  /** A block or account the request names does not exist (400, naming the field). */
+  | 'invalid_request';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -116,7 +140,27 @@ export class RuntimeError extends Error {
   }
 }
 
+/** The agents' side of hand-offs (see inbox.ts); every call names the signed-in account acting. */
+export interface InboxRuntime {
+  list(agent: Agent): Promise<InboxItem[]>;
+  get(agent: Agent, conversationId: string): Promise<InboxConversation>;
+  claim(agent: Agent, conversationId: string): Promise<void>;
+  message(agent: Agent, conversationId: string, text: string): Promise<{ seq: number }>;
+  note(agent: Agent, conversationId: string, text: string): Promise<InboxNote>;
+  transfer(agent: Agent, conversationId: string, toAccountId: string): Promise<void>;
+  release(agent: Agent, conversationId: string, block: string): Promise<void>;
+  close(agent: Agent, conversationId: string): Promise<void>;
+  /** The agent is typing in a conversation they hold: the visitor's widget shows it. */
+  typing(agent: Agent, conversationId: string): Promise<void>;
+  follow(agent: Agent, signal: AbortSignal): AsyncIterable<InboxStreamEvent>;
+}
+
 export interface Runtime {
+  readonly inbox: InboxRuntime;
+  /** The visitor is typing: the agent holding the conversation sees it. Nothing is stored. */
+  typing(conversationId: string, token: string): Promise<void>;
+  /** Calls `fn` with `agent:<name>` while an agent types in the conversation (the caller checked the token). */
+  watchTyping(conversationId: string, fn: (who: string) => void): () => void;
   start(botId: string, options?: StartOptions): Promise<StartedConversation>;
   /** Applies the answer; when it starts an integration, waits for it up to `waitMs` (RENKEI_TURN_WAIT_MS, default 8000). */
   reply(conversationId: string, token: string, answer: Answer, options?: { readonly waitMs?: number }): Promise<TurnView>;

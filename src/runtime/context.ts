@@ -34,4 +34,6 @@ export interface RuntimeContext {
   /** Aborted when the runtime begins to stop: waits and streams end. */
   readonly closing: AbortSignal;
   readonly log: RuntimeLog;
+  /** Whether hand-offs are e-mailed to the team (SMTP is configured). */
+  readonly mailTeam: boolean;
 }

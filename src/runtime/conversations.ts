@@ -5,6 +5,7 @@ import type { ConversationEventsTable, ConversationsTable, Database } from '../s
 import { RuntimeError } from './api.ts';
 import { eventRows, visitorStatusOf, type EventDraft } from './events.ts';
 import type { Notifier } from './notify.ts';
+import { recordTeamEffects } from './handoffs.ts';
 import { insertEffect } from './outbox.ts';
 import { tokenOpens } from './tokens.ts';
 
@@ -82,6 +83,8 @@ export interface WriteContext {
   readonly now: Date;
   readonly deadlineMs: number;
   readonly notifier: Notifier;
+  /** Whether hand-offs are e-mailed to the team (SMTP is configured). */
+  readonly mailTeam?: boolean;
 }
 
 /** A new conversation with its first events (and effect), inside the caller's transaction. */
@@ -109,7 +112,7 @@ export async function insertConversation(
       updated_at: at,
     })
     .execute();
-  return appendRest(trx, { id: conversation.id, botVersion: conversation.botVersion }, 0, result, drafts, timing);
+  return appendRest(trx, { id: conversation.id, botId: conversation.botId, botVersion: conversation.botVersion }, 0, result, drafts, timing);
 }
 
 /**
@@ -134,12 +137,12 @@ export async function writeAdvance(
     row.row_version,
   ]);
   if (!updated.numAffectedRows) throw new VersionConflict(row.id);
-  return appendRest(trx, { id: row.id, botVersion: row.bot_version }, row.last_seq, result, drafts, timing);
+  return appendRest(trx, { id: row.id, botId: row.bot_id, botVersion: row.bot_version }, row.last_seq, result, drafts, timing);
 }
 
 async function appendRest(
   trx: Transaction<Database>,
-  conversation: { readonly id: string; readonly botVersion: number },
+  conversation: { readonly id: string; readonly botId: string; readonly botVersion: number },
   lastSeq: number,
   result: AdvanceResult,
   drafts: readonly EventDraft[],
@@ -154,6 +157,7 @@ async function appendRest(
     await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
     await timing.notifier.effectsQueued(trx);
   }
+  await recordTeamEffects(trx, conversation, result, drafts, timing);
   await timing.notifier.conversationChanged(trx, conversation.id);
   return { firstSeq: lastSeq + 1, lastSeq: lastSeq + drafts.length };
 }

@@ -61,8 +61,13 @@ export function eventOf(row: Selectable<ConversationEventsTable>): ConversationE
   switch (row.type) {
     case 'visitor':
       return { ...base, type: 'visitor', text: payload['text'] as string };
-    case 'message':
-      return { ...base, type: 'message', message: payload['message'] as Extract<ConversationEvent, { type: 'message' }>['message'] };
+    case 'message': {
+      const message = payload['message'] as Extract<ConversationEvent, { type: 'message' }>['message'];
+      if (payload['from'] !== 'agent') return { ...base, type: 'message', message };
+      return { ...base, type: 'message', message, from: 'agent', agentName: payload['agentName'] as string, text: message.text };
+    }
+    case 'agent':
+      return { ...base, type: 'agent', action: payload['action'] as 'joined' | 'left', agentName: payload['agentName'] as string };
     case 'input':
       return { ...base, type: 'input', input: payload['input'] as InputRequest };
     case 'status':

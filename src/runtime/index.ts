@@ -3,7 +3,12 @@ import { hostname } from 'node:os';
 import { widgetAppearance } from '../appearance/settings.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import type { Store } from '../store/store.ts';
-import { RuntimeError, type Runtime } from './api.ts';
+import { RuntimeError, type InboxRuntime, type Runtime } from './api.ts';
+import { openConversation } from './conversations.ts';
+import { Deliveries, type DeliveryOptions } from './deliveries.ts';
+import { HandoffTimeouts } from './handoff-timeouts.ts';
+import { addNote, agentMessage, claim, close as closeHandoff, inboxConversation, listInbox, release, transfer } from './inbox.ts';
+import { followInbox } from './inbox-stream.ts';
 import type { AttemptInfo } from './attempt.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
 import { BotCache } from './bot-cache.ts';
@@ -41,6 +46,12 @@ export interface RuntimeOptions {
   readonly log?: RuntimeLog;
   /** Called after every connector call (metrics: outcomes by block type, attempts, durations). */
   readonly onAttempt?: (info: AttemptInfo) => void;
+  /**
+   * Team notifications (event webhooks, hand-off e-mails): the box that opens webhook secrets, the
+   * SMTP mailer (none: nothing is e-mailed), and RENKEI_PUBLIC_URL for links. Without it no
+   * notification is sent by this process (another one's workers send them).
+   */
+  readonly notifications?: Omit<DeliveryOptions, 'owner'>;
 }
 
 export interface DurableRuntime extends Runtime {
@@ -91,6 +102,7 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     streamPollMs: options.streamPollMs ?? DEFAULTS.streamPollMs,
     closing: closing.signal,
     log,
+    mailTeam: options.notifications?.mailer !== undefined,
   };
   const workers = new Workers(
     {
@@ -104,6 +116,27 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     { leaseMs: options.leaseMs ?? DEFAULTS.leaseMs, graceMs: options.graceMs ?? DEFAULTS.graceMs },
   );
   const turns: TurnContext = { ...ctx, wakeWorkers: workers.wake, shuttingDown: () => closing.signal.aborted };
+  const timeouts = new HandoffTimeouts(turns);
+  const deliveries = options.notifications && new Deliveries(ctx, { ...options.notifications, owner: workerId });
+  const inbox: InboxRuntime = {
+    list: (agent) => listInbox(ctx.db, agent),
+    get: (agent, id) => inboxConversation(ctx, agent, id),
+    claim: (agent, id) => claim(ctx, agent, id),
+    message: (agent, id, text) => agentMessage(ctx, agent, id, text),
+    note: (agent, id, text) => addNote(ctx, agent, id, text),
+    transfer: (agent, id, to) => transfer(ctx, agent, id, to),
+    release: (agent, id, block) => release(turns, agent, id, block),
+    close: (agent, id) => closeHandoff(ctx, agent, id),
+    async typing(agent, id) {
+      const row = await ctx.db.selectFrom('handoffs').select(['agent_id', 'status']).where('conversation_id', '=', id).executeTakeFirst();
+      if (!row || row.status !== 'claimed' || row.agent_id !== agent.id) throw new RuntimeError('handoff_not_found', 'you do not hold this conversation');
+      ctx.notifier.typing(id, `agent:${agent.name}`);
+    },
+    async *follow(agent, signal) {
+      await ready;
+      yield* followInbox(ctx, agent, signal);
+    },
+  };
   const turnWaitMs = options.turnWaitMs ?? DEFAULTS.turnWaitMs;
   // Subscribed before the first turn, so no wake-up of a waiting reply is missed.
   const ready = ctx.notifier.open();
@@ -112,6 +145,12 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
 
   return {
     workerId,
+    inbox,
+    async typing(conversationId, token) {
+      const row = await openConversation(ctx.db, conversationId, token);
+      if (row.status === 'handoff') ctx.notifier.typing(conversationId, 'visitor');
+    },
+    watchTyping: (conversationId, fn) => ctx.notifier.onTyping(conversationId, fn),
     async start(botId, startOptions = {}) {
       await ready;
       return startConversation(turns, botId, startOptions, turnWaitMs);
@@ -134,6 +173,8 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     },
     startWorkers(concurrency = DEFAULTS.concurrency) {
       workers.start(concurrency);
+      timeouts.start();
+      deliveries?.start();
     },
     async drain() {
       await ready;
@@ -141,6 +182,8 @@ export function createRuntime(options: RuntimeOptions): DurableRuntime {
     },
     async stop(stopOptions = {}) {
       closing.abort();
+      await timeouts.stop();
+      await deliveries?.stop();
       await workers.stop(stopOptions.graceMs);
       await ctx.notifier.close();
     },
@@ -151,6 +194,7 @@ export { RuntimeError } from './api.ts';
 export type {
   Answer,
   ConversationEvent,
+  InboxRuntime,
   IdentifiedVisitor,
   Runtime,
   RuntimeErrorCode,
@@ -163,5 +207,7 @@ export type {
   WidgetSettings,
 } from './api.ts';
 export type { AttemptInfo } from './attempt.ts';
+export type { Agent, InboxConversation, InboxItem, InboxNote } from './inbox.ts';
+export type { InboxStreamEvent } from './inbox-stream.ts';
 export type { RetryPolicy } from './backoff.ts';
 export type { RuntimeLog } from './context.ts';

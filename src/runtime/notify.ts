@@ -6,13 +6,17 @@ import type { Store } from '../store/store.ts';
 export const CONVERSATION_CHANNEL = 'renkei_conversation';
 /** An effect became claimable (created, released); workers claim. */
 export const EFFECTS_CHANNEL = 'renkei_effects';
+/** The inbox changed (a hand-off arrived, was claimed, released, closed) or a team notification was queued. */
+export const INBOX_CHANNEL = 'renkei_inbox';
+/** Someone is typing in a conversation; the payload is `<conversation id> <who>` (`visitor`, or `agent:<name>`). Never stored. */
+export const TYPING_CHANNEL = 'renkei_typing';
 
 type Log = (error: unknown, what: string) => void;
 
 /**
  * The runtime's wake-ups over `store.notifications` (LISTEN/NOTIFY on PostgreSQL, in-process on
  * SQLite), fanned out to local waiters (a waiting reply, a follow stream, the worker loop), so a
- * thousand open streams cost one LISTEN. The effects channel is listened to from `open`; the
+ * thousand open streams cost one LISTEN. The effects, inbox and typing channels are listened to from `open`; the
  * conversations channel is watched only while something of this process waits for a
  * conversation, so on PostgreSQL a turn nobody waits for notifies nobody (see Notifications.watch).
  * Wake-ups only: everyone who waits re-reads the database and polls as a safety net.
@@ -22,6 +26,8 @@ export class Notifier {
   readonly #log: Log;
   readonly #conversations = new Map<string, Set<() => void>>();
   readonly #effects = new Set<() => void>();
+  readonly #inbox = new Set<() => void>();
+  readonly #typing = new Map<string, Set<(who: string) => void>>();
   #unlisten: (() => Promise<void>)[] = [];
   #opened: Promise<void> | undefined;
   /** The watch of the conversations channel, while some conversation has a waiter. */
@@ -33,12 +39,28 @@ export class Notifier {
     this.#log = log;
   }
 
-  /** Subscribes to the effects channel; once it resolves, no notification of it is missed. */
+  /**
+   * Subscribes to the effects, inbox and typing channels; once it resolves, no notification of them
+   * is missed. The inbox and typing channels are sent seldom (a hand-off, a claim, a person typing
+   * in a live chat), so listening to them from the start costs no turn anything.
+   */
   open(): Promise<void> {
     this.#opened ??= (async () => {
       this.#unlisten.push(
         await this.#store.notifications.listen(EFFECTS_CHANNEL, () => {
           for (const fn of this.#effects) fn();
+        }),
+      );
+      this.#unlisten.push(
+        await this.#store.notifications.listen(INBOX_CHANNEL, () => {
+          for (const fn of this.#inbox) fn();
+        }),
+      );
+      this.#unlisten.push(
+        await this.#store.notifications.listen(TYPING_CHANNEL, (payload) => {
+          const space = payload.indexOf(' ');
+          if (space < 0) return;
+          for (const fn of this.#typing.get(payload.slice(0, space)) ?? []) fn(payload.slice(space + 1));
         }),
       );
     })();
@@ -68,6 +90,32 @@ export class Notifier {
   /** Outside a transaction (leases released on stop). A lost wake-up costs a poll interval, so failures are only logged. */
   effectsReleased(): void {
     this.#store.notifications.notify(EFFECTS_CHANNEL, '').catch((error: unknown) => this.#log(error, `notify ${EFFECTS_CHANNEL}`));
+  }
+
+  inboxChanged(trx: Transaction<Database>): Promise<void> {
+    return this.#store.notifications.notifyInTransaction(trx, INBOX_CHANNEL, '');
+  }
+
+  /** Typing is a passing signal: sent now, lost if nobody listens, never stored. */
+  typing(conversationId: string, who: string): void {
+    // A notification payload is bounded: a long display name is cut, the conversation id never.
+    const payload = `${conversationId} ${who.slice(0, 200)}`;
+    this.#store.notifications.notify(TYPING_CHANNEL, payload).catch((error: unknown) => this.#log(error, `notify ${TYPING_CHANNEL}`));
+  }
+
+  onInbox(fn: () => void): () => void {
+    this.#inbox.add(fn);
+    return () => this.#inbox.delete(fn);
+  }
+
+  onTyping(conversationId: string, fn: (who: string) => void): () => void {
+    let set = this.#typing.get(conversationId);
+    if (!set) this.#typing.set(conversationId, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.#typing.get(conversationId) === set) this.#typing.delete(conversationId);
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import { advance } from '../engine/advance.ts';
 import type { RuntimeContext } from './context.ts';
 import { stateOf, VersionConflict, writeAdvance } from './conversations.ts';
 import { draftsOf } from './events.ts';
+import { teamFor } from './team.ts';
 import { markDone, recordAttempt, type AttemptRecord, type EffectRow } from './outbox.ts';
 
 /** Optimistic writes retried this often when the conversation changed under us. */
@@ -30,6 +31,7 @@ export async function settleEffect(
 ): Promise<Settlement> {
   // The bot is read before the transaction: on SQLite the transaction holds the only connection.
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
+  const team = bot && (await teamFor(ctx, bot));
   for (let tries = 1; ; tries++) {
     try {
       return await ctx.store.transact(async (trx): Promise<Settlement> => {
@@ -38,7 +40,7 @@ export async function settleEffect(
         if (!(await markDone(trx, row.id, owner, outcome, now))) return 'lease_lost';
         const current = await trx.selectFrom('conversations').selectAll().where('id', '=', row.conversation_id).executeTakeFirst();
         if (!current || !bot) return 'recorded';
-        const result = advance(bot, stateOf(current), { type: 'effect_result', effectId: row.id, outcome });
+        const result = advance(bot, stateOf(current), { type: 'effect_result', effectId: row.id, outcome }, team);
         if (result.error && result.error.code !== 'step_limit') {
           ctx.log.warn(
             { effectId: row.id, conversationId: row.conversation_id, code: result.error.code },
@@ -46,7 +48,7 @@ export async function settleEffect(
           );
           return 'recorded';
         }
-        await writeAdvance(trx, current, result, draftsOf(result, current.status), { now, deadlineMs: ctx.deadlineMs, notifier: ctx.notifier });
+        await writeAdvance(trx, current, result, draftsOf(result, current.status), { now, deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam });
         return 'advanced';
       });
     } catch (error) {

@@ -7,7 +7,9 @@ import { RuntimeError, type Answer, type StartOptions, type StartedConversation,
 import type { RuntimeContext } from './context.ts';
 import { insertConversation, loadConversation, openConversation, stateOf, VersionConflict, type Written } from './conversations.ts';
 import { currentInput, draftsOf, readEvents, visitorStatusOf, type EventDraft } from './events.ts';
+import { visitorLine } from './live-chat.ts';
 import { Waker } from './notify.ts';
+import { teamFor } from './team.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { ADVANCE_WRITERS } from './writes/advance-writer.ts';
 import { checkedVisitor } from './visitor.ts';
@@ -34,7 +36,7 @@ export async function startConversation(
   const token = newToken();
   const locale = options.locale ?? bot.locale;
   const visitor = checkedVisitor(options.visitor, locale);
-  const result = advance(bot, null, { type: 'start', conversationId: id, visitor });
+  const result = advance(bot, null, { type: 'start', conversationId: id, visitor }, await teamFor(ctx, bot));
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
   const written = await ctx.store.transact((trx) =>
@@ -43,7 +45,7 @@ export async function startConversation(
       { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
       result,
       drafts,
-      { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
+      { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam },
     ),
   );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
@@ -57,6 +59,11 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   if (!bot) throw new Error(`conversation ${id} runs version ${row.bot_version} of bot "${row.bot_id}", which is missing`);
   const state = stateOf(row);
+  // Handed to a person: the visitor's line goes to the agent, not to the bot.
+  if (row.status === 'handoff') {
+    if (!('text' in answer)) throw new RuntimeError('invalid_answer', 'a person is answering now: send text, not a choice');
+    return visitorLine(ctx, row, answer.text);
+  }
 
   let event: EngineEvent;
   let said: string;
@@ -73,7 +80,7 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
     said = stripControls(answer.text);
   }
 
-  const result = advance(bot, state, event);
+  const result = advance(bot, state, event, await teamFor(ctx, bot));
   failOnEngineError(result.error);
   const drafts: EventDraft[] = [{ type: 'visitor', text: said }, ...draftsOf(result, row.status)];
   let written: Written;
@@ -82,6 +89,7 @@ export async function replyTo(ctx: TurnContext, id: string, token: string, answe
       now: ctx.clock.now(),
       deadlineMs: ctx.deadlineMs,
       notifier: ctx.notifier,
+      mailTeam: ctx.mailTeam,
     });
   } catch (error) {
     if (error instanceof VersionConflict) {

@@ -21,7 +21,10 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { version } from './version.ts';
 import { installAuditTrail } from './audit-trail.ts';
+import type { Mailer } from '../runtime/mailer.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { oauthCallbackRoutes } from './routes/admin-oauth.ts';
 import { serverConfigFromEnv, type ServerConfig } from './config.ts';
 import { installErrorHandlers } from './errors.ts';
@@ -72,6 +75,8 @@ export interface BuildServerOptions {
   readonly timeouts?: Partial<ServerTimeouts>;
   /** This process's retention worker, woken when the admin changes a period (none: the change waits for another process's run). */
   readonly retention?: RetentionWorker;
+  /** SMTP (RENKEI_SMTP_URL): invitations are e-mailed; none: their links are shown to copy. */
+  readonly mailer?: Mailer;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -112,6 +117,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const { store, runtime } = options;
   const retentionFromEnvironment = retentionFromEnv(env);
+  // RENKEI_PUBLIC_URL, an origin checked by the config; unset: the request's own.
+  const publicUrl = config.publicUrl ?? undefined;
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
 
   const serverOptions: FastifyHttpOptions<Server> = {
@@ -163,7 +170,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       },
       tags: [
         { name: 'visitor', description: 'Conversations with published bots; a conversation token opens one conversation.' },
-        { name: 'admin', description: 'Same-origin only; Authorization: Bearer <admin token>.' },
+        { name: 'admin', description: 'Same-origin only; Authorization: Bearer <admin token>, or a signed-in admin (writes carry Origin).' },
+        { name: 'auth', description: 'Team accounts: sign in and out with a session cookie (HttpOnly, SameSite=Lax).' },
+        { name: 'inbox', description: 'Conversations handed to a person; a signed-in account; writes carry Origin (CSRF).' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
       ],
       components: {
@@ -211,7 +220,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     customServiceUrls: config.customServiceUrls,
     publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
+    mailer: options.mailer,
   });
+  app.register(authRoutes, { prefix: `${API_PREFIX}/auth`, store, publicUrl });
+  app.register(inboxRoutes, { prefix: `${API_PREFIX}/inbox`, store, runtime, publicUrl, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal });
   // Outside the admin token: the service sends the admin's browser here, with the state as proof.
   app.register(oauthCallbackRoutes, {
     prefix: ADMIN_PREFIX,

@@ -49,13 +49,34 @@ export const AUDITED: Readonly<Record<string, Describe>> = {
   }),
   'GET /api/v1/admin/integrations/oauth/callback': () => ({ action: 'integration.connected', target: 'integration' }),
   'POST /api/v1/auth/login': () => ({ action: 'account.sign_in' }),
+  'POST /api/v1/auth/logout': () => ({ action: 'account.sign_out' }),
+  'POST /api/v1/auth/password': () => ({ action: 'account.password' }),
+  'POST /api/v1/auth/invitations/:token': () => ({ action: 'account.invitation_accepted' }),
+  // The account's email and role; never its password.
+  'POST /api/v1/admin/users': (r, a) => ({
+    action: 'account.create',
+    target: `account:${String((a['account'] as Record<string, unknown> | undefined)?.['id'] ?? '')}`,
+    details: { email: body(r)['email'], role: body(r)['role'], invited: body(r)['password'] === undefined },
+  }),
+  'PATCH /api/v1/admin/users/:id': (r) => ({ action: 'account.change', target: `account:${param(r, 'id')}`, details: { ...body(r) } }),
+  'POST /api/v1/admin/users/:id/invitation': (r) => ({ action: 'account.invite', target: `account:${param(r, 'id')}` }),
+  'PUT /api/v1/admin/business-hours': (r) => ({ action: 'business_hours.change', target: 'business_hours', details: { ...body(r) } }),
+  // The URL, format and events; never the secret.
+  'POST /api/v1/admin/event-webhooks': (r, a) => ({
+    action: 'event_webhook.create',
+    target: `event_webhook:${String(a['id'] ?? '')}`,
+    details: { url: body(r)['url'], format: body(r)['format'], events: body(r)['events'] },
+  }),
+  'DELETE /api/v1/admin/event-webhooks/:id': (r) => ({ action: 'event_webhook.delete', target: `event_webhook:${param(r, 'id')}` }),
 };
 
 /**
- * Who made a request. Today the admin token is the only principal of the admin API; accounts
- * (issue 16) add signed-in people, named by their id and email.
+ * Who made a request: a signed-in account (by its id and email) when a session opened it — sign-in
+ * included, once it succeeded — else the admin token, the OAuth redirect, or the address a failed
+ * sign-in named.
  */
 export function actorOf(request: FastifyRequest): Actor {
+  if (request.account) return { kind: 'account', id: request.account.id, name: request.account.email };
   if (request.routeOptions.url === '/api/v1/auth/login') {
     const email = body(request)['email'];
     return { kind: 'account', name: typeof email === 'string' ? email : null };

@@ -39,6 +39,10 @@ export const RUNTIME_STATUS: { readonly [C in RuntimeErrorCode]: number } = {
   invalid_answer: 400,
   invalid_visitor: 400,
   shutting_down: 503,
+  handoff_not_found: 404,
+  claimed_by_another: 409,
+  handoff_over: 409,
+  invalid_request: 400,
 };
 
 const STORE_STATUS: { readonly [K in StoreErrorKind]: number } = {

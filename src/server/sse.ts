@@ -7,6 +7,8 @@ export const RETRY_MS = 3000;
 export interface SseStream {
   /** Writes one event; `id` is what the browser sends back as Last-Event-ID on reconnect. */
   send(id: number, data: unknown): Promise<void>;
+  /** A named event without an id (`event: <name>`): a passing signal such as typing, never replayed on reconnect. */
+  signal(name: string, data: unknown): void;
   /** A comment line: keeps proxies and the browser from timing the stream out. */
   heartbeat(): void;
   end(): void;
@@ -45,6 +47,9 @@ export function openSse(reply: FastifyReply): SseStream {
       if (!raw.write(`id: ${id}\ndata: ${JSON.stringify(data)}\n\n`)) {
         await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
       }
+    },
+    signal(name, data) {
+      if (!closed) raw.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     heartbeat() {
       if (!closed) raw.write(': keep-alive\n\n');

@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import { createConnectors, providersFor } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
+import { mailerFromEnv } from '../runtime/mailer.ts';
 import { createRuntime, type DurableRuntime } from '../runtime/index.ts';
 import { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -107,12 +108,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       decrypt: (blob) => secretBox().open(blob),
       webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
     });
+    const mailer = mailerFromEnv(env);
+    const publicUrl = config.publicUrl ?? undefined;
     runtime = createRuntime({
       store,
       connectors,
       turnWaitMs: config.turnWaitMs,
       log: logger,
       onAttempt: metrics.observeAttempt,
+      notifications: { secretBox, mailer, publicUrl },
     });
     runtime.startWorkers(options.workers);
     const retentionSeries = retentionMetrics(metrics.registry);
@@ -124,7 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onClosed: retentionSeries.closed,
     });
     retention.start();
-    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, providers, retention });
+    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, providers, retention, ...(mailer ? { mailer } : {}) });
     await app.listen({ port: options.port, host: options.host });
     const url = urlOf(app);
     logger.info({ url, workerId: runtime.workerId }, 'renkei is listening');

@@ -26,6 +26,15 @@ export const AUDIT_ACTIONS = [
   'retention.change',
   'audit.export',
   'account.sign_in',
+  'account.sign_out',
+  'account.create',
+  'account.change',
+  'account.invite',
+  'account.password',
+  'account.invitation_accepted',
+  'business_hours.change',
+  'event_webhook.create',
+  'event_webhook.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

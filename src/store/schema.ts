@@ -182,7 +182,7 @@ export interface AccessTokensTable {
 export interface ConversationEventsTable {
   conversation_id: string;
   seq: number;
-  type: 'visitor' | 'message' | 'input' | 'status' | 'record';
+  type: 'visitor' | 'message' | 'input' | 'status' | 'record' | 'agent';
   /** JSON of the event without seq, at and type. */
   payload: string;
   created_at: string;
@@ -263,6 +263,113 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** A person of the team: an admin (everything) or an agent (the inbox and the records). */
+export interface AccountsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  name: string;
+  role: 'admin' | 'agent';
+  /** `scrypt$N$r$p$salt$hash`; null until an invited person chooses a password. */
+  password_hash: string | null;
+  disabled: number;
+  presence: 'online' | 'away';
+  /** The last sign of life of an open inbox; online counts only while this is recent. */
+  presence_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountSessionsTable {
+  /** SHA-256 (hex) of the session cookie's value. */
+  id: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AccountInvitationsTable {
+  /** SHA-256 (hex) of the link's token. */
+  id: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SignInFailuresTable {
+  key: string;
+  failures: number;
+  window_start: string;
+}
+
+export type HandoffStatus = 'waiting' | 'claimed' | 'released' | 'closed' | 'no_agent';
+
+/** A conversation handed to a person: waiting for a claim, then held by one agent. */
+export interface HandoffsTable {
+  conversation_id: string;
+  bot_id: string;
+  block_id: string;
+  reason: string | null;
+  status: HandoffStatus;
+  agent_id: string | null;
+  no_agent_target: string | null;
+  deadline_at: string | null;
+  created_at: string;
+  claimed_at: string | null;
+  updated_at: string;
+}
+
+/** An agent's note on a conversation; the visitor never sees it. */
+export interface InboxNotesTable {
+  id: string;
+  conversation_id: string;
+  account_id: string | null;
+  author: string;
+  text: string;
+  created_at: string;
+}
+
+export interface EventWebhooksTable {
+  id: string;
+  url: string;
+  /** Sealed by the secret box. */
+  secret: string;
+  format: 'renkei' | 'slack';
+  /** JSON array of event types. */
+  events: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The outbox of team notifications: one row per event per webhook, and one per e-mailed event. */
+export interface EventDeliveriesTable {
+  id: string;
+  channel: 'webhook' | 'email';
+  webhook_id: string | null;
+  event_id: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+}
+
 export interface Database {
   integrations: IntegrationsTable;
   leads: PersonTable;
@@ -285,6 +392,15 @@ export interface Database {
   images: ImagesTable;
   audit_log: AuditLogTable;
   access_tokens: AccessTokensTable;
+  accounts: AccountsTable;
+  account_sessions: AccountSessionsTable;
+  account_invitations: AccountInvitationsTable;
+  sign_in_failures: SignInFailuresTable;
+  handoffs: HandoffsTable;
+  inbox_notes: InboxNotesTable;
+  event_webhooks: EventWebhooksTable;
+  event_deliveries: EventDeliveriesTable;
+  event_delivery_attempts: EventDeliveryAttemptsTable;
   oauth_states: OAuthStatesTable;
 }
 

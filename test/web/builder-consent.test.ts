@@ -48,11 +48,12 @@ describe('the builder with a consent block', () => {
     await expect.poll(() => form.locator('#block-id').inputValue()).toBe('consent_1');
     await form.locator('select[id="port-next"]').selectOption('end_1');
     await form.locator('select[id="port-declined"]').selectOption('end_1');
-    expect(await node(page, 'consent_1').locator('.port').allTextContents()).toEqual(['next', 'declined']);
+    // The canvas names ports in the admin's words since issue 20: the consent declares them.
+    expect(await node(page, 'consent_1').locator('.port').allTextContents()).toEqual(['Accepted', 'Declined']);
 
     // A relative address is an error on the field; a web address clears it.
     await expect.poll(() => page.locator('.problem-count').getAttribute('data-errors')).toBe('1');
-    await expect.poll(() => form.locator('.field.invalid').textContent()).toContain('must be an http:// or https:// address');
+    await expect.poll(() => form.locator('.field.invalid').textContent()).toContain('"privacy.html" is not a valid URL (http or https)');
     await form.getByLabel('URL', { exact: true }).fill('https://example.com/privacy');
     await expect.poll(() => page.locator('.problem-count').getAttribute('data-errors')).toBe('0');
 

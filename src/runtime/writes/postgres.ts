@@ -1,7 +1,8 @@
 import { CompiledQuery } from 'kysely';
 import type { AdvanceWriter } from './advance-writer.ts';
-import { VersionConflict } from '../conversations.ts';
+import { VersionConflict, writeAdvance } from '../conversations.ts';
 import { eventRows, visitorStatusOf } from '../events.ts';
+import { hasTeamEffects } from '../handoffs.ts';
 import { CONVERSATION_CHANNEL, EFFECTS_CHANNEL } from '../notify.ts';
 import { effectRow } from '../outbox.ts';
 
@@ -13,8 +14,13 @@ import { effectRow } from '../outbox.ts';
  */
 const ADVANCE = `select renkei_advance_conversation($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::jsonb, $11, $12) as written`;
 
-/** PostgreSQL: a turn's write in one round trip, through renkei_advance_conversation. */
+/**
+ * PostgreSQL: a turn's write in one round trip, through renkei_advance_conversation. A turn that
+ * also tells the team (a hand-off entering the inbox, a record created) is rare and writes more
+ * tables: it takes the transaction of writeAdvance instead, so all of it commits together.
+ */
 export const postgresAdvance: AdvanceWriter = async (store, row, result, drafts, timing) => {
+  if (hasTeamEffects(result, drafts)) return store.transact((trx) => writeAdvance(trx, row, result, drafts, timing));
   const at = timing.now.toISOString();
   const lastSeq = row.last_seq + drafts.length;
   const events = eventRows(row.id, row.last_seq + 1, at, drafts);

@@ -4,9 +4,8 @@ import type { RetentionWorker } from '../../runtime/retention.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { RetentionPolicy } from '../../store/retention.ts';
 import type { Store } from '../../store/store.ts';
-import { tokenOpens } from '../../runtime/tokens.ts';
+import { adminAccess } from '../admin-access.ts';
 import { ADMIN_AUTH_FAILURES, AuthFailures } from '../auth-failures.ts';
-import { bearerToken, unauthorized } from '../auth.ts';
 import { adminAnalyticsRoutes } from './admin-analytics.ts';
 import { adminAuditRoutes } from './admin-audit.ts';
 import { adminBotsRoutes } from './admin-bots.ts';
@@ -21,6 +20,9 @@ import { adminProvidersRoutes } from './admin-providers.ts';
 import { adminRecordRoutes } from './admin-record.ts';
 import { adminRecordsRoutes } from './admin-records.ts';
 import { adminRetentionRoutes } from './admin-retention.ts';
+import { adminTeamRoutes } from './admin-team.ts';
+import { adminUsersRoutes } from './admin-users.ts';
+import type { Mailer } from '../../runtime/mailer.ts';
 
 export interface AdminRoutesOptions {
   readonly store: Store;
@@ -31,36 +33,20 @@ export interface AdminRoutesOptions {
   readonly providers: Providers;
   /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
   readonly customServiceUrls: boolean;
-  /** RENKEI_PUBLIC_URL, for OAuth redirect URIs. */
+  /** RENKEI_PUBLIC_URL: OAuth redirect URIs, invitation links, and the origin cookie-authenticated writes must come from (null: the request's own). */
   readonly publicUrl: string | null;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
   readonly retention: { readonly fromEnvironment: Partial<RetentionPolicy>; readonly worker?: RetentionWorker };
+  /** Tells the invited by e-mail when SMTP is configured. */
+  readonly mailer: Mailer | undefined;
 }
 
 /**
- * The admin API: every route behind `Authorization: Bearer <admin token>`. It is same-origin
+ * The admin API: every route behind `Authorization: Bearer <admin token>` or a signed-in admin's session. It is same-origin
  * only — the CORS plugin adds no header to these paths, so no other site's page can read them.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app, opts) => {
-  const failures = new AuthFailures(ADMIN_AUTH_FAILURES);
-  app.addHook('onRequest', async (request, reply) => {
-    const token = bearerToken(request);
-    if (token === undefined) {
-      reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
-      throw unauthorized('the admin API needs Authorization: Bearer <admin token>');
-    }
-    const wait = failures.refusedFor(request.ip);
-    if (wait !== null) {
-      reply.header('retry-after', String(wait));
-      throw failures.refusal(wait);
-    }
-    if (!tokenOpens(opts.adminTokenHash, token)) {
-      failures.failed(request.ip);
-      reply.header('www-authenticate', 'Bearer realm="renkei-admin"');
-      throw unauthorized('wrong admin token');
-    }
-    failures.succeeded(request.ip);
-  });
+  app.addHook('onRequest', adminAccess(opts.store.db, opts.adminTokenHash, opts.publicUrl ?? undefined, new AuthFailures(ADMIN_AUTH_FAILURES)));
   await app.register(adminBotsRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminIntegrationsRoutes, {
     store: opts.store,
@@ -80,4 +66,6 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminPersonalDataRoutes, { store: opts.store });
   await app.register(adminAuditRoutes, { store: opts.store });
   await app.register(adminRetentionRoutes, { store: opts.store, ...opts.retention });
+  await app.register(adminUsersRoutes, { store: opts.store, publicUrl: opts.publicUrl ?? undefined, mailer: opts.mailer });
+  await app.register(adminTeamRoutes, { store: opts.store, secretBox: opts.secretBox });
 };

@@ -33,8 +33,11 @@ const botParams = z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const bearer = [{ conversationToken: [] }];
 
-/** Statuses after which a conversation never sends another event. */
-const FINAL = new Set(['ended', 'handoff']);
+/**
+ * Statuses after which a conversation never sends another event. A hand-off is not one: the
+ * agent who claims it talks through the same stream, and may hand it back to the bot.
+ */
+const FINAL = new Set(['ended']);
 const isFinal = (e: ConversationEvent): boolean => e.type === 'status' && FINAL.has(e.status);
 
 function conversationToken(request: FastifyRequest, fromQuery?: string): string {
@@ -174,6 +177,25 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     },
   );
 
+  app.post(
+    '/conversations/:id/typing',
+    {
+      bodyLimit: VISITOR_BODY_LIMIT,
+      schema: {
+        tags: [TAG],
+        summary: 'The visitor is typing (while a person has the conversation)',
+        description: 'The agent holding the conversation sees "typing…". Nothing is stored; send it again every few seconds while typing.',
+        params: conversationParams,
+        security: bearer,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await runtime.typing(request.params.id, conversationToken(request));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/conversations/:id',
     {
@@ -199,7 +221,9 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
           'Each event\'s `id:` is its seq and its `data:` a ConversationEvent as JSON (default `message` event type). ' +
           'Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?lastEventId=`. ' +
           'EventSource cannot set headers, so the token may be given as `?token=` instead of `Authorization: Bearer`. ' +
-          'The stream ends after the conversation ends or is handed off; reconnecting then gets 204, which stops EventSource. ' +
+          'While the conversation is handed to a person the stream stays open: the agent\'s lines arrive as `message` events with `from: "agent"` and `agentName`, ' +
+          'and an `event: typing` (no id) with `{ "agentName" }` while the agent types. ' +
+          'The stream ends after the conversation ends; reconnecting then gets 204, which stops EventSource. ' +
           'A conversation may have 5 streams open at once and an address 20 (RENKEI_STREAMS_PER_CONVERSATION, RENKEI_STREAMS_PER_IP); ' +
           'one more is refused with 429 `too_many_streams`.',
         params: conversationParams,
@@ -233,6 +257,9 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
       const signal = AbortSignal.any([stop.signal, opts.closing]);
       reply.raw.once('close', () => stop.abort());
       const heartbeat = setInterval(() => stream.heartbeat(), opts.heartbeatMs);
+      const offTyping = runtime.watchTyping(id, (who) => {
+        if (who.startsWith('agent:')) stream.signal('typing', { agentName: who.slice('agent:'.length) });
+      });
       try {
         let last = after;
         for (const event of missed) {
@@ -251,6 +278,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
           request.log.warn({ err: error, status }, 'event stream failed');
         }
       } finally {
+        offTyping();
         clearInterval(heartbeat);
         stream.end();
         release();

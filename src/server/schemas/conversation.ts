@@ -42,7 +42,19 @@ const eventBase = { seq: z.number().int(), at: z.string() };
 export const conversationEvent = z
   .discriminatedUnion('type', [
     z.object({ ...eventBase, type: z.literal('visitor'), text: z.string() }),
-    z.object({ ...eventBase, type: z.literal('message'), message }),
+    z
+      .object({
+        ...eventBase,
+        type: z.literal('message'),
+        message,
+        from: z.enum(['bot', 'agent']).optional(),
+        agentName: z.string().optional(),
+        text: z.string().optional(),
+      })
+      .describe("A line of the bot, or of the agent who took over: then `from` is `agent`, with `agentName` and the line's `text`."),
+    z
+      .object({ ...eventBase, type: z.literal('agent'), action: z.enum(['joined', 'left']), agentName: z.string() })
+      .describe('A person of the team joined the conversation (claimed it, or had it transferred to them) or left it.'),
     z.object({ ...eventBase, type: z.literal('input'), input: inputRequest }),
     z.object({ ...eventBase, type: z.literal('status'), status: visitorStatus, reason: z.string().nullable() }),
     z

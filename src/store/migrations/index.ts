@@ -3,6 +3,7 @@ import * as initial from './001-initial.ts';
 import * as runtime from './002-runtime.ts';
 import * as postgresTurn from './003-postgres-turn.ts';
 import * as images from './004-images.ts';
+import * as inbox from './005-inbox.ts';
 import * as personalData from './006-personal-data.ts';
 import * as ticketChanges from './007-ticket-changes.ts';
 import * as oauthStates from './008-oauth-states.ts';
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002-runtime': runtime,
   '003-postgres-turn': postgresTurn,
   '004-images': images,
+  '005-inbox': inbox,
   '006-personal-data': personalData,
   '007-ticket-changes': ticketChanges,
   '008-oauth-states': oauthStates,

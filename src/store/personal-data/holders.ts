@@ -1,6 +1,7 @@
 import type { Database } from '../schema.ts';
 import { conversationsHolder, effectAttemptsHolder, effectsHolder, transcriptHolder } from './conversation-holders.ts';
 import type { Holder } from './holder.ts';
+import { handoffsHolder, inboxNotesHolder } from './inbox-holders.ts';
 import { contactsHolder, dealsHolder, leadsHolder, subscribersHolder, ticketsHolder } from './record-holders.ts';
 
 /**
@@ -11,6 +12,8 @@ import { contactsHolder, dealsHolder, leadsHolder, subscribersHolder, ticketsHol
 export const HOLDERS: readonly Holder[] = [
   conversationsHolder,
   transcriptHolder,
+  handoffsHolder,
+  inboxNotesHolder,
   effectsHolder,
   effectAttemptsHolder,
   leadsHolder,
@@ -42,4 +45,18 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'ticket_changes',
   // OAuth access tokens of the integrations (sealed): credentials, nothing about a visitor.
   'access_tokens',
+  // OAuth consents under way (migration 008): hashes of their state, the admin's sealed client
+  // secret and the integration's settings; nothing about a visitor.
+  'oauth_states',
+  // The team (issue 16): accounts, their sessions and invitations, and failed sign-ins, which key
+  // an address or an account's email, never a visitor's.
+  'accounts',
+  'account_sessions',
+  'account_invitations',
+  'sign_in_failures',
+  // Event webhooks and their deliveries: a delivery's body carries ids (conversation, record,
+  // ticket number) and the bot's reason, never what a visitor typed (see runtime/team-events.ts).
+  'event_webhooks',
+  'event_deliveries',
+  'event_delivery_attempts',
 ];

@@ -1,11 +1,69 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorText, request } from './api.ts';
-import { setToken } from './auth.ts';
+import { ApiError, call, errorText, request } from './api.ts';
+import { setAccount, setToken, type SignedInAccount } from './auth.ts';
 import { waitText } from './wait-text.ts';
 
-/** Asks for the admin token once per tab and proves it against the API before keeping it. */
+const METHOD = 'renkei.signInWith';
+
+/**
+ * Signs a person in with their account (email and password), or with the admin token (the first
+ * start, before any account exists). The browser remembers which was used last.
+ */
 export function Login() {
+  const [withToken, setWithToken] = useState(() => localStorage.getItem(METHOD) !== 'account');
+  const choose = (token: boolean): void => {
+    localStorage.setItem(METHOD, token ? 'token' : 'account');
+    setWithToken(token);
+  };
+  return withToken ? <TokenLogin onSwitch={() => choose(false)} /> : <AccountLogin onSwitch={() => choose(true)} />;
+}
+
+function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="login"
+      onSubmit={(e) => void (async () => {
+        e.preventDefault();
+        setError(null);
+        try {
+          const res = await call('/api/v1/auth/login', { json: { email: email.trim(), password } });
+          setAccount(((await res.json()) as { account: SignedInAccount }).account);
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401) setError(t('team.signIn.wrong'));
+          else if (err instanceof ApiError && err.status === 429) setError(t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) }));
+          else setError(errorText(err));
+        }
+      })()}
+    >
+      <h1>Renkei</h1>
+      <label>
+        {t('team.signIn.email')}
+        <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
+      </label>
+      <label>
+        {t('team.signIn.password')}
+        <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+      </label>
+      <button type="submit">{t('team.signIn.submit')}</button>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="button" className="link" onClick={onSwitch}>
+        {t('team.signIn.useToken')}
+      </button>
+    </form>
+  );
+}
+
+/** Asks for the admin token once per tab and proves it against the API before keeping it. */
+function TokenLogin({ onSwitch }: { onSwitch: () => void }) {
   const { t, i18n } = useTranslation();
   const [token, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +99,9 @@ export function Login() {
       </label>
       <button type="submit">{t('login.submit')}</button>
       {error && <p role="alert" className="error">{error}</p>}
+      <button type="button" className="link" onClick={onSwitch}>
+        {t('team.signIn.useAccount')}
+      </button>
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import type { ProblemView } from '../../../src/server/schemas/problem.ts';
-import { getToken, setToken } from './auth.ts';
+import { getToken, setAccount, setToken } from './auth.ts';
 
 /** A problem of a bot file as the server reports it (422). */
 export type { ProblemView };
@@ -37,7 +37,10 @@ async function failure(res: Response): Promise<ApiError> {
   } catch {
     // A proxy's HTML error page: the status says enough.
   }
-  if (res.status === 401) setToken(null);
+  if (res.status === 401) {
+    setToken(null);
+    setAccount(null);
+  }
   const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
   return new ApiError(
     res.status,
@@ -62,6 +65,11 @@ export interface RequestOptions {
 
 /** One admin API call; throws ApiError with the server's `{error:{code,message}}`. */
 export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+  return call(`${ADMIN}${path}`, options);
+}
+
+/** A call outside the admin API (the inbox, sign-in) with the same error handling. */
+export async function call(url: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {};
   const token = options.token ?? getToken();
   if (token) headers['authorization'] = `Bearer ${token}`;
@@ -76,7 +84,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
     headers['content-type'] = options.contentType ?? 'application/yaml';
     body = options.text;
   }
-  const res = await fetch(`${ADMIN}${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const res = await fetch(url, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
   if (!res.ok) throw await failure(res);
   return res;
 }

@@ -1,7 +1,12 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
-import { useToken } from './auth.ts';
+import { useEffect } from 'react';
+import { checkSession, useAccount, useSessionChecked, useToken } from './auth.ts';
+import { AccountPage } from './inbox/AccountPage.tsx';
+import { InboxPage } from './inbox/InboxPage.tsx';
+import { InvitationPage } from './inbox/InvitationPage.tsx';
+import { TeamPage } from './inbox/TeamPage.tsx';
 import './i18n.ts';
 import { Layout } from './Layout.tsx';
 import { Login } from './Login.tsx';
@@ -25,6 +30,9 @@ const AppearancePage = lazy(() => import('./pages/AppearancePage.tsx'));
 function Route({ path }: { path: string }) {
   const { t } = useTranslation();
   let params: Record<string, string> | null;
+  if (path.startsWith('/inbox')) return <InboxPage />;
+  if (path.startsWith('/team')) return <TeamPage />;
+  if (path.startsWith('/account')) return <AccountPage />;
   if ((params = match('/bots/:id', path))) return <BuilderPage key={params['id']} botId={params['id']!} />;
   if ((params = match('/bots/:id/analytics', path))) return <AnalyticsPage botId={params['id']!} />;
   if ((params = match('/bots/:id/appearance', path))) return <AppearancePage key={params['id']} botId={params['id']!} />;
@@ -42,9 +50,13 @@ function Route({ path }: { path: string }) {
 
 function App() {
   const token = useToken();
+  const account = useAccount();
+  const checked = useSessionChecked();
   const path = usePath();
   const { t } = useTranslation();
-  if (!token) return <Login />;
+  useEffect(() => void checkSession(), []);
+  if (path.startsWith('/invitation')) return <InvitationPage />;
+  if (!token && !account) return checked ? <Login /> : <p>{t('loading')}</p>;
   return (
     <Layout>
       <Suspense fallback={<p>{t('loading')}</p>}>

@@ -49,6 +49,11 @@ export class VisitorApi {
     return this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/replies`, token, answer);
   }
 
+  /** While a person has the conversation: tells them the visitor is typing. */
+  async typing(conversationId: string, token: string): Promise<void> {
+    await this.call('POST', `/conversations/${encodeURIComponent(conversationId)}/typing`, token);
+  }
+
   transcript(conversationId: string, token: string): Promise<Transcript> {
     return this.call('GET', `/conversations/${encodeURIComponent(conversationId)}`, token);
   }

@@ -6,6 +6,8 @@ export interface FollowerHandlers {
   url(afterSeq: number): string;
   /** Each event, in order; the handler calls `stop()` once the conversation needs no more. */
   onEvent(event: ConversationEvent): void;
+  /** A person of the team is typing (an `event: typing` signal, never stored). */
+  onTyping?(agentName: string): void;
   /** The stream dropped (true) or is flowing again (false). */
   onTrouble(down: boolean): void;
   /**
@@ -66,6 +68,13 @@ export class EventFollower {
       }
       this.handlers.onEvent(event);
     };
+    source.addEventListener('typing', (message: MessageEvent<string>) => {
+      try {
+        this.handlers.onTyping?.(String((JSON.parse(message.data) as { agentName?: unknown }).agentName ?? ''));
+      } catch {
+        // Not JSON: not a signal of ours.
+      }
+    });
     source.onerror = () => {
       source.close();
       if (this.source !== source || !this.active) return;

@@ -75,6 +75,7 @@ button { cursor: pointer; }
 .msg.bot { align-self: flex-start; background: var(--bot-bg); border-bottom-left-radius: 4px; }
 .msg.visitor { align-self: flex-end; background: var(--accent); color: var(--on-accent); border-bottom-right-radius: 4px; }
 .msg .who { display: block; font-size: 12px; font-weight: 600; color: var(--muted); }
+.msg.note { align-self: center; background: none; color: var(--muted); font-size: 12px; padding: 2px 8px; }
 .msg img { display: block; max-width: 100%; margin-top: 6px; border-radius: 8px; }
 .msg a { display: inline-block; margin-top: 4px; color: var(--accent-fg); }
 

@@ -13,6 +13,8 @@ export interface ViewHandlers {
   /** The visitor closed the greeting bubble. */
   onDismissGreeting(): void;
   onSend(text: string): void;
+  /** The visitor typed in the answer box (to tell a person of the team). */
+  onTyping?(): void;
   onChoice(option: ChoiceOption): void;
   onRestart(): void;
 }
@@ -22,6 +24,8 @@ export type Composer =
   | { readonly state: 'input'; readonly input: InputRequest }
   /** Nothing to answer now (starting, sending, an integration running). */
   | { readonly state: 'wait' }
+  /** A person of the team has (or will have) the conversation: free text, sent as it is typed. */
+  | { readonly state: 'live' }
   | { readonly state: 'over'; readonly reason: 'ended' | 'handoff' };
 
 export interface Notice {
@@ -139,9 +143,12 @@ export class ChatView {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.input.value.trim();
-      if (text === '' || this.composer.state !== 'input') return;
+      if (text === '' || (this.composer.state !== 'input' && this.composer.state !== 'live')) return;
       this.input.value = '';
       this.handlers.onSend(text);
+    });
+    this.input.addEventListener('input', () => {
+      if (this.composer.state === 'live') this.handlers.onTyping?.();
     });
     this.relabel();
   }
@@ -248,9 +255,16 @@ export class ChatView {
     return bubble;
   }
 
-  setTyping(on: boolean): void {
+  /** Shows "typing…"; with a name, "<name> is typing…" (a person of the team). */
+  setTyping(on: boolean, name?: string): void {
     this.typing.hidden = !on;
+    this.typingText.textContent = name ? this.i18n.t('agentTyping', { name }) : this.i18n.t('typing');
     if (on) this.scrollToEnd();
+  }
+
+  /** A line about the conversation itself: who joined or left. */
+  addNote(text: string): void {
+    this.append(el('p', { class: 'msg note', role: 'status' }, text));
   }
 
   setNotice(notice: Notice | null): void {
@@ -282,7 +296,7 @@ export class ChatView {
     this.input.autocomplete = hint.autocomplete as AutoFill;
     this.input.placeholder = composer.state === 'over' ? t('placeholder.closed') : t(`placeholder.${input?.kind ?? 'text'}`);
     this.input.disabled = composer.state === 'over';
-    this.send.disabled = composer.state !== 'input';
+    this.send.disabled = composer.state !== 'input' && composer.state !== 'live';
 
     this.choices.replaceChildren();
     const options = input?.kind === 'choice' ? input.options : [];

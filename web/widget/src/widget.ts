@@ -24,7 +24,12 @@ function messageOf(event: Extract<ConversationEvent, { type: 'message' }>): { fr
   return { from: 'bot', text: event.message.text };
 }
 
-const isOver = (status: VisitorStatus): boolean => status === 'ended' || status === 'handoff';
+/** Over: nothing more will happen. A hand-off is not: a person of the team talks through the same stream. */
+const isOver = (status: VisitorStatus): boolean => status === 'ended';
+/** How long "<name> is typing…" stays without another signal. */
+const TYPING_SHOWN_MS = 4000;
+/** The visitor's typing is told at most this often. */
+const TYPING_SENT_EVERY_MS = 2500;
 
 /**
  * The chat: starts or restores the conversation, sends answers, and follows the event stream
@@ -48,6 +53,10 @@ export class ChatWidget implements Controlled {
   private input: InputRequest | null = null;
   /** What the page told of its visitor (`Renkei.identify`): a new conversation starts with it. */
   private identity: VisitorFields | null = null;
+  /** Lines the visitor sent to a person that the stream may echo before the POST answers. */
+  private readonly echoes: string[] = [];
+  private agentTyping: ReturnType<typeof setTimeout> | null = null;
+  private typingSentAt = 0;
 
   constructor(host: HTMLElement, options: ScriptConfig, appearance: WidgetAppearance, emit: Emit) {
     this.options = options;
@@ -67,6 +76,7 @@ export class ChatWidget implements Controlled {
         onSend: (text) => void this.answer({ text }, text),
         onChoice: (option: ChoiceOption) => void this.answer({ choice: option.value }, option.label),
         onRestart: () => void this.restart(),
+        onTyping: () => this.tellTyping(),
       },
       options.mode,
     );
@@ -74,6 +84,7 @@ export class ChatWidget implements Controlled {
     this.follower = new EventFollower({
       url: (after) => this.api.eventsUrl(this.conversation!.conversationId, this.conversation!.token, after),
       onEvent: (event) => this.onEvent(event),
+      onTyping: (name) => this.showAgentTyping(name),
       onTrouble: (down) => this.view.setNotice(down ? { text: this.i18n.t('error.connection') } : null),
       catchUp: () => this.catchUp(),
     });
@@ -213,6 +224,7 @@ export class ChatWidget implements Controlled {
 
   private async answer(answer: Answer, shown: string): Promise<void> {
     const conversation = this.conversation;
+    if (conversation && this.status === 'handoff' && 'text' in answer) return this.say(conversation, answer.text);
     if (!conversation || this.sending || this.status !== 'waiting_input') return;
     this.sending = true;
     const bubble = this.view.addVisitor(shown);
@@ -242,6 +254,45 @@ export class ChatWidget implements Controlled {
     }
   }
 
+  /** A line to the person of the team: shown at once, the stream keeps flowing meanwhile. */
+  private async say(conversation: Conversation, text: string): Promise<void> {
+    const bubble = this.view.addVisitor(text);
+    this.echoes.push(text);
+    try {
+      const turn = await this.write(() => this.api.reply(conversation.conversationId, conversation.token, { text }));
+      this.emit('message', { from: 'visitor', text });
+      this.conversation = { ...this.conversation!, lastEventId: Math.max(this.conversation!.lastEventId, turn.lastEventId) };
+      this.persist(this.view.isOpen);
+    } catch (error) {
+      bubble.remove();
+      this.view.setDraft(text);
+      if (error instanceof ApiError && error.status === 409) {
+        await this.resync();
+        return;
+      }
+      this.view.setNotice({ text: this.i18n.t(error instanceof ApiError && error.status === 429 ? 'error.rateLimited' : 'error.send') });
+    } finally {
+      const i = this.echoes.indexOf(text);
+      if (i >= 0) this.echoes.splice(i, 1);
+    }
+  }
+
+  private tellTyping(): void {
+    const conversation = this.conversation;
+    if (!conversation || this.status !== 'handoff' || Date.now() - this.typingSentAt < TYPING_SENT_EVERY_MS) return;
+    this.typingSentAt = Date.now();
+    this.api.typing(conversation.conversationId, conversation.token).catch(() => undefined);
+  }
+
+  private showAgentTyping(name: string): void {
+    if (this.agentTyping !== null) clearTimeout(this.agentTyping);
+    this.view.setTyping(true, name);
+    this.agentTyping = setTimeout(() => {
+      this.agentTyping = null;
+      this.view.setTyping(this.status === 'working');
+    }, TYPING_SHOWN_MS);
+  }
+
   private write<T>(call: () => Promise<T>): Promise<T> {
     const done = this.writes.then(call, call);
     this.writes = done.catch(() => undefined);
@@ -255,6 +306,7 @@ export class ChatWidget implements Controlled {
       this.emit('message', { from: 'bot', text: message.text });
     }
     this.conversation = { ...this.conversation!, lastEventId: turn.lastEventId };
+    if (turn.status === 'handoff' && this.status !== 'handoff') this.view.addNote(this.i18n.t('handoff'));
     if (isOver(turn.status)) this.emit('end', { status: turn.status });
     this.settle(turn.status, turn.input);
   }
@@ -274,8 +326,14 @@ export class ChatWidget implements Controlled {
       if (!this.follower.following) this.follower.follow(this.conversation!.lastEventId);
       return;
     }
+    if (status === 'handoff') {
+      // A person of the team talks through the stream: keep it open, and let the visitor write.
+      this.view.setComposer({ state: 'live' });
+      if (!this.follower.following) this.follower.follow(this.conversation!.lastEventId);
+      return;
+    }
     this.follower.stop();
-    if (isOver(status)) this.view.setComposer({ state: 'over', reason: status === 'ended' ? 'ended' : 'handoff' });
+    if (isOver(status)) this.view.setComposer({ state: 'over', reason: 'ended' });
     else if (input) this.view.setComposer({ state: 'input', input });
     else this.view.setComposer({ state: 'wait' });
   }
@@ -291,12 +349,24 @@ export class ChatWidget implements Controlled {
 
   /** Adds one stored event to the log (a restore or the stream) and counts it as shown; `news`: tell the page too. */
   private show(event: ConversationEvent, news: boolean): void {
-    if (event.type === 'visitor') this.view.addVisitor(event.text);
-    else if (event.type === 'message') {
+    if (event.type === 'visitor') {
+      const echo = news ? this.echoes.indexOf(event.text) : -1;
+      if (echo >= 0) this.echoes.splice(echo, 1);
+      else this.view.addVisitor(event.text);
+    } else if (event.type === 'message') {
       const message = messageOf(event);
-      if (message.from === 'agent') this.view.addAgent(message.agentName ?? '', message.text);
-      else this.view.addBot(event.message);
+      if (message.from === 'agent') {
+        this.view.addAgent(message.agentName ?? '', message.text);
+        if (this.agentTyping !== null) clearTimeout(this.agentTyping);
+        this.agentTyping = null;
+        this.view.setTyping(false);
+      } else this.view.addBot(event.message);
       if (news) this.emit('message', message);
+    } else if (event.type === 'agent') {
+      this.view.addNote(this.i18n.t(event.action === 'joined' ? 'agentJoined' : 'agentLeft', { name: event.agentName }));
+      if (news) this.emit(event.action === 'joined' ? 'agent.joined' : 'agent.left', { agentName: event.agentName });
+    } else if (event.type === 'status' && event.status === 'handoff') {
+      this.view.addNote(this.i18n.t('handoff'));
     } else if (news && event.type === 'record') this.announce(event);
     else if (news && event.type === 'status' && isOver(event.status)) this.emit('end', { status: event.status });
     this.conversation = { ...this.conversation!, lastEventId: Math.max(this.conversation!.lastEventId, event.seq) };
@@ -307,7 +377,8 @@ export class ChatWidget implements Controlled {
     const conversation = this.conversation!;
     const transcript = await this.api.transcript(conversation.conversationId, conversation.token);
     for (const event of transcript.events) if (event.seq > this.conversation!.lastEventId) this.show(event, true);
-    if (transcript.status === 'working') {
+    if (transcript.status === 'working' || transcript.status === 'handoff') {
+      if (transcript.status === 'handoff') this.settle(transcript.status, transcript.input);
       this.persist(this.view.isOpen);
       return this.conversation!.lastEventId;
     }

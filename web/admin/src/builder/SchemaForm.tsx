@@ -263,6 +263,10 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
   }
 }
 
+// A field its siblings make meaningless is not asked for; one that still holds a value stays, so it can be cleared.
+const unused = (decl: FieldMeta, value: Record<string, unknown>, key: string): boolean =>
+  decl.unusedWhen !== undefined && decl.unusedWhen.values.includes(String(value[decl.unusedWhen.key])) && (value[key] === undefined || value[key] === '');
+
 /** The fields of a block, a group or a list item, in the order their declaration gives; ports are left to the canvas. */
 export function ObjectFields({
   shape,
@@ -281,7 +285,8 @@ export function ObjectFields({
     <>
       {Object.entries(fields).map(([key, decl]) => {
         const schema = shape[key];
-        return decl === PORT || schema === undefined ? null : <Field key={key} schema={schema} decl={decl} value={value[key]} path={[...path, key]} ctx={ctx} />;
+        if (decl === PORT || schema === undefined || unused(decl, value, key)) return null;
+        return <Field key={key} schema={schema} decl={decl} value={value[key]} path={[...path, key]} ctx={ctx} />;
       })}
     </>
   );

@@ -1,5 +1,6 @@
 import type { CheckProblemCode } from '../../../../src/vocabulary/integration.ts';
 import { privacyEn } from './privacy.en.ts';
+import { teamEn } from './team.en.ts';
 
 /** English texts of the admin app. ja.ts must have the same keys (checked by its type). */
 export const en = {
@@ -324,6 +325,7 @@ export const en = {
     none: 'No integration block has run yet.',
   },
   privacy: privacyEn,
+  team: teamEn,
   words: {
     status: { waiting_input: 'Waiting for the visitor', working: 'Working', ended: 'Ended', handoff: 'Handed off' },
     provider: { builtin: 'the built-in store', webhook: 'Webhook' },

@@ -1,5 +1,6 @@
 import type { Texts } from './en.ts';
 import { privacyJa } from './privacy.ja.ts';
+import { teamJa } from './team.ja.ts';
 
 /** 日本語の文言。en.ts と同じキーを持つことを型で確かめる。 */
 export const ja: Texts = {
@@ -323,6 +324,7 @@ export const ja: Texts = {
     none: '連携ブロックはまだ実行されていません。',
   },
   privacy: privacyJa,
+  team: teamJa,
   words: {
     status: { waiting_input: '回答待ち', working: '処理中', ended: '終了', handoff: '担当者へ引き継ぎ' },
     provider: { builtin: '内蔵ストア', webhook: 'Webhook' },

@@ -33,6 +33,9 @@ export const en = {
   },
   ended: 'The conversation has ended.',
   handoff: 'The conversation has been passed to our staff.',
+  agentJoined: '{{name}} joined the chat.',
+  agentLeft: '{{name}} left the chat.',
+  agentTyping: '{{name}} is typing…',
   restart: 'Start a new conversation',
   retry: 'Try again',
 } as const;

@@ -34,6 +34,9 @@ export const ja: Messages = {
   },
   ended: '会話は終了しました。',
   handoff: 'この会話は担当者に引き継がれました。',
+  agentJoined: '{{name}}が会話に参加しました。',
+  agentLeft: '{{name}}が会話から退出しました。',
+  agentTyping: '{{name}}が入力中…',
   restart: '新しい会話を始める',
   retry: '再試行',
 };

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reply, startConversation, type Visitor } from '../test/helpers/visitors.ts';
+import { startChild, type Child } from './load.ts';
+
+/** The issue's figure: 50 live chats at once. */
+const CHATS = 50;
+/** Agent messages per chat, each sent once the previous one reached the visitor. */
+const MESSAGES = 20;
+/** A message not on the visitor's stream this long after it was acknowledged counts as lost. */
+const LOST_AFTER_MS = 5_000;
+
+const RENKEI = fileURLToPath(new URL('../bin/renkei.js', import.meta.url));
+const PASSWORD = 'bench password 0123';
+const BOT = `
+renkei: 1
+id: bench-desk
+name: Bench desk
+locale: en
+start: ask
+blocks:
+  ask:
+    type: ask
+    kind: text
+    prompt: What is it about?
+    save: topic
+    next: human
+  human:
+    type: handoff
+    reason: bench
+`;
+
+/** The visitor's event stream, read as the widget's EventSource would: the agent's lines as they arrive. */
+class VisitorStream {
+  readonly #abort = new AbortController();
+  readonly #waiting = new Map<string, () => void>();
+  readonly arrived = new Set<string>();
+
+  static async open(url: string, visitor: Visitor, after: number): Promise<VisitorStream> {
+    const stream = new VisitorStream();
+    const res = await fetch(`${url}/api/v1/conversations/${visitor.id}/events?token=${encodeURIComponent(visitor.token)}&lastEventId=${after}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: stream.#abort.signal,
+    });
+    if (res.status !== 200 || !res.body) throw new Error(`the visitor's stream answered ${res.status}`);
+    void stream.#read(res.body);
+    return stream;
+  }
+
+  async #read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (!data) continue;
+          const event = JSON.parse(data.slice(6)) as { type: string; from?: string; text?: string };
+          if (event.type !== 'message' || event.from !== 'agent' || event.text === undefined) continue;
+          this.arrived.add(event.text);
+          this.#waiting.get(event.text)?.();
+        }
+      }
+    } catch {
+      // closed
+    }
+  }
+
+  /** Resolves true when `text` arrived, false after `ms`. */
+  until(text: string, ms: number): Promise<boolean> {
+    if (this.arrived.has(text)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(text);
+        resolve(false);
+      }, ms);
+      this.#waiting.set(text, () => {
+        clearTimeout(timer);
+        this.#waiting.delete(text);
+        resolve(true);
+      });
+    });
+  }
+
+  close(): void {
+    this.#abort.abort();
+  }
+}
+
+/**
+ * Live chat after a hand-off, in one `renkei serve` process on SQLite: 50 visitors handed off and
+ * claimed by an agent, then the agent writes to all 50 at once. Each figure is the time from the
+ * agent's POST to the line arriving on that visitor's event stream (the p99 over 1,000 lines), and
+ * how many acknowledged lines never arrived.
+ */
+export async function benchHandoff(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'renkei-bench-handoff-'));
+  const adminToken = randomBytes(24).toString('hex');
+  let server: Child | undefined;
+  const streams: VisitorStream[] = [];
+  try {
+    server = await startChild(RENKEI, ['serve', '--port', '0', '--db', join(dir, 'renkei.db')], {
+      RENKEI_ADMIN_TOKEN: adminToken,
+      RENKEI_RATE_LIMIT: '0',
+      RENKEI_LOG_LEVEL: 'warn',
+    });
+    const url = server.url;
+    const admin = async (path: string, init: RequestInit): Promise<void> => {
+      const res = await fetch(`${url}/api/v1/admin${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, ...init.headers } });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    };
+    await admin('/bots/bench-desk', { method: 'PUT', body: BOT, headers: { 'content-type': 'application/yaml' } });
+    await admin('/bots/bench-desk/publish', { method: 'POST' });
+    await admin('/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', name: 'Bench', role: 'agent', password: PASSWORD }),
+    });
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: PASSWORD }),
+    });
+    if (!login.ok) throw new Error(`sign-in: ${login.status}`);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const inbox = (path: string, body?: unknown): Promise<Response> =>
+      fetch(`${url}/api/v1/inbox${path}`, {
+        method: 'POST',
+        headers: { cookie, origin: url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+
+    const visitors: Visitor[] = [];
+    for (let i = 0; i < CHATS; i++) {
+      const visitor = await startConversation(url, 'bench-desk');
+      const handed = await reply(url, visitor, `topic ${i}`);
+      if (handed.status !== 'handoff') throw new Error(`visitor ${i} was not handed off: ${handed.status}`);
+      const claimed = await inbox(`/${visitor.id}/claim`);
+      if (claimed.status !== 204) throw new Error(`claim: ${claimed.status}`);
+      visitors.push(visitor);
+      streams.push(await VisitorStream.open(url, visitor, handed.lastEventId));
+    }
+
+    const latencies: number[] = [];
+    let lost = 0;
+    await Promise.all(
+      visitors.map(async (visitor, i) => {
+        for (let n = 0; n < MESSAGES; n++) {
+          const text = `chat ${i} line ${n}`;
+          const sent = performance.now();
+          const res = await inbox(`/${visitor.id}/messages`, { text });
+          if (res.status !== 204) throw new Error(`agent message: ${res.status} ${await res.text()}`);
+          if (await streams[i]!.until(text, LOST_AFTER_MS)) latencies.push(performance.now() - sent);
+          else lost++;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const p = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+    return { handoff_delivery_p50_ms: p(0.5), handoff_delivery_p99_ms: p(0.99), handoff_lost: lost };
+  } finally {
+    for (const s of streams) s.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, call, errorText } from '../api.ts';
+import { useAccount } from '../auth.ts';
+
+/** The signed-in person's own account: who they are, and a password change. */
+export function AccountPage() {
+  const { t } = useTranslation();
+  const account = useAccount();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (!account) return <p className="hint">{t('team.account.tokenOnly')}</p>;
+  return (
+    <div className="card">
+      <h1>{t('team.account.title')}</h1>
+      <p>
+        {account.name} · {account.email} · {t(`team.team.${account.role}`)}
+      </p>
+      <form
+        className="hours-form"
+        onSubmit={(e) => void (async () => {
+          e.preventDefault();
+          try {
+            await call('/api/v1/auth/password', { json: { current, password: next } });
+            setCurrent('');
+            setNext('');
+            setMessage({ ok: true, text: t('team.account.changed') });
+          } catch (err) {
+            setMessage({ ok: false, text: err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : errorText(err) });
+          }
+        })()}
+      >
+        <h2>{t('team.account.password')}</h2>
+        <label>
+          {t('team.account.current')}
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        </label>
+        <label>
+          {t('team.account.new')}
+          <input type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required />
+        </label>
+        <button type="submit">{t('team.account.submit')}</button>
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? undefined : 'error'}>
+            {message.text}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}
