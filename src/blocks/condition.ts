@@ -24,16 +24,14 @@ const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set', 'within_busin
 /** Ops that test something other than a variable. */
 const NO_VARIABLE_OPS: readonly ConditionOp[] = ['within_business_hours'];
 
-const when = z
-  .strictObject({ var: variableName.optional(), op: z.enum(CONDITION_OPS), value: z.string().optional() })
-  .check((ctx) => {
-    if (ctx.value.var === undefined && !NO_VARIABLE_OPS.includes(ctx.value.op)) {
-      ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a variable`, input: ctx.value, path: ['var'] });
-    }
-    if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
-      ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
-    }
-  });
+const when = z.strictObject({ var: variableName.optional(), op: z.enum(CONDITION_OPS), value: z.string().optional() }).check((ctx) => {
+  if (ctx.value.var === undefined && !NO_VARIABLE_OPS.includes(ctx.value.op)) {
+    ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a variable`, input: ctx.value, path: ['var'] });
+  }
+  if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
+    ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
+  }
+});
 
 export const conditionSchema = z.strictObject({
   type: z.literal('condition'),
@@ -152,8 +150,7 @@ export const condition = defineBlock({
     ...config.rules.map((r, i) => ({ port: `rules.${i}`, field: `rules.${i}.next`, target: r.next, sets: [] })),
     { port: 'else', field: 'else', target: config.else, sets: [] },
   ],
-  templates: (config) =>
-    config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
+  templates: (config) => config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
   enter(config, ctx) {
     for (const rule of config.rules) {
       const name = rule.when.var;

@@ -14,7 +14,12 @@ export const handoffSchema = z.strictObject({
   reason: z.string().min(1),
   text: z.string().optional(),
   /** Seconds to wait for an agent to claim the conversation (default 120); only with `no_agent`. */
-  timeout: z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(86_400, 'must be at most a day (86400 seconds)').optional(),
+  timeout: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(86_400, 'must be at most a day (86400 seconds)')
+    .optional(),
   /**
    * Where the bot goes when nobody can take over: no agent online, outside business hours, or no
    * claim within `timeout`. Unwired, the conversation waits in the inbox, marked handoff.
@@ -28,7 +33,7 @@ export const handoff = defineBlock({
   category: 'logic',
   label: { en: 'Hand off', ja: '担当者へ引き継ぎ' },
   description: {
-    en: 'Ends the bot\'s part: the conversation waits in the inbox for a person, with the reason shown to agents. With `no_agent` wired, the bot continues there when no agent is online, the team is outside its business hours, or nobody claims the conversation within `timeout`.',
+    en: "Ends the bot's part: the conversation waits in the inbox for a person, with the reason shown to agents. With `no_agent` wired, the bot continues there when no agent is online, the team is outside its business hours, or nobody claims the conversation within `timeout`.",
     ja: 'ボットの対応を終え、担当者に引き継ぎます。会話は受信箱で担当者を待ち、理由は担当者に表示されます。`no_agent` がつながっていれば、オンラインの担当者がいないとき、営業時間外のとき、`timeout` 以内に誰も引き受けないときはそちらへ進みます。',
   },
   schema: handoffSchema,

@@ -4,15 +4,7 @@ import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
 import { DEFAULT_HANDOFF_TIMEOUT } from '../blocks/handoff.ts';
-import type {
-  AdvanceResult,
-  HandoffTrace,
-  ConversationState,
-  ConversationStatus,
-  EngineErrorCode,
-  EngineEvent,
-  IntegrationTrace,
-} from './types.ts';
+import type { AdvanceResult, HandoffTrace, ConversationState, ConversationStatus, EngineErrorCode, EngineEvent, IntegrationTrace } from './types.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Message } from '../vocabulary/message.ts';
 

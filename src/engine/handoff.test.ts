@@ -41,9 +41,7 @@ describe('handoff with no_agent', () => {
   });
 
   it('lists no_agent as an edge and refuses a timeout that is not whole seconds', () => {
-    expect(() =>
-      makeBot({ h: { type: 'handoff', reason: 'r', timeout: 1.5, no_agent: 'e' }, e: { type: 'end' } }),
-    ).toThrow(/whole number/);
+    expect(() => makeBot({ h: { type: 'handoff', reason: 'r', timeout: 1.5, no_agent: 'e' }, e: { type: 'end' } })).toThrow(/whole number/);
     expect(() => makeBot({ h: { type: 'handoff', reason: 'r', timeout: 0, no_agent: 'e' }, e: { type: 'end' } })).toThrow(/at least 1/);
   });
 });

@@ -67,13 +67,28 @@ describe('team notifications', () => {
       });
     });
     let skew = 0;
-    const h = await harness('sqlite', { now: () => new Date(Date.now() + skew), notifications: { secretBox: () => box, mailer: undefined, publicUrl: 'https://chat.example.com' } });
+    const h = await harness('sqlite', {
+      now: () => new Date(Date.now() + skew),
+      notifications: { secretBox: () => box, mailer: undefined, publicUrl: 'https://chat.example.com' },
+    });
     await h.publishBot(BOT);
     const at = new Date().toISOString();
-    for (const [path, format] of [['/renkei', 'renkei'], ['/slack', 'slack']] as const) {
+    for (const [path, format] of [
+      ['/renkei', 'renkei'],
+      ['/slack', 'slack'],
+    ] as const) {
       await h.store.db
         .insertInto('event_webhooks')
-        .values({ id: newId(), url: `${url}${path}`, secret: box.seal({ secret: SECRET }), format, events: JSON.stringify(['conversation.handoff']), enabled: 1, created_at: at, updated_at: at })
+        .values({
+          id: newId(),
+          url: `${url}${path}`,
+          secret: box.seal({ secret: SECRET }),
+          format,
+          events: JSON.stringify(['conversation.handoff']),
+          enabled: 1,
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
     }
     h.runtime.startWorkers(1);
@@ -85,7 +100,9 @@ describe('team notifications', () => {
     // The first try of the Renkei-format hook failed with 503; the retry waits 5 s of the runtime's clock.
     await until(async () => (received.length >= 2 ? true : undefined));
     skew = 10_000;
-    const ok = await until(async () => (received.filter((r) => JSON.parse(r.body).type !== undefined).length >= 2 ? received.filter((r) => JSON.parse(r.body).type !== undefined)[1] : undefined));
+    const ok = await until(async () =>
+      received.filter((r) => JSON.parse(r.body).type !== undefined).length >= 2 ? received.filter((r) => JSON.parse(r.body).type !== undefined)[1] : undefined,
+    );
     const event = JSON.parse(ok.body) as { id: string; type: string; createdAt: string; data: Record<string, unknown> };
     expect(event).toMatchObject({ type: 'conversation.handoff', data: { conversationId: started.conversationId, botId: 'desk', reason: 'wants_a_person' } });
     const [t, v1] = String(ok.headers['renkei-signature']).split(',');
@@ -101,7 +118,9 @@ describe('team notifications', () => {
 
   it('e-mails a new hand-off to the team over SMTP', async () => {
     const server = await smtp();
-    const h = await harness('sqlite', { notifications: { secretBox: () => box, mailer: mailerFromEnv({ RENKEI_SMTP_URL: server.url }), publicUrl: undefined } });
+    const h = await harness('sqlite', {
+      notifications: { secretBox: () => box, mailer: mailerFromEnv({ RENKEI_SMTP_URL: server.url }), publicUrl: undefined },
+    });
     await h.publishBot(BOT);
     const agent = await createAccount(h.store.db, { email: 'hana@example.com', name: 'Hana', role: 'agent', passwordHash: 'scrypt$x' }, new Date());
     await setPresence(h.store.db, agent.id, 'online', new Date());

@@ -40,7 +40,11 @@ export function slackMessage(event: TeamEventBody, adminUrl: string | undefined)
     case 'integration.invalid':
       return { text: `:warning: An integration refused its credentials (bot ${String(d['botId'])}, block ${String(d['block'])}). Reconnect it in the admin.` };
     default:
-      return { text: `:white_check_mark: ${event.type}: ${Object.entries(d).map(([k, v]) => `${k} ${String(v)}`).join(', ')}` };
+      return {
+        text: `:white_check_mark: ${event.type}: ${Object.entries(d)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')}`,
+      };
   }
 }
 
@@ -96,10 +100,7 @@ export class Deliveries {
       .selectFrom('event_deliveries')
       .select('id')
       .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
-          eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)]),
-        ]),
+        eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)])]),
       )
       .orderBy('next_attempt_at')
       .limit(BATCH)
@@ -112,10 +113,7 @@ export class Deliveries {
         .set({ status: 'running', lease_owner: this.#options.owner, lease_until: lease, updated_at: at })
         .where('id', '=', id)
         .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
-            eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)]),
-          ]),
+          eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', at)])]),
         )
         .executeTakeFirst();
       if (!claimed.numUpdatedRows) continue;
@@ -182,7 +180,11 @@ export class Deliveries {
   }
 
   async #post(row: Delivery): Promise<{ status: number }> {
-    const hook = await this.#ctx.db.selectFrom('event_webhooks').selectAll().where('id', '=', row.webhook_id ?? '').executeTakeFirst();
+    const hook = await this.#ctx.db
+      .selectFrom('event_webhooks')
+      .selectAll()
+      .where('id', '=', row.webhook_id ?? '')
+      .executeTakeFirst();
     if (!hook || hook.enabled !== 1) throw new GoneWebhook('the webhook was removed or disabled');
     const secret = this.#options.secretBox().open(hook.secret)['secret'] ?? '';
     const event = JSON.parse(row.body) as TeamEventBody;

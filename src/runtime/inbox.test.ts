@@ -43,7 +43,13 @@ async function agentOf(rt: { store: { db: Parameters<typeof createAccount>[0] } 
   return account;
 }
 
-async function collect(runtime: DurableRuntime, id: string, token: string, after: number, until: (e: ConversationEvent) => boolean): Promise<ConversationEvent[]> {
+async function collect(
+  runtime: DurableRuntime,
+  id: string,
+  token: string,
+  after: number,
+  until: (e: ConversationEvent) => boolean,
+): Promise<ConversationEvent[]> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), 10_000);
   const seen: ConversationEvent[] = [];
@@ -161,7 +167,7 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
 });
 
 describe('the inbox across processes on PostgreSQL', () => {
-  it('carries the agent\'s lines and typing to the visitor\'s stream on another process, and the visitor\'s lines back (LISTEN/NOTIFY)', async () => {
+  it("carries the agent's lines and typing to the visitor's stream on another process, and the visitor's lines back (LISTEN/NOTIFY)", async () => {
     const h = await harness('postgres', { pollMs: 60_000 });
     await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
     const visitorSide = (await h.another({ pollMs: 60_000 })).runtime;

@@ -245,7 +245,11 @@ export async function close(ctx: RuntimeContext, agent: Agent, conversationId: s
       throw new RuntimeError('claimed_by_another', 'another agent has this conversation');
     }
     if (row.status !== 'claimed' && row.status !== 'waiting') throw new RuntimeError('handoff_over', `the hand-off is over (${row.status})`);
-    await trx.updateTable('handoffs').set({ status: 'closed', updated_at: ctx.clock.now().toISOString() }).where('conversation_id', '=', conversationId).execute();
+    await trx
+      .updateTable('handoffs')
+      .set({ status: 'closed', updated_at: ctx.clock.now().toISOString() })
+      .where('conversation_id', '=', conversationId)
+      .execute();
     const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
     const state = stateOf(current);
     const ended: AdvanceResult = {

@@ -30,7 +30,10 @@ export async function appendLive(
   if (!updated.numUpdatedRows) return undefined;
   const row = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
   const firstSeq = row.last_seq - drafts.length + 1;
-  await trx.insertInto('conversation_events').values(eventRows(conversationId, firstSeq, at, drafts)).execute();
+  await trx
+    .insertInto('conversation_events')
+    .values(eventRows(conversationId, firstSeq, at, drafts))
+    .execute();
   return { firstSeq, lastSeq: row.last_seq };
 }
 

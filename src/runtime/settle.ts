@@ -22,13 +22,7 @@ export type Settlement =
  * the effect is marked done only while `owner` still holds its lease, so exactly one worker
  * ever applies an outcome. The attempt's log row commits either way.
  */
-export async function settleEffect(
-  ctx: RuntimeContext,
-  owner: string,
-  row: EffectRow,
-  outcome: Outcome,
-  attempt: AttemptRecord,
-): Promise<Settlement> {
+export async function settleEffect(ctx: RuntimeContext, owner: string, row: EffectRow, outcome: Outcome, attempt: AttemptRecord): Promise<Settlement> {
   // The bot is read before the transaction: on SQLite the transaction holds the only connection.
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   const team = bot && (await teamFor(ctx, bot));
@@ -48,7 +42,12 @@ export async function settleEffect(
           );
           return 'recorded';
         }
-        await writeAdvance(trx, current, result, draftsOf(result, current.status), { now, deadlineMs: ctx.deadlineMs, notifier: ctx.notifier, mailTeam: ctx.mailTeam });
+        await writeAdvance(trx, current, result, draftsOf(result, current.status), {
+          now,
+          deadlineMs: ctx.deadlineMs,
+          notifier: ctx.notifier,
+          mailTeam: ctx.mailTeam,
+        });
         return 'advanced';
       });
     } catch (error) {

@@ -14,9 +14,7 @@ function asksAboutTeam(bot: Bot): boolean {
   let known = asks.get(bot);
   if (known === undefined) {
     known = Object.values(bot.blocks).some(
-      (b) =>
-        (b.type === 'handoff' && b.no_agent !== undefined) ||
-        (b.type === 'condition' && b.rules.some((r) => r.when.op === 'within_business_hours')),
+      (b) => (b.type === 'handoff' && b.no_agent !== undefined) || (b.type === 'condition' && b.rules.some((r) => r.when.op === 'within_business_hours')),
     );
     asks.set(bot, known);
   }

@@ -128,7 +128,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onClosed: retentionSeries.closed,
     });
     retention.start();
-    app = buildServer({ store, runtime, env, adminTokenHash: adminToken.hash, logger, config, metrics, secretBox, providers, retention, ...(mailer ? { mailer } : {}) });
+    app = buildServer({
+      store,
+      runtime,
+      env,
+      adminTokenHash: adminToken.hash,
+      logger,
+      config,
+      metrics,
+      secretBox,
+      providers,
+      retention,
+      ...(mailer ? { mailer } : {}),
+    });
     await app.listen({ port: options.port, host: options.host });
     const url = urlOf(app);
     logger.info({ url, workerId: runtime.workerId }, 'renkei is listening');

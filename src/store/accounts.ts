@@ -172,7 +172,10 @@ export async function deleteSession(db: Kysely<Database>, idHash: string): Promi
 
 export async function createInvitation(db: Kysely<Database>, accountId: string, idHash: string, now: Date, ttlMs: number): Promise<string> {
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-  await db.insertInto('account_invitations').values({ id: idHash, account_id: accountId, created_at: now.toISOString(), expires_at: expiresAt, used_at: null }).execute();
+  await db
+    .insertInto('account_invitations')
+    .values({ id: idHash, account_id: accountId, created_at: now.toISOString(), expires_at: expiresAt, used_at: null })
+    .execute();
   return expiresAt;
 }
 
@@ -212,7 +215,12 @@ export async function acceptInvitation(db: Kysely<Database>, idHash: string, pas
 // Failed sign-ins -----------------------------------------------------------------------------
 
 /** Failures counted against each key within the window that began with its first failure. */
-export async function failuresOf(db: Kysely<Database>, keys: readonly string[], now: Date, windowMs: number): Promise<Map<string, { failures: number; until: Date }>> {
+export async function failuresOf(
+  db: Kysely<Database>,
+  keys: readonly string[],
+  now: Date,
+  windowMs: number,
+): Promise<Map<string, { failures: number; until: Date }>> {
   const rows = await db.selectFrom('sign_in_failures').selectAll().where('key', 'in', keys).execute();
   const out = new Map<string, { failures: number; until: Date }>();
   for (const row of rows) {
@@ -228,11 +236,19 @@ export async function recordFailure(db: Kysely<Database>, key: string, now: Date
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('sign_in_failures').selectAll().where('key', '=', key).executeTakeFirst();
     if (!row) {
-      await trx.insertInto('sign_in_failures').values({ key, failures: 1, window_start: at }).onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('sign_in_failures.failures', '+', 1) }))).execute();
+      await trx
+        .insertInto('sign_in_failures')
+        .values({ key, failures: 1, window_start: at })
+        .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('sign_in_failures.failures', '+', 1) })))
+        .execute();
     } else if (row.window_start <= windowStartAfter) {
       await trx.updateTable('sign_in_failures').set({ failures: 1, window_start: at }).where('key', '=', key).execute();
     } else {
-      await trx.updateTable('sign_in_failures').set((eb) => ({ failures: eb('failures', '+', 1) })).where('key', '=', key).execute();
+      await trx
+        .updateTable('sign_in_failures')
+        .set((eb) => ({ failures: eb('failures', '+', 1) }))
+        .where('key', '=', key)
+        .execute();
     }
   });
 }

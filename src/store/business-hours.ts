@@ -15,9 +15,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 const TIME = /^([01]\d|2[0-4]):[0-5]\d$/;
 const time = z.string().regex(TIME, 'must be a time HH:MM (00:00–24:00)');
-const interval = z
-  .strictObject({ open: time, close: time })
-  .refine((i) => i.open < i.close, { message: 'must close after it opens', path: ['close'] });
+const interval = z.strictObject({ open: time, close: time }).refine((i) => i.open < i.close, { message: 'must close after it opens', path: ['close'] });
 
 function validTimeZone(zone: string): boolean {
   try {

@@ -30,8 +30,7 @@ function topLevel(status: number, code: string, message: string, details: Record
   return json(status, { code, details, message, status: 'error' });
 }
 
-const invalidModule = () =>
-  topLevel(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
+const invalidModule = () => topLevel(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
 
 function asModule(name: string | undefined): CrmModule | undefined {
   return CRM_MODULES.find((m) => m === name);
@@ -262,9 +261,7 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
       return topLevel(status, 'INVALID_DATA', 'invalid data');
     },
     unauthorized(_req, reason) {
-      return reason === 'scope'
-        ? topLevel(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized')
-        : topLevel(401, 'INVALID_TOKEN', 'invalid oauth token');
+      return reason === 'scope' ? topLevel(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized') : topLevel(401, 'INVALID_TOKEN', 'invalid oauth token');
     },
   };
 }

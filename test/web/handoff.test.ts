@@ -111,7 +111,9 @@ describe('a hand-off in the browser: a visitor in the widget, an agent in the in
     await agent.getByLabel('Hand back to the bot at').selectOption('ticket');
     await agent.getByRole('button', { name: 'Hand back' }).click();
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/Ticket \d+ is open\./);
-    const tickets = (await (await fetch(`${server.url}/api/v1/admin/records/tickets`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as {
+    const tickets = (await (
+      await fetch(`${server.url}/api/v1/admin/records/tickets`, { headers: { authorization: `Bearer ${server.adminToken}` } })
+    ).json()) as {
       items: { subject: string }[];
     };
     expect(tickets.items.map((t) => t.subject)).toContain('Chat: My invoice is wrong');

@@ -55,7 +55,8 @@ export function registerUsers(program: Command, { io }: CommandContext): void {
     const name = (opts.name ?? '').trim();
     if (!EMAIL.test(email)) throw new CliError(`--email: "${email}" is not an email address`, 2);
     if (name === '' || name.length > 100) throw new CliError('--name: give a display name of 1 to 100 characters', 2);
-    if (!(ACCOUNT_ROLES as readonly string[]).includes(opts.role ?? '')) throw new CliError(`--role: must be ${ACCOUNT_ROLES.join(' or ')}, not "${opts.role}"`, 2);
+    if (!(ACCOUNT_ROLES as readonly string[]).includes(opts.role ?? ''))
+      throw new CliError(`--role: must be ${ACCOUNT_ROLES.join(' or ')}, not "${opts.role}"`, 2);
     const role = opts.role as AccountRole;
     let passwordHash: string | null = null;
     if (opts.passwordStdin) {

@@ -132,7 +132,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         ...ADMIN,
         summary: "Set a role's integration",
         description:
-          'Replaces the role\'s integration (enabled, status unchecked; builtin is ok at once). Secrets are sealed with the secret box and never returned.',
+          "Replaces the role's integration (enabled, status unchecked; builtin is ok at once). Secrets are sealed with the secret box and never returned.",
         params: roleParams,
         body: setBody,
         response: { 200: integration, ...adminErrors },
@@ -191,7 +191,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       schema: {
         ...ADMIN,
         summary: "Prove the role's credentials work with one cheap read",
-        description: 'builtin is always ok. The result is recorded as the integration\'s last success or failure.',
+        description: "builtin is always ok. The result is recorded as the integration's last success or failure.",
         params: roleParams,
         response: { 200: checkResult, ...adminErrors },
       },

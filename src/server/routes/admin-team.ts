@@ -75,7 +75,7 @@ export const adminTeamRoutes: FastifyPluginAsyncZod<AdminTeamOptions> = async (a
       schema: {
         ...ADMIN,
         summary: "Change the team's business hours",
-        description: 'A weekly schedule in a time zone, Japan\'s public holidays or none, and closed dates. Off (`enabled: false`): open at all hours.',
+        description: "A weekly schedule in a time zone, Japan's public holidays or none, and closed dates. Off (`enabled: false`): open at all hours.",
         body: businessHoursSchema,
         response: { 200: hoursView, ...adminErrors },
       },
@@ -95,10 +95,14 @@ export const adminTeamRoutes: FastifyPluginAsyncZod<AdminTeamOptions> = async (a
     createdAt: row.created_at,
   });
 
-  app.get('/event-webhooks', { schema: { ...ADMIN, summary: 'Event webhooks', response: { 200: z.object({ webhooks: z.array(webhookView) }), ...adminErrors } } }, async () => {
-    const rows = await store.db.selectFrom('event_webhooks').selectAll().orderBy('created_at').execute();
-    return { webhooks: rows.map(view) };
-  });
+  app.get(
+    '/event-webhooks',
+    { schema: { ...ADMIN, summary: 'Event webhooks', response: { 200: z.object({ webhooks: z.array(webhookView) }), ...adminErrors } } },
+    async () => {
+      const rows = await store.db.selectFrom('event_webhooks').selectAll().orderBy('created_at').execute();
+      return { webhooks: rows.map(view) };
+    },
+  );
 
   app.post(
     '/event-webhooks',
@@ -133,7 +137,14 @@ export const adminTeamRoutes: FastifyPluginAsyncZod<AdminTeamOptions> = async (a
 
   app.delete(
     '/event-webhooks/:id',
-    { schema: { ...ADMIN, summary: 'Remove an event webhook (its pending deliveries go with it)', params: idParams, response: { 204: z.null(), ...adminErrors } } },
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'Remove an event webhook (its pending deliveries go with it)',
+        params: idParams,
+        response: { 204: z.null(), ...adminErrors },
+      },
+    },
     async (request, reply) => {
       const removed = await store.db.deleteFrom('event_webhooks').where('id', '=', request.params.id).executeTakeFirst();
       if (!removed.numDeletedRows) throw new ApiError(404, 'not_found', `there is no event webhook ${request.params.id}`);

@@ -3,7 +3,16 @@ import { z } from 'zod';
 import type { Mailer } from '../../runtime/mailer.ts';
 import { hashToken, newToken } from '../../runtime/tokens.ts';
 import { hashPassword } from '../../secrets/passwords.ts';
-import { ACCOUNT_ROLES, accountById, createAccount, createInvitation, listAccounts, otherActiveAdmins, updateAccount, type Account } from '../../store/accounts.ts';
+import {
+  ACCOUNT_ROLES,
+  accountById,
+  createAccount,
+  createInvitation,
+  listAccounts,
+  otherActiveAdmins,
+  updateAccount,
+  type Account,
+} from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError } from '../errors.ts';
 import { ADMIN, adminErrors } from '../schemas/admin.ts';
@@ -60,9 +69,13 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<AdminUsersOptions> = async 
     return { url, expiresAt, emailed };
   }
 
-  app.get('/users', { schema: { ...ADMIN, summary: "The team's accounts", response: { 200: z.object({ users: z.array(accountView) }), ...adminErrors } } }, async () => ({
-    users: await listAccounts(store.db),
-  }));
+  app.get(
+    '/users',
+    { schema: { ...ADMIN, summary: "The team's accounts", response: { 200: z.object({ users: z.array(accountView) }), ...adminErrors } } },
+    async () => ({
+      users: await listAccounts(store.db),
+    }),
+  );
 
   app.post(
     '/users',
@@ -70,7 +83,8 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<AdminUsersOptions> = async 
       schema: {
         ...ADMIN,
         summary: 'Add an admin or an agent',
-        description: 'With `password` the account can sign in at once; without, the answer holds an invitation link valid for a day. Recorded in the audit log.',
+        description:
+          'With `password` the account can sign in at once; without, the answer holds an invitation link valid for a day. Recorded in the audit log.',
         body: newUser,
         response: { 201: created, ...adminErrors },
       },

@@ -58,7 +58,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       const byAddress = counted.get(keys[0]);
       const byAccount = counted.get(keys[1]);
       const blocked =
-        byAddress && byAddress.failures >= SIGN_IN_LIMITS.perAddress ? byAddress : byAccount && byAccount.failures >= SIGN_IN_LIMITS.perAccount ? byAccount : undefined;
+        byAddress && byAddress.failures >= SIGN_IN_LIMITS.perAddress
+          ? byAddress
+          : byAccount && byAccount.failures >= SIGN_IN_LIMITS.perAccount
+            ? byAccount
+            : undefined;
       if (blocked) {
         const seconds = Math.max(1, Math.ceil((blocked.until.getTime() - now.getTime()) / 1000));
         reply.header('retry-after', String(seconds));
@@ -124,7 +128,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.get(
     '/invitations/:token',
     {
-      schema: { tags: [TAG], summary: 'Who an invitation is for', params: tokenParams, response: { 200: z.object({ email: z.string(), name: z.string() }), ...errors } },
+      schema: {
+        tags: [TAG],
+        summary: 'Who an invitation is for',
+        params: tokenParams,
+        response: { 200: z.object({ email: z.string(), name: z.string() }), ...errors },
+      },
     },
     async (request) => {
       const account = await invitedAccount(db, hashToken(request.params.token), new Date());

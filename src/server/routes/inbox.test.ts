@@ -68,11 +68,16 @@ describe('accounts', () => {
     expect(actions.find((e) => e.action === 'account.sign_out')?.actor).toMatchObject({ kind: 'account', name: 'Hana@Example.com' });
   });
 
-  it('refuses a cookie-authenticated write without Renkei\'s own Origin (CSRF), but not the admin token', async () => {
+  it("refuses a cookie-authenticated write without Renkei's own Origin (CSRF), but not the admin token", async () => {
     const s = await testServer();
     await addUser(s, 'boss@example.com', 'Boss', 'admin');
     const cookie = await signIn(s, 'boss@example.com');
-    const foreign = await as(s, cookie)('POST', '/api/v1/admin/users', { email: 'x@example.com', name: 'X', role: 'agent', password: PASSWORD }, 'https://evil.example');
+    const foreign = await as(s, cookie)(
+      'POST',
+      '/api/v1/admin/users',
+      { email: 'x@example.com', name: 'X', role: 'agent', password: PASSWORD },
+      'https://evil.example',
+    );
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json()).toMatchObject({ error: { code: 'cross_origin' } });
     const none = await as(s, cookie)('POST', '/api/v1/admin/users', { email: 'x@example.com', name: 'X', role: 'agent', password: PASSWORD }, null);
@@ -128,7 +133,7 @@ describe('accounts', () => {
 });
 
 describe('the inbox over HTTP', () => {
-  it('claims (409 for the second agent), chats both ways on the visitor\'s stream, and hands back to the bot', async () => {
+  it("claims (409 for the second agent), chats both ways on the visitor's stream, and hands back to the bot", async () => {
     const s = await testServer();
     await s.publishBot(BOT);
     await addUser(s, 'hana@example.com', 'Hana');

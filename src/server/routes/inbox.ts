@@ -55,9 +55,13 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
     return { id: account.id, name: account.name, role: account.role };
   };
 
-  app.get('/', { schema: { tags: [TAG], summary: 'Waiting conversations and your own', response: { 200: z.object({ items: z.array(item) }), ...errors } } }, async (request) => ({
-    items: await runtime.inbox.list(await agentOf(request)),
-  }));
+  app.get(
+    '/',
+    { schema: { tags: [TAG], summary: 'Waiting conversations and your own', response: { 200: z.object({ items: z.array(item) }), ...errors } } },
+    async (request) => ({
+      items: await runtime.inbox.list(await agentOf(request)),
+    }),
+  );
 
   app.get(
     '/events',
@@ -133,7 +137,13 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
     async (request) => runtime.inbox.get(await agentOf(request), request.params.conversationId),
   );
 
-  const action = (path: string, summary: string, description: string, body: z.ZodType | undefined, run: (agent: Agent, id: string, body: never) => Promise<unknown>) =>
+  const action = (
+    path: string,
+    summary: string,
+    description: string,
+    body: z.ZodType | undefined,
+    run: (agent: Agent, id: string, body: never) => Promise<unknown>,
+  ) =>
     app.post(
       `/:conversationId/${path}`,
       { schema: { tags: [TAG], summary, description, params, ...(body ? { body } : {}), response: { 204: z.null(), ...errors } } },
@@ -143,11 +153,19 @@ export const inboxRoutes: FastifyPluginAsyncZod<InboxRoutesOptions> = async (app
       },
     );
 
-  action('claim', 'Claim a waiting conversation', 'Two agents at once: exactly one wins; the other gets 409.', undefined, (agent, id) => runtime.inbox.claim(agent, id));
-  action('messages', 'Say something to the visitor', 'The visitor gets `{type:"message", from:"agent", agentName, text}`.', z.object({ text }).strict(), (agent, id, body: { text: string }) =>
-    runtime.inbox.message(agent, id, body.text),
+  action('claim', 'Claim a waiting conversation', 'Two agents at once: exactly one wins; the other gets 409.', undefined, (agent, id) =>
+    runtime.inbox.claim(agent, id),
   );
-  action('notes', 'Leave an internal note', 'Only the team sees it.', z.object({ text }).strict(), (agent, id, body: { text: string }) => runtime.inbox.note(agent, id, body.text));
+  action(
+    'messages',
+    'Say something to the visitor',
+    'The visitor gets `{type:"message", from:"agent", agentName, text}`.',
+    z.object({ text }).strict(),
+    (agent, id, body: { text: string }) => runtime.inbox.message(agent, id, body.text),
+  );
+  action('notes', 'Leave an internal note', 'Only the team sees it.', z.object({ text }).strict(), (agent, id, body: { text: string }) =>
+    runtime.inbox.note(agent, id, body.text),
+  );
   action(
     'transfer',
     'Hand the conversation to another agent',

@@ -64,8 +64,7 @@ export const inboxNotesHolder: Holder = {
       rows: rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, author: r.author, text: r.text, createdAt: r.created_at })),
     };
   },
-  erase: (trx, section) =>
-    sumChunks(section.keys, async (chunk) => affected(await trx.deleteFrom('inbox_notes').where('id', 'in', chunk).executeTakeFirst())),
+  erase: (trx, section) => sumChunks(section.keys, async (chunk) => affected(await trx.deleteFrom('inbox_notes').where('id', 'in', chunk).executeTakeFirst())),
   purgeConversations: (trx, ids) =>
     sumChunks(ids, async (chunk) => affected(await trx.deleteFrom('inbox_notes').where('conversation_id', 'in', chunk).executeTakeFirst())),
 };

@@ -27,18 +27,21 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
   return (
     <form
       className="login"
-      onSubmit={(e) => void (async () => {
-        e.preventDefault();
-        setError(null);
-        try {
-          const res = await call('/api/v1/auth/login', { json: { email: email.trim(), password } });
-          setAccount(((await res.json()) as { account: SignedInAccount }).account);
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 401) setError(t('team.signIn.wrong'));
-          else if (err instanceof ApiError && err.status === 429) setError(t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) }));
-          else setError(errorText(err));
-        }
-      })()}
+      onSubmit={(e) =>
+        void (async () => {
+          e.preventDefault();
+          setError(null);
+          try {
+            const res = await call('/api/v1/auth/login', { json: { email: email.trim(), password } });
+            setAccount(((await res.json()) as { account: SignedInAccount }).account);
+          } catch (err) {
+            if (err instanceof ApiError && err.status === 401) setError(t('team.signIn.wrong'));
+            else if (err instanceof ApiError && err.status === 429)
+              setError(t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) }));
+            else setError(errorText(err));
+          }
+        })()
+      }
     >
       <h1>Renkei</h1>
       <label>
@@ -98,7 +101,11 @@ function TokenLogin({ onSwitch }: { onSwitch: () => void }) {
         <input type="password" value={token} onChange={(e) => setValue(e.target.value)} autoFocus required />
       </label>
       <button type="submit">{t('login.submit')}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <button type="button" className="link" onClick={onSwitch}>
         {t('team.signIn.useAccount')}
       </button>

@@ -19,17 +19,19 @@ export function AccountPage() {
       </p>
       <form
         className="hours-form"
-        onSubmit={(e) => void (async () => {
-          e.preventDefault();
-          try {
-            await call('/api/v1/auth/password', { json: { current, password: next } });
-            setCurrent('');
-            setNext('');
-            setMessage({ ok: true, text: t('team.account.changed') });
-          } catch (err) {
-            setMessage({ ok: false, text: err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : errorText(err) });
-          }
-        })()}
+        onSubmit={(e) =>
+          void (async () => {
+            e.preventDefault();
+            try {
+              await call('/api/v1/auth/password', { json: { current, password: next } });
+              setCurrent('');
+              setNext('');
+              setMessage({ ok: true, text: t('team.account.changed') });
+            } catch (err) {
+              setMessage({ ok: false, text: err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : errorText(err) });
+            }
+          })()
+        }
       >
         <h2>{t('team.account.password')}</h2>
         <label>

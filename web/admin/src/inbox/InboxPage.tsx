@@ -71,7 +71,9 @@ export function InboxPage() {
         seen.current = new Set([...(seen.current ?? []), ...waiting]);
         setItems(event.items);
       } else if (event.type === 'conversation' && event.conversationId === selectedRef.current) {
-        setDetail((d) => (d && d.conversationId === event.conversationId && !d.events.some((e) => e.seq === event.event.seq) ? { ...d, events: [...d.events, event.event] } : d));
+        setDetail((d) =>
+          d && d.conversationId === event.conversationId && !d.events.some((e) => e.seq === event.event.seq) ? { ...d, events: [...d.events, event.event] } : d,
+        );
         if (event.event.type === 'visitor') setTyping(null);
         if (event.event.type === 'status') void load(event.conversationId);
       } else if (event.type === 'typing' && event.conversationId === selectedRef.current) {
@@ -123,7 +125,11 @@ export function InboxPage() {
               <button type="button" aria-current={item.conversationId === selected} onClick={() => setSelected(item.conversationId)}>
                 <strong>{item.visitor.name || item.visitor.email || t('team.inbox.anonymous')}</strong>
                 <span className="hint">
-                  {item.status === 'waiting' ? t('team.inbox.waiting') : item.agentId === me?.id ? t('team.inbox.mine') : t('team.inbox.heldBy', { name: item.agentName ?? '' })}
+                  {item.status === 'waiting'
+                    ? t('team.inbox.waiting')
+                    : item.agentId === me?.id
+                      ? t('team.inbox.mine')
+                      : t('team.inbox.heldBy', { name: item.agentName ?? '' })}
                   {item.reason ? ` · ${item.reason}` : ''}
                 </span>
               </button>
@@ -137,7 +143,11 @@ export function InboxPage() {
             {error}
           </p>
         )}
-        {!detail ? <p className="hint">{t('team.inbox.select')}</p> : <Detail detail={detail} mine={detail.agentId === me?.id && detail.status === 'claimed'} typing={typing === detail.conversationId} act={act} />}
+        {!detail ? (
+          <p className="hint">{t('team.inbox.select')}</p>
+        ) : (
+          <Detail detail={detail} mine={detail.agentId === me?.id && detail.status === 'claimed'} typing={typing === detail.conversationId} act={act} />
+        )}
       </section>
     </div>
   );
@@ -194,11 +204,13 @@ function Detail({
       {mine && (
         <form
           className="inline-form"
-          onSubmit={(e) => void (async () => {
-            e.preventDefault();
-            if (text.trim() === '') return;
-            if (await act('messages', { text })) setText('');
-          })()}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              if (text.trim() === '') return;
+              if (await act('messages', { text })) setText('');
+            })()
+          }
         >
           <label className="grow">
             {t('team.inbox.message')}
@@ -261,10 +273,12 @@ function Detail({
         </ul>
         <form
           className="inline-form"
-          onSubmit={(e) => void (async () => {
-            e.preventDefault();
-            if (note.trim() !== '' && (await act('notes', { text: note }))) setNote('');
-          })()}
+          onSubmit={(e) =>
+            void (async () => {
+              e.preventDefault();
+              if (note.trim() !== '' && (await act('notes', { text: note }))) setNote('');
+            })()
+          }
         >
           <label className="grow">
             {t('team.inbox.note')}
@@ -344,7 +358,9 @@ function Line({ event }: { event: ConversationEvent }) {
     case 'status':
       return <li className="status-line">{t('conversations.statusLine', { status: words.status(event.status), reason: event.reason ?? '' })}</li>;
     case 'record':
-      return <li className="status-line">{t('conversations.recordLine', { event: words.recordEvent(event.event), data: Object.values(event.data).join(' ') })}</li>;
+      return (
+        <li className="status-line">{t('conversations.recordLine', { event: words.recordEvent(event.event), data: Object.values(event.data).join(' ') })}</li>
+      );
     default:
       return null;
   }

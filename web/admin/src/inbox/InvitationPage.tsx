@@ -17,22 +17,29 @@ export function InvitationPage() {
       .then(async (res) => setWho((await res.json()) as { email: string }))
       .catch(() => setInvalid(true));
   }, [token]);
-  if (invalid) return <p className="login error" role="alert">{t('team.invitation.invalid')}</p>;
+  if (invalid)
+    return (
+      <p className="login error" role="alert">
+        {t('team.invitation.invalid')}
+      </p>
+    );
   if (!who) return <p className="login">{t('loading')}</p>;
   return (
     <form
       className="login"
-      onSubmit={(e) => void (async () => {
-        e.preventDefault();
-        try {
-          const res = await call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`, { json: { password } });
-          localStorage.setItem('renkei.signInWith', 'account');
-          setAccount(((await res.json()) as { account: SignedInAccount }).account);
-          navigate('/inbox');
-        } catch (err) {
-          setError(errorText(err));
-        }
-      })()}
+      onSubmit={(e) =>
+        void (async () => {
+          e.preventDefault();
+          try {
+            const res = await call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`, { json: { password } });
+            localStorage.setItem('renkei.signInWith', 'account');
+            setAccount(((await res.json()) as { account: SignedInAccount }).account);
+            navigate('/inbox');
+          } catch (err) {
+            setError(errorText(err));
+          }
+        })()
+      }
     >
       <h1>{t('team.invitation.title')}</h1>
       <p>{t('team.invitation.intro', { email: who.email })}</p>

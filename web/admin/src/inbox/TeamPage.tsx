@@ -47,7 +47,11 @@ function Users({ onError }: { onError: OnError }) {
   const [users, setUsers] = useState<User[]>([]);
   const [draft, setDraft] = useState({ email: '', name: '', role: 'agent' });
   const [invited, setInvited] = useState<string | null>(null);
-  const reload = () => void getJson<{ users: User[] }>('/users').then((r) => setUsers(r.users), (e: unknown) => onError(errorText(e)));
+  const reload = () =>
+    void getJson<{ users: User[] }>('/users').then(
+      (r) => setUsers(r.users),
+      (e: unknown) => onError(errorText(e)),
+    );
   useEffect(reload, []);
   return (
     <section className="card">
@@ -84,18 +88,26 @@ function Users({ onError }: { onError: OnError }) {
       </table>
       <form
         className="inline-form"
-        onSubmit={(e) => void (async () => {
-          e.preventDefault();
-          try {
-            const res = await sendJson<{ invitation: { url: string; emailed: boolean } | null }>('/users', draft);
-            setInvited(res.invitation ? (res.invitation.emailed ? t('team.team.emailed', { email: draft.email }) : `${t('team.team.invited', { email: draft.email })} ${res.invitation.url}`) : null);
-            setDraft({ email: '', name: '', role: 'agent' });
-            onError(null);
-            reload();
-          } catch (err) {
-            onError(errorText(err));
-          }
-        })()}
+        onSubmit={(e) =>
+          void (async () => {
+            e.preventDefault();
+            try {
+              const res = await sendJson<{ invitation: { url: string; emailed: boolean } | null }>('/users', draft);
+              setInvited(
+                res.invitation
+                  ? res.invitation.emailed
+                    ? t('team.team.emailed', { email: draft.email })
+                    : `${t('team.team.invited', { email: draft.email })} ${res.invitation.url}`
+                  : null,
+              );
+              setDraft({ email: '', name: '', role: 'agent' });
+              onError(null);
+              reload();
+            } catch (err) {
+              onError(errorText(err));
+            }
+          })()
+        }
       >
         <label>
           {t('team.team.email')}
@@ -145,17 +157,19 @@ function Hours({ onError }: { onError: OnError }) {
       <p>{hours.openNow ? t('team.team.openNow') : t('team.team.closedNow')}</p>
       <form
         className="hours-form"
-        onSubmit={(e) => void (async () => {
-          e.preventDefault();
-          try {
-            const { openNow: _o, holidayToday: _h, ...body } = hours as BusinessHours & { openNow: boolean; holidayToday?: unknown };
-            setHours(await sendJson('/business-hours', body, 'PUT'));
-            setSaved(true);
-            onError(null);
-          } catch (err) {
-            onError(errorText(err));
-          }
-        })()}
+        onSubmit={(e) =>
+          void (async () => {
+            e.preventDefault();
+            try {
+              const { openNow: _o, holidayToday: _h, ...body } = hours as BusinessHours & { openNow: boolean; holidayToday?: unknown };
+              setHours(await sendJson('/business-hours', body, 'PUT'));
+              setSaved(true);
+              onError(null);
+            } catch (err) {
+              onError(errorText(err));
+            }
+          })()
+        }
       >
         <label>
           <input type="checkbox" checked={hours.enabled} onChange={(e) => setHours({ ...hours, enabled: e.target.checked })} /> {t('team.team.hoursEnabled')}
@@ -166,18 +180,31 @@ function Hours({ onError }: { onError: OnError }) {
         {DAYS.map((d) => (
           <label key={d}>
             {t(`team.team.days.${d}`)}{' '}
-            <input defaultValue={dayText(d)} placeholder="09:00-18:00" onBlur={(e) => setHours({ ...hours, week: { ...hours.week, [d]: parseDay(e.target.value) } })} />
+            <input
+              defaultValue={dayText(d)}
+              placeholder="09:00-18:00"
+              onBlur={(e) => setHours({ ...hours, week: { ...hours.week, [d]: parseDay(e.target.value) } })}
+            />
           </label>
         ))}
         <label>
-          <input type="checkbox" checked={hours.holidays === 'jp'} onChange={(e) => setHours({ ...hours, holidays: e.target.checked ? 'jp' : 'none' })} /> {t('team.team.holidays')}
+          <input type="checkbox" checked={hours.holidays === 'jp'} onChange={(e) => setHours({ ...hours, holidays: e.target.checked ? 'jp' : 'none' })} />{' '}
+          {t('team.team.holidays')}
         </label>
         <label>
           {t('team.team.closedDates')}
           <textarea
             rows={3}
             defaultValue={hours.closedDates.join('\n')}
-            onBlur={(e) => setHours({ ...hours, closedDates: e.target.value.split('\n').map((l) => l.trim()).filter((l) => l !== '') })}
+            onBlur={(e) =>
+              setHours({
+                ...hours,
+                closedDates: e.target.value
+                  .split('\n')
+                  .map((l) => l.trim())
+                  .filter((l) => l !== ''),
+              })
+            }
           />
         </label>
         <button type="submit">{t('team.team.save')}</button>
@@ -190,9 +217,17 @@ function Hours({ onError }: { onError: OnError }) {
 function Webhooks({ onError }: { onError: OnError }) {
   const { t } = useTranslation();
   const [hooks, setHooks] = useState<Webhook[]>([]);
-  const [draft, setDraft] = useState<{ url: string; format: 'renkei' | 'slack'; events: string[] }>({ url: '', format: 'renkei', events: ['conversation.handoff'] });
+  const [draft, setDraft] = useState<{ url: string; format: 'renkei' | 'slack'; events: string[] }>({
+    url: '',
+    format: 'renkei',
+    events: ['conversation.handoff'],
+  });
   const [secret, setSecret] = useState<string | null>(null);
-  const reload = () => void getJson<{ webhooks: Webhook[] }>('/event-webhooks').then((r) => setHooks(r.webhooks), (e: unknown) => onError(errorText(e)));
+  const reload = () =>
+    void getJson<{ webhooks: Webhook[] }>('/event-webhooks').then(
+      (r) => setHooks(r.webhooks),
+      (e: unknown) => onError(errorText(e)),
+    );
   useEffect(reload, []);
   return (
     <section className="card">
@@ -201,7 +236,11 @@ function Webhooks({ onError }: { onError: OnError }) {
         {hooks.map((h) => (
           <li key={h.id}>
             <code>{h.url}</code> ({h.format}) {h.events.join(', ')}{' '}
-            <button type="button" className="danger" onClick={() => void request(`/event-webhooks/${h.id}`, { method: 'DELETE' }).then(reload, (e: unknown) => onError(errorText(e)))}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => void request(`/event-webhooks/${h.id}`, { method: 'DELETE' }).then(reload, (e: unknown) => onError(errorText(e)))}
+            >
               {t('team.team.remove')}
             </button>
           </li>
@@ -209,17 +248,19 @@ function Webhooks({ onError }: { onError: OnError }) {
       </ul>
       <form
         className="inline-form"
-        onSubmit={(e) => void (async () => {
-          e.preventDefault();
-          try {
-            const created = await sendJson<Webhook>('/event-webhooks', draft);
-            setSecret(created.secret ?? null);
-            onError(null);
-            reload();
-          } catch (err) {
-            onError(errorText(err));
-          }
-        })()}
+        onSubmit={(e) =>
+          void (async () => {
+            e.preventDefault();
+            try {
+              const created = await sendJson<Webhook>('/event-webhooks', draft);
+              setSecret(created.secret ?? null);
+              onError(null);
+              reload();
+            } catch (err) {
+              onError(errorText(err));
+            }
+          })()
+        }
       >
         <label>
           {t('team.team.url')}
