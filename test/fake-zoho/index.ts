@@ -9,7 +9,7 @@ import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
 import { DESK_ORG_ID, FakeData } from './state.ts';
-import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskPicklists, DeskTicket } from './state.ts';
+import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskOrganization, DeskPicklists, DeskTicket } from './state.ts';
 
 export type { Faults } from './faults.ts';
 export type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
@@ -49,7 +49,7 @@ export interface FakeZoho {
     readonly current: Faults;
   };
   readonly crm: { leads: CrmRecord[]; contacts: CrmRecord[]; deals: CrmRecord[]; accounts: CrmRecord[] };
-  readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[] };
+  readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[]; otherOrganizations: DeskOrganization[] };
   /** The portal's ticket picklists (status, priority, classification): edit them in place. */
   readonly deskPicklists: DeskPicklists;
   readonly campaigns: { lists: CampaignList[]; subscribers: CampaignSubscriber[] };

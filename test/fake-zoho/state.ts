@@ -11,6 +11,11 @@ export interface CrmRecord {
   [field: string]: unknown;
 }
 
+export interface DeskOrganization {
+  id: string;
+  companyName: string;
+}
+
 export interface DeskDepartment {
   id: string;
   name: string;
@@ -113,6 +118,11 @@ export class FakeData {
     contacts: [] as DeskContact[],
     departments: [] as DeskDepartment[],
     agents: [] as DeskAgent[],
+    /**
+     * Further organisations (portals) the account sees besides the fake's own (DESK_ORG_ID). They
+     * are listed by GET /api/v1/organizations only: the fake serves the data of its own org alone.
+     */
+    otherOrganizations: [] as DeskOrganization[],
   };
   readonly campaigns = { lists: [] as CampaignList[], subscribers: [] as CampaignSubscriber[] };
   /** The portal's ticket picklists, edited in place by tests (a portal with an "Urgent" priority). */

@@ -237,6 +237,15 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
     /** Desk's default ticket values, offered even when Zoho cannot be asked. */
     fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
 
+    /** The Desk organisations the helpdesk credentials can see, for the admin to pick one; no other role picks one. */
+    async organizations(role: Role, integration: IntegrationRecord) {
+      if (role !== 'helpdesk') return undefined;
+      const parsed = parseIntegration(role, integration);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
+      const session = sessionFor(role, parsed);
+      return session.desk.organizations({ deadline: session.api.clock.now() + deadlineMs });
+    },
+
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
       const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') return { ok: false, message: parsed, problem: { code: 'settings_invalid', params: { detail: parsed } } };
