@@ -62,6 +62,8 @@ export interface FakeZoho {
   /** Org setting (default ON): inserting a Lead/Contact whose Email is already in that module → DUPLICATE_DATA. */
   setLeadEmailUnique(on: boolean): void;
   readonly leadEmailUnique: boolean;
+  /** The Deals layout's pipelines and their stages (none by default), edited in place by tests. */
+  readonly dealPipelines: { name: string; stages: string[] }[];
   readonly stats: FakeZohoStats;
   /**
    * Data, faults, stats and token-rate windows back to the seeded state. Clients and tokens survive (a
@@ -107,6 +109,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     crm,
     desk: data.desk,
     deskPicklists: data.deskPicklists,
+    dealPipelines: data.dealPipelines,
     campaigns: data.campaigns,
     addDepartment: (d) => data.addDepartment(d),
     addAgent: (a) => data.addAgent(a),

@@ -128,6 +128,11 @@ export class FakeData {
   /** The portal's ticket picklists, edited in place by tests (a portal with an "Urgent" priority). */
   readonly deskPicklists: DeskPicklists = { status: [], priority: [], classification: [] };
   leadEmailUnique = true;
+  /**
+   * The Deals layout's pipelines, each with its stages (GET /crm/v8/settings/pipeline); none by
+   * default, as in an org that has not set pipelines up (the endpoint then answers 204).
+   */
+  readonly dealPipelines: { name: string; stages: string[] }[] = [];
   #seed: number;
   #rng: Rng;
   #crmSeq = 0;
@@ -151,6 +156,7 @@ export class FakeData {
     this.campaigns.lists.length = 0;
     this.campaigns.subscribers.length = 0;
     this.leadEmailUnique = true;
+    this.dealPipelines.length = 0;
     for (const [field, values] of Object.entries(DEFAULT_DESK_PICKLISTS)) this.deskPicklists[field as keyof DeskPicklists].splice(0, Infinity, ...values);
     const support = this.addDepartment({ name: 'Support', isEnabled: true });
     support.isDefault = true;

@@ -123,7 +123,8 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
             <select aria-label={t('builder.chooseFor', { field: label })} value={choices.some((c) => c.value === text) ? text : ''} onChange={(e) => set(e.target.value)}>
               <option value="">{t('builder.choose')}</option>
               {choices.map((c) => (
-                <option key={c.value} value={c.value}>
+                // One value may appear under several labels (a deal stage in two pipelines).
+                <option key={`${c.value}\u0000${c.label}`} value={c.value}>
                   {c.label}
                 </option>
               ))}
