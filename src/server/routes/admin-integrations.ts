@@ -264,11 +264,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     },
     async (request) => {
       const { role } = request.params;
-      const found = await getIntegration(db, role, (blob) => box().open(blob)).catch((error: unknown) => {
-        if (error instanceof ApiError || error instanceof StoreError) throw error;
-        throw new ApiError(409, 'secrets_unreadable', `the ${role} integration's credentials cannot be decrypted: ${reasonOf(error)}`);
-      });
-      if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
+      const found = await opened(role);
       const provider = opts.providers[found.provider];
       let result: IntegrationCheck;
       if (!found.enabled) {
