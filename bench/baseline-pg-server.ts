@@ -39,7 +39,11 @@ app.post<{ Params: { id: string }; Body: { text: string } }>('/conversations/:id
       return reply.code(404).send({ error: 'no such conversation' });
     }
     const seq = row.last_seq + 1;
-    await client.query({ name: 'update', text: 'update conversations set state = $1, last_seq = $2, updated_at = $3 where id = $4', values: [JSON.stringify({ said: text }), seq, at, id] });
+    await client.query({
+      name: 'update',
+      text: 'update conversations set state = $1, last_seq = $2, updated_at = $3 where id = $4',
+      values: [JSON.stringify({ said: text }), seq, at, id],
+    });
     await client.query({ name: 'append', text: 'insert into messages values ($1, $2, $3, $4)', values: [id, seq, text, at] });
     await client.query('commit');
     return { conversationId: id, messages: [{ text: `You said: ${text}` }], lastEventId: seq };

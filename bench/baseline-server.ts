@@ -34,14 +34,11 @@ db.exec(`
     payload text not null, created_at text not null, primary key (conversation_id, seq));
 `);
 const now = new Date().toISOString();
-const create = db.prepare(
-  "insert into conversations values (?, 'bench', 1, 'x', '{}', 'waiting_input', 1, 2, 'en', ?, ?)",
-);
+const create = db.prepare("insert into conversations values (?, 'bench', 1, 'x', '{}', 'waiting_input', 1, 2, 'en', ?, ?)");
 for (let i = 0; i < Number(count); i++) create.run(`c${i}`, now, now);
 
 const update = db.prepare(
-  'update conversations set state = ?, status = ?, row_version = row_version + 1, last_seq = last_seq + 4, updated_at = ? ' +
-    'where id = ? returning last_seq',
+  'update conversations set state = ?, status = ?, row_version = row_version + 1, last_seq = last_seq + 4, updated_at = ? ' + 'where id = ? returning last_seq',
 );
 const insertEvents = db.prepare(
   `insert into conversation_events (conversation_id, seq, type, payload, created_at) values ${Array(4).fill('(?, ?, ?, ?, ?)').join(', ')}`,

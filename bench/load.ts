@@ -29,12 +29,7 @@ export interface Load {
  * Drives `server` with `connections` connections for `seconds`, each connection sending the
  * request `requestFor(i)` (i: the connection's number) one at a time.
  */
-export async function load(
-  server: Child,
-  connections: number,
-  seconds: number,
-  requestFor: (connection: number) => ConnectionRequest,
-): Promise<Load> {
+export async function load(server: Child, connections: number, seconds: number, requestFor: (connection: number) => ConnectionRequest): Promise<Load> {
   let next = 0;
   const cpuBefore = server.cpuSeconds();
   const result = await autocannon({
@@ -93,12 +88,7 @@ export function cpuSecondsOf(pid: number): number {
  * Runs `node SCRIPT ARGS…` with `env` added to this process's environment, and resolves with the
  * first http://127.0.0.1:PORT it prints.
  */
-export async function startChild(
-  script: string,
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-  timeoutMs = 30_000,
-): Promise<Child> {
+export async function startChild(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, timeoutMs = 30_000): Promise<Child> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const exited = once(child, 'exit');
   let out = '';

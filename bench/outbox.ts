@@ -89,7 +89,9 @@ export async function benchOutbox(): Promise<Record<string, number>> {
       .where('status', '=', 'ended')
       .executeTakeFirstOrThrow();
     if (Number(leads.n) !== CONVERSATIONS || Number(leads.emails) !== CONVERSATIONS || Number(ended.n) !== CONVERSATIONS) {
-      throw new Error(`after the outbox drained: ${leads.n} leads, ${leads.emails} distinct emails, ${ended.n} conversations ended; ${CONVERSATIONS} each were expected`);
+      throw new Error(
+        `after the outbox drained: ${leads.n} leads, ${leads.emails} distinct emails, ${ended.n} conversations ended; ${CONVERSATIONS} each were expected`,
+      );
     }
     return { outbox_leads: CONVERSATIONS, outbox_leads_per_s: Math.round(CONVERSATIONS / seconds) };
   } finally {
@@ -100,11 +102,19 @@ export async function benchOutbox(): Promise<Record<string, number>> {
 }
 
 async function pendingEffects(db: Store['db']): Promise<number> {
-  const row = await db.selectFrom('effects').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('effects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function unfinishedEffects(db: Store['db']): Promise<number> {
-  const row = await db.selectFrom('effects').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '!=', 'done').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('effects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '!=', 'done')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -159,11 +159,7 @@ async function withBenchSchema<T>(run: (schema: string) => Promise<T>): Promise<
  * Renkei's turns on `db` (default: a new SQLite file): at 100 connections, and at 20 when
  * `latency`. With `database`, also the database's CPU per turn of the run at 100.
  */
-async function benchTurns(
-  db?: string,
-  latency = true,
-  database?: () => Promise<Backends>,
-): Promise<{ throughput: Load; latency: Load; dbCpuUs?: number }> {
+async function benchTurns(db?: string, latency = true, database?: () => Promise<Backends>): Promise<{ throughput: Load; latency: Load; dbCpuUs?: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'renkei-bench-turns-'));
   const adminToken = randomBytes(24).toString('hex');
   const server: Child = await startChild(RENKEI, ['serve', '--port', '0', '--db', db ?? join(dir, 'renkei.db')], {
@@ -201,7 +197,11 @@ async function benchTurns(
 
 async function publishBenchBot(url: string, adminToken: string): Promise<void> {
   const admin = { authorization: `Bearer ${adminToken}` };
-  const saved = await fetch(`${url}/api/v1/admin/bots/bench-echo`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/yaml' }, body: BENCH_BOT });
+  const saved = await fetch(`${url}/api/v1/admin/bots/bench-echo`, {
+    method: 'PUT',
+    headers: { ...admin, 'content-type': 'application/yaml' },
+    body: BENCH_BOT,
+  });
   if (!saved.ok) throw new Error(`saving the bench bot: ${saved.status} ${await saved.text()}`);
   const published = await fetch(`${url}/api/v1/admin/bots/bench-echo/publish`, { method: 'POST', headers: admin });
   if (!published.ok) throw new Error(`publishing the bench bot: ${published.status} ${await published.text()}`);

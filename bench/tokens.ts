@@ -9,7 +9,6 @@ import { openStore } from '../src/store/store.ts';
 import { startFakeZoho } from '../test/fake-zoho/index.ts';
 import { BENCH_POSTGRES_URL } from './postgres.ts';
 
-
 const PROCESSES = 3;
 const CALLS = 300;
 const TOKEN_PROCESS = fileURLToPath(new URL('./token-process.ts', import.meta.url));

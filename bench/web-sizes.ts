@@ -61,7 +61,9 @@ export async function benchWebSizes(): Promise<{ widget_gzip_bytes: number; buil
   if (!existsSync(index)) build('web/admin/vite.config.ts');
   // The builder route (/admin/bots/{id}) loads its lazy page chunk straight away: it counts.
   const assets = join(ADMIN, 'assets');
-  const builderPage = readdirSync(assets).filter((f) => /^BuilderPage-.*\.js$/.test(f)).map((f) => `${ADMIN_BASE}assets/${f}`);
+  const builderPage = readdirSync(assets)
+    .filter((f) => /^BuilderPage-.*\.js$/.test(f))
+    .map((f) => `${ADMIN_BASE}assets/${f}`);
   if (builderPage.length !== 1) throw new Error(`expected one BuilderPage chunk in ${assets}, found ${builderPage.length}`);
   const scripts = firstLoadScripts(readFileSync(index, 'utf8'), index, builderPage);
   if (scripts.length === 0) throw new Error(`${index} loads no module script: is it a Vite build?`);

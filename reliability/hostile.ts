@@ -30,7 +30,16 @@ const VICTIMS = 6;
 const CONCURRENCY = 16;
 /** A new one each run (printed; RELIABILITY_SEED=N repeats a run's inputs). */
 const SEED = Number(process.env['RELIABILITY_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-const ADMIN_STATE = ['/bots', '/records/leads', '/records/contacts', '/records/deals', '/records/tickets', '/records/subscribers', '/integrations', '/conversations'];
+const ADMIN_STATE = [
+  '/bots',
+  '/records/leads',
+  '/records/contacts',
+  '/records/deals',
+  '/records/tickets',
+  '/records/subscribers',
+  '/integrations',
+  '/conversations',
+];
 
 async function adminSnapshot(server: RunningServer): Promise<string> {
   const parts = await Promise.all(
@@ -126,11 +135,15 @@ export async function hostileScenario(): Promise<ScenarioResult> {
               traffic.http5xx++;
               if (traffic.fiveXx.length < 20) traffic.fiveXx.push(`${r.method} ${r.path.slice(0, 120)} → ${status} ${body.slice(0, 200)}`);
             }
-            if (status >= 200 && status < 300 && needsToken(r)) unauthorized.push(`${r.method} ${r.path.slice(0, 120)} (${r.headers['authorization']?.slice(0, 20) ?? 'no token'}) → ${status}`);
+            if (status >= 200 && status < 300 && needsToken(r))
+              unauthorized.push(`${r.method} ${r.path.slice(0, 120)} (${r.headers['authorization']?.slice(0, 20) ?? 'no token'}) → ${status}`);
           }),
         ),
       );
-      const health = await fetch(`${server.url}/healthz`).then((res) => res.status, () => 0);
+      const health = await fetch(`${server.url}/healthz`).then(
+        (res) => res.status,
+        () => 0,
+      );
       if (health !== 200) healthFailures++;
     }
 
@@ -167,7 +180,8 @@ export async function hostileScenario(): Promise<ScenarioResult> {
           const text = await res.text();
           if (res.status >= 500) {
             traffic.http5xx++;
-            if (traffic.fiveXx.length < 20) traffic.fiveXx.push(`PUT bot file → ${res.status} ${text.slice(0, 200)} for ${JSON.stringify(f.text.slice(0, 200))}`);
+            if (traffic.fiveXx.length < 20)
+              traffic.fiveXx.push(`PUT bot file → ${res.status} ${text.slice(0, 200)} for ${JSON.stringify(f.text.slice(0, 200))}`);
           } else if (res.status < 300) accepted++;
           else refused++;
         }),
@@ -177,7 +191,10 @@ export async function hostileScenario(): Promise<ScenarioResult> {
     const formulas = await formulaNames(server.url, server.adminToken);
     const redirect = await credentialRedirect(server.url, server.adminToken);
 
-    const finalHealth = await fetch(`${server.url}/healthz`).then((res) => res.status, () => 0);
+    const finalHealth = await fetch(`${server.url}/healthz`).then(
+      (res) => res.status,
+      () => 0,
+    );
     const alive = finalHealth === 200;
 
     const unauthorizedAccess = unauthorized.length + changedVictims + (adminChanged ? 1 : 0) + redirect.secretsReceived;
@@ -203,7 +220,13 @@ export async function hostileScenario(): Promise<ScenarioResult> {
       gaveUp: [],
       rows: [
         ['generated requests (fast-check seed)', `${REQUESTS} (${SEED})`],
-        ['statuses', [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')],
+        [
+          'statuses',
+          [...statuses.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' '),
+        ],
         ['not sent by the client / no answer', `${notSent} ${[...notSentWhy].map(([why, n]) => `(${n}× ${why})`).join(' ')}`],
         ['health checks failed', healthFailures + (alive ? 0 : 1)],
         ['2xx without the right token', unauthorized.length],
@@ -216,7 +239,10 @@ export async function hostileScenario(): Promise<ScenarioResult> {
           'event streams: 40 on one conversation / 25 on five from one address',
           `${streams.oneConversation.accepted} accepted, ${streams.oneConversation.refused429} refused / ${streams.oneAddress.accepted} accepted, ${streams.oneAddress.refused429} refused (accepted past a limit: ${streams.excess})`,
         ],
-        ['body trickled in, 1 byte / 2 s', slowResult.cutAfterSeconds === null ? 'still open after 60 s' : `cut after ${slowResult.cutAfterSeconds} s (${slowResult.answer || 'no answer'})`],
+        [
+          'body trickled in, 1 byte / 2 s',
+          slowResult.cutAfterSeconds === null ? 'still open after 60 s' : `cut after ${slowResult.cutAfterSeconds} s (${slowResult.answer || 'no answer'})`,
+        ],
         ['leads named as formulas: export cells run as formulas', `${formulas.leads} leads: ${formulas.formulaCells}`],
         [
           'credential redirect: foreign accounts URL accepted / secrets it received',

@@ -24,7 +24,9 @@ async function schemaText(url: string, schema: string): Promise<string> {
     const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [schema]);
     const parts: string[] = [];
     for (const { table_name } of tables.rows) {
-      const rows = await client.query<{ t: string }>(`select row_to_json(x)::text as t from ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table_name)} x`);
+      const rows = await client.query<{ t: string }>(
+        `select row_to_json(x)::text as t from ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table_name)} x`,
+      );
       for (const r of rows.rows) parts.push(r.t);
     }
     return parts.join('\n');

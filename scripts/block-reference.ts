@@ -95,7 +95,11 @@ function fieldRows(locale: Locale, fields: readonly [string, FieldDecl][], shape
     if (decl === PORT || schema === undefined) return [];
     const field = describe(schema);
     const path = `${prefix}${key}`;
-    const required = !field.optional ? w.yes : field.defaultValue !== undefined && typeof field.defaultValue !== 'object' ? w.defaultIs(code(String(field.defaultValue))) : w.no;
+    const required = !field.optional
+      ? w.yes
+      : field.defaultValue !== undefined && typeof field.defaultValue !== 'object'
+        ? w.defaultIs(code(String(field.defaultValue)))
+        : w.no;
     const widget = decl.widget === 'select' ? `${w.widgets.select} ${(field.entries ?? []).map(code).join(', ')}` : w.widgets[decl.widget];
     const values = decl.values ? code(`${decl.values.role}.${decl.values.field}`) : '—';
     const help = decl.help ? ` — ${decl.help[locale]}` : '';

@@ -12,11 +12,12 @@ export type DocLocale = 'en' | 'ja';
 
 /** Japanese summaries of each command, keyed by its path. A command without one stops generation. */
 const JA_SUMMARIES: Readonly<Record<string, string>> = {
-  'renkei': 'Webサイト用チャットボットのエンジン。連携ブロックが CRM の見込み客、ヘルプデスクのチケット、メーリングリストの購読者を作成します',
+  renkei: 'Webサイト用チャットボットのエンジン。連携ブロックが CRM の見込み客、ヘルプデスクのチケット、メーリングリストの購読者を作成します',
   'renkei serve': 'Webサーバーを起動します（訪問者 API、管理 API、ビルダー、ウィジェット、連携の実行）',
   'renkei demo': 'デモボット（examples/lead.yaml）とターミナルで会話します。本物の見込み客がデータベースに作成されます',
   'renkei validate': 'ボットファイルを検証します。すべて有効なら終了コード 0（警告は表示）、エラーがあればすべて表示して 1',
-  'renkei publish': 'ボットを公開します。ボットファイルを渡すと検証し、次のバージョンとして保存して公開します（エラーがあればすべて表示し、何も保存せずに終了コード 1）。ボット ID を渡すと、そのボットの最新の保存済みバージョンを公開します',
+  'renkei publish':
+    'ボットを公開します。ボットファイルを渡すと検証し、次のバージョンとして保存して公開します（エラーがあればすべて表示し、何も保存せずに終了コード 1）。ボット ID を渡すと、そのボットの最新の保存済みバージョンを公開します',
   'renkei chat': 'ターミナルでボットと会話します。標準入力をパイプで渡すと、1 行を訪問者の 1 回の返答として読みます',
   'renkei schema': 'ボットファイル形式の JSON Schema を出力します（エディタ用）',
   'renkei records': '内蔵ストアのレコードを新しい順に一覧表示します',
@@ -41,7 +42,8 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
   'renkei builtin lists add': 'メーリングリストを追加します',
   'renkei builtin lists list': 'メーリングリストを一覧表示します',
   'renkei migrate': 'データベースを作成するか、このバージョンの Renkei に合わせて更新します',
-  'renkei personal-data': 'メールアドレスまたは電話番号で、Renkei が本人について保持しているデータを検索・エクスポート・消去します（個人情報保護法・GDPR）。どれも監査ログに記録されます',
+  'renkei personal-data':
+    'メールアドレスまたは電話番号で、Renkei が本人について保持しているデータを検索・エクスポート・消去します（個人情報保護法・GDPR）。どれも監査ログに記録されます',
   'renkei personal-data find': '本人について保持しているもの: どこに何件あるか、本人の会話、外部サービスに作成したレコード',
   'renkei personal-data export': '本人について保持しているすべてのデータを 1 つの JSON 文書として出力します',
   'renkei personal-data erase':
@@ -86,7 +88,8 @@ const TEXT = {
   },
   ja: {
     title: 'CLI リファレンス',
-    generated: 'このページは `scripts/gen-cli-docs.ts` が `src/cli/program.ts` のコマンド定義から生成しています。手で編集せず `npm run docs:cli` を実行してください。',
+    generated:
+      'このページは `scripts/gen-cli-docs.ts` が `src/cli/program.ts` のコマンド定義から生成しています。手で編集せず `npm run docs:cli` を実行してください。',
     run: 'インストール済みなら `renkei …`、リポジトリから使うなら `./run renkei …`（必要な Node を自動で用意します）、Node 22.18 以上なら `node bin/renkei.js …` で実行します。データベースを使うコマンドはすべて `--db` を受け付けます。省略すると `$RENKEI_DB`、なければ `$DATABASE_URL`、なければ `./renkei.db` を使います（[運用ガイド](operating.md) を参照）。失敗したコマンドは標準エラーに 1 行だけ出力し、0 以外の終了コードで終わります（スタックトレースは出しません）。',
     commands: 'コマンド一覧',
     command: 'コマンド',
@@ -160,7 +163,7 @@ function usageOf(path: string, cmd: Command): string {
 function defaultOf(value: unknown, description: string | undefined): string {
   if (description !== undefined) return description;
   if (value === undefined || (Array.isArray(value) && value.length === 0)) return '';
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function summaryOf(path: string, cmd: Command, locale: DocLocale): string {

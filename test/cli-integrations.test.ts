@@ -18,9 +18,12 @@ describe('integrations set', () => {
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toContain('--dc is not an option of the builtin provider');
 
-    const badUrl = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'eu', '--client-id', '1000.X', '--accounts-url', 'https://accounts.example/path', '--db', t.db], {
-      env: { RENKEI_ZOHO_CLIENT_SECRET: 's', RENKEI_ZOHO_REFRESH_TOKEN: 'r' },
-    });
+    const badUrl = await renkei(
+      ['integrations', 'set', 'crm', 'zoho', '--dc', 'eu', '--client-id', '1000.X', '--accounts-url', 'https://accounts.example/path', '--db', t.db],
+      {
+        env: { RENKEI_ZOHO_CLIENT_SECRET: 's', RENKEI_ZOHO_REFRESH_TOKEN: 'r' },
+      },
+    );
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('--accounts-url: must be an http(s) origin');
 
@@ -47,7 +50,9 @@ describe('integrations set', () => {
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout.trim()).toBe('helpdesk integration set to Zoho (jp); run `renkei integrations check helpdesk` to test it');
     const list = await renkei(['integrations', 'list', '--json', '--db', t.db]);
-    const helpdesk = (JSON.parse(list.stdout) as Array<{ role: string; settings: Record<string, string>; hasSecrets: boolean }>).find((r) => r.role === 'helpdesk');
+    const helpdesk = (JSON.parse(list.stdout) as Array<{ role: string; settings: Record<string, string>; hasSecrets: boolean }>).find(
+      (r) => r.role === 'helpdesk',
+    );
     expect(helpdesk).toMatchObject({ settings: { dc: 'jp', clientId: '1000.X', orgId: '42', apiUrl: 'http://127.0.0.1:9' }, hasSecrets: true });
     expect(list.stdout).not.toContain('secret-from-env');
 

@@ -34,15 +34,8 @@ describe('renkei on PostgreSQL', () => {
     try {
       await renkei(['builtin', 'lists', 'add', 'Flag only', '--db', other.target], { env: { DATABASE_URL: target } });
       await renkei(['builtin', 'lists', 'add', 'Env only'], { env: { RENKEI_DB: other.target, DATABASE_URL: target } });
-      expect(names((await renkei(['builtin', 'lists', 'list', '--json', '--db', other.target])).stdout)).toEqual([
-        'Env only',
-        'Flag only',
-        'Newsletter',
-      ]);
-      expect(names((await renkei(['builtin', 'lists', 'list', '--json'], { env: { DATABASE_URL: target } })).stdout)).toEqual([
-        'Newsletter',
-        'VIP',
-      ]);
+      expect(names((await renkei(['builtin', 'lists', 'list', '--json', '--db', other.target])).stdout)).toEqual(['Env only', 'Flag only', 'Newsletter']);
+      expect(names((await renkei(['builtin', 'lists', 'list', '--json'], { env: { DATABASE_URL: target } })).stdout)).toEqual(['Newsletter', 'VIP']);
     } finally {
       await other.remove();
     }
@@ -51,8 +44,6 @@ describe('renkei on PostgreSQL', () => {
   it('says which server refused, in one line, without the password', async () => {
     const run = await renkei(['migrate', '--db', 'postgres://renkei:s3cret@127.0.0.1:1/renkei']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      'renkei: cannot open database postgres://renkei:***@127.0.0.1:1/renkei: connect ECONNREFUSED 127.0.0.1:1\n',
-    );
+    expect(run.stderr).toBe('renkei: cannot open database postgres://renkei:***@127.0.0.1:1/renkei: connect ECONNREFUSED 127.0.0.1:1\n');
   });
 });

@@ -130,14 +130,33 @@ describe('renkei publish checks literal values against the connected service', (
     }
     const byId = await renkei(['publish', 'support', '--db', t.db]);
     expect(byId.code).toBe(1);
-    expect(byId.stderr).toContain('support version 1 block "open_ticket" field "status": "Opem" is not a value the helpdesk service (builtin) has. Did you mean "Open"?');
+    expect(byId.stderr).toContain(
+      'support version 1 block "open_ticket" field "status": "Opem" is not a value the helpdesk service (builtin) has. Did you mean "Open"?',
+    );
     expect(await versionsOf(t.db, 'support')).toEqual({ versions: [1], published: null });
   });
 
   it('publishes with a warning when the service cannot be reached', async () => {
     // Nothing listens on port 9 of the loopback: Zoho Desk cannot be asked.
     const set = await renkei(
-      ['integrations', 'set', 'helpdesk', 'zoho', '--dc', 'com', '--client-id', '1000.X', '--org-id', '42', '--accounts-url', 'http://127.0.0.1:9', '--api-url', 'http://127.0.0.1:9', '--db', t.db],
+      [
+        'integrations',
+        'set',
+        'helpdesk',
+        'zoho',
+        '--dc',
+        'com',
+        '--client-id',
+        '1000.X',
+        '--org-id',
+        '42',
+        '--accounts-url',
+        'http://127.0.0.1:9',
+        '--api-url',
+        'http://127.0.0.1:9',
+        '--db',
+        t.db,
+      ],
       { env: { RENKEI_ZOHO_CLIENT_SECRET: 's', RENKEI_ZOHO_REFRESH_TOKEN: 'r' } },
     );
     expect(set.code, set.stderr).toBe(0);
@@ -146,7 +165,9 @@ describe('renkei publish checks literal values against the connected service', (
     const run = await renkei(['publish', file, '--db', t.db]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`${file} block "open_ticket" field "department": warning: "Support" could not be checked: the helpdesk service (zoho) could not be asked`);
+    expect(run.stdout).toContain(
+      `${file} block "open_ticket" field "department": warning: "Support" could not be checked: the helpdesk service (zoho) could not be asked`,
+    );
     expect(run.stdout).toContain(`published support version 1 from ${file}`);
   });
 });

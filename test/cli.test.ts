@@ -118,10 +118,7 @@ describe('validate', () => {
 
   it('prints warnings but exits 0', async () => {
     const file = join(t.dir, 'island.yaml');
-    writeFileSync(
-      file,
-      'renkei: 1\nid: island\nname: Island\nstart: a\nblocks:\n  a: { type: end, text: bye }\n  lonely: { type: end }\n',
-    );
+    writeFileSync(file, 'renkei: 1\nid: island\nname: Island\nstart: a\nblocks:\n  a: { type: end, text: bye }\n  lonely: { type: end }\n');
     const run = await renkei(['validate', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/warning: .*lonely|lonely.*warning/);
@@ -154,7 +151,14 @@ describe('chat', () => {
     const run = await renkei(['chat', file, '--json', '--db', t.db], { input: '%colour%\n2\n' });
     expect(run.code).toBe(0);
     const evs = events(run.stdout);
-    expect(evs).toContainEqual({ type: 'input', kind: 'choice', options: [{ label: 'Red', value: 'red' }, { label: 'Blue', value: 'blue' }] });
+    expect(evs).toContainEqual({
+      type: 'input',
+      kind: 'choice',
+      options: [
+        { label: 'Red', value: 'red' },
+        { label: 'Blue', value: 'blue' },
+      ],
+    });
     expect(evs).toContainEqual({ type: 'message', text: 'Bye %colour%, you chose blue' });
     expect(evs.at(-1)).toMatchObject({ type: 'end', status: 'ended', reason: null, variables: { 'visitor.name': '%colour%', colour: 'blue' } });
     const { existsSync } = await import('node:fs');
@@ -183,7 +187,14 @@ describe('chat', () => {
     expect(json.code).toBe(0);
     const evs = events(json.stdout);
     expect(evs[0]).toEqual({ type: 'message', text: 'We keep what you type.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } });
-    expect(evs).toContainEqual({ type: 'input', kind: 'choice', options: [{ label: 'I agree', value: 'yes' }, { label: 'I do not agree', value: 'no' }] });
+    expect(evs).toContainEqual({
+      type: 'input',
+      kind: 'choice',
+      options: [
+        { label: 'I agree', value: 'yes' },
+        { label: 'I do not agree', value: 'no' },
+      ],
+    });
     expect(evs).toContainEqual({ type: 'message', text: 'Please pick one of the options.' });
     expect(evs.at(-1)).toMatchObject({ type: 'end', status: 'ended', reason: 'consent_declined', variables: { consent: 'no' } });
     expect((evs.at(-1) as { variables: Record<string, string> }).variables['consent_at']).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
@@ -237,12 +248,24 @@ describe('what visitors typed, on the terminal', () => {
     await store.db
       .insertInto('leads')
       .values({
-        id: 'lead-1', name: '\u001b]0;pwned\u0007Mio\u009b2J', email: 'mio@example.com', email_key: 'mio@example.com', phone: null,
-        company: 'Ac\u001b[31mme', source: 'test', bot_id: null, fields: '{}', effect_id: null, created_at: new Date().toISOString(),
+        id: 'lead-1',
+        name: '\u001b]0;pwned\u0007Mio\u009b2J',
+        email: 'mio@example.com',
+        email_key: 'mio@example.com',
+        phone: null,
+        company: 'Ac\u001b[31mme',
+        source: 'test',
+        bot_id: null,
+        fields: '{}',
+        effect_id: null,
+        created_at: new Date().toISOString(),
       })
       .execute();
     await store.close();
-    for (const args of [['records', 'leads'], ['records', 'leads', '--json']]) {
+    for (const args of [
+      ['records', 'leads'],
+      ['records', 'leads', '--json'],
+    ]) {
       const run = await renkei([...args, '--db', t.db]);
       expect(run.code).toBe(0);
       // eslint-disable-next-line no-control-regex -- no control character may reach the terminal

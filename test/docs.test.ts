@@ -79,9 +79,23 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
 
 describe('the pages', () => {
   it('exist in English and in Japanese, the same pages in both', () => {
-    const en = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
-    const ja = readdirSync(join(DOCS, 'ja')).filter((n) => n.endsWith('.md')).sort();
-    expect(en).toEqual(['architecture.md', 'blocks.md', 'bot-file.md', 'cli.md', 'contributing.md', 'getting-started.md', 'http-api.md', 'integrations.md', 'operating.md']);
+    const en = readdirSync(DOCS)
+      .filter((n) => n.endsWith('.md'))
+      .sort();
+    const ja = readdirSync(join(DOCS, 'ja'))
+      .filter((n) => n.endsWith('.md'))
+      .sort();
+    expect(en).toEqual([
+      'architecture.md',
+      'blocks.md',
+      'bot-file.md',
+      'cli.md',
+      'contributing.md',
+      'getting-started.md',
+      'http-api.md',
+      'integrations.md',
+      'operating.md',
+    ]);
     expect(ja).toEqual(en);
   });
 
@@ -100,7 +114,8 @@ describe('the pages', () => {
 
 describe('bot snippets', () => {
   it('are there to check, in both languages, some of them deliberately broken', () => {
-    for (const locale of LOCALES) expect(bots.filter((f) => f.file.startsWith(locale === 'en' ? 'docs/bot-file' : 'docs/ja/bot-file')).length).toBeGreaterThan(3);
+    for (const locale of LOCALES)
+      expect(bots.filter((f) => f.file.startsWith(locale === 'en' ? 'docs/bot-file' : 'docs/ja/bot-file')).length).toBeGreaterThan(3);
     expect(bots.some((f) => f.mark === 'invalid')).toBe(true);
   });
 
@@ -220,10 +235,7 @@ describe('the reference names everything the code has', () => {
 
   it.each(LOCALES)('every CLI command and option in cli.md (%s)', (locale) => {
     const page = reference(locale, 'cli.md');
-    const names = walkCommands(cliProgram()).flatMap(({ path, command }) => [
-      path,
-      ...command.options.map((o) => o.long ?? o.flags),
-    ]);
+    const names = walkCommands(cliProgram()).flatMap(({ path, command }) => [path, ...command.options.map((o) => o.long ?? o.flags)]);
     expect(names.filter((n) => !page.includes(n))).toEqual([]);
   });
 

@@ -65,8 +65,7 @@ async function waitForRecovery(db: string, server: () => string): Promise<void> 
 }
 
 /** The message examples/lead.yaml's `thanks` block shows for the record `id`. */
-const thanks = (i: number, id: string) =>
-  `Thank you, ${person(i).name}! Your reference is ${id}. Our team will contact you at ${person(i).email}.`;
+const thanks = (i: number, id: string) => `Thank you, ${person(i).name}! Your reference is ${id}. Our team will contact you at ${person(i).email}.`;
 
 /** Each conversation ended on the success port, quoting the id of the one record with its visitor's email. */
 async function expectThanked(url: string, visitors: readonly Visitor[], idOfEmail: ReadonlyMap<string, string>): Promise<void> {
@@ -99,9 +98,24 @@ describe('kill -9 while 200 conversations are inside integration blocks', () => 
     onTestFinished(t.cleanup);
     const c = fake.client;
     const configured = await renkei([
-      'integrations', 'set', 'crm', 'zoho', '--dc', 'com',
-      '--client-id', c.clientId, '--client-secret', c.clientSecret, '--refresh-token', c.refreshToken,
-      '--accounts-url', fake.url, '--api-url', fake.url, '--db', t.db,
+      'integrations',
+      'set',
+      'crm',
+      'zoho',
+      '--dc',
+      'com',
+      '--client-id',
+      c.clientId,
+      '--client-secret',
+      c.clientSecret,
+      '--refresh-token',
+      c.refreshToken,
+      '--accounts-url',
+      fake.url,
+      '--api-url',
+      fake.url,
+      '--db',
+      t.db,
     ]);
     expect(configured.stderr).toBe('');
 
@@ -137,7 +151,7 @@ describe('kill -9 while 200 conversations are inside integration blocks', () => 
     expectOnePerVisitor(leads.map((l) => String(l['Email'])));
     await expectThanked(second.url, visitors, new Map(leads.map((l) => [String(l['Email']), String(l['id'])])));
     // The effects the kill cut short were claimed again once their lease ran out, and found their lead.
-    const retried = peek(t.db, (db) => db.prepare("select id, attempts, outcome from effects where attempts > 1").all());
+    const retried = peek(t.db, (db) => db.prepare('select id, attempts, outcome from effects where attempts > 1').all());
     expect(new Set(retried.map((r) => String(r['id'])))).toEqual(new Set(cut));
     for (const r of retried) expect(JSON.parse(String(r['outcome']))).toMatchObject({ outcome: 'success' });
   });

@@ -20,9 +20,7 @@ async function chat(file: string, input: string, ...extra: string[]) {
   expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack traces
   const evs = events(run.stdout);
   const integrations = evs.filter((e) => e['type'] === 'integration');
-  const end = evs.find((e) => e['type'] === 'end') as
-    | { status: string; reason: string | null; variables: Record<string, string> }
-    | undefined;
+  const end = evs.find((e) => e['type'] === 'end') as { status: string; reason: string | null; variables: Record<string, string> } | undefined;
   const messages = evs.filter((e) => e['type'] === 'message').map((e) => e['text'] as string);
   return { run, evs, integrations, end, messages };
 }
@@ -47,9 +45,7 @@ describe('lead.yaml', () => {
 
   it('success creates the lead and quotes its id', async () => {
     const { integrations, end, messages } = await chat('lead.yaml', visitor);
-    expect(integrations).toEqual([
-      expect.objectContaining({ block: 'create_lead', action: 'crm.lead', outcome: 'success', port: 'success' }),
-    ]);
+    expect(integrations).toEqual([expect.objectContaining({ block: 'create_lead', action: 'crm.lead', outcome: 'success', port: 'success' })]);
     const [lead] = await records('leads');
     expect(lead).toMatchObject({ name: 'Yui Tanaka', email: 'yui@example.com', phone: '090-1234-5678', company: 'Example KK', source: 'Chat' });
     expect(end).toMatchObject({ status: 'ended', variables: { lead_id: lead?.['id'] } });

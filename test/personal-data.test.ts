@@ -83,7 +83,10 @@ describe.each(STORE_TARGETS)('erasing a visitor (%s)', (kind) => {
       db = target;
       cleanups.push(remove);
     }
-    const server = await serve({ ...(db ? { db } : {}), env: { RENKEI_SECRET_KEY: randomBytes(32).toString('hex'), RENKEI_RATE_LIMIT: '0', RENKEI_LOG_LEVEL: 'info' } });
+    const server = await serve({
+      ...(db ? { db } : {}),
+      env: { RENKEI_SECRET_KEY: randomBytes(32).toString('hex'), RENKEI_RATE_LIMIT: '0', RENKEI_LOG_LEVEL: 'info' },
+    });
     cleanups.push(() => server.stop());
 
     await visit(server.url, 'lead', [TARO.name, TARO.email, TARO.phone, TARO.company]);
@@ -128,7 +131,10 @@ describe.each(STORE_TARGETS)('erasing a visitor (%s)', (kind) => {
     // A search finds nothing (its answer only repeats what it was asked).
     for (const query of ['email=taro.yamada@example.com', 'phone=09012345678']) {
       const left = JSON.parse((await admin(server, `/personal-data?${query}`)).text) as { counts: Record<string, number> };
-      expect(Object.values(left.counts).every((n) => n === 0), query).toBe(true);
+      expect(
+        Object.values(left.counts).every((n) => n === 0),
+        query,
+      ).toBe(true);
     }
 
     // The CLI agrees: nothing left to erase.

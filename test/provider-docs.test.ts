@@ -20,7 +20,11 @@ describe("the providers' settings tables", () => {
     const zoho = documentedProviders().find((p) => p.name === 'zoho');
     expect(zoho).toBeDefined();
     const table = renderProviderTable(zoho!, 'en');
-    for (const [flag, key] of [['--dc', 'settings.dc'], ['--client-id', 'settings.clientId'], ['--client-secret', 'secrets.clientSecret']]) {
+    for (const [flag, key] of [
+      ['--dc', 'settings.dc'],
+      ['--client-id', 'settings.clientId'],
+      ['--client-secret', 'secrets.clientSecret'],
+    ]) {
       expect(table).toContain(`| \`${flag}\` | \`${key}\``);
     }
     expect(table).toContain('RENKEI_ZOHO_REFRESH_TOKEN');

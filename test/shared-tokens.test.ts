@@ -76,7 +76,9 @@ describe.each(STORE_TARGETS)("the installation's Zoho access tokens on %s", (kin
     const box = new SecretBox(randomBytes(32));
     await connectCrm(store, box);
     const first = processOn(store, box);
-    expect(await refreshesDuring(async () => expect(await Promise.all(Array.from({ length: 20 }, () => createLead(first)))).toEqual(Array(20).fill('success')))).toBe(1);
+    expect(
+      await refreshesDuring(async () => expect(await Promise.all(Array.from({ length: 20 }, () => createLead(first)))).toEqual(Array(20).fill('success'))),
+    ).toBe(1);
 
     const restarted = processOn(await reopened(store), box);
     expect(await refreshesDuring(async () => expect(await createLead(restarted)).toBe('success'))).toBe(0);

@@ -28,10 +28,25 @@ afterAll(async () => {
 
 async function configure(role: 'crm' | 'helpdesk' | 'mailing', client = fake.client) {
   const run = await renkei([
-    'integrations', 'set', role, 'zoho', '--dc', 'com',
-    '--client-id', client.clientId, '--client-secret', client.clientSecret, '--refresh-token', client.refreshToken,
+    'integrations',
+    'set',
+    role,
+    'zoho',
+    '--dc',
+    'com',
+    '--client-id',
+    client.clientId,
+    '--client-secret',
+    client.clientSecret,
+    '--refresh-token',
+    client.refreshToken,
     ...(role === 'helpdesk' ? ['--org-id', fake.orgId] : []),
-    '--accounts-url', fake.url, '--api-url', fake.url, '--db', t.db,
+    '--accounts-url',
+    fake.url,
+    '--api-url',
+    fake.url,
+    '--db',
+    t.db,
   ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);

@@ -65,8 +65,7 @@ export async function manyStreams(base: string, victims: readonly Visitor[]): Pr
     open.push(...many);
     const oneConversation = count(one);
     const oneAddress = count(many);
-    const excess =
-      Math.max(0, oneConversation.accepted - STREAMS_PER_CONVERSATION) + Math.max(0, oneAddress.accepted - STREAMS_PER_ADDRESS);
+    const excess = Math.max(0, oneConversation.accepted - STREAMS_PER_CONVERSATION) + Math.max(0, oneAddress.accepted - STREAMS_PER_ADDRESS);
     return { oneConversation, oneAddress, excess };
   } finally {
     for (const s of open) s.close();
@@ -135,7 +134,12 @@ export async function formulaNames(base: string, adminToken: string): Promise<Fo
   // A cell as the spreadsheet sees it: unquoted, its first character decides.
   const cells = csv.split('\n').flatMap((line) => line.match(/("(?:[^"]|"")*"|[^,]*)(,|$)/g) ?? []);
   const formulaCells = cells
-    .map((c) => c.replace(/,$/, '').replace(/^"(.*)"$/s, '$1').replaceAll('""', '"'))
+    .map((c) =>
+      c
+        .replace(/,$/, '')
+        .replace(/^"(.*)"$/s, '$1')
+        .replaceAll('""', '"'),
+    )
     .filter((c) => /^[=+\-@\t\r＝＋－＠]/.test(c)).length;
   return { leads: items.length, formulaCells };
 }

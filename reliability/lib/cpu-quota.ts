@@ -30,7 +30,8 @@ export function cpuQuotas(tag: string, count: number, cores: number): CpuQuota[]
   const quota = Math.round(cores * PERIOD_US);
   const v2 = existsSync(join(ROOT, 'cgroup.controllers'));
   const base = v2 ? ROOT : join(ROOT, 'cpu');
-  if (!v2 && !existsSync(join(base, 'cpu.cfs_quota_us'))) return { skipped: `no cgroup CPU controller at ${ROOT} (neither cgroup.controllers nor cpu/cpu.cfs_quota_us)` };
+  if (!v2 && !existsSync(join(base, 'cpu.cfs_quota_us')))
+    return { skipped: `no cgroup CPU controller at ${ROOT} (neither cgroup.controllers nor cpu/cpu.cfs_quota_us)` };
   const made: CpuQuota[] = [];
   try {
     if (v2) {

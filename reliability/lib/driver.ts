@@ -138,7 +138,12 @@ export interface Settled<P extends Script = Script> {
  * Polls the conversations until none is `working` (each is past its integration blocks) or
  * `timeoutMs` runs out; returns the last transcript of each.
  */
-export async function settle<P extends Script>(traffic: Traffic, target: Target, conversations: readonly Conversation<P>[], timeoutMs: number): Promise<Settled<P>[]> {
+export async function settle<P extends Script>(
+  traffic: Traffic,
+  target: Target,
+  conversations: readonly Conversation<P>[],
+  timeoutMs: number,
+): Promise<Settled<P>[]> {
   const last = new Map<Conversation<P>, Transcript>();
   let open = [...conversations];
   const until = Date.now() + timeoutMs;

@@ -25,16 +25,49 @@ const EXAMPLES: Array<Record<string, Json>> = readdirSync(join(ROOT, 'examples')
   .map((f) => parse(readFileSync(join(ROOT, 'examples', f), 'utf8')) as Record<string, Json>);
 
 const BLOCK_TYPES = [
-  'message', 'ask', 'choice', 'condition', 'set', 'goto', 'end', 'handoff', 'webhook',
-  'crm.lead', 'crm.contact', 'crm.deal', 'helpdesk.ticket', 'mailing.subscribe', 'nope', '',
+  'message',
+  'ask',
+  'choice',
+  'condition',
+  'set',
+  'goto',
+  'end',
+  'handoff',
+  'webhook',
+  'crm.lead',
+  'crm.contact',
+  'crm.deal',
+  'helpdesk.ticket',
+  'mailing.subscribe',
+  'nope',
+  '',
 ];
 
 const nasty = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('%secret%', '%visitor.email%', '%%', '%unknown_var%', '<img src=x onerror=alert(1)>', 'http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:5432/', 'file:///etc/passwd', '$.a[?(@.b)]', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '%secret%',
+    '%visitor.email%',
+    '%%',
+    '%unknown_var%',
+    '<img src=x onerror=alert(1)>',
+    'http://169.254.169.254/latest/meta-data',
+    'http://127.0.0.1:5432/',
+    'file:///etc/passwd',
+    '$.a[?(@.b)]',
+    '__proto__',
+    'constructor',
+  ),
   fc.nat({ max: 100_000 }).map((n) => 'x'.repeat(n)),
 );
-const anyValue: fc.Arbitrary<Json> = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>);
+const anyValue: fc.Arbitrary<Json> = fc.oneof(
+  nasty,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+);
 
 /** A random block: a type, and fields copied from real blocks or made up, pointing at `ids`. */
 function block(ids: readonly string[]): fc.Arbitrary<Json> {
@@ -51,7 +84,9 @@ function block(ids: readonly string[]): fc.Arbitrary<Json> {
       url: anyValue,
       ports: fc.dictionary(fc.constantFrom('success', 'failure', 'integration_invalid', 'already_exists', 'bogus'), ref) as fc.Arbitrary<Json>,
       options: fc.array(fc.record({ label: anyValue, value: anyValue, next: ref }), { maxLength: 4 }) as fc.Arbitrary<Json>,
-      rules: fc.array(fc.record({ when: fc.record({ var: anyValue, op: fc.constantFrom('equals', 'contains', 'bogus'), value: anyValue }), next: ref }), { maxLength: 3 }) as fc.Arbitrary<Json>,
+      rules: fc.array(fc.record({ when: fc.record({ var: anyValue, op: fc.constantFrom('equals', 'contains', 'bogus'), value: anyValue }), next: ref }), {
+        maxLength: 3,
+      }) as fc.Arbitrary<Json>,
       values: fc.dictionary(fc.string({ maxLength: 10 }), anyValue) as fc.Arbitrary<Json>,
       position: fc.record({ x: anyValue, y: anyValue }) as fc.Arbitrary<Json>,
     },
@@ -68,19 +103,34 @@ function mutation(): fc.Arbitrary<Mutation> {
     return blocks !== null && typeof blocks === 'object' && !Array.isArray(blocks) ? blocks : {};
   };
   return fc.oneof(
-    fc.tuple(fc.constantFrom('renkei', 'id', 'name', 'locale', 'start', 'blocks'), anyValue).map(([k, v]): Mutation => (bot) => void (bot[k] = v)),
-    fc.constantFrom('renkei', 'id', 'start', 'blocks', 'locale').map((k): Mutation => (bot) => void delete bot[k]),
-    fc.tuple(fc.string({ maxLength: 12 }), anyValue).map(([k, v]): Mutation => (bot) => void (bot[k] = v)),
-    fc.tuple(fc.nat(), fc.constantFrom('type', 'next', 'text', 'ports', 'save', 'kind', 'options', 'list'), anyValue).map(
-      ([n, field, v]): Mutation =>
-        (bot) => {
-          const ids = Object.keys(blocksOf(bot));
-          const target = blocksOf(bot)[ids[n % Math.max(1, ids.length)] ?? ''];
-          if (target && typeof target === 'object' && !Array.isArray(target)) target[field] = v;
-        },
+    fc.tuple(fc.constantFrom('renkei', 'id', 'name', 'locale', 'start', 'blocks'), anyValue).map(
+      ([k, v]): Mutation =>
+        (bot) =>
+          void (bot[k] = v),
     ),
+    fc.constantFrom('renkei', 'id', 'start', 'blocks', 'locale').map(
+      (k): Mutation =>
+        (bot) =>
+          void delete bot[k],
+    ),
+    fc.tuple(fc.string({ maxLength: 12 }), anyValue).map(
+      ([k, v]): Mutation =>
+        (bot) =>
+          void (bot[k] = v),
+    ),
+    fc
+      .tuple(fc.nat(), fc.constantFrom('type', 'next', 'text', 'ports', 'save', 'kind', 'options', 'list'), anyValue)
+      .map(([n, field, v]): Mutation => (bot) => {
+        const ids = Object.keys(blocksOf(bot));
+        const target = blocksOf(bot)[ids[n % Math.max(1, ids.length)] ?? ''];
+        if (target && typeof target === 'object' && !Array.isArray(target)) target[field] = v;
+      }),
     fc.tuple(fc.string({ maxLength: 20 }), fc.nat()).chain(([id, seed]) =>
-      block(['hello', 'ask_name', 'done', id, String(seed)]).map((b): Mutation => (bot) => void (blocksOf(bot)[id] = b)),
+      block(['hello', 'ask_name', 'done', id, String(seed)]).map(
+        (b): Mutation =>
+          (bot) =>
+            void (blocksOf(bot)[id] = b),
+      ),
     ),
     fc.nat().map((n): Mutation => (bot) => {
       const ids = Object.keys(blocksOf(bot));
@@ -103,7 +153,14 @@ const generatedBot: fc.Arbitrary<BotFile> = fc
   .chain((ids) =>
     fc
       .tuple(fc.tuple(...ids.map(() => block(ids))), fc.constantFrom(...ids, 'missing'), fc.constantFrom('en', 'ja', 'fr'))
-      .map(([blocks, start, locale]) => ({ renkei: 1, id: 'fuzz-generated', name: 'Generated', locale, start, blocks: Object.fromEntries(ids.map((id, i) => [id, blocks[i]!])) })),
+      .map(([blocks, start, locale]) => ({
+        renkei: 1,
+        id: 'fuzz-generated',
+        name: 'Generated',
+        locale,
+        start,
+        blocks: Object.fromEntries(ids.map((id, i) => [id, blocks[i]!])),
+      })),
   )
   .map((bot) => ({ id: bot.id, text: stringify(bot), contentType: 'text/yaml' }));
 
@@ -111,7 +168,12 @@ const rawOddities: fc.Arbitrary<Omit<BotFile, 'id'>> = fc.oneof(
   // Billion laughs: aliases that expand to far more than the text.
   fc.nat({ max: 12 }).map((n) => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i <= n; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i <= n; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     return { text: `renkei: 1\nid: bomb\n${lines.join('\n')}\n`, contentType: 'application/yaml' };
   }),
   fc.nat({ max: 5_000 }).map((d) => ({ text: `renkei: 1\nblocks: ${'['.repeat(d)}${']'.repeat(d)}\n`, contentType: 'application/yaml' })),

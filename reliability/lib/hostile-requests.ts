@@ -42,7 +42,13 @@ const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.record({ text: fc.oneof(hugeString, fc.integer(), fc.constant(null), fc.array(fc.string()), fc.object()) }),
   fc.record({ choice: fc.oneof(hugeString, fc.integer(), fc.boolean()) }),
-  fc.record({ visitor: fc.oneof(fc.dictionary(fc.string(), fc.oneof(hugeString, fc.integer())), fc.string()), locale: fc.oneof(fc.string(), fc.constantFrom('en', 'ja', 'xx')) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      visitor: fc.oneof(fc.dictionary(fc.string(), fc.oneof(hugeString, fc.integer())), fc.string()),
+      locale: fc.oneof(fc.string(), fc.constantFrom('en', 'ja', 'xx')),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ version: fc.oneof(fc.integer(), fc.string(), fc.double()) }, { requiredKeys: [] }),
 );
 
@@ -52,7 +58,9 @@ const bodyBytes: fc.Arbitrary<Buffer | undefined> = fc.oneof(
   deepJson.map((s) => Buffer.from(s)),
   deepObject.map((s) => Buffer.from(s)),
   // Bad UTF-8: lone continuation bytes, overlong encodings, truncated sequences.
-  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([Buffer.from('{"text":"'), Buffer.from(b), Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')])),
+  fc
+    .uint8Array({ maxLength: 300 })
+    .map((b) => Buffer.concat([Buffer.from('{"text":"'), Buffer.from(b), Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')])),
   fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
   fc.nat({ max: 300_000 }).map((n) => Buffer.from(`{"text":"${'x'.repeat(n)}"}`)),
 );
@@ -88,36 +96,51 @@ export function hostileRequest(ops: readonly Operation[], victims: readonly Vict
     );
   const segment = fc.oneof(
     victim.map((v) => ({ text: v.id, victim: v as Victim | null })),
-    fc.oneof(hugeString.map((s) => encodeURIComponent(s.slice(0, 3000).toWellFormed())), fc.constantFrom('..', '%2e%2e', '%ZZ', '', 'lead', 'null', '-1', '0', '%00', 'a'.repeat(300))).map((text) => ({ text, victim: null as Victim | null })),
+    fc
+      .oneof(
+        hugeString.map((s) => encodeURIComponent(s.slice(0, 3000).toWellFormed())),
+        fc.constantFrom('..', '%2e%2e', '%ZZ', '', 'lead', 'null', '-1', '0', '%00', 'a'.repeat(300)),
+      )
+      .map((text) => ({ text, victim: null as Victim | null })),
   );
-  const fromOps = fc
-    .tuple(fc.constantFrom(...ops), fc.boolean(), fc.constantFrom(...ODD_METHODS), segment, segment)
-    .map(([op, keepMethod, odd, s1, s2]) => {
-      let first = true;
-      let victimInPath: Victim | null = null;
-      const path = op.path.replace(/\{[^}]+\}/g, () => {
-        const s = first ? s1 : s2;
-        first = false;
-        victimInPath ??= s.victim;
-        return s.text;
-      });
-      return { method: keepMethod ? op.method : odd, path, victimInPath };
+  const fromOps = fc.tuple(fc.constantFrom(...ops), fc.boolean(), fc.constantFrom(...ODD_METHODS), segment, segment).map(([op, keepMethod, odd, s1, s2]) => {
+    let first = true;
+    let victimInPath: Victim | null = null;
+    const path = op.path.replace(/\{[^}]+\}/g, () => {
+      const s = first ? s1 : s2;
+      first = false;
+      victimInPath ??= s.victim;
+      return s.text;
     });
+    return { method: keepMethod ? op.method : odd, path, victimInPath };
+  });
   const oddPath = fc
     .oneof(
-      fc.constantFrom('/', '//api/v1/admin/bots', '/api/v1/admin/../admin/bots', '/api/v1/%2e%2e/admin/bots', '/api/v1/admin%2fbots', '/api/v2/x', '/metrics', '/healthz', '/readyz', '/openapi.json', '/admin/../../etc/passwd', '/widget.js', '/demo?x=<script>'),
+      fc.constantFrom(
+        '/',
+        '//api/v1/admin/bots',
+        '/api/v1/admin/../admin/bots',
+        '/api/v1/%2e%2e/admin/bots',
+        '/api/v1/admin%2fbots',
+        '/api/v2/x',
+        '/metrics',
+        '/healthz',
+        '/readyz',
+        '/openapi.json',
+        '/admin/../../etc/passwd',
+        '/widget.js',
+        '/demo?x=<script>',
+      ),
       fc.webPath().map((p) => `/api/v1${p}`),
     )
     .chain((path) => fc.constantFrom(...ODD_METHODS).map((method) => ({ method, path, victimInPath: null as Victim | null })));
-  return fc
-    .tuple(fc.oneof({ weight: 4, arbitrary: fromOps }, { weight: 1, arbitrary: oddPath }), contentType, bodyBytes)
-    .chain(([target, type, body]) =>
-      tokenFor(target.victimInPath).map((authorization) => {
-        const headers: Record<string, string> = {};
-        if (authorization !== undefined) headers['authorization'] = authorization;
-        if (type !== undefined) headers['content-type'] = type;
-        const hasBody = body !== undefined && !['GET', 'HEAD', 'TRACE'].includes(target.method);
-        return { method: target.method, path: target.path, headers, body: hasBody ? body : undefined, victimInPath: target.victimInPath };
-      }),
-    );
+  return fc.tuple(fc.oneof({ weight: 4, arbitrary: fromOps }, { weight: 1, arbitrary: oddPath }), contentType, bodyBytes).chain(([target, type, body]) =>
+    tokenFor(target.victimInPath).map((authorization) => {
+      const headers: Record<string, string> = {};
+      if (authorization !== undefined) headers['authorization'] = authorization;
+      if (type !== undefined) headers['content-type'] = type;
+      const hasBody = body !== undefined && !['GET', 'HEAD', 'TRACE'].includes(target.method);
+      return { method: target.method, path: target.path, headers, body: hasBody ? body : undefined, victimInPath: target.victimInPath };
+    }),
+  );
 }

@@ -24,10 +24,25 @@ export async function configureZoho(fake: FakeZoho, db: string, env: Readonly<Re
     fake.addClient(client);
     const run = await renkei(
       [
-        'integrations', 'set', role, 'zoho', '--dc', 'com',
-        '--client-id', client.clientId, '--client-secret', client.clientSecret, '--refresh-token', client.refreshToken,
+        'integrations',
+        'set',
+        role,
+        'zoho',
+        '--dc',
+        'com',
+        '--client-id',
+        client.clientId,
+        '--client-secret',
+        client.clientSecret,
+        '--refresh-token',
+        client.refreshToken,
         ...(role === 'helpdesk' ? ['--org-id', fake.orgId] : []),
-        '--accounts-url', fake.url, '--api-url', fake.url, '--db', db,
+        '--accounts-url',
+        fake.url,
+        '--api-url',
+        fake.url,
+        '--db',
+        db,
       ],
       { env: { ...env } },
     );

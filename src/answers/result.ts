@@ -1,16 +1,5 @@
 /** Why an answer was refused; each code has a hint in every locale (./locales). */
-export const HINT_CODES = [
-  'empty',
-  'too_long',
-  'email',
-  'phone',
-  'phone_digits',
-  'number',
-  'date',
-  'date_impossible',
-  'url',
-  'choice',
-] as const;
+export const HINT_CODES = ['empty', 'too_long', 'email', 'phone', 'phone_digits', 'number', 'date', 'date_impossible', 'url', 'choice'] as const;
 export type HintCode = (typeof HINT_CODES)[number];
 
 export type AnswerResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: HintCode };

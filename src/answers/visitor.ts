@@ -19,8 +19,7 @@ export const VISITOR_READERS: Readonly<Record<VisitorField, AnswerReader>> = {
 };
 
 export type VisitorRead =
-  | { readonly ok: true; readonly values: Partial<Record<VisitorField, string>> }
-  | { readonly ok: false; readonly field: VisitorField; readonly code: HintCode };
+  { readonly ok: true; readonly values: Partial<Record<VisitorField, string>> } | { readonly ok: false; readonly field: VisitorField; readonly code: HintCode };
 
 /**
  * Reads every given field, normalised; an empty or absent field is "not given". One refused

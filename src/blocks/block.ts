@@ -81,8 +81,7 @@ export type AnswerStep = Extract<Step, { kind: 'next' | 'reprompt' | 'end' | 're
 
 /** The visitor's answer; `at` is when it was given (ISO 8601), for blocks that record it (a consent). */
 export type Answer =
-  | { readonly type: 'reply'; readonly text: string; readonly at: string }
-  | { readonly type: 'choice'; readonly value: string; readonly at: string };
+  { readonly type: 'reply'; readonly text: string; readonly at: string } | { readonly type: 'choice'; readonly value: string; readonly at: string };
 
 /** Where an integration's outcome leads: the port taken, its target (absent when unwired) and the variables it sets. */
 export interface Settled {

@@ -129,8 +129,7 @@ export const choice = defineBlock({
     input: prepare(config).input,
   }),
   answer(config, ctx, answer) {
-    const index =
-      answer.type === 'choice' ? prepare(config).byValue.get(answer.value) : matchReply(config, answer.text);
+    const index = answer.type === 'choice' ? prepare(config).byValue.get(answer.value) : matchReply(config, answer.text);
     const picked = index === undefined ? undefined : config.options[index];
     if (picked) return { kind: 'next', target: picked.next, set: { [config.save]: picked.value } };
     if (answer.type === 'choice') return { kind: 'reject', message: `"${answer.value}" is not an option of this choice` };

@@ -7,26 +7,16 @@ import { FIELD_LABELS, PORT_LABELS } from './labels.ts';
 import { group, list, select, text, variable, word } from './fields.ts';
 import { isLooseMap, keyPort, looseItems } from './ports.ts';
 
-export const CONDITION_OPS = [
-  'equals',
-  'not_equals',
-  'contains',
-  'is_set',
-  'is_not_set',
-  'greater_than',
-  'less_than',
-] as const;
+export const CONDITION_OPS = ['equals', 'not_equals', 'contains', 'is_set', 'is_not_set', 'greater_than', 'less_than'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 
 const UNARY_OPS: readonly ConditionOp[] = ['is_set', 'is_not_set'];
 
-const when = z
-  .strictObject({ var: variableName, op: z.enum(CONDITION_OPS), value: z.string().optional() })
-  .check((ctx) => {
-    if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
-      ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
-    }
-  });
+const when = z.strictObject({ var: variableName, op: z.enum(CONDITION_OPS), value: z.string().optional() }).check((ctx) => {
+  if (ctx.value.value === undefined && !UNARY_OPS.includes(ctx.value.op)) {
+    ctx.issues.push({ code: 'custom', message: `"${ctx.value.op}" needs a value`, input: ctx.value, path: ['value'] });
+  }
+});
 
 export const conditionSchema = z.strictObject({
   type: z.literal('condition'),
@@ -141,8 +131,7 @@ export const condition = defineBlock({
     ...config.rules.map((r, i) => ({ port: `rules.${i}`, field: `rules.${i}.next`, target: r.next, sets: [] })),
     { port: 'else', field: 'else', target: config.else, sets: [] },
   ],
-  templates: (config) =>
-    config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
+  templates: (config) => config.rules.flatMap((r, i) => (r.when.value !== undefined ? [{ field: `rules.${i}.when.value`, text: r.when.value }] : [])),
   enter(config, ctx) {
     for (const rule of config.rules) {
       const actual = Object.hasOwn(ctx.vars, rule.when.var) ? ctx.vars[rule.when.var]! : '';

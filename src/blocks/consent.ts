@@ -12,9 +12,7 @@ import { BLOCK_WORDS } from './locales/index.ts';
 export const CONSENT_DEFAULT_SAVE = 'consent';
 
 // Two variables are written (`<save>` and `<save>_at`), so `save` is a bot variable: a visitor.* field cannot take an `_at`.
-const consentVariable = z
-  .string()
-  .regex(/^[a-z0-9_]+$/u, 'must be a bot variable of a-z, 0-9 and _ (the time goes to the same name with _at)');
+const consentVariable = z.string().regex(/^[a-z0-9_]+$/u, 'must be a bot variable of a-z, 0-9 and _ (the time goes to the same name with _at)');
 
 export const consentSchema = z.strictObject({
   type: z.literal('consent'),

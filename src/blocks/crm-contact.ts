@@ -30,7 +30,7 @@ export const crmContact = defineIntegration({
   fields: {
     ...PERSON_FIELDS,
     ports: PORT,
-  save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id) }),
+    save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id) }),
   },
   integration: {
     role: 'crm',

@@ -37,9 +37,15 @@ export const crmDeal = defineIntegration({
   fields: {
     name: text({ en: 'Deal name', ja: '商談名' }),
     stage: text({ en: 'Stage', ja: 'ステージ' }, { values: { role: 'crm', field: 'stage' } }),
-    closing_date: text({ en: 'Closing date', ja: '完了予定日' }, { help: { en: 'YYYY-MM-DD once merge fields are filled in.', ja: '差し込み後に YYYY-MM-DD になる値。' } }),
+    closing_date: text(
+      { en: 'Closing date', ja: '完了予定日' },
+      { help: { en: 'YYYY-MM-DD once merge fields are filled in.', ja: '差し込み後に YYYY-MM-DD になる値。' } },
+    ),
     amount: text({ en: 'Amount', ja: '金額' }),
-    contact: text({ en: 'Contact id', ja: '連絡先 ID' }, { help: { en: 'Usually `%contact_id%`, saved by a `crm.contact` block.', ja: '通常は `crm.contact` ブロックが保存した `%contact_id%`。' } }),
+    contact: text(
+      { en: 'Contact id', ja: '連絡先 ID' },
+      { help: { en: 'Usually `%contact_id%`, saved by a `crm.contact` block.', ja: '通常は `crm.contact` ブロックが保存した `%contact_id%`。' } },
+    ),
     fields: map(FIELD_LABELS.fields),
     ports: PORT,
     save: group(FIELD_LABELS.save, { id: variable(FIELD_LABELS.id) }),

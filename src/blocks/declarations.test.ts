@@ -40,7 +40,16 @@ function walk(decls: readonly [string, FieldDecl][], shape: Readonly<Record<stri
 const FULL: Record<string, Record<string, unknown>> = {
   message: { type: 'message', text: 'Hi', next: 'b' },
   ask: { type: 'ask', kind: 'email', prompt: 'Email?', save: 'visitor.email', invalid: 'c', next: 'b' },
-  choice: { type: 'choice', prompt: 'Pick', save: 'p', options: [{ label: 'A', value: 'a', next: 'b' }, { label: 'B', value: 'b', next: 'c' }], invalid: 'd' },
+  choice: {
+    type: 'choice',
+    prompt: 'Pick',
+    save: 'p',
+    options: [
+      { label: 'A', value: 'a', next: 'b' },
+      { label: 'B', value: 'b', next: 'c' },
+    ],
+    invalid: 'd',
+  },
   consent: {
     type: 'consent',
     text: 'We keep your details.',
@@ -51,7 +60,14 @@ const FULL: Record<string, Record<string, unknown>> = {
     next: 'b',
     declined: 'c',
   },
-  condition: { type: 'condition', rules: [{ when: { var: 'x', op: 'is_set' }, next: 'b' }, { when: { var: 'y', op: 'equals', value: '1' }, next: 'c' }], else: 'd' },
+  condition: {
+    type: 'condition',
+    rules: [
+      { when: { var: 'x', op: 'is_set' }, next: 'b' },
+      { when: { var: 'y', op: 'equals', value: '1' }, next: 'c' },
+    ],
+    else: 'd',
+  },
   set: { type: 'set', values: { x: '1' }, next: 'b' },
   goto: { type: 'goto', target: 'b' },
   end: { type: 'end' },

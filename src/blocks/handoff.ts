@@ -18,7 +18,7 @@ export const handoff = defineBlock({
   category: 'logic',
   label: { en: 'Hand off', ja: '担当者へ引き継ぎ' },
   description: {
-    en: 'Ends the bot\'s part: the conversation waits for a person, with the reason shown to agents.',
+    en: "Ends the bot's part: the conversation waits for a person, with the reason shown to agents.",
     ja: 'ボットの対応を終え、担当者に引き継ぎます。理由は担当者に表示されます。',
   },
   schema: handoffSchema,

@@ -119,9 +119,7 @@ export function defineIntegration<S extends z.ZodType<IntegrationConfig>, Req>(
     edges(config: Config): Edge[] {
       const saved = block.savedVariables(config);
       return Object.entries(config.ports).flatMap(([port, target]) =>
-        target === undefined
-          ? []
-          : [{ port, field: `ports.${port}`, target, sets: SAVING_OUTCOMES.has(port as OutcomeName) ? saved : [] }],
+        target === undefined ? [] : [{ port, field: `ports.${port}`, target, sets: SAVING_OUTCOMES.has(port as OutcomeName) ? saved : [] }],
       );
     },
     templates: (config: Config) => block.inputs.flatMap((key) => templateUses(key, config[key])),

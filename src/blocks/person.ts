@@ -20,7 +20,9 @@ export const PERSON_FIELDS = {
   email: text(FIELD_LABELS.email),
   phone: text(FIELD_LABELS.phone),
   company: text(FIELD_LABELS.company),
-  fields: map(FIELD_LABELS.fields, { help: { en: 'Extra fields of the record, by their API name in the service.', ja: 'サービス側の API 名で指定する追加フィールド。' } }),
+  fields: map(FIELD_LABELS.fields, {
+    help: { en: 'Extra fields of the record, by their API name in the service.', ja: 'サービス側の API 名で指定する追加フィールド。' },
+  }),
 } as const;
 
 export const PERSON_INPUTS = ['name', 'email', 'phone', 'company', 'fields'] as const;

@@ -9,8 +9,7 @@ export const keyPort = (name: 'next' | 'invalid' | 'else' | 'target'): PortDecl 
   advanced: false,
 });
 
-export const isLooseMap = (value: unknown): value is LooseBlock =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isLooseMap = (value: unknown): value is LooseBlock => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The items of a list key of a block as written; none when the key is absent or not a list. */
 export const looseItems = (block: LooseBlock, key: string): readonly unknown[] => {

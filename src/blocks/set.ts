@@ -9,9 +9,7 @@ import { keyPort } from './ports.ts';
 export const setSchema = z.strictObject({
   type: z.literal('set'),
   ...blockCommon,
-  values: z
-    .record(variableName, z.string())
-    .refine((values) => Object.keys(values).length > 0, 'set needs at least one variable'),
+  values: z.record(variableName, z.string()).refine((values) => Object.keys(values).length > 0, 'set needs at least one variable'),
   next: blockId,
 });
 export type SetConfig = z.output<typeof setSchema>;

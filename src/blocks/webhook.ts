@@ -78,6 +78,5 @@ export const webhook = defineIntegration({
   }),
   savedVariables: (config) => Object.keys(config.save),
   // The connector returns outputs keyed by variable; a path the response lacked saves ''.
-  saved: (config, outputs) =>
-    Object.fromEntries(Object.keys(config.save).map((v) => [v, Object.hasOwn(outputs, v) ? outputs[v]! : ''])),
+  saved: (config, outputs) => Object.fromEntries(Object.keys(config.save).map((v) => [v, Object.hasOwn(outputs, v) ? outputs[v]! : ''])),
 });

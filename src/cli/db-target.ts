@@ -4,10 +4,7 @@ export const DEFAULT_DB = './renkei.db';
 
 /** Adds the `--db` option every store-using command shares. */
 export const withDbOption = (cmd: Command): Command =>
-  cmd.option(
-    '--db <file-or-url>',
-    `SQLite file or postgres:// URL (default: $RENKEI_DB, else $DATABASE_URL, else ${DEFAULT_DB})`,
-  );
+  cmd.option('--db <file-or-url>', `SQLite file or postgres:// URL (default: $RENKEI_DB, else $DATABASE_URL, else ${DEFAULT_DB})`);
 
 /**
  * `--db`, else `RENKEI_DB`, else `DATABASE_URL` (the name hosting platforms set for PostgreSQL),

@@ -23,8 +23,7 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
  * the CLI prints comes from visitors and services too, and `ESC ] … BEL` or a CSI sequence written
  * raw would retitle the terminal, move its cursor or hide what came before.
  */
-export const escapeControls = (text: string): string =>
-  text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+export const escapeControls = (text: string): string => text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 /** Writes one line, control characters escaped. */
 export const writeLine = (out: Writable, line: string): void => {

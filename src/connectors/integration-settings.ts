@@ -65,11 +65,7 @@ export function unservedRole(declaration: ProviderDeclaration, role: Role, setti
  * A base-URL setting that names a host the provider does not allow for these settings (its data
  * centre's own). A value already stored for the provider (`before`, the operator's) may stay.
  */
-export function foreignBaseUrl(
-  declaration: ProviderDeclaration,
-  settings: FieldValuesIn,
-  before: FieldValuesIn | undefined,
-): FieldProblem | undefined {
+export function foreignBaseUrl(declaration: ProviderDeclaration, settings: FieldValuesIn, before: FieldValuesIn | undefined): FieldProblem | undefined {
   const allowed = declaration.hosts(settings);
   for (const [key, field] of Object.entries(declaration.settings)) {
     if (!field.baseUrl) continue;

@@ -1,12 +1,6 @@
 import { StoreError, reasonOf } from '../store/errors.ts';
 import { ROLES } from '../vocabulary/roles.ts';
-import {
-  getIntegration,
-  markIntegrationInvalid,
-  recordIntegrationResult,
-  type DecryptSecrets,
-  type StoredIntegration,
-} from '../store/integrations.ts';
+import { getIntegration, markIntegrationInvalid, recordIntegrationResult, type DecryptSecrets, type StoredIntegration } from '../store/integrations.ts';
 import type { Store } from '../store/store.ts';
 import { builtin } from './builtin/declaration.ts';
 import type { ProviderDeclaration } from './declaration.ts';

@@ -9,7 +9,11 @@ import type { AdvanceResult, ConversationState, EngineEvent } from './types.ts';
 const VARS = ['visitor.name', 'visitor.email', 'answer', 'pick', 'lead_id', 'n'] as const;
 const TEXTS = ['hello', '%answer%', '%%', '12,000', 'yes', 'ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ', '', '%visitor.name%'];
 
-const template = fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...VARS).map((v) => `x %${v}% y`), fc.string({ maxLength: 8 }));
+const template = fc.oneof(
+  fc.constantFrom(...TEXTS),
+  fc.constantFrom(...VARS).map((v) => `x %${v}% y`),
+  fc.string({ maxLength: 8 }),
+);
 const nonEmptyTemplate = template.map((t) => `T ${t}`);
 
 /** A random block of any type whose references point at one of the `n` blocks (cycles allowed). */

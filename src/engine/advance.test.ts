@@ -320,9 +320,7 @@ describe('merge fields', () => {
   });
 
   it('reads a variable named like an Object property as unset', () => {
-    const chat = new Chat(
-      makeBot({ m: { type: 'message', text: '[%constructor%][%__proto__%][%tostring%]', next: 'e' }, e: { type: 'end' } }),
-    );
+    const chat = new Chat(makeBot({ m: { type: 'message', text: '[%constructor%][%__proto__%][%tostring%]', next: 'e' }, e: { type: 'end' } }));
     expect(chat.texts).toEqual(['[][][]']);
   });
 });
@@ -379,7 +377,10 @@ describe('events in the wrong state', () => {
     chat.reply('hello');
     expect(chat.last.effect?.id).toBe('conv:1');
     const waiting = chat.last.state;
-    for (const event of [{ type: 'reply', text: 'hi', at: ANSWERED_AT }, { type: 'choice', value: 'x', at: ANSWERED_AT }] as const) {
+    for (const event of [
+      { type: 'reply', text: 'hi', at: ANSWERED_AT },
+      { type: 'choice', value: 'x', at: ANSWERED_AT },
+    ] as const) {
       const r = advance(bot, waiting, event);
       expect(r.error?.code).toBe('not_waiting_for_input');
       expect(r.state).toBe(waiting);

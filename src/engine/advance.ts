@@ -3,14 +3,7 @@ import type { StepContext } from '../blocks/block.ts';
 import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { VISITOR_FIELDS } from '../vocabulary/variables.ts';
-import type {
-  AdvanceResult,
-  ConversationState,
-  ConversationStatus,
-  EngineErrorCode,
-  EngineEvent,
-  IntegrationTrace,
-} from './types.ts';
+import type { AdvanceResult, ConversationState, ConversationStatus, EngineErrorCode, EngineEvent, IntegrationTrace } from './types.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { Message } from '../vocabulary/message.ts';
 
@@ -78,11 +71,7 @@ function newTurn(bot: Bot, conversationId: string, vars: Vars, effects: number, 
   return { bot, blocks: blocksOf(bot), conversationId, vars, messages: [], path: [], effects, integration };
 }
 
-function answer(
-  bot: Bot,
-  state: ConversationState,
-  event: Extract<EngineEvent, { type: 'reply' | 'choice' }>,
-): AdvanceResult {
+function answer(bot: Bot, state: ConversationState, event: Extract<EngineEvent, { type: 'reply' | 'choice' }>): AdvanceResult {
   const at = state.at;
   if (state.status !== 'waiting_input' || at === null) {
     return rejected(bot, state, 'not_waiting_for_input', 'the conversation is waiting for an integration, not for the visitor');

@@ -21,7 +21,7 @@ const consentBot = (extra: Record<string, unknown> = {}, locale: 'en' | 'ja' = '
   );
 
 describe('consent', () => {
-  it('shows the notice with its link and waits for two buttons in the bot\'s language', () => {
+  it("shows the notice with its link and waits for two buttons in the bot's language", () => {
     const en = new Chat(consentBot(), { name: 'Taro' });
     expect(en.last.messages).toEqual([{ text: 'Hello Taro, we keep what you tell us to answer you.', link: policy }]);
     expect(en.last.input).toEqual({
@@ -35,7 +35,12 @@ describe('consent', () => {
     const ja = new Chat(consentBot({}, 'ja'));
     expect(ja.last.input).toMatchObject({ options: [{ label: '同意する' }, { label: '同意しない' }] });
     const own = new Chat(consentBot({ accept_label: 'OK', decline_label: 'No thanks' }));
-    expect(own.last.input).toMatchObject({ options: [{ label: 'OK', value: 'yes' }, { label: 'No thanks', value: 'no' }] });
+    expect(own.last.input).toMatchObject({
+      options: [
+        { label: 'OK', value: 'yes' },
+        { label: 'No thanks', value: 'no' },
+      ],
+    });
   });
 
   it('on acceptance saves yes and the time of the answer, and continues to next', () => {
@@ -66,7 +71,14 @@ describe('consent', () => {
   });
 
   it('reads a typed answer by label, value or position (NFKC, any case)', () => {
-    for (const [typed, value] of [['I AGREE', 'yes'], ['ｙｅｓ', 'yes'], ['1', 'yes'], ['i do not agree', 'no'], ['2', 'no'], ['No', 'no']] as const) {
+    for (const [typed, value] of [
+      ['I AGREE', 'yes'],
+      ['ｙｅｓ', 'yes'],
+      ['1', 'yes'],
+      ['i do not agree', 'no'],
+      ['2', 'no'],
+      ['No', 'no'],
+    ] as const) {
       const chat = new Chat(consentBot({ declined: 'sorry' }));
       chat.reply(typed);
       expect(chat.vars['consent']).toBe(value);

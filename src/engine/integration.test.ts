@@ -56,8 +56,7 @@ function botFor(type: IntegrationType, ports: readonly string[]) {
   return makeBot(blocks);
 }
 
-const savedVariables = (type: IntegrationType): string[] =>
-  type === 'webhook' ? ['plan'] : Object.values(CASES[type].save ?? {});
+const savedVariables = (type: IntegrationType): string[] => (type === 'webhook' ? ['plan'] : Object.values(CASES[type].save ?? {}));
 
 describe.each(Object.keys(CASES) as IntegrationType[])('%s', (type) => {
   const spec = BLOCKS[type].integration;
@@ -195,8 +194,7 @@ describe('requests', () => {
 
   it('crm.deal maps closing_date and contact to the connector names', () => {
     expect(
-      requestOf({ type: 'crm.deal', name: 'Deal for %visitor.company%', stage: 'Won', closing_date: '2026-12-01', amount: '12000', contact: 'C-1' })
-        .parsed,
+      requestOf({ type: 'crm.deal', name: 'Deal for %visitor.company%', stage: 'Won', closing_date: '2026-12-01', amount: '12000', contact: 'C-1' }).parsed,
     ).toEqual({ name: 'Deal for ACME', stage: 'Won', closingDate: '2026-12-01', amount: '12000', contactId: 'C-1', fields: {} });
   });
 

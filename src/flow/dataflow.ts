@@ -11,10 +11,7 @@ export interface FlowEdge {
  * Blocks missing from the result are unreachable. Edges to unknown blocks are ignored.
  * The `visitor.*` variables always exist and are left out.
  */
-export function availableOnEntry(
-  graph: ReadonlyMap<string, readonly FlowEdge[]>,
-  start: string,
-): Map<string, Set<string>> {
+export function availableOnEntry(graph: ReadonlyMap<string, readonly FlowEdge[]>, start: string): Map<string, Set<string>> {
   const available = new Map<string, Set<string>>();
   if (!graph.has(start)) return available;
   available.set(start, new Set());

@@ -4,8 +4,7 @@ export type PathSegment = string | number;
 /** The 1-based line of the value at `path` in the source, or of its nearest ancestor that exists. */
 export type LineOf = (path: readonly PathSegment[]) => number | null;
 
-const keyText = (key: unknown): string | null =>
-  isScalar(key) ? String(key.value) : typeof key === 'string' || typeof key === 'number' ? String(key) : null;
+const keyText = (key: unknown): string | null => (isScalar(key) ? String(key.value) : typeof key === 'string' || typeof key === 'number' ? String(key) : null);
 
 /**
  * Maps paths to lines over a parsed document. A map step may span several segments, because
@@ -13,8 +12,7 @@ const keyText = (key: unknown): string | null =>
  * from two nested keys; the longest key that exists wins.
  */
 export function lineMapper(doc: Document, counter: LineCounter): LineOf {
-  const lineAt = (node: Node | null | undefined): number | null =>
-    node?.range ? counter.linePos(node.range[0]).line : null;
+  const lineAt = (node: Node | null | undefined): number | null => (node?.range ? counter.linePos(node.range[0]).line : null);
 
   return (path) => {
     let node: unknown = doc.contents;

@@ -37,9 +37,7 @@ export function loadBotText(text: string, file: string, known?: KnownValues): Lo
       ? makeProblem('duplicate_key', { key: duplicateKey(doc, text, e.pos) }, where(file, lineOfOffset(e)))
       : makeProblem('yaml_syntax', { detail: e.message }, where(file, lineOfOffset(e))),
   );
-  const warnings = doc.warnings.map((w) =>
-    makeProblem('yaml_warning', { detail: w.message }, where(file, lineOfOffset(w))),
-  );
+  const warnings = doc.warnings.map((w) => makeProblem('yaml_warning', { detail: w.message }, where(file, lineOfOffset(w))));
   if (syntax.length > 0) return { bot: null, problems: [...syntax, ...warnings] };
 
   let raw: unknown;

@@ -31,7 +31,15 @@ export interface ProblemParams extends BlockProblemParams {
   invalid_bot_id: { value: string };
   out_of_range: { bound: 'min' | 'max'; limit: string; origin: string; inclusive: boolean };
   invalid_format: { format: string; value: string };
-  choice_value_unknown: { value: string; option: number; variable: string; field: string; target: string; allowed: readonly string[]; suggestion: string | null };
+  choice_value_unknown: {
+    value: string;
+    option: number;
+    variable: string;
+    field: string;
+    target: string;
+    allowed: readonly string[];
+    suggestion: string | null;
+  };
   unreachable_block: { start: string };
   low_contrast: { colour: string; ratio: string; theme: string };
 }

@@ -4,8 +4,7 @@ import type { PathSegment } from './lines.ts';
 
 export type RawMap = Readonly<Record<string, unknown>>;
 
-export const isRawMap = (value: unknown): value is RawMap =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isRawMap = (value: unknown): value is RawMap => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The type name of a raw value, in zod's words (`object` is a mapping, `array` a list). */
 export function kindOf(value: unknown): string {

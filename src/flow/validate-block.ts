@@ -26,7 +26,11 @@ export interface CheckedBlock {
 
 const isBlockType = (t: unknown): t is BlockType => typeof t === 'string' && (BLOCK_TYPES as readonly string[]).includes(t);
 
-export function checkBlock(id: string, raw: unknown, blockIds: ReadonlySet<string>): {
+export function checkBlock(
+  id: string,
+  raw: unknown,
+  blockIds: ReadonlySet<string>,
+): {
   block: CheckedBlock;
   findings: Finding[];
 } {
@@ -49,11 +53,7 @@ export function checkBlock(id: string, raw: unknown, blockIds: ReadonlySet<strin
     const found =
       type === undefined
         ? finding('missing_block_type', { types }, ['type'])
-        : finding(
-            'unknown_block_type',
-            { type: String(type), types, suggestion: nearest(String(type), types) },
-            ['type'],
-          );
+        : finding('unknown_block_type', { type: String(type), types, suggestion: nearest(String(type), types) }, ['type']);
     return { block: looseBlock(id, raw, blockIds, [], []), findings: [found] };
   }
 
@@ -125,7 +125,12 @@ function emptyTextFindings(def: BlockDefinition, raw: RawMap): Finding[] {
   return fieldEntries(def.fields).flatMap(([key, field]) => {
     const text = raw[key];
     const schema = shape[key];
-    return field !== PORT && field.widget === 'long-text' && schema !== undefined && !describe(schema).optional && typeof text === 'string' && text.trim() === ''
+    return field !== PORT &&
+      field.widget === 'long-text' &&
+      schema !== undefined &&
+      !describe(schema).optional &&
+      typeof text === 'string' &&
+      text.trim() === ''
       ? [finding('empty_text', { key }, [key])]
       : [];
   });
@@ -167,13 +172,7 @@ function readableTemplates(def: BlockDefinition, raw: RawMap): TemplateUse[] {
   }
 }
 
-function looseBlock(
-  id: string,
-  raw: RawMap,
-  blockIds: ReadonlySet<string>,
-  edges: readonly Edge[],
-  templates: readonly TemplateUse[],
-): CheckedBlock {
+function looseBlock(id: string, raw: RawMap, blockIds: ReadonlySet<string>, edges: readonly Edge[], templates: readonly TemplateUse[]): CheckedBlock {
   const texts = stringLeaves(raw).map((l) => l.text);
   const targets = texts.filter((t) => blockIds.has(t));
   // Besides the names written in it, what its readable edges set (a consent's `<save>_at` is written nowhere).

@@ -41,7 +41,10 @@ export function checkFlow(blocks: ReadonlyMap<string, CheckedBlock>, start: stri
     else {
       const sets = [...everything];
       const targets = new Set([...block.edges.map((e) => e.target), ...block.loose.targets]);
-      graph.set(block.id, [...targets].map((target) => ({ target, sets })));
+      graph.set(
+        block.id,
+        [...targets].map((target) => ({ target, sets })),
+      );
     }
   }
   const available = start === null ? null : availableOnEntry(graph, start);

@@ -14,8 +14,7 @@ const FILE = 'bots/test.yaml';
 const DESIGN = new URL('./fixtures/design-support.yaml', import.meta.url);
 
 /** A bot whose blocks follow a 6-line header, so the first block's key is on line 7. */
-const bot = (blocks: string, start = 'hello'): string =>
-  `renkei: 1\nid: test\nname: Test\nlocale: en\nstart: ${start}\nblocks:\n${blocks}`;
+const bot = (blocks: string, start = 'hello'): string => `renkei: 1\nid: test\nname: Test\nlocale: en\nstart: ${start}\nblocks:\n${blocks}`;
 
 const lines = (result: LoadResult): string[] => result.problems.map((p) => formatProblem(p));
 
@@ -33,7 +32,9 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
     expected: `${FILE}:9: warning: Unresolved tag: !shout`,
   },
   too_large: {
-    text: bot(`  big: { type: end, text: &big "${'x'.repeat(25_000)}" }\n${Array.from({ length: 99 }, (_, i) => `  b${i}: { type: end, text: *big }`).join('\n')}\n`),
+    text: bot(
+      `  big: { type: end, text: &big "${'x'.repeat(25_000)}" }\n${Array.from({ length: 99 }, (_, i) => `  b${i}: { type: end, text: *big }`).join('\n')}\n`,
+    ),
     expected: `${FILE}:1: the bot is larger than 2,000,000 characters once its YAML aliases (*name) are expanded; a bot that large is not one a person wrote — repeat less through aliases`,
   },
   duplicate_key: {
@@ -156,8 +157,7 @@ const CASES: { readonly [C in ProblemCode]: Case } = {
   },
 };
 
-const load = (c: Case): Promise<LoadResult> =>
-  'path' in c ? loadBotFile(c.path) : Promise.resolve(loadBotText(c.text, FILE, KNOWN));
+const load = (c: Case): Promise<LoadResult> => ('path' in c ? loadBotFile(c.path) : Promise.resolve(loadBotText(c.text, FILE, KNOWN)));
 
 describe('one problem per code, naming file, block, field and line', () => {
   it.each(PROBLEM_CODES)('%s', async (code) => {
@@ -241,9 +241,7 @@ describe('the whole bot at once', () => {
 
   it('gives no line when validating data that did not come from text', () => {
     const result = validateBot({ renkei: 1, id: 'x', name: 'X', start: 'a', blocks: { a: { type: 'end', txt: 'hi' } } }, 'api');
-    expect(result.problems.map((p) => formatProblem(p))).toEqual([
-      'api block "a" field "txt": unknown key "txt" — did you mean "text"?',
-    ]);
+    expect(result.problems.map((p) => formatProblem(p))).toEqual(['api block "a" field "txt": unknown key "txt" — did you mean "text"?']);
   });
 });
 

@@ -94,7 +94,13 @@ function topLevelFindings(raw: RawMap): Finding[] {
     const parsed = schema.safeParse(value);
     // Issues of one field's schema, placed under the field as if the whole bot schema had raised them.
     if (!parsed.success) {
-      out.push(...issueFindings(parsed.error.issues.map((i) => ({ ...i, path: [key, ...i.path] })), botSchema, raw));
+      out.push(
+        ...issueFindings(
+          parsed.error.issues.map((i) => ({ ...i, path: [key, ...i.path] })),
+          botSchema,
+          raw,
+        ),
+      );
     }
   }
   return out;

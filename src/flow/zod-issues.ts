@@ -12,28 +12,21 @@ export type Finding = {
   [C in ProblemCode]: { readonly code: C; readonly params: ProblemParams[C]; readonly path: readonly PathSegment[] };
 }[ProblemCode];
 
-export const finding = <C extends ProblemCode>(code: C, params: ProblemParams[C], path: readonly PathSegment[]) =>
-  ({ code, params, path }) as Finding;
+export const finding = <C extends ProblemCode>(code: C, params: ProblemParams[C], path: readonly PathSegment[]) => ({ code, params, path }) as Finding;
 
 type Issue = z.core.$ZodIssue;
 
 /** A failed variable-name pattern gets its own message instead of a bare regex. */
 const VARIABLE_PATTERNS = new Set([String(VARIABLE_NAME), String(BOT_VARIABLE)]);
 
-const toPath = (path: readonly PropertyKey[]): PathSegment[] =>
-  path.map((s) => (typeof s === 'number' ? s : String(s)));
+const toPath = (path: readonly PropertyKey[]): PathSegment[] => path.map((s) => (typeof s === 'number' ? s : String(s)));
 
 /**
  * Turns zod issues into findings in the bot format's own words: a missing key, an unknown key
  * (with the nearest allowed one), a wrong type, a value outside an enum. `input` is the value the
  * schema was given and `base` the path of that value, so paths come out whole.
  */
-export function issueFindings(
-  issues: readonly Issue[],
-  schema: z.core.$ZodType,
-  input: unknown,
-  base: readonly PathSegment[] = [],
-): Finding[] {
+export function issueFindings(issues: readonly Issue[], schema: z.core.$ZodType, input: unknown, base: readonly PathSegment[] = []): Finding[] {
   return issues.flatMap((issue) => oneIssue(issue, schema, input, base));
 }
 
@@ -48,9 +41,7 @@ function oneIssue(issue: Issue, schema: z.core.$ZodType, input: unknown, base: r
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = keysAt(schema, rel);
-      return issue.keys.map((key) =>
-        finding('unknown_key', { key, allowed, suggestion: nearest(key, allowed) }, [...path, key]),
-      );
+      return issue.keys.map((key) => finding('unknown_key', { key, allowed, suggestion: nearest(key, allowed) }, [...path, key]));
     }
     case 'invalid_type':
       if (absent) return [finding('missing_key', { key: String(last) }, path)];
@@ -58,9 +49,7 @@ function oneIssue(issue: Issue, schema: z.core.$ZodType, input: unknown, base: r
     case 'invalid_value': {
       if (absent) return [finding('missing_key', { key: String(last) }, path)];
       const allowed = issue.values.map(String);
-      return [
-        finding('invalid_option', { value: quote(value), allowed, suggestion: nearest(String(value), allowed) }, path),
-      ];
+      return [finding('invalid_option', { value: quote(value), allowed, suggestion: nearest(String(value), allowed) }, path)];
     }
     case 'invalid_format':
       if (issue.format === 'regex' && issue.pattern !== undefined && VARIABLE_PATTERNS.has(issue.pattern)) {
@@ -121,7 +110,5 @@ function unionIssue(
   const candidates = branches.filter((b) => !wrongType(b)).sort((a, b) => a.length - b.length);
   const best = candidates[0];
   if (best === undefined) return [finding('invalid_value', { detail: issue.message }, path)];
-  return best.flatMap((inner) =>
-    oneIssue({ ...inner, path: [...rel, ...inner.path] } as Issue, schema, input, base),
-  );
+  return best.flatMap((inner) => oneIssue({ ...inner, path: [...rel, ...inner.path] } as Issue, schema, input, base));
 }

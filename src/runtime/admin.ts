@@ -31,9 +31,7 @@ export async function listConversations(
   options: Page & { readonly botId?: string; readonly status?: VisitorStatus } = {},
 ): Promise<ConversationSummary[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
-  let query = db
-    .selectFrom('conversations')
-    .select(['id', 'bot_id', 'bot_version', 'status', 'locale', 'last_seq', 'created_at', 'updated_at']);
+  let query = db.selectFrom('conversations').select(['id', 'bot_id', 'bot_version', 'status', 'locale', 'last_seq', 'created_at', 'updated_at']);
   if (options.botId !== undefined) query = query.where('bot_id', '=', options.botId);
   if (options.status !== undefined) query = query.where('status', '=', options.status);
   const rows = await query.orderBy('updated_hour', 'desc').orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();

@@ -31,7 +31,19 @@ const NOW = '2026-12-01T00:00:00.000Z';
 async function conversation(store: Store, id: string, version: number): Promise<void> {
   await store.db
     .insertInto('conversations')
-    .values({ id, bot_id: 'desk', bot_version: version, token_hash: id, state: '{}', status: 'ended', row_version: 1, last_seq: 0, locale: 'en', created_at: NOW, updated_at: NOW })
+    .values({
+      id,
+      bot_id: 'desk',
+      bot_version: version,
+      token_hash: id,
+      state: '{}',
+      status: 'ended',
+      row_version: 1,
+      last_seq: 0,
+      locale: 'en',
+      created_at: NOW,
+      updated_at: NOW,
+    })
     .execute();
 }
 
@@ -67,7 +79,15 @@ describe.each(STORE_TARGETS)('analytics of a bot (%s)', (kind) => {
     // Version 1 wires department_invalid; version 2 does not, so that outcome takes failure there.
     await saveDraft(store.db, 'desk', { source: '', format: 'yaml', bot: bot(', department_invalid: done') });
     await saveDraft(store.db, 'desk', { source: '', format: 'yaml', bot: bot('') });
-    for (const [id, version] of [['c1', 1], ['c2', 1], ['c3', 2], ['c4', 2], ['c5', 2], ['c6', 2]] as const) await conversation(store, id, version);
+    for (const [id, version] of [
+      ['c1', 1],
+      ['c2', 1],
+      ['c3', 2],
+      ['c4', 2],
+      ['c5', 2],
+      ['c6', 2],
+    ] as const)
+      await conversation(store, id, version);
     await effect(store, 'c1', 1, 'success');
     await effect(store, 'c2', 1, 'department_invalid');
     await effect(store, 'c3', 2, 'department_invalid');

@@ -99,7 +99,11 @@ export async function botAnalytics(store: Store, botId: string): Promise<BotAnal
     byBlock.set(r.block, [...(byBlock.get(r.block) ?? []), { port: r.port, conversations: Number(r.conversations) }]);
   }
   const blocks = [...byBlock.entries()]
-    .map(([block, counts]) => ({ block, type: types.get(block) ?? '', ports: counts.sort((a, b) => b.conversations - a.conversations || a.port.localeCompare(b.port)) }))
+    .map(([block, counts]) => ({
+      block,
+      type: types.get(block) ?? '',
+      ports: counts.sort((a, b) => b.conversations - a.conversations || a.port.localeCompare(b.port)),
+    }))
     .sort((a, b) => a.block.localeCompare(b.block));
   return { botId, conversations: Number(count), blocks };
 }

@@ -59,16 +59,19 @@ export async function attemptEffect(ctx: AttemptContext, row: EffectRow, stop: A
   const signal = AbortSignal.any([timeout.signal, stop]);
   const t0 = performance.now();
   const answered = await within(
-    runEffect(effect, ctx.connectors, { signal, retryOfUnknown: row.attempts > 1, startedAt: Date.parse(row.created_at), deadline: startedAt.getTime() + budgetMs }),
+    runEffect(effect, ctx.connectors, {
+      signal,
+      retryOfUnknown: row.attempts > 1,
+      startedAt: Date.parse(row.created_at),
+      deadline: startedAt.getTime() + budgetMs,
+    }),
     signal,
   ).finally(timeout.cancel);
   // Only a call cut short by the stop is left to the lease release; one that answered in time counts.
   const stopped = answered === undefined && stop.aborted;
   const outcome =
     answered ??
-    (stopped
-      ? unknownOutcome('the server stopped before the service answered')
-      : unknownOutcome("the service did not answer before the block's deadline"));
+    (stopped ? unknownOutcome('the server stopped before the service answered') : unknownOutcome("the service did not answer before the block's deadline"));
   const durationMs = Math.round(performance.now() - t0);
   const record = (o: Outcome): AttemptRecord => ({
     effect_id: row.id,

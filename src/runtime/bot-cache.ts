@@ -40,12 +40,7 @@ export class BotCache {
   }
 
   async #load(botId: string, version: number): Promise<Bot | undefined> {
-    const row = await this.#db
-      .selectFrom('bot_versions')
-      .select('definition')
-      .where('bot_id', '=', botId)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    const row = await this.#db.selectFrom('bot_versions').select('definition').where('bot_id', '=', botId).where('version', '=', version).executeTakeFirst();
     return row && parseDefinition(botId, version, row.definition);
   }
 }

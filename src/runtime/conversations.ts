@@ -18,7 +18,12 @@ export class VersionConflict extends Error {
   }
 }
 
-const selectConversation = hotQuery<ConversationRow>((db, [id]) => db.selectFrom('conversations').selectAll().where('id', '=', id as string));
+const selectConversation = hotQuery<ConversationRow>((db, [id]) =>
+  db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id as string),
+);
 
 export async function loadConversation(db: Kysely<Database>, id: string): Promise<ConversationRow | undefined> {
   return (await selectConversation(db, [id])).rows[0];

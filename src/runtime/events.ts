@@ -42,12 +42,7 @@ function recordOf(trace: IntegrationTrace): EventDraft | null {
   return { type: 'record', event: spec.announces, data };
 }
 
-export function eventRows(
-  conversationId: string,
-  firstSeq: number,
-  at: string,
-  drafts: readonly EventDraft[],
-): Insertable<ConversationEventsTable>[] {
+export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): Insertable<ConversationEventsTable>[] {
   return drafts.map((draft, i) => {
     const { type, ...payload } = draft;
     return { conversation_id: conversationId, seq: firstSeq + i, type, payload: JSON.stringify(payload), created_at: at };
@@ -79,11 +74,7 @@ export async function readEvents(
   afterSeq: number,
   options: { readonly throughSeq?: number; readonly limit?: number } = {},
 ): Promise<ConversationEvent[]> {
-  let query = db
-    .selectFrom('conversation_events')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', afterSeq);
+  let query = db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', afterSeq);
   if (options.throughSeq !== undefined) query = query.where('seq', '<=', options.throughSeq);
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.orderBy('seq').execute();

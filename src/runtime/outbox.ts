@@ -22,7 +22,10 @@ export async function insertEffect(
   now: Date,
   deadlineMs: number,
 ): Promise<void> {
-  await trx.insertInto('effects').values(effectRow(conversation, effect, now, deadlineMs)).execute();
+  await trx
+    .insertInto('effects')
+    .values(effectRow(conversation, effect, now, deadlineMs))
+    .execute();
 }
 
 /** The outbox row of a new effect: pending, due now, its deadline `deadlineMs` away. */
@@ -114,13 +117,7 @@ async function claimWhere(
   if (limit <= 0) return [];
   const at = options.now.toISOString();
   const { deadlineMs } = options;
-  let due = db
-    .selectFrom('effects')
-    .select('id')
-    .where('status', '=', status)
-    .where(dueColumn, '<=', at)
-    .orderBy(dueColumn)
-    .limit(limit);
+  let due = db.selectFrom('effects').select('id').where('status', '=', status).where(dueColumn, '<=', at).orderBy(dueColumn).limit(limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
   return db
     .updateTable('effects')
@@ -200,7 +197,10 @@ export async function releaseLeases(db: Kysely<Database>, owner: string, ids: re
 export type AttemptRecord = Omit<Insertable<EffectAttemptsTable>, 'id'>;
 
 export async function recordAttempt(trx: Kysely<Database>, attempt: AttemptRecord): Promise<void> {
-  await trx.insertInto('effect_attempts').values({ id: newId(), ...attempt }).execute();
+  await trx
+    .insertInto('effect_attempts')
+    .values({ id: newId(), ...attempt })
+    .execute();
 }
 
 /** Effects not done yet, and when the earliest of them is (or becomes) claimable. */

@@ -57,7 +57,13 @@ describe.each(STORE_TARGETS)('a person in Renkei (%s)', (kind) => {
     const h = await harness(kind);
     await h.publishBot(CONSENT_BOT);
     const started = await h.runtime.start('pd-consent');
-    expect(started.input).toMatchObject({ kind: 'choice', options: [{ label: 'I agree', value: 'yes' }, { label: 'I do not agree', value: 'no' }] });
+    expect(started.input).toMatchObject({
+      kind: 'choice',
+      options: [
+        { label: 'I agree', value: 'yes' },
+        { label: 'I do not agree', value: 'no' },
+      ],
+    });
     const before = Date.now();
     await h.runtime.reply(started.conversationId, started.token, { choice: 'yes' }, { waitMs: 5_000 });
     await h.runtime.reply(started.conversationId, started.token, { text: 'jiro@example.com' }, { waitMs: 5_000 });
@@ -69,7 +75,10 @@ describe.each(STORE_TARGETS)('a person in Renkei (%s)', (kind) => {
     expect(variables['consent_at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     const transcript = found.data['transcript']!;
     expect(transcript).toContainEqual(
-      expect.objectContaining({ type: 'message', message: { text: 'We keep your email to answer you.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } } }),
+      expect.objectContaining({
+        type: 'message',
+        message: { text: 'We keep your email to answer you.', link: { url: 'https://example.com/privacy', label: 'Privacy policy' } },
+      }),
     );
     expect(transcript).toContainEqual(expect.objectContaining({ type: 'visitor', text: 'I agree' }));
   });
@@ -78,7 +87,14 @@ describe.each(STORE_TARGETS)('a person in Renkei (%s)', (kind) => {
     const h = await harness(kind);
     const { taro, hanako } = await twoVisitors(h);
     const count = async (table: 'conversations' | 'effects' | 'effect_attempts'): Promise<number> =>
-      Number((await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await h.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = { conversations: await count('conversations'), effects: await count('effects'), attempts: await count('effect_attempts') };
 
     const erased = await erasePersonNow(h.store, subjectOf({ phone: '090-1234-5678' }), ACTOR);

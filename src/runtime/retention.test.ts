@@ -27,7 +27,14 @@ async function finished(h: Harness, name: string): Promise<string> {
 }
 
 const count = async (h: Harness, table: 'conversations' | 'conversation_events' | 'effects' | 'effect_attempts' | 'leads'): Promise<number> =>
-  Number((await h.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await h.store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe.each(STORE_TARGETS)('retention (%s)', (kind) => {
   it('deletes finished conversations past their time with everything of them, in batches, and never an open one or one waiting on a call', async () => {
@@ -117,12 +124,41 @@ describe.each(STORE_TARGETS)('retention (%s)', (kind) => {
     const h = await harness(kind);
     const { db } = h.store;
     const at = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-    const person = (id: string, days: number) => ({ id, name: id, email: `${id}@example.com`, email_key: `${id}@example.com`, phone: null, company: null, source: 'Chat', bot_id: null, fields: '{}', effect_id: null, created_at: at(days) });
-    await db.insertInto('leads').values([person('old-lead', 100), person('new-lead', 5)]).execute();
-    await db.insertInto('contacts').values([person('old-contact', 100), person('dealt-contact', 100)]).execute();
+    const person = (id: string, days: number) => ({
+      id,
+      name: id,
+      email: `${id}@example.com`,
+      email_key: `${id}@example.com`,
+      phone: null,
+      company: null,
+      source: 'Chat',
+      bot_id: null,
+      fields: '{}',
+      effect_id: null,
+      created_at: at(days),
+    });
+    await db
+      .insertInto('leads')
+      .values([person('old-lead', 100), person('new-lead', 5)])
+      .execute();
+    await db
+      .insertInto('contacts')
+      .values([person('old-contact', 100), person('dealt-contact', 100)])
+      .execute();
     await db
       .insertInto('deals')
-      .values({ id: 'deal', name: 'Deal', stage: null, closing_date: null, amount: null, contact_id: 'dealt-contact', bot_id: null, fields: '{}', effect_id: null, created_at: at(20) })
+      .values({
+        id: 'deal',
+        name: 'Deal',
+        stage: null,
+        closing_date: null,
+        amount: null,
+        contact_id: 'dealt-contact',
+        bot_id: null,
+        fields: '{}',
+        effect_id: null,
+        created_at: at(20),
+      })
       .execute();
 
     const run = async (days: number) => {

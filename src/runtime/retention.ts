@@ -136,27 +136,36 @@ export class RetentionWorker {
       policy = await this.#options.policy();
       if (policy.idle !== null) {
         const before = cutoff(policy.idle);
-        closed = await pacer.drain(() => this.#stopped, async (limit) => {
-          const n = await closeIdle(store, before, limit, this.#clock.now());
-          if (n > 0) this.#options.onClosed?.(n);
-          return n;
-        });
+        closed = await pacer.drain(
+          () => this.#stopped,
+          async (limit) => {
+            const n = await closeIdle(store, before, limit, this.#clock.now());
+            if (n > 0) this.#options.onClosed?.(n);
+            return n;
+          },
+        );
       }
       if (policy.conversations !== null) {
         const before = cutoff(policy.conversations);
-        await pacer.drain(() => this.#stopped, async (limit) => {
-          const rows = await purgeConversations(store, before, limit);
-          add(rows);
-          return rows.conversations;
-        });
+        await pacer.drain(
+          () => this.#stopped,
+          async (limit) => {
+            const rows = await purgeConversations(store, before, limit);
+            add(rows);
+            return rows.conversations;
+          },
+        );
       }
       if (policy.records !== null) {
         const before = cutoff(policy.records);
-        await pacer.drain(() => this.#stopped, async (limit) => {
-          const rows = await purgeRecords(store, before, limit);
-          add(rows);
-          return Math.max(0, ...Object.values(rows));
-        });
+        await pacer.drain(
+          () => this.#stopped,
+          async (limit) => {
+            const rows = await purgeRecords(store, before, limit);
+            add(rows);
+            return Math.max(0, ...Object.values(rows));
+          },
+        );
       }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);

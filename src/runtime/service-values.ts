@@ -33,7 +33,14 @@ export interface ServiceValueProblem {
 }
 
 export type ServiceValueParams =
-  | { readonly kind: 'unknown'; readonly value: string; readonly role: Role; readonly provider: string; readonly offered: readonly string[]; readonly suggestion: string | null }
+  | {
+      readonly kind: 'unknown';
+      readonly value: string;
+      readonly role: Role;
+      readonly provider: string;
+      readonly offered: readonly string[];
+      readonly suggestion: string | null;
+    }
   | { readonly kind: 'unavailable'; readonly value: string; readonly role: Role; readonly provider: string; readonly reason: string };
 
 /** The messages of one locale (per-locale files in ./messages). */
@@ -68,7 +75,11 @@ function literalUses(bot: Bot): Use[] {
 }
 
 type Listed =
-  | { readonly ok: true; readonly provider: string; readonly fields: ReadonlyMap<string, { readonly shown: readonly string[]; readonly accepted: ReadonlySet<string> }> }
+  | {
+      readonly ok: true;
+      readonly provider: string;
+      readonly fields: ReadonlyMap<string, { readonly shown: readonly string[]; readonly accepted: ReadonlySet<string> }>;
+    }
   | { readonly ok: false; readonly provider: string; readonly reason: string }
   | null;
 
@@ -82,7 +93,11 @@ async function listRole(role: Role, store: Store, providers: Providers, decrypt:
     integration = await getIntegration(store.db, role, decrypt);
   } catch (error) {
     const stored = await getIntegration(store.db, role);
-    return { ok: false, provider: stored?.provider ?? '?', reason: `its credentials cannot be decrypted (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      ok: false,
+      provider: stored?.provider ?? '?',
+      reason: `its credentials cannot be decrypted (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   // No integration for the role: the block takes its integration_invalid port when it runs, which the builder already shows.
   if (!integration) return null;

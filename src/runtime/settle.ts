@@ -21,13 +21,7 @@ export type Settlement =
  * the effect is marked done only while `owner` still holds its lease, so exactly one worker
  * ever applies an outcome. The attempt's log row commits either way.
  */
-export async function settleEffect(
-  ctx: RuntimeContext,
-  owner: string,
-  row: EffectRow,
-  outcome: Outcome,
-  attempt: AttemptRecord,
-): Promise<Settlement> {
+export async function settleEffect(ctx: RuntimeContext, owner: string, row: EffectRow, outcome: Outcome, attempt: AttemptRecord): Promise<Settlement> {
   // The bot is read before the transaction: on SQLite the transaction holds the only connection.
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   for (let tries = 1; ; tries++) {

@@ -54,7 +54,7 @@ describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
     await stream.done;
   });
 
-  it('reads an idle stream\'s events only when woken, with a slow safety poll instead of one read a second', async () => {
+  it("reads an idle stream's events only when woken, with a slow safety poll instead of one read a second", async () => {
     const h = await harness(kind);
     await h.publishBot(BOTS.survey());
     let reads = 0;

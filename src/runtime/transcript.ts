@@ -26,13 +26,7 @@ export async function transcriptOf(ctx: RuntimeContext, id: string, token: strin
  * runtime stops. Woken by notifications; polls every `streamPollMs` (15 s) in case one was lost,
  * so an idle stream costs no database reads. A wrong token rejects the first `next()`.
  */
-export async function* followEvents(
-  ctx: RuntimeContext,
-  id: string,
-  token: string,
-  afterSeq: number,
-  signal: AbortSignal,
-): AsyncGenerator<ConversationEvent> {
+export async function* followEvents(ctx: RuntimeContext, id: string, token: string, afterSeq: number, signal: AbortSignal): AsyncGenerator<ConversationEvent> {
   await openConversation(ctx.db, id, token);
   const stop = AbortSignal.any([signal, ctx.closing]);
   const waker = new Waker();

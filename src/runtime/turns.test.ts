@@ -145,7 +145,14 @@ describe.each(STORE_TARGETS)('turns on %s', (kind) => {
       h.runtime.reply('no-such-conversation', a.token, { text: 'Mallory' }),
       h.runtime.follow(a.conversationId, b.token, 0, AbortSignal.timeout(1_000))[Symbol.asyncIterator]().next(),
     ];
-    const errors = await Promise.all(wrong.map((p) => p.then(() => undefined, (e: unknown) => e)));
+    const errors = await Promise.all(
+      wrong.map((p) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     for (const error of errors) {
       expect(error).toBeInstanceOf(RuntimeError);
       expect(error).toMatchObject({ code: 'conversation_not_found', message: 'no such conversation' });
@@ -172,11 +179,7 @@ describe.each(STORE_TARGETS)('turns on %s', (kind) => {
     const done = await h.runtime.reply(c.conversationId, c.token, { choice: 'red' });
     expect(done.status).toBe('ended');
     const after = await h.runtime.transcript(c.conversationId, c.token);
-    expect(after.events.filter((e) => e.type === 'visitor').map((e) => (e.type === 'visitor' ? e.text : ''))).toEqual([
-      'Hanako',
-      'green',
-      'Red',
-    ]);
+    expect(after.events.filter((e) => e.type === 'visitor').map((e) => (e.type === 'visitor' ? e.text : ''))).toEqual(['Hanako', 'green', 'Red']);
     expect(after.events.length).toBeGreaterThan(before.events.length);
     expect(await rejection(h.runtime.reply(c.conversationId, c.token, { text: 'more' }))).toBe('conversation_over');
   });

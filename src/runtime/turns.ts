@@ -20,12 +20,7 @@ export interface TurnContext extends RuntimeContext {
 }
 
 /** Starts a conversation on the bot's published version. */
-export async function startConversation(
-  ctx: TurnContext,
-  botId: string,
-  options: StartOptions,
-  waitMs: number,
-): Promise<StartedConversation> {
+export async function startConversation(ctx: TurnContext, botId: string, options: StartOptions, waitMs: number): Promise<StartedConversation> {
   refuseWhileStopping(ctx);
   const published = await ctx.bots.published(botId);
   if (!published) throw new RuntimeError('bot_not_found', `there is no published bot "${botId}"`);
@@ -38,13 +33,11 @@ export async function startConversation(
   failOnEngineError(result.error);
   const drafts = draftsOf(result, null);
   const written = await ctx.store.transact((trx) =>
-    insertConversation(
-      trx,
-      { id, botId, botVersion: version, tokenHash: hashToken(token), locale },
-      result,
-      drafts,
-      { now: ctx.clock.now(), deadlineMs: ctx.deadlineMs, notifier: ctx.notifier },
-    ),
+    insertConversation(trx, { id, botId, botVersion: version, tokenHash: hashToken(token), locale }, result, drafts, {
+      now: ctx.clock.now(),
+      deadlineMs: ctx.deadlineMs,
+      notifier: ctx.notifier,
+    }),
   );
   const view = await afterWrite(ctx, id, result, drafts, written, waitMs);
   return { ...view, token, locale };

@@ -45,7 +45,10 @@ appearance:
 `;
 
 async function refusal(promise: Promise<unknown>): Promise<RuntimeError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RuntimeError);
   return error as RuntimeError;
 }

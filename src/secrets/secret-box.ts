@@ -41,9 +41,7 @@ export class SecretBox {
     if (fromEnv !== undefined && fromEnv !== '') return new SecretBox(parseHexKey(fromEnv, 'RENKEI_SECRET_KEY'));
     if (db === ':memory:' || db === '') return new SecretBox(randomBytes(KEY_BYTES));
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) {
-      throw new SecretKeyError(
-        'RENKEI_SECRET_KEY must be set (64 hex characters) when the database is not a local file: there is nowhere to keep a key file',
-      );
+      throw new SecretKeyError('RENKEI_SECRET_KEY must be set (64 hex characters) when the database is not a local file: there is nowhere to keep a key file');
     }
     return new SecretBox(loadOrCreateKeyFile(`${db}.key`));
   }
@@ -65,9 +63,7 @@ export class SecretBox {
     try {
       plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretOpenError(
-        'cannot decrypt a stored secret: it was altered, or sealed with a different key (check RENKEI_SECRET_KEY or the .key file)',
-      );
+      throw new SecretOpenError('cannot decrypt a stored secret: it was altered, or sealed with a different key (check RENKEI_SECRET_KEY or the .key file)');
     }
     const value: unknown = JSON.parse(plain);
     if (!isStringRecord(value)) throw new SecretOpenError('sealed secret does not hold a string map');
@@ -78,9 +74,7 @@ export class SecretBox {
 function parseHexKey(text: string, source: string): Buffer {
   const trimmed = text.trim();
   if (!HEX_KEY.test(trimmed)) {
-    throw new SecretKeyError(
-      `${source} must be exactly 64 hexadecimal characters (32 bytes); generate one with: openssl rand -hex 32`,
-    );
+    throw new SecretKeyError(`${source} must be exactly 64 hexadecimal characters (32 bytes); generate one with: openssl rand -hex 32`);
   }
   return Buffer.from(trimmed, 'hex');
 }
@@ -114,10 +108,5 @@ function loadOrCreateKeyFile(path: string): Buffer {
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === 'string')
-  );
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 }

@@ -31,7 +31,9 @@ describe('the admin token', () => {
     const { db } = await tempStore();
     for (const short of ['a', 'chosen-admin-token-42', 'x'.repeat(MIN_ADMIN_TOKEN_LENGTH - 1), `  ${'x'.repeat(31)}  `]) {
       await expect(resolveAdminToken(db, { RENKEI_ADMIN_TOKEN: short })).rejects.toThrow(ConfigError);
-      await expect(resolveAdminToken(db, { RENKEI_ADMIN_TOKEN: short })).rejects.toThrow(/RENKEI_ADMIN_TOKEN is \d+ characters long; an admin token must have at least 32/);
+      await expect(resolveAdminToken(db, { RENKEI_ADMIN_TOKEN: short })).rejects.toThrow(
+        /RENKEI_ADMIN_TOKEN is \d+ characters long; an admin token must have at least 32/,
+      );
     }
     expect(await stored(db)).toBeUndefined();
     expect((await resolveAdminToken(db, { RENKEI_ADMIN_TOKEN: 'x'.repeat(32) })).source).toBe('env');

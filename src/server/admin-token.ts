@@ -22,10 +22,7 @@ export interface AdminToken {
  * ConfigError when shorter than MIN_ADMIN_TOKEN_LENGTH); otherwise the one generated on the first start, of which only the hash is kept. Two processes
  * starting at once agree: the first insert wins, and the loser reads the winner's hash.
  */
-export async function resolveAdminToken(
-  db: Kysely<Database>,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<AdminToken> {
+export async function resolveAdminToken(db: Kysely<Database>, env: Readonly<Record<string, string | undefined>>): Promise<AdminToken> {
   const fromEnv = env['RENKEI_ADMIN_TOKEN']?.trim();
   if (fromEnv) {
     if (fromEnv.length < MIN_ADMIN_TOKEN_LENGTH) {

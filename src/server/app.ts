@@ -4,14 +4,16 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyHttpOptions, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyHttpOptions,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { providersFor, type Providers } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
@@ -149,8 +151,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   let box: SecretBox | undefined;
   const secretBox = options.secretBox ?? ((): SecretBox => (box ??= SecretBox.forDatabase(store.path, env)));
   const metrics = options.metrics ?? createMetrics(store.db);
-  const providers =
-    options.providers ?? providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
+  const providers = options.providers ?? providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
 
   app.register(swagger, {
     openapi: {
@@ -158,8 +159,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
       info: {
         title: 'Renkei',
         version,
-        description:
-          'The visitor API (what the chat widget calls) and the admin API (bots, integrations, built-in records, conversations).',
+        description: 'The visitor API (what the chat widget calls) and the admin API (bots, integrations, built-in records, conversations).',
       },
       tags: [
         { name: 'visitor', description: 'Conversations with published bots; a conversation token opens one conversation.' },

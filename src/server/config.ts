@@ -58,7 +58,10 @@ const trustProxy = z
     if (v === undefined || v === '' || v === 'false') return false;
     if (v === 'true') return true;
     if (/^\d+$/.test(v)) return Number(v);
-    return v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    return v
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
   });
 
 /** A yes/no switch: 1/true/yes or 0/false/no (unset: no). */

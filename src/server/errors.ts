@@ -109,7 +109,5 @@ export function installErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(answer(500, 'internal', 'the server failed to handle the request; see its log').body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(answer(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`).body),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(answer(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`).body));
 }

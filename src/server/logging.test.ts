@@ -38,7 +38,11 @@ function capture(): { lines: string[]; destination: Writable } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -69,9 +73,7 @@ describe('server logs', () => {
       expect(line).toHaveProperty('res.statusCode');
       expect(JSON.stringify(line)).not.toMatch(/remoteAddress|authorization|127\.0\.0\.1:\d+/);
     }
-    expect(completed.map((l) => (l['req'] as { url: string }).url)).toContain(
-      `/api/v1/conversations/${id}/events?token=[redacted]&lastEventId=0`,
-    );
+    expect(completed.map((l) => (l['req'] as { url: string }).url)).toContain(`/api/v1/conversations/${id}/events?token=[redacted]&lastEventId=0`);
   });
 
   it('scrub what other code logs: messages, nested fields and errors', () => {

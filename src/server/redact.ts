@@ -38,9 +38,7 @@ function digitCount(text: string): number {
 
 /** The text with emails and phone-like numbers replaced. */
 export function scrubText(text: string): string {
-  return text
-    .replace(EMAIL, '[email]')
-    .replace(PHONE_CANDIDATE, (match) => (digitCount(match) >= MIN_PHONE_DIGITS && !DATE.test(match) ? '[phone]' : match));
+  return text.replace(EMAIL, '[email]').replace(PHONE_CANDIDATE, (match) => (digitCount(match) >= MIN_PHONE_DIGITS && !DATE.test(match) ? '[phone]' : match));
 }
 
 /**

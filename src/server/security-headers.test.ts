@@ -40,7 +40,17 @@ describe('security headers', () => {
   it('give the API, the docs and the demo page a policy, nosniff and a referrer policy', async () => {
     const s = await testServer();
     await s.publishBot(CHOICE_BOT);
-    for (const url of ['/api/v1/admin/bots', '/api/v1/bots/colours/widget', '/openapi.json', '/healthz', '/metrics', '/docs', '/docs/static/index.html', '/demo', '/nowhere']) {
+    for (const url of [
+      '/api/v1/admin/bots',
+      '/api/v1/bots/colours/widget',
+      '/openapi.json',
+      '/healthz',
+      '/metrics',
+      '/docs',
+      '/docs/static/index.html',
+      '/demo',
+      '/nowhere',
+    ]) {
       const res = await s.app.inject({ url });
       expect(res.statusCode, url).toBeLessThan(500);
       const policy = directives(res.headers['content-security-policy']);

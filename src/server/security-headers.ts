@@ -63,8 +63,7 @@ export function chatFrameAncestors(allowedOrigins: readonly string[] | null): st
   return allowedOrigins === null ? ['*'] : ["'self'", ...allowedOrigins];
 }
 
-const directives = (policy: Policy): Record<string, string[]> =>
-  Object.fromEntries(Object.entries(policy).map(([name, sources]) => [name, [...sources]]));
+const directives = (policy: Policy): Record<string, string[]> => Object.fromEntries(Object.entries(policy).map(([name, sources]) => [name, [...sources]]));
 
 /**
  * Security headers on every answer (helmet): a Content-Security-Policy (the API's own unless a

@@ -52,7 +52,11 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      logs.push(...String(chunk).split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -76,8 +80,7 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
     ...h,
     app,
     logs,
-    admin: (inject) =>
-      app.inject({ ...inject, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...inject.headers } }),
+    admin: (inject) => app.inject({ ...inject, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...inject.headers } }),
     async start(botId, body = {}) {
       const res = await app.inject({ method: 'POST', url: `/api/v1/bots/${botId}/conversations`, payload: body as object });
       if (res.statusCode !== 201) throw new Error(`start ${botId}: ${res.statusCode} ${res.body}`);

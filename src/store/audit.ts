@@ -95,7 +95,10 @@ function filtered(db: Kysely<Database>, filter: AuditFilter) {
   if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
   if (filter.until !== undefined) query = query.where('at', '<', filter.until);
   if (filter.actor !== undefined && filter.actor.trim() !== '') {
-    const pattern = `%${filter.actor.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${filter.actor
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // SQLite has no default escape character for LIKE: name it, as records.ts does.
     query = query.where(sql<SqlBool>`(lower(actor_name) like ${pattern} escape '\\' or lower(actor_id) like ${pattern} escape '\\')`);
   }
@@ -103,10 +106,7 @@ function filtered(db: Kysely<Database>, filter: AuditFilter) {
 }
 
 /** Entries matching the filter, newest first, with how many match in all. */
-export async function listAudit(
-  db: Kysely<Database>,
-  filter: AuditFilter & Page = {},
-): Promise<{ readonly items: AuditRecord[]; readonly total: number }> {
+export async function listAudit(db: Kysely<Database>, filter: AuditFilter & Page = {}): Promise<{ readonly items: AuditRecord[]; readonly total: number }> {
   const { limit, offset } = pageOf(filter, 50);
   const rows = await filtered(db, filter).selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
   const { n } = await filtered(db, filter)

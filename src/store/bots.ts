@@ -184,9 +184,7 @@ export async function rollback(db: Kysely<Database>, botId: string, version: num
 export async function getPublished(db: Kysely<Database>, botId: string): Promise<PublishedBot | undefined> {
   const row = await db
     .selectFrom('bots')
-    .innerJoin('bot_versions', (join) =>
-      join.onRef('bot_versions.bot_id', '=', 'bots.id').onRef('bot_versions.version', '=', 'bots.published_version'),
-    )
+    .innerJoin('bot_versions', (join) => join.onRef('bot_versions.bot_id', '=', 'bots.id').onRef('bot_versions.version', '=', 'bots.published_version'))
     .select(['bot_versions.version', 'bot_versions.source', 'bot_versions.format', 'bot_versions.definition'])
     .where('bots.id', '=', botId)
     .executeTakeFirst();

@@ -8,7 +8,9 @@ async function conversationIndexes(store: Store): Promise<string[]> {
   const { rows } =
     store.dialect === 'postgres'
       ? await sql<{ def: string }>`select indexdef as def from pg_indexes where schemaname = current_schema() and tablename = 'conversations'`.execute(store.db)
-      : await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and tbl_name = 'conversations' and sql is not null`.execute(store.db);
+      : await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and tbl_name = 'conversations' and sql is not null`.execute(
+          store.db,
+        );
   return rows.map((r) => r.def).sort();
 }
 
@@ -34,7 +36,19 @@ describe.each(STORE_TARGETS)('migration 003 on %s', (kind) => {
         const now = new Date().toISOString();
         await upgraded.db
           .insertInto('conversations')
-          .values({ id: 'c', bot_id: 'b', bot_version: 1, token_hash: 'h', state: '{}', status: 'ended', row_version: 1, last_seq: 0, locale: 'en', created_at: now, updated_at: now })
+          .values({
+            id: 'c',
+            bot_id: 'b',
+            bot_version: 1,
+            token_hash: 'h',
+            state: '{}',
+            status: 'ended',
+            row_version: 1,
+            last_seq: 0,
+            locale: 'en',
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
         const row = await upgraded.db.selectFrom('conversations').select('updated_hour').executeTakeFirstOrThrow();
         expect(row.updated_hour).toBe(now.slice(0, 13));

@@ -31,9 +31,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
 
     it('refuses a duplicate name whatever its case or width', async () => {
       const { db } = await tempStore(kind);
-      await expect(addDepartment(db, { name: 'ＳＵＰＰＯＲＴ' })).rejects.toThrow(
-        new StoreError('duplicate', 'a department named "SUPPORT" already exists'),
-      );
+      await expect(addDepartment(db, { name: 'ＳＵＰＰＯＲＴ' })).rejects.toThrow(new StoreError('duplicate', 'a department named "SUPPORT" already exists'));
       expect(await listDepartments(db)).toHaveLength(1);
     });
 
@@ -96,9 +94,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
       expect((await findAgent(db, hanako.id))?.email).toBe('hanako@example.com');
       expect((await setAgentActive(db, hanako.email, false)).active).toBe(false);
       expect((await listAgents(db))[0]?.active).toBe(false);
-      await expect(setAgentActive(db, 'nobody@example.com', true)).rejects.toThrow(
-        'no agent has the email or id "nobody@example.com"',
-      );
+      await expect(setAgentActive(db, 'nobody@example.com', true)).rejects.toThrow('no agent has the email or id "nobody@example.com"');
     });
   });
 

@@ -39,10 +39,7 @@ export function findDepartment(db: Kysely<Database>, idOrName: string): Promise<
     .executeTakeFirst();
 }
 
-export async function addDepartment(
-  db: Kysely<Database>,
-  input: { readonly name: string; readonly enabled?: boolean },
-): Promise<Department> {
+export async function addDepartment(db: Kysely<Database>, input: { readonly name: string; readonly enabled?: boolean }): Promise<Department> {
   const name = required(input.name, 'department name');
   const row: DepartmentsTable = {
     id: newId(),
@@ -67,11 +64,7 @@ export async function listDepartments(db: Kysely<Database>): Promise<Department[
   return rows.map(toDepartment);
 }
 
-export async function setDepartmentEnabled(
-  db: Kysely<Database>,
-  idOrName: string,
-  enabled: boolean,
-): Promise<Department> {
+export async function setDepartmentEnabled(db: Kysely<Database>, idOrName: string, enabled: boolean): Promise<Department> {
   const found = await findDepartment(db, idOrName);
   if (!found) throw new StoreError('not_found', `no department is named "${idOrName}" or has that id`);
   await db
@@ -91,10 +84,7 @@ export function findAgent(db: Kysely<Database>, idOrEmail: string): Promise<Agen
     .executeTakeFirst();
 }
 
-export async function addAgent(
-  db: Kysely<Database>,
-  input: { readonly email: string; readonly name: string; readonly active?: boolean },
-): Promise<Agent> {
+export async function addAgent(db: Kysely<Database>, input: { readonly email: string; readonly name: string; readonly active?: boolean }): Promise<Agent> {
   const email = required(input.email, 'agent email');
   const key = emailKey(email);
   if (key === null || !/^[^@\s]+@[^@\s]+$/.test(key)) {

@@ -75,7 +75,10 @@ export class GroupCommit {
       await trx.commit().execute();
     } catch (error) {
       // The commit, or a savepoint statement, failed: nothing of the batch is kept.
-      await trx.rollback().execute().catch(() => undefined);
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
       for (const job of batch) job.reject(error);
       return;
     }

@@ -6,7 +6,10 @@ import { findImage, imageIdOf, readImage, saveImage, storedImageIds } from './im
 import { STORE_TARGETS, tempStore } from './test-support.ts';
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(StoreError);
   expect((error as StoreError).kind).toBe('invalid');
   return (error as StoreError).message;

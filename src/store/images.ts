@@ -53,6 +53,10 @@ export async function readImage(db: Kysely<Database>, id: string): Promise<{ rea
 /** Which of `ids` are stored. */
 export async function storedImageIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('images').select('id').where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('images')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .execute();
   return new Set(rows.map((r) => r.id));
 }

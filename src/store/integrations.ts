@@ -54,11 +54,7 @@ function toSummary(row: IntegrationsTable): IntegrationSummary {
  * `decrypt` when the row has any; without `decrypt` they come back empty. A blob that cannot be
  * decrypted (wrong key) throws whatever `decrypt` throws.
  */
-export async function getIntegration(
-  db: Kysely<Database>,
-  forRole: Role,
-  decrypt?: DecryptSecrets,
-): Promise<StoredIntegration | undefined> {
+export async function getIntegration(db: Kysely<Database>, forRole: Role, decrypt?: DecryptSecrets): Promise<StoredIntegration | undefined> {
   const row = await db.selectFrom('integrations').selectAll().where('role', '=', forRole).executeTakeFirst();
   if (!row) return undefined;
   const secrets = row.secrets !== null && decrypt ? decrypt(row.secrets) : {};
@@ -71,16 +67,8 @@ export async function listIntegrations(db: Kysely<Database>): Promise<Integratio
   return rows.map(toSummary).sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
 }
 
-async function update(
-  db: Kysely<Database>,
-  forRole: Role,
-  changes: Partial<Omit<IntegrationsTable, 'role'>>,
-): Promise<void> {
-  const result = await db
-    .updateTable('integrations')
-    .set(changes)
-    .where('role', '=', forRole)
-    .executeTakeFirst();
+async function update(db: Kysely<Database>, forRole: Role, changes: Partial<Omit<IntegrationsTable, 'role'>>): Promise<void> {
+  const result = await db.updateTable('integrations').set(changes).where('role', '=', forRole).executeTakeFirst();
   if (result.numUpdatedRows === 0n) {
     throw new StoreError('not_found', `no ${forRole} integration is configured`);
   }
@@ -143,20 +131,9 @@ export function markIntegrationInvalid(db: Kysely<Database>, forRole: Role, mess
  * Records how a call (or a check) went. Success also proves the credentials work, so the status
  * becomes `ok` again; a failure leaves the status alone — a timeout says nothing about credentials.
  */
-export function recordIntegrationResult(
-  db: Kysely<Database>,
-  forRole: Role,
-  ok: boolean,
-  error?: string,
-): Promise<void> {
+export function recordIntegrationResult(db: Kysely<Database>, forRole: Role, ok: boolean, error?: string): Promise<void> {
   const at = nowIso();
-  return update(
-    db,
-    forRole,
-    ok
-      ? { status: 'ok', status_message: null, last_success_at: at }
-      : { last_failure_at: at, last_error: error ?? 'unknown error' },
-  );
+  return update(db, forRole, ok ? { status: 'ok', status_message: null, last_success_at: at } : { last_failure_at: at, last_error: error ?? 'unknown error' });
 }
 
 /**

@@ -112,12 +112,10 @@ describe.each(STORE_TARGETS)('notifications on %s', (kind) => {
       await expect(store.notifications.notify(bad, 'p')).rejects.toThrow('is not a notification channel name');
       await expect(store.notifications.listen(bad, () => {})).rejects.toThrow('is not a notification channel name');
     }
-    await expect(
-      store.db.transaction().execute((trx) => store.notifications.notifyInTransaction(trx, 'no good', 'p')),
-    ).rejects.toThrow('is not a notification channel name');
-    await expect(store.notifications.notifyInTransaction(store.db as never, 'big', 'p')).rejects.toThrow(
-      'notifyInTransaction needs a transaction',
+    await expect(store.db.transaction().execute((trx) => store.notifications.notifyInTransaction(trx, 'no good', 'p'))).rejects.toThrow(
+      'is not a notification channel name',
     );
+    await expect(store.notifications.notifyInTransaction(store.db as never, 'big', 'p')).rejects.toThrow('notifyInTransaction needs a transaction');
   });
 
   it('keeps delivering to the other listeners when one throws, and warns', async () => {
@@ -233,8 +231,7 @@ describe('watcher connections on postgres', () => {
     const watching = await openStore(observer.target);
     const channel = observer.notifications.databaseChannel('turns');
     const watchers = async () =>
-      (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${channel}`.execute(observer.db)).rows[0]
-        ?.n;
+      (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${channel}`.execute(observer.db)).rows[0]?.n;
     expect(await watchers()).toBe(0);
     const stop = await watching.notifications.watch('turns', () => undefined);
     const again = await watching.notifications.watch('turns', () => undefined);

@@ -48,10 +48,7 @@ const CHANNEL = /^[A-Za-z0-9_-]{1,63}$/;
 
 export function checkChannel(channel: string): void {
   if (!CHANNEL.test(channel)) {
-    throw new StoreError(
-      'invalid',
-      `"${channel}" is not a notification channel name: use 1 to 63 letters, digits, "_" or "-"`,
-    );
+    throw new StoreError('invalid', `"${channel}" is not a notification channel name: use 1 to 63 letters, digits, "_" or "-"`);
   }
 }
 
@@ -113,10 +110,7 @@ function hubFor(file: string | undefined): EventEmitter {
  * In-process notifications for SQLite. `file` is the absolute path of the database (undefined
  * for `:memory:`, which no other store can open).
  */
-export function localNotifications(
-  file: string | undefined,
-  afterCommit: AfterCommit,
-): Notifications & { close(): Promise<void> } {
+export function localNotifications(file: string | undefined, afterCommit: AfterCommit): Notifications & { close(): Promise<void> } {
   const hub = hubFor(file);
   const mine = new Set<() => void>();
   let closed = false;

@@ -43,12 +43,7 @@ export async function saveOAuthState(db: Kysely<Database>, stateHash: string, st
  * Undefined when unknown, used, another browser's, or older than OAUTH_STATE_TTL_MS.
  */
 export async function takeOAuthState(db: Kysely<Database>, stateHash: string, browserHash: string, now = Date.now()): Promise<OAuthState | undefined> {
-  const row = await db
-    .deleteFrom('oauth_states')
-    .where('state_hash', '=', stateHash)
-    .where('browser_hash', '=', browserHash)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await db.deleteFrom('oauth_states').where('state_hash', '=', stateHash).where('browser_hash', '=', browserHash).returningAll().executeTakeFirst();
   if (!row || Date.parse(row.created_at) < now - OAUTH_STATE_TTL_MS) return undefined;
   return {
     browserHash: row.browser_hash,

@@ -181,11 +181,7 @@ const quote = (channel: string): string => `"${channel}"`;
  * LISTEN/NOTIFY notifications of a store in `schema` (channels are scoped to it, see
  * scopedChannel). `notify` goes through the pool; `close` ends the listener's connection.
  */
-export function pgNotifications(
-  db: Kysely<Database>,
-  config: pg.ClientConfig,
-  schema: string,
-): Notifications & { close(): Promise<void> } {
+export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, schema: string): Notifications & { close(): Promise<void> } {
   const listener = new Listener(config, LISTENER_APPLICATION_NAME);
   // One watcher connection per watched channel, named after the channel (see Notifications.watch).
   const watchers = new Map<string, Listener>();
@@ -220,7 +216,9 @@ export function pgNotifications(
       checkChannel(channel);
       checkPayload(payload);
       const scoped = scopedChannel(schema, channel);
-      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from pg_stat_get_activity(null) a where a.application_name = ${scoped})`.execute(trx);
+      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from pg_stat_get_activity(null) a where a.application_name = ${scoped})`.execute(
+        trx,
+      );
     },
     databaseChannel: (channel) => {
       checkChannel(channel);

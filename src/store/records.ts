@@ -73,11 +73,7 @@ function parseFields(json: string): Record<string, string> {
   return storedFields.parse(JSON.parse(json));
 }
 
-async function listPeople(
-  db: Kysely<Database>,
-  kind: 'leads' | 'contacts',
-  options: ListOptions,
-): Promise<PersonRecord[]> {
+async function listPeople(db: Kysely<Database>, kind: 'leads' | 'contacts', options: ListOptions): Promise<PersonRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = filtering(kind, options);
   let query = db.selectFrom(kind).selectAll();
@@ -159,18 +155,9 @@ export function ticketOf(r: Selectable<TicketsTable> & { department_name: string
 async function listSubscribers(db: Kysely<Database>, options: ListOptions): Promise<SubscriberRecord[]> {
   const { limit, offset } = pageOf(options, DEFAULT_LIMIT);
   const filter = filtering('subscribers', options);
-  let query = db
-    .selectFrom('subscribers')
-    .innerJoin('lists', 'lists.id', 'subscribers.list_id')
-    .selectAll('subscribers')
-    .select('lists.name as list_name');
+  let query = db.selectFrom('subscribers').innerJoin('lists', 'lists.id', 'subscribers.list_id').selectAll('subscribers').select('lists.name as list_name');
   if (filter) query = query.where(filter);
-  const rows = await query
-    .orderBy('subscribers.created_at', 'desc')
-    .orderBy('subscribers.id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+  const rows = await query.orderBy('subscribers.created_at', 'desc').orderBy('subscribers.id', 'desc').limit(limit).offset(offset).execute();
   return rows.map(subscriberOf);
 }
 
@@ -196,11 +183,7 @@ const LISTERS: { [K in RecordKind]: (db: Kysely<Database>, options: ListOptions)
 };
 
 /** Records of one kind as JSON-ready objects, newest first (tickets: highest number first). */
-export function listRecords<K extends RecordKind>(
-  db: Kysely<Database>,
-  kind: K,
-  options: ListOptions = {},
-): Promise<RecordOf<K>[]> {
+export function listRecords<K extends RecordKind>(db: Kysely<Database>, kind: K, options: ListOptions = {}): Promise<RecordOf<K>[]> {
   const lister: (db: Kysely<Database>, options: ListOptions) => Promise<RecordOf<K>[]> = LISTERS[kind];
   return lister(db, options);
 }

@@ -40,8 +40,7 @@ async function openFromProcesses(target: string, count: number): Promise<unknown
       process.stdout.write(JSON.stringify(error.message));
     }
   `;
-  const open = () =>
-    promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, target], { timeout: 20_000 });
+  const open = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, target], { timeout: 20_000 });
   return (await Promise.all(Array.from({ length: count }, open))).map((r) => JSON.parse(r.stdout) as unknown);
 }
 
@@ -111,12 +110,7 @@ describe.each(STORE_TARGETS)('openStore on %s', (kind) => {
       .execute();
     const row = await db
       .selectFrom('departments')
-      .select((eb) => [
-        'enabled',
-        eb.fn.countAll().as('n'),
-        eb.fn.sum<number>('enabled').as('total'),
-        eb.fn.max('enabled').as('top'),
-      ])
+      .select((eb) => ['enabled', eb.fn.countAll().as('n'), eb.fn.sum<number>('enabled').as('total'), eb.fn.max('enabled').as('top')])
       .groupBy('enabled')
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ enabled: 1, n: 1, total: 1, top: 1 });
@@ -140,8 +134,7 @@ describe.each(STORE_TARGETS)('openStore on %s', (kind) => {
 describe('openStore on SQLite files', () => {
   it('runs SQLite in WAL mode with synchronous=NORMAL, foreign keys and a busy timeout', async () => {
     const { db } = await tempStore('sqlite');
-    const pragma = async (name: string) =>
-      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0];
+    const pragma = async (name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(1); // NORMAL
     expect(await pragma('foreign_keys')).toBe(1);
@@ -237,9 +230,7 @@ describePostgres('openStore on PostgreSQL', () => {
 
   it('serves many concurrent queries from its pool of connections', async () => {
     const { db } = await tempStore('postgres', { poolSize: 3 });
-    const pids = await Promise.all(
-      Array.from({ length: 12 }, () => sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.02)`.execute(db)),
-    );
+    const pids = await Promise.all(Array.from({ length: 12 }, () => sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.02)`.execute(db)));
     const distinct = new Set(pids.map((r) => r.rows[0]?.pid));
     expect(distinct.size).toBeGreaterThan(1);
     expect(distinct.size).toBeLessThanOrEqual(3);

@@ -80,8 +80,7 @@ function printable(target: string, dialect: StoreDialect): string {
 export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenOptions = {}): Promise<Store> {
   const dialect = dialectOf(target);
   const path = printable(target, dialect);
-  const fail = (error: unknown): StoreError =>
-    new StoreError('open', `cannot open database ${path}: ${reasonOf(error)}`, { cause: error });
+  const fail = (error: unknown): StoreError => new StoreError('open', `cannot open database ${path}: ${reasonOf(error)}`, { cause: error });
   let opened: Opened;
   try {
     opened = await OPENERS[dialect](target, options);

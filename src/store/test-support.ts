@@ -78,10 +78,7 @@ export async function openTestStore(kind: StoreTarget, options: OpenOptions = {}
 }
 
 /** A fresh store, closed and removed when the test finishes. */
-export async function tempStore(
-  kind: StoreTarget = 'sqlite',
-  options: OpenOptions = {},
-): Promise<Store & { readonly target: string; readonly file: string }> {
+export async function tempStore(kind: StoreTarget = 'sqlite', options: OpenOptions = {}): Promise<Store & { readonly target: string; readonly file: string }> {
   const { store, target, cleanup } = await openTestStore(kind, options);
   onTestFinished(cleanup);
   // `file`: the name from when the store was SQLite only.

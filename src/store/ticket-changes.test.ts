@@ -77,7 +77,11 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
       await addAgent(db, { email: 'gone@example.com', name: 'Gone', active: false });
       const id = await ticket(db, 1);
 
-      const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+      const refusal = (promise: Promise<unknown>) =>
+        promise.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       const status = await refusal(changeTicket(db, id, { status: '高' }, STATUSES));
       expect(status).toBeInstanceOf(TicketChangeRefused);
       expect(status).toMatchObject({ field: 'status', code: 'status_invalid', message: '"高" is not a status of the helpdesk (Open, On Hold, Closed)' });

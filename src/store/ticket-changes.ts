@@ -38,19 +38,18 @@ export class TicketChangeRefused extends StoreError {
  * one transaction. `statuses` are the helpdesk's values; the assignee must be an active agent.
  * Setting what is already there records nothing. Answers the changes made.
  */
-export async function changeTicket(
-  db: Kysely<Database>,
-  ticketId: string,
-  change: TicketChange,
-  statuses: readonly string[],
-): Promise<TicketChangeView[]> {
+export async function changeTicket(db: Kysely<Database>, ticketId: string, change: TicketChange, statuses: readonly string[]): Promise<TicketChangeView[]> {
   if (change.status !== undefined && !statuses.includes(change.status)) {
     throw new TicketChangeRefused('status', `"${change.status}" is not a status of the helpdesk (${statuses.join(', ')})`);
   }
   return db.transaction().execute(async (trx) => {
     // A write first, so that a concurrent change waits here (PostgreSQL: the row lock; SQLite:
     // the write lock) and the values read next are the ones this change replaces.
-    const touched = await trx.updateTable('tickets').set((eb) => ({ status: eb.ref('status') })).where('id', '=', ticketId).executeTakeFirst();
+    const touched = await trx
+      .updateTable('tickets')
+      .set((eb) => ({ status: eb.ref('status') }))
+      .where('id', '=', ticketId)
+      .executeTakeFirst();
     if (touched.numUpdatedRows === 0n) throw new StoreError('not_found', `there is no ticket ${ticketId}`);
     const current = await trx
       .selectFrom('tickets')

@@ -7,5 +7,4 @@ export interface ChoiceOption {
 
 /** What the conversation waits for now. */
 export type InputRequest =
-  | { readonly blockId: string; readonly kind: AskKind }
-  | { readonly blockId: string; readonly kind: 'choice'; readonly options: readonly ChoiceOption[] };
+  { readonly blockId: string; readonly kind: AskKind } | { readonly blockId: string; readonly kind: 'choice'; readonly options: readonly ChoiceOption[] };

@@ -2,14 +2,7 @@
  * What a connector call came to. The names double as the outcome ports of the integration blocks:
  * the engine takes the port of the same name when the block wires it, and `failure` otherwise.
  */
-export const OUTCOMES = [
-  'success',
-  'failure',
-  'integration_invalid',
-  'already_exists',
-  'department_invalid',
-  'assignee_invalid',
-] as const;
+export const OUTCOMES = ['success', 'failure', 'integration_invalid', 'already_exists', 'department_invalid', 'assignee_invalid'] as const;
 export type OutcomeName = (typeof OUTCOMES)[number];
 
 export type Outputs = Readonly<Record<string, string>>;

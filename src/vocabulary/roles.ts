@@ -1,12 +1,5 @@
 import type { Outcome } from './outcome.ts';
-import type {
-  ContactRequest,
-  DealRequest,
-  LeadRequest,
-  SubscribeRequest,
-  TicketRequest,
-  WebhookRequest,
-} from './requests.ts';
+import type { ContactRequest, DealRequest, LeadRequest, SubscribeRequest, TicketRequest, WebhookRequest } from './requests.ts';
 
 export const ROLES = ['crm', 'helpdesk', 'mailing'] as const;
 export type Role = (typeof ROLES)[number];

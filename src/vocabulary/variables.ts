@@ -10,11 +10,8 @@ export const BOT_VARIABLE = /^[a-z0-9_]+$/;
 /** Any name a merge field or a `save` may refer to. */
 export const VARIABLE_NAME = /^(?:visitor\.(?:name|email|phone|company)|[a-z0-9_]+)$/;
 
-export const variableName = z
-  .string()
-  .regex(VARIABLE_NAME, 'must be visitor.name|email|phone|company or a bot variable of a-z, 0-9 and _');
+export const variableName = z.string().regex(VARIABLE_NAME, 'must be visitor.name|email|phone|company or a bot variable of a-z, 0-9 and _');
 
-export const isVisitorVariable = (name: string): boolean =>
-  (VISITOR_VARIABLES as readonly string[]).includes(name);
+export const isVisitorVariable = (name: string): boolean => (VISITOR_VARIABLES as readonly string[]).includes(name);
 
 export type Variables = Readonly<Record<string, string>>;

@@ -26,7 +26,15 @@ describe('listsubscribe', () => {
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ status: 'success', code: '0', uri: '/api/v1.1/json/listsubscribe', message: expect.any(String) });
     expect(fake.campaigns.subscribers).toEqual([
-      { listkey: newsletter(), email: 'yui@example.jp', status: 'subscribed', firstName: 'Yui', lastName: 'Tanaka', phone: '+81 90', fields: { Company: 'KK' } },
+      {
+        listkey: newsletter(),
+        email: 'yui@example.jp',
+        status: 'subscribed',
+        firstName: 'Yui',
+        lastName: 'Tanaka',
+        phone: '+81 90',
+        fields: { Company: 'KK' },
+      },
     ]);
   });
 

@@ -16,8 +16,7 @@ const SUBSCRIBED = 'User successfully subscribed.';
 const ROLE_LOCAL_PARTS = new Set(['abuse', 'admin', 'administrator', 'hostmaster', 'noreply', 'no-reply', 'postmaster', 'root', 'webmaster']);
 
 /** An application error: HTTP 200, body says error. */
-const appError = (req: ApiRequest, code: string, message: string): Reply =>
-  json(200, { status: 'error', code, message, uri: req.path });
+const appError = (req: ApiRequest, code: string, message: string): Reply => json(200, { status: 'error', code, message, uri: req.path });
 
 /** A transport-level error in the envelope Zoho was seen sending for 1007. */
 const httpError = (req: ApiRequest, status: number, code: string, message: string): Reply =>
@@ -67,7 +66,13 @@ export function campaignsService(data: FakeData): Service {
     if (!existing) data.campaigns.subscribers.push(target);
     return {
       status: 200,
-      body: { message: target.status === 'pending' ? CONFIRMATION_SENT : SUBSCRIBED, status: 'success', code: '0', uri: '/api/v1.1/json/listsubscribe', version: '1.1' },
+      body: {
+        message: target.status === 'pending' ? CONFIRMATION_SENT : SUBSCRIBED,
+        status: 'success',
+        code: '0',
+        uri: '/api/v1.1/json/listsubscribe',
+        version: '1.1',
+      },
       committed: true,
     };
   }

@@ -72,8 +72,15 @@ describe('/__fake/ control endpoints', () => {
       campaigns: { lists: [{ listname: 'Newsletter' }], subscribers: [] },
     });
     const desk = state.body?.['desk'] as { departments: { name: string; isEnabled: boolean }[]; agents: { emailId: string; status: string }[] };
-    expect(desk.departments.map((d) => [d.name, d.isEnabled])).toEqual([['Support', true], ['Sales', true], ['Legacy', false]]);
-    expect(desk.agents.map((a) => [a.emailId, a.status])).toEqual([['agent@example.com', 'ACTIVE'], ['gone@example.com', 'DISABLED']]);
+    expect(desk.departments.map((d) => [d.name, d.isEnabled])).toEqual([
+      ['Support', true],
+      ['Sales', true],
+      ['Legacy', false],
+    ]);
+    expect(desk.agents.map((a) => [a.emailId, a.status])).toEqual([
+      ['agent@example.com', 'ACTIVE'],
+      ['gone@example.com', 'DISABLED'],
+    ]);
   });
 
   it('does not count control calls in the stats and 404s unknown ones', async () => {

@@ -109,7 +109,9 @@ export function parseCoql(query: string): CoqlQuery {
     pos++;
     const node: Node = { kind, left, right: atom() };
     if (isWord('and') || isWord('or')) {
-      throw new QueryError('SYNTAX_ERROR', 'error occurred while parsing the query at the where clause: group more than two criteria with brackets', { clause: 'where' });
+      throw new QueryError('SYNTAX_ERROR', 'error occurred while parsing the query at the where clause: group more than two criteria with brackets', {
+        clause: 'where',
+      });
     }
     return node;
   };

@@ -34,8 +34,8 @@ export function parseCriteria(input: string): Node {
   const keyword = (): 'and' | 'or' | null => {
     skip();
     const rest = input.slice(pos, pos + 4).toLowerCase();
-    if (rest.startsWith('and(') || rest.startsWith('and ')) return (pos += 3), 'and';
-    if (rest.startsWith('or(') || rest.startsWith('or ')) return (pos += 2), 'or';
+    if (rest.startsWith('and(') || rest.startsWith('and ')) return ((pos += 3), 'and');
+    if (rest.startsWith('or(') || rest.startsWith('or ')) return ((pos += 2), 'or');
     return null;
   };
   const term = (): Node => {
@@ -61,7 +61,10 @@ export function parseCriteria(input: string): Node {
     const second = raw.indexOf(':', first + 1);
     if (first <= 0 || second < 0) throw bad();
     const field = raw.slice(0, first).trim();
-    const op = raw.slice(first + 1, second).trim().toLowerCase();
+    const op = raw
+      .slice(first + 1, second)
+      .trim()
+      .toLowerCase();
     if (!CRITERIA_OPS.has(op)) throw bad();
     const valueRaw = raw.slice(second + 1);
     const values = op === 'in' || op === 'between' ? splitUnescaped(valueRaw, ',') : [valueRaw.replace(/\\(.)/g, '$1')];
@@ -72,7 +75,7 @@ export function parseCriteria(input: string): Node {
     let node = term();
     for (;;) {
       const save = pos;
-      if (keyword() !== 'and') return (pos = save), node;
+      if (keyword() !== 'and') return ((pos = save), node);
       node = { kind: 'and', left: node, right: term() };
     }
   };
@@ -80,7 +83,7 @@ export function parseCriteria(input: string): Node {
     let node = and();
     for (;;) {
       const save = pos;
-      if (keyword() !== 'or') return (pos = save), node;
+      if (keyword() !== 'or') return ((pos = save), node);
       node = { kind: 'or', left: node, right: and() };
     }
   }

@@ -17,9 +17,7 @@ export class QueryError extends Error {
 }
 
 export type Node =
-  | { kind: 'cmp'; field: string; op: string; values: unknown[] }
-  | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'not'; inner: Node };
+  { kind: 'cmp'; field: string; op: string; values: unknown[] } | { kind: 'and' | 'or'; left: Node; right: Node } | { kind: 'not'; inner: Node };
 
 export const DATETIME_FIELDS = new Set(['Created_Time', 'Modified_Time']);
 
@@ -54,7 +52,10 @@ function lower(v: unknown): string {
 }
 
 function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${body}$`, 'is');
 }
 

@@ -20,7 +20,15 @@ const coql = (select_query: string) => api('/crm/v8/coql', { json: { select_quer
 
 describe('insert', () => {
   it('creates a lead: 201, SUCCESS with the new id, stored with its fields', async () => {
-    const a = await insert('Leads', { Last_Name: 'Tanaka', First_Name: 'Yui', Email: 'yui@example.jp', Phone: '+81-90-1234-5678', Company: 'Example KK', Lead_Source: 'Chat', Visitor_Topic: 'pricing' });
+    const a = await insert('Leads', {
+      Last_Name: 'Tanaka',
+      First_Name: 'Yui',
+      Email: 'yui@example.jp',
+      Phone: '+81-90-1234-5678',
+      Company: 'Example KK',
+      Lead_Source: 'Chat',
+      Visitor_Topic: 'pricing',
+    });
     expect(a.status).toBe(201);
     expect(item(a.body)).toMatchObject({ code: 'SUCCESS', status: 'success', message: 'record added', details: { id: expect.stringMatching(/^\d{19}$/) } });
     const id = (item(a.body)?.['details'] as { id: string }).id;
@@ -46,7 +54,10 @@ describe('insert', () => {
   it('requires Deal_Name and Stage on deals, and a known stage', async () => {
     expect(item((await insert('Deals', { Stage: 'Qualification' })).body)).toMatchObject({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'Deal_Name' } });
     expect(item((await insert('Deals', { Deal_Name: 'Chat' })).body)).toMatchObject({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'Stage' } });
-    expect(item((await insert('Deals', { Deal_Name: 'Chat', Stage: 'Dreaming' })).body)).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'Stage' } });
+    expect(item((await insert('Deals', { Deal_Name: 'Chat', Stage: 'Dreaming' })).body)).toMatchObject({
+      code: 'INVALID_DATA',
+      details: { api_name: 'Stage' },
+    });
     expect(fake.crm.deals).toHaveLength(0);
   });
 
@@ -91,7 +102,13 @@ describe('insert', () => {
 
   it('links a deal to a known contact and refuses an unknown Contact_Name id', async () => {
     const contact = fake.addCrmRecord('Contacts', { Last_Name: 'Tanaka', First_Name: 'Yui' });
-    const ok = await insert('Deals', { Deal_Name: 'Chat: Yui', Stage: 'Qualification', Amount: 120000, Closing_Date: '2025-12-31', Contact_Name: { id: contact.id } });
+    const ok = await insert('Deals', {
+      Deal_Name: 'Chat: Yui',
+      Stage: 'Qualification',
+      Amount: 120000,
+      Closing_Date: '2025-12-31',
+      Contact_Name: { id: contact.id },
+    });
     expect(ok.status).toBe(201);
     expect(fake.crm.deals[0]?.['Contact_Name']).toEqual({ id: contact.id, name: 'Yui Tanaka' });
 
@@ -121,7 +138,12 @@ describe('insert', () => {
   it('answers INVALID_MODULE, INVALID_URL_PATTERN and a wrong method with top-level bodies', async () => {
     const mod = await insert('Widgets', { Name: 'x' });
     expect(mod.status).toBe(400);
-    expect(mod.body).toEqual({ code: 'INVALID_MODULE', details: { resource_path_index: 0 }, message: 'the module name given seems to be invalid', status: 'error' });
+    expect(mod.body).toEqual({
+      code: 'INVALID_MODULE',
+      details: { resource_path_index: 0 },
+      message: 'the module name given seems to be invalid',
+      status: 'error',
+    });
     const url = await api('/crm/v8/Leads/a/b/c');
     expect(url.status).toBe(404);
     expect(url.body).toMatchObject({ code: 'INVALID_URL_PATTERN', status: 'error' });
@@ -134,7 +156,13 @@ describe('upsert', () => {
     const existing = fake.addCrmRecord('Leads', { Last_Name: 'Tanaka', Email: 'yui@example.jp', Company: 'Old' });
     const up = await api('/crm/v8/Leads/upsert', { json: { data: [{ Email: 'yui@example.jp', Company: 'New' }], duplicate_check_fields: ['Email'] } });
     expect(up.status).toBe(200);
-    expect(item(up.body)).toMatchObject({ code: 'SUCCESS', action: 'update', duplicate_field: 'Email', message: 'record updated', details: { id: existing.id } });
+    expect(item(up.body)).toMatchObject({
+      code: 'SUCCESS',
+      action: 'update',
+      duplicate_field: 'Email',
+      message: 'record updated',
+      details: { id: existing.id },
+    });
     expect(fake.crm.leads).toHaveLength(1);
     expect(fake.crm.leads[0]?.['Company']).toBe('New');
 
@@ -273,7 +301,11 @@ describe('reads', () => {
     try {
       const listed = await api(url);
       expect(listed.body?.['pipeline']).toEqual([
-        expect.objectContaining({ display_value: 'Renewals', default: true, maps: [expect.objectContaining({ actual_value: 'Renewal Due', display_value: 'Renewal Due' })] }),
+        expect.objectContaining({
+          display_value: 'Renewals',
+          default: true,
+          maps: [expect.objectContaining({ actual_value: 'Renewal Due', display_value: 'Renewal Due' })],
+        }),
       ]);
     } finally {
       fake.dealPipelines.length = 0;

@@ -30,8 +30,7 @@ function topLevel(status: number, code: string, message: string, details: Record
   return json(status, { code, details, message, status: 'error' });
 }
 
-const invalidModule = () =>
-  topLevel(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
+const invalidModule = () => topLevel(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
 
 function asModule(name: string | undefined): CrmModule | undefined {
   return CRM_MODULES.find((m) => m === name);
@@ -225,7 +224,12 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
         display_value: p.name,
         actual_value: p.name,
         default: i === 0,
-        maps: p.stages.map((stage, j) => ({ id: `57257670000020${String(i * 100 + j).padStart(5, '0')}`, display_value: stage, actual_value: stage, sequence_number: j + 1 })),
+        maps: p.stages.map((stage, j) => ({
+          id: `57257670000020${String(i * 100 + j).padStart(5, '0')}`,
+          display_value: stage,
+          actual_value: stage,
+          sequence_number: j + 1,
+        })),
       })),
     });
   }
@@ -291,9 +295,7 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
       return topLevel(status, 'INVALID_DATA', 'invalid data');
     },
     unauthorized(_req, reason) {
-      return reason === 'scope'
-        ? topLevel(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized')
-        : topLevel(401, 'INVALID_TOKEN', 'invalid oauth token');
+      return reason === 'scope' ? topLevel(401, 'OAUTH_SCOPE_MISMATCH', 'Unauthorized') : topLevel(401, 'INVALID_TOKEN', 'invalid oauth token');
     },
   };
 }

@@ -47,7 +47,13 @@ function globMatch(pattern: string, value: string | null | undefined, containsWi
   const p = pattern.toLowerCase();
   const v = value.toLowerCase();
   if (!p.includes('*')) return containsWithoutWildcard ? v.includes(p) : v === p;
-  const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
   return re.test(v);
 }
 
@@ -72,9 +78,7 @@ const ticketInput = z.strictObject({
   subject: z.string().trim().min(1).max(255),
   departmentId: deskId,
   contactId: deskId.nullish(),
-  contact: z
-    .strictObject({ lastName: z.string().trim().min(1).max(80), firstName: text(40), email: email(100) })
-    .nullish(),
+  contact: z.strictObject({ lastName: z.string().trim().min(1).max(80), firstName: text(40), email: email(100) }).nullish(),
   description: text(65_535),
   status: text(120),
   priority: text(120),
@@ -86,7 +90,10 @@ const ticketInput = z.strictObject({
   phone: text(120),
   category: text(120),
   subCategory: text(120),
-  dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/).nullish(),
+  dueDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    .nullish(),
   language: text(100),
   productId: deskId.nullish(),
   accountId: deskId.nullish(),
@@ -128,7 +135,13 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     return json(200, {
       data: [
         { id: orgId, companyName: 'Fake Zoho KK', portalName: 'fake', portalURL: `${baseUrl()}/support/fake`, isAdminInOrg: true, isDefault: true },
-        ...data.desk.otherOrganizations.map((o) => ({ ...o, portalName: o.id, portalURL: `${baseUrl()}/support/${o.id}`, isAdminInOrg: true, isDefault: false })),
+        ...data.desk.otherOrganizations.map((o) => ({
+          ...o,
+          portalName: o.id,
+          portalURL: `${baseUrl()}/support/${o.id}`,
+          isAdminInOrg: true,
+          isDefault: false,
+        })),
       ],
     });
   }
@@ -140,9 +153,7 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     const enabled = boolParam(q, 'isEnabled');
     if (isReply(enabled)) return enabled;
     const search = q.get('searchStr');
-    const hits = data.desk.departments.filter(
-      (d) => (enabled === null || d.isEnabled === enabled) && (!search || globMatch(search, d.name, true)),
-    );
+    const hits = data.desk.departments.filter((d) => (enabled === null || d.isEnabled === enabled) && (!search || globMatch(search, d.name, true)));
     const slice = page(hits, q, 200);
     if (isReply(slice)) return slice;
     return slice.length === 0 ? { status: 204 } : json(200, { data: structuredClone(slice) });
@@ -181,9 +192,7 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     if (extra) return extra;
     const parsed = parseJson(req.rawBody);
     if (!parsed.ok) {
-      return parsed.empty
-        ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.')
-        : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      return parsed.empty ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.') : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
     }
     const checked = ticketInput.safeParse(parsed.value, { reportInput: true });
     if (!checked.success) return invalidData(schemaErrors(checked.error.issues));
@@ -272,8 +281,24 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
 
   function searchTickets(req: ApiRequest): Reply {
     const q = req.query;
-    const allowed = ['email', 'phone', 'ticketNumber', 'id', 'contactId', 'departmentId', 'assigneeId', 'status', 'priority',
-      'subject', '_all', 'createdTimeRange', 'modifiedTimeRange', 'limit', 'from', 'sortBy'];
+    const allowed = [
+      'email',
+      'phone',
+      'ticketNumber',
+      'id',
+      'contactId',
+      'departmentId',
+      'assigneeId',
+      'status',
+      'priority',
+      'subject',
+      '_all',
+      'createdTimeRange',
+      'modifiedTimeRange',
+      'limit',
+      'from',
+      'sortBy',
+    ];
     const extra = extraParam(q, allowed, /^customField\d+$/);
     if (extra) return extra;
     const subject = q.get('subject');
@@ -357,9 +382,7 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     if (extra) return extra;
     const parsed = parseJson(req.rawBody);
     if (!parsed.ok) {
-      return parsed.empty
-        ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.')
-        : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      return parsed.empty ? deskError(422, 'EMPTY_PAYLOAD', 'The payload is empty.') : deskError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
     }
     const checked = contactInput.safeParse(parsed.value, { reportInput: true });
     if (!checked.success) return invalidData(schemaErrors(checked.error.issues));
@@ -401,7 +424,14 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
       isMandatory: apiName === 'status',
       allowedValues: values.map((value) => ({ value, ...(apiName === 'status' ? { statusType: STATUS_TYPES[value] ?? 'Open' } : {}) })),
     });
-    const text = (apiName: string, displayLabel: string) => ({ id: data.deskId(), apiName, displayLabel, type: 'Text', isCustomField: false, isMandatory: apiName === 'subject' });
+    const text = (apiName: string, displayLabel: string) => ({
+      id: data.deskId(),
+      apiName,
+      displayLabel,
+      type: 'Text',
+      isCustomField: false,
+      isMandatory: apiName === 'subject',
+    });
     return json(200, {
       data: [
         text('subject', 'Subject'),

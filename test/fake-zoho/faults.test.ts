@@ -107,9 +107,7 @@ describe('slow and lost responses', () => {
   it('delays a response by slowMs after the work is done: a client timeout leaves the record created', async () => {
     fake.faults.set({ rateSlow: 1, slowMs: 400 });
     const start = Date.now();
-    await expect(
-      api('/crm/v8/Leads', { json: { data: [{ Last_Name: 'Slow' }] }, signal: AbortSignal.timeout(100) }),
-    ).rejects.toThrow();
+    await expect(api('/crm/v8/Leads', { json: { data: [{ Last_Name: 'Slow' }] }, signal: AbortSignal.timeout(100) })).rejects.toThrow();
     expect(fake.crm.leads.map((l) => l['Last_Name'])).toEqual(['Slow']);
     fake.faults.set({ rateSlow: 1, slowMs: 150 });
     const patient = await api('/crm/v8/org');

@@ -9,7 +9,18 @@ import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
 import { DESK_ORG_ID, FakeData } from './state.ts';
-import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskOrganization, DeskPicklists, DeskTicket } from './state.ts';
+import type {
+  CampaignList,
+  CampaignSubscriber,
+  CrmModule,
+  CrmRecord,
+  DeskAgent,
+  DeskContact,
+  DeskDepartment,
+  DeskOrganization,
+  DeskPicklists,
+  DeskTicket,
+} from './state.ts';
 
 export type { Faults } from './faults.ts';
 export type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';

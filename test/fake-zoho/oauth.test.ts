@@ -198,8 +198,7 @@ describe('tokenRateLimit', () => {
 });
 
 describe('consent page and grant codes', () => {
-  const authorize = (params: Record<string, string>) =>
-    fetch(`${fake.url}/oauth/v2/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
+  const authorize = (params: Record<string, string>) => fetch(`${fake.url}/oauth/v2/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
   const consent = (extra: Record<string, string> = {}) => ({
     scope: 'ZohoCRM.modules.leads.CREATE,ZohoCRM.modules.leads.READ',
     client_id: fake.client.clientId,
@@ -213,7 +212,13 @@ describe('consent page and grant codes', () => {
   const exchange = (code: string, redirect = 'http://127.0.0.1:1/callback') =>
     fetch(`${fake.url}/oauth/v2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: fake.client.clientId, client_secret: fake.client.clientSecret, redirect_uri: redirect, code }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: fake.client.clientId,
+        client_secret: fake.client.clientSecret,
+        redirect_uri: redirect,
+        code,
+      }),
     }).then(answer);
 
   it('approves at once: back to the redirect URI with code, location, accounts-server and the state; the code gives a refresh token once', async () => {
@@ -226,7 +231,11 @@ describe('consent page and grant codes', () => {
     expect(back.searchParams.get('accounts-server')).toBe(fake.url);
     const code = back.searchParams.get('code') ?? '';
     const a = await exchange(code);
-    expect(a.body).toMatchObject({ access_token: expect.any(String), refresh_token: expect.stringMatching(/^1000\./), scope: 'ZohoCRM.modules.leads.CREATE ZohoCRM.modules.leads.READ' });
+    expect(a.body).toMatchObject({
+      access_token: expect.any(String),
+      refresh_token: expect.stringMatching(/^1000\./),
+      scope: 'ZohoCRM.modules.leads.CREATE ZohoCRM.modules.leads.READ',
+    });
     // The new refresh token refreshes, with the granted scopes only.
     const refreshed = await refresh(fake, { refreshToken: String(a.body?.['refresh_token']) });
     expect(refreshed.body).toMatchObject({ access_token: expect.any(String) });

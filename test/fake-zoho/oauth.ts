@@ -144,7 +144,10 @@ export class TokenStore {
         clientId,
         redirectUri,
         // Zoho separates scopes with commas.
-        scopes: scope.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+        scopes: scope
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
         offline: query.get('access_type') === 'offline',
         expiresAt: Date.now() + CODE_SECONDS * 1000,
       });
@@ -244,7 +247,5 @@ export function scopeCovers(granted: string, required: string): boolean {
 export function hasScopes(owner: TokenOwner, needed: ScopeList): boolean {
   const granted = owner.scopes;
   if (!granted) return true;
-  return needed.every((alternatives) =>
-    alternatives.split('|').some((req) => granted.some((g) => scopeCovers(g, req))),
-  );
+  return needed.every((alternatives) => alternatives.split('|').some((req) => granted.some((g) => scopeCovers(g, req))));
 }

@@ -79,7 +79,10 @@ export async function listen(deps: ServerDeps, port: number): Promise<RunningSer
 
     const service = deps.services.find((s) => api.path.startsWith(s.prefix));
     if (!service) {
-      return send(res, json(404, { code: 'INVALID_URL_PATTERN', details: {}, message: 'Please check if the URL trying to access is a correct one', status: 'error' }));
+      return send(
+        res,
+        json(404, { code: 'INVALID_URL_PATTERN', details: {}, message: 'Please check if the URL trying to access is a correct one', status: 'error' }),
+      );
     }
     const injected = deps.faults.before(method, api.path, false);
     if (injected) {

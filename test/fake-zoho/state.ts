@@ -208,8 +208,7 @@ export class FakeData {
       status: a.status ?? 'ACTIVE',
       isConfirmed: true,
       zuid: String(10_687_000 + this.desk.agents.length),
-      associatedDepartmentIds:
-        a.departmentIds ?? this.desk.departments.filter((d) => d.isEnabled).map((d) => d.id),
+      associatedDepartmentIds: a.departmentIds ?? this.desk.departments.filter((d) => d.isEnabled).map((d) => d.id),
     };
     this.desk.agents.push(agent);
     return agent;

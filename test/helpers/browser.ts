@@ -14,7 +14,9 @@ export function launchChromium(): Promise<Browser> {
   if (process.env['RENKEI_TEST_UNIT'] === '1') {
     // vitest.unit.config.ts leaves out the files that import this module; one that reaches it
     // another way would otherwise wait for a browser `npm run test:unit` promises not to start.
-    throw new Error('this test starts Chromium, which `npm run test:unit` runs without: import test/helpers/browser.ts from the test file itself (docs/contributing.md, "Tests")');
+    throw new Error(
+      'this test starts Chromium, which `npm run test:unit` runs without: import test/helpers/browser.ts from the test file itself (docs/contributing.md, "Tests")',
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -95,7 +97,16 @@ export interface AxeViolation {
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }>;
+        };
+      }
+    ).axe;
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -14,10 +14,7 @@ export interface CliRun {
 }
 
 /** Runs the real `renkei` binary in a child process, as a person or a script would. */
-export function renkei(
-  args: readonly string[],
-  opts: { input?: string; env?: Record<string, string>; cwd?: string } = {},
-): Promise<CliRun> {
+export function renkei(args: readonly string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
@@ -67,9 +64,7 @@ export function spawnRenkei(args: readonly string[], opts: { env?: Record<string
   const output = { stdout: '', stderr: '' };
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (output.stderr += d));
-  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   let done = false;
   void exited.then(() => (done = true));
   return {

@@ -39,10 +39,33 @@ blocks:
  * English messages.
  */
 const CODES = [
-  'success', 'failure', 'integration_invalid', 'already_exists', 'department_invalid', 'assignee_invalid', 'no_agent', 'invalid',
-  'text', 'name', 'email', 'phone', 'number', 'date', 'url', 'choice',
-  'waiting_input', 'waiting_effect', 'working', 'ended', 'handoff',
-  'builtin', 'crm.lead', 'crm.contact', 'crm.deal', 'helpdesk.ticket', 'mailing.subscribe',
+  'success',
+  'failure',
+  'integration_invalid',
+  'already_exists',
+  'department_invalid',
+  'assignee_invalid',
+  'no_agent',
+  'invalid',
+  'text',
+  'name',
+  'email',
+  'phone',
+  'number',
+  'date',
+  'url',
+  'choice',
+  'waiting_input',
+  'waiting_effect',
+  'working',
+  'ended',
+  'handoff',
+  'builtin',
+  'crm.lead',
+  'crm.contact',
+  'crm.deal',
+  'helpdesk.ticket',
+  'mailing.subscribe',
 ];
 const ZOD = ['Too small', 'Too big', 'expected string', 'expected number', 'Invalid input', 'Invalid option', 'Invalid string', 'Unrecognized key', 'Required'];
 const ENGLISH = new RegExp(`(?<![\\w.%-])(?:${CODES.map((c) => c.replace('.', '\\.')).join('|')})(?![\\w%-]|\\.\\w)|${ZOD.join('|')}`, 'g');
@@ -86,7 +109,11 @@ const PAGES: readonly Walk[] = [
       await page.locator('table.records tbody tr').first().waitFor();
     },
   },
-  { name: 'a ticket', path: (ids) => `/records/tickets/${ids.ticketId}`, open: async (page) => void (await page.getByRole('heading', { name: '変更履歴' }).waitFor()) },
+  {
+    name: 'a ticket',
+    path: (ids) => `/records/tickets/${ids.ticketId}`,
+    open: async (page) => void (await page.getByRole('heading', { name: '変更履歴' }).waitFor()),
+  },
   { name: 'a lead', path: (ids) => `/records/leads/${ids.leadId}`, open: async (page) => void (await page.getByRole('heading', { name: '作成元' }).waitFor()) },
   { name: 'Conversations', path: () => '/conversations', open: async (page) => void (await page.locator('tbody tr').first().waitFor()) },
   {
@@ -96,7 +123,11 @@ const PAGES: readonly Walk[] = [
   },
   { name: 'Analytics', path: () => '/bots/support/analytics', open: async (page) => void (await page.locator('tbody tr').first().waitFor()) },
   { name: 'Integrations', path: () => '/integrations', open: async (page) => void (await page.getByRole('region', { name: 'CRM' }).waitFor()) },
-  { name: 'Directory', path: () => '/directory', open: async (page) => void (await page.getByRole('region', { name: '担当者' }).getByRole('listitem').first().waitFor()) },
+  {
+    name: 'Directory',
+    path: () => '/directory',
+    open: async (page) => void (await page.getByRole('region', { name: '担当者' }).getByRole('listitem').first().waitFor()),
+  },
   { name: 'Appearance', path: () => '/bots/support/appearance', open: async (page) => void (await page.getByRole('form', { name: '外観の設定' }).waitFor()) },
 ];
 
@@ -283,19 +314,20 @@ describe('the admin pages outside the builder', () => {
     await page.route(`**/api/v1/admin/records/tickets/${seeded.ticketId}`, async (route) => {
       if (route.request().method() !== 'PATCH') return route.continue();
       // What the server answers when Ken was made inactive after the page loaded.
-      return route.fulfill({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'assignee_invalid', message: 'body.assignee: the agent ken@example.com is inactive', field: 'assignee' } }) });
+      return route.fulfill({
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'assignee_invalid', message: 'body.assignee: the agent ken@example.com is inactive', field: 'assignee' } }),
+      });
     });
     await form.getByRole('button', { name: '変更を保存' }).click();
     await expect.poll(() => form.getByRole('alert').textContent()).toBe('その担当者には割り当てられません（存在しないか、無効になっています）。');
 
     // The conversation that created it is one click away.
     await origin.getByRole('link', { name: '会話を開く' }).click();
-    await expect.poll(() => page.getByRole('list', { name: '会話記録' }).locator('.from-visitor').allTextContents()).toEqual([
-      'Taro',
-      'taro@example.com',
-      'プリンターが動きません',
-      'High',
-    ]);
+    await expect
+      .poll(() => page.getByRole('list', { name: '会話記録' }).locator('.from-visitor').allTextContents())
+      .toEqual(['Taro', 'taro@example.com', 'プリンターが動きません', 'High']);
     await page.context().close();
   }, 90_000);
 
@@ -416,17 +448,21 @@ describe('the admin pages outside the builder', () => {
     await page.context().close();
   }, 90_000);
 
-  (BUILDER_IN_JAPANESE ? it : it.fails)('shows no English code word or zod message in the Japanese builder', async () => {
-    const page = await signedIn('ja-JP');
-    const found: string[] = [];
-    for (const walk of BUILDER_PAGES) {
-      await page.goto(`${server.url}/admin${walk.path(seeded)}`);
-      await walk.open(page);
-      found.push(...englishIn(await visibleText(page)).map((f) => `${walk.name}: ${f}`));
-    }
-    await page.context().close();
-    expect(found, found.join('\n')).toEqual([]);
-  }, 90_000);
+  (BUILDER_IN_JAPANESE ? it : it.fails)(
+    'shows no English code word or zod message in the Japanese builder',
+    async () => {
+      const page = await signedIn('ja-JP');
+      const found: string[] = [];
+      for (const walk of BUILDER_PAGES) {
+        await page.goto(`${server.url}/admin${walk.path(seeded)}`);
+        await walk.open(page);
+        found.push(...englishIn(await visibleText(page)).map((f) => `${walk.name}: ${f}`));
+      }
+      await page.context().close();
+      expect(found, found.join('\n')).toEqual([]);
+    },
+    90_000,
+  );
 
   it("shows the seed's words on the Japanese canvas: block types, outcome ports, the error section, a Japanese display name", async () => {
     const bot = `renkei: 1
@@ -462,7 +498,13 @@ blocks:
       deal: await typeOf('deal'),
       ticket: await typeOf('ticket'),
       subscribe: await typeOf('subscribe'),
-    }).toEqual({ lead: '見込み客を関連付ける', contact: '連絡先を関連付ける', deal: '商談を関連付ける', ticket: '問い合わせを関連付ける', subscribe: '配信リストに追加する' });
+    }).toEqual({
+      lead: '見込み客を関連付ける',
+      contact: '連絡先を関連付ける',
+      deal: '商談を関連付ける',
+      ticket: '問い合わせを関連付ける',
+      subscribe: '配信リストに追加する',
+    });
     expect(await node('ticket').locator('.port').allTextContents()).toEqual(['成功', '失敗', '連携が無効', '部門が無効', '問い合わせの担当者が無効']);
     expect(await node('lead').locator('.port').allTextContents()).toEqual(['成功', '失敗', '既に存在します']);
     // A display name is any text; the canvas titles the block with it rather than its id.

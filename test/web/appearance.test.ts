@@ -37,7 +37,10 @@ describe("the admin's appearance page", () => {
     await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
-    await page.getByRole('row', { name: new RegExp(`^${botId} `) }).getByRole('link', { name: 'Appearance' }).click();
+    await page
+      .getByRole('row', { name: new RegExp(`^${botId} `) })
+      .getByRole('link', { name: 'Appearance' })
+      .click();
     await page.getByRole('heading', { level: 1, name: `Appearance: ${botId}` }).waitFor();
     return page;
   }
@@ -45,9 +48,17 @@ describe("the admin's appearance page", () => {
   /** The preview is the real widget view, in its own shadow root. */
   const preview = (page: Page, selector: string) => page.getByTestId('widget-preview').locator(selector);
   const source = async (botId: string): Promise<string> =>
-    (await fetch(`${server.url}/api/v1/admin/bots/${botId}/source?version=${await latest(botId)}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
+    (
+      await fetch(`${server.url}/api/v1/admin/bots/${botId}/source?version=${await latest(botId)}`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      })
+    ).text();
   const latest = async (botId: string): Promise<number> =>
-    ((await (await fetch(`${server.url}/api/v1/admin/bots/${botId}/versions`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as { items: { version: number }[] }).items[0]!.version;
+    (
+      (await (await fetch(`${server.url}/api/v1/admin/bots/${botId}/versions`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()) as {
+        items: { version: number }[];
+      }
+    ).items[0]!.version;
 
   it('previews every change live in English and Japanese, checks the contrast, uploads the avatar, and saves it into the bot file keeping its comments', async () => {
     const page = await appearancePage('support');
@@ -69,7 +80,11 @@ describe("the admin's appearance page", () => {
     await expect.poll(() => check.textContent()).toContain('Text on the accent (black)');
     expect(await check.textContent()).toContain('links and option buttons use the text colour instead');
     await expect.poll(() => page.locator('.field-problems').first().textContent()).toContain('has a contrast of only 1.3:1');
-    expect(await preview(page, '.choices button').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(31, 35, 40)');
+    expect(
+      await preview(page, '.choices button')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color),
+    ).toBe('rgb(31, 35, 40)');
     // Half-typed: the preview keeps the last colour it could draw, the form says what is wrong.
     await accent.fill('#12');
     await expect.poll(() => page.locator('.field-problems').first().textContent()).toContain('#rrggbb');

@@ -139,7 +139,9 @@ describe('the builder canvas', () => {
 
     const overflow = await inspector(page).evaluate((aside) => {
       const box = aside.getBoundingClientRect();
-      const out = [...aside.querySelectorAll<HTMLElement>('*')].filter((el) => el.getBoundingClientRect().right > box.right + 0.5).map((el) => el.outerHTML.slice(0, 80));
+      const out = [...aside.querySelectorAll<HTMLElement>('*')]
+        .filter((el) => el.getBoundingClientRect().right > box.right + 0.5)
+        .map((el) => el.outerHTML.slice(0, 80));
       return { scroll: aside.scrollWidth - aside.clientWidth, out };
     });
     expect(overflow).toEqual({ scroll: 0, out: [] });

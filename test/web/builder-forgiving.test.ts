@@ -115,8 +115,14 @@ describe('the builder, forgiving', () => {
     const items = await list.getByRole('listitem').allInnerTexts();
     const lines = items.map((s) => s.replace(/\s+/g, ' '));
     expect(lines).toContainEqual(expect.stringMatching(/^12 行目 ブロック ask_issue nxt 不明なキー "nxt"（"next" の誤りですか？）/));
-    expect(lines).toContainEqual(expect.stringMatching(/^18 行目 ブロック pick_priority options\.0\.value 選択肢 1 は "高" を priority に保存しますが.*使える値は High、Medium、Low、None だけです/));
-    expect(lines).toContainEqual(expect.stringMatching(/^23 行目 ブロック open ports\.failure このボットにブロック "dne" はありません（"done" の誤りですか？）/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^18 行目 ブロック pick_priority options\.0\.value 選択肢 1 は "高" を priority に保存しますが.*使える値は High、Medium、Low、None だけです/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^23 行目 ブロック open ports\.failure このボットにブロック "dne" はありません（"done" の誤りですか？）/),
+    );
     expect(await list.innerText()).toContain('toiawase.yaml にエラーが');
     expect(await list.innerText()).not.toMatch(/invalid_bot|did you mean|unknown key/);
     // What could be read is on the canvas, to be fixed there.

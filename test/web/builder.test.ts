@@ -213,18 +213,15 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     const transcript = page.getByRole('list', { name: 'Transcript' });
     await expect.poll(() => transcript.locator('.from-visitor').allTextContents()).toEqual([XSS, 'hanako@example.com', '高']);
     expect(await transcript.locator('img').count()).toBe(0);
-    await expect.poll(() => page.locator('.execution-log tbody td').allTextContents()).toEqual(
-      expect.arrayContaining(['helpdesk_ticket_1', 'Associate ticket', 'the built-in store', 'Success']),
-    );
+    await expect
+      .poll(() => page.locator('.execution-log tbody td').allTextContents())
+      .toEqual(expect.arrayContaining(['helpdesk_ticket_1', 'Associate ticket', 'the built-in store', 'Success']));
 
     // Analytics: one conversation took the ticket block's success port.
     await page.goto(`${server.url}/admin/bots/${BOT}/analytics`);
-    await expect.poll(() => page.locator('tbody tr').first().locator('td').allTextContents()).toEqual([
-      'helpdesk_ticket_1 (Associate ticket)',
-      'Success',
-      '1',
-      '',
-    ]);
+    await expect
+      .poll(() => page.locator('tbody tr').first().locator('td').allTextContents())
+      .toEqual(['helpdesk_ticket_1 (Associate ticket)', 'Success', '1', '']);
 
     // The preview forced to department_invalid takes that branch, and the canvas shows the path.
     await page.goto(`${server.url}/admin/bots/${BOT}`);
@@ -241,9 +238,7 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await preview.getByRole('button', { name: 'Send' }).click();
     await preview.getByRole('button', { name: '中' }).click();
     await expect.poll(() => preview.locator('.line-bot').last().textContent()).toBe('部門が見つかりません。担当者におつなぎします。');
-    expect(await preview.locator('.line-trace').first().textContent()).toBe(
-      'helpdesk_ticket_1: Department invalid → Department invalid (simulated)',
-    );
+    expect(await preview.locator('.line-trace').first().textContent()).toBe('helpdesk_ticket_1: Department invalid → Department invalid (simulated)');
     const onPath = await page.locator('.block-node[data-on-path="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-block')));
     expect(onPath.sort()).toEqual(['ask_1', 'ask_2', 'choice_1', 'end_2', 'helpdesk_ticket_1', 'message_1']);
     expect(await page.locator('.react-flow__edge.on-path').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toContain(
@@ -336,7 +331,9 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await crm.getByRole('button', { name: 'Set up Zoho' }).click();
 
     await crm.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => crm.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/^The service could not be reached; try again later\. \(.*accounts server/);
+    await expect
+      .poll(() => crm.getByRole('status').textContent(), { timeout: 20_000 })
+      .toMatch(/^The service could not be reached; try again later\. \(.*accounts server/);
     await expect.poll(() => crm.locator('dd').nth(3).textContent()).not.toBe('—');
     await crm.getByRole('button', { name: 'Disable' }).click();
     await expect.poll(() => crm.locator('dd').nth(1).textContent()).toContain('Disabled');

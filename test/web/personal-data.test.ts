@@ -41,7 +41,10 @@ describe('the admin app: retention, finding and erasing a person, the audit log'
 
     const retention = page.getByRole('region', { name: 'Retention' });
     await retention.getByRole('spinbutton', { name: /Finished conversations.*Days/ }).fill('90');
-    await retention.getByRole('group', { name: /Built-in records/ }).getByRole('checkbox', { name: 'Keep' }).uncheck();
+    await retention
+      .getByRole('group', { name: /Built-in records/ })
+      .getByRole('checkbox', { name: 'Keep' })
+      .uncheck();
     await retention.getByRole('spinbutton', { name: /Built-in records.*Days/ }).fill('730');
     await retention.getByRole('button', { name: 'Save retention' }).click();
     await expect.poll(() => retention.getByRole('status').textContent()).toBe('Retention saved.');
@@ -56,7 +59,9 @@ describe('the admin app: retention, finding and erasing a person, the audit log'
     expect(await find.getByRole('link').count()).toBe(1);
 
     await find.getByRole('button', { name: 'Erase everything…' }).click();
-    await expect.poll(() => find.getByRole('status').textContent()).toMatch(/^Erased: Conversations 1, Transcript lines \d+, Integration calls 1, Integration call log 1, Leads 1\.$/);
+    await expect
+      .poll(() => find.getByRole('status').textContent())
+      .toMatch(/^Erased: Conversations 1, Transcript lines \d+, Integration calls 1, Integration call log 1, Leads 1\.$/);
     await find.getByRole('button', { name: 'Find' }).click();
     await expect.poll(() => find.getByRole('status').textContent()).toBe('Renkei holds nothing about 08055551212.');
 

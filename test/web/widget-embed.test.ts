@@ -96,7 +96,11 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
   const admin = (): Record<string, string> => ({ authorization: `Bearer ${server.adminToken}` });
 
   async function putBot(id: string, yaml: string): Promise<void> {
-    const put = await fetch(`${server.url}/api/v1/admin/bots/${id}`, { method: 'PUT', headers: { ...admin(), 'content-type': 'application/yaml' }, body: yaml });
+    const put = await fetch(`${server.url}/api/v1/admin/bots/${id}`, {
+      method: 'PUT',
+      headers: { ...admin(), 'content-type': 'application/yaml' },
+      body: yaml,
+    });
     expect(put.status, await put.text()).toBeLessThan(300);
   }
   async function publish(id: string): Promise<void> {
@@ -127,7 +131,11 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
   beforeAll(async () => {
     await ensureWebBuild('widget');
     server = await serve();
-    const upload = await fetch(`${server.url}/api/v1/admin/images`, { method: 'POST', headers: { ...admin(), 'content-type': 'image/png' }, body: new Uint8Array(solidPng('#f2a900', 64)) });
+    const upload = await fetch(`${server.url}/api/v1/admin/images`, {
+      method: 'POST',
+      headers: { ...admin(), 'content-type': 'image/png' },
+      body: new Uint8Array(solidPng('#f2a900', 64)),
+    });
     expect(upload.status).toBe(201);
     avatarId = ((await upload.json()) as { id: string }).id;
     await putBot('known', knownBot('known'));
@@ -205,7 +213,9 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
   }, 90_000);
 
   it('skips what a known visitor was asked: identify queued before the script, then on() hears the messages and the lead id', async () => {
-    const shop = await site({ '/': () => hostPage(server.url, { bot: 'known', before: `${STUB}\nRenkei.identify({ name: 'Hanako Yamada', email: 'Hanako@Example.COM' });\n${LISTEN}` }) });
+    const shop = await site({
+      '/': () => hostPage(server.url, { bot: 'known', before: `${STUB}\nRenkei.identify({ name: 'Hanako Yamada', email: 'Hanako@Example.COM' });\n${LISTEN}` }),
+    });
     const { page } = await newPage();
     await page.goto(shop.url);
     await page.getByRole('button', { name: 'Open chat' }).click();
@@ -238,7 +248,9 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/Thanks! Lead \S+\./);
     const leadId = /Thanks! Lead (\S+)\./.exec((await log.textContent()) ?? '')![1]!;
 
-    const leads = (await (await fetch(`${server.url}/api/v1/admin/records/leads`, { headers: admin() })).json()) as { items: Array<{ id: string; name: string; email: string }> };
+    const leads = (await (await fetch(`${server.url}/api/v1/admin/records/leads`, { headers: admin() })).json()) as {
+      items: Array<{ id: string; name: string; email: string }>;
+    };
     expect(leads.items.find((l) => l.id === leadId)).toMatchObject({ name: 'Hanako Yamada', email: 'Hanako@example.com' });
     expect(await seen(page)).toEqual([
       ['open', undefined],
@@ -252,7 +264,9 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
     // Someone else signs in on this browser: their chat starts afresh, without the first person's messages.
     await page.getByRole('button', { name: 'Start a new conversation' }).click();
     await expect.poll(() => log.textContent()).toContain('How can we help, Hanako Yamada?');
-    await page.evaluate(() => (window as unknown as { Renkei: { identify(v: unknown): Promise<void> } }).Renkei.identify({ name: 'Taro', email: 'taro@example.com' }));
+    await page.evaluate(() =>
+      (window as unknown as { Renkei: { identify(v: unknown): Promise<void> } }).Renkei.identify({ name: 'Taro', email: 'taro@example.com' }),
+    );
     await expect.poll(() => page.locator('renkei-chat .msg').allTextContents()).toEqual(['Bot said: How can we help, Taro?']);
     // What the site told is not kept in the browser's storage (only hashes of it, to notice a change of person).
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }))).not.toMatch(/taro|hanako|example\.com/i);
@@ -270,7 +284,12 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
 
   it('sits open inside a page element with data-mode="inline", used by keyboard alone, without taking the focus on load', async () => {
     const shop = await site({
-      '/': () => hostPage(server.url, { bot: 'known', attrs: 'data-mode="inline" data-target="#help-chat"', body: '<section id="help-chat" style="height: 480px; max-width: 560px"></section>' }),
+      '/': () =>
+        hostPage(server.url, {
+          bot: 'known',
+          attrs: 'data-mode="inline" data-target="#help-chat"',
+          body: '<section id="help-chat" style="height: 480px; max-width: 560px"></section>',
+        }),
       '/missing': () => hostPage(server.url, { bot: 'known', attrs: 'data-mode="inline" data-target="#nowhere"' }),
     });
     const { page, errors } = await newPage();
@@ -339,11 +358,9 @@ describe('the widget on a customer site: appearance, embed modes and the page AP
         await page.getByRole('button', { name: 'Open chat' }).click();
         await expect.poll(() => page.locator('renkei-chat .msg').allTextContents()).toEqual(['Bot said: What is your name?']);
       } else {
-        await expect.poll(() => page.locator('renkei-chat .msg').allTextContents()).toEqual([
-          'Bot said: What is your name?',
-          'You said: Mary',
-          'Bot said: What is your email?',
-        ]);
+        await expect
+          .poll(() => page.locator('renkei-chat .msg').allTextContents())
+          .toEqual(['Bot said: What is your name?', 'You said: Mary', 'Bot said: What is your email?']);
       }
     }
   }, 60_000);

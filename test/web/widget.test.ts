@@ -145,10 +145,9 @@ describe('the chat widget, embedded on another site', () => {
 
     // A new conversation starts from the top and replaces the stored one.
     await page.getByRole('button', { name: '新しい会話を始める' }).click();
-    await expect.poll(() => page.locator('renkei-chat .msg').allTextContents()).toEqual([
-      'ボット: こんにちは！ご用件を伺います。',
-      'ボット: お名前を教えてください。',
-    ]);
+    await expect
+      .poll(() => page.locator('renkei-chat .msg').allTextContents())
+      .toEqual(['ボット: こんにちは！ご用件を伺います。', 'ボット: お名前を教えてください。']);
     await page.reload();
     await expect.poll(() => page.locator('renkei-chat .msg').count()).toBe(2);
     await page.close();
@@ -172,10 +171,13 @@ describe('the chat widget, embedded on another site', () => {
     const firstBubble = page.locator('renkei-chat .msg.bot').first();
     await firstBubble.waitFor();
     const style = (selector: string) =>
-      page.locator(selector).first().evaluate((el) => {
-        const s = getComputedStyle(el);
-        return { color: s.color, fontSize: s.fontSize, background: s.backgroundColor };
-      });
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          const s = getComputedStyle(el);
+          return { color: s.color, fontSize: s.fontSize, background: s.backgroundColor };
+        });
 
     // The page's `* { color: red !important; font-size: 40px !important }` does not reach inside.
     for (const selector of ['renkei-chat .msg.bot', 'renkei-chat .title', 'renkei-chat input']) {
@@ -220,7 +222,11 @@ describe('the chat widget, embedded on another site', () => {
     await page.locator('renkei-chat .msg.bot').nth(1).waitFor();
     const panel = await page.getByRole('dialog').boundingBox();
     expect(panel).toEqual({ x: 0, y: 0, width: 360, height: 740 });
-    for (const control of [page.getByRole('textbox'), page.getByRole('button', { name: '送信' }), page.getByRole('button', { name: 'チャットを閉じる' }).first()]) {
+    for (const control of [
+      page.getByRole('textbox'),
+      page.getByRole('button', { name: '送信' }),
+      page.getByRole('button', { name: 'チャットを閉じる' }).first(),
+    ]) {
       const box = (await control.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(360);
@@ -427,4 +433,3 @@ describe('the chat widget while an integration runs', () => {
     await page.close();
   }, 60_000);
 });
-

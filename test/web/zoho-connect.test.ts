@@ -80,7 +80,7 @@ describe('connecting Zoho from the Integrations page', () => {
     await expect.poll(() => inspector(page).getByLabel('Stage', { exact: true }).inputValue()).toBe('Negotiation/Review');
   }, 120_000);
 
-  it('offers the account\'s Desk organisations after the consent when it sees several, and keeps the connection', async () => {
+  it("offers the account's Desk organisations after the consent when it sees several, and keeps the connection", async () => {
     fake.desk.otherOrganizations.push({ id: '7000001', companyName: 'Second Portal' });
     const page = await adminPage();
     await page.getByRole('link', { name: 'Integrations' }).click();
@@ -98,11 +98,9 @@ describe('connecting Zoho from the Integrations page', () => {
     await page.waitForURL(/\/admin\/integrations\?oauth=connected/);
 
     const picker = desk.getByRole('combobox', { name: /^Desk organisation/ });
-    await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 20_000 }).toEqual([
-      'Choose the organisation…',
-      `Fake Zoho KK (${fake.orgId})`,
-      'Second Portal (7000001)',
-    ]);
+    await expect
+      .poll(() => picker.locator('option').allTextContents(), { timeout: 20_000 })
+      .toEqual(['Choose the organisation…', `Fake Zoho KK (${fake.orgId})`, 'Second Portal (7000001)']);
     await picker.selectOption(fake.orgId);
     await desk.getByRole('button', { name: 'Use this organisation' }).click();
     await expect.poll(() => picker.count()).toBe(0);

@@ -1,14 +1,5 @@
 import type { Command } from 'commander';
-import {
-  addAgent,
-  addDepartment,
-  addList,
-  listAgents,
-  listDepartments,
-  listLists,
-  setAgentActive,
-  setDepartmentEnabled,
-} from '../../store/directory.ts';
+import { addAgent, addDepartment, addList, listAgents, listDepartments, listLists, setAgentActive, setDepartmentEnabled } from '../../store/directory.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { dbTarget, withDbOption } from '../db-target.ts';
@@ -25,7 +16,15 @@ export function registerBuiltin(program: Command, { io }: CommandContext): void 
   const builtin = program.command('builtin').description("the built-in store's departments, agents and mailing lists");
   const target = (opts: DbOpt) => dbTarget(opts.db, io.env);
   const print = (opts: DbOpt, rows: readonly object[], head: string[], cells: (r: never) => Array<string | null>) =>
-    writeLine(io.stdout, opts.json ? JSON.stringify(rows, null, 2) : table(head, rows.map((r) => cells(r as never))));
+    writeLine(
+      io.stdout,
+      opts.json
+        ? JSON.stringify(rows, null, 2)
+        : table(
+            head,
+            rows.map((r) => cells(r as never)),
+          ),
+    );
 
   const departments = builtin.command('departments').description('helpdesk departments (tickets name one by name or id)');
   withDbOption(departments.command('add').description('add a department').argument('<name>'))

@@ -103,7 +103,9 @@ function printEvent(io: CliIO, event: ChatEvent): void {
       if (event.options) event.options.forEach((o, i) => writeLine(io.stdout, `  ${i + 1}) ${o.label}`));
       return;
     case 'integration': {
-      const outputs = Object.entries(event.outputs).map(([k, v]) => `${k}=${v}`).join(' ');
+      const outputs = Object.entries(event.outputs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       const detail = event.message ? ` — ${event.message}` : '';
       writeLine(io.stderr, `[${event.block}: ${event.action} → ${event.outcome}, port ${event.port}${outputs ? `; ${outputs}` : ''}${detail}]`);
       return;

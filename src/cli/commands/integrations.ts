@@ -4,13 +4,7 @@ import { parseFields, storedValues, unservedRole, type FieldProblem } from '../.
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
-import {
-  getIntegration,
-  listIntegrations,
-  recordIntegrationCheck,
-  setIntegration,
-  setIntegrationEnabled,
-} from '../../store/integrations.ts';
+import { getIntegration, listIntegrations, recordIntegrationCheck, setIntegration, setIntegrationEnabled } from '../../store/integrations.ts';
 import type { Store } from '../../store/store.ts';
 import { CliError } from '../errors.ts';
 import { writeLine } from '../io.ts';
@@ -30,7 +24,10 @@ const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.
 function declaredFields(): Array<{ key: string; secret: boolean; fields: Array<[ProviderDeclaration, FieldDeclaration]> }> {
   const byKey = new Map<string, { key: string; secret: boolean; fields: Array<[ProviderDeclaration, FieldDeclaration]> }>();
   for (const provider of PROVIDERS) {
-    for (const [secret, fields] of [[false, provider.settings], [true, provider.secrets]] as const) {
+    for (const [secret, fields] of [
+      [false, provider.settings],
+      [true, provider.secrets],
+    ] as const) {
       for (const [key, field] of Object.entries(fields)) {
         const entry = byKey.get(key) ?? { key, secret, fields: [] };
         entry.fields.push([provider, field]);
@@ -115,9 +112,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
   const set = withDbOption(
     integrations
       .command('set')
-      .description(
-        `configure a role's integration: ${PROVIDERS.map((p) => `${p.name} (${p.label.en}: ${p.roles.join(', ')})`).join('; ')}`,
-      )
+      .description(`configure a role's integration: ${PROVIDERS.map((p) => `${p.name} (${p.label.en}: ${p.roles.join(', ')})`).join('; ')}`)
       .argument('<role>', ROLES.join(' | '))
       .argument('<provider>', PROVIDER_NAMES.join(' | ')),
   );

@@ -63,13 +63,20 @@ export function registerPersonalData(program: Command, { io }: CommandContext): 
     .command('personal-data')
     .description('find, export or erase everything Renkei holds about a person, by email or phone (APPI, GDPR); each is recorded in the audit log');
 
-  personOptions(group.command('find').description('what Renkei holds about the person: how many rows where, their conversations, and records made in other services'))
+  personOptions(
+    group.command('find').description('what Renkei holds about the person: how many rows where, their conversations, and records made in other services'),
+  )
     .option('--json', 'print the summary as JSON')
     .action(async (opts: PersonOptions) => {
       const subject = subjectFrom(opts);
       await withStore(dbTarget(opts.db, io.env), async (store) => {
         const document = exportDocument(await findPerson(store.db, subject));
-        await recordAudit(store.db, { actor: cliActor(), action: 'personal_data.find', target: `person:${subject.kind}`, details: { by: subject.kind, counts: document.counts } });
+        await recordAudit(store.db, {
+          actor: cliActor(),
+          action: 'personal_data.find',
+          target: `person:${subject.kind}`,
+          details: { by: subject.kind, counts: document.counts },
+        });
         if (opts.json) {
           const { data, ...summary } = document;
           writeLine(io.stdout, JSON.stringify({ ...summary, conversations: data['conversations'] ?? [] }, null, 2));
@@ -84,7 +91,12 @@ export function registerPersonalData(program: Command, { io }: CommandContext): 
       const subject = subjectFrom(opts);
       await withStore(dbTarget(opts.db, io.env), async (store) => {
         const document = exportDocument(await findPerson(store.db, subject));
-        await recordAudit(store.db, { actor: cliActor(), action: 'personal_data.export', target: `person:${subject.kind}`, details: { by: subject.kind, counts: document.counts } });
+        await recordAudit(store.db, {
+          actor: cliActor(),
+          action: 'personal_data.export',
+          target: `person:${subject.kind}`,
+          details: { by: subject.kind, counts: document.counts },
+        });
         writeLine(io.stdout, JSON.stringify(document, null, 2));
       });
     },
@@ -111,7 +123,10 @@ export function registerPersonalData(program: Command, { io }: CommandContext): 
           if (erased.externalRecords.length > 0) writeLine(io.stdout, `\nerase these in the services too:\n${externalTable(erased.externalRecords)}`);
         }
         if (!filesScrubbed) {
-          writeLine(io.stderr, 'renkei: the write-ahead log could not be emptied (another process is reading the database); SQLite empties it at its next checkpoint');
+          writeLine(
+            io.stderr,
+            'renkei: the write-ahead log could not be emptied (another process is reading the database); SQLite empties it at its next checkpoint',
+          );
         }
       });
     });

@@ -22,12 +22,7 @@ export const positiveInt = (value: string): number => {
 };
 
 export function registerRecords(program: Command, { io }: CommandContext): void {
-  withDbOption(
-    program
-      .command('records')
-      .description('list the records of the built-in store, newest first')
-      .argument('<kind>', RECORD_KINDS.join(' | ')),
-  )
+  withDbOption(program.command('records').description('list the records of the built-in store, newest first').argument('<kind>', RECORD_KINDS.join(' | ')))
     .option('--json', 'print a JSON array of the records with all their fields')
     .option('--search <text>', 'only records whose name, email or subject contains the text')
     .option('--limit <n>', 'at most this many records (default: all)', positiveInt)

@@ -59,7 +59,8 @@ function listenError(error: unknown, port: number, host: string): CliError | und
     );
   }
   if (code === 'EACCES') return new CliError(`port ${port} on ${host} needs more privileges than this user has: choose a port above 1023 with --port`);
-  if (code === 'EADDRNOTAVAIL') return new CliError(`${host} is not an address of this machine: choose one with --host (127.0.0.1, or 0.0.0.0 for every interface)`);
+  if (code === 'EADDRNOTAVAIL')
+    return new CliError(`${host} is not an address of this machine: choose one with --host (127.0.0.1, or 0.0.0.0 for every interface)`);
   return undefined;
 }
 
@@ -77,10 +78,7 @@ function printBanner(io: CliIO, server: RunningServer): void {
     lines.push(`    ${bot.id} (${bot.name}, version ${bot.publishedVersion}): POST ${url}/api/v1/bots/${bot.id}/conversations`);
   }
   if (adminToken.generated !== null) {
-    lines.push(
-      '  Admin token (shown this once; it is stored hashed — keep it, or set RENKEI_ADMIN_TOKEN to choose your own):',
-      `    ${adminToken.generated}`,
-    );
+    lines.push('  Admin token (shown this once; it is stored hashed — keep it, or set RENKEI_ADMIN_TOKEN to choose your own):', `    ${adminToken.generated}`);
   } else {
     lines.push(
       adminToken.source === 'env'

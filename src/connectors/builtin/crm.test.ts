@@ -53,7 +53,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
       expect(await listRecords(db, 'leads')).toHaveLength(1);
     });
 
-    it('keeps leads and contacts apart: a contact with a lead\'s email is new', async () => {
+    it("keeps leads and contacts apart: a contact with a lead's email is new", async () => {
       const { db, crm } = await setup(kind);
       await crm.createLead(person({ email: 'taro@example.com' }), callContext());
       expect((await crm.createContact(person({ email: 'taro@example.com' }), callContext())).outcome).toBe('success');
@@ -119,7 +119,14 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
       const contact = await crm.createContact(person({ name: 'Taro', email: 'taro@example.com' }), callContext());
       if (contact.outcome !== 'success') throw new Error('contact not created');
       const outcome = await crm.createDeal(
-        deal({ name: 'Website', stage: 'Qualification', closingDate: '2026-12-01', amount: '１２,０００.５', contactId: contact.outputs.id, fields: { Type: 'New' } }),
+        deal({
+          name: 'Website',
+          stage: 'Qualification',
+          closingDate: '2026-12-01',
+          amount: '１２,０００.５',
+          contactId: contact.outputs.id,
+          fields: { Type: 'New' },
+        }),
         callContext({ botId: 'deal-bot' }),
       );
       const [record] = await listRecords(db, 'deals');

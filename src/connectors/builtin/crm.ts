@@ -25,10 +25,19 @@ async function insertOnce<T extends CrmTable>(
   table: T,
   row: Insertable<Database[T]> & { readonly effect_id: string | null },
 ): Promise<string | undefined> {
-  const inserted = await db.insertInto(table).values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db
+    .insertInto(table)
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
   if (inserted) return inserted.id;
   if (row.effect_id === null) return undefined;
-  const mine = await db.selectFrom(table as CrmTable).select('id').where('effect_id', '=', row.effect_id).executeTakeFirst();
+  const mine = await db
+    .selectFrom(table as CrmTable)
+    .select('id')
+    .where('effect_id', '=', row.effect_id)
+    .executeTakeFirst();
   return mine?.id;
 }
 
@@ -37,12 +46,7 @@ async function insertOnce<T extends CrmTable>(
  * the insert does nothing on a conflict, and the record that won is then looked up, so two
  * concurrent creations (in one process or several, SQLite or PostgreSQL) still make one record.
  */
-async function createPerson(
-  db: Kysely<Database>,
-  table: 'leads' | 'contacts',
-  req: LeadRequest | ContactRequest,
-  ctx: CallContext,
-): Promise<Outcome> {
+async function createPerson(db: Kysely<Database>, table: 'leads' | 'contacts', req: LeadRequest | ContactRequest, ctx: CallContext): Promise<Outcome> {
   const noun = table === 'leads' ? 'lead' : 'contact';
   const name = optional(req.name);
   const email = optional(req.email);

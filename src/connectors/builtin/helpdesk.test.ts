@@ -62,9 +62,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
 
     it('gives 50 concurrent tickets the numbers 1..50 with no gap or repeat', async () => {
       const { db, helpdesk } = await setup(kind);
-      const outcomes = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => helpdesk.createTicket(ticket({ subject: `t${i}` }), callContext())),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => helpdesk.createTicket(ticket({ subject: `t${i}` }), callContext())));
       const numbers = outcomes.map((o) => (o.outcome === 'success' ? Number(o.outputs.number) : 0));
       expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       expect(await listRecords(db, 'tickets', { limit: 1000 })).toHaveLength(50);
@@ -87,8 +85,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
         await store.close();
         process.stdout.write(JSON.stringify(outcomes.map((o) => o.outcome === 'success' ? Number(o.outputs.number) : o.message)));
       `;
-      const run = () =>
-        promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, store.target], { timeout: 20_000 });
+      const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, store.target], { timeout: 20_000 });
       const results = await Promise.all([run(), run(), run()]);
       const numbers = results.flatMap((r) => JSON.parse(r.stdout) as number[]);
       expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));

@@ -18,16 +18,8 @@ type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: fal
 /** The named department (name or id), or without a name the oldest enabled one. */
 async function resolveDepartment(db: Kysely<Database>, wanted: string | null): Promise<Resolved<DepartmentsTable>> {
   if (wanted === null) {
-    const first = await db
-      .selectFrom('departments')
-      .selectAll()
-      .where('enabled', '=', 1)
-      .orderBy('created_at')
-      .orderBy('id')
-      .executeTakeFirst();
-    return first
-      ? { ok: true, value: first }
-      : { ok: false, outcome: departmentInvalid('no department is given and none is enabled') };
+    const first = await db.selectFrom('departments').selectAll().where('enabled', '=', 1).orderBy('created_at').orderBy('id').executeTakeFirst();
+    return first ? { ok: true, value: first } : { ok: false, outcome: departmentInvalid('no department is given and none is enabled') };
   }
   const found = await findDepartment(db, wanted);
   if (!found) return { ok: false, outcome: departmentInvalid(`the department "${wanted}" does not exist`) };

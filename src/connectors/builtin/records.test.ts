@@ -19,7 +19,14 @@ async function filled(kind: StoreTarget) {
   await crm.createDeal(deal({ name: 'Big deal', stage: 'Won', closingDate: '2026-12-01', amount: '1500', contactId }), callContext({ botId: 'demo' }));
   await addAgent(db, { email: 'agent@example.com', name: 'Agent' });
   await builtinHelpdesk(db).createTicket(
-    ticket({ subject: 'Help', description: 'Please', priority: 'High', classification: 'Problem', assignee: 'agent@example.com', contact: { name: 'Taro', email: 'taro@example.com', phone: '' } }),
+    ticket({
+      subject: 'Help',
+      description: 'Please',
+      priority: 'High',
+      classification: 'Problem',
+      assignee: 'agent@example.com',
+      contact: { name: 'Taro', email: 'taro@example.com', phone: '' },
+    }),
     callContext({ botId: 'demo' }),
   );
   await builtinMailing(db).subscribe(subscription({ list: 'Newsletter', name: 'Taro', email: 'taro@example.com' }), callContext({ botId: 'demo' }));
@@ -45,9 +52,7 @@ describe.each(STORE_TARGETS)('on %s', (kind) => {
         expect(json[kind]).toHaveLength(1);
         return json[kind]?.[0];
       };
-      expect(Object.keys(only('leads') ?? {}).sort()).toEqual(
-        ['botId', 'company', 'createdAt', 'email', 'fields', 'id', 'name', 'phone', 'source'].sort(),
-      );
+      expect(Object.keys(only('leads') ?? {}).sort()).toEqual(['botId', 'company', 'createdAt', 'email', 'fields', 'id', 'name', 'phone', 'source'].sort());
       expect(only('leads')).toMatchObject({ name: 'Taro', email: 'taro@example.com', phone: '090', company: 'ACME', source: 'Web', botId: 'demo' });
       expect(only('contacts')).toMatchObject({ name: 'Hanako', source: 'Chat', phone: null, company: null });
       expect(only('deals')).toEqual({

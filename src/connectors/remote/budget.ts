@@ -8,6 +8,10 @@ export interface Budget {
  * A call's budget: the block's own deadline when the caller gives one (time spent queued counts),
  * else `deadlineMs` from now; the caller's cancellation with it.
  */
-export function blockBudget(ctx: { readonly deadline?: number | undefined; readonly signal?: AbortSignal | undefined }, deadlineMs: number, now: number): Budget {
+export function blockBudget(
+  ctx: { readonly deadline?: number | undefined; readonly signal?: AbortSignal | undefined },
+  deadlineMs: number,
+  now: number,
+): Budget {
   return { deadline: Math.min(now + deadlineMs, ctx.deadline ?? Number.POSITIVE_INFINITY), signal: ctx.signal };
 }

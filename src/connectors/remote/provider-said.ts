@@ -27,7 +27,10 @@ export function errorMessage(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // C0 and C1 controls (ESC sequences, bells, carriage returns), then runs of white space.
   // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = value
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (clean === '') return undefined;
   return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : clean;
 }

@@ -29,7 +29,7 @@ describe('withRetries', () => {
     expect(seen).toEqual([0, 100, 300]);
   });
 
-  it("waits what Retry-After asks, and fails at once when that is past the deadline", async () => {
+  it('waits what Retry-After asks, and fails at once when that is past the deadline', async () => {
     const clock = steppedClock(0);
     let tries = 0;
     const asked = withRetries<string>(

@@ -45,7 +45,8 @@ export async function withRetries<T>(attempt: (ctx: AttemptContext) => Promise<A
   const maxAttempts = policy.maxAttempts ?? Number.POSITIVE_INFINITY;
   let failures = 0;
   let last: string | undefined;
-  const ended = (why: string): ServiceUnavailableError => new ServiceUnavailableError(last ? `${last} (${why})` : `the call ended before ${service} answered: ${why}`);
+  const ended = (why: string): ServiceUnavailableError =>
+    new ServiceUnavailableError(last ? `${last} (${why})` : `the call ended before ${service} answered: ${why}`);
   for (;;) {
     if (budget.signal?.aborted) throw ended('cancelled');
     const left = budget.deadline - clock.now();
@@ -82,7 +83,11 @@ export async function withRetries<T>(attempt: (ctx: AttemptContext) => Promise<A
     const ownWait = remaining > LAST_TRY_MS ? Math.min(backoff, remaining - LAST_TRY_MS) : backoff;
     const waitMs = result.retryAt !== undefined ? Math.max(0, result.retryAt - now) : ownWait;
     if (waitMs >= remaining) {
-      throw ended(result.retryAt !== undefined ? `${service} asked to wait ${Math.ceil(waitMs / 1000)} s, past the block's deadline` : "retrying would pass the block's deadline");
+      throw ended(
+        result.retryAt !== undefined
+          ? `${service} asked to wait ${Math.ceil(waitMs / 1000)} s, past the block's deadline`
+          : "retrying would pass the block's deadline",
+      );
     }
     try {
       await clock.sleep(waitMs, budget.signal);

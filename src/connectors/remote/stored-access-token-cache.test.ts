@@ -69,7 +69,11 @@ describe.each(STORE_TARGETS)('the stored access-token cache on %s', (kind) => {
     const row = await store.db.selectFrom('access_tokens').select(['token', 'use_until']).where('key', '=', 'k').executeTakeFirstOrThrow();
     await cache.invalidate('k', first);
     // What such a read returns: the refused token, still in date.
-    await store.db.updateTable('access_tokens').set({ token: row.token, use_until: Number(row.use_until) }).where('key', '=', 'k').execute();
+    await store.db
+      .updateTable('access_tokens')
+      .set({ token: row.token, use_until: Number(row.use_until) })
+      .where('key', '=', 'k')
+      .execute();
     const second = await cache.tokenFor('k', service.refresh, 1);
     expect(second).not.toBe(first);
     expect(service.calls).toBe(2);

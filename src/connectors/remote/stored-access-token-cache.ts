@@ -68,7 +68,11 @@ export function storedAccessTokenCache(store: Store, box: () => TokenSealer): Ac
     postgres: (key, refresh, now) =>
       store.db.transaction().execute(async (trx) => {
         // The row exists before it is locked: two processes finding none must still queue on one lock.
-        await trx.insertInto('access_tokens').values({ key, token: null, use_until: 0, refreshed_at: null }).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('access_tokens')
+          .values({ key, token: null, use_until: 0, refreshed_at: null })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
         const current = await read(trx, key, true);
         if (usable(key, current, now)) return current;
         const token = await refresh();

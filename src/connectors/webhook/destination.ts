@@ -58,19 +58,21 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * public, and hands the checked addresses to the connection. The socket connects to exactly the
  * addresses that were checked, so a second, different DNS answer (rebinding) cannot slip in.
  */
-const guardedLookup = (refuse: Refuse) => (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const { address } of addresses) {
-      const why = refuse(address);
-      if (why) return callback(new DestinationRefusedError(`${hostname} resolves to ${why}`), []);
-    }
-    if (options.all) return callback(null, addresses);
-    const [first] = addresses;
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
-  });
-};
+const guardedLookup =
+  (refuse: Refuse) =>
+  (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      for (const { address } of addresses) {
+        const why = refuse(address);
+        if (why) return callback(new DestinationRefusedError(`${hostname} resolves to ${why}`), []);
+      }
+      if (options.all) return callback(null, addresses);
+      const [first] = addresses;
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+      callback(null, first.address, first.family);
+    });
+  };
 
 /** Why a destination address is refused, or undefined to allow it. */
 export type Refuse = (address: string) => string | undefined;

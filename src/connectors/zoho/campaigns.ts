@@ -86,7 +86,7 @@ export function createZohoCampaigns(campaigns: ZohoService, lists: CachedList<Ma
   return {
     async subscribe(req: SubscribeRequest, ctx: CallContext): Promise<Outcome> {
       const email = req.email.trim();
-      if (email === '') return failure('Zoho Campaigns needs the visitor\'s email to subscribe them, and it is empty');
+      if (email === '') return failure("Zoho Campaigns needs the visitor's email to subscribe them, and it is empty");
       const ref = req.list.trim();
       if (ref === '') return failure('the block names no mailing list');
       const budget = budgetFor(campaigns, ctx);
@@ -101,10 +101,7 @@ export function createZohoCampaigns(campaigns: ZohoService, lists: CachedList<Ma
         ...(req.phone.trim() ? { Phone: req.phone.trim() } : {}),
       };
       const form = new URLSearchParams({ resfmt: 'JSON', listkey: list.listkey, contactinfo: JSON.stringify(contactinfo) });
-      const res = await campaigns.api.send(
-        { method: 'POST', url: apiUrl(campaigns.origin, '/api/v1.1/json/listsubscribe'), form, retryLater },
-        budget,
-      );
+      const res = await campaigns.api.send({ method: 'POST', url: apiUrl(campaigns.origin, '/api/v1.1/json/listsubscribe'), form, retryLater }, budget);
       const status = campaignsStatus(res.body);
       if (status.code === ALREADY_SUBSCRIBED) return success({ status: 'subscribed' });
       if (res.status < 300 && status.ok) {

@@ -46,16 +46,8 @@ export type CrmModule = 'Leads' | 'Contacts' | 'Deals' | 'Accounts';
  * Inserts one record. `trigger` is left out, so Zoho runs the org's automations (workflows,
  * assignment, approval) as for a record entered by hand.
  */
-export async function insertRecord(
-  crm: ZohoService,
-  module: CrmModule,
-  record: Readonly<Record<string, unknown>>,
-  budget: Budget,
-): Promise<CrmWrite> {
-  const res = await crm.api.send(
-    { method: 'POST', url: apiUrl(crm.origin, `/crm/v8/${module}`), json: { data: [record] }, write: true },
-    budget,
-  );
+export async function insertRecord(crm: ZohoService, module: CrmModule, record: Readonly<Record<string, unknown>>, budget: Budget): Promise<CrmWrite> {
+  const res = await crm.api.send({ method: 'POST', url: apiUrl(crm.origin, `/crm/v8/${module}`), json: { data: [record] }, write: true }, budget);
   const parsed = writeResponse.safeParse(res.body);
   if (!parsed.success) {
     const { code, message } = errorInfo(res.body);
@@ -73,10 +65,7 @@ export async function insertRecord(
 
 /** Ids of the records a COQL query selects (`select id from … where …`); none is an empty list. */
 export async function coqlIds(crm: ZohoService, query: string, budget: Budget): Promise<string[]> {
-  const res = await crm.api.send(
-    { method: 'POST', url: apiUrl(crm.origin, '/crm/v8/coql'), json: { select_query: query } },
-    budget,
-  );
+  const res = await crm.api.send({ method: 'POST', url: apiUrl(crm.origin, '/crm/v8/coql'), json: { select_query: query } }, budget);
   if (res.status === 204 || res.body === null) return [];
   const parsed = coqlResponse.safeParse(res.body);
   if (res.status >= 300 || !parsed.success) {

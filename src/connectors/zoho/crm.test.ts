@@ -219,7 +219,7 @@ describe('crm.lead', () => {
 describe('crm.contact', () => {
   const contact = (over: Partial<ContactRequest> = {}): ContactRequest => ({ ...lead(), company: 'Example KK', ...over });
 
-  it("creates the contact with its company as the Account, found by name or created once", async () => {
+  it('creates the contact with its company as the Account, found by name or created once', async () => {
     const crm = z.connect('crm');
     const first = await crm.createContact(contact(), ctx());
     const second = await crm.createContact(contact({ email: 'ken@example.jp', name: 'Ken Sato' }), ctx());
@@ -272,7 +272,10 @@ describe('crm.deal', () => {
     const missing = await z.connect('crm').createDeal(deal({ stage: '' }), ctx());
     expect(missing).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/required field not found \(MANDATORY_NOT_FOUND, field Stage\)/) });
     const before = inserts('Deals');
-    expect(await z.connect('crm').createDeal(deal({ amount: 'lots' }), ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/not a number/) });
+    expect(await z.connect('crm').createDeal(deal({ amount: 'lots' }), ctx())).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/not a number/),
+    });
     expect(inserts('Deals')).toBe(before);
   });
 

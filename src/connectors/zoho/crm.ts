@@ -110,10 +110,7 @@ export function createZohoCrm(crm: ZohoService, opts: CrmOptions): CrmConnector 
         const [id] = await coqlIds(crm, `select id from Deals where ${coqlAll(where)} limit 1`, budget);
         return id ? { kind: 'created', id } : undefined;
       };
-      const result = await createOnce(
-        { create: () => insertRecord(crm, 'Deals', record, budget), findOwn },
-        ctx.retryOfUnknown === true,
-      );
+      const result = await createOnce({ create: () => insertRecord(crm, 'Deals', record, budget), findOwn }, ctx.retryOfUnknown === true);
       return toOutcome(result, 'deal', (id, message) => failure(`Zoho CRM refused the deal: ${message} (record ${id})`));
     },
   };

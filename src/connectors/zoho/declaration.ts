@@ -26,7 +26,15 @@ export const ZOHO_SCOPES = {
     'ZohoCRM.settings.pipeline.READ',
     'ZohoCRM.org.READ',
   ],
-  helpdesk: ['Desk.tickets.CREATE', 'Desk.tickets.READ', 'Desk.contacts.CREATE', 'Desk.contacts.READ', 'Desk.search.READ', 'Desk.basic.READ', 'Desk.settings.READ'],
+  helpdesk: [
+    'Desk.tickets.CREATE',
+    'Desk.tickets.READ',
+    'Desk.contacts.CREATE',
+    'Desk.contacts.READ',
+    'Desk.search.READ',
+    'Desk.basic.READ',
+    'Desk.settings.READ',
+  ],
   mailing: ['ZohoCampaigns.contact.UPDATE', 'ZohoCampaigns.contact.READ'],
 } as const;
 
@@ -52,7 +60,10 @@ export const zoho = defineProvider({
   },
   // Campaigns exists only in some data centres; an apiUrl (a fake, a proxy) stands in for it.
   unserved: (role, settings) =>
-    role === 'mailing' && settings['apiUrl'] === undefined && DATA_CENTRES.includes(settings['dc'] as DataCentre) && !CAMPAIGNS_DATA_CENTRES.includes(settings['dc'] as DataCentre)
+    role === 'mailing' &&
+    settings['apiUrl'] === undefined &&
+    DATA_CENTRES.includes(settings['dc'] as DataCentre) &&
+    !CAMPAIGNS_DATA_CENTRES.includes(settings['dc'] as DataCentre)
       ? { key: 'dc', message: `is ${settings['dc']}, where Zoho does not offer Campaigns (it does in ${CAMPAIGNS_DATA_CENTRES.join(', ')})` }
       : undefined,
   offers: { crm: ['stage', 'source'], helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },

@@ -71,10 +71,7 @@ export function createZohoDesk(desk: ZohoService, directory: DeskDirectory): Hel
       };
 
       const create = async (): Promise<TicketWrite> => {
-        const res = await desk.api.send(
-          { method: 'POST', url: apiUrl(desk.origin, '/api/v1/tickets'), headers: { orgId }, json: body, write: true },
-          budget,
-        );
+        const res = await desk.api.send({ method: 'POST', url: apiUrl(desk.origin, '/api/v1/tickets'), headers: { orgId }, json: body, write: true }, budget);
         const created = ticket.safeParse(res.body);
         if (res.status < 300 && created.success) return { kind: 'created', id: created.data.id, number: created.data.ticketNumber };
         return readRefusal(res.status, res.body, directory);
@@ -84,9 +81,7 @@ export function createZohoDesk(desk: ZohoService, directory: DeskDirectory): Hel
       // compared exactly (Desk's subject filter is a wildcard match).
       const findOwn = async (): Promise<TicketWrite | undefined> => {
         const found = await searchTickets(desk, orgId, { email, subject, departmentId: dept.found.id, since }, budget);
-        const own = found.find(
-          (t) => t.subject?.trim() === subject && (t.departmentId === undefined || t.departmentId === dept.found.id),
-        );
+        const own = found.find((t) => t.subject?.trim() === subject && (t.departmentId === undefined || t.departmentId === dept.found.id));
         return own ? { kind: 'created', id: own.id, number: own.ticketNumber } : undefined;
       };
 
@@ -121,12 +116,7 @@ async function resolveDepartment(directory: DeskDirectory, ref: string, budget: 
 }
 
 /** By id or email (case-insensitive); the agent must be active and a member of the department. */
-async function resolveAgent(
-  directory: DeskDirectory,
-  ref: string,
-  dept: DeskDepartment,
-  budget: Budget,
-): Promise<Resolved<DeskAgent>> {
+async function resolveAgent(directory: DeskDirectory, ref: string, dept: DeskDepartment, budget: Budget): Promise<Resolved<DeskAgent>> {
   const matches = (a: DeskAgent): boolean => a.id === ref || a.emailId.toLowerCase() === ref.toLowerCase();
   const active = await directory.activeAgents.find(matches, budget);
   if (!active) {
@@ -208,19 +198,11 @@ interface ContactFields {
  * A create whose answer was lost is looked up by the same search before it is sent again. A
  * visitor who gave neither gets a new contact each time: there is nothing to find them by.
  */
-async function findOrCreateContact(
-  desk: ZohoService,
-  orgId: string,
-  c: ContactFields,
-  budget: Budget,
-): Promise<string | { readonly message: string }> {
+async function findOrCreateContact(desk: ZohoService, orgId: string, c: ContactFields, budget: Budget): Promise<string | { readonly message: string }> {
   const by: Record<string, string> | undefined = c.email ? { email: c.email } : c.phone ? { phone: c.phone } : undefined;
   const find = async (): Promise<string | undefined> => {
     if (!by) return undefined;
-    const res = await desk.api.send(
-      { method: 'GET', url: apiUrl(desk.origin, '/api/v1/contacts/search', { ...by, limit: '1' }), headers: { orgId } },
-      budget,
-    );
+    const res = await desk.api.send({ method: 'GET', url: apiUrl(desk.origin, '/api/v1/contacts/search', { ...by, limit: '1' }), headers: { orgId } }, budget);
     if (res.status === 204 || res.body === null) return undefined;
     const parsed = contactFound.safeParse(res.body);
     if (res.status >= 300 || !parsed.success) {
@@ -240,10 +222,7 @@ async function findOrCreateContact(
   const result = await createOnce<string | { readonly message: string }>(
     {
       create: async () => {
-        const res = await desk.api.send(
-          { method: 'POST', url: apiUrl(desk.origin, '/api/v1/contacts'), headers: { orgId }, json, write: true },
-          budget,
-        );
+        const res = await desk.api.send({ method: 'POST', url: apiUrl(desk.origin, '/api/v1/contacts'), headers: { orgId }, json, write: true }, budget);
         const made = contactMade.safeParse(res.body);
         if (res.status < 300 && made.success) return made.data.id;
         return { message: describeRefusal(res.status, res.body) };

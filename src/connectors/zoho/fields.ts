@@ -65,7 +65,6 @@ export const ZOHO_SETTINGS = {
     required: false,
     roles: ['crm'],
   },
-
 } as const satisfies Readonly<Record<string, FieldDeclaration>>;
 
 /** Its secrets: sealed at rest, write-only. */
@@ -84,5 +83,4 @@ export const ZOHO_SECRETS = {
     required: true,
     env: 'RENKEI_ZOHO_REFRESH_TOKEN',
   },
-
 } as const satisfies Readonly<Record<string, FieldDeclaration>>;

@@ -10,8 +10,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const oauth = (over: Partial<ConstructorParameters<typeof ZohoOAuth>[0]> = {}) =>
-  new ZohoOAuth({ accountsOrigin: fake.url, ...fake.client, ...over });
+const oauth = (over: Partial<ConstructorParameters<typeof ZohoOAuth>[0]> = {}) => new ZohoOAuth({ accountsOrigin: fake.url, ...fake.client, ...over });
 const tokenCalls = (): number => fake.stats.byRoute['POST /oauth/v2/token'] ?? 0;
 
 describe('ZohoOAuth', () => {
@@ -86,7 +85,7 @@ describe('ZohoOAuth', () => {
     await expect(oauth({ accountsOrigin: origin }).token()).rejects.toThrow(/could not reach the Zoho accounts server/);
   });
 
-  it("lets one caller give up without cancelling the refresh for the others", async () => {
+  it('lets one caller give up without cancelling the refresh for the others', async () => {
     const client = oauth();
     const gaveUp = new AbortController();
     gaveUp.abort();

@@ -36,7 +36,9 @@ export interface OAuthOptions {
  * refresh token (or another data centre) never reuses an old token. A hash, so no secret is a key.
  */
 export function zohoTokenKey(credential: Pick<OAuthOptions, 'accountsOrigin' | 'clientId' | 'clientSecret' | 'refreshToken'>): string {
-  const secret = createHash('sha256').update(JSON.stringify([credential.clientSecret, credential.refreshToken])).digest('hex');
+  const secret = createHash('sha256')
+    .update(JSON.stringify([credential.clientSecret, credential.refreshToken]))
+    .digest('hex');
   return `zoho:${credential.accountsOrigin}:${credential.clientId}:${secret}`;
 }
 
@@ -76,9 +78,7 @@ export class ZohoOAuth {
     const refresh = (): Promise<IssuedToken> => {
       // Checked only when a refresh is due: a cached token is still good while Zoho throttles.
       if (this.#opts.now() < this.#throttledUntil) {
-        return Promise.reject(
-          new TokenThrottledError('Zoho is throttling token refreshes (Access Denied); waiting before asking again', this.#throttledUntil),
-        );
+        return Promise.reject(new TokenThrottledError('Zoho is throttling token refreshes (Access Denied); waiting before asking again', this.#throttledUntil));
       }
       return this.#refresh();
     };

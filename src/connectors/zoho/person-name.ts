@@ -16,7 +16,10 @@ export const UNKNOWN_NAME = 'Unknown';
 
 export function splitPersonName(fullName: string, locale: 'en' | 'ja'): PersonName {
   // \s covers the ideographic space U+3000 that Japanese keyboards type between names.
-  const words = fullName.trim().split(/\s+/u).filter((w) => w !== '');
+  const words = fullName
+    .trim()
+    .split(/\s+/u)
+    .filter((w) => w !== '');
   if (words.length === 0) return { lastName: '', firstName: '' };
   if (words.length === 1) return { lastName: words[0] ?? '', firstName: '' };
   if (locale === 'ja') return { lastName: words[0] ?? '', firstName: words.slice(1).join(' ') };

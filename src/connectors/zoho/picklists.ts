@@ -11,9 +11,7 @@ const crmFields = z.looseObject({
   fields: z.array(
     z.looseObject({
       api_name: z.string(),
-      pick_list_values: z
-        .array(z.looseObject({ actual_value: z.string(), display_value: z.string().optional() }))
-        .nullish(),
+      pick_list_values: z.array(z.looseObject({ actual_value: z.string(), display_value: z.string().optional() })).nullish(),
     }),
   ),
 });

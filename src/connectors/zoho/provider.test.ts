@@ -110,7 +110,9 @@ describe('secrets', () => {
     outcomes.push(await z.connect('crm', z.record('crm', { client: { ...good, clientSecret: `${good.clientSecret}x` } })).createLead(lead, ctx()));
     z.useProvider({ ...FAST, deadlineMs: 200 });
     z.fake.faults.set({ rate5xx: 1 });
-    outcomes.push(await z.connect('mailing', z.record('mailing', { client: good })).subscribe({ list: 'Newsletter', name: 'a', email: 'a@example.com', phone: '' }, ctx()));
+    outcomes.push(
+      await z.connect('mailing', z.record('mailing', { client: good })).subscribe({ list: 'Newsletter', name: 'a', email: 'a@example.com', phone: '' }, ctx()),
+    );
     z.fake.faults.reset();
     const checks = [
       await z.provider.checkIntegration('crm', z.record('crm', { client: revoked })),
@@ -140,7 +142,10 @@ describe('helpers', () => {
   });
 
   it("reads every service's error envelope", () => {
-    expect(errorInfo({ code: 'INVALID_TOKEN', message: 'invalid oauth token', status: 'error' })).toEqual({ code: 'INVALID_TOKEN', message: 'invalid oauth token' });
+    expect(errorInfo({ code: 'INVALID_TOKEN', message: 'invalid oauth token', status: 'error' })).toEqual({
+      code: 'INVALID_TOKEN',
+      message: 'invalid oauth token',
+    });
     expect(errorInfo({ errorCode: 'INVALID_OAUTH', message: 'x' })).toEqual({ code: 'INVALID_OAUTH', message: 'x' });
     expect(errorInfo({ Code: 1007, message: 'Unauthorized request.' })).toEqual({ code: '1007', message: 'Unauthorized request.' });
     expect(errorInfo('<html>')).toEqual({});
@@ -183,7 +188,9 @@ describe('helpers', () => {
       message: expect.stringMatching(/Zoho Campaigns is not offered in the uk data centre \(Zoho lists it in com, eu, in, com\.au, jp, com\.cn\)/),
       problem: { code: 'settings_invalid', params: { detail: expect.stringMatching(/not offered in the uk data centre/) } },
     });
-    expect(await z.provider.connect('mailing', uk, z.hooks).subscribe({ list: 'Newsletter', name: 'Yui', email: 'y@example.jp', phone: '' }, ctx())).toMatchObject({
+    expect(
+      await z.provider.connect('mailing', uk, z.hooks).subscribe({ list: 'Newsletter', name: 'Yui', email: 'y@example.jp', phone: '' }, ctx()),
+    ).toMatchObject({
       outcome: 'integration_invalid',
     });
     expect(z.fake.stats.byRoute['POST /oauth/v2/token'] ?? 0).toBe(0);
@@ -246,10 +253,9 @@ describe('access tokens', () => {
     };
     const before = z.fake.stats.tokenRefreshes;
     for (const provider of [createZohoProvider({ ...FAST, tokens: watched }), createZohoProvider({ ...FAST, tokens: watched })]) {
-      const outcome = await provider.connect('crm', z.record('crm'), z.hooks).createLead(
-        { name: 'Aoi Sato', email: `aoi.${Math.random().toString(36).slice(2)}@example.com`, phone: '', company: 'Acme', fields: {} },
-        ctx(),
-      );
+      const outcome = await provider
+        .connect('crm', z.record('crm'), z.hooks)
+        .createLead({ name: 'Aoi Sato', email: `aoi.${Math.random().toString(36).slice(2)}@example.com`, phone: '', company: 'Acme', fields: {} }, ctx());
       expect(outcome.outcome).toBe('success');
     }
     expect(z.fake.stats.tokenRefreshes - before).toBe(1);

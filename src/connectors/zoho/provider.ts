@@ -162,7 +162,10 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       // A generic R cannot be narrowed by the switch, hence the casts to RoleConnectors[R].
       if (typeof parsed === 'string') return refusingConnectors(role, parsed, hooks) as RoleConnectors[R];
       const session = sessionFor(role, parsed);
-      const guard = <A extends unknown[]>(fn: (...args: A) => Promise<Outcome>) => (...args: A) => outcomeOf(hooks, () => fn(...args));
+      const guard =
+        <A extends unknown[]>(fn: (...args: A) => Promise<Outcome>) =>
+        (...args: A) =>
+          outcomeOf(hooks, () => fn(...args));
       switch (role) {
         case 'crm': {
           const crm = createZohoCrm(service(session, session.origins.crm), {
@@ -200,7 +203,15 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
       if (opts.refresh) {
-        for (const list of [session.desk.departments, session.desk.activeAgents, session.lists, session.stages, session.stagePicklist, session.sources, session.ticketPicklists]) {
+        for (const list of [
+          session.desk.departments,
+          session.desk.activeAgents,
+          session.lists,
+          session.stages,
+          session.stagePicklist,
+          session.sources,
+          session.ticketPicklists,
+        ]) {
           list.forget();
         }
       }
@@ -223,7 +234,12 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
             if (!(err instanceof ServiceRefusedError || err instanceof ServiceUnavailableError || err instanceof IntegrationInvalidError)) throw err;
             // Departments and agents are there; only the portal's picklists are not (a grant
             // without Desk.settings.READ): offer Desk's defaults and say why.
-            return { fields: { ...directory, ...TICKET_VALUES }, guessed: ['status', 'priority', 'classification'], accepts, note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered` };
+            return {
+              fields: { ...directory, ...TICKET_VALUES },
+              guessed: ['status', 'priority', 'classification'],
+              accepts,
+              note: `the portal's ticket statuses, priorities and classifications could not be read (${err.message}); Zoho Desk's defaults are offered`,
+            };
           }
         }
         case 'mailing': {
@@ -260,9 +276,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         await session.oauth.token();
         switch (role) {
           case 'crm': {
-            const res = await session.api
-              .send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget)
-              .catch(needing(['ZohoCRM.org.READ']));
+            const res = await session.api.send({ method: 'GET', url: apiUrl(session.origins.crm, '/crm/v8/org') }, budget).catch(needing(['ZohoCRM.org.READ']));
             if (res.status >= 300) return refused(`Zoho CRM refused to read the org: ${said(res.status, res.body)}`);
             // Every look-up the blocks make is a COQL query, which needs a scope beyond the
             // module's own: a query here proves the grant has them all before a chat needs them.
@@ -299,9 +313,12 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
           }
         }
       } catch (err) {
-        if (err instanceof MissingScopes) return { ok: false, message: err.message, invalid: true, problem: { code: 'scope_missing', params: { scopes: err.scopes.join(', ') } } };
-        if (err instanceof IntegrationInvalidError) return { ok: false, message: err.message, invalid: true, problem: { code: 'credentials_refused', params: { detail: err.message } } };
-        if (err instanceof ServiceUnavailableError) return { ok: false, message: err.message, problem: { code: 'unreachable', params: { detail: err.message } } };
+        if (err instanceof MissingScopes)
+          return { ok: false, message: err.message, invalid: true, problem: { code: 'scope_missing', params: { scopes: err.scopes.join(', ') } } };
+        if (err instanceof IntegrationInvalidError)
+          return { ok: false, message: err.message, invalid: true, problem: { code: 'credentials_refused', params: { detail: err.message } } };
+        if (err instanceof ServiceUnavailableError)
+          return { ok: false, message: err.message, problem: { code: 'unreachable', params: { detail: err.message } } };
         if (err instanceof ServiceRefusedError) return refused(err.message);
         throw err;
       }
@@ -362,7 +379,9 @@ export function campaignsNotServed(dc: string): string {
 
 function issues(error: z.ZodError): string {
   // Paths only for secrets' sake: a zod message never quotes the value, but keep it that way.
-  return error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.code === 'invalid_value' ? 'is not one of the accepted values' : 'is missing or empty'}`).join('; ');
+  return error.issues
+    .map((i) => `${i.path.join('.') || 'value'} ${i.code === 'invalid_value' ? 'is not one of the accepted values' : 'is missing or empty'}`)
+    .join('; ');
 }
 
 function said(status: number, body: unknown): string {

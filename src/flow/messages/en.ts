@@ -25,10 +25,8 @@ export const en: Catalog = {
     too_large: (p) =>
       `the bot is larger than ${p.limit.toLocaleString('en')} characters once its YAML aliases (*name) are expanded; a bot that large is not one a person wrote — repeat less through aliases`,
     duplicate_key: (p) => `duplicate key "${p.key}" — each key may appear once`,
-    not_a_mapping: (p) =>
-      `a bot file must be a mapping with renkei, id, name, locale, start and blocks; this is ${typeName(p.received)}`,
-    unknown_key: (p) =>
-      `unknown key "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? ` (allowed keys: ${list(p.allowed)})` : ''}`,
+    not_a_mapping: (p) => `a bot file must be a mapping with renkei, id, name, locale, start and blocks; this is ${typeName(p.received)}`,
+    unknown_key: (p) => `unknown key "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? ` (allowed keys: ${list(p.allowed)})` : ''}`,
     missing_key: (p) => `missing required key "${p.key}"`,
     invalid_type: (p) => `expected ${p.expected.map(typeName).join(' or ')}, got ${typeName(p.received)}`,
     invalid_option: (p) => `${p.value} is not allowed${didYouMean(p.suggestion)} (allowed: ${list(p.allowed)})`,
@@ -38,8 +36,7 @@ export const en: Catalog = {
     missing_block_type: (p) => `missing block "type" (block types: ${list(p.types)})`,
     unknown_block_type: (p) => `unknown block type "${p.type}"${didYouMean(p.suggestion)} (block types: ${list(p.types)})`,
     unknown_target: (p) => `no block "${p.target}" in this bot${didYouMean(p.suggestion)}`,
-    missing_port: (p) =>
-      `missing ${p.port} port — every integration block needs success and failure (${p.type} ports: ${list(p.ports)})`,
+    missing_port: (p) => `missing ${p.port} port — every integration block needs success and failure (${p.type} ports: ${list(p.ports)})`,
     unknown_port: (p) => `${p.type} has no port "${p.port}" — its ports are: ${list(p.ports)}`,
     unknown_output: (p) =>
       p.outputs.length === 0
@@ -49,10 +46,8 @@ export const en: Catalog = {
       p.setBy.length === 0
         ? `merge field %${p.variable}% names a variable that no block sets`
         : `merge field %${p.variable}% is not set on any path to this block (it is set only by ${list(p.setBy)})`,
-    unknown_visitor_field: (p) =>
-      `merge field %${p.variable}% is not a visitor field — visitor fields are: ${p.fields.map((f) => `visitor.${f}`).join(', ')}`,
-    not_single_merge_field: (p) =>
-      `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
+    unknown_visitor_field: (p) => `merge field %${p.variable}% is not a visitor field — visitor fields are: ${p.fields.map((f) => `visitor.${f}`).join(', ')}`,
+    not_single_merge_field: (p) => `${p.key} must be exactly one merge field such as %visitor.${p.key}%, not "${p.text}"`,
     invalid_bot_id: (p) => `${p.value} cannot be a bot id: use lower-case letters, digits and - (e.g. contact-2)`,
     empty_value: (p) => `${p.key} is empty: write a value`,
     out_of_range: (p) =>

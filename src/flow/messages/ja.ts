@@ -22,13 +22,10 @@ export const ja: Catalog = {
     file_unreadable: (p) => `ファイルを読み込めません: ${p.reason}`,
     yaml_syntax: (p) => `YAML の構文エラー: ${p.detail}`,
     yaml_warning: (p) => p.detail,
-    too_large: (p) =>
-      `YAML のエイリアス（*name）を展開するとボットが ${p.limit.toLocaleString('ja')} 文字を超えます。エイリアスでの繰り返しを減らしてください`,
+    too_large: (p) => `YAML のエイリアス（*name）を展開するとボットが ${p.limit.toLocaleString('ja')} 文字を超えます。エイリアスでの繰り返しを減らしてください`,
     duplicate_key: (p) => `キー "${p.key}" が重複しています。各キーは一度だけ書けます`,
-    not_a_mapping: (p) =>
-      `ボットファイルは renkei、id、name、locale、start、blocks を持つマッピングでなければなりません（これは${typeName(p.received)}です）`,
-    unknown_key: (p) =>
-      `不明なキー "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? `。使えるキー: ${list(p.allowed)}` : ''}`,
+    not_a_mapping: (p) => `ボットファイルは renkei、id、name、locale、start、blocks を持つマッピングでなければなりません（これは${typeName(p.received)}です）`,
+    unknown_key: (p) => `不明なキー "${p.key}"${didYouMean(p.suggestion)}${p.suggestion === null ? `。使えるキー: ${list(p.allowed)}` : ''}`,
     missing_key: (p) => `必須のキー "${p.key}" がありません`,
     invalid_type: (p) => `${p.expected.map(typeName).join(' または ')}が必要ですが、${typeName(p.received)}です`,
     invalid_option: (p) => `${p.value} は使えません${didYouMean(p.suggestion)}。次のいずれか: ${list(p.allowed)}`,
@@ -38,8 +35,7 @@ export const ja: Catalog = {
     missing_block_type: (p) => `ブロックの "type" がありません。次のいずれか: ${list(p.types)}`,
     unknown_block_type: (p) => `不明なブロックタイプ "${p.type}"${didYouMean(p.suggestion)}。ブロックタイプ: ${list(p.types)}`,
     unknown_target: (p) => `このボットにブロック "${p.target}" はありません${didYouMean(p.suggestion)}`,
-    missing_port: (p) =>
-      `${p.port} ポートがありません。連携ブロックには success と failure が必要です（${p.type} のポート: ${list(p.ports)}）`,
+    missing_port: (p) => `${p.port} ポートがありません。連携ブロックには success と failure が必要です（${p.type} のポート: ${list(p.ports)}）`,
     unknown_port: (p) => `${p.type} にポート "${p.port}" はありません。ポート: ${list(p.ports)}`,
     unknown_output: (p) =>
       p.outputs.length === 0
@@ -49,10 +45,8 @@ export const ja: Catalog = {
       p.setBy.length === 0
         ? `差し込み項目 %${p.variable}% の変数を設定するブロックがありません`
         : `差し込み項目 %${p.variable}% は、このブロックに至るどの経路でも設定されていません（設定するのは ${list(p.setBy)} だけです）`,
-    unknown_visitor_field: (p) =>
-      `差し込み項目 %${p.variable}% は訪問者の項目ではありません。訪問者の項目: ${p.fields.map((f) => `visitor.${f}`).join('、')}`,
-    not_single_merge_field: (p) =>
-      `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
+    unknown_visitor_field: (p) => `差し込み項目 %${p.variable}% は訪問者の項目ではありません。訪問者の項目: ${p.fields.map((f) => `visitor.${f}`).join('、')}`,
+    not_single_merge_field: (p) => `${p.key} は %visitor.${p.key}% のような差し込み項目ひとつだけにしてください（"${p.text}" は不可）`,
     invalid_bot_id: (p) => `${p.value} はボット ID に使えません。小文字の英字・数字・ハイフン（-）だけにしてください（例: toiawase-2）`,
     empty_value: (p) => `${p.key} が空です。値を入力してください`,
     out_of_range: (p) =>

@@ -18,9 +18,7 @@ export const postgresAdvance: AdvanceWriter = async (store, row, result, drafts,
   const at = timing.now.toISOString();
   const lastSeq = row.last_seq + drafts.length;
   const events = eventRows(row.id, row.last_seq + 1, at, drafts);
-  const effect = result.effect
-    ? JSON.stringify(effectRow({ id: row.id, botVersion: row.bot_version }, result.effect, timing.now, timing.deadlineMs))
-    : null;
+  const effect = result.effect ? JSON.stringify(effectRow({ id: row.id, botVersion: row.bot_version }, result.effect, timing.now, timing.deadlineMs)) : null;
   const { notifications } = store;
   const { rows } = await store.db.executeQuery<{ written: boolean }>(
     CompiledQuery.raw(ADVANCE, [

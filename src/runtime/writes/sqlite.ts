@@ -6,5 +6,4 @@ import { writeAdvance } from '../conversations.ts';
  * shares with the other turns that reached their write at the same moment (no round trips to save
  * in-process, one commit for many turns).
  */
-export const sqliteAdvance: AdvanceWriter = (store, row, result, drafts, timing) =>
-  store.transact((trx) => writeAdvance(trx, row, result, drafts, timing));
+export const sqliteAdvance: AdvanceWriter = (store, row, result, drafts, timing) => store.transact((trx) => writeAdvance(trx, row, result, drafts, timing));

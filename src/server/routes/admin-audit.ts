@@ -7,9 +7,7 @@ import { auditContext } from '../audit-trail.ts';
 import { ADMIN, adminErrors, MAX_PAGE } from '../schemas/admin.ts';
 
 /** A time bound: an ISO-8601 date (midnight UTC) or date and time. */
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString());
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString());
 
 const filterQuery = z.object({
   action: z.enum(AUDIT_ACTIONS).optional(),
@@ -37,7 +35,16 @@ const CSV_COLUMNS = ['at', 'action', 'actor_kind', 'actor_id', 'actor_name', 'ad
 const FULL_WIDTH_FORMULA = /^[＝＋－＠]/u;
 
 function csvRow(entry: AuditRecord): string[] {
-  const cells = [entry.at, entry.action, entry.actor.kind, entry.actor.id ?? '', entry.actor.name ?? '', entry.address ?? '', entry.target ?? '', JSON.stringify(entry.details)];
+  const cells = [
+    entry.at,
+    entry.action,
+    entry.actor.kind,
+    entry.actor.id ?? '',
+    entry.actor.name ?? '',
+    entry.address ?? '',
+    entry.target ?? '',
+    JSON.stringify(entry.details),
+  ];
   return cells.map((cell) => (FULL_WIDTH_FORMULA.test(cell) ? `'${cell}` : cell));
 }
 
@@ -52,7 +59,7 @@ export const adminAuditRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> 
         description:
           'Publish and rollback, integration changes, personal-data exports and erasures, retention changes, sign-ins: who (the admin ' +
           'token, an account, the CLI), when, what, from which address. `format=csv` answers every matching entry as CSV (cells that a ' +
-          'spreadsheet would run as a formula start with `\'`); the export itself is recorded.',
+          "spreadsheet would run as a formula start with `'`); the export itself is recorded.",
         querystring: filterQuery.extend({
           limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
           offset: z.coerce.number().int().min(0).default(0),

@@ -245,18 +245,23 @@ describe("publishing checks a block's literal values against the connected servi
     // A merge field is left to the block's run: the example's priority is %priority%.
   });
 
-  it("refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached", async () => {
+  it('refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached', async () => {
     const fake = await startFakeZoho();
     try {
       const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
       const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url, orgId: fake.orgId };
       const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
-      expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings, secrets } })).statusCode).toBe(200);
+      expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings, secrets } })).statusCode).toBe(
+        200,
+      );
 
       // Seeded: Support and Sales enabled, Legacy disabled; the portal's statuses include Escalated.
       const refused = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Legacy').replace('status: Open', 'status: Reopened'));
       expect(refused.statusCode).toBe(422);
-      expect(refused.json().problems.map((p: { block: string; field: string }) => `${p.block}.${p.field}`)).toEqual(['open_ticket.status', 'open_ticket.department']);
+      expect(refused.json().problems.map((p: { block: string; field: string }) => `${p.block}.${p.field}`)).toEqual([
+        'open_ticket.status',
+        'open_ticket.department',
+      ]);
       expect(refused.json().problems[1].message).toBe('"Legacy" is not a value the helpdesk service (zoho) has. It offers "Support", "Sales"');
 
       const ok = await publishSupport(s, SUPPORT.replace('department: Support', 'department: sales').replace('status: Open', 'status: Escalated'));
@@ -265,13 +270,21 @@ describe("publishing checks a block's literal values against the connected servi
 
       // Zoho unreachable (nothing listens on port 9 of the loopback): published, with a warning per unchecked value.
       const down = { ...settings, accountsUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9' };
-      expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings: down, secrets } })).statusCode).toBe(200);
+      expect(
+        (await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings: down, secrets } })).statusCode,
+      ).toBe(200);
       const warned = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Legacy'));
       expect(warned.statusCode, warned.body).toBe(200);
       expect(warned.json().version).toBe(3);
       expect(warned.json().warnings).toEqual(
         ['status', 'classification', 'department'].map((field) =>
-          expect.objectContaining({ severity: 'warning', code: 'service_values_unavailable', block: 'open_ticket', field, message: expect.stringMatching(/could not be asked .*published anyway/) }),
+          expect.objectContaining({
+            severity: 'warning',
+            code: 'service_values_unavailable',
+            block: 'open_ticket',
+            field,
+            message: expect.stringMatching(/could not be asked .*published anyway/),
+          }),
         ),
       );
     } finally {

@@ -4,16 +4,7 @@ import { z } from 'zod';
 import { loadBotText, type Problem } from '../../flow/index.ts';
 import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
-import {
-  getPublished,
-  getVersion,
-  listBots,
-  listVersions,
-  publish,
-  rollback,
-  saveDraft,
-  type BotFormat,
-} from '../../store/bots.ts';
+import { getPublished, getVersion, listBots, listVersions, publish, rollback, saveDraft, type BotFormat } from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
 import { StoreError } from '../../store/errors.ts';
 import { LOCALES, type Locale } from '../../vocabulary/locales.ts';
@@ -74,9 +65,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
   await app.register(async (plain) => {
     const upload = plain.withTypeProvider<ZodTypeProvider>();
     upload.removeAllContentTypeParsers();
-    upload.addContentTypeParser([JSON_TYPE, ...YAML_TYPES], { parseAs: 'string', bodyLimit: BOT_BODY_LIMIT }, (_req, body, done) =>
-      done(null, body),
-    );
+    upload.addContentTypeParser([JSON_TYPE, ...YAML_TYPES], { parseAs: 'string', bodyLimit: BOT_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
     upload.put(
       '/bots/:id',
@@ -137,11 +126,9 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
     );
   });
 
-  app.get(
-    '/bots',
-    { schema: { ...ADMIN, summary: 'Every bot', response: { 200: z.object({ items: z.array(botSummary) }), ...adminErrors } } },
-    async () => ({ items: await listBots(db) }),
-  );
+  app.get('/bots', { schema: { ...ADMIN, summary: 'Every bot', response: { 200: z.object({ items: z.array(botSummary) }), ...adminErrors } } }, async () => ({
+    items: await listBots(db),
+  }));
 
   app.get(
     '/bots/:id/versions',
@@ -172,9 +159,15 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
           'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked.',
         params: botParams,
         querystring: z.object({
-          locale: z.enum(LOCALES).optional().describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
+          locale: z
+            .enum(LOCALES)
+            .optional()
+            .describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
         }),
-        body: z.object({ version: z.number().int().min(1).optional() }).strict().nullish(),
+        body: z
+          .object({ version: z.number().int().min(1).optional() })
+          .strict()
+          .nullish(),
         response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
     },

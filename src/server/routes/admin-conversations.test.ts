@@ -13,7 +13,12 @@ describe('conversations and the execution log', () => {
 
     const list = await s.admin({ url: '/api/v1/admin/conversations' });
     expect(list.statusCode).toBe(200);
-    expect(list.json().items.map((c: { id: string }) => c.id).sort()).toEqual([lead.id, other.id].sort());
+    expect(
+      list
+        .json()
+        .items.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([lead.id, other.id].sort());
     const ended = (await s.admin({ url: '/api/v1/admin/conversations?status=ended' })).json().items;
     expect(ended).toEqual([expect.objectContaining({ id: lead.id, botId: 'quick-lead', botVersion: 1, status: 'ended' })]);
     expect((await s.admin({ url: '/api/v1/admin/conversations?botId=colours&limit=1' })).json().items).toHaveLength(1);
@@ -30,7 +35,15 @@ describe('conversations and the execution log', () => {
 
     const log = (await s.admin({ url: `/api/v1/admin/execution-log?conversationId=${lead.id}` })).json().items;
     expect(log).toEqual([
-      expect.objectContaining({ conversationId: lead.id, blockId: 'create', action: 'crm.lead', provider: 'builtin', attempt: 1, outcome: 'success', message: null }),
+      expect.objectContaining({
+        conversationId: lead.id,
+        blockId: 'create',
+        action: 'crm.lead',
+        provider: 'builtin',
+        attempt: 1,
+        outcome: 'success',
+        message: null,
+      }),
     ]);
     expect(log[0].durationMs).toBeGreaterThanOrEqual(0);
     expect((await s.admin({ url: '/api/v1/admin/execution-log?botId=colours' })).json().items).toEqual([]);

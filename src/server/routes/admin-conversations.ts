@@ -125,7 +125,7 @@ export const adminConversationsRoutes: FastifyPluginAsyncZod<{ readonly store: S
       schema: {
         ...ADMIN,
         summary: 'Every integration call, newest first',
-        description: 'Block, provider, attempt, duration, outcome and the service\'s error message of each connector call.',
+        description: "Block, provider, attempt, duration, outcome and the service's error message of each connector call.",
         querystring: z.object({
           ...paging,
           botId: z.string().max(100).optional(),

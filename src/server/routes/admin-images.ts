@@ -35,7 +35,7 @@ export const adminImagesRoutes: FastifyPluginAsyncZod<{ readonly store: Store }>
           description:
             `The body is the image itself (PNG, JPEG, GIF or WebP, at most ${IMAGE_MAX_BYTES} bytes), sent as its image/* type or application/octet-stream. ` +
             'Its type is judged by its content, not its name or header: anything else (SVG, HTML…) is a 400. ' +
-            "Its id is the first 32 hex digits of its SHA-256: the same image gets the same id anywhere (201 when new, 200 when it was stored already).",
+            'Its id is the first 32 hex digits of its SHA-256: the same image gets the same id anywhere (201 when new, 200 when it was stored already).',
           consumes: [...IMAGE_TYPES, 'application/octet-stream'],
           body: z.instanceof(Buffer).describe('The image bytes.'),
           response: { 200: storedImage, 201: storedImage, 413: errorBody, 415: errorBody, ...adminErrors },

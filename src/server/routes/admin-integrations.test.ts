@@ -18,14 +18,17 @@ const zohoBody = (origin: string, secrets?: Record<string, string>) => ({
   ...(secrets ? { secrets } : {}),
 });
 
-const put = (s: TestServer, role: string, payload: object) =>
-  s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload });
+const put = (s: TestServer, role: string, payload: object) => s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload });
 
 /** Tests that point Zoho at 127.0.0.1 through the admin API run the server as one for fakes would. */
 const CUSTOM_URLS = { env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } };
 
 const storedSecrets = async (s: TestServer, role: string): Promise<Record<string, string> | null> => {
-  const row = await s.store.db.selectFrom('integrations').select('secrets').where('role', '=', role as 'crm').executeTakeFirstOrThrow();
+  const row = await s.store.db
+    .selectFrom('integrations')
+    .select('secrets')
+    .where('role', '=', role as 'crm')
+    .executeTakeFirstOrThrow();
   return row.secrets === null ? null : new SecretBox(Buffer.from(SECRET_KEY, 'hex')).open(row.secrets);
 };
 
@@ -78,7 +81,10 @@ describe('integrations', () => {
     expect(box.open(row.secrets ?? '')).toEqual({ clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN });
 
     // A setting that does not decide where the secrets go keeps them.
-    const changed = await put(s, 'crm', { ...zohoBody('http://127.0.0.1:9'), settings: { ...zohoBody('http://127.0.0.1:9').settings, defaultCompany: 'Walk-in' } });
+    const changed = await put(s, 'crm', {
+      ...zohoBody('http://127.0.0.1:9'),
+      settings: { ...zohoBody('http://127.0.0.1:9').settings, defaultCompany: 'Walk-in' },
+    });
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ hasSecrets: true, status: 'unchecked', settings: { defaultCompany: 'Walk-in' } });
     const kept = await s.store.db.selectFrom('integrations').select('secrets').where('role', '=', 'crm').executeTakeFirstOrThrow();
@@ -190,7 +196,11 @@ describe('integrations', () => {
     const other = { clientId: '1000.OTHERCLIENT', clientSecret: 'other-secret-4410', refreshToken: '1000.other.refresh' };
     fake.addClient(other);
     const [before] = await s.store.db.selectFrom('access_tokens').select('key').execute();
-    await put(s, 'crm', { ...zohoBody(fake.url), settings: { ...settings, clientId: other.clientId }, secrets: { clientSecret: other.clientSecret, refreshToken: other.refreshToken } });
+    await put(s, 'crm', {
+      ...zohoBody(fake.url),
+      settings: { ...settings, clientId: other.clientId },
+      secrets: { clientSecret: other.clientSecret, refreshToken: other.refreshToken },
+    });
     expect(await s.store.db.selectFrom('access_tokens').select('key').execute()).toEqual([]);
     expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
     expect(fake.stats.tokenRefreshes).toBe(refreshes + 1);
@@ -288,13 +298,16 @@ describe('integrations', () => {
       }
     });
 
-    it("takes the UK data centre with its own hosts, and refuses Campaigns there at set-up, naming where Zoho offers it", async () => {
+    it('takes the UK data centre with its own hosts, and refuses Campaigns there at set-up, naming where Zoho offers it', async () => {
       const s = await testServer();
       const uk = { dc: 'uk', clientId: '1000.CLIENT', accountsUrl: 'https://accounts.zoho.uk', apiUrl: 'https://www.zohoapis.uk' };
       expect((await put(s, 'crm', { provider: 'zoho', settings: uk, secrets })).statusCode).toBe(200);
       const mailing = await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'uk', clientId: '1000.CLIENT' }, secrets });
       expect(mailing.statusCode).toBe(400);
-      expect(mailing.json().error).toMatchObject({ field: 'settings.dc', message: expect.stringMatching(/uk, where Zoho does not offer Campaigns \(it does in com, eu/) });
+      expect(mailing.json().error).toMatchObject({
+        field: 'settings.dc',
+        message: expect.stringMatching(/uk, where Zoho does not offer Campaigns \(it does in com, eu/),
+      });
       expect((await put(s, 'mailing', { provider: 'zoho', settings: { dc: 'eu', clientId: '1000.CLIENT' }, secrets })).statusCode).toBe(200);
     });
 
@@ -353,7 +366,11 @@ describe('integrations', () => {
       expect(message.length).toBeLessThan(600);
       expect(second.json().integration.statusMessage ?? second.json().integration.lastError).toBe(message);
 
-      const described = await foreignServer({ status: 400, type: 'application/json', body: JSON.stringify({ error: 'invalid_client', error_description: 'the client is unknown' }) });
+      const described = await foreignServer({
+        status: 400,
+        type: 'application/json',
+        body: JSON.stringify({ error: 'invalid_client', error_description: 'the client is unknown' }),
+      });
       await put(s, 'helpdesk', { ...zohoBody(described.url, secrets) });
       const third = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/helpdesk/check' });
       expect(third.json().message).toContain('invalid_client');
@@ -397,7 +414,10 @@ describe('integrations', () => {
       expect((await s.admin({ url: '/api/v1/admin/integrations/helpdesk/organizations' })).json().orgId).toBe(fake.orgId);
 
       // The general PUT keeps its rule: an orgId changed there drops the stored credentials.
-      const moved = await put(s, 'helpdesk', { provider: 'zoho', settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId, orgId: '7000001' } });
+      const moved = await put(s, 'helpdesk', {
+        provider: 'zoho',
+        settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId, orgId: '7000001' },
+      });
       expect(moved.json()).toMatchObject({ hasSecrets: false, status: 'invalid' });
     });
 

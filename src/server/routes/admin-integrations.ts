@@ -134,7 +134,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         ...ADMIN,
         summary: "Set a role's integration",
         description:
-          'Replaces the role\'s integration (enabled, status unchecked; builtin is ok at once). Secrets are sealed with the secret box and never returned.',
+          "Replaces the role's integration (enabled, status unchecked; builtin is ok at once). Secrets are sealed with the secret box and never returned.",
         params: roleParams,
         body: setBody,
         response: { 200: integration, ...adminErrors },
@@ -230,7 +230,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         ...ADMIN,
         summary: 'Pick the organisation the integration works in, keeping its credentials',
         description:
-          "Only an organisation the stored credentials themselves list is accepted, so the credentials keep going to the same service for the same account: unlike a change of `orgId` through PUT /integrations/{role} (a `bindsSecrets` setting, which drops them), this keeps them — what choosing the Desk organisation right after Connect with Zoho needs.",
+          'Only an organisation the stored credentials themselves list is accepted, so the credentials keep going to the same service for the same account: unlike a change of `orgId` through PUT /integrations/{role} (a `bindsSecrets` setting, which drops them), this keeps them — what choosing the Desk organisation right after Connect with Zoho needs.',
         params: roleParams,
         body: z.object({ orgId: z.string().trim().min(1).max(200) }).strict(),
         response: { 200: integration, ...adminErrors, 502: errorBody },
@@ -241,7 +241,12 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       const { orgId } = request.body;
       const { found, listed } = await organizationsOf(role);
       if (!listed.some((o) => o.id === orgId)) {
-        throw new ApiError(400, 'invalid_request', `orgId: these credentials see no organisation "${orgId}" (they see ${listed.map((o) => o.id).join(', ') || 'none'})`, 'orgId');
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `orgId: these credentials see no organisation "${orgId}" (they see ${listed.map((o) => o.id).join(', ') || 'none'})`,
+          'orgId',
+        );
       }
       const kept = await db.selectFrom('integrations').select(['provider', 'secrets']).where('role', '=', role).executeTakeFirst();
       if (!kept || kept.provider !== found.provider) throw new ApiError(409, 'integration_changed', `the ${role} integration changed meanwhile: try again`);
@@ -257,7 +262,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
       schema: {
         ...ADMIN,
         summary: "Prove the role's credentials work with one cheap read",
-        description: 'builtin is always ok. The result is recorded as the integration\'s last success or failure.',
+        description: "builtin is always ok. The result is recorded as the integration's last success or failure.",
         params: roleParams,
         response: { 200: checkResult, ...adminErrors },
       },

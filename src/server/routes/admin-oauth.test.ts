@@ -50,8 +50,7 @@ async function consent(authorizeUrl: URL): Promise<string> {
   return `${back.pathname}${back.search}`;
 }
 
-const callback = (s: TestServer, url: string, cookie?: string) =>
-  s.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
+const callback = (s: TestServer, url: string, cookie?: string) => s.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
 
 const integrations = async (s: TestServer) =>
   ((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json() as { items: { role: string; provider: string; hasSecrets: boolean }[] }).items;
@@ -69,7 +68,9 @@ describe('connecting Zoho with OAuth', () => {
     expect(q.get('redirect_uri')).toBe(`${PUBLIC}${CALLBACK}`);
     expect(q.get('state')).toMatch(/^[\w-]{40,}$/);
     const scopes = (q.get('scope') ?? '').split(',');
-    expect(scopes).toEqual(expect.arrayContaining(['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ', 'Desk.tickets.CREATE', 'ZohoCampaigns.contact.UPDATE']));
+    expect(scopes).toEqual(
+      expect.arrayContaining(['ZohoCRM.coql.READ', 'ZohoCRM.settings.fields.READ', 'Desk.tickets.CREATE', 'ZohoCampaigns.contact.UPDATE']),
+    );
     expect(authorizeUrl.toString()).not.toContain(fake.client.clientSecret);
 
     const back = await consent(authorizeUrl);
@@ -111,12 +112,20 @@ describe('connecting Zoho with OAuth', () => {
 
     const late = await connect(s);
     const lateBack = await consent(late.authorizeUrl);
-    await s.store.db.updateTable('oauth_states').set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() }).execute();
+    await s.store.db
+      .updateTable('oauth_states')
+      .set({ created_at: new Date(Date.now() - 11 * 60_000).toISOString() })
+      .execute();
     const expired = await callback(s, lateBack, late.cookie);
     expect(expired.statusCode).toBe(400);
     expect(expired.json().error.message).toMatch(/expired/);
     // Only the one good callback connected anything.
-    expect((await integrations(s)).filter((i) => i.provider === 'zoho').map((i) => i.role).sort()).toEqual(['crm', 'helpdesk', 'mailing']);
+    expect(
+      (await integrations(s))
+        .filter((i) => i.provider === 'zoho')
+        .map((i) => i.role)
+        .sort(),
+    ).toEqual(['crm', 'helpdesk', 'mailing']);
   });
 
   it('a denied consent goes back to the page saying so, and connects nothing', async () => {
@@ -159,6 +168,8 @@ describe('connecting Zoho with OAuth', () => {
       redirectUri: `${PUBLIC}${CALLBACK}`,
       consoleUrl: 'https://api-console.zoho.jp',
     });
-    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=ca' })).json().consoleUrl).toBe('https://api-console.zohocloud.ca');
+    expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=ca' })).json().consoleUrl).toBe(
+      'https://api-console.zohocloud.ca',
+    );
   });
 });

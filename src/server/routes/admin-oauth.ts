@@ -141,10 +141,7 @@ export const adminOAuthRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async
         redirectUri,
       });
       const secure = redirectUri.startsWith('https:') ? '; Secure' : '';
-      reply.header(
-        'set-cookie',
-        `${BROWSER_COOKIE}=${browser}; Path=${CALLBACK_PATH}; Max-Age=${OAUTH_STATE_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure}`,
-      );
+      reply.header('set-cookie', `${BROWSER_COOKIE}=${browser}; Path=${CALLBACK_PATH}; Max-Age=${OAUTH_STATE_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure}`);
       request.log.info({ role, roles, provider }, 'oauth consent started');
       return { authorizeUrl, redirectUri };
     },

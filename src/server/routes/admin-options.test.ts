@@ -38,7 +38,11 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
       const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url };
       const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
       for (const role of ['crm', 'helpdesk', 'mailing']) {
-        const set = await s.admin({ method: 'PUT', url: `/api/v1/admin/integrations/${role}`, payload: { provider: 'zoho', settings: role === 'helpdesk' ? { ...settings, orgId: fake.orgId } : settings, secrets } });
+        const set = await s.admin({
+          method: 'PUT',
+          url: `/api/v1/admin/integrations/${role}`,
+          payload: { provider: 'zoho', settings: role === 'helpdesk' ? { ...settings, orgId: fake.orgId } : settings, secrets },
+        });
         expect(set.statusCode, set.body).toBe(200);
       }
       fake.addList('VIP customers');

@@ -21,7 +21,6 @@ const roleOptions = z
   })
   .meta({ id: 'IntegrationOptions' });
 
-
 /** The values per field as the response carries them: every field present, a list of its own. */
 function choices(fields: FieldValues | undefined): Record<string, Array<{ value: string; label: string }>> {
   return Object.fromEntries(Object.entries(fields ?? {}).flatMap(([k, v]) => (v ? [[k, v.map((c) => ({ ...c }))]] : [])));

@@ -10,7 +10,11 @@ import { ADMIN, adminErrors } from '../schemas/admin.ts';
 
 const personQuery = z.object({
   email: z.string().max(320).optional().describe('An email address; compared as the store keys it (NFKC, lower-cased).'),
-  phone: z.string().max(64).optional().describe('A phone number; compared by its digits (`090-1234-5678`, `０９０１２３４５６７８` and `+81 90-1234-5678` are one).'),
+  phone: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('A phone number; compared by its digits (`090-1234-5678`, `０９０１２３４５６７８` and `+81 90-1234-5678` are one).'),
 });
 
 function subject(query: z.infer<typeof personQuery>): Subject {

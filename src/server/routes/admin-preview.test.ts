@@ -48,10 +48,18 @@ describe('POST /api/v1/admin/preview', () => {
         no: { type: 'end', text: '拒否 %consent%' },
       },
     };
-    const turn = async (state: unknown, event: unknown) => (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot, state, event } })).json();
+    const turn = async (state: unknown, event: unknown) =>
+      (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot, state, event } })).json();
     const first = await turn(null, { type: 'start' });
     expect(first.messages).toEqual([{ text: '保存します。', link: { url: 'https://example.com/privacy' } }]);
-    expect(first.input).toEqual({ blockId: 'privacy', kind: 'choice', options: [{ label: '同意する', value: 'yes' }, { label: '同意しない', value: 'no' }] });
+    expect(first.input).toEqual({
+      blockId: 'privacy',
+      kind: 'choice',
+      options: [
+        { label: '同意する', value: 'yes' },
+        { label: '同意しない', value: 'no' },
+      ],
+    });
     const before = Date.now();
     const declined = await turn(first.state, { type: 'choice', value: 'no' });
     expect(declined.messages.map((m: { text: string }) => m.text)).toEqual(['拒否 no']);
@@ -89,9 +97,23 @@ describe('POST /api/v1/admin/preview', () => {
     const s = await testServer();
     await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Support' } });
     const run = async (forced: Record<string, string>) => {
-      let body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced } })).json();
-      body = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'reply', text: 'a@b.co' }, forced } })).json();
-      return (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: body.state, event: { type: 'choice', value: 'Low' }, forced } })).json();
+      let body = (
+        await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced } })
+      ).json();
+      body = (
+        await s.admin({
+          method: 'POST',
+          url: '/api/v1/admin/preview',
+          payload: { bot: TICKET_BOT, state: body.state, event: { type: 'reply', text: 'a@b.co' }, forced },
+        })
+      ).json();
+      return (
+        await s.admin({
+          method: 'POST',
+          url: '/api/v1/admin/preview',
+          payload: { bot: TICKET_BOT, state: body.state, event: { type: 'choice', value: 'Low' }, forced },
+        })
+      ).json();
     };
     // The built-in helpdesk is configured and has the department: only the simulation keeps it from a ticket.
     const simulated = await run({});
@@ -116,13 +138,27 @@ describe('POST /api/v1/admin/preview', () => {
     expect(bad.json().problems).toEqual([expect.objectContaining({ block: 'done', field: 'text' })]);
 
     const first = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' } } })).json();
-    const second = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: first.state, event: { type: 'reply', text: 'a@b.co' } } })).json();
-    const wrong = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: second.state, event: { type: 'choice', value: 'Urgent' } } });
+    const second = (
+      await s.admin({
+        method: 'POST',
+        url: '/api/v1/admin/preview',
+        payload: { bot: TICKET_BOT, state: first.state, event: { type: 'reply', text: 'a@b.co' } },
+      })
+    ).json();
+    const wrong = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/preview',
+      payload: { bot: TICKET_BOT, state: second.state, event: { type: 'choice', value: 'Urgent' } },
+    });
     expect(wrong.statusCode).toBe(200);
     expect(wrong.json().error).toMatchObject({ code: 'unknown_choice' });
     expect(wrong.json().state).toEqual(second.state);
 
-    const forcedNonsense = await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced: { open: 'maybe' } } });
+    const forcedNonsense = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/preview',
+      payload: { bot: TICKET_BOT, state: null, event: { type: 'start' }, forced: { open: 'maybe' } },
+    });
     expect(forcedNonsense.statusCode).toBe(400);
     const both = await s.admin({
       method: 'POST',

@@ -53,13 +53,10 @@ const event = z.discriminatedUnion('type', [
 
 const previewBody = z
   .object({
-    bot: z.unknown().describe('The bot file as a JSON document (the builder\'s draft; need not be saved).'),
+    bot: z.unknown().describe("The bot file as a JSON document (the builder's draft; need not be saved)."),
     state: conversationState.nullable().describe('The state the previous answer returned; null to start.'),
-    event: event.describe('What happens now: the start, or the visitor\'s reply.'),
-    forced: z
-      .record(z.string(), z.enum(OUTCOMES))
-      .default({})
-      .describe('Per integration block id, the outcome to simulate (default `success`).'),
+    event: event.describe("What happens now: the start, or the visitor's reply."),
+    forced: z.record(z.string(), z.enum(OUTCOMES)).default({}).describe('Per integration block id, the outcome to simulate (default `success`).'),
     real: z
       .array(z.string())
       .max(200)
@@ -87,7 +84,9 @@ const previewAnswer = z
   .object({
     state: conversationState,
     status: z.enum(['waiting_input', 'waiting_effect', 'ended', 'handoff']),
-    messages: z.array(z.object({ text: z.string(), image: z.string().optional(), link: z.object({ url: z.string(), label: z.string().optional() }).optional() })),
+    messages: z.array(
+      z.object({ text: z.string(), image: z.string().optional(), link: z.object({ url: z.string(), label: z.string().optional() }).optional() }),
+    ),
     input: inputRequest.nullable(),
     path: z.array(z.string()).describe('Blocks entered during this turn, in order.'),
     integrations: z.array(trace),
@@ -117,7 +116,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
     {
       schema: {
         ...ADMIN,
-        summary: 'Run one turn of a draft bot (the builder\'s preview)',
+        summary: "Run one turn of a draft bot (the builder's preview)",
         body: previewBody,
         response: { 200: previewAnswer, 422: invalidBot, ...adminErrors },
       },

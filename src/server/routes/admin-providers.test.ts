@@ -6,7 +6,9 @@ describe('GET /api/v1/admin/providers', () => {
     const s = await testServer();
     const en = await s.admin({ url: '/api/v1/admin/providers' });
     expect(en.statusCode).toBe(200);
-    const items = en.json().items as Array<Record<string, unknown> & { name: string; settings: Array<Record<string, unknown>>; secrets: Array<Record<string, unknown>> }>;
+    const items = en.json().items as Array<
+      Record<string, unknown> & { name: string; settings: Array<Record<string, unknown>>; secrets: Array<Record<string, unknown>> }
+    >;
     expect(items.map((p) => p.name)).toEqual(['builtin', 'zoho']);
     const zoho = items[1]!;
     expect(zoho).toMatchObject({ label: 'Zoho', roles: ['crm', 'helpdesk', 'mailing'], connection: { kind: 'oauth2-code' } });
@@ -19,14 +21,20 @@ describe('GET /api/v1/admin/providers', () => {
 
     const ja = (await s.admin({ url: '/api/v1/admin/providers', headers: { 'accept-language': 'ja,en;q=0.8' } })).json();
     expect(ja.items[1].settings[0].label).toBe('データセンター');
-    expect((await s.admin({ url: '/api/v1/admin/providers?locale=en', headers: { 'accept-language': 'ja' } })).json().items[1].settings[0].label).toBe('Data centre');
+    expect((await s.admin({ url: '/api/v1/admin/providers?locale=en', headers: { 'accept-language': 'ja' } })).json().items[1].settings[0].label).toBe(
+      'Data centre',
+    );
     expect((await s.admin({ url: '/api/v1/admin/providers?locale=fr' })).statusCode).toBe(400);
     expect((await s.app.inject({ url: '/api/v1/admin/providers' })).statusCode).toBe(401);
   });
 
   it('refuses a provider that cannot serve the role, and settings it does not declare, naming the field', async () => {
     const s = await testServer();
-    const unknown = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/crm', payload: { provider: 'zoho', settings: { dc: 'jp', clientId: 'c', region: 'x' }, secrets: { clientSecret: 's', refreshToken: 'r' } } });
+    const unknown = await s.admin({
+      method: 'PUT',
+      url: '/api/v1/admin/integrations/crm',
+      payload: { provider: 'zoho', settings: { dc: 'jp', clientId: 'c', region: 'x' }, secrets: { clientSecret: 's', refreshToken: 'r' } },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toMatchObject({ field: 'settings.region', message: expect.stringContaining('not a setting of the zoho provider') });
     const builtinSettings = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/crm', payload: { provider: 'builtin', settings: { dc: 'jp' } } });

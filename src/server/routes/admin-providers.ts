@@ -14,7 +14,7 @@ const field = z.object({
   choices: z.array(z.string()).nullable().describe('The values it takes, when they are a fixed set (a dropdown).'),
   roles: z.array(z.enum(ROLES)).nullable().describe('Only these roles read it; null: every role the provider serves.'),
   bindsSecrets: z.boolean().describe('Changing it drops the stored secrets unless new ones come in the same request.'),
-  baseUrl: z.boolean().describe('A base URL: through the admin API only the service\'s own hosts, unless RENKEI_CUSTOM_SERVICE_URLS=1.'),
+  baseUrl: z.boolean().describe("A base URL: through the admin API only the service's own hosts, unless RENKEI_CUSTOM_SERVICE_URLS=1."),
 });
 
 const provider = z
@@ -29,7 +29,9 @@ const provider = z
       grants: z
         .array(z.string())
         .nullable()
-        .describe('OAuth 2 with a browser consent (POST …/integrations/{role}/connect): the secrets the grant supplies; null when it cannot be connected that way.'),
+        .describe(
+          'OAuth 2 with a browser consent (POST …/integrations/{role}/connect): the secrets the grant supplies; null when it cannot be connected that way.',
+        ),
     }),
     settings: z.array(field),
     secrets: z.array(field).describe('Write-only: the admin API never returns their values.'),

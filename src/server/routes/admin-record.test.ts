@@ -51,8 +51,17 @@ describe('one record', () => {
 
   it("says a record came from the builder's preview, which keeps no conversation", async () => {
     const s = await testServer();
-    const bot = { renkei: 1, id: 'p', name: 'P', locale: 'en', start: 'add', blocks: { add: { type: 'crm.lead', email: 'x@example.com', ports: { success: 'end', failure: 'end' } }, end: { type: 'end' } } };
-    const turn = (await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot, state: null, event: { type: 'start' }, real: ['add'] } })).json();
+    const bot = {
+      renkei: 1,
+      id: 'p',
+      name: 'P',
+      locale: 'en',
+      start: 'add',
+      blocks: { add: { type: 'crm.lead', email: 'x@example.com', ports: { success: 'end', failure: 'end' } }, end: { type: 'end' } },
+    };
+    const turn = (
+      await s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot, state: null, event: { type: 'start' }, real: ['add'] } })
+    ).json();
     const leadId = turn.integrations[0].outputs.id as string;
     const detail = (await s.admin({ url: `/api/v1/admin/records/leads/${leadId}` })).json();
     expect(detail.origin).toEqual({ effectId: expect.stringMatching(/^preview-/), preview: true, conversation: null });

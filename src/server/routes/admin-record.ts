@@ -38,13 +38,16 @@ const detail = z
     kind: z.enum(RECORD_KINDS),
     record: z.union([personRecord, dealRecord, ticketRecord, subscriberRecord]),
     origin,
-    changes: z.array(change).describe("Tickets: each change of status or assignee made here, oldest first; empty for other kinds."),
+    changes: z.array(change).describe('Tickets: each change of status or assignee made here, oldest first; empty for other kinds.'),
   })
   .meta({ id: 'RecordDetail' });
 
 const ticketChangeBody = z
   .object({
-    status: z.enum(STATUSES).optional().describe(`One of the helpdesk's statuses: ${STATUSES.join(', ')}.`),
+    status: z
+      .enum(STATUSES)
+      .optional()
+      .describe(`One of the helpdesk's statuses: ${STATUSES.join(', ')}.`),
     assignee: z.string().trim().min(1).max(320).nullable().optional().describe("An active agent's email or id; null takes the assignee away."),
   })
   .strict()
@@ -100,7 +103,7 @@ export const adminRecordRoutes: FastifyPluginAsyncZod<{ readonly store: Store }>
       schema: {
         ...ADMIN,
         summary: "Change a built-in ticket's status or assignee",
-        description: 'Each change is kept in the ticket\'s history with its time. Setting what the ticket already has changes nothing.',
+        description: "Each change is kept in the ticket's history with its time. Setting what the ticket already has changes nothing.",
         params: z.object({ id }),
         body: ticketChangeBody,
         response: { 200: detail, ...adminErrors },

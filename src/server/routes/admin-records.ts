@@ -76,12 +76,18 @@ export const adminRecordsRoutes: FastifyPluginAsyncZod<{ readonly store: Store }
     async (request) => {
       const { kind } = request.params;
       const { limit, offset, search, status, from, to } = request.query;
-      if (status !== undefined && kind !== 'tickets') throw new ApiError(400, 'invalid_request', `querystring.status: only tickets have a status, not ${kind}`, 'status');
+      if (status !== undefined && kind !== 'tickets')
+        throw new ApiError(400, 'invalid_request', `querystring.status: only tickets have a status, not ${kind}`, 'status');
       const createdTo = to === undefined ? undefined : endOf(to);
       if (from !== undefined && createdTo !== undefined && Date.parse(from) >= Date.parse(createdTo)) {
         throw new ApiError(400, 'invalid_request', `querystring.to: ${to} is not after from (${from})`, 'to');
       }
-      const filter = { ...(search ? { search } : {}), ...(status ? { status } : {}), ...(from ? { createdFrom: from } : {}), ...(createdTo ? { createdTo } : {}) };
+      const filter = {
+        ...(search ? { search } : {}),
+        ...(status ? { status } : {}),
+        ...(from ? { createdFrom: from } : {}),
+        ...(createdTo ? { createdTo } : {}),
+      };
       const [items, total] = await Promise.all([listRecords(db, kind, { limit, offset, ...filter }), countRecords(db, kind, filter)]);
       return { items, total };
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testServer } from '../test-support.ts';
 
 describe('retention over the admin API', () => {
-  it('shows the defaults, takes the admin\'s periods, and records each change', async () => {
+  it("shows the defaults, takes the admin's periods, and records each change", async () => {
     const s = await testServer();
     const initial = (await s.admin({ url: '/api/v1/admin/retention' })).json();
     expect(initial).toEqual({
@@ -13,7 +13,11 @@ describe('retention over the admin API', () => {
     });
     const res = await s.admin({ method: 'PUT', url: '/api/v1/admin/retention', payload: { conversations: 90, records: 730 } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ conversations: { days: 90, source: 'admin' }, records: { days: 730, source: 'admin' }, idle: { days: 30, source: 'default' } });
+    expect(res.json()).toMatchObject({
+      conversations: { days: 90, source: 'admin' },
+      records: { days: 730, source: 'admin' },
+      idle: { days: 30, source: 'default' },
+    });
     await s.admin({ method: 'PUT', url: '/api/v1/admin/retention', payload: { records: 'keep', conversations: 90 } });
     expect((await s.admin({ url: '/api/v1/admin/retention' })).json().records).toMatchObject({ days: null, source: 'admin' });
 
@@ -32,7 +36,11 @@ describe('retention over the admin API', () => {
     });
     const fixed = await s.admin({ method: 'PUT', url: '/api/v1/admin/retention', payload: { conversations: 60 } });
     expect(fixed.statusCode).toBe(409);
-    expect(fixed.json().error).toMatchObject({ code: 'set_by_environment', field: 'conversations', message: expect.stringContaining('RENKEI_RETENTION_CONVERSATIONS_DAYS') });
+    expect(fixed.json().error).toMatchObject({
+      code: 'set_by_environment',
+      field: 'conversations',
+      message: expect.stringContaining('RENKEI_RETENTION_CONVERSATIONS_DAYS'),
+    });
     for (const payload of [{}, { idle: 0 }, { idle: 1.5 }, { idle: 'forever' }, { idle: 40_000 }, { days: 3 }]) {
       const res = await s.admin({ method: 'PUT', url: '/api/v1/admin/retention', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);

@@ -64,7 +64,10 @@ export const adminRetentionRoutes: FastifyPluginAsyncZod<AdminRetentionOptions> 
   const view = (settings: RetentionSettings) => {
     const run = worker?.lastRun;
     return {
-      ...(Object.fromEntries(RETENTION_KINDS.map((k) => [k, { ...settings[k], variable: RETENTION_ENV[k] }])) as Record<RetentionKind, z.infer<typeof setting>>),
+      ...(Object.fromEntries(RETENTION_KINDS.map((k) => [k, { ...settings[k], variable: RETENTION_ENV[k] }])) as Record<
+        RetentionKind,
+        z.infer<typeof setting>
+      >),
       lastRun: run ? { startedAt: run.startedAt, finishedAt: run.finishedAt, closed: run.closed, purged: { ...run.purged }, error: run.error } : null,
     };
   };

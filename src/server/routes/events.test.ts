@@ -169,11 +169,13 @@ describe('the event stream', () => {
 
     // A closed stream frees its place.
     open.shift()!.close();
-    await expect.poll(async () => {
-      const again = await openEvents(url(one));
-      if (again.status === 200) open.push(again);
-      return again.status;
-    }).toBe(200);
+    await expect
+      .poll(async () => {
+        const again = await openEvents(url(one));
+        if (again.status === 200) open.push(again);
+        return again.status;
+      })
+      .toBe(200);
 
     // Another conversation from the same address: two more, then the address's limit.
     const two = await s.start('colours');

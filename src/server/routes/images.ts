@@ -35,15 +35,17 @@ export const imageRoutes: FastifyPluginAsyncZod<{ readonly store: Store }> = asy
       if (request.headers['if-none-match'] === etag) return reply.code(304).header('etag', etag).header('cache-control', FOREVER).send(null);
       const image = await readImage(store.db, id);
       if (!image) throw new ApiError(404, 'image_not_found', `there is no image ${id}`);
-      return reply
-        .type(image.contentType)
-        .header('cache-control', FOREVER)
-        .header('etag', etag)
-        .header('x-content-type-options', 'nosniff')
-        // Embedded by other sites' pages, as widget.js is.
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .send(image.bytes);
+      return (
+        reply
+          .type(image.contentType)
+          .header('cache-control', FOREVER)
+          .header('etag', etag)
+          .header('x-content-type-options', 'nosniff')
+          // Embedded by other sites' pages, as widget.js is.
+          .header('cross-origin-resource-policy', 'cross-origin')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .send(image.bytes)
+      );
     },
   );
 };

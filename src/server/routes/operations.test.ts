@@ -8,7 +8,10 @@ describe('health', () => {
     expect((await s.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await s.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ok' });
 
-    await s.store.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '002-runtime' as never).execute();
+    await s.store.db
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '002-runtime' as never)
+      .execute();
     const behind = await s.app.inject({ url: '/readyz' });
     expect(behind.statusCode).toBe(503);
     expect(behind.json()).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('002-runtime') });

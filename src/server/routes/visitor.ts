@@ -107,8 +107,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
       schema: {
         tags: [TAG],
         summary: 'Start a conversation with a published bot',
-        description:
-          'Runs the bot up to its first question. Keep the returned `token`: every later call on this conversation needs it.',
+        description: 'Runs the bot up to its first question. Keep the returned `token`: every later call on this conversation needs it.',
         params: botParams,
         body: startBody.nullish(),
         response: { 201: startedConversation, ...errors },
@@ -196,7 +195,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
         tags: [TAG],
         summary: "Server-Sent Events of the bot's messages and status changes",
         description:
-          'Each event\'s `id:` is its seq and its `data:` a ConversationEvent as JSON (default `message` event type). ' +
+          "Each event's `id:` is its seq and its `data:` a ConversationEvent as JSON (default `message` event type). " +
           'Resume with the `Last-Event-ID` header (EventSource sends it on reconnect) or `?lastEventId=`. ' +
           'EventSource cannot set headers, so the token may be given as `?token=` instead of `Authorization: Bearer`. ' +
           'The stream ends after the conversation ends or is handed off; reconnecting then gets 204, which stops EventSource. ' +

@@ -145,10 +145,7 @@ describe('the demo page', () => {
   it('shows bot names as text', async () => {
     const dir = tempDir();
     const file = join(dir, 'x.yaml');
-    writeFileSync(
-      file,
-      'renkei: 1\nid: x\nname: "<script>alert(1)</script>"\nlocale: en\nstart: hi\nblocks:\n  hi:\n    type: end\n    text: hi\n',
-    );
+    writeFileSync(file, 'renkei: 1\nid: x\nname: "<script>alert(1)</script>"\nlocale: en\nstart: hi\nblocks:\n  hi:\n    type: end\n    text: hi\n');
     const server = await app(dist(true), [file]);
     const res = await server.inject('/demo');
     expect(res.body).not.toContain('<script>alert(1)</script>');

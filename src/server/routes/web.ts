@@ -22,8 +22,7 @@ export interface WebRoutesOptions {
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-const NOT_BUILT = (what: string): string =>
-  `The ${what} is not built yet. Run \`npm run build:web\` (./run start does it for you), then reload this page.\n`;
+const NOT_BUILT = (what: string): string => `The ${what} is not built yet. Run \`npm run build:web\` (./run start does it for you), then reload this page.\n`;
 
 /** Vite names the files under assets/ by their content hash: they never change. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -117,8 +116,7 @@ interface Page {
   readonly style: string;
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * The full-page chat: the widget inline in a page of its own, in the bot's language and theme.
@@ -160,12 +158,15 @@ function chatUnavailablePage(): Page {
   return { html, style };
 }
 
-const DEMO_STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}';
+const DEMO_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1f2328}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}';
 
 /** A page that embeds the widget the way a customer's site does: one script tag. */
 function demoPage(
   origin: string,
-  bot: { readonly id: string; readonly name: string } | null, bots: readonly { readonly id: string; readonly name: string }[]): string {
+  bot: { readonly id: string; readonly name: string } | null,
+  bots: readonly { readonly id: string; readonly name: string }[],
+): string {
   const others = bots
     .map((b) => `<li><a href="/demo?bot=${encodeURIComponent(b.id)}">${escapeHtml(b.name)}</a> <code>${escapeHtml(b.id)}</code></li>`)
     .join('');

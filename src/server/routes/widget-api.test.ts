@@ -68,7 +68,12 @@ describe('images for the widget', () => {
     expect(svgType.json().error.code).toBe('unsupported_media_type');
     const huge = await upload(s, Buffer.concat([solidPng('#000000'), Buffer.alloc(300 * 1024)]));
     expect(huge.statusCode).toBe(413);
-    const anonymous = await s.app.inject({ method: 'POST', url: '/api/v1/admin/images', headers: { 'content-type': 'image/png' }, payload: solidPng('#000000') });
+    const anonymous = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/images',
+      headers: { 'content-type': 'image/png' },
+      payload: solidPng('#000000'),
+    });
     expect(anonymous.statusCode).toBe(401);
     expect(await s.store.db.selectFrom('images').select('id').execute()).toEqual([]);
 

@@ -113,10 +113,7 @@ export const widgetSettings = z
 const visitorValue = z.string().max(500);
 export const startBody = z
   .object({
-    visitor: z
-      .partialRecord(z.enum(VISITOR_FIELDS), visitorValue)
-      .optional()
-      .describe('What the site already knows about the visitor.'),
+    visitor: z.partialRecord(z.enum(VISITOR_FIELDS), visitorValue).optional().describe('What the site already knows about the visitor.'),
     locale: z.enum(LOCALES).optional(),
   })
   .strict();

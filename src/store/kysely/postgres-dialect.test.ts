@@ -14,9 +14,7 @@ describe('parsePostgresTarget', () => {
   });
 
   it('turns ?schema= into the search_path of every connection, keeping other startup options', () => {
-    const { connectionString, schema } = parsePostgresTarget(
-      'postgresql://h/renkei?schema=tenant_1&options=-c%20statement_timeout%3D5000&application_name=x',
-    );
+    const { connectionString, schema } = parsePostgresTarget('postgresql://h/renkei?schema=tenant_1&options=-c%20statement_timeout%3D5000&application_name=x');
     expect(schema).toBe('tenant_1');
     const params = new URL(connectionString).searchParams;
     expect(params.get('schema')).toBeNull();

@@ -52,10 +52,7 @@ export function parsePostgresTarget(target: string): PostgresTarget {
   const schema = url.searchParams.get('schema') ?? undefined;
   if (schema === undefined) return { connectionString: target, schema };
   if (!SCHEMA.test(schema)) {
-    throw new StoreError(
-      'invalid',
-      `the schema "${schema}" is not a plain name (lower-case letters, digits and "_", not starting with a digit)`,
-    );
+    throw new StoreError('invalid', `the schema "${schema}" is not a plain name (lower-case letters, digits and "_", not starting with a digit)`);
   }
   url.searchParams.delete('schema');
   const options = url.searchParams.get('options');
@@ -74,9 +71,7 @@ const NUMERIC_OID = 1700;
  */
 const TYPES: pg.CustomTypesConfig = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    (oid === INT8_OID || oid === NUMERIC_OID) && format !== 'binary'
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format),
+    (oid === INT8_OID || oid === NUMERIC_OID) && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
 };
 
 /**
@@ -108,8 +103,7 @@ class SchemaMigrationLockAdapter extends PostgresAdapter {
   }
 }
 
-const lockName = (options: MigrationLockOptions): string =>
-  `renkei.migrate.${options.lockTableSchema ?? ''}.${options.lockTable}`;
+const lockName = (options: MigrationLockOptions): string => `renkei.migrate.${options.lockTableSchema ?? ''}.${options.lockTable}`;
 
 interface ColumnRow {
   table: string;

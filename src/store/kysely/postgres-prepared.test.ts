@@ -23,8 +23,6 @@ describePostgres('prepared statements on postgres', () => {
     // PostgreSQL refuses a prepared plan whose columns changed: outside a transaction the
     // statement is run again unprepared, and stays unprepared.
     for (let i = 0; i < 3; i++) expect(await read()).toEqual([]);
-    await expect(
-      store.db.transaction().execute((trx) => trx.selectFrom('bots').selectAll().where('id', '=', 'x').execute()),
-    ).resolves.toEqual([]);
+    await expect(store.db.transaction().execute((trx) => trx.selectFrom('bots').selectAll().where('id', '=', 'x').execute())).resolves.toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ describe('Kysely around a connection, as the connection queue relies on', () => 
     expect(driver.held).toBe(0);
   });
 
-  it("runs a transaction, its savepoints and its queries inside one acquire, in the order they were asked for", async () => {
+  it('runs a transaction, its savepoints and its queries inside one acquire, in the order they were asked for', async () => {
     const driver = new RecordingDriver();
     const db = new Kysely<Database>({ dialect: recordingDialect('sqlite', driver, new SeveralConnectionsAdapter()) });
     const trx = await db.startTransaction().execute();
@@ -110,9 +110,7 @@ describe("Kysely's SqliteDriver, as the node:sqlite bridge relies on", () => {
 
   it('compiles the same text for the same query shape, so prepared statements can be reused', () => {
     const db = new Kysely<Database>({ dialect: recordingDialect('sqlite', new RecordingDriver()) });
-    expect(db.selectFrom('bots').select('id').where('id', '=', 'a').compile().sql).toBe(
-      db.selectFrom('bots').select('id').where('id', '=', 'b').compile().sql,
-    );
+    expect(db.selectFrom('bots').select('id').where('id', '=', 'a').compile().sql).toBe(db.selectFrom('bots').select('id').where('id', '=', 'b').compile().sql);
   });
 });
 

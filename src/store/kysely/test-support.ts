@@ -96,7 +96,6 @@ export function recordingDialect(
     createAdapter: () => adapter,
     createDriver: () => driver,
     createQueryCompiler: (): QueryCompiler => (kind === 'sqlite' ? new SqliteQueryCompiler() : new PostgresQueryCompiler()),
-    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector =>
-      kind === 'sqlite' ? new SqliteIntrospector(db) : new PostgresIntrospector(db),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => (kind === 'sqlite' ? new SqliteIntrospector(db) : new PostgresIntrospector(db)),
   };
 }

@@ -128,12 +128,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('effect_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('subscribers_list_email')
-    .unique()
-    .on('subscribers')
-    .columns(['list_id', 'email_key'])
-    .execute();
+  await db.schema.createIndex('subscribers_list_email').unique().on('subscribers').columns(['list_id', 'email_key']).execute();
   await db.schema.createIndex('subscribers_effect_id').unique().on('subscribers').column('effect_id').execute();
   await db.schema.createIndex('subscribers_created_at').on('subscribers').column('created_at').execute();
 
@@ -156,30 +151,13 @@ async function seed(db: Kysely<any>): Promise<void> {
       })),
     )
     .execute();
-  await db
-    .insertInto('departments')
-    .values({ id: uuidv7(), name: 'Support', name_key: 'support', enabled: 1, created_at: now })
-    .execute();
-  await db
-    .insertInto('lists')
-    .values({ id: uuidv7(), name: 'Newsletter', name_key: 'newsletter', created_at: now })
-    .execute();
+  await db.insertInto('departments').values({ id: uuidv7(), name: 'Support', name_key: 'support', enabled: 1, created_at: now }).execute();
+  await db.insertInto('lists').values({ id: uuidv7(), name: 'Newsletter', name_key: 'newsletter', created_at: now }).execute();
   await db.insertInto('counters').values({ name: 'ticket_number', value: 0 }).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'subscribers',
-    'lists',
-    'counters',
-    'tickets',
-    'agents',
-    'departments',
-    'deals',
-    'contacts',
-    'leads',
-    'integrations',
-  ]) {
+  for (const table of ['subscribers', 'lists', 'counters', 'tickets', 'agents', 'departments', 'deals', 'contacts', 'leads', 'integrations']) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -50,9 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create trigger audit_log_no_truncate before truncate on audit_log for each statement execute function audit_log_append_only()`.execute(db);
   } else {
     for (const event of ['update', 'delete']) {
-      await sql
-        .raw(`create trigger audit_log_no_${event} before ${event} on audit_log begin select raise(abort, '${REFUSAL}'); end`)
-        .execute(db);
+      await sql.raw(`create trigger audit_log_no_${event} before ${event} on audit_log begin select raise(abort, '${REFUSAL}'); end`).execute(db);
     }
   }
 }
@@ -68,7 +66,9 @@ export async function down(db: Kysely<any>): Promise<void> {
 async function hasColumn(db: Kysely<any>, table: string, column: string): Promise<boolean> {
   const found =
     db.getExecutor().adapter instanceof PostgresAdapter
-      ? await sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`.execute(db)
+      ? await sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`.execute(
+          db,
+        )
       : await sql`select 1 from pragma_table_xinfo(${table}) where name = ${column}`.execute(db);
   return found.rows.length > 0;
 }

@@ -71,7 +71,14 @@ function orderedCounts(counts: Record<string, number>): Record<string, number> {
 
 /** What the audit log keeps of an external record: where to erase it, nothing about whom. */
 function pointerOf(record: ExternalRecord): Record<string, string | null> {
-  return { provider: record.provider, role: record.role, action: record.action, recordId: record.recordId, number: record.number, destination: record.destination };
+  return {
+    provider: record.provider,
+    role: record.role,
+    action: record.action,
+    recordId: record.recordId,
+    number: record.number,
+    destination: record.destination,
+  };
 }
 
 /**

@@ -41,7 +41,7 @@ export const externalRecord = z
 export type ExternalRecord = z.infer<typeof externalRecord>;
 
 export const subjectView = z
-  .object({ kind: z.enum(SUBJECT_KINDS), value: z.string().describe('The email as compared (NFKC, lower-cased), or the phone number\'s digits.') })
+  .object({ kind: z.enum(SUBJECT_KINDS), value: z.string().describe("The email as compared (NFKC, lower-cased), or the phone number's digits.") })
   .meta({ id: 'PersonalDataSubject' });
 
 export const personalDataDocument = z

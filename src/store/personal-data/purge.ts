@@ -27,11 +27,7 @@ export async function purgeConversations(store: Store, cutoff: string, limit: nu
       .where((eb) =>
         eb.not(
           eb.exists(
-            eb
-              .selectFrom('effects')
-              .select('effects.id')
-              .whereRef('effects.conversation_id', '=', 'conversations.id')
-              .where('effects.status', '!=', 'done'),
+            eb.selectFrom('effects').select('effects.id').whereRef('effects.conversation_id', '=', 'conversations.id').where('effects.status', '!=', 'done'),
           ),
         ),
       )

@@ -22,11 +22,15 @@ async function scanRecords<R extends { id: string }>(
 ): Promise<Section> {
   const rows: Record<string, unknown>[] = [];
   const keys: string[] = [];
-  await scanPages(page, (row) => row.id, (row) => {
-    if (!isTheirs(row)) return;
-    keys.push(row.id);
-    rows.push(show(row));
-  });
+  await scanPages(
+    page,
+    (row) => row.id,
+    (row) => {
+      if (!isTheirs(row)) return;
+      keys.push(row.id);
+      rows.push(show(row));
+    },
+  );
   return { rows, keys };
 }
 
@@ -55,7 +59,8 @@ function expireBefore(table: RecordTable, keepIfDealsPointHere = false) {
   return async (trx: Transaction<Database>, cutoff: string, limit: number): Promise<number> => {
     let oldest = trx.selectFrom(table).select('id').where('created_at', '<', cutoff).orderBy('created_at').limit(limit);
     // A contact that a deal still points at stays until the deal expires (deals are created after their contact).
-    if (keepIfDealsPointHere) oldest = oldest.where((eb) => eb.not(eb.exists(eb.selectFrom('deals').select('deals.id').whereRef('deals.contact_id', '=', `${table}.id`))));
+    if (keepIfDealsPointHere)
+      oldest = oldest.where((eb) => eb.not(eb.exists(eb.selectFrom('deals').select('deals.id').whereRef('deals.contact_id', '=', `${table}.id`))));
     return affected(await trx.deleteFrom(table).where('id', 'in', oldest).executeTakeFirst());
   };
 }
@@ -97,10 +102,7 @@ export const dealsHolder: Holder = {
         if (after !== undefined) query = query.where('id', '>', after);
         return query.execute();
       },
-      (r) =>
-        (r.contact_id !== null && contacts.has(r.contact_id)) ||
-        theirs(r.effect_id) ||
-        mentionsIn(found.subject, [r.name, parsedJson(r.fields)]),
+      (r) => (r.contact_id !== null && contacts.has(r.contact_id)) || theirs(r.effect_id) || mentionsIn(found.subject, [r.name, parsedJson(r.fields)]),
       dealOf,
     );
   },
@@ -126,8 +128,7 @@ export const ticketsHolder: Holder = {
         if (after !== undefined) query = query.where('tickets.id', '>', after);
         return query.execute();
       },
-      (r) =>
-        theirs(r.effect_id) || mentionsIn(found.subject, [r.contact_email, r.contact_phone, r.contact_name, r.subject, r.description]),
+      (r) => theirs(r.effect_id) || mentionsIn(found.subject, [r.contact_email, r.contact_phone, r.contact_name, r.subject, r.description]),
       ticketOf,
     );
   },

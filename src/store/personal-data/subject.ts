@@ -14,9 +14,7 @@ import { emailKey } from '../keys.ts';
  *   nothing of its country, so it matches that number under any country code: a find shows what
  *   it matched before anything is erased.
  */
-export type Subject =
-  | { readonly kind: 'email'; readonly value: string }
-  | { readonly kind: 'phone'; readonly value: string; readonly international: boolean };
+export type Subject = { readonly kind: 'email'; readonly value: string } | { readonly kind: 'phone'; readonly value: string; readonly international: boolean };
 
 export const SUBJECT_KINDS = ['email', 'phone'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];

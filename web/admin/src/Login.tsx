@@ -40,7 +40,11 @@ export function Login() {
         <input type="password" value={token} onChange={(e) => setValue(e.target.value)} autoFocus required />
       </label>
       <button type="submit">{t('login.submit')}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -13,7 +13,14 @@ export class ApiError extends Error {
   readonly retryAfter: number | null;
   /** The request field at fault, when the server named one. */
   readonly field: string | null;
-  constructor(status: number, code: string, message: string, problems: readonly ProblemView[] = [], retryAfter: number | null = null, field: string | null = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    problems: readonly ProblemView[] = [],
+    retryAfter: number | null = null,
+    field: string | null = null,
+  ) {
     super(message);
     this.status = status;
     this.code = code;

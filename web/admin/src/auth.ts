@@ -15,11 +15,8 @@ export function setToken(token: string | null): void {
 }
 
 export function useToken(): string | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    getToken,
-  );
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, getToken);
 }

@@ -1,9 +1,5 @@
 /** Creates an element with attributes and text. Text only: nothing here ever parses HTML. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Readonly<Record<string, string>> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string>> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;

@@ -80,11 +80,16 @@ export class ChatWidget implements Controlled {
     if (this.view.inline) void this.load();
     else if (saved?.open) this.setOpen(true, false);
     else {
-      seekAttention(appearance, this.store, {
-        isOpen: () => this.view.isOpen,
-        greet: (text) => this.view.setGreeting(text),
-        open: () => this.setOpen(true, false),
-      }, location.pathname);
+      seekAttention(
+        appearance,
+        this.store,
+        {
+          isOpen: () => this.view.isOpen,
+          greet: (text) => this.view.setGreeting(text),
+          open: () => this.setOpen(true, false),
+        },
+        location.pathname,
+      );
     }
   }
 

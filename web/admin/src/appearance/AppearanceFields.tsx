@@ -21,7 +21,16 @@ function Problems({ problems, field }: { problems: readonly ProblemView[]; field
   );
 }
 
-function TextField(props: { label: string; value: string; onChange: (v: string) => void; type?: 'text' | 'number'; min?: number; max?: number; maxLength?: number; hint?: ReactNode }) {
+function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  type?: 'text' | 'number';
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  hint?: ReactNode;
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -85,7 +94,14 @@ export function AppearanceFields({ form, set, problems }: { form: AppearanceForm
       <fieldset>
         <legend>{t('appearance.greeting')}</legend>
         <TextField label={t('appearance.greetingText')} value={form.greetingText} onChange={(v) => set('greetingText', v)} maxLength={200} />
-        <TextField label={t('appearance.greetingDelay')} type="number" min={0} max={3600} value={form.greetingDelay} onChange={(v) => set('greetingDelay', v)} />
+        <TextField
+          label={t('appearance.greetingDelay')}
+          type="number"
+          min={0}
+          max={3600}
+          value={form.greetingDelay}
+          onChange={(v) => set('greetingDelay', v)}
+        />
         <Problems problems={problems} field="greeting" />
       </fieldset>
 
@@ -111,7 +127,14 @@ export function AppearanceFields({ form, set, problems }: { form: AppearanceForm
         </label>
         {form.proactive && (
           <>
-            <TextField label={t('appearance.proactiveDelay')} type="number" min={0} max={3600} value={form.proactiveDelay} onChange={(v) => set('proactiveDelay', v)} />
+            <TextField
+              label={t('appearance.proactiveDelay')}
+              type="number"
+              min={0}
+              max={3600}
+              value={form.proactiveDelay}
+              onChange={(v) => set('proactiveDelay', v)}
+            />
             <div className="field">
               <label htmlFor={pathsId}>{t('appearance.proactivePaths')}</label>
               <textarea id={pathsId} rows={3} value={form.proactivePaths} onChange={(e) => set('proactivePaths', e.target.value)} spellCheck={false} />

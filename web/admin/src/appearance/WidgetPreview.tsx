@@ -10,7 +10,12 @@ import { ChatView } from '../../../widget/src/view.ts';
 /** A made-up exchange in each language, so the preview shows every kind of bubble and the option buttons. */
 const SAMPLE: Readonly<Record<WidgetLocale, { hello: string; visitor: string; ask: string; options: readonly [string, string] }>> = {
   en: { hello: 'Hello! How can we help?', visitor: 'Where is my order?', ask: 'Which order is it about?', options: ['Order 1042', 'Something else'] },
-  ja: { hello: 'こんにちは！ご用件を伺います。', visitor: '注文した商品がまだ届きません。', ask: 'どのご注文についてですか？', options: ['注文 1042', 'その他'] },
+  ja: {
+    hello: 'こんにちは！ご用件を伺います。',
+    visitor: '注文した商品がまだ届きません。',
+    ask: 'どのご注文についてですか？',
+    options: ['注文 1042', 'その他'],
+  },
 };
 
 /**

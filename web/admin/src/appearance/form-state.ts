@@ -63,7 +63,10 @@ export function appearanceOf(form: AppearanceForm): Appearance | undefined {
   if (Object.keys(launcher).length > 0) out['launcher'] = launcher;
   if (form.proactive) {
     const delay = numberOf(form.proactiveDelay);
-    const paths = form.proactivePaths.split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    const paths = form.proactivePaths
+      .split('\n')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     out['proactive'] = { ...(delay === undefined ? {} : { delay }), ...(paths.length > 0 ? { paths } : {}) };
   }
   // The validator reads what is written, whatever its types: a half-typed field is its problem to name.

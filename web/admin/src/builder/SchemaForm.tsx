@@ -120,7 +120,11 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
             <input id={id} value={text} placeholder={placeholder} aria-invalid={invalid} onChange={(e) => set(e.target.value)} />
           )}
           {choices.length > 0 && (
-            <select aria-label={t('builder.chooseFor', { field: label })} value={choices.some((c) => c.value === text) ? text : ''} onChange={(e) => set(e.target.value)}>
+            <select
+              aria-label={t('builder.chooseFor', { field: label })}
+              value={choices.some((c) => c.value === text) ? text : ''}
+              onChange={(e) => set(e.target.value)}
+            >
               <option value="">{t('builder.choose')}</option>
               {choices.map((c) => (
                 // One value may appear under several labels (a deal stage in two pipelines).
@@ -236,7 +240,13 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
               <div className="list-item" key={i}>
                 <span className="list-index">{i + 1}</span>
                 {describe(element).kind === 'object' ? (
-                  <ObjectFields shape={describe(element).shape ?? {}} fields={decl.fields ?? {}} value={(item ?? {}) as Record<string, unknown>} path={[...path, i]} ctx={ctx} />
+                  <ObjectFields
+                    shape={describe(element).shape ?? {}}
+                    fields={decl.fields ?? {}}
+                    value={(item ?? {}) as Record<string, unknown>}
+                    path={[...path, i]}
+                    ctx={ctx}
+                  />
                 ) : (
                   <Field schema={element} decl={{ ...decl, widget: 'text' }} value={item} path={[...path, i]} ctx={ctx} />
                 )}
@@ -244,7 +254,12 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
                   type="button"
                   className="remove"
                   aria-label={t('builder.removeItem', { n: i + 1 })}
-                  onClick={() => ctx.onChange(path, list.filter((_, j) => j !== i))}
+                  onClick={() =>
+                    ctx.onChange(
+                      path,
+                      list.filter((_, j) => j !== i),
+                    )
+                  }
                 >
                   ×
                 </button>
@@ -282,7 +297,9 @@ export function ObjectFields({
     <>
       {Object.entries(fields).map(([key, decl]) => {
         const schema = shape[key];
-        return decl === PORT || schema === undefined ? null : <Field key={key} schema={schema} decl={decl} value={value[key]} path={[...path, key]} ctx={ctx} />;
+        return decl === PORT || schema === undefined ? null : (
+          <Field key={key} schema={schema} decl={decl} value={value[key]} path={[...path, key]} ctx={ctx} />
+        );
       })}
     </>
   );

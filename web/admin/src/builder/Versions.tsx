@@ -41,10 +41,7 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
               {t('builder.open')}
             </button>
             {!v.published && (
-              <button
-                type="button"
-                onClick={() => void rollback(v.version)}
-              >
+              <button type="button" onClick={() => void rollback(v.version)}>
                 {t('builder.rollback')}
               </button>
             )}

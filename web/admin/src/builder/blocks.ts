@@ -15,8 +15,7 @@ export const categoryOf = (type: BlockType): BlockCategory => BLOCKS[type].categ
 export const roleOf = (type: BlockType): Role | 'webhook' | null => BLOCKS[type].integration?.role ?? null;
 
 /** The advanced-error-handling ports a block may wire besides success and failure. */
-export const specificPortsOf = (type: BlockType): readonly string[] =>
-  BLOCKS[type].ports({ type }).flatMap((p) => (p.advanced ? [p.name] : []));
+export const specificPortsOf = (type: BlockType): readonly string[] => BLOCKS[type].ports({ type }).flatMap((p) => (p.advanced ? [p.name] : []));
 
 /** A block type's keys in form order, each a field or a port. */
 export const fieldsOf = (type: BlockType): [string, FieldDecl][] => fieldEntries(BLOCKS[type].fields);

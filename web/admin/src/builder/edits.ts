@@ -34,9 +34,7 @@ export function addBlock(doc: Doc, type: BlockType): Doc {
   const node: BlockNode = {
     id,
     type: 'block',
-    position: after
-      ? { x: after.position.x + NODE_WIDTH + 80, y: after.position.y }
-      : { x: 40 + (i % 4) * (NODE_WIDTH + 60), y: 40 + Math.floor(i / 4) * 220 },
+    position: after ? { x: after.position.x + NODE_WIDTH + 80, y: after.position.y } : { x: 40 + (i % 4) * (NODE_WIDTH + 60), y: 40 + Math.floor(i / 4) * 220 },
     data: { block: newBlock(type), advanced: [] },
     width: NODE_WIDTH,
     selected: true,

@@ -21,10 +21,12 @@ export async function autoLayout(doc: Doc): Promise<Doc> {
       'elk.spacing.nodeNode': '40',
       'elk.layered.spacing.nodeNodeBetweenLayers': '80',
     },
-    children: doc.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: nodeHeight(portsOf(n.data.block, n.data.advanced).length, summaryRows(summaryOf(n.data.block, 'en'))) })),
-    edges: doc.edges
-      .filter((e) => doc.nodes.some((n) => n.id === e.target))
-      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+    children: doc.nodes.map((n) => ({
+      id: n.id,
+      width: NODE_WIDTH,
+      height: nodeHeight(portsOf(n.data.block, n.data.advanced).length, summaryRows(summaryOf(n.data.block, 'en'))),
+    })),
+    edges: doc.edges.filter((e) => doc.nodes.some((n) => n.id === e.target)).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   const at = new Map((graph.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
   return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: at.get(n.id) ?? { x: 0, y: 0 } })) };

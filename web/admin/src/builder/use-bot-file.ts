@@ -122,5 +122,19 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     setStatus({ kind: 'error', text: errorText(err) });
   }
 
-  return { status, fileProblems, dismissFileProblems: () => setFileProblems(null), loaded, versions, redraw, load, save, publish, importFile, yamlText, rolledBack, failed };
+  return {
+    status,
+    fileProblems,
+    dismissFileProblems: () => setFileProblems(null),
+    loaded,
+    versions,
+    redraw,
+    load,
+    save,
+    publish,
+    importFile,
+    yamlText,
+    rolledBack,
+    failed,
+  };
 }

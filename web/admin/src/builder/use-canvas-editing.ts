@@ -66,7 +66,13 @@ export function useCanvasEditing(history: History<Doc>) {
     history.commit((d) => {
       const nodes = d.nodes.filter((n) => n.selected);
       const ids = new Set(nodes.map((n) => n.id));
-      return nodes.length === 0 ? d : pasteBlocks(d, nodes, d.edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+      return nodes.length === 0
+        ? d
+        : pasteBlocks(
+            d,
+            nodes,
+            d.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+          );
     });
   }, [history]);
 

@@ -14,7 +14,10 @@ export function useProviders(): Readonly<Record<string, string>> {
       .catch(() => setItems([]));
   }, []);
   return useMemo(
-    () => Object.fromEntries(items.map((i) => [i.role, i.enabled ? words.provider(i.provider) : t('builder.providerOff', { provider: words.provider(i.provider) })])),
+    () =>
+      Object.fromEntries(
+        items.map((i) => [i.role, i.enabled ? words.provider(i.provider) : t('builder.providerOff', { provider: words.provider(i.provider) })]),
+      ),
     [items, words, t],
   );
 }

@@ -236,7 +236,8 @@ export const ja: Texts = {
     checkFailed: '接続に失敗しました: {{message}}',
     checkProblem: {
       scope_missing: '接続に必要な権限（スコープ）がありません: {{scopes}}。もう一度接続し、これらのスコープを承認してください。',
-      credentials_refused: 'サービスが認証情報を拒否しました（取り消し、期限切れ、または別のアカウントのもの）。もう一度接続してください。サービスの応答: {{detail}}',
+      credentials_refused:
+        'サービスが認証情報を拒否しました（取り消し、期限切れ、または別のアカウントのもの）。もう一度接続してください。サービスの応答: {{detail}}',
       service_refused: 'サービスが確認を拒否しました: {{detail}}',
       unreachable: 'サービスに接続できませんでした。しばらくしてからもう一度お試しください。（{{detail}}）',
       settings_invalid: '連携の設定が不足しているか誤っています: {{detail}}',

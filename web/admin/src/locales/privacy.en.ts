@@ -20,7 +20,8 @@ export const privacyEn = {
   },
   find: {
     title: 'Find a person',
-    intro: 'Everything Renkei holds about an email address or a phone number: find it, download it as JSON, or erase it (APPI, GDPR). Every search and erasure is recorded in the audit log.',
+    intro:
+      'Everything Renkei holds about an email address or a phone number: find it, download it as JSON, or erase it (APPI, GDPR). Every search and erasure is recorded in the audit log.',
     by: 'Search by',
     email: 'Email',
     phone: 'Phone',

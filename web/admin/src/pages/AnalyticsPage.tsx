@@ -14,7 +14,11 @@ export function AnalyticsPage({ botId }: { botId: string }) {
     <section>
       <h1>{t('analytics.title', { bot: botId })}</h1>
       <Link to={`/bots/${encodeURIComponent(botId)}`}>{t('analytics.back')}</Link>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {data && <p>{t('analytics.conversations', { count: data.conversations })}</p>}
       {data?.blocks.length === 0 && <p>{t('analytics.none')}</p>}
       {data && data.blocks.length > 0 && (

@@ -115,7 +115,11 @@ export function AuditPage() {
           {t('privacy.audit.download')}
         </button>
       </form>
-      {(error ?? exportError) && <p role="alert" className="error">{error ?? exportError}</p>}
+      {(error ?? exportError) && (
+        <p role="alert" className="error">
+          {error ?? exportError}
+        </p>
+      )}
       {data && <p className="hint">{t('privacy.audit.total', { count: data.total })}</p>}
       <table className="audit-log">
         <thead>

@@ -12,7 +12,6 @@ import { Link } from '../Link.tsx';
 import { navigate } from '../router.ts';
 import { useFetch } from '../use-fetch.ts';
 
-
 export function BotsPage() {
   const { t, i18n } = useTranslation();
   const { data, error, reload } = useFetch<Items<BotSummaryView>>('/bots');
@@ -49,7 +48,11 @@ export function BotsPage() {
   return (
     <section>
       <h1>{t('nav.bots')}</h1>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       <table>
         <thead>
           <tr>
@@ -131,7 +134,11 @@ export function BotsPage() {
           if (file) void importFile(file);
         }}
       />
-      {message && <p role="alert" className="error">{message}</p>}
+      {message && (
+        <p role="alert" className="error">
+          {message}
+        </p>
+      )}
       {fileProblems && <FileProblems file={fileProblems.file} problems={fileProblems.problems} />}
     </section>
   );

@@ -39,7 +39,12 @@ function Transcript({ id }: { id: string }) {
   const words = useWords();
   const { data, error } = useFetch<Detail>(`/conversations/${encodeURIComponent(id)}`);
   const log = useFetch<{ items: Attempt[] }>(`/execution-log?conversationId=${encodeURIComponent(id)}`);
-  if (error) return <p role="alert" className="error">{error}</p>;
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
   if (!data) return <p>{t('loading')}</p>;
   return (
     <div className="transcript-view">
@@ -47,10 +52,30 @@ function Transcript({ id }: { id: string }) {
       {/* Everything here came from a visitor or a service: React text nodes only, never HTML. */}
       <ol className="transcript" aria-label={t('conversations.transcript')}>
         {data.transcript.map((e) => {
-          if (e.type === 'visitor') return <li key={e.seq} className="from-visitor">{e.text}</li>;
-          if (e.type === 'message') return <li key={e.seq} className="from-bot">{e.message.text}</li>;
-          if (e.type === 'status') return <li key={e.seq} className="status-line">{t('conversations.statusLine', { status: words.status(e.status), reason: e.reason ?? '' })}</li>;
-          if (e.type === 'record') return <li key={e.seq} className="status-line">{t('conversations.recordLine', { event: words.recordEvent(e.event), data: Object.values(e.data).join(' ') })}</li>;
+          if (e.type === 'visitor')
+            return (
+              <li key={e.seq} className="from-visitor">
+                {e.text}
+              </li>
+            );
+          if (e.type === 'message')
+            return (
+              <li key={e.seq} className="from-bot">
+                {e.message.text}
+              </li>
+            );
+          if (e.type === 'status')
+            return (
+              <li key={e.seq} className="status-line">
+                {t('conversations.statusLine', { status: words.status(e.status), reason: e.reason ?? '' })}
+              </li>
+            );
+          if (e.type === 'record')
+            return (
+              <li key={e.seq} className="status-line">
+                {t('conversations.recordLine', { event: words.recordEvent(e.event), data: Object.values(e.data).join(' ') })}
+              </li>
+            );
           return null;
         })}
       </ol>
@@ -98,7 +123,11 @@ export function ConversationsPage({ selected }: { selected: string | null }) {
     <div className="conversations">
       <section>
         <h1>{t('nav.conversations')}</h1>
-        {error && <p role="alert" className="error">{error}</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
         <table>
           <thead>
             <tr>

@@ -49,7 +49,11 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
         ))}
         <button type="submit">{t('directory.add')}</button>
       </form>
-      {message && <p role="alert" className="error">{message}</p>}
+      {message && (
+        <p role="alert" className="error">
+          {message}
+        </p>
+      )}
     </section>
   );
 }

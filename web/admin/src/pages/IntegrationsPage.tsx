@@ -138,11 +138,21 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
       {secretFields.map((f) => (
         <label key={f.key} className="field" title={f.help}>
           <span>{f.label}</span>
-          <input type="password" autoComplete="off" required={f.required} value={secrets[f.key] ?? ''} onChange={(e) => setSecrets({ ...secrets, [f.key]: e.target.value })} />
+          <input
+            type="password"
+            autoComplete="off"
+            required={f.required}
+            value={secrets[f.key] ?? ''}
+            onChange={(e) => setSecrets({ ...secrets, [f.key]: e.target.value })}
+          />
         </label>
       ))}
       <button type="submit">{t('integrations.connect', { provider: provider.label })}</button>
-      {message && <p role="alert" className="error">{message}</p>}
+      {message && (
+        <p role="alert" className="error">
+          {message}
+        </p>
+      )}
     </form>
   );
 }
@@ -158,7 +168,12 @@ function ConsentResult() {
     .filter((r) => r !== '')
     .map((r) => t(`role.${r}`))
     .join(', ');
-  if (outcome === 'connected') return <p role="status" className="ok">{t('integrations.connected', { roles })}</p>;
+  if (outcome === 'connected')
+    return (
+      <p role="status" className="ok">
+        {t('integrations.connected', { roles })}
+      </p>
+    );
   return (
     <p role="alert" className="error">
       {t(outcome === 'denied' ? 'integrations.denied' : 'integrations.connectFailed', { roles, reason: params.get('reason') ?? '' })}
@@ -215,9 +230,7 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
           )}
         </label>
       ))}
-      {moved.length > 0 && current.hasSecrets && (
-        <p className="hint">{t('integrations.secretsAgain', { settings: moved.map((f) => f.label).join(', ') })}</p>
-      )}
+      {moved.length > 0 && current.hasSecrets && <p className="hint">{t('integrations.secretsAgain', { settings: moved.map((f) => f.label).join(', ') })}</p>}
       {secretFields.map((f) => (
         <label key={f.key} className="field" title={f.help}>
           <span>{label(f)}</span>
@@ -232,7 +245,11 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
         </label>
       ))}
       <button type="submit">{t('integrations.save', { provider: provider.label })}</button>
-      {message && <p role="alert" className="error">{message}</p>}
+      {message && (
+        <p role="alert" className="error">
+          {message}
+        </p>
+      )}
     </form>
   );
 }
@@ -278,7 +295,11 @@ function OrganizationPicker({ role, onSaved }: { role: Role; onSaved: () => void
       <button type="submit" disabled={!chosen}>
         {t('integrations.organizationSave')}
       </button>
-      {failed && <p role="alert" className="error">{failed}</p>}
+      {failed && (
+        <p role="alert" className="error">
+          {failed}
+        </p>
+      )}
     </form>
   );
 }
@@ -401,7 +422,11 @@ export function IntegrationsPage() {
   return (
     <div className="integrations">
       <h1>{t('nav.integrations')}</h1>
-      {(error ?? providers.error) && <p role="alert" className="error">{error ?? providers.error}</p>}
+      {(error ?? providers.error) && (
+        <p role="alert" className="error">
+          {error ?? providers.error}
+        </p>
+      )}
       <ConsentResult />
       {ROLES.map((role) => (
         <RoleCard key={role} role={role} integration={data?.items.find((i) => i.role === role)} providers={providers.data?.items ?? []} reload={reload} />

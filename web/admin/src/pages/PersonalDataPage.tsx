@@ -130,20 +130,17 @@ export function PersonalDataPage() {
           </label>
           <label>
             {t('privacy.find.value')}
-            <input
-              name="person"
-              type={by === 'email' ? 'email' : 'tel'}
-              required
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              autoComplete="off"
-            />
+            <input name="person" type={by === 'email' ? 'email' : 'tel'} required value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
           </label>
           <button type="submit" disabled={busy}>
             {t('privacy.find.submit')}
           </button>
         </form>
-        {error && <p role="alert" className="error">{error}</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
 
         {found && held.length === 0 && <p role="status">{t('privacy.find.nothing', { value: found.subject.value })}</p>}
         {found && held.length > 0 && (
@@ -179,10 +176,7 @@ export function PersonalDataPage() {
               <button
                 type="button"
                 onClick={() =>
-                  download(
-                    `renkei-personal-data-${found.subject.kind}.json`,
-                    new Blob([JSON.stringify(found, null, 2)], { type: 'application/json' }),
-                  )
+                  download(`renkei-personal-data-${found.subject.kind}.json`, new Blob([JSON.stringify(found, null, 2)], { type: 'application/json' }))
                 }
               >
                 {t('privacy.find.download')}

@@ -8,7 +8,6 @@ import { RecordFilters, type RecordFilter } from '../records/RecordFilters.tsx';
 import { Time, useTimeFormat } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
 
-
 type Row = Readonly<Record<string, unknown>>;
 const PAGE = 25;
 const EXPORT_PAGE = 500;
@@ -94,7 +93,11 @@ export function RecordsPage() {
           setFilter(f);
         }}
       />
-      {(error ?? exportError) && <p role="alert" className="error">{error ?? exportError}</p>}
+      {(error ?? exportError) && (
+        <p role="alert" className="error">
+          {error ?? exportError}
+        </p>
+      )}
       <table className="records" data-kind={kind}>
         <thead>
           <tr>

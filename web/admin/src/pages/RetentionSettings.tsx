@@ -30,7 +30,12 @@ export function RetentionSettings() {
     if (data) setDraft(draftOf(data));
   }, [data]);
 
-  if (error) return <p role="alert" className="error">{error}</p>;
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
   if (!data || !draft) return <p>{t('loading')}</p>;
 
   async function save() {

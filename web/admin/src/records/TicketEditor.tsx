@@ -43,7 +43,10 @@ export function TicketEditor(props: {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
-    const change = { ...(status !== props.status ? { status } : {}), ...(assignee !== (props.assignee ?? '') ? { assignee: assignee === '' ? null : assignee } : {}) };
+    const change = {
+      ...(status !== props.status ? { status } : {}),
+      ...(assignee !== (props.assignee ?? '') ? { assignee: assignee === '' ? null : assignee } : {}),
+    };
     if (Object.keys(change).length === 0) {
       setResult({ kind: 'ok', text: t('record.unchanged') });
       return;
@@ -62,7 +65,11 @@ export function TicketEditor(props: {
   return (
     <section className="card" aria-labelledby="ticket-change">
       <h2 id="ticket-change">{t('record.change')}</h2>
-      {values.error && <p role="alert" className="error">{values.error}</p>}
+      {values.error && (
+        <p role="alert" className="error">
+          {values.error}
+        </p>
+      )}
       <form className="ticket-form" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span>{t('column.status')}</span>

@@ -3,7 +3,10 @@ import { stringify } from 'csv-stringify/browser/esm/sync';
 /** A cell as text: a ticket's contact is an object. */
 export function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).filter((v) => v).join(' / ');
+  if (typeof value === 'object')
+    return Object.values(value as Record<string, unknown>)
+      .filter((v) => v)
+      .join(' / ');
   return String(value);
 }
 
