@@ -32,4 +32,9 @@ export interface Provider {
   listValues?(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
   /** Values known without asking the service, offered when it cannot be asked. */
   fixedValues?(role: Role): FieldValues;
+  /**
+   * The organisations (portals) the credentials can see, for a role whose settings pick one
+   * (`orgId`); undefined when the role picks none.
+   */
+  organizations?(role: Role, integration: IntegrationRecord): Promise<readonly { readonly id: string; readonly name: string }[] | undefined>;
 }

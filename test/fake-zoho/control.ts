@@ -21,6 +21,7 @@ const schemas = {
     scopes: z.array(z.string()).optional(),
   }),
   department: z.strictObject({ name: z.string().min(1), isEnabled: z.boolean().optional() }),
+  organization: z.strictObject({ id: z.string().regex(/^\d+$/), companyName: z.string().min(1) }),
   agent: z.strictObject({
     email: z.string().min(1),
     name: z.string().min(1),
@@ -78,6 +79,8 @@ export function handleControl(fake: FakeZoho, req: ApiRequest): Reply {
       return with_(schemas.client, (c) => (fake.addClient(c), json(201, { ok: true })));
     case 'POST departments':
       return with_(schemas.department, (d) => json(201, fake.addDepartment(d)));
+    case 'POST desk/organizations':
+      return with_(schemas.organization, (o) => (fake.desk.otherOrganizations.push(o), json(201, o)));
     case 'POST agents':
       return with_(schemas.agent, (a) => json(201, fake.addAgent(a)));
     case 'POST lists':

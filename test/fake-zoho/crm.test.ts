@@ -291,4 +291,24 @@ describe('reads', () => {
     expect(stage?.system_mandatory).toBe(true);
     expect(stage?.pick_list_values.map((v) => v.actual_value)).toContain('Qualification');
   });
+
+  it('settings/pipeline needs the layout id from settings/layouts, and answers 204 where the layout has no pipeline', async () => {
+    expect((await api('/crm/v8/settings/pipeline')).body?.['code']).toBe('REQUIRED_PARAM_MISSING');
+    const layouts = (await api('/crm/v8/settings/layouts?module=Deals')).body?.['layouts'] as { id: string }[];
+    const url = `/crm/v8/settings/pipeline?layout_id=${layouts[0]?.id}`;
+    expect((await api(url)).status).toBe(204);
+    fake.dealPipelines.push({ name: 'Renewals', stages: ['Renewal Due'] });
+    try {
+      const listed = await api(url);
+      expect(listed.body?.['pipeline']).toEqual([
+        expect.objectContaining({
+          display_value: 'Renewals',
+          default: true,
+          maps: [expect.objectContaining({ actual_value: 'Renewal Due', display_value: 'Renewal Due' })],
+        }),
+      ]);
+    } finally {
+      fake.dealPipelines.length = 0;
+    }
+  });
 });

@@ -9,7 +9,7 @@ import type { ApiRequest, Reply, Route, Service } from './http.ts';
 import { CRM_MODULES, CRM_ORG_ID, CRM_OWNER } from './state.ts';
 import type { CrmModule, CrmRecord, FakeData } from './state.ts';
 
-/** Zoho CRM v8 (zoho-api.md §2): insert, upsert, search, COQL, org, settings/fields. */
+/** Zoho CRM v8 (zoho-api.md §2): insert, upsert, search, COQL, org, settings/fields, layouts and pipelines. */
 
 const MAX_RECORDS = 100;
 const MODULE_IDS: Record<CrmModule, string> = {
@@ -202,6 +202,38 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
     }
   }
 
+  /** The one Deals layout ("Standard"); other modules' layouts are not modelled. */
+  const DEALS_LAYOUT = '5725767000000091055';
+  function layoutsOf(req: ApiRequest): Reply {
+    const name = req.query.get('module');
+    if (!name) return topLevel(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' });
+    const module = asModule(name);
+    if (!module) return invalidModule();
+    const id = module === 'Deals' ? DEALS_LAYOUT : `${DEALS_LAYOUT.slice(0, -3)}${CRM_MODULES.indexOf(module)}00`;
+    return json(200, { layouts: [{ id, name: 'Standard', api_name: 'Standard', status: 'active', visible: true }] });
+  }
+
+  /** Zoho's pipeline API: layout_id is mandatory; 204 when the layout has no pipeline. */
+  function pipelinesOf(req: ApiRequest): Reply {
+    const layout = req.query.get('layout_id');
+    if (!layout) return topLevel(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'layout_id' });
+    if (layout !== DEALS_LAYOUT || data.dealPipelines.length === 0) return { status: 204 };
+    return json(200, {
+      pipeline: data.dealPipelines.map((p, i) => ({
+        id: `57257670000010${String(i).padStart(5, '0')}`,
+        display_value: p.name,
+        actual_value: p.name,
+        default: i === 0,
+        maps: p.stages.map((stage, j) => ({
+          id: `57257670000020${String(i * 100 + j).padStart(5, '0')}`,
+          display_value: stage,
+          actual_value: stage,
+          sequence_number: j + 1,
+        })),
+      })),
+    });
+  }
+
   function fieldsOf(req: ApiRequest): Reply {
     const name = req.query.get('module');
     if (!name) return topLevel(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' });
@@ -238,6 +270,8 @@ export function crmService(data: FakeData, faults: FaultInjector): Service {
         json(200, { org: [{ id: CRM_ORG_ID, company_name: 'Fake Zoho KK', primary_email: CRM_OWNER.email, time_zone: 'UTC', domain_name: 'org60000001' }] }),
     },
     { method: 'GET', pattern: /^\/crm\/v8\/settings\/fields$/, scopes: () => ['ZohoCRM.settings.fields.READ'], handle: fieldsOf },
+    { method: 'GET', pattern: /^\/crm\/v8\/settings\/layouts$/, scopes: () => ['ZohoCRM.settings.layouts.READ'], handle: layoutsOf },
+    { method: 'GET', pattern: /^\/crm\/v8\/settings\/pipeline$/, scopes: () => ['ZohoCRM.settings.pipeline.READ'], handle: pipelinesOf },
     {
       method: 'GET',
       pattern: /^\/crm\/v8\/([A-Za-z_]+)\/search$/,

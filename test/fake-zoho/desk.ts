@@ -133,7 +133,16 @@ export function deskService(data: FakeData, orgId: string, baseUrl: () => string
     const extra = extraParam(req.query, []);
     if (extra) return extra;
     return json(200, {
-      data: [{ id: orgId, companyName: 'Fake Zoho KK', portalName: 'fake', portalURL: `${baseUrl()}/support/fake`, isAdminInOrg: true, isDefault: true }],
+      data: [
+        { id: orgId, companyName: 'Fake Zoho KK', portalName: 'fake', portalURL: `${baseUrl()}/support/fake`, isAdminInOrg: true, isDefault: true },
+        ...data.desk.otherOrganizations.map((o) => ({
+          ...o,
+          portalName: o.id,
+          portalURL: `${baseUrl()}/support/${o.id}`,
+          isAdminInOrg: true,
+          isDefault: false,
+        })),
+      ],
     });
   }
 

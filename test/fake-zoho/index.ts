@@ -9,7 +9,18 @@ import type { ClientCredentials } from './oauth.ts';
 import { listen } from './server.ts';
 import type { RequestStats } from './server.ts';
 import { DESK_ORG_ID, FakeData } from './state.ts';
-import type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskPicklists, DeskTicket } from './state.ts';
+import type {
+  CampaignList,
+  CampaignSubscriber,
+  CrmModule,
+  CrmRecord,
+  DeskAgent,
+  DeskContact,
+  DeskDepartment,
+  DeskOrganization,
+  DeskPicklists,
+  DeskTicket,
+} from './state.ts';
 
 export type { Faults } from './faults.ts';
 export type { CampaignList, CampaignSubscriber, CrmModule, CrmRecord, DeskAgent, DeskContact, DeskDepartment, DeskTicket } from './state.ts';
@@ -49,7 +60,7 @@ export interface FakeZoho {
     readonly current: Faults;
   };
   readonly crm: { leads: CrmRecord[]; contacts: CrmRecord[]; deals: CrmRecord[]; accounts: CrmRecord[] };
-  readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[] };
+  readonly desk: { tickets: DeskTicket[]; contacts: DeskContact[]; departments: DeskDepartment[]; agents: DeskAgent[]; otherOrganizations: DeskOrganization[] };
   /** The portal's ticket picklists (status, priority, classification): edit them in place. */
   readonly deskPicklists: DeskPicklists;
   readonly campaigns: { lists: CampaignList[]; subscribers: CampaignSubscriber[] };
@@ -62,6 +73,8 @@ export interface FakeZoho {
   /** Org setting (default ON): inserting a Lead/Contact whose Email is already in that module → DUPLICATE_DATA. */
   setLeadEmailUnique(on: boolean): void;
   readonly leadEmailUnique: boolean;
+  /** The Deals layout's pipelines and their stages (none by default), edited in place by tests. */
+  readonly dealPipelines: { name: string; stages: string[] }[];
   readonly stats: FakeZohoStats;
   /**
    * Data, faults, stats and token-rate windows back to the seeded state. Clients and tokens survive (a
@@ -107,6 +120,7 @@ export async function startFakeZoho(opts: FakeZohoOptions = {}): Promise<FakeZoh
     crm,
     desk: data.desk,
     deskPicklists: data.deskPicklists,
+    dealPipelines: data.dealPipelines,
     campaigns: data.campaigns,
     addDepartment: (d) => data.addDepartment(d),
     addAgent: (a) => data.addAgent(a),

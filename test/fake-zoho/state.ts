@@ -11,6 +11,11 @@ export interface CrmRecord {
   [field: string]: unknown;
 }
 
+export interface DeskOrganization {
+  id: string;
+  companyName: string;
+}
+
 export interface DeskDepartment {
   id: string;
   name: string;
@@ -113,11 +118,21 @@ export class FakeData {
     contacts: [] as DeskContact[],
     departments: [] as DeskDepartment[],
     agents: [] as DeskAgent[],
+    /**
+     * Further organisations (portals) the account sees besides the fake's own (DESK_ORG_ID). They
+     * are listed by GET /api/v1/organizations only: the fake serves the data of its own org alone.
+     */
+    otherOrganizations: [] as DeskOrganization[],
   };
   readonly campaigns = { lists: [] as CampaignList[], subscribers: [] as CampaignSubscriber[] };
   /** The portal's ticket picklists, edited in place by tests (a portal with an "Urgent" priority). */
   readonly deskPicklists: DeskPicklists = { status: [], priority: [], classification: [] };
   leadEmailUnique = true;
+  /**
+   * The Deals layout's pipelines, each with its stages (GET /crm/v8/settings/pipeline); none by
+   * default, as in an org that has not set pipelines up (the endpoint then answers 204).
+   */
+  readonly dealPipelines: { name: string; stages: string[] }[] = [];
   #seed: number;
   #rng: Rng;
   #crmSeq = 0;
@@ -141,6 +156,7 @@ export class FakeData {
     this.campaigns.lists.length = 0;
     this.campaigns.subscribers.length = 0;
     this.leadEmailUnique = true;
+    this.dealPipelines.length = 0;
     for (const [field, values] of Object.entries(DEFAULT_DESK_PICKLISTS)) this.deskPicklists[field as keyof DeskPicklists].splice(0, Infinity, ...values);
     const support = this.addDepartment({ name: 'Support', isEnabled: true });
     support.isDefault = true;

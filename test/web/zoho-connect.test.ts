@@ -79,4 +79,32 @@ describe('connecting Zoho from the Integrations page', () => {
     await stages.selectOption('Negotiation/Review');
     await expect.poll(() => inspector(page).getByLabel('Stage', { exact: true }).inputValue()).toBe('Negotiation/Review');
   }, 120_000);
+
+  it("offers the account's Desk organisations after the consent when it sees several, and keeps the connection", async () => {
+    fake.desk.otherOrganizations.push({ id: '7000001', companyName: 'Second Portal' });
+    const page = await adminPage();
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    const desk = page.getByRole('region', { name: 'Helpdesk' });
+    await desk.getByRole('button', { name: /^(Connect with|Reconnect) Zoho$/ }).click();
+    const form = desk.getByRole('form', { name: 'Connect with Zoho' });
+    for (const role of ['CRM', 'Mailing list']) await form.getByLabel(role).uncheck();
+    await form.getByLabel('Client ID', { exact: true }).fill(fake.client.clientId);
+    await form.getByLabel('Accounts URL (optional)').fill(fake.url);
+    await form.getByLabel('API URL (optional)').fill(fake.url);
+    // The form starts from the stored settings: this time no organisation is named.
+    await form.getByLabel('Desk organisation ID (optional)').fill('');
+    await form.getByLabel('Client secret').fill(fake.client.clientSecret);
+    await form.getByRole('button', { name: 'Connect with Zoho' }).click();
+    await page.waitForURL(/\/admin\/integrations\?oauth=connected/);
+
+    const picker = desk.getByRole('combobox', { name: /^Desk organisation/ });
+    await expect
+      .poll(() => picker.locator('option').allTextContents(), { timeout: 20_000 })
+      .toEqual(['Choose the organisation…', `Fake Zoho KK (${fake.orgId})`, 'Second Portal (7000001)']);
+    await picker.selectOption(fake.orgId);
+    await desk.getByRole('button', { name: 'Use this organisation' }).click();
+    await expect.poll(() => picker.count()).toBe(0);
+    await desk.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => desk.getByRole('status').last().textContent(), { timeout: 20_000 }).toBe('The connection works.');
+  }, 120_000);
 });

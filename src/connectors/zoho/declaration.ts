@@ -22,6 +22,8 @@ export const ZOHO_SCOPES = {
     'ZohoCRM.modules.deals.READ',
     'ZohoCRM.coql.READ',
     'ZohoCRM.settings.fields.READ',
+    'ZohoCRM.settings.layouts.READ',
+    'ZohoCRM.settings.pipeline.READ',
     'ZohoCRM.org.READ',
   ],
   helpdesk: [

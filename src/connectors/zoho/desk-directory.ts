@@ -22,7 +22,13 @@ const agent = z.looseObject({
 });
 export type DeskAgent = z.infer<typeof agent>;
 
-const organization = z.looseObject({ id: zohoId, companyName: z.string().optional() });
+const organization = z.looseObject({ id: zohoId, companyName: z.string().optional(), portalName: z.string().optional() });
+
+/** A Desk organisation (portal) as the admin picks it. */
+export interface DeskOrganization {
+  readonly id: string;
+  readonly name: string;
+}
 
 /** Desk's page size limit for these lists. */
 const PAGE = 200;
@@ -56,17 +62,29 @@ export class DeskDirectory {
   }
 
   /**
+   * The organisations (portals) this token can see, as `{id, name}` (GET /api/v1/organizations
+   * needs no orgId header; scope Desk.basic.READ per zoho-api.md). The answer's shape is
+   * `{data: [{id, companyName, portalName, …}]}` as zoho-api.md gives it; Zoho's own reference
+   * page could not be reached from here, so fields beyond id/companyName/portalName are not relied on.
+   */
+  async organizations(budget: Budget): Promise<DeskOrganization[]> {
+    const res = await this.#desk.api.send({ method: 'GET', url: apiUrl(this.#desk.origin, '/api/v1/organizations') }, budget);
+    if (res.status === 204 || res.body === null) return [];
+    const orgs = z.looseObject({ data: z.array(organization) }).safeParse(res.body);
+    if (res.status >= 300 || !orgs.success) throw refused('list the organisations', res.status, res.body);
+    return orgs.data.data.map((o) => ({ id: o.id, name: o.companyName || o.portalName || o.id }));
+  }
+
+  /**
    * The org id to send in the `orgId` header: the configured one, or — when none was configured —
-   * the only organisation this token can see (GET /api/v1/organizations needs no orgId).
+   * the only organisation this token can see.
    */
   async orgId(budget: Budget): Promise<string> {
     if (this.#orgId !== undefined) return this.#orgId;
-    const res = await this.#desk.api.send({ method: 'GET', url: apiUrl(this.#desk.origin, '/api/v1/organizations') }, budget);
-    const orgs = z.looseObject({ data: z.array(organization) }).safeParse(res.body);
-    if (res.status >= 300 || !orgs.success) throw refused('list the organisations', res.status, res.body);
-    const [only, ...more] = orgs.data.data;
+    const orgs = await this.organizations(budget);
+    const [only, ...more] = orgs;
     if (!only || more.length > 0) {
-      const names = orgs.data.data.map((o) => `${o.id}${o.companyName ? ` (${o.companyName})` : ''}`).join(', ');
+      const names = orgs.map((o) => `${o.id}${o.name !== o.id ? ` (${o.name})` : ''}`).join(', ');
       throw new IntegrationInvalidError(
         only ? `the Zoho Desk integration needs an org id: this account sees several organisations: ${names}` : 'this Zoho account has no Desk organisation',
       );

@@ -207,6 +207,25 @@ describe('listValues', () => {
     expect(z.fake.stats.byRoute['GET /crm/v8/settings/fields']).toBe(2);
   });
 
+  it('offers the deal stages per pipeline where the CRM has pipelines, and the Stage picklist where it has none or the grant cannot read them', async () => {
+    z.fake.dealPipelines.push({ name: 'Standard', stages: ['Qualification', 'Closed Won'] }, { name: 'Renewals', stages: ['Renewal Due', 'Closed Won'] });
+    const offered = await z.provider.listValues('crm', z.record('crm'));
+    expect(offered.fields['stage']).toEqual([
+      { value: 'Qualification', label: 'Qualification — Standard' },
+      { value: 'Closed Won', label: 'Closed Won — Standard' },
+      { value: 'Renewal Due', label: 'Renewal Due — Renewals' },
+      { value: 'Closed Won', label: 'Closed Won — Renewals' },
+    ]);
+    // A grant from before the pipeline scopes: every stage of the picklist, unlabelled.
+    const older = z.newClient(['ZohoCRM.settings.fields.READ', 'ZohoCRM.modules.deals.READ']);
+    const fallback = await z.provider.listValues('crm', z.record('crm', { client: older }));
+    expect(fallback.fields['stage']?.map((v) => v.label)).toEqual(expect.arrayContaining(['Qualification', 'Negotiation/Review', 'Closed Won']));
+    // No pipelines (Zoho answers 204): the picklist.
+    z.fake.dealPipelines.length = 0;
+    const none = await z.provider.listValues('crm', z.record('crm'), { refresh: true });
+    expect(none.fields['stage']?.find((v) => v.value === 'Negotiation/Review')).toEqual({ value: 'Negotiation/Review', label: 'Negotiation/Review' });
+  });
+
   it("offers the portal's own priorities, and Desk's defaults with a note when the grant cannot read the ticket fields", async () => {
     z.fake.deskPicklists.priority.splice(0, Infinity, 'P1', 'P2');
     expect((await z.provider.listValues('helpdesk', z.record('helpdesk'))).fields['priority']).toEqual([

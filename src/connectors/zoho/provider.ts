@@ -20,7 +20,7 @@ import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { apiUrl, type ZohoService } from './service.ts';
-import { crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
+import { crmDealStages, crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
 import type { ServiceValue } from '../../vocabulary/service-fields.ts';
 
 /** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
@@ -79,6 +79,8 @@ interface Session {
   readonly lists: CachedList<MailingList>;
   /** What the builder offers: the CRM's deal stages and lead sources, the portal's ticket picklists. */
   readonly stages: CachedList<ServiceValue>;
+  /** The Stage picklist, which `stages` falls back to where the CRM has no pipelines. */
+  readonly stagePicklist: CachedList<ServiceValue>;
   readonly sources: CachedList<ServiceValue>;
   readonly ticketPicklists: CachedList<DeskPicklistValue>;
 }
@@ -129,12 +131,14 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       const api = new ZohoApi(oauth, httpOptions);
       const crm = { api, origin: origins.crm, deadlineMs };
       const desk = new DeskDirectory({ api, origin: origins.desk, deadlineMs }, settings.orgId, timing);
+      const stagePicklist = crmPicklist(crm, 'Deals', 'Stage', timing);
       session = {
         oauth,
         origins,
         api,
         desk,
-        stages: crmPicklist(crm, 'Deals', 'Stage', timing),
+        stages: crmDealStages(crm, stagePicklist, timing),
+        stagePicklist,
         sources: crmPicklist(crm, 'Leads', 'Lead_Source', timing),
         ticketPicklists: deskPicklists({ api, origin: origins.desk, deadlineMs }, (budget) => desk.orgId(budget), timing),
         campaigns: origins.campaigns ?? origins.crm,
@@ -199,7 +203,15 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
       const session = sessionFor(role, parsed);
       if (opts.refresh) {
-        for (const list of [session.desk.departments, session.desk.activeAgents, session.lists, session.stages, session.sources, session.ticketPicklists]) {
+        for (const list of [
+          session.desk.departments,
+          session.desk.activeAgents,
+          session.lists,
+          session.stages,
+          session.stagePicklist,
+          session.sources,
+          session.ticketPicklists,
+        ]) {
           list.forget();
         }
       }
@@ -244,6 +256,15 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
 
     /** Desk's default ticket values, offered even when Zoho cannot be asked. */
     fixedValues: (role: Role): FieldValues => (role === 'helpdesk' ? TICKET_VALUES : {}),
+
+    /** The Desk organisations the helpdesk credentials can see, for the admin to pick one; no other role picks one. */
+    async organizations(role: Role, integration: IntegrationRecord) {
+      if (role !== 'helpdesk') return undefined;
+      const parsed = parseIntegration(role, integration);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
+      const session = sessionFor(role, parsed);
+      return session.desk.organizations({ deadline: session.api.clock.now() + deadlineMs });
+    },
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {
       const parsed = parseIntegration(role, integration);

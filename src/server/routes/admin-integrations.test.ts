@@ -376,4 +376,69 @@ describe('integrations', () => {
       expect(third.json().message).toContain('invalid_client');
     });
   });
+
+  describe('the Desk organisation, picked from the ones the account has', () => {
+    it('lists the organisations and saves the chosen one without dropping the credentials', async () => {
+      const fake = await startFakeZoho();
+      onTestFinished(() => fake.close());
+      const s = await testServer(CUSTOM_URLS);
+      const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
+      await put(s, 'helpdesk', { ...zohoBody(fake.url, secrets), settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId } });
+      fake.desk.otherOrganizations.push({ id: '7000001', companyName: 'Second Portal' });
+
+      // Two portals and no orgId: the check says which to pick.
+      const unpicked = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/helpdesk/check' });
+      expect(unpicked.json().message).toContain('several organisations');
+
+      const listed = await s.admin({ url: '/api/v1/admin/integrations/helpdesk/organizations' });
+      expect(listed.statusCode).toBe(200);
+      expect(listed.json()).toEqual({
+        items: [
+          { id: fake.orgId, name: 'Fake Zoho KK' },
+          { id: '7000001', name: 'Second Portal' },
+        ],
+        orgId: null,
+      });
+
+      const unknown = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk/organization', payload: { orgId: '999' } });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().error).toMatchObject({ field: 'orgId' });
+      expect(unknown.json().error.message).toContain('999');
+
+      const picked = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk/organization', payload: { orgId: fake.orgId } });
+      expect(picked.statusCode).toBe(200);
+      expect(picked.json()).toMatchObject({ settings: { orgId: fake.orgId, clientId: fake.client.clientId }, hasSecrets: true, status: 'unchecked' });
+      expect(await storedSecrets(s, 'helpdesk')).toEqual(secrets);
+      const checked = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/helpdesk/check' });
+      expect(checked.json()).toMatchObject({ ok: true });
+      expect((await s.admin({ url: '/api/v1/admin/integrations/helpdesk/organizations' })).json().orgId).toBe(fake.orgId);
+
+      // The general PUT keeps its rule: an orgId changed there drops the stored credentials.
+      const moved = await put(s, 'helpdesk', {
+        provider: 'zoho',
+        settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId, orgId: '7000001' },
+      });
+      expect(moved.json()).toMatchObject({ hasSecrets: false, status: 'invalid' });
+    });
+
+    it('answers 404 for a role that picks no organisation and 502 when the service cannot list them', async () => {
+      const fake = await startFakeZoho();
+      onTestFinished(() => fake.close());
+      const s = await testServer(CUSTOM_URLS);
+      const builtin = await s.admin({ url: '/api/v1/admin/integrations/helpdesk/organizations' });
+      expect(builtin.statusCode).toBe(404);
+      const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
+      await put(s, 'crm', { ...zohoBody(fake.url, secrets), settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId } });
+      expect((await s.admin({ url: '/api/v1/admin/integrations/crm/organizations' })).statusCode).toBe(404);
+
+      await put(s, 'helpdesk', { ...zohoBody(fake.url, secrets), settings: { ...zohoBody(fake.url).settings, clientId: fake.client.clientId } });
+      fake.revokeRefreshToken(fake.client.refreshToken);
+      const refused = await s.admin({ url: '/api/v1/admin/integrations/helpdesk/organizations' });
+      expect(refused.statusCode).toBe(502);
+      expect(refused.body).not.toContain(fake.client.clientSecret);
+      const save = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk/organization', payload: { orgId: fake.orgId } });
+      expect(save.statusCode).toBe(502);
+      expect(await storedSecrets(s, 'helpdesk')).toEqual(secrets);
+    });
+  });
 });

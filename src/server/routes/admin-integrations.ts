@@ -16,7 +16,7 @@ import {
 } from '../../store/integrations.ts';
 import { reasonOf, StoreError } from '../../store/errors.ts';
 import type { Store } from '../../store/store.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, errorBody } from '../errors.ts';
 import { ADMIN, adminErrors } from '../schemas/admin.ts';
 
 export interface AdminIntegrationsOptions {
@@ -49,6 +49,8 @@ const integration = z
   .meta({ id: 'Integration' }) satisfies z.ZodType<IntegrationSummary>;
 
 const roleParams = z.object({ role: z.enum(ROLES) });
+
+const organizationItem = z.object({ id: z.string(), name: z.string() }).meta({ id: 'ServiceOrganization' });
 
 const setBody = z
   .object({
@@ -185,6 +187,75 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     },
   );
 
+  /** The role's integration with its secrets opened; 404 when none, 409 when they cannot be decrypted. */
+  const opened = async (role: Role) => {
+    const found = await getIntegration(db, role, (blob) => box().open(blob)).catch((error: unknown) => {
+      if (error instanceof ApiError || error instanceof StoreError) throw error;
+      throw new ApiError(409, 'secrets_unreadable', `the ${role} integration's credentials cannot be decrypted: ${reasonOf(error)}`);
+    });
+    if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
+    return found;
+  };
+  /** The organisations the stored credentials see; 404 when the role picks none, 502 when the service cannot list them. */
+  const organizationsOf = async (role: Role) => {
+    const found = await opened(role);
+    const provider = opts.providers[found.provider];
+    const listed = await provider?.organizations?.(role, found).catch((error: unknown) => {
+      throw new ApiError(502, 'service_unavailable', `the ${found.provider} organisations could not be listed: ${reasonOf(error)}`);
+    });
+    if (!listed) throw new ApiError(404, 'no_organizations', `the ${found.provider} ${role} integration picks no organisation`);
+    return { found, listed };
+  };
+
+  app.get(
+    '/integrations/:role/organizations',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'The organisations the stored credentials can see (Zoho Desk portals), to pick one',
+        params: roleParams,
+        response: { 200: z.object({ items: z.array(organizationItem), orgId: z.string().nullable() }), ...adminErrors, 502: errorBody },
+      },
+    },
+    async (request) => {
+      const { found, listed } = await organizationsOf(request.params.role);
+      return { items: listed.map(({ id, name }) => ({ id, name })), orgId: found.settings['orgId'] ?? null };
+    },
+  );
+
+  app.put(
+    '/integrations/:role/organization',
+    {
+      schema: {
+        ...ADMIN,
+        summary: 'Pick the organisation the integration works in, keeping its credentials',
+        description:
+          'Only an organisation the stored credentials themselves list is accepted, so the credentials keep going to the same service for the same account: unlike a change of `orgId` through PUT /integrations/{role} (a `bindsSecrets` setting, which drops them), this keeps them — what choosing the Desk organisation right after Connect with Zoho needs.',
+        params: roleParams,
+        body: z.object({ orgId: z.string().trim().min(1).max(200) }).strict(),
+        response: { 200: integration, ...adminErrors, 502: errorBody },
+      },
+    },
+    async (request) => {
+      const { role } = request.params;
+      const { orgId } = request.body;
+      const { found, listed } = await organizationsOf(role);
+      if (!listed.some((o) => o.id === orgId)) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `orgId: these credentials see no organisation "${orgId}" (they see ${listed.map((o) => o.id).join(', ') || 'none'})`,
+          'orgId',
+        );
+      }
+      const kept = await db.selectFrom('integrations').select(['provider', 'secrets']).where('role', '=', role).executeTakeFirst();
+      if (!kept || kept.provider !== found.provider) throw new ApiError(409, 'integration_changed', `the ${role} integration changed meanwhile: try again`);
+      await setIntegration(db, role, found.provider, { ...found.settings, orgId }, kept.secrets);
+      request.log.info({ role, provider: found.provider }, 'integration organisation picked');
+      return summary(role);
+    },
+  );
+
   app.post(
     '/integrations/:role/check',
     {
@@ -198,11 +269,7 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     },
     async (request) => {
       const { role } = request.params;
-      const found = await getIntegration(db, role, (blob) => box().open(blob)).catch((error: unknown) => {
-        if (error instanceof ApiError || error instanceof StoreError) throw error;
-        throw new ApiError(409, 'secrets_unreadable', `the ${role} integration's credentials cannot be decrypted: ${reasonOf(error)}`);
-      });
-      if (!found) throw new ApiError(404, 'integration_not_found', `no ${role} integration is configured`);
+      const found = await opened(role);
       const provider = opts.providers[found.provider];
       let result: IntegrationCheck;
       if (!found.enabled) {

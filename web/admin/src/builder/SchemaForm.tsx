@@ -127,7 +127,8 @@ export function Field({ schema, decl, value, path, ctx }: { schema: Schema; decl
             >
               <option value="">{t('builder.choose')}</option>
               {choices.map((c) => (
-                <option key={c.value} value={c.value}>
+                // One value may appear under several labels (a deal stage in two pipelines).
+                <option key={`${c.value}\u0000${c.label}`} value={c.value}>
                   {c.label}
                 </option>
               ))}

@@ -210,6 +210,11 @@ export const ja: Texts = {
   role: { crm: 'CRM', helpdesk: 'ヘルプデスク', mailing: 'メーリングリスト' },
   integrations: {
     connectWith: '{{provider}} と接続',
+    organization: 'Desk 組織',
+    organizationChoose: '組織を選んでください…',
+    organizationSave: 'この組織を使う',
+    organizationsNone: 'このアカウントには Desk の組織がありません。',
+    organizationsFailed: '組織の一覧を取得できませんでした: {{message}}',
     reconnect: '{{provider}} と再接続',
     connect: '{{provider}} と接続',
     setUpByHand: 'リフレッシュトークンで {{provider}} を設定',

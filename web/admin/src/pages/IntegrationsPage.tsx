@@ -254,6 +254,56 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
   );
 }
 
+/**
+ * Which organisation (a Zoho Desk portal) the integration works in, offered when the provider's
+ * settings pick one (`orgId`), none is set and the account sees several: right after Connect, the
+ * admin picks one of the account's own, and the credentials the consent just granted stay. With one
+ * organisation nothing is asked: the connector uses it.
+ */
+function OrganizationPicker({ role, onSaved }: { role: Role; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { data, error } = useFetch<{ items: { id: string; name: string }[]; orgId: string | null }>(`/integrations/${role}/organizations`);
+  const [chosen, setChosen] = useState('');
+  const [failed, setFailed] = useState<string | null>(null);
+  if (error) return <p className="error">{t('integrations.organizationsFailed', { message: error })}</p>;
+  if (!data || data.orgId !== null) return null;
+  if (data.items.length === 0) return <p className="error">{t('integrations.organizationsNone')}</p>;
+  if (data.items.length === 1) return null;
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailed(null);
+    try {
+      await sendJson(`/integrations/${role}/organization`, { orgId: chosen }, 'PUT');
+      onSaved();
+    } catch (err) {
+      setFailed(errorText(err));
+    }
+  };
+  return (
+    <form className="organization-picker" onSubmit={(e) => void save(e)}>
+      <label>
+        {t('integrations.organization')}
+        <select value={chosen} required onChange={(e) => setChosen(e.target.value)}>
+          <option value="">{t('integrations.organizationChoose')}</option>
+          {data.items.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name} ({o.id})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={!chosen}>
+        {t('integrations.organizationSave')}
+      </button>
+      {failed && (
+        <p role="alert" className="error">
+          {failed}
+        </p>
+      )}
+    </form>
+  );
+}
+
 function RoleCard({
   integration,
   providers,
@@ -287,6 +337,7 @@ function RoleCard({
   const configurable = providers.filter((p) => p.roles.includes(integration.role) && p.settings.length + p.secrets.length > 0);
   const providerLabel = (name: string) => providers.find((p) => p.name === name)?.label ?? words.provider(name);
   const connectable = configurable.filter((p) => p.connection.grants !== null);
+  const current = providers.find((p) => p.name === integration.provider);
   return (
     <section className="card" aria-label={t(`role.${integration.role}`)}>
       <h2>{t(`role.${integration.role}`)}</h2>
@@ -342,6 +393,9 @@ function RoleCard({
         .map((p) => (
           <ConnectForm key={p.name} provider={p} current={integration} />
         ))}
+      {current?.settings.some((f) => f.key === 'orgId' && (f.roles === null || f.roles.includes(integration.role))) &&
+        integration.hasSecrets &&
+        !integration.settings['orgId'] && <OrganizationPicker role={integration.role} onSaved={reload} />}
       {message && <p role="status">{message}</p>}
       {configurable
         .filter((p) => p.name === editing)
