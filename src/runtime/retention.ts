@@ -231,8 +231,9 @@ async function closeIdle(store: Store, cutoff: string, limit: number, now: Date)
       // The hour narrows the index scan (conversations_status_updated_hour); updated_at decides.
       .where('updated_hour', '<=', cutoff.slice(0, 13))
       .where('updated_at', '<', cutoff)
+      // The index's own order, so the scan stops at the limit: ordering by updated_at as well would
+      // sort every expired conversation (100,000 of them) on each batch.
       .orderBy('updated_hour')
-      .orderBy('updated_at')
       .limit(limit);
     if (store.dialect === 'postgres') query = query.forUpdate().skipLocked();
     let closed = 0;

@@ -31,8 +31,9 @@ export async function purgeConversations(store: Store, cutoff: string, limit: nu
           ),
         ),
       )
+      // The index's own order, so the scan stops at the limit: ordering by updated_at as well would
+      // sort every expired conversation (100,000 of them) on each batch.
       .orderBy('updated_hour')
-      .orderBy('updated_at')
       .limit(limit);
     // Two processes purging at once take different conversations instead of waiting on each other.
     if (store.dialect === 'postgres') query = query.forUpdate().skipLocked();
