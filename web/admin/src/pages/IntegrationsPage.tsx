@@ -120,20 +120,7 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
         ))}
       </fieldset>
       {fields.map((f) => (
-        <label key={f.key} className="field" title={f.help}>
-          <span>{f.required ? f.label : t('integrations.optional', { label: f.label })}</span>
-          {f.choices ? (
-            <select value={settings[f.key] ?? f.choices[0] ?? ''} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })}>
-              {f.choices.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input value={settings[f.key] ?? ''} required={f.required} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })} />
-          )}
-        </label>
+        <SettingField key={f.key} field={f} value={settings[f.key]} onChange={(value) => setSettings({ ...settings, [f.key]: value })} />
       ))}
       {secretFields.map((f) => (
         <label key={f.key} className="field" title={f.help}>
@@ -181,6 +168,27 @@ function ConsentResult() {
   );
 }
 
+/** One declared setting as a form field: a list when the provider names its choices, else text. */
+function SettingField({ field, value, onChange }: { field: ProviderField; value: string | undefined; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label className="field" title={field.help}>
+      <span>{field.required ? field.label : t('integrations.optional', { label: field.label })}</span>
+      {field.choices ? (
+        <select value={value ?? field.choices[0] ?? ''} onChange={(e) => onChange(e.target.value)}>
+          {field.choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input value={value ?? ''} required={field.required} onChange={(e) => onChange(e.target.value)} />
+      )}
+    </label>
+  );
+}
+
 /** The form of a provider with settings or secrets, built from its declaration. */
 function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; current: Integration; onSaved: () => void }) {
   const { t } = useTranslation();
@@ -215,20 +223,7 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
   return (
     <form className="provider-form" onSubmit={(e) => void submit(e)}>
       {fields.map((f) => (
-        <label key={f.key} className="field" title={f.help}>
-          <span>{label(f)}</span>
-          {f.choices ? (
-            <select value={settings[f.key] ?? f.choices[0] ?? ''} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })}>
-              {f.choices.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input value={settings[f.key] ?? ''} required={f.required} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })} />
-          )}
-        </label>
+        <SettingField key={f.key} field={f} value={settings[f.key]} onChange={(value) => setSettings({ ...settings, [f.key]: value })} />
       ))}
       {moved.length > 0 && current.hasSecrets && <p className="hint">{t('integrations.secretsAgain', { settings: moved.map((f) => f.label).join(', ') })}</p>}
       {secretFields.map((f) => (
