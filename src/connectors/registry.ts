@@ -8,6 +8,7 @@ import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-t
 import { dropAccessTokensExcept } from './remote/stored-access-token-cache.ts';
 import type { Clock } from './remote/clock.ts';
 import { zoho } from './zoho/declaration.ts';
+import { hubspot } from './hubspot/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
 import type { Provider } from './provider.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
@@ -17,7 +18,7 @@ import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles
  * declaration holds). Adding a provider is one line here; the CLI, the admin API and pages and
  * the docs read the rest from its declaration.
  */
-export const PROVIDERS: readonly ProviderDeclaration[] = [builtin, zoho];
+export const PROVIDERS: readonly ProviderDeclaration[] = [builtin, zoho, hubspot];
 
 /** The names an integration's `provider` may have. */
 export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];
