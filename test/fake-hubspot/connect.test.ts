@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeHubSpot, type FakeHubSpot } from './index.ts';
+import { testServer, type TestServer } from '../../src/server/test-support.ts';
+
+/**
+ * Connecting HubSpot through the admin API's generic OAuth routes (DESIGN.md "Connecting with
+ * OAuth"): nothing in the server knows HubSpot — the declaration's flow and scopes do it all.
+ */
+let fake: FakeHubSpot;
+beforeAll(async () => {
+  fake = await startFakeHubSpot({ seed: 9 });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const PUBLIC = 'http://renkei.test';
+const CALLBACK = '/api/v1/admin/integrations/oauth/callback';
+const server = (): Promise<TestServer> => testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1', RENKEI_PUBLIC_URL: PUBLIC } });
+
+async function connect(s: TestServer, roles: string[] = ['helpdesk', 'mailing']) {
+  const res = await s.admin({
+    method: 'POST',
+    url: '/api/v1/admin/integrations/crm/connect',
+    payload: { provider: 'hubspot', settings: { clientId: fake.app.clientId, apiUrl: fake.url }, secrets: { clientSecret: fake.app.clientSecret }, roles },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return { authorizeUrl: new URL(res.json().authorizeUrl), cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' };
+}
+
+async function followConsent(s: TestServer, authorizeUrl: URL, cookie: string) {
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC}${CALLBACK}`);
+  return s.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
+}
+
+describe('connecting HubSpot with OAuth through the admin API', () => {
+  it('asks for the scopes of every role chosen, stores the refresh token sealed for all three, and the check passes', async () => {
+    const s = await server();
+    const { authorizeUrl, cookie } = await connect(s);
+    expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${fake.url}/oauth/authorize`);
+    const scopes = (authorizeUrl.searchParams.get('scope') ?? '').split(' ');
+    expect(scopes).toEqual(expect.arrayContaining(['oauth', 'crm.objects.deals.write', 'tickets', 'crm.objects.owners.read', 'crm.lists.write']));
+    expect(authorizeUrl.toString()).not.toContain(fake.app.clientSecret);
+    const res = await followConsent(s, authorizeUrl, cookie);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/admin/integrations?oauth=connected&roles=crm%2Chelpdesk%2Cmailing');
+    const items = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json().items as {
+      role: string;
+      provider: string;
+      hasSecrets: boolean;
+    }[];
+    expect(items.map((i) => [i.role, i.provider, i.hasSecrets])).toEqual([
+      ['crm', 'hubspot', true],
+      ['helpdesk', 'hubspot', true],
+      ['mailing', 'hubspot', true],
+    ]);
+    for (const role of ['crm', 'helpdesk', 'mailing']) {
+      const check = await s.admin({ method: 'POST', url: `/api/v1/admin/integrations/${role}/check` });
+      expect(check.json(), role).toMatchObject({ ok: true });
+    }
+    const options = await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/helpdesk/options' });
+    expect(options.json().fields.department).toContainEqual({ value: 'Support', label: 'Support' });
+  });
+
+  it('a declined consent changes nothing and says why', async () => {
+    const s = await server();
+    const { authorizeUrl, cookie } = await connect(s, []);
+    fake.setConsent('deny');
+    const res = await followConsent(s, authorizeUrl, cookie);
+    expect(res.statusCode).toBe(302);
+    expect(String(res.headers.location)).toMatch(/oauth=denied/);
+    const items = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json().items as { provider: string }[];
+    expect(items.every((i) => i.provider !== 'hubspot')).toBe(true);
+  });
+
+  it('the admin API refuses another API host unless custom service URLs are allowed', async () => {
+    const s = await testServer({ env: { RENKEI_PUBLIC_URL: PUBLIC } });
+    const res = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/integrations/crm/connect',
+      payload: { provider: 'hubspot', settings: { clientId: 'c', apiUrl: fake.url }, secrets: { clientSecret: 's' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/apiUrl/);
+  });
+});
