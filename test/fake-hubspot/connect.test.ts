@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeHubSpot, type FakeHubSpot } from './index.ts';
 import { testServer, type TestServer } from '../../src/server/test-support.ts';
@@ -83,5 +84,34 @@ describe('connecting HubSpot with OAuth through the admin API', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/apiUrl/);
+  });
+});
+
+describe('publishing checks literals against the HubSpot account', () => {
+  const SUPPORT = readFileSync(new URL('../../examples/support.yaml', import.meta.url), 'utf8');
+
+  it('refuses a department and a status the account lacks, naming block and field; accepts labels and ids it has', async () => {
+    const s = await server();
+    const payload = {
+      provider: 'hubspot',
+      settings: { clientId: fake.app.clientId, apiUrl: fake.url },
+      secrets: { clientSecret: fake.app.clientSecret, refreshToken: fake.app.refreshToken },
+    };
+    expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload })).statusCode).toBe(200);
+    const publish = async (text: string) => {
+      const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/support', headers: { 'content-type': 'application/yaml' }, payload: text });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      return s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish' });
+    };
+    const refused = await publish(SUPPORT.replace('department: Support', 'department: Sales').replace('status: Open', 'status: Pending'));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().problems.map((p: { block: string; field: string }) => `${p.block}.${p.field}`)).toEqual([
+      'open_ticket.status',
+      'open_ticket.department',
+    ]);
+    expect(refused.json().problems[1].message).toMatch(/^"Sales" is not a value the helpdesk service \(hubspot\) has/);
+    // The Billing pipeline by its id, and one of its stages by label.
+    const ok = await publish(SUPPORT.replace('department: Support', 'department: "88210"').replace('status: Open', 'status: New'));
+    expect(ok.statusCode, ok.body).toBe(200);
   });
 });
