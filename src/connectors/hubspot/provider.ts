@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
-import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
+import type { Outcome } from '../../vocabulary/outcome.ts';
 import type { Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
@@ -10,6 +10,7 @@ import type { RetryPolicy } from '../remote/backoff.ts';
 import type { Clock } from '../remote/clock.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
+import { refusingConnectors } from '../remote/refusing-connectors.ts';
 import { AccountDirectory, type Timing } from './account.ts';
 import { createHubSpotCrm } from './crm.ts';
 import { HUBSPOT_API_ORIGIN, HUBSPOT_SECRETS, HUBSPOT_SETTINGS } from './fields.ts';
@@ -261,20 +262,4 @@ function parseIntegration(integration: IntegrationRecord): Parsed | string {
   // Paths only: a zod message never quotes the value, but secrets are kept out of messages anyway.
   if (!secrets.success) return `the HubSpot integration's credentials are incomplete: ${secrets.error.issues.map((i) => i.path.join('.')).join(', ')} missing`;
   return { clientId: settings.data.clientId, origin: settings.data.apiUrl ?? HUBSPOT_API_ORIGIN, ...secrets.data };
-}
-
-/** Connectors for an integration that cannot work: every call is integration_invalid. */
-function refusingConnectors(role: Role, message: string, hooks: IntegrationHooks): RoleConnectors[Role] {
-  const refuse = async (): Promise<Outcome> => {
-    await hooks.markInvalid(message).catch(() => undefined);
-    return integrationInvalid(message);
-  };
-  switch (role) {
-    case 'crm':
-      return { createLead: refuse, createContact: refuse, createDeal: refuse };
-    case 'helpdesk':
-      return { createTicket: refuse };
-    case 'mailing':
-      return { subscribe: refuse };
-  }
 }
