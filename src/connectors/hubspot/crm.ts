@@ -5,7 +5,7 @@ import type { Budget } from '../remote/budget.ts';
 import { createOnce } from '../remote/create-once.ts';
 import { lookupSince } from '../remote/lookup-since.ts';
 import { named } from './account.ts';
-import { ASSOCIATION, association, contactByEmail, contactIdByEmail, createObject, searchFirst, type CreateResult, type Filter } from './objects.ts';
+import { ASSOCIATION, association, contactByEmail, contactIdByEmail, createObject, searchFirst, searchOwn, type CreateResult, type Filter } from './objects.ts';
 import { contactProperties, extraContactProperties } from './person.ts';
 import { budgetFor, type HubSpotService } from './service.ts';
 
@@ -34,7 +34,7 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
     // effect started; an older one was there before (a duplicate, as HubSpot's 409 would say).
     const findOwn = async (): Promise<CreateResult | undefined> => {
       if (email === '') {
-        const id = await searchFirst(api, 'contacts', [personFilters(record, since)], budget);
+        const id = await searchOwn(api, 'contacts', [personFilters(record, since)], budget);
         return id ? { kind: 'created', id } : undefined;
       }
       const found = await contactByEmail(api, email, budget);
@@ -150,7 +150,7 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
           { propertyName: 'dealstage', operator: 'EQ', value: dealstage! },
           { propertyName: 'createdate', operator: 'GTE', value: String(since) },
         ];
-        const id = await searchFirst(api, 'deals', [filters], budget);
+        const id = await searchOwn(api, 'deals', [filters], budget);
         return id ? { kind: 'created', id } : undefined;
       };
       const result = await createOnce({ create: () => createObject(api, 'deals', properties, associations, budget), findOwn }, ctx.retryOfUnknown === true);

@@ -116,3 +116,32 @@ export async function searchFirst(api: HubSpotApi, type: ObjectType, groups: rea
   const [first] = ((res.body as { results?: unknown } | null)?.results ?? []) as { id?: unknown }[];
   return first && (typeof first.id === 'string' || typeof first.id === 'number') ? String(first.id) : undefined;
 }
+
+/**
+ * How long a record may take to show in HubSpot's search after its create. HubSpot says search
+ * results can trail writes by "a few seconds" without a figure (not confirmed); this is the wait
+ * before a second look.
+ */
+export const SEARCH_SETTLE_MS = 3_000;
+
+/**
+ * The look-up after a lost answer, for records only search can find (deals, tickets, companies):
+ * a miss is searched again once the index has had time to catch up — when the block's time allows —
+ * since a miss makes the caller create the record again.
+ */
+export async function searchOwn(
+  api: HubSpotApi,
+  type: ObjectType,
+  groups: readonly (readonly Filter[])[],
+  budget: Budget,
+  settleMs = SEARCH_SETTLE_MS,
+): Promise<string | undefined> {
+  const first = await searchFirst(api, type, groups, budget);
+  if (first !== undefined || settleMs <= 0 || api.clock.now() + settleMs >= budget.deadline) return first;
+  try {
+    await api.clock.sleep(settleMs, budget.signal);
+  } catch {
+    return undefined;
+  }
+  return searchFirst(api, type, groups, budget);
+}

@@ -152,6 +152,14 @@ describe('hubspot crm', () => {
     expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
     expect(fake.deals).toHaveLength(1);
   });
+  it("a lost deal is still found when HubSpot's search index trails the create", async () => {
+    const crm = crmOf();
+    fake.faults.set({ rateLostResponse: 1, searchLagMs: 1_000 });
+    const outcome = await crm.createDeal({ name: 'Lagging deal', stage: 'Proposal', closingDate: '', amount: '', contactId: '', fields: {} }, ctx());
+    fake.faults.set({ rateLostResponse: 0, searchLagMs: 0 });
+    expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
+    expect(fake.deals).toHaveLength(1);
+  });
 });
 
 describe('hubspot tickets', () => {

@@ -6,7 +6,7 @@ import type { CachedList } from '../remote/cached-list.ts';
 import { createOnce } from '../remote/create-once.ts';
 import { lookupSince } from '../remote/lookup-since.ts';
 import { named, type Option, type Owner, type Pipeline } from './account.ts';
-import { ASSOCIATION, association, contactIdByEmail, createObject, searchFirst, type CreateResult } from './objects.ts';
+import { ASSOCIATION, association, contactIdByEmail, createObject, searchOwn, type CreateResult } from './objects.ts';
 import { contactProperties } from './person.ts';
 import { budgetFor, type HubSpotService } from './service.ts';
 
@@ -76,7 +76,7 @@ export function createHubSpotTickets(service: HubSpotService): HelpdeskConnector
       };
       const associations = contactId ? [association(contactId, ASSOCIATION.ticketToContact)] : [];
       const findOwn = async (): Promise<CreateResult | undefined> => {
-        const id = await searchFirst(
+        const id = await searchOwn(
           api,
           'tickets',
           [
