@@ -6,7 +6,7 @@ import type { CallContext, MailingConnector } from '../../vocabulary/roles.ts';
 import { CachedList } from '../remote/cached-list.ts';
 import { ServiceRefusedError } from '../remote/errors.ts';
 import type { Budget } from './http.ts';
-import { splitPersonName } from './person-name.ts';
+import { splitPersonName } from '../remote/person-name.ts';
 import { apiUrl, budgetFor, type ZohoService } from './service.ts';
 import type { DirectoryTiming } from './desk-directory.ts';
 

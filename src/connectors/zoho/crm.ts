@@ -3,7 +3,7 @@ import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/
 import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
 import { createOnce } from '../remote/create-once.ts';
 import { coqlAll, coqlDateTime, coqlIds, coqlString, insertRecord, type CrmModule, type CrmWrite } from './crm-api.ts';
-import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
+import { splitPersonName, UNKNOWN_NAME } from '../remote/person-name.ts';
 import { budgetFor, lookupSince, type ZohoService } from './service.ts';
 import type { Budget } from './http.ts';
 

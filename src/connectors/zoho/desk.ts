@@ -7,7 +7,7 @@ import { createOnce } from '../remote/create-once.ts';
 import type { DeskAgent, DeskDepartment, DeskDirectory } from './desk-directory.ts';
 import { ServiceRefusedError } from '../remote/errors.ts';
 import { errorInfo, type Budget } from './http.ts';
-import { splitPersonName, UNKNOWN_NAME } from './person-name.ts';
+import { splitPersonName, UNKNOWN_NAME } from '../remote/person-name.ts';
 import { apiUrl, budgetFor, lookupSince, type ZohoService } from './service.ts';
 
 const zohoId = z.union([z.string().min(1), z.number()]).transform(String);
