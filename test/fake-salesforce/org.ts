@@ -75,7 +75,7 @@ export class FakeOrg {
   }
 
   addUser(u: { name: string; email: string; active?: boolean }): SfRecord {
-    return this.insert('User', { Name: u.name, Username: `${u.email}.fake`, Email: u.email, IsActive: u.active ?? true });
+    return this.insert('User', { Name: u.name, Username: `${u.email}.fake`, Email: u.email, IsActive: u.active ?? true, UserType: 'Standard' });
   }
 
   addQueue(name: string, objects: readonly string[]): SfRecord {

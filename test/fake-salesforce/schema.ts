@@ -199,7 +199,14 @@ export function defaultSchema(): Map<string, ObjectMeta> {
     {
       name: 'User',
       keyPrefix: '005',
-      fields: [...audit, text('Name', { createable: false }), text('Username'), { name: 'Email', type: 'email' }, { name: 'IsActive', type: 'boolean' }],
+      fields: [
+        ...audit,
+        text('Name', { createable: false }),
+        text('Username'),
+        { name: 'Email', type: 'email' },
+        { name: 'IsActive', type: 'boolean' },
+        text('UserType'),
+      ],
       createable: false,
       queryable: true,
     },
