@@ -73,15 +73,22 @@ export const adminOAuthRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async
       schema: {
         ...ADMIN,
         summary: 'The redirect URI to register with the service, and where to register it',
-        querystring: z.object({ provider: z.enum(PROVIDER_NAMES).optional(), dc: z.string().max(40).optional() }),
+        description:
+          "Besides `provider`, the query may hold the provider's settings that decide where its console is (Zoho's `dc`); the console's address is null when it has none or they are not given.",
+        // Settings are the provider's own (declared in its folder), so any key is let through to its flow.
+        querystring: z.object({ provider: z.enum(PROVIDER_NAMES).optional() }).catchall(z.string().max(200)),
         response: { 200: z.object({ redirectUri: z.string(), consoleUrl: z.string().nullable() }), ...adminErrors },
       },
     },
     async (request) => {
-      const { provider, dc } = request.query;
-      const connection = provider ? declarationOf(provider)?.connection : undefined;
-      const flow = connection?.kind === 'oauth2-code' ? connection.flow : undefined;
-      return { redirectUri: `${publicOrigin(opts, request)}${CALLBACK_PATH}`, consoleUrl: flow?.consoleUrl({ dc }) ?? null };
+      const { provider, ...query } = request.query;
+      const declaration = provider ? declarationOf(provider) : undefined;
+      const flow = declaration?.connection.kind === 'oauth2-code' ? declaration.connection.flow : undefined;
+      // Only the provider's declared settings reach its flow, each as the string the query gave.
+      const settings = Object.fromEntries(
+        Object.keys(declaration?.settings ?? {}).map((key) => [key, typeof query[key] === 'string' ? query[key] : undefined]),
+      );
+      return { redirectUri: `${publicOrigin(opts, request)}${CALLBACK_PATH}`, consoleUrl: flow?.consoleUrl(settings) ?? null };
     },
   );
 
