@@ -248,6 +248,17 @@ export class FakeOrg {
     if (!meta || !meta.queryable) {
       throw new QueryRefusal('INVALID_TYPE', `\n${q.fields.join(', ')} FROM ${q.object}\n^\nERROR at Row:1:Column:1\nsObject type '${q.object}' is not supported.`);
     }
+    // Every path is checked before any row is read: Salesforce refuses the query, not a row.
+    for (const path of [...q.fields, ...q.where.map((c) => c.field), ...(q.orderBy ? [q.orderBy.field] : [])]) {
+      const [head, ...rest] = path.split('.');
+      if (rest.length === 0) {
+        if (!fieldOf(meta, head!)) throw new QueryRefusal('INVALID_FIELD', `No such column '${head}' on entity '${q.object}'.`);
+        continue;
+      }
+      const relation = meta.fields.find((f) => f.relationshipName?.toLowerCase() === head!.toLowerCase());
+      const targets = (relation?.referenceTo ?? []).map((o) => this.schema.get(o)).filter((o) => o !== undefined);
+      if (!relation || !targets.some((t) => fieldOf(t, rest.join('.')))) throw new QueryRefusal('INVALID_FIELD', `Didn't understand relationship '${head}' in field path.`);
+    }
     const read = (record: SfRecord, path: string): unknown => {
       const [head, ...rest] = path.split('.');
       if (rest.length === 0) {
