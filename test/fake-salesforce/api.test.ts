@@ -14,7 +14,12 @@ interface Answer {
 const V = '/services/data/v62.0';
 
 async function token(client = fake.client): Promise<Answer> {
-  const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret, refresh_token: client.refreshToken });
+  const form = new URLSearchParams({
+    grant_type: 'refresh_token',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    refresh_token: client.refreshToken,
+  });
   const res = await fetch(`${fake.url}/services/oauth2/token`, { method: 'POST', body: form });
   return { status: res.status, body: await res.json() };
 }
@@ -49,14 +54,23 @@ describe('OAuth: the token endpoint', () => {
     const revoked = fake.newClient();
     fake.revokeRefreshToken(revoked.refreshToken);
     expect(await token(revoked)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
-    expect(await token({ ...fake.client, clientId: 'nope' })).toEqual({ status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } });
-    expect(await token({ ...fake.client, clientSecret: 'nope' })).toEqual({ status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } });
+    expect(await token({ ...fake.client, clientId: 'nope' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_client_id', error_description: 'client identifier invalid' },
+    });
+    expect(await token({ ...fake.client, clientSecret: 'nope' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+    });
   });
 });
 
 describe('REST: sessions, errors and faults', () => {
   it('401 INVALID_SESSION_ID without a session or after expiry; 403 without the api scope', async () => {
-    expect(await api(`${V}/query?q=SELECT+Id+FROM+Lead`)).toEqual({ status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] });
+    expect(await api(`${V}/query?q=SELECT+Id+FROM+Lead`)).toEqual({
+      status: 401,
+      body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+    });
     const t = await session();
     expect((await query(t, 'SELECT Id FROM Lead')).status).toBe(200);
     fake.expireSessions();
@@ -87,7 +101,12 @@ describe('REST: creating records', () => {
     const t = await session();
     const created = await api(`${V}/sobjects/Case`, { token: t, json: { Subject: 'Help', Origin: 'Chat' } });
     expect(created).toEqual({ status: 201, body: { id: expect.stringMatching(/^500\w{15}$/), success: true, errors: [] } });
-    expect(fake.records('Case')[0]).toMatchObject({ CaseNumber: '00001001', Status: 'New', OwnerId: fake.org.integrationUserId, CreatedDate: expect.stringMatching(/\+0000$/) });
+    expect(fake.records('Case')[0]).toMatchObject({
+      CaseNumber: '00001001',
+      Status: 'New',
+      OwnerId: fake.org.integrationUserId,
+      CreatedDate: expect.stringMatching(/\+0000$/),
+    });
   });
 
   it.each([
@@ -105,9 +124,15 @@ describe('REST: creating records', () => {
   it('an inactive owner is INACTIVE_OWNER_OR_USER; a queue that does not take the object is refused', async () => {
     const t = await session();
     const gone = fake.records('User').find((u) => u['Email'] === 'gone@example.com')!;
-    expect(await api(`${V}/sobjects/Case`, { token: t, json: { OwnerId: gone.Id } })).toMatchObject({ status: 400, body: [{ errorCode: 'INACTIVE_OWNER_OR_USER' }] });
+    expect(await api(`${V}/sobjects/Case`, { token: t, json: { OwnerId: gone.Id } })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INACTIVE_OWNER_OR_USER' }],
+    });
     const leadsOnly = fake.records('Group').find((g) => g['Name'] === 'Leads Inbox')!;
-    expect(await api(`${V}/sobjects/Case`, { token: t, json: { OwnerId: leadsOnly.Id } })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_CROSS_REFERENCE_KEY' }] });
+    expect(await api(`${V}/sobjects/Case`, { token: t, json: { OwnerId: leadsOnly.Id } })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_CROSS_REFERENCE_KEY' }],
+    });
   });
 
   it('the duplicate rule answers DUPLICATES_DETECTED with the match in duplicateResult.matchResults', async () => {
@@ -120,7 +145,9 @@ describe('REST: creating records', () => {
       expect.objectContaining({
         errorCode: 'DUPLICATES_DETECTED',
         message: 'Use one of these records?',
-        duplicateResult: expect.objectContaining({ matchResults: [expect.objectContaining({ matchRecords: [expect.objectContaining({ record: expect.objectContaining({ Id: id }) })] })] }),
+        duplicateResult: expect.objectContaining({
+          matchResults: [expect.objectContaining({ matchRecords: [expect.objectContaining({ record: expect.objectContaining({ Id: id }) })] })],
+        }),
       }),
     ]);
     fake.setDuplicateRule('off');
@@ -152,7 +179,7 @@ describe('REST: SOQL and describe', () => {
     expect((queues.body as { records: { Queue: { Name: string } }[] }).records.map((r) => r.Queue.Name)).toEqual(['Support', 'Sales']);
   });
 
-  it("refuses what Salesforce would: MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE", async () => {
+  it('refuses what Salesforce would: MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE', async () => {
     const t = await session();
     expect(await query(t, 'SELECT FROM Lead')).toMatchObject({ status: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] });
     expect(await query(t, 'SELECT Nope FROM Lead')).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_FIELD' }] });
@@ -164,7 +191,9 @@ describe('REST: SOQL and describe', () => {
     const t = await session();
     const described = await api(`${V}/sobjects/Opportunity/describe`, { token: t });
     expect(described.body).toMatchObject({ name: 'Opportunity', createable: true });
-    const stage = (described.body as { fields: { name: string; picklistValues: { value: string }[]; restrictedPicklist: boolean }[] }).fields.find((f) => f.name === 'StageName')!;
+    const stage = (described.body as { fields: { name: string; picklistValues: { value: string }[]; restrictedPicklist: boolean }[] }).fields.find(
+      (f) => f.name === 'StageName',
+    )!;
     expect(stage.restrictedPicklist).toBe(true);
     expect(stage.picklistValues.map((p) => p.value)).toContain('Qualification');
     expect((await api(`${V}/sobjects/Nope/describe`, { token: t })).status).toBe(404);

@@ -125,9 +125,11 @@ export class Auth {
   authorize(query: URLSearchParams): { status: number; location?: string; body?: Record<string, unknown> } {
     const client = this.clients.get(query.get('client_id') ?? '');
     const redirectUri = query.get('redirect_uri') ?? '';
-    if (query.get('response_type') !== 'code') return { status: 400, body: { error: 'unsupported_response_type', error_description: 'response type not supported' } };
+    if (query.get('response_type') !== 'code')
+      return { status: 400, body: { error: 'unsupported_response_type', error_description: 'response type not supported' } };
     if (!client) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
-    if (!/^https?:\/\//.test(redirectUri)) return { status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } };
+    if (!/^https?:\/\//.test(redirectUri))
+      return { status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } };
     const back = new URL(redirectUri);
     const state = query.get('state');
     if (this.consent === 'deny') {

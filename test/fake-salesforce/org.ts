@@ -108,7 +108,12 @@ export class FakeOrg {
       if (key === 'attributes') continue;
       const field = fieldOf(meta, key);
       if (!field) return refuse('INVALID_FIELD', `No such column '${key}' on sobject of type ${objectName}`);
-      if (field.createable === false) return refuse('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [field.name]);
+      if (field.createable === false)
+        return refuse(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          [field.name],
+        );
       if (value === null || value === '') continue;
       const problem = this.#checkValue(meta, field.name, value);
       if (problem) return problem;
@@ -116,7 +121,11 @@ export class FakeOrg {
     }
     const missing = meta.fields.filter((f) => f.required && (record[f.name] === undefined || record[f.name] === ''));
     if (missing.length > 0) {
-      return refuse('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, missing.map((f) => f.name));
+      return refuse(
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`,
+        missing.map((f) => f.name),
+      );
     }
     const relational = this.#checkReferences(meta, record);
     if (relational) return relational;
@@ -135,33 +144,51 @@ export class FakeOrg {
     const field = fieldOf(meta, name)!;
     switch (field.type) {
       case 'email':
-        if (typeof value !== 'string' || !EMAIL.test(value)) return refuse('INVALID_EMAIL_ADDRESS', `${field.name}: invalid email address: ${String(value)}`, [field.name]);
+        if (typeof value !== 'string' || !EMAIL.test(value))
+          return refuse('INVALID_EMAIL_ADDRESS', `${field.name}: invalid email address: ${String(value)}`, [field.name]);
         return undefined;
       case 'date':
         if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
           return {
             ok: false,
             status: 400,
-            errors: [{ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of date from VALUE_STRING value ${String(value)} or request may be missing a required field` }],
+            errors: [
+              {
+                errorCode: 'JSON_PARSER_ERROR',
+                message: `Cannot deserialize instance of date from VALUE_STRING value ${String(value)} or request may be missing a required field`,
+              },
+            ],
           };
         }
         return undefined;
       case 'currency':
         if (typeof value !== 'number' && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) {
-          return { ok: false, status: 400, errors: [{ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of currency from VALUE_STRING value ${String(value)}` }] };
+          return {
+            ok: false,
+            status: 400,
+            errors: [{ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of currency from VALUE_STRING value ${String(value)}` }],
+          };
         }
         return undefined;
       case 'boolean':
         return typeof value === 'boolean'
           ? undefined
-          : { ok: false, status: 400, errors: [{ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of boolean from VALUE_STRING value ${String(value)}` }] };
+          : {
+              ok: false,
+              status: 400,
+              errors: [{ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of boolean from VALUE_STRING value ${String(value)}` }],
+            };
       case 'picklist':
         if (field.restricted && !(field.picklistValues ?? []).some((p) => p.active && p.value === value)) {
           return refuse('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.name}: bad value for restricted picklist field: ${String(value)}`, [field.name]);
         }
-        return typeof value === 'string' ? undefined : refuse('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type: ${String(value)}`, [field.name]);
+        return typeof value === 'string'
+          ? undefined
+          : refuse('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type: ${String(value)}`, [field.name]);
       default:
-        return typeof value === 'string' ? undefined : refuse('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type: ${String(value)}`, [field.name]);
+        return typeof value === 'string'
+          ? undefined
+          : refuse('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type: ${String(value)}`, [field.name]);
     }
   }
 
@@ -194,7 +221,9 @@ export class FakeOrg {
         return refuse('REQUIRED_FIELD_MISSING', 'Required fields are missing: [LeadId, ContactId]', ['LeadId', 'ContactId']);
       }
       const member = this.table('CampaignMember').find(
-        (m) => m['CampaignId'] === record['CampaignId'] && (record['ContactId'] !== undefined ? m['ContactId'] === record['ContactId'] : m['LeadId'] === record['LeadId']),
+        (m) =>
+          m['CampaignId'] === record['CampaignId'] &&
+          (record['ContactId'] !== undefined ? m['ContactId'] === record['ContactId'] : m['LeadId'] === record['LeadId']),
       );
       // Salesforce's wording for an existing member; the code is DUPLICATE_VALUE (not confirmed in Salesforce's docs).
       if (member) return refuse('DUPLICATE_VALUE', 'Already a campaign member.', []);
@@ -246,7 +275,10 @@ export class FakeOrg {
   query(q: Query): Record<string, unknown>[] {
     const meta = this.schema.get(q.object);
     if (!meta || !meta.queryable) {
-      throw new QueryRefusal('INVALID_TYPE', `\n${q.fields.join(', ')} FROM ${q.object}\n^\nERROR at Row:1:Column:1\nsObject type '${q.object}' is not supported.`);
+      throw new QueryRefusal(
+        'INVALID_TYPE',
+        `\n${q.fields.join(', ')} FROM ${q.object}\n^\nERROR at Row:1:Column:1\nsObject type '${q.object}' is not supported.`,
+      );
     }
     // Every path is checked before any row is read: Salesforce refuses the query, not a row.
     for (const path of [...q.fields, ...q.where.map((c) => c.field), ...(q.orderBy ? [q.orderBy.field] : [])]) {
@@ -257,7 +289,8 @@ export class FakeOrg {
       }
       const relation = meta.fields.find((f) => f.relationshipName?.toLowerCase() === head!.toLowerCase());
       const targets = (relation?.referenceTo ?? []).map((o) => this.schema.get(o)).filter((o) => o !== undefined);
-      if (!relation || !targets.some((t) => fieldOf(t, rest.join('.')))) throw new QueryRefusal('INVALID_FIELD', `Didn't understand relationship '${head}' in field path.`);
+      if (!relation || !targets.some((t) => fieldOf(t, rest.join('.'))))
+        throw new QueryRefusal('INVALID_FIELD', `Didn't understand relationship '${head}' in field path.`);
     }
     const read = (record: SfRecord, path: string): unknown => {
       const [head, ...rest] = path.split('.');

@@ -42,7 +42,11 @@ export const providerFake: ProviderFake = {
         return { settings: { ...credentials.settings, loginUrl: fake.url }, secrets: credentials.secrets };
       },
       addCredentials(name) {
-        const client: Client = { clientId: `3MVG9${name.toUpperCase()}`, clientSecret: `${name.toUpperCase()}SECRET${name.length}42`, refreshToken: `5Aep861${name}.refresh.token` };
+        const client: Client = {
+          clientId: `3MVG9${name.toUpperCase()}`,
+          clientSecret: `${name.toUpperCase()}SECRET${name.length}42`,
+          refreshToken: `5Aep861${name}.refresh.token`,
+        };
         fake.addClient(client);
         return credentialsOf(client);
       },

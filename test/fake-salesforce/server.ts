@@ -33,7 +33,8 @@ const DATA = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/;
 const MAX_BODY = 1024 * 1024;
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, ...(headers ? { headers } : {}) });
-const errors = (status: number, errorCode: string, message: string, fields?: string[]): Reply => json(status, [{ message, errorCode, ...(fields ? { fields } : {}) }]);
+const errors = (status: number, errorCode: string, message: string, fields?: string[]): Reply =>
+  json(status, [{ message, errorCode, ...(fields ? { fields } : {}) }]);
 
 /**
  * One loopback server standing in for both the login server (`login.salesforce.com`) and the org's
@@ -54,7 +55,7 @@ export async function listen(deps: ServerDeps, port: number): Promise<{ port: nu
     const raw = Buffer.concat(chunks).toString('utf8');
 
     if (url.pathname.startsWith('/__fake/')) {
-      let body: unknown = {};
+      let body: unknown;
       try {
         body = raw.trim() === '' ? {} : JSON.parse(raw);
       } catch {
@@ -79,7 +80,13 @@ export async function listen(deps: ServerDeps, port: number): Promise<{ port: nu
       return send(res, json(answer.status, answer.body));
     }
     if (url.pathname === '/services/data' || url.pathname === '/services/data/') {
-      return send(res, json(200, VERSIONS.map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v }))));
+      return send(
+        res,
+        json(
+          200,
+          VERSIONS.map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v })),
+        ),
+      );
     }
     const data = DATA.exec(url.pathname);
     if (!data) return send(res, errors(404, 'NOT_FOUND', 'The requested resource does not exist'));
@@ -191,9 +198,16 @@ function route(deps: ServerDeps, method: string, path: string, query: URLSearchP
   if (read && method === 'GET') {
     const found = org.byId(read[2]!);
     if (!found || found.object !== read[1]) return errors(404, 'NOT_FOUND', 'The requested resource does not exist');
-    const fields = query.get('fields')?.split(',').map((f) => f.trim());
+    const fields = query
+      .get('fields')
+      ?.split(',')
+      .map((f) => f.trim());
     const picked = fields ? Object.fromEntries(fields.map((f) => [f, found.record[f] ?? null])) : found.record;
-    return json(200, { attributes: { type: found.object, url: `/services/data/v62.0/sobjects/${found.object}/${found.record.Id}` }, ...picked, Id: found.record.Id });
+    return json(200, {
+      attributes: { type: found.object, url: `/services/data/v62.0/sobjects/${found.object}/${found.record.Id}` },
+      ...picked,
+      Id: found.record.Id,
+    });
   }
   return errors(404, 'NOT_FOUND', 'The requested resource does not exist');
 }

@@ -71,7 +71,7 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: 'punct', value: c });
       i++;
     } else {
-      const m = /^[A-Za-z0-9_.:+\-]+/.exec(text.slice(i));
+      const m = /^[A-Za-z0-9_.:+-]+/.exec(text.slice(i));
       if (!m) throw new SoqlError(`unexpected character ${c}`);
       tokens.push({ kind: 'word', value: m[0] });
       i += m[0].length;

@@ -3,7 +3,13 @@ import type { SubscribeRequest } from '../../vocabulary/requests.ts';
 import { ctx, salesforceSuite } from './test-support.ts';
 
 const h = await salesforceSuite();
-const signUp = (over: Partial<SubscribeRequest> = {}): SubscribeRequest => ({ list: 'Newsletter', name: 'Mia Chen', email: 'mia@example.com', phone: '', ...over });
+const signUp = (over: Partial<SubscribeRequest> = {}): SubscribeRequest => ({
+  list: 'Newsletter',
+  name: 'Mia Chen',
+  email: 'mia@example.com',
+  phone: '',
+  ...over,
+});
 const newsletter = () => h.fake.records('Campaign').find((c) => c['Name'] === 'Newsletter')!;
 
 describe('mailing.subscribe → CampaignMember', () => {
@@ -26,7 +32,10 @@ describe('mailing.subscribe → CampaignMember', () => {
   it('failure for an unknown or inactive campaign, or without an email', async () => {
     const mailing = h.connect('mailing');
     h.fake.org.addCampaign('Old news', false);
-    expect(await mailing.subscribe(signUp({ list: 'Nonexistent' }), ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/no campaign named "Nonexistent"/) });
+    expect(await mailing.subscribe(signUp({ list: 'Nonexistent' }), ctx())).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/no campaign named "Nonexistent"/),
+    });
     expect(await mailing.subscribe(signUp({ list: 'Old news' }), ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/not active/) });
     expect(await mailing.subscribe(signUp({ email: ' ' }), ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/email/) });
     expect(h.fake.records('CampaignMember')).toHaveLength(0);

@@ -42,7 +42,10 @@ export function createSalesforceCampaigns(mailing: SalesforceService, directory:
       };
       const existing = await find();
       if (existing) return success({ status: 'subscribed' });
-      const member = await createOnce({ create: () => insertRecord(mailing, 'CampaignMember', { CampaignId: campaign.id, [field]: person.id }, budget), findOwn: find }, false);
+      const member = await createOnce(
+        { create: () => insertRecord(mailing, 'CampaignMember', { CampaignId: campaign.id, [field]: person.id }, budget), findOwn: find },
+        false,
+      );
       if (member.kind === 'created') return success({ status: 'subscribed' });
       if (member.kind === 'refused' && member.error?.errorCode === 'DUPLICATE_VALUE') return success({ status: 'subscribed' });
       if (member.kind === 'refused' && member.error?.errorCode === 'INVALID_CROSS_REFERENCE_KEY') directory.campaigns.forget();
@@ -51,9 +54,16 @@ export function createSalesforceCampaigns(mailing: SalesforceService, directory:
   };
 }
 
-type PersonFound = { readonly kind: 'found'; readonly object: 'Contact' | 'Lead'; readonly id: string } | { readonly kind: 'refused'; readonly message: string };
+type PersonFound =
+  { readonly kind: 'found'; readonly object: 'Contact' | 'Lead'; readonly id: string } | { readonly kind: 'refused'; readonly message: string };
 
-async function findOrCreatePerson(mailing: SalesforceService, req: SubscribeRequest, ctx: CallContext, opts: CampaignOptions, budget: Budget): Promise<PersonFound> {
+async function findOrCreatePerson(
+  mailing: SalesforceService,
+  req: SubscribeRequest,
+  ctx: CallContext,
+  opts: CampaignOptions,
+  budget: Budget,
+): Promise<PersonFound> {
   const email = soqlString(req.email.trim());
   const [contact] = await soqlIds(mailing, `SELECT Id FROM Contact WHERE Email = ${email} ORDER BY CreatedDate LIMIT 1`, budget);
   if (contact) return { kind: 'found', object: 'Contact', id: contact };

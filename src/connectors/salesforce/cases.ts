@@ -79,7 +79,9 @@ export function createSalesforceCases(desk: SalesforceService, directory: Salesf
           `CreatedDate >= ${soqlDateTime(since)}`,
         ];
         const [row] = await soql(desk, `SELECT Id, CaseNumber FROM Case WHERE ${soqlAll(where)} ORDER BY CreatedDate LIMIT 1`, budget);
-        return row && typeof row['Id'] === 'string' ? { kind: 'created', id: row['Id'], number: typeof row['CaseNumber'] === 'string' ? row['CaseNumber'] : '' } : undefined;
+        return row && typeof row['Id'] === 'string'
+          ? { kind: 'created', id: row['Id'], number: typeof row['CaseNumber'] === 'string' ? row['CaseNumber'] : '' }
+          : undefined;
       };
 
       const result = await createOnce({ create, findOwn }, ctx.retryOfUnknown === true);

@@ -32,17 +32,32 @@ export const salesforceOAuthFlow: OAuthFlow = {
     const clientId = settings['clientId'];
     if (!clientId) throw new OAuthRefusal('the consumer key is missing');
     const url = new URL('/services/oauth2/authorize', loginOrigin(settings));
-    url.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: scopes.join(' '), prompt: 'consent', state }).toString();
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: scopes.join(' '),
+      prompt: 'consent',
+      state,
+    }).toString();
     return url.toString();
   },
 
   async exchange(settings, secrets, { code, redirectUri, callback }) {
     const denied = callback.get('error');
-    if (denied) throw new OAuthRefusal(`Salesforce did not grant access (${errorCode(denied) ?? 'error'}${describe(callback.get('error_description'))}); connect again`);
+    if (denied)
+      throw new OAuthRefusal(`Salesforce did not grant access (${errorCode(denied) ?? 'error'}${describe(callback.get('error_description'))}); connect again`);
     const clientId = settings['clientId'];
     const clientSecret = secrets['clientSecret'];
     if (!clientId || !clientSecret) throw new OAuthRefusal('the consumer key and consumer secret are required');
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: clientId, client_secret: clientSecret, redirect_uri: redirectUri, format: 'json' });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      client_id: clientId,
+      client_secret: clientSecret,
+      redirect_uri: redirectUri,
+      format: 'json',
+    });
     let status: number;
     let text: string;
     try {
@@ -77,7 +92,9 @@ export const salesforceOAuthFlow: OAuthFlow = {
       throw new OAuthRefusal(`Salesforce refused the grant (${error}${describe(parsed.data.error_description)}): ${hint}`);
     }
     if (!parsed.data.refresh_token) {
-      throw new OAuthRefusal("Salesforce gave no refresh token: add the scope refresh_token (\"Perform requests at any time\") to the connected app's selected OAuth scopes, then connect again");
+      throw new OAuthRefusal(
+        'Salesforce gave no refresh token: add the scope refresh_token ("Perform requests at any time") to the connected app\'s selected OAuth scopes, then connect again',
+      );
     }
     return { refreshToken: parsed.data.refresh_token };
   },

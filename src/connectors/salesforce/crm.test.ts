@@ -13,9 +13,7 @@ const person = (over: Partial<{ name: string; email: string; phone: string; comp
 
 describe('crm.lead → Lead', () => {
   it('creates a lead with the name split, its company and the fields the Lead has; fields it lacks are left out', async () => {
-    const outcome = await h
-      .connect('crm')
-      .createLead(person({ fields: { Lead_Source: 'Chat', description: 'From the chat' } }), ctx());
+    const outcome = await h.connect('crm').createLead(person({ fields: { Lead_Source: 'Chat', description: 'From the chat' } }), ctx());
     const [lead] = h.fake.records('Lead');
     expect(outcome).toEqual({ outcome: 'success', outputs: { id: lead!.Id } });
     expect(lead).toMatchObject({ FirstName: 'Yui', LastName: 'Tanaka', Email: 'yui@example.com', Company: 'Example KK', Description: 'From the chat' });
@@ -69,7 +67,7 @@ describe('crm.lead → Lead', () => {
     expect(outcome).toEqual({ outcome: 'success', outputs: { id: leads[0]!.Id } });
   });
 
-  it("a retry after an unknown outcome takes the lead the earlier attempt created as its own, not as already_exists", async () => {
+  it('a retry after an unknown outcome takes the lead the earlier attempt created as its own, not as already_exists', async () => {
     const own = h.fake.org.insert('Lead', { LastName: 'Tanaka', Company: 'X', Email: 'yui@example.com' });
     const again = await h.connect('crm').createLead(person(), ctx({ retryOfUnknown: true, startedAt: Date.now() - 1_000 }));
     expect(again).toEqual({ outcome: 'success', outputs: { id: own.Id } });
@@ -134,23 +132,40 @@ describe('crm.deal → Opportunity with a contact role', () => {
     const crm = h.connect('crm');
     const contact = await crm.createContact(person(), ctx());
     const contactId = contact.outcome === 'success' ? contact.outputs['id']! : '';
-    const outcome = await crm.createDeal({ name: 'Chat quote', stage: 'Qualification', closingDate: '2026-12-01', amount: '12,000', contactId, fields: {} }, ctx());
+    const outcome = await crm.createDeal(
+      { name: 'Chat quote', stage: 'Qualification', closingDate: '2026-12-01', amount: '12,000', contactId, fields: {} },
+      ctx(),
+    );
     const [opportunity] = h.fake.records('Opportunity');
     expect(outcome).toEqual({ outcome: 'success', outputs: { id: opportunity!.Id } });
-    expect(opportunity).toMatchObject({ Name: 'Chat quote', StageName: 'Qualification', CloseDate: '2026-12-01', Amount: 12000, AccountId: h.fake.records('Account')[0]!.Id });
-    expect(h.fake.records('OpportunityContactRole')).toEqual([expect.objectContaining({ OpportunityId: opportunity!.Id, ContactId: contactId, IsPrimary: true })]);
+    expect(opportunity).toMatchObject({
+      Name: 'Chat quote',
+      StageName: 'Qualification',
+      CloseDate: '2026-12-01',
+      Amount: 12000,
+      AccountId: h.fake.records('Account')[0]!.Id,
+    });
+    expect(h.fake.records('OpportunityContactRole')).toEqual([
+      expect.objectContaining({ OpportunityId: opportunity!.Id, ContactId: contactId, IsPrimary: true }),
+    ]);
   });
 
   it('failure for a stage the org does not have, an unknown contact, or an amount that is not a number', async () => {
     const crm = h.connect('crm');
     const deal = { name: 'Q', stage: 'Nope', closingDate: '', amount: '', contactId: '', fields: {} };
-    expect(await crm.createDeal(deal, ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.*StageName/) });
+    expect(await crm.createDeal(deal, ctx())).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.*StageName/),
+    });
     expect(await crm.createDeal({ ...deal, stage: 'Prospecting', contactId: '003000000000000AAA' }, ctx())).toMatchObject({
       outcome: 'failure',
       message: expect.stringMatching(/no contact/),
     });
     expect(await crm.createDeal({ ...deal, amount: 'lots' }, ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/not a number/) });
-    expect(await crm.createDeal({ ...deal, contactId: "x' OR Name != '" }, ctx())).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/not a Salesforce record id/) });
+    expect(await crm.createDeal({ ...deal, contactId: "x' OR Name != '" }, ctx())).toMatchObject({
+      outcome: 'failure',
+      message: expect.stringMatching(/not a Salesforce record id/),
+    });
     expect(h.fake.records('Opportunity')).toHaveLength(0);
   });
 

@@ -6,7 +6,19 @@ import { createOnce } from '../remote/create-once.ts';
 import { ServiceUnavailableError, UnknownOutcomeError } from '../remote/errors.ts';
 import { splitPersonName, UNKNOWN_NAME } from '../remote/person-name.ts';
 import type { SalesforceDirectory } from './directory.ts';
-import { budgetFor, insertRecord, lookupSince, SALESFORCE_ID, soql, soqlAll, soqlDateTime, soqlIds, soqlString, type Created, type SalesforceService } from './records.ts';
+import {
+  budgetFor,
+  insertRecord,
+  lookupSince,
+  SALESFORCE_ID,
+  soql,
+  soqlAll,
+  soqlDateTime,
+  soqlIds,
+  soqlString,
+  type Created,
+  type SalesforceService,
+} from './records.ts';
 
 export interface CrmOptions {
   /** Company of a lead whose visitor gave none: Salesforce requires one. */
@@ -56,7 +68,9 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
       );
       if (result.kind === 'duplicate') {
         const id = result.id ?? (email ? (await soqlIds(crm, `SELECT Id FROM Lead WHERE Email = ${soqlString(email)} LIMIT 1`, budget))[0] : undefined);
-        return id ? alreadyExists(id, `Salesforce's duplicate rule matched lead ${id}`) : failure(`Salesforce refused the lead as a duplicate: ${result.message}`);
+        return id
+          ? alreadyExists(id, `Salesforce's duplicate rule matched lead ${id}`)
+          : failure(`Salesforce refused the lead as a duplicate: ${result.message}`);
       }
       return toOutcome(result, 'lead');
     },
@@ -128,7 +142,8 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
         const role = await addContactRole(crm, result.id, contactId, budget);
         if (role.kind === 'refused') return failure(`Salesforce created the opportunity ${result.id} but refused its contact role: ${role.message}`);
       } catch (err) {
-        if (err instanceof ServiceUnavailableError) throw new UnknownOutcomeError(`the opportunity ${result.id} was created, its contact role not yet: ${err.message}`);
+        if (err instanceof ServiceUnavailableError)
+          throw new UnknownOutcomeError(`the opportunity ${result.id} was created, its contact role not yet: ${err.message}`);
         throw err;
       }
       return success({ id: result.id });
@@ -186,7 +201,10 @@ async function addContactRole(crm: SalesforceService, opportunityId: string, con
   const existing = await find();
   if (existing) return existing;
   return createOnce(
-    { create: () => insertRecord(crm, 'OpportunityContactRole', { OpportunityId: opportunityId, ContactId: contactId, IsPrimary: true }, budget), findOwn: find },
+    {
+      create: () => insertRecord(crm, 'OpportunityContactRole', { OpportunityId: opportunityId, ContactId: contactId, IsPrimary: true }, budget),
+      findOwn: find,
+    },
     false,
   );
 }

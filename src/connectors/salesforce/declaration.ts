@@ -31,5 +31,6 @@ export const salesforce = defineProvider({
   offers: { crm: ['stage', 'source'], helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   tokenKeys: salesforceTokenKeys,
   callTimeout: { env: 'RENKEI_SALESFORCE_TIMEOUT_MS', defaultMs: 10_000 },
-  create: ({ tokens, timeoutMs, clock }) => createSalesforceProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) }),
+  create: ({ tokens, timeoutMs, clock }) =>
+    createSalesforceProvider({ tokens, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(clock ? { clock } : {}) }),
 });

@@ -81,7 +81,13 @@ export class SalesforceDirectory {
     // Standard users only: portal, guest and automated users cannot own a Case.
     this.users = new CachedList(async (budget) => {
       const rows = await soql(service, "SELECT Id, Name, Email, Username, IsActive FROM User WHERE UserType = 'Standard'", budget);
-      return rows.map((u) => ({ id: str(u['Id']), name: str(u['Name']), email: str(u['Email']), username: str(u['Username']), active: u['IsActive'] === true }));
+      return rows.map((u) => ({
+        id: str(u['Id']),
+        name: str(u['Name']),
+        email: str(u['Email']),
+        username: str(u['Username']),
+        active: u['IsActive'] === true,
+      }));
     }, timing);
     this.campaigns = new CachedList(async (budget) => {
       const rows = await soql(service, 'SELECT Id, Name, IsActive FROM Campaign', budget);

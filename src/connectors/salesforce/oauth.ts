@@ -177,7 +177,8 @@ function encode(session: SalesforceSession): string {
 
 function decode(value: string): SalesforceSession {
   const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') throw new ServiceUnavailableError('a stored Salesforce session is unreadable');
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string')
+    throw new ServiceUnavailableError('a stored Salesforce session is unreadable');
   return { accessToken: parsed[0], instanceUrl: parsed[1] };
 }
 

@@ -123,7 +123,14 @@ describe('sessions', () => {
       .intercept({ path: '/services/oauth2/token', method: 'POST' })
       .reply(200, { access_token: 'x', instance_url: 'https://evil.example.com', token_type: 'Bearer' })
       .persist();
-    const oauth = new SalesforceOAuth({ tokens: memoryAccessTokenCache(), loginOrigin: PRODUCTION_LOGIN, clientId: 'c', clientSecret: 's', refreshToken: 'r', dispatcher: login });
+    const oauth = new SalesforceOAuth({
+      tokens: memoryAccessTokenCache(),
+      loginOrigin: PRODUCTION_LOGIN,
+      clientId: 'c',
+      clientSecret: 's',
+      refreshToken: 'r',
+      dispatcher: login,
+    });
     await expect(oauth.session()).rejects.toThrow(IntegrationInvalidError);
     await expect(oauth.session()).rejects.toThrow(/outside Salesforce/);
     await login.close();
@@ -141,16 +148,25 @@ describe('connecting with OAuth (the web-server flow)', () => {
     const consent = await fetch(url, { redirect: 'manual' });
     const back = new URL(consent.headers.get('location')!);
     expect(back.searchParams.get('state')).toBe('st');
-    const granted = await salesforceOAuthFlow.exchange(settings(), { clientSecret: h.fake.client.clientSecret }, {
-      code: back.searchParams.get('code')!,
-      redirectUri,
-      callback: back.searchParams,
-    });
+    const granted = await salesforceOAuthFlow.exchange(
+      settings(),
+      { clientSecret: h.fake.client.clientSecret },
+      {
+        code: back.searchParams.get('code')!,
+        redirectUri,
+        callback: back.searchParams,
+      },
+    );
     expect(granted).toEqual({ refreshToken: h.fake.client.refreshToken });
   });
 
   it('a used code, a wrong secret or a grant without refresh_token is a refusal saying what to do', async () => {
-    const consent = async () => new URL((await fetch(salesforceOAuthFlow.authorizeUrl(settings(), { scopes: ['api'], redirectUri, state: 's' }), { redirect: 'manual' })).headers.get('location')!);
+    const consent = async () =>
+      new URL(
+        (await fetch(salesforceOAuthFlow.authorizeUrl(settings(), { scopes: ['api'], redirectUri, state: 's' }), { redirect: 'manual' })).headers.get(
+          'location',
+        )!,
+      );
     const first = await consent();
     const code = first.searchParams.get('code')!;
     const secrets = { clientSecret: h.fake.client.clientSecret };
@@ -158,25 +174,37 @@ describe('connecting with OAuth (the web-server flow)', () => {
     await expect(salesforceOAuthFlow.exchange(settings(), secrets, { code, redirectUri, callback: first.searchParams })).rejects.toThrow(/invalid_grant/);
     const second = await consent();
     await expect(
-      salesforceOAuthFlow.exchange(settings(), { clientSecret: 'wrong' }, { code: second.searchParams.get('code')!, redirectUri, callback: second.searchParams }),
+      salesforceOAuthFlow.exchange(
+        settings(),
+        { clientSecret: 'wrong' },
+        { code: second.searchParams.get('code')!, redirectUri, callback: second.searchParams },
+      ),
     ).rejects.toThrow(OAuthRefusal);
     const noRefresh = h.fake.newClient(['api']);
     const third = new URL(
-      (await fetch(salesforceOAuthFlow.authorizeUrl({ clientId: noRefresh.clientId, loginUrl: h.fake.url }, { scopes: ['api'], redirectUri, state: 's' }), { redirect: 'manual' })).headers.get(
-        'location',
-      )!,
+      (
+        await fetch(salesforceOAuthFlow.authorizeUrl({ clientId: noRefresh.clientId, loginUrl: h.fake.url }, { scopes: ['api'], redirectUri, state: 's' }), {
+          redirect: 'manual',
+        })
+      ).headers.get('location')!,
     );
     await expect(
-      salesforceOAuthFlow.exchange({ clientId: noRefresh.clientId, loginUrl: h.fake.url }, { clientSecret: noRefresh.clientSecret }, {
-        code: third.searchParams.get('code')!,
-        redirectUri,
-        callback: third.searchParams,
-      }),
+      salesforceOAuthFlow.exchange(
+        { clientId: noRefresh.clientId, loginUrl: h.fake.url },
+        { clientSecret: noRefresh.clientSecret },
+        {
+          code: third.searchParams.get('code')!,
+          redirectUri,
+          callback: third.searchParams,
+        },
+      ),
     ).rejects.toThrow(/refresh_token/);
   });
 
   it('the declaration: production is the default login server, a sandbox the other one the admin API allows', () => {
     expect(salesforce.hosts({})).toEqual({ loginUrl: ['https://login.salesforce.com', 'https://test.salesforce.com'] });
-    expect(salesforceOAuthFlow.authorizeUrl({ clientId: 'c' }, { scopes: ['api'], redirectUri, state: 's' })).toMatch(/^https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?/);
+    expect(salesforceOAuthFlow.authorizeUrl({ clientId: 'c' }, { scopes: ['api'], redirectUri, state: 's' })).toMatch(
+      /^https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?/,
+    );
   });
 });

@@ -65,7 +65,10 @@ const DIRECTORY_BUDGET_MS = 8_000;
  * says `createable`) and those it reads (a SOQL query proves it). A missing one is named.
  */
 const PERMISSIONS: Readonly<Record<Role, { readonly create: readonly string[]; readonly read: readonly string[] }>> = {
-  crm: { create: ['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole'], read: ['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole'] },
+  crm: {
+    create: ['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole'],
+    read: ['Lead', 'Contact', 'Account', 'Opportunity', 'OpportunityContactRole'],
+  },
   helpdesk: { create: ['Case'], read: ['Case', 'Contact', 'User', 'Group', 'QueueSobject'] },
   mailing: { create: ['CampaignMember', 'Lead'], read: ['Campaign', 'CampaignMember', 'Contact', 'Lead'] },
 };
@@ -225,17 +228,20 @@ export function createSalesforceProvider(options: SalesforceProviderOptions = {}
           try {
             await soql(service, `SELECT Id FROM ${object} LIMIT 1`, budget);
           } catch (err) {
-            if (err instanceof QueryRefusedError) return missing(`the Salesforce user cannot read ${object} records (object permission Read on ${object}): ${err.message}`);
+            if (err instanceof QueryRefusedError)
+              return missing(`the Salesforce user cannot read ${object} records (object permission Read on ${object}): ${err.message}`);
             throw err;
           }
         }
         return { ok: true };
       } catch (err) {
-        if (err instanceof MissingApiScopeError) return { ok: false, message: err.message, invalid: true, problem: { code: 'scope_missing', params: { scopes: 'api' } } };
+        if (err instanceof MissingApiScopeError)
+          return { ok: false, message: err.message, invalid: true, problem: { code: 'scope_missing', params: { scopes: 'api' } } };
         if (err instanceof IntegrationInvalidError) {
           return { ok: false, message: err.message, invalid: true, problem: { code: 'credentials_refused', params: { detail: err.message } } };
         }
-        if (err instanceof ServiceUnavailableError) return { ok: false, message: err.message, problem: { code: 'unreachable', params: { detail: err.message } } };
+        if (err instanceof ServiceUnavailableError)
+          return { ok: false, message: err.message, problem: { code: 'unreachable', params: { detail: err.message } } };
         if (err instanceof ServiceRefusedError) return missing(err.message);
         throw err;
       }
