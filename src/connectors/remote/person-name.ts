@@ -1,7 +1,7 @@
 /**
- * Services keep a person's name in parts — Zoho CRM Last_Name (mandatory) and First_Name, Desk
- * lastName/firstName, Salesforce LastName (mandatory) and FirstName. A visitor types one full
- * name, so it is split by the bot's locale: Japanese names are written family name first
+ * CRMs keep a last name (often mandatory) and a first name — Zoho CRM Last_Name/First_Name, Desk
+ * lastName/firstName, HubSpot lastname/firstname, Salesforce LastName/FirstName. A visitor types
+ * one full name, so it is split by the bot's locale: Japanese names are written family name first
  * (田中 太郎), English ones family name last. One word, or a name without spaces (田中太郎 — there
  * is no reliable way to split it), is all family name.
  */

@@ -15,18 +15,7 @@ export function budgetFor(service: ZohoService, ctx: CallContext): Budget {
   return blockBudget(ctx, service.deadlineMs, service.api.clock.now());
 }
 
-/**
- * Zoho stamps Created_Time with its own clock, which may differ from ours; a record created by an
- * earlier attempt of this effect is searched for from a little before the effect started.
- */
-const CLOCK_SKEW_MS = 2 * 60_000;
-/** When the caller cannot say when the effect started, an earlier attempt is assumed this recent. */
-const UNKNOWN_START_WINDOW_MS = 30 * 60_000;
-
-export function lookupSince(ctx: CallContext, callStartedAt: number): number {
-  const start = ctx.startedAt ?? (ctx.retryOfUnknown ? callStartedAt - UNKNOWN_START_WINDOW_MS : callStartedAt);
-  return start - CLOCK_SKEW_MS;
-}
+export { lookupSince } from '../remote/lookup-since.ts';
 
 export function apiUrl(origin: string, path: string, query: Readonly<Record<string, string>> = {}): URL {
   const url = new URL(path, origin);
