@@ -3,9 +3,10 @@ import type { TicketRequest } from '../../vocabulary/requests.ts';
 import type { CallContext, HelpdeskConnector } from '../../vocabulary/roles.ts';
 import type { Budget } from '../remote/budget.ts';
 import { createOnce } from '../remote/create-once.ts';
+import { lookupSince } from '../remote/lookup-since.ts';
 import { ServiceUnavailableError, UnknownOutcomeError } from '../remote/errors.ts';
 import type { Queue, SalesforceDirectory, User } from './directory.ts';
-import { budgetFor, insertRecord, lookupSince, soql, soqlAll, soqlDateTime, soqlIds, soqlString, type SalesforceService } from './records.ts';
+import { budgetFor, insertRecord, soql, soqlAll, soqlDateTime, soqlIds, soqlString, type SalesforceService } from './records.ts';
 
 /** The Case Origin of every case a chat opens. */
 export const CASE_ORIGIN = 'Chat';

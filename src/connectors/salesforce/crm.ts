@@ -3,22 +3,11 @@ import type { ContactRequest, DealRequest, LeadRequest } from '../../vocabulary/
 import type { CallContext, CrmConnector } from '../../vocabulary/roles.ts';
 import type { Budget } from '../remote/budget.ts';
 import { createOnce } from '../remote/create-once.ts';
+import { lookupSince } from '../remote/lookup-since.ts';
 import { ServiceUnavailableError, UnknownOutcomeError } from '../remote/errors.ts';
 import { splitPersonName, UNKNOWN_NAME } from '../remote/person-name.ts';
 import type { SalesforceDirectory } from './directory.ts';
-import {
-  budgetFor,
-  insertRecord,
-  lookupSince,
-  SALESFORCE_ID,
-  soql,
-  soqlAll,
-  soqlDateTime,
-  soqlIds,
-  soqlString,
-  type Created,
-  type SalesforceService,
-} from './records.ts';
+import { budgetFor, insertRecord, SALESFORCE_ID, soql, soqlAll, soqlDateTime, soqlIds, soqlString, type Created, type SalesforceService } from './records.ts';
 
 export interface CrmOptions {
   /** Company of a lead whose visitor gave none: Salesforce requires one. */

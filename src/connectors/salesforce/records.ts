@@ -15,16 +15,6 @@ export function budgetFor(service: SalesforceService, ctx: CallContext): Budget 
   return blockBudget(ctx, service.deadlineMs, service.api.clock.now());
 }
 
-/** Salesforce stamps CreatedDate with its own clock; a record an earlier attempt made is searched for from a little before. */
-const CLOCK_SKEW_MS = 2 * 60_000;
-/** When the caller cannot say when the effect started, an earlier attempt is assumed this recent. */
-const UNKNOWN_START_WINDOW_MS = 30 * 60_000;
-
-export function lookupSince(ctx: CallContext, callStartedAt: number): number {
-  const start = ctx.startedAt ?? (ctx.retryOfUnknown ? callStartedAt - UNKNOWN_START_WINDOW_MS : callStartedAt);
-  return start - CLOCK_SKEW_MS;
-}
-
 /** A SOQL string literal: `'` and `\` escaped with a backslash (SOQL's "Quoted String Escape Sequences"). */
 export function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
