@@ -202,7 +202,7 @@ describe('connecting with OAuth (the web-server flow)', () => {
   });
 
   it('the declaration: production is the default login server, a sandbox the other one the admin API allows', () => {
-    expect(salesforce.hosts({})).toEqual({ loginUrl: ['https://login.salesforce.com', 'https://test.salesforce.com'] });
+    expect(salesforce.hosts()).toEqual({ loginUrl: ['https://login.salesforce.com', 'https://test.salesforce.com'] });
     expect(salesforceOAuthFlow.authorizeUrl({ clientId: 'c' }, { scopes: ['api'], redirectUri, state: 's' })).toMatch(
       /^https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?/,
     );
