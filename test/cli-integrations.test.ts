@@ -40,7 +40,6 @@ describe('integrations set', () => {
 
     const unknown = await renkei(['integrations', 'set', 'crm', 'erp', '--db', t.db]);
     expect(unknown.code).toBe(2);
-    // Every provider of the registry, in its order (a new provider adds no line here).
     expect(unknown.stderr).toContain(`unknown provider "erp" (expected ${PROVIDER_NAMES.join(', ')})`);
   });
 
