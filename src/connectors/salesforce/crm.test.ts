@@ -54,6 +54,31 @@ describe('crm.lead → Lead', () => {
     expect(h.fake.records('Lead')).toHaveLength(1);
   });
 
+  it("a duplicate rule matching only a Contact is a failure, not a lead's already_exists with a contact's id", async () => {
+    const contact = h.fake.org.insert('Contact', { LastName: 'Tanaka', Email: 'yui@example.com' });
+    const create = h.fake.org.create.bind(h.fake.org);
+    h.fake.org.create = (object, body) =>
+      object === 'Lead'
+        ? {
+            ok: false,
+            status: 400,
+            errors: [
+              {
+                errorCode: 'DUPLICATES_DETECTED',
+                message: 'Use one of these records?',
+                duplicateResult: { matchResults: [{ entityType: 'Contact', matchRecords: [{ record: { attributes: { type: 'Contact' }, Id: contact.Id } }] }] },
+              },
+            ],
+          }
+        : create(object, body);
+    try {
+      const outcome = await h.connect('crm').createLead(person(), ctx());
+      expect(outcome).toMatchObject({ outcome: 'failure', message: expect.stringMatching(/duplicate.*DUPLICATES_DETECTED/) });
+    } finally {
+      h.fake.org.create = create;
+    }
+  });
+
   it('failure naming the code and field when Salesforce refuses the record', async () => {
     const outcome = await h.connect('crm').createLead(person({ email: 'not-an-email@' }), ctx());
     expect(outcome).toMatchObject({ outcome: 'failure', retryable: false, message: expect.stringMatching(/INVALID_EMAIL_ADDRESS.*Email/) });

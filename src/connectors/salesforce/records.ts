@@ -49,20 +49,35 @@ export async function insertRecord(service: SalesforceService, object: string, r
   const errors = salesforceErrors(res.body);
   const duplicate = errors.find((e) => e.errorCode === 'DUPLICATES_DETECTED');
   if (duplicate) {
-    const id = matchedId(duplicate.entry['duplicateResult'] ?? duplicate.entry['duplicateResut']);
+    const id = matchedId(duplicate.entry['duplicateResult'] ?? duplicate.entry['duplicateResut'], object);
     return { kind: 'duplicate', ...(id ? { id } : {}), message: describeError(res.status, duplicate) };
   }
   return { kind: 'refused', ...(errors[0] ? { error: errors[0] } : {}), message: describeError(res.status, errors[0]) };
 }
 
 const duplicateResult = z.looseObject({
-  matchResults: z.array(z.looseObject({ matchRecords: z.array(z.looseObject({ record: z.looseObject({ Id: z.string() }) })).default([]) })).default([]),
+  matchResults: z
+    .array(
+      z.looseObject({
+        entityType: z.string().optional(),
+        matchRecords: z
+          .array(z.looseObject({ record: z.looseObject({ Id: z.string(), attributes: z.looseObject({ type: z.string() }).optional() }) }))
+          .default([]),
+      }),
+    )
+    .default([]),
 });
 
-function matchedId(result: unknown): string | undefined {
+/**
+ * The first match of the object being created. A duplicate rule may also match records of another
+ * object (a Lead rule matching Contacts): those are not the record the block asked for.
+ */
+function matchedId(result: unknown, object: string): string | undefined {
   const parsed = duplicateResult.safeParse(result);
   if (!parsed.success) return undefined;
-  const id = parsed.data.matchResults.flatMap((m) => m.matchRecords.map((r) => r.record.Id))[0];
+  const id = parsed.data.matchResults.flatMap((m) =>
+    m.matchRecords.filter((r) => (r.record.attributes?.type ?? m.entityType ?? object) === object).map((r) => r.record.Id),
+  )[0];
   return id && SALESFORCE_ID.test(id) ? id : undefined;
 }
 
