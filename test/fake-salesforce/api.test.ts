@@ -66,7 +66,7 @@ describe('OAuth: the token endpoint', () => {
 });
 
 describe('REST: sessions, errors and faults', () => {
-  it('401 INVALID_SESSION_ID without a session or after expiry; 403 without the api scope', async () => {
+  it('401 INVALID_SESSION_ID without a session, after expiry, and (saying so) without the api scope', async () => {
     expect(await api(`${V}/query?q=SELECT+Id+FROM+Lead`)).toEqual({
       status: 401,
       body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
@@ -77,7 +77,10 @@ describe('REST: sessions, errors and faults', () => {
     expect((await query(t, 'SELECT Id FROM Lead')).status).toBe(401);
     const noApi = fake.newClient(['refresh_token']);
     const limited = ((await token(noApi)).body as { access_token: string }).access_token;
-    expect(await query(limited, 'SELECT Id FROM Lead')).toMatchObject({ status: 403, body: [{ errorCode: 'INVALID_SESSION_ID' }] });
+    expect(await query(limited, 'SELECT Id FROM Lead')).toMatchObject({
+      status: 401,
+      body: [{ errorCode: 'INVALID_SESSION_ID', message: 'This session is not valid for use with the REST API' }],
+    });
   });
 
   it('faults answer before any work, with the error array of each status', async () => {

@@ -98,7 +98,8 @@ export async function listen(deps: ServerDeps, port: number): Promise<{ port: nu
     const session = deps.auth().session(req.headers.authorization);
     if (!session) return send(res, errors(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
     if (!session.scopes.includes('api') && !session.scopes.includes('full')) {
-      return send(res, errors(403, 'INVALID_SESSION_ID', 'This session is not valid for use with the REST API'));
+      // Reported with 401 by users of connected apps lacking the `api` scope.
+      return send(res, errors(401, 'INVALID_SESSION_ID', 'This session is not valid for use with the REST API'));
     }
     let reply: Reply;
     try {

@@ -89,7 +89,7 @@ async function findOrCreatePerson(
     // lead just created): its match, or the lead with the email now.
     const again = created.id ? undefined : await findLead();
     const id = created.id ?? (again?.kind === 'created' ? again.id : undefined);
-    if (id) return { kind: 'found', object: created.id?.startsWith('003') ? 'Contact' : 'Lead', id };
+    if (id) return { kind: 'found', object: 'Lead', id };
   }
   return { kind: 'refused', message: created.message };
 }

@@ -13,14 +13,21 @@ describe('answers the REST API gives, and what each becomes', () => {
     expect(h.fake.records('Lead')).toHaveLength(1);
   });
 
-  it.each([
-    ['API_DISABLED_FOR_ORG', /refused the API/],
-    ['INVALID_SESSION_ID', /scope api/],
-  ])('403 %s is integration_invalid and marks the integration', async (errorCode, message) => {
+  it.each([['API_DISABLED_FOR_ORG', /refused the API/]])('403 %s is integration_invalid and marks the integration', async (errorCode, message) => {
     h.fake.faults.set({ failNext: { status: 403, count: 1, errorCode } });
     expect(await h.connect('crm').createLead(lead, ctx())).toMatchObject({ outcome: 'integration_invalid', message: expect.stringMatching(message) });
     expect(h.invalid).toHaveLength(1);
     expect(h.fake.records('Lead')).toHaveLength(0);
+  });
+
+  it('a grant without the api scope is integration_invalid saying so, after one refresh, not a refresh loop', async () => {
+    const noApi = h.fake.newClient(['refresh_token']);
+    const before = h.fake.stats.tokenRefreshes;
+    expect(await h.connect('crm', h.record('crm', { client: noApi })).createLead(lead, ctx())).toMatchObject({
+      outcome: 'integration_invalid',
+      message: expect.stringMatching(/needs the scope api/),
+    });
+    expect(h.fake.stats.tokenRefreshes - before).toBe(1);
   });
 
   it('a login server answering 5xx is retried; one that cannot be reached is a retryable failure', async () => {

@@ -49,9 +49,10 @@ export interface SalesforceError {
   readonly entry: Readonly<Record<string, unknown>>;
 }
 
-/** The grant lacks the `api` scope (403 INVALID_SESSION_ID "This session is not valid for use with the REST API"). */
+/** The grant lacks the `api` scope (INVALID_SESSION_ID "This session is not valid for use with the REST API"). */
 export class MissingApiScopeError extends IntegrationInvalidError {}
 
+const NOT_FOR_REST = /not valid for use with the REST API/i;
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** 403 codes that no retry or new session cures: the org or user cannot use the API at all. */
 const API_REFUSED = new Set(['API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'INSUFFICIENT_ACCESS']);
@@ -137,13 +138,15 @@ export class SalesforceApi {
     const first = salesforceErrors(parsed)[0];
     const said = describeError(status, first);
 
+    // A grant without the `api` scope: INVALID_SESSION_ID "This session is not valid for use with
+    // the REST API", reported with 401 (and seen with 403). No new session cures it.
+    if ((status === 401 || status === 403) && first?.errorCode === 'INVALID_SESSION_ID' && NOT_FOR_REST.test(first.message ?? '')) {
+      throw new MissingApiScopeError(`Salesforce refused the REST API to this grant (${said}); the connected app needs the scope api`);
+    }
     if (status === 401) {
       if (refreshed) throw new IntegrationInvalidError(`Salesforce refused a freshly refreshed session (${said})`);
       await this.#oauth.invalidate(session);
       return { kind: 'again' };
-    }
-    if (status === 403 && first?.errorCode === 'INVALID_SESSION_ID') {
-      throw new MissingApiScopeError(`Salesforce refused the REST API to this grant (${said}); the connected app needs the scope api`);
     }
     if (status === 403 && first?.errorCode !== undefined && API_REFUSED.has(first.errorCode)) {
       throw new IntegrationInvalidError(`Salesforce refused the API to this user or org (${said})`);
