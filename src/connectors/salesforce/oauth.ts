@@ -127,7 +127,9 @@ export class SalesforceOAuth {
     // Only the error code and its description, bounded, may reach the admin: never the body.
     const error = errorCode(body?.['error']);
     const description = errorMessage(body?.['error_description']) ?? '';
-    if (status >= 500 || status === 429 || error === undefined) {
+    // `rate_limit_exceeded` (too many token requests) is how Salesforce's OAuth error list is
+    // reported to name throttling; not confirmed against a live org, it is treated as transient.
+    if (status >= 500 || status === 429 || error === undefined || error === 'rate_limit_exceeded') {
       throw new ServiceUnavailableError(`the Salesforce login server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})`);
     }
     const refusal = new IntegrationInvalidError(explainTokenError(error, description));
@@ -153,7 +155,12 @@ export class SalesforceOAuth {
   }
 }
 
-/** Salesforce's token errors (its OAuth docs): what each means for the admin. */
+/**
+ * Salesforce's token errors: what each means for the admin. invalid_grant with "expired
+ * access/refresh token" is Salesforce's documented refresh-flow error; the other codes are from its
+ * OAuth error list as reported (invalid_client_id, invalid_client / invalid_client_credentials,
+ * inactive_user, inactive_org), not confirmed against a live org.
+ */
 function explainTokenError(error: string, description: string): string {
   const said = `${error}${description ? `: ${description}` : ''}`;
   switch (error) {
@@ -162,6 +169,7 @@ function explainTokenError(error: string, description: string): string {
     case 'invalid_client_id':
       return `Salesforce does not know this consumer key (${said}): check the consumer key and the login URL (a sandbox uses ${SANDBOX_LOGIN})`;
     case 'invalid_client':
+    case 'invalid_client_credentials':
       return `Salesforce refused the consumer secret (${said}): set the integration again with the right secret`;
     case 'inactive_user':
     case 'inactive_org':
