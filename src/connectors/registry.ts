@@ -7,6 +7,7 @@ import type { ProviderDeclaration } from './declaration.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from './remote/access-token-cache.ts';
 import { dropAccessTokensExcept } from './remote/stored-access-token-cache.ts';
 import type { Clock } from './remote/clock.ts';
+import { salesforce } from './salesforce/declaration.ts';
 import { zoho } from './zoho/declaration.ts';
 import { hubspot } from './hubspot/declaration.ts';
 import { failure, integrationInvalid, type Outcome } from '../vocabulary/outcome.ts';
@@ -18,7 +19,7 @@ import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles
  * declaration holds). Adding a provider is one line here; the CLI, the admin API and pages and
  * the docs read the rest from its declaration.
  */
-export const PROVIDERS: readonly ProviderDeclaration[] = [builtin, zoho, hubspot];
+export const PROVIDERS: readonly ProviderDeclaration[] = [builtin, zoho, hubspot, salesforce];
 
 /** The names an integration's `provider` may have. */
 export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];

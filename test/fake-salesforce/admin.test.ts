@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { testServer, type TestServer } from '../../src/server/test-support.ts';
+import { startFakeSalesforce } from './index.ts';
+
+/**
+ * Salesforce through the admin API, as an admin connects it: one consent for all three roles on the
+ * Integrations page, the builder's values from the org, and the publish check against them.
+ */
+const fake = await startFakeSalesforce({ seed: 3 });
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const PUBLIC = 'http://renkei.test';
+const CALLBACK = '/api/v1/admin/integrations/oauth/callback';
+const SUPPORT = readFileSync(new URL('../../examples/support.yaml', import.meta.url), 'utf8');
+
+// The fake listens on 127.0.0.1: the admin API may point the login URL at it only with custom service URLs.
+const server = (): Promise<TestServer> => testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1', RENKEI_PUBLIC_URL: PUBLIC } });
+
+async function connectAll(s: TestServer): Promise<void> {
+  const res = await s.admin({
+    method: 'POST',
+    url: '/api/v1/admin/integrations/crm/connect',
+    payload: {
+      provider: 'salesforce',
+      settings: { clientId: fake.client.clientId, loginUrl: fake.url },
+      secrets: { clientSecret: fake.client.clientSecret },
+      roles: ['helpdesk', 'mailing'],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const authorizeUrl = new URL(res.json().authorizeUrl);
+  expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${fake.url}/services/oauth2/authorize`);
+  expect(authorizeUrl.searchParams.get('scope')).toBe('api refresh_token');
+  expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${PUBLIC}${CALLBACK}`);
+  expect(authorizeUrl.toString()).not.toContain(fake.client.clientSecret);
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC}${CALLBACK}`);
+  const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+  const landed = await s.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
+  expect(landed.statusCode).toBe(302);
+  expect(landed.headers.location).toBe('/admin/integrations?oauth=connected&roles=crm%2Chelpdesk%2Cmailing');
+}
+
+describe('Salesforce through the admin API', () => {
+  it('one consent connects every role; the refresh token is stored sealed and works', async () => {
+    const s = await server();
+    await connectAll(s);
+    const items = (await s.admin({ url: '/api/v1/admin/integrations' })).json().items as { role: string; provider: string; hasSecrets: boolean }[];
+    expect(items.map((i) => [i.role, i.provider, i.hasSecrets])).toEqual([
+      ['crm', 'salesforce', true],
+      ['helpdesk', 'salesforce', true],
+      ['mailing', 'salesforce', true],
+    ]);
+    const check = await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/helpdesk/check' });
+    expect(check.json()).toMatchObject({ ok: true });
+  });
+
+  it('a declined consent changes nothing; the page says why', async () => {
+    const s = await server();
+    fake.setConsent('deny');
+    const res = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/integrations/crm/connect',
+      payload: {
+        provider: 'salesforce',
+        settings: { clientId: fake.client.clientId, loginUrl: fake.url },
+        secrets: { clientSecret: fake.client.clientSecret },
+      },
+    });
+    const back = new URL((await fetch(res.json().authorizeUrl, { redirect: 'manual' })).headers.get('location') ?? '');
+    const landed = await s.app.inject({
+      method: 'GET',
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
+    });
+    expect(landed.headers.location).toMatch(/oauth=denied.*reason=access_denied/);
+    const crm = ((await s.admin({ url: '/api/v1/admin/integrations' })).json().items as { role: string; provider: string }[]).find((i) => i.role === 'crm');
+    expect(crm?.provider).toBe('builtin');
+  });
+
+  it("the builder's values come from the org, and publishing refuses a queue that does not take Cases", async () => {
+    const s = await server();
+    await connectAll(s);
+    const helpdesk = (await s.admin({ url: '/api/v1/admin/integrations/helpdesk/options' })).json();
+    expect(helpdesk.provider).toBe('salesforce');
+    expect(helpdesk.fields.department.map((d: { value: string }) => d.value)).toEqual(['Support', 'Sales']);
+    expect(helpdesk.fields.status.map((d: { value: string }) => d.value)).toContain('Open');
+    const crm = (await s.admin({ url: '/api/v1/admin/integrations/crm/options' })).json();
+    expect(crm.fields.stage.map((d: { value: string }) => d.value)).toContain('Closed Won');
+
+    const publish = async (text: string) => {
+      const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/support', headers: { 'content-type': 'application/yaml' }, payload: text });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      return s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish' });
+    };
+    const refused = await publish(SUPPORT.replace('department: Support', 'department: Leads Inbox').replace('status: Open', 'status: Pending'));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().problems.map((p: { block: string; field: string }) => `${p.block}.${p.field}`)).toEqual([
+      'open_ticket.status',
+      'open_ticket.department',
+    ]);
+    expect(refused.json().problems[1].message).toBe('"Leads Inbox" is not a value the helpdesk service (salesforce) has. It offers "Support", "Sales"');
+    // Another queue that takes Cases, and a status the org has.
+    const ok = await publish(SUPPORT.replace('department: Support', 'department: Sales').replace('status: Open', 'status: Working'));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().warnings).toEqual([]);
+  });
+});

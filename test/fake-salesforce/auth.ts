@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+
+/** A connected app's consumer key and secret, with the refresh token an admin's grant gave it. */
+export interface Client {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly refreshToken: string;
+  /** Granted scopes (default `api refresh_token`): without `api` the REST API refuses the session. */
+  readonly scopes?: readonly string[];
+}
+
+interface Session {
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly generation: number;
+}
+
+/** What the consent page does when an admin's browser arrives: approve (default) or deny. */
+export type Consent = 'approve' | 'deny';
+
+export interface TokenAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Salesforce's token endpoint (`/services/oauth2/token`) and consent page
+ * (`/services/oauth2/authorize`) for the web-server flow and the refresh-token flow. The answers
+ * carry what Salesforce documents: access_token, instance_url, id, token_type, issued_at,
+ * signature, scope — and no expires_in (a session lasts the org's session timeout). Errors are
+ * `{ error, error_description }` with HTTP 400: invalid_grant (revoked or unknown refresh token,
+ * used code), invalid_client_id (unknown consumer key), invalid_client (wrong secret),
+ * redirect_uri_mismatch.
+ */
+export class Auth {
+  clients = new Map<string, Client>();
+  revoked = new Set<string>();
+  sessions = new Map<string, Session>();
+  codes = new Map<string, { clientId: string; redirectUri: string; refreshToken: string }>();
+  consent: Consent = 'approve';
+  generation = 0;
+  refreshes = 0;
+  client: Client;
+
+  constructor() {
+    this.client = this.newClient();
+  }
+
+  newClient(scopes?: readonly string[]): Client {
+    const c: Client = {
+      clientId: `3MVG9${randomBytes(30).toString('base64url')}`,
+      clientSecret: randomBytes(32).toString('hex').toUpperCase(),
+      refreshToken: `5Aep861${randomBytes(40).toString('base64url')}`,
+      ...(scopes ? { scopes } : {}),
+    };
+    this.clients.set(c.clientId, c);
+    return c;
+  }
+
+  addClient(c: Client): void {
+    this.clients.set(c.clientId, c);
+  }
+
+  /** Every session issued so far answers 401 INVALID_SESSION_ID (a timeout, an admin's "log out all"). */
+  expireAll(): void {
+    this.generation += 1;
+  }
+
+  /** The refresh token stops working, and so do its sessions. */
+  revoke(refreshToken: string): void {
+    this.revoked.add(refreshToken);
+    for (const [token, s] of this.sessions) {
+      const c = this.clients.get(s.clientId);
+      if (c?.refreshToken === refreshToken) this.sessions.delete(token);
+    }
+  }
+
+  /** The session a bearer token names, when it is still valid. */
+  session(authorization: string | undefined): Session | undefined {
+    const m = /^Bearer (\S+)$/.exec(authorization ?? '');
+    const s = m ? this.sessions.get(m[1]!) : undefined;
+    return s && s.generation === this.generation ? s : undefined;
+  }
+
+  grant(form: URLSearchParams, instanceUrl: string): TokenAnswer {
+    const refuse = (error: string, description: string): TokenAnswer => ({ status: 400, body: { error, error_description: description } });
+    const grantType = form.get('grant_type');
+    const client = this.clients.get(form.get('client_id') ?? '');
+    if (grantType !== 'refresh_token' && grantType !== 'authorization_code') return refuse('unsupported_grant_type', 'grant type not supported');
+    if (!client) return refuse('invalid_client_id', 'client identifier invalid');
+    if (form.get('client_secret') !== client.clientSecret) return refuse('invalid_client', 'invalid client credentials');
+    let refreshToken: string;
+    if (grantType === 'refresh_token') {
+      const given = form.get('refresh_token') ?? '';
+      if (given !== client.refreshToken || this.revoked.has(given)) return refuse('invalid_grant', 'expired access/refresh token');
+      refreshToken = given;
+      this.refreshes += 1;
+    } else {
+      const code = this.codes.get(form.get('code') ?? '');
+      if (!code || code.clientId !== client.clientId) return refuse('invalid_grant', 'invalid authorization code');
+      if (code.redirectUri !== form.get('redirect_uri')) return refuse('redirect_uri_mismatch', 'redirect_uri must match configuration');
+      this.codes.delete(form.get('code') ?? '');
+      refreshToken = code.refreshToken;
+    }
+    const scopes = client.scopes ?? ['api', 'refresh_token'];
+    const accessToken = `00D5g000004Fake!${randomBytes(48).toString('base64url')}`;
+    this.sessions.set(accessToken, { clientId: client.clientId, scopes, generation: this.generation });
+    const issuedAt = String(Date.now());
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        ...(grantType === 'authorization_code' && scopes.includes('refresh_token') ? { refresh_token: refreshToken } : {}),
+        signature: randomBytes(32).toString('base64'),
+        scope: scopes.join(' '),
+        instance_url: instanceUrl,
+        id: `${instanceUrl}/id/00D5g000004FakeEAA/005000000000001AAE`,
+        token_type: 'Bearer',
+        issued_at: issuedAt,
+      },
+    };
+  }
+
+  /** The consent page: back to `redirect_uri` with `code` and `state`, or with `error=access_denied`. */
+  authorize(query: URLSearchParams): { status: number; location?: string; body?: Record<string, unknown> } {
+    const client = this.clients.get(query.get('client_id') ?? '');
+    const redirectUri = query.get('redirect_uri') ?? '';
+    if (query.get('response_type') !== 'code')
+      return { status: 400, body: { error: 'unsupported_response_type', error_description: 'response type not supported' } };
+    if (!client) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
+    if (!/^https?:\/\//.test(redirectUri))
+      return { status: 400, body: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } };
+    const back = new URL(redirectUri);
+    const state = query.get('state');
+    if (this.consent === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'end-user denied authorization');
+    } else {
+      const code = `aPrx${randomBytes(24).toString('base64url')}`;
+      this.codes.set(code, { clientId: client.clientId, redirectUri, refreshToken: client.refreshToken });
+      back.searchParams.set('code', code);
+    }
+    if (state !== null) back.searchParams.set('state', state);
+    return { status: 302, location: back.toString() };
+  }
+}
