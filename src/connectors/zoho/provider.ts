@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../remote/clock.ts';
 import { z } from 'zod';
-import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
+import type { Outcome } from '../../vocabulary/outcome.ts';
 import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
 import { TICKET_VALUES } from '../builtin/values.ts';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
@@ -19,6 +19,7 @@ import { DEFAULT_HTTP_OPTIONS, errorInfo, ScopeMismatchError, ZohoApi, type Http
 import { ZohoOAuth, zohoTokenKey } from './oauth.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
+import { refusingConnectors } from '../remote/refusing-connectors.ts';
 import { apiUrl, type ZohoService } from './service.ts';
 import { crmDealStages, crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
 import type { ServiceValue } from '../../vocabulary/service-fields.ts';
@@ -387,20 +388,4 @@ function issues(error: z.ZodError): string {
 function said(status: number, body: unknown): string {
   const { code, message } = errorInfo(body);
   return `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
-}
-
-/** Connectors for an integration that cannot work: every call is integration_invalid. */
-function refusingConnectors(role: Role, message: string, hooks: IntegrationHooks): RoleConnectors[Role] {
-  const refuse = async (): Promise<Outcome> => {
-    await hooks.markInvalid(message).catch(() => undefined);
-    return integrationInvalid(message);
-  };
-  switch (role) {
-    case 'crm':
-      return { createLead: refuse, createContact: refuse, createDeal: refuse };
-    case 'helpdesk':
-      return { createTicket: refuse };
-    case 'mailing':
-      return { subscribe: refuse };
-  }
 }
