@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
-import { integrationInvalid, type Outcome } from '../../vocabulary/outcome.ts';
+import type { Outcome } from '../../vocabulary/outcome.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
 import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
 import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-token-cache.ts';
@@ -10,6 +10,7 @@ import type { RetryPolicy } from '../remote/backoff.ts';
 import type { Clock } from '../remote/clock.ts';
 import { IntegrationInvalidError, ServiceRefusedError, ServiceUnavailableError } from '../remote/errors.ts';
 import { outcomeOf } from '../remote/outcome-of.ts';
+import { refusingConnectors } from '../remote/refusing-connectors.ts';
 import { createSalesforceCampaigns } from './campaigns.ts';
 import { createSalesforceCases } from './cases.ts';
 import { loginOrigin } from './connect.ts';
@@ -269,20 +270,4 @@ function parseIntegration(integration: IntegrationRecord): Parsed | string {
 function issues(error: z.ZodError): string {
   // Paths only, for secrets' sake.
   return error.issues.map((i) => `${i.path.join('.') || 'value'} is missing or invalid`).join('; ');
-}
-
-/** Connectors for an integration that cannot work: every call is integration_invalid. */
-function refusingConnectors(role: Role, message: string, hooks: IntegrationHooks): RoleConnectors[Role] {
-  const refuse = async (): Promise<Outcome> => {
-    await hooks.markInvalid(message).catch(() => undefined);
-    return integrationInvalid(message);
-  };
-  switch (role) {
-    case 'crm':
-      return { createLead: refuse, createContact: refuse, createDeal: refuse };
-    case 'helpdesk':
-      return { createTicket: refuse };
-    case 'mailing':
-      return { subscribe: refuse };
-  }
 }
