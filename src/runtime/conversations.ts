@@ -62,6 +62,12 @@ const insertEvents = hotQuery((db, values) => {
   return db.insertInto('conversation_events').values(rows);
 });
 
+/** Appends numbered events (see eventRows) with the turn's compiled insert. */
+export async function insertEventRows(trx: Transaction<Database>, rows: readonly Insertable<ConversationEventsTable>[]): Promise<void> {
+  const values = rows.flatMap((r) => [r.conversation_id, r.seq, r.type, r.payload, r.created_at]);
+  await insertEvents(trx, values, rows.length);
+}
+
 /**
  * The conversation that `token` opens. A missing conversation and a wrong token are the same
  * error, so a token never tells whether another conversation exists.
@@ -155,8 +161,7 @@ async function appendRest(
 ): Promise<Written> {
   const at = timing.now.toISOString();
   if (drafts.length > 0) {
-    const values = eventRows(conversation.id, lastSeq + 1, at, drafts).flatMap((r) => [r.conversation_id, r.seq, r.type, r.payload, r.created_at]);
-    await insertEvents(trx, values, drafts.length);
+    await insertEventRows(trx, eventRows(conversation.id, lastSeq + 1, at, drafts));
   }
   if (result.effect) {
     await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
