@@ -160,14 +160,13 @@ async function appendRest(
   timing: WriteContext,
 ): Promise<Written> {
   const at = timing.now.toISOString();
-  if (drafts.length > 0) {
-    await insertEventRows(trx, eventRows(conversation.id, lastSeq + 1, at, drafts));
-  }
+  const rows = eventRows(conversation.id, lastSeq + 1, at, drafts);
+  if (rows.length > 0) await insertEventRows(trx, rows);
   if (result.effect) {
     await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
     await timing.notifier.effectsQueued(trx);
   }
   await recordTeamEffects(trx, conversation, result, drafts, timing);
-  await timing.notifier.conversationChanged(trx, conversation.id);
+  await timing.notifier.conversationChanged(trx, conversation.id, rows);
   return { firstSeq: lastSeq + 1, lastSeq: lastSeq + drafts.length };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { BLOCKS, type BlockType } from '../blocks/index.ts';
 import type { AdvanceResult, ConversationStatus, IntegrationTrace } from '../engine/types.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
@@ -43,7 +43,10 @@ function recordOf(trace: IntegrationTrace): EventDraft | null {
   return { type: 'record', event: spec.announces, data };
 }
 
-export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): Insertable<ConversationEventsTable>[] {
+/** An event as stored. */
+export type EventRow = Selectable<ConversationEventsTable>;
+
+export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): EventRow[] {
   return drafts.map((draft, i) => {
     const { type, ...payload } = draft;
     return { conversation_id: conversationId, seq: firstSeq + i, type, payload: JSON.stringify(payload), created_at: at };

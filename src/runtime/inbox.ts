@@ -154,7 +154,7 @@ async function heldBy(trx: Transaction<Database>, agent: Agent, conversationId: 
 async function appendOrOver(trx: Transaction<Database>, ctx: RuntimeContext, conversationId: string, drafts: readonly EventDraft[]): Promise<number> {
   const written = await appendLive(trx, conversationId, drafts, ctx.clock.now());
   if (!written) throw new RuntimeError('handoff_over', 'the conversation is no longer handed off');
-  await ctx.notifier.conversationChanged(trx, conversationId);
+  await ctx.notifier.conversationChanged(trx, conversationId, written.rows);
   return written.lastSeq;
 }
 

@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.ts';
 import { RuntimeError, type TurnView } from './api.ts';
 import type { RuntimeContext } from './context.ts';
 import { insertEventRows, type ConversationRow } from './conversations.ts';
-import { eventRows, type EventDraft } from './events.ts';
+import { eventRows, type EventDraft, type EventRow } from './events.ts';
 
 /** Hand-off statuses in which the visitor and an agent may still talk. */
 export const OPEN_HANDOFF = ['waiting', 'claimed'] as const;
@@ -30,13 +30,14 @@ export async function appendLive(
   conversationId: string,
   drafts: readonly EventDraft[],
   now: Date,
-): Promise<{ firstSeq: number; lastSeq: number } | undefined> {
+): Promise<{ firstSeq: number; lastSeq: number; rows: EventRow[] } | undefined> {
   const at = now.toISOString();
   const row = (await raiseLastSeq(trx, [drafts.length, 1, at, conversationId, 'handoff'])).rows[0];
   if (!row) return undefined;
   const firstSeq = row.last_seq - drafts.length + 1;
-  await insertEventRows(trx, eventRows(conversationId, firstSeq, at, drafts));
-  return { firstSeq, lastSeq: row.last_seq };
+  const rows = eventRows(conversationId, firstSeq, at, drafts);
+  await insertEventRows(trx, rows);
+  return { firstSeq, lastSeq: row.last_seq, rows };
 }
 
 /** The visitor's line while a person has (or will have) the conversation: kept in the transcript, the agent woken. */
@@ -51,7 +52,7 @@ export async function visitorLine(ctx: RuntimeContext, row: ConversationRow, tex
     // A conversation handed off before the inbox existed has nobody to read it: over, as it was then.
     if (!handoff) return undefined;
     const appended = await appendLive(trx, row.id, [{ type: 'visitor', text }], ctx.clock.now());
-    if (appended) await ctx.notifier.conversationChanged(trx, row.id);
+    if (appended) await ctx.notifier.conversationChanged(trx, row.id, appended.rows);
     return appended;
   });
   if (!written) throw new RuntimeError('conversation_over', 'the conversation is over (handoff)');
