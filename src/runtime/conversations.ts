@@ -62,6 +62,12 @@ const insertEvents = hotQuery((db, values) => {
   return db.insertInto('conversation_events').values(rows);
 });
 
+/** Appends numbered events (see eventRows) with the turn's compiled insert. */
+export async function insertEventRows(trx: Transaction<Database>, rows: readonly Insertable<ConversationEventsTable>[]): Promise<void> {
+  const values = rows.flatMap((r) => [r.conversation_id, r.seq, r.type, r.payload, r.created_at]);
+  await insertEvents(trx, values, rows.length);
+}
+
 /**
  * The conversation that `token` opens. A missing conversation and a wrong token are the same
  * error, so a token never tells whether another conversation exists.
@@ -154,15 +160,13 @@ async function appendRest(
   timing: WriteContext,
 ): Promise<Written> {
   const at = timing.now.toISOString();
-  if (drafts.length > 0) {
-    const values = eventRows(conversation.id, lastSeq + 1, at, drafts).flatMap((r) => [r.conversation_id, r.seq, r.type, r.payload, r.created_at]);
-    await insertEvents(trx, values, drafts.length);
-  }
+  const rows = eventRows(conversation.id, lastSeq + 1, at, drafts);
+  if (rows.length > 0) await insertEventRows(trx, rows);
   if (result.effect) {
     await insertEffect(trx, conversation, result.effect, timing.now, timing.deadlineMs);
     await timing.notifier.effectsQueued(trx);
   }
   await recordTeamEffects(trx, conversation, result, drafts, timing);
-  await timing.notifier.conversationChanged(trx, conversation.id);
+  await timing.notifier.conversationChanged(trx, conversation.id, rows);
   return { firstSeq: lastSeq + 1, lastSeq: lastSeq + drafts.length };
 }

@@ -1,8 +1,9 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { BLOCKS, type BlockType } from '../blocks/index.ts';
 import type { AdvanceResult, ConversationStatus, IntegrationTrace } from '../engine/types.ts';
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { RecordEvent } from '../vocabulary/record-events.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import type { ConversationEventsTable, Database } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 
@@ -42,7 +43,10 @@ function recordOf(trace: IntegrationTrace): EventDraft | null {
   return { type: 'record', event: spec.announces, data };
 }
 
-export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): Insertable<ConversationEventsTable>[] {
+/** An event as stored. */
+export type EventRow = Selectable<ConversationEventsTable>;
+
+export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): EventRow[] {
   return drafts.map((draft, i) => {
     const { type, ...payload } = draft;
     return { conversation_id: conversationId, seq: firstSeq + i, type, payload: JSON.stringify(payload), created_at: at };
@@ -72,6 +76,17 @@ export function eventOf(row: Selectable<ConversationEventsTable>): ConversationE
   }
 }
 
+/** A stream's read of what is new: built once (see hotQuery), as every wake-up of every stream runs it. */
+const selectPage = hotQuery<Selectable<ConversationEventsTable>>((db, [conversationId, afterSeq, limit]) =>
+  db
+    .selectFrom('conversation_events')
+    .selectAll()
+    .where('conversation_id', '=', conversationId as string)
+    .where('seq', '>', afterSeq as number)
+    .orderBy('seq')
+    .limit(limit as number),
+);
+
 /** Events after `afterSeq` (up to `throughSeq` when given), oldest first. */
 export async function readEvents(
   db: Kysely<Database>,
@@ -79,6 +94,9 @@ export async function readEvents(
   afterSeq: number,
   options: { readonly throughSeq?: number; readonly limit?: number } = {},
 ): Promise<ConversationEvent[]> {
+  if (options.throughSeq === undefined && options.limit !== undefined) {
+    return (await selectPage(db, [conversationId, afterSeq, options.limit])).rows.map(eventOf);
+  }
   let query = db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', afterSeq);
   if (options.throughSeq !== undefined) query = query.where('seq', '<=', options.throughSeq);
   if (options.limit !== undefined) query = query.limit(options.limit);

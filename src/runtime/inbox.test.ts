@@ -5,6 +5,7 @@ import { exportDocument, findPerson, subjectOf } from '../store/personal-data/in
 import { STORE_TARGETS } from '../store/test-support.ts';
 import type { ConversationEvent, DurableRuntime } from './index.ts';
 import { RuntimeError } from './index.ts';
+import { CONVERSATION_CHANNEL } from './notify.ts';
 import { erasePersonNow } from './personal-data.ts';
 import { harness } from './test-support.ts';
 
@@ -163,6 +164,66 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
     const transcript = await h.runtime.transcript(started.conversationId, started.token);
     expect(transcript.status).toBe('ended');
     await expect(h.runtime.reply(started.conversationId, started.token, { text: 'hello?' })).rejects.toMatchObject({ code: 'conversation_over' });
+  });
+});
+
+describe('live lines handed to the stream at the commit (SQLite)', () => {
+  it("sends at once a commit's other events that were not handed over, whichever comes first", async () => {
+    // Streams poll every 15 s by default: only a right wake-up delivers within the test's time.
+    const h = await harness('sqlite');
+    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
+    const agent = await agentOf(h, 'mix@example.com', 'Mix');
+    const started = await h.runtime.start('desk');
+    const handed = await h.runtime.reply(started.conversationId, started.token, { text: 'x' });
+    await h.runtime.inbox.claim(agent, started.conversationId);
+    const id = started.conversationId;
+    /**
+     * A writer that appends an event and wakes streams without handing the event over: saying only
+     * that the conversation changed (as retention or erasure do), or up to which seq (as another
+     * runtime's commit does).
+     */
+    const elsewhere = (text: string, say: 'changed' | 'seq') =>
+      h.store.transact(async (trx) => {
+        const row = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+          .where('id', '=', id)
+          .returning('last_seq')
+          .executeTakeFirstOrThrow();
+        const at = new Date().toISOString();
+        await trx
+          .insertInto('conversation_events')
+          .values({ conversation_id: id, seq: row.last_seq, type: 'message', payload: JSON.stringify({ message: { text } }), created_at: at })
+          .execute();
+        await h.store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, say === 'seq' ? `${id} ${row.last_seq}` : id);
+      });
+
+    const stop = new AbortController();
+    const events: ConversationEvent[] = [];
+    const reading = (async () => {
+      for await (const event of h.runtime.follow(id, started.token, handed.lastEventId, stop.signal)) events.push(event);
+    })();
+    /** Whether `wanted` are all on the stream within 3 s (the safety poll is 15 s away). */
+    const arrived = async (...wanted: string[]): Promise<boolean> => {
+      for (const until = Date.now() + 3_000; Date.now() < until; await new Promise((r) => setTimeout(r, 10))) {
+        if (wanted.every((w) => texts(events).includes(w))) return true;
+      }
+      return false;
+    };
+    await new Promise((r) => setTimeout(r, 200));
+    for (const say of ['changed', 'seq'] as const) {
+      // Asked for in one tick: one group commit holds both, the handed-over line first, then the other.
+      await Promise.all([h.runtime.inbox.message(agent, id, `agent first, ${say}`), elsewhere(`then this, ${say}`, say)]);
+      expect(await arrived(`agent first, ${say}`, `then this, ${say}`)).toBe(true);
+      await Promise.all([elsewhere(`this first, ${say}`, say), h.runtime.inbox.message(agent, id, `then the agent, ${say}`)]);
+      expect(await arrived(`this first, ${say}`, `then the agent, ${say}`)).toBe(true);
+    }
+    stop.abort();
+    await reading;
+    expect(texts(events)).toEqual(
+      ['changed', 'seq'].flatMap((say) => [`agent first, ${say}`, `then this, ${say}`, `this first, ${say}`, `then the agent, ${say}`]),
+    );
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => events[0]!.seq + i));
   });
 });
 

@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { advance } from '../engine/advance.ts';
 import type { AdvanceResult, ConversationState } from '../engine/types.ts';
 import type { Account } from '../store/accounts.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import { newId } from '../store/keys.ts';
 import type { Database, HandoffsTable } from '../store/schema.ts';
 import { RuntimeError, type ConversationEvent } from './api.ts';
@@ -132,9 +133,17 @@ export async function inboxConversation(ctx: RuntimeContext, agent: Agent, conve
   };
 }
 
+/** Every agent line reads it: built once (see hotQuery). */
+const selectHandoff = hotQuery<HandoffRow>((db, [conversationId]) =>
+  db
+    .selectFrom('handoffs')
+    .selectAll()
+    .where('conversation_id', '=', conversationId as string),
+);
+
 /** The hand-off the agent holds, inside `trx`; the right error otherwise. */
 async function heldBy(trx: Transaction<Database>, agent: Agent, conversationId: string): Promise<HandoffRow> {
-  const row = await trx.selectFrom('handoffs').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst();
+  const row = (await selectHandoff(trx, [conversationId])).rows[0];
   if (!row) throw notFound();
   if (row.status === 'waiting') throw new RuntimeError('handoff_over', 'claim the conversation first');
   if (row.status !== 'claimed') throw new RuntimeError('handoff_over', `the hand-off is over (${row.status})`);
@@ -145,7 +154,7 @@ async function heldBy(trx: Transaction<Database>, agent: Agent, conversationId: 
 async function appendOrOver(trx: Transaction<Database>, ctx: RuntimeContext, conversationId: string, drafts: readonly EventDraft[]): Promise<number> {
   const written = await appendLive(trx, conversationId, drafts, ctx.clock.now());
   if (!written) throw new RuntimeError('handoff_over', 'the conversation is no longer handed off');
-  await ctx.notifier.conversationChanged(trx, conversationId);
+  await ctx.notifier.conversationChanged(trx, conversationId, written.rows);
   return written.lastSeq;
 }
 

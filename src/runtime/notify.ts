@@ -1,8 +1,10 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import type { ConversationEvent } from './api.ts';
+import { eventOf, type EventRow } from './events.ts';
 
-/** A conversation got new events; the payload is its id. */
+/** A conversation changed; the payload is its id, then a space and its last seq when the change appended events. */
 export const CONVERSATION_CHANNEL = 'renkei_conversation';
 /** An effect became claimable (created, released); workers claim. */
 export const EFFECTS_CHANNEL = 'renkei_effects';
@@ -12,6 +14,23 @@ export const INBOX_CHANNEL = 'renkei_inbox';
 export const TYPING_CHANNEL = 'renkei_typing';
 
 type Log = (error: unknown, what: string) => void;
+
+/**
+ * What a wake-up of a conversation's waiters says. Empty: something changed (look in the
+ * database). `lastSeq`: a write appended events up to that seq. `events`: the events a commit of
+ * this process appended, oldest first, handed over so that a stream need not read them back.
+ */
+export interface ConversationChange {
+  readonly lastSeq?: number;
+  readonly events?: readonly ConversationEvent[];
+}
+
+function changeOf(payload: string): { id: string; change: ConversationChange } {
+  const space = payload.indexOf(' ');
+  if (space < 0) return { id: payload, change: {} };
+  const lastSeq = Number(payload.slice(space + 1));
+  return { id: payload.slice(0, space), change: Number.isSafeInteger(lastSeq) ? { lastSeq } : {} };
+}
 
 /**
  * The runtime's wake-ups over `store.notifications` (LISTEN/NOTIFY on PostgreSQL, in-process on
@@ -24,7 +43,7 @@ type Log = (error: unknown, what: string) => void;
 export class Notifier {
   readonly #store: Store;
   readonly #log: Log;
-  readonly #conversations = new Map<string, Set<() => void>>();
+  readonly #conversations = new Map<string, Set<(change: ConversationChange) => void>>();
   readonly #effects = new Set<() => void>();
   readonly #inbox = new Set<() => void>();
   readonly #typing = new Map<string, Set<(who: string) => void>>();
@@ -78,9 +97,24 @@ export class Notifier {
     for (const off of unlisten) await off().catch((error: unknown) => this.#log(error, 'unlisten'));
   }
 
-  /** Sent when `trx` commits, to the processes that watch conversations (a waiter never wakes to a change it cannot read yet). */
-  conversationChanged(trx: Transaction<Database>, id: string): Promise<void> {
-    return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
+  /**
+   * Sent when `trx` commits, to the processes that watch conversations (a waiter never wakes to a
+   * change it cannot read yet). `appended`: the events the transaction appended, which this
+   * process's waiters get with the wake-up where the store can run something at the commit.
+   */
+  conversationChanged(trx: Transaction<Database>, id: string, appended: readonly EventRow[] = []): Promise<void> {
+    const last = appended.at(-1);
+    if (!last) return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
+    if (this.#conversations.has(id)) {
+      this.#store.notifications.afterCommit(trx, `events\u0000${id}\u0000${last.seq}`, () => {
+        const waiters = this.#conversations.get(id);
+        if (!waiters) return;
+        // Read back as the database would answer them: what a stream sends is the same either way.
+        const events = appended.map(eventOf);
+        for (const fn of waiters) fn({ events });
+      });
+    }
+    return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, `${id} ${last.seq}`);
   }
 
   effectsQueued(trx: Transaction<Database>): Promise<void> {
@@ -119,11 +153,12 @@ export class Notifier {
   }
 
   /**
-   * Calls `fn` when conversation `id` changes. Resolves once this process hears the changes (read
-   * the conversation after that, and no change is missed) to the function that stops it. When the
-   * channel cannot be watched (the database is away), resolves anyway: the waiter's poll remains.
+   * Calls `fn` when conversation `id` changes (see ConversationChange). Resolves once this process
+   * hears the changes (read the conversation after that, and no change is missed) to the function
+   * that stops it. When the channel cannot be watched (the database is away), resolves anyway: the
+   * waiter's poll remains.
    */
-  async onConversation(id: string, fn: () => void): Promise<() => void> {
+  async onConversation(id: string, fn: (change: ConversationChange) => void): Promise<() => void> {
     let set = this.#conversations.get(id);
     if (!set) this.#conversations.set(id, (set = new Set()));
     set.add(fn);
@@ -133,8 +168,9 @@ export class Notifier {
       if (this.#conversations.size === 0) this.#unwatch();
     };
     if (!this.#closed) {
-      this.#watching ??= this.#store.notifications.watch(CONVERSATION_CHANNEL, (changed) => {
-        for (const wake of this.#conversations.get(changed) ?? []) wake();
+      this.#watching ??= this.#store.notifications.watch(CONVERSATION_CHANNEL, (payload) => {
+        const { id: changed, change } = changeOf(payload);
+        for (const wake of this.#conversations.get(changed) ?? []) wake(change);
       });
       await this.#watching.catch((error: unknown) => {
         this.#log(error, `watch ${CONVERSATION_CHANNEL}`);

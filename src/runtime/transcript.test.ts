@@ -1,4 +1,5 @@
-import type { KyselyPlugin } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, KyselyPlugin, RootOperationNode } from 'kysely';
+import type { Database } from '../store/schema.ts';
 import { describe, expect, it } from 'vitest';
 import { STORE_TARGETS } from '../store/test-support.ts';
 import type { ConversationEvent } from './api.ts';
@@ -26,6 +27,29 @@ function collect(stream: AsyncIterable<ConversationEvent>) {
       });
     },
   };
+}
+
+/**
+ * The store's database, counting its reads of conversation_events: the queries Kysely builds (a
+ * plugin sees them) and the ones compiled once and run again (hotQuery, which no plugin sees).
+ */
+function countingEventReads(db: Kysely<Database>): { db: Kysely<Database>; reads: () => number } {
+  let reads = 0;
+  const isEventRead = (node: RootOperationNode): boolean => node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"conversation_events"');
+  const counter: KyselyPlugin = {
+    transformQuery({ node }) {
+      if (isEventRead(node)) reads++;
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  const counted = db.withPlugin(counter);
+  const execute = counted.executeQuery.bind(counted);
+  counted.executeQuery = ((query: CompiledQuery | Compilable, options?: unknown) => {
+    if (!('compile' in query) && isEventRead(query.query)) reads++;
+    return execute(query as never, options as never);
+  }) as typeof counted.executeQuery;
+  return { db: counted, reads: () => reads };
 }
 
 describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
@@ -57,24 +81,18 @@ describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
   it("reads an idle stream's events only when woken, with a slow safety poll instead of one read a second", async () => {
     const h = await harness(kind);
     await h.publishBot(BOTS.survey());
-    let reads = 0;
-    const counter: KyselyPlugin = {
-      transformQuery({ node }) {
-        if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"conversation_events"')) reads++;
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
+    const counted = countingEventReads(h.store.db);
     // A server's runtime, with its default polls, over a database whose event reads are counted.
-    const server = createRuntime({ store: { ...h.store, db: h.store.db.withPlugin(counter) }, connectors: h.connectors });
+    const server = createRuntime({ store: { ...h.store, db: counted.db }, connectors: h.connectors });
     try {
       const c = await h.runtime.start('survey');
       const stop = new AbortController();
       const stream = collect(server.follow(c.conversationId, c.token, 0, stop.signal));
       await stream.until((e) => e.seq === 3);
-      const afterBacklog = reads;
+      expect(counted.reads()).toBeGreaterThan(0);
+      const afterBacklog = counted.reads();
       await new Promise((resolve) => setTimeout(resolve, 3_500));
-      expect(reads - afterBacklog).toBe(0);
+      expect(counted.reads() - afterBacklog).toBe(0);
 
       const turn = await h.runtime.reply(c.conversationId, c.token, { text: 'Ann' });
       await stream.until((e) => e.seq === turn.lastEventId, 2_000);
@@ -82,6 +100,42 @@ describe.each(STORE_TARGETS)('transcripts and streams on %s', (kind) => {
       await stream.done;
     } finally {
       await server.stop({ graceMs: 0 });
+    }
+  });
+
+  it("hands a commit's events to this process's streams as the database would answer them, without reading them back (SQLite)", async () => {
+    const h = await harness(kind);
+    await h.publishBot(BOTS.survey());
+    const counted = countingEventReads(h.store.db);
+    const reads = counted.reads;
+    // One runtime writes and streams: on SQLite its commits hand their events to its own streams.
+    const server = createRuntime({ store: { ...h.store, db: counted.db }, connectors: h.connectors, pollMs: 60_000 });
+    try {
+      const c = await server.start('survey');
+      const stop = new AbortController();
+      const stream = collect(server.follow(c.conversationId, c.token, 0, stop.signal));
+      await stream.until((e) => e.seq === 3);
+      const afterBacklog = reads();
+      const turn = await server.reply(c.conversationId, c.token, { text: 'Ann' });
+      await stream.until((e) => e.seq === turn.lastEventId, 2_000);
+      // The turn's own reads (its answer) are the same either way; the stream's are not.
+      const streamReads = reads() - afterBacklog - (await countTurnReads());
+      if (kind === 'sqlite') expect(streamReads).toBe(0);
+      else expect(streamReads).toBeGreaterThan(0);
+      const transcript = await h.runtime.transcript(c.conversationId, c.token);
+      expect(stream.events).toEqual(transcript.events);
+      stop.abort();
+      await stream.done;
+    } finally {
+      await server.stop({ graceMs: 0 });
+    }
+
+    /** Reads of conversation_events a reply makes by itself, with no stream open. */
+    async function countTurnReads(): Promise<number> {
+      const c = await server.start('survey');
+      const before = reads();
+      await server.reply(c.conversationId, c.token, { text: 'Bo' });
+      return reads() - before;
     }
   });
 

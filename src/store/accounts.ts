@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { StoreError } from './errors.ts';
+import { hotQuery } from './kysely/hot-query.ts';
 import { newId, normalKey } from './keys.ts';
 import type { AccountsTable, Database } from './schema.ts';
 
@@ -151,16 +152,20 @@ export async function createSession(db: Kysely<Database>, accountId: string, idH
     .execute();
 }
 
-/** The account a session opens: unexpired, and the account enabled. */
-export async function sessionAccount(db: Kysely<Database>, idHash: string, now: Date): Promise<Account | undefined> {
-  const row = await db
+/** Read on every request of a signed-in person, so built once (see hotQuery); never cached: a session ends at once. */
+const selectSessionAccount = hotQuery<Row>((db, [idHash, now, disabled]) =>
+  db
     .selectFrom('account_sessions')
     .innerJoin('accounts', 'accounts.id', 'account_sessions.account_id')
     .selectAll('accounts')
-    .where('account_sessions.id', '=', idHash)
-    .where('account_sessions.expires_at', '>', now.toISOString())
-    .where('accounts.disabled', '=', 0)
-    .executeTakeFirst();
+    .where('account_sessions.id', '=', idHash as string)
+    .where('account_sessions.expires_at', '>', now as string)
+    .where('accounts.disabled', '=', disabled as number),
+);
+
+/** The account a session opens: unexpired, and the account enabled. */
+export async function sessionAccount(db: Kysely<Database>, idHash: string, now: Date): Promise<Account | undefined> {
+  const row = (await selectSessionAccount(db, [idHash, now.toISOString(), 0])).rows[0];
   return row && accountOf(row);
 }
 

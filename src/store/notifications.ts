@@ -38,6 +38,13 @@ export interface Notifications {
   watch(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** `notifyInTransaction` when some process watches `channel` (on SQLite: always). */
   notifyWatchers(trx: Transaction<Database>, channel: string, payload: string): Promise<void>;
+  /**
+   * Runs `run` in this process once `trx` commits, and never if it rolls back; true when it is
+   * queued. SQLite queues it with the transaction's notifications (a later call with the same key
+   * in one transaction is dropped); PostgreSQL answers false and runs nothing, and the caller
+   * must do without (a waiter re-reads the database instead).
+   */
+  afterCommit(trx: Transaction<Database>, key: string, run: () => void): boolean;
   /** The database-wide name of `channel` (PostgreSQL: scoped to the store's schema; SQLite: the same). */
   databaseChannel(channel: string): string;
 }
@@ -137,6 +144,9 @@ export function localNotifications(file: string | undefined, afterCommit: AfterC
     },
     async notifyWatchers(trx, channel, payload) {
       await this.notifyInTransaction(trx, channel, payload);
+    },
+    afterCommit(trx, key, run) {
+      return !closed && trx.isTransaction && afterCommit(key, run);
     },
     databaseChannel: (channel) => channel,
     watch(channel, onMessage) {

@@ -220,6 +220,8 @@ export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, s
         trx,
       );
     },
+    // Kysely runs PostgreSQL transactions on a pooled connection with no hook at their commit.
+    afterCommit: () => false,
     databaseChannel: (channel) => {
       checkChannel(channel);
       return scopedChannel(schema, channel);
