@@ -82,6 +82,11 @@ export function said(status: number, body: unknown): string {
  * and timeouts are retried within the block's deadline; a 401 (EXPIRED_AUTHENTICATION) drops the
  * token and tries once more with a fresh one; a 403 MISSING_SCOPES makes the integration invalid,
  * naming the scopes. Any other 4xx is returned for the role module to read.
+ *
+ * Not confirmed from HubSpot's pages: whether a 429 carries `Retry-After` (they document only the
+ * X-HubSpot-RateLimit-* headers and the body's `policyName`); it is honoured when present, and our
+ * own backoff applies otherwise. A DAILY 429 lasts until midnight in the account's time zone, so it
+ * ends in `failure` at the block's deadline with a message naming the daily limit.
  */
 export class HubSpotApi {
   readonly #oauth: HubSpotOAuth;

@@ -11,8 +11,10 @@ export type CreateResult =
   | { readonly kind: 'refused'; readonly message: string; readonly errors: readonly { readonly name: string; readonly error: string }[] };
 
 /**
- * HubSpot-defined association type ids (HubSpot's association type table): contact → company
- * (unlabelled) 279, deal → contact 3, ticket → contact 16.
+ * HubSpot-defined association type ids: contact → company (unlabelled) 279 (the example of
+ * HubSpot's associations guide), deal → contact 3, ticket → contact 16 (HubSpot's table; its v1
+ * guide reads "contact … associated tickets … definition ID 15", so the other direction is 16 —
+ * some third-party lists give the two the other way round).
  */
 export const ASSOCIATION = { contactToCompany: 279, dealToContact: 3, ticketToContact: 16 } as const;
 

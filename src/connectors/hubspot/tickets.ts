@@ -103,6 +103,8 @@ export function createHubSpotTickets(service: HubSpotService): HelpdeskConnector
             directory.ticketPipelines.forget();
             return departmentInvalid(`HubSpot refused the ticket pipeline "${pipeline.label}" (the department): ${result.message}`);
           }
+          // The error code HubSpot gives a deactivated owner is not confirmed (the fake says
+          // INVALID_OWNER_ID): the property the error names decides, whatever its code.
           if (refused.has('hubspot_owner_id')) {
             directory.owners.forget();
             return assigneeInvalid(`HubSpot refused the owner "${assignee}" (the assignee): ${result.message}`);
