@@ -120,6 +120,7 @@ const figures = {
   secret_leaks: scans.reduce((n, s) => n + s.leaks.length, 0),
   scaleout_ratio: figure(scaleOut?.extra?.['scaleoutRatio'], 2),
   scaleout_ratio_uncapped: figure(scaleOut?.extra?.['scaleoutRatioUncapped'], 2),
+  scaleout_ratio_same_visitors: figure(scaleOut?.extra?.['scaleoutRatioSameVisitors'], 2),
   turns_per_second_one: figure(scaleOut?.extra?.['turnsPerSecondOne']),
   turns_per_second_three: figure(scaleOut?.extra?.['turnsPerSecondThree']),
   turns_per_second_one_capped: figure(scaleOut?.extra?.['turnsPerSecondOneCapped']),
