@@ -18,34 +18,6 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** The turn's write as 003 made it; 011-turn-watchers replaces it, and restores it when undone. */
-export const ADVANCE_CONVERSATION_003 = `create function renkei_advance_conversation(
-   p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
-   p_updated_at text, p_types text[], p_payloads text[], p_effect jsonb, p_channel text, p_effects_channel text)
- returns boolean language plpgsql as $$
- declare
-   v_first integer := p_last_seq - coalesce(array_length(p_types, 1), 0) + 1;
- begin
-   update conversations
-      set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
-    where id = p_id and row_version = p_read_version;
-   if not found then return false; end if;
-   insert into conversation_events (conversation_id, seq, type, payload, created_at)
-     select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
-       from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
-   if p_effect is not null then
-     insert into effects select * from jsonb_populate_record(null::effects, p_effect);
-     perform pg_notify(p_effects_channel, '');
-   end if;
-   -- NOTIFY makes every notifying commit in the database wait for the one before it (a
-   -- lock held through the commit's flush), so it is sent only while some process watches
-   -- the conversations: such a process names its listening connection after the channel.
-   if exists (select 1 from pg_stat_get_activity(null) a where a.application_name = p_channel) then
-     perform pg_notify(p_channel, p_id);
-   end if;
-   return true;
- end $$`;
-
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   for (const index of ['conversations_updated_at', 'conversations_bot_updated_at', 'conversations_status_updated_at']) {
@@ -75,7 +47,36 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   if (postgres) {
-    await sql.raw(ADVANCE_CONVERSATION_003).execute(db);
+    await sql
+      .raw(
+        `create function renkei_advance_conversation(
+           p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
+           p_updated_at text, p_types text[], p_payloads text[], p_effect jsonb, p_channel text, p_effects_channel text)
+         returns boolean language plpgsql as $$
+         declare
+           v_first integer := p_last_seq - coalesce(array_length(p_types, 1), 0) + 1;
+         begin
+           update conversations
+              set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
+            where id = p_id and row_version = p_read_version;
+           if not found then return false; end if;
+           insert into conversation_events (conversation_id, seq, type, payload, created_at)
+             select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
+               from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+           if p_effect is not null then
+             insert into effects select * from jsonb_populate_record(null::effects, p_effect);
+             perform pg_notify(p_effects_channel, '');
+           end if;
+           -- NOTIFY makes every notifying commit in the database wait for the one before it (a
+           -- lock held through the commit's flush), so it is sent only while some process watches
+           -- the conversations: such a process names its listening connection after the channel.
+           if exists (select 1 from pg_stat_get_activity(null) a where a.application_name = p_channel) then
+             perform pg_notify(p_channel, p_id);
+           end if;
+           return true;
+         end $$`,
+      )
+      .execute(db);
   }
 }
 

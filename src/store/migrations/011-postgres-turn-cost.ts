@@ -1,5 +1,4 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import { ADVANCE_CONVERSATION_003 } from './003-postgres-turn.ts';
 
 /*
  * What a visitor's turn costs PostgreSQL, cut further (PostgreSQL only; SQLite has no LISTEN).
@@ -44,6 +43,34 @@ const ADVANCE_CONVERSATION_011 = `create or replace function renkei_advance_conv
    -- NOTIFY makes every notifying commit in the database wait for the one before it (a lock held
    -- through the commit's flush), so it is sent only while some process watches the channel.
    if exists (select 1 from notification_watchers w where w.channel = p_channel) then
+     perform pg_notify(p_channel, p_id);
+   end if;
+   return true;
+ end $$`;
+
+/** 003's function, which `down` puts back. */
+const ADVANCE_CONVERSATION_003 = `create function renkei_advance_conversation(
+   p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
+   p_updated_at text, p_types text[], p_payloads text[], p_effect jsonb, p_channel text, p_effects_channel text)
+ returns boolean language plpgsql as $$
+ declare
+   v_first integer := p_last_seq - coalesce(array_length(p_types, 1), 0) + 1;
+ begin
+   update conversations
+      set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
+    where id = p_id and row_version = p_read_version;
+   if not found then return false; end if;
+   insert into conversation_events (conversation_id, seq, type, payload, created_at)
+     select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
+       from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+   if p_effect is not null then
+     insert into effects select * from jsonb_populate_record(null::effects, p_effect);
+     perform pg_notify(p_effects_channel, '');
+   end if;
+   -- NOTIFY makes every notifying commit in the database wait for the one before it (a
+   -- lock held through the commit's flush), so it is sent only while some process watches
+   -- the conversations: such a process names its listening connection after the channel.
+   if exists (select 1 from pg_stat_get_activity(null) a where a.application_name = p_channel) then
      perform pg_notify(p_channel, p_id);
    end if;
    return true;
