@@ -246,4 +246,25 @@ describe('watcher connections on postgres', () => {
     await watching.close();
     expect(await watchers()).toBe(0);
   });
+
+  it('keep a row for writers to find only while they watch, and a row a dead process left is swept', async () => {
+    const observer = await tempStore('postgres');
+    const channel = observer.notifications.databaseChannel('turns');
+    const rows = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from notification_watchers where channel = ${channel}`.execute(observer.db)).rows[0]?.n;
+    // What a process killed while it watched leaves: the row of a connection that no longer exists.
+    await sql`insert into notification_watchers (channel, pid, started) values (${channel}, 0, now())`.execute(observer.db);
+    expect(await rows()).toBe(1);
+
+    const watching = await openStore(observer.target);
+    const stop = await watching.notifications.watch('turns', () => undefined);
+    expect(await rows()).toBe(1); // its own; the dead one is gone
+    await stop();
+    expect(await rows()).toBe(0);
+    await watching.notifications.watch('turns', () => undefined);
+    expect(await rows()).toBe(1);
+    // Closed while watching (a process stopping with streams open): writers stop notifying at once.
+    await watching.close();
+    expect(await rows()).toBe(0);
+  });
 });

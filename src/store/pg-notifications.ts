@@ -31,16 +31,20 @@ class Listener {
   #retry: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
+  /** The store's notification_watchers table, schema-qualified (see migration 011). */
+  readonly #watchers: string;
   readonly #watcher: boolean;
   #idle: NodeJS.Timeout | undefined;
 
   /**
-   * `watcher`: a connection whose name tells writers that someone listens (Notifications.watch).
-   * It carries `applicationName` only while it listens to something, goes by WATCHER_IDLE_NAME
-   * otherwise, and ends once it has listened to nothing for WATCHER_IDLE_MS.
+   * `watcher`: this connection tells writers that someone listens (Notifications.watch): it has
+   * a row in the watchers table while it listens to something. It carries `applicationName` only
+   * then too (for whoever looks at pg_stat_activity), goes by WATCHER_IDLE_NAME otherwise, and
+   * ends once it has listened to nothing for WATCHER_IDLE_MS.
    */
-  constructor(config: pg.ClientConfig, applicationName: string, watcher = false) {
+  constructor(config: pg.ClientConfig, applicationName: string, watchers: string, watcher = false) {
     this.#config = { ...config, application_name: applicationName };
+    this.#watchers = watchers;
     this.#watcher = watcher;
   }
 
@@ -89,6 +93,8 @@ class Listener {
     this.#handlers.clear();
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     this.#client = undefined;
+    // Writers would go on notifying for a row left behind until another process sweeps it.
+    if (this.#watcher) await client?.query(`delete from ${this.#watchers} where pid = pg_backend_pid()`).catch(() => {});
     await client?.end().catch(() => {});
   }
 
@@ -109,12 +115,20 @@ class Listener {
     const listening = this.#handlers.has(channel);
     let command = `${listening ? 'listen' : 'unlisten'} ${quote(channel)}`;
     if (this.#watcher) {
-      // Named before it listens: a writer that sees the name may notify, and must then be heard.
+      // One query string is one transaction: the row becomes visible to writers when the LISTEN
+      // takes effect, so a writer that sees it and notifies is heard.
       command = listening
-        ? `set application_name to '${this.#config.application_name}'; ${command}`
-        : `${command}; set application_name to '${WATCHER_IDLE_NAME}'`;
+        ? `set application_name to '${this.#config.application_name}'; ${command}; ${this.#register(channel)}`
+        : `delete from ${this.#watchers} where channel = ${literal(channel)} and pid = pg_backend_pid(); ${command}; set application_name to '${WATCHER_IDLE_NAME}'`;
     }
     await client.query(command);
+  }
+
+  /** The watcher's row for `channel`: its connection's pid and start, which tell a live row from one a dead process left. */
+  #register(channel: string): string {
+    return `insert into ${this.#watchers} (channel, pid, started)
+              select ${literal(channel)}, pid, backend_start from pg_stat_activity where pid = pg_backend_pid()
+              on conflict (channel, pid) do update set started = excluded.started`;
   }
 
   #connect(): Promise<pg.Client> {
@@ -138,7 +152,14 @@ class Listener {
     client.on('end', lost);
     try {
       await client.connect();
-      for (const channel of this.#handlers.keys()) await client.query(`listen ${quote(channel)}`);
+      // Rows of watchers that are gone (a process killed, a connection lost), which writers would
+      // notify for: swept whenever a process starts listening or a connection comes back.
+      await client.query(
+        `delete from ${this.#watchers} w where not exists (select 1 from pg_stat_activity a where a.pid = w.pid and a.backend_start = w.started)`,
+      );
+      for (const channel of this.#handlers.keys()) {
+        await client.query(`listen ${quote(channel)}${this.#watcher ? `; ${this.#register(channel)}` : ''}`);
+      }
       if (ended) throw new Error('the connection closed while listening');
       if (this.#closed) throw new StoreError('invalid', 'the store is closed');
     } catch (error) {
@@ -176,13 +197,16 @@ class Listener {
 
 /** A channel name as an identifier; checkChannel and scopedChannel leave no quote in it. */
 const quote = (channel: string): string => `"${channel}"`;
+/** A string as an SQL literal (a scoped channel holds the schema's name, which may be anything). */
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * LISTEN/NOTIFY notifications of a store in `schema` (channels are scoped to it, see
  * scopedChannel). `notify` goes through the pool; `close` ends the listener's connection.
  */
 export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, schema: string): Notifications & { close(): Promise<void> } {
-  const listener = new Listener(config, LISTENER_APPLICATION_NAME);
+  const watcherTable = `"${schema.replaceAll('"', '""')}".notification_watchers`;
+  const listener = new Listener(config, LISTENER_APPLICATION_NAME, watcherTable);
   // One watcher connection per watched channel, named after the channel (see Notifications.watch).
   const watchers = new Map<string, Listener>();
   let closed = false;
@@ -207,7 +231,7 @@ export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, s
       checkChannel(channel);
       const scoped = scopedChannel(schema, channel);
       let watcher = watchers.get(scoped);
-      if (!watcher) watchers.set(scoped, (watcher = new Listener(config, scoped, true)));
+      if (!watcher) watchers.set(scoped, (watcher = new Listener(config, scoped, watcherTable, true)));
       return watcher.listen(scoped, (payload) => deliver(onMessage, payload, channel));
     },
     async notifyWatchers(trx, channel, payload) {
@@ -216,9 +240,7 @@ export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, s
       checkChannel(channel);
       checkPayload(payload);
       const scoped = scopedChannel(schema, channel);
-      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from pg_stat_get_activity(null) a where a.application_name = ${scoped})`.execute(
-        trx,
-      );
+      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from notification_watchers w where w.channel = ${scoped})`.execute(trx);
     },
     // Kysely runs PostgreSQL transactions on a pooled connection with no hook at their commit.
     afterCommit: () => false,

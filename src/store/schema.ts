@@ -402,7 +402,24 @@ export interface Database {
   event_deliveries: EventDeliveriesTable;
   event_delivery_attempts: EventDeliveryAttemptsTable;
   oauth_states: OAuthStatesTable;
+  /** PostgreSQL only (SQLite has no LISTEN). */
+  notification_watchers: NotificationWatchersTable;
 }
+
+/**
+ * PostgreSQL only (migration 011): the connections that listen to a watched channel (a process
+ * waiting for conversations), which the turn looks up before it notifies. Written and read by
+ * pg-notifications.ts and the turn's function alone.
+ */
+export interface NotificationWatchersTable {
+  channel: string;
+  /** The listening connection's backend, and when it started: a row whose pair is not in pg_stat_activity is a dead watcher's. */
+  pid: number;
+  started: Date;
+}
+
+/** The tables only a PostgreSQL store has. */
+export const POSTGRES_ONLY_TABLES: readonly (keyof Database)[] = ['notification_watchers'];
 
 /** An OAuth consent under way (migration 008): hashes of its state and browser nonce, the sealed client secret. */
 export interface OAuthStatesTable {

@@ -54,4 +54,29 @@ describe('a visitor turn on postgres', () => {
     await events.return?.(undefined);
     await stop();
   });
+
+  it('writes no event of a conversation deleted while the turn ran (the table has no foreign key to stop it)', async () => {
+    const h = await harness('postgres');
+    await h.publishBot(echoBot());
+    const c = await h.runtime.start('echo');
+    let turn: Promise<unknown> | undefined;
+    await h.store.db.transaction().execute(async (trx) => {
+      // What retention's purge does: lock the conversation, delete its events, then the row.
+      await trx.selectFrom('conversations').select('id').where('id', '=', c.conversationId).forUpdate().execute();
+      await trx.deleteFrom('conversation_events').where('conversation_id', '=', c.conversationId).execute();
+      await trx.deleteFrom('conversations').where('id', '=', c.conversationId).execute();
+      // The turn read the row before the delete commits, and its write waits for the lock.
+      turn = h.runtime.reply(c.conversationId, c.token, { text: 'too late' }).catch((error: unknown) => error);
+      await vi.waitFor(async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%renkei_advance_conversation%'`.execute(h.store.db);
+        expect(rows[0]!.n).toBe(1);
+      });
+    });
+    expect(await turn).toMatchObject({ code: 'conflict' });
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from conversation_events where conversation_id = ${c.conversationId}`.execute(
+      h.store.db,
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
 });

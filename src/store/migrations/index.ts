@@ -7,6 +7,7 @@ import * as inbox from './005-inbox.ts';
 import * as personalData from './006-personal-data.ts';
 import * as ticketChanges from './007-ticket-changes.ts';
 import * as oauthStates from './008-oauth-states.ts';
+import * as postgresTurnCost from './011-postgres-turn-cost.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-personal-data': personalData,
   '007-ticket-changes': ticketChanges,
   '008-oauth-states': oauthStates,
+  '011-postgres-turn-cost': postgresTurnCost,
 };

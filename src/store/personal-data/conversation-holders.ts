@@ -76,7 +76,7 @@ export const conversationsHolder: Holder = {
         reason: ERASED_REASON,
       };
       const seq = row.last_seq + 1;
-      await trx
+      const updated = await trx
         .updateTable('conversations')
         .set((eb) => ({
           state: JSON.stringify(redacted),
@@ -86,7 +86,9 @@ export const conversationsHolder: Holder = {
           updated_at: stamp,
         }))
         .where('id', '=', id)
-        .execute();
+        .executeTakeFirst();
+      // Purged meanwhile (PostgreSQL): no event for a conversation that is gone (no foreign key stops it, see migration 011).
+      if (!updated.numUpdatedRows) continue;
       await trx
         .insertInto('conversation_events')
         .values({ conversation_id: id, seq, type: 'status', payload: JSON.stringify({ status: 'ended', reason: ERASED_REASON }), created_at: stamp })

@@ -59,4 +59,6 @@ export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'event_webhooks',
   'event_deliveries',
   'event_delivery_attempts',
+  // PostgreSQL's listening connections (migration 011): a channel name and a backend's pid.
+  'notification_watchers',
 ];
