@@ -1,4 +1,5 @@
 import { globSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
@@ -32,6 +33,10 @@ export default mergeConfig(
       // files that start no process). Tests here mock no module and stub no global; one that must
       // leaves it as it found it (docs/contributing.md, "Tests").
       isolate: false,
+      // Vitest's default, one worker fewer than cores, is one worker on 2 cores; many tests here
+      // wait (a retry's backoff against a closed port, a stream's timeout) rather than compute, and
+      // a second worker fills that time (112 s against 148 s wall on the same loaded machine).
+      maxWorkers: Math.max(2, availableParallelism() - 1),
     },
   }),
 );
