@@ -33,16 +33,6 @@ describe('bad input', () => {
     expect(run.stderr).toContain('nope.yaml: cannot read the file');
   });
 
-  it('an unknown flag and an unknown command', async () => {
-    const flag = await renkei(['records', 'leads', '--frob']);
-    expect(flag.code).not.toBe(0);
-    oneLine(flag.stderr);
-    expect(flag.stderr).toContain("unknown option '--frob'");
-    const cmd = await renkei(['frob']);
-    expect(cmd.code).not.toBe(0);
-    expect(cmd.stderr).toContain("unknown command 'frob'");
-  });
-
   it('a database that cannot be opened', async () => {
     const missingDir = await renkei(['records', 'leads', '--db', join(t.dir, 'no/such/dir.db')]);
     expect(missingDir.code).toBe(1);
@@ -54,13 +44,6 @@ describe('bad input', () => {
     expect(garbage.code).toBe(1);
     oneLine(garbage.stderr);
     expect(garbage.stderr).toContain('file is not a database');
-  });
-
-  it('RENKEI_DB is used when --db is absent', async () => {
-    const run = await renkei(['builtin', 'lists', 'add', 'VIP'], { env: { RENKEI_DB: t.db } });
-    expect(run.code).toBe(0);
-    const lists = await renkei(['builtin', 'lists', 'list', '--json', '--db', t.db]);
-    expect((JSON.parse(lists.stdout) as Array<{ name: string }>).map((l) => l.name).sort()).toEqual(['Newsletter', 'VIP']);
   });
 
   it('an --outcome for a block that is not an integration, or a port it does not have', async () => {
@@ -204,23 +187,6 @@ describe('chat', () => {
     expect(text.stdout).toContain('https://example.com/privacy');
     expect(text.stdout).toContain('  1) I agree');
     expect(text.stdout).toContain('Thanks');
-  });
-
-  it('text mode shows the conversation with the piped replies', async () => {
-    const run = await renkei(['chat', 'examples/support.yaml', '--db', t.db], {
-      input: '田中 太郎\ntaro@example.com\nログインできません\n3\n',
-    });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('> 田中 太郎');
-    expect(run.stdout).toContain('  3) 高');
-    expect(run.stdout).toContain('問い合わせ番号は 1 です。');
-    expect(run.stderr).toContain('[open_ticket: helpdesk.ticket → success, port success; id=');
-  });
-
-  it('says so when the input ends before the bot does', async () => {
-    const run = await renkei(['chat', 'examples/lead.yaml', '--db', t.db], { input: 'Yui\n' });
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('input ended while the bot was waiting for an answer');
   });
 });
 

@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blockCommon } from '../src/blocks/block.ts';
 import { describe as shapeOf } from '../src/blocks/zod-shape.ts';
 import { BLOCKS, BLOCK_TYPES, type BlockDefinition } from '../src/blocks/index.ts';
@@ -12,70 +9,20 @@ import { botSchema } from '../src/flow/bot-schema.ts';
 import { formatProblem, hasErrors, loadBotText, PROBLEM_CODES } from '../src/flow/index.ts';
 import { renderBlockReference } from '../scripts/block-reference.ts';
 import { cliProgram, renderCliReference, walkCommands, type DocLocale } from '../scripts/cli-reference.ts';
+import { ROOT } from './helpers/cli.ts';
+import { docFences, DOCS, markdownFiles, where } from './helpers/doc-fences.ts';
 
 /**
- * The documentation must never lie: its bots validate, its runnable shell examples run, the
- * reference names everything the code has, and the CLI reference is what the CLI defines.
+ * The documentation must never lie: its bots validate, the reference names everything the code
+ * has, and the CLI reference is what the CLI defines. Its runnable shell examples run in
+ * docs-examples.process.test.ts.
  */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DOCS = join(ROOT, 'docs');
 const LOCALES: readonly DocLocale[] = ['en', 'ja'];
 const docDir = (locale: DocLocale): string => (locale === 'en' ? DOCS : join(DOCS, 'ja'));
 const read = (path: string): string => readFileSync(path, 'utf8');
 const reference = (locale: DocLocale, page: string): string => read(join(docDir(locale), page));
 
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return markdownFiles(path);
-    return e.name.endsWith('.md') ? [path] : [];
-  });
-}
-
-interface Fence {
-  readonly file: string;
-  /** 1-based line of the opening fence. */
-  readonly line: number;
-  readonly lang: string;
-  readonly body: string;
-  /** The HTML comment on the last non-blank line before the fence (`invalid`, `runnable`), if any. */
-  readonly mark: string | null;
-}
-
-/** Fenced code blocks of a Markdown file (``` fences at the start of a line). */
-function fences(file: string): Fence[] {
-  const lines = read(file).split('\n');
-  const out: Fence[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(`{3,})\s*([\w-]*)/.exec(lines[i]!);
-    if (!open) continue;
-    const close = lines.findIndex((l, j) => j > i && l.startsWith(open[1]!) && l.trim() === open[1]);
-    if (close === -1) throw new Error(`${file}:${i + 1}: unclosed code fence`);
-    let before = i - 1;
-    while (before >= 0 && lines[before]!.trim() === '') before--;
-    const mark = before >= 0 ? (/^<!--\s*([\w-]+)\s*-->$/.exec(lines[before]!.trim())?.[1] ?? null) : null;
-    out.push({ file: relative(ROOT, file), line: i + 1, lang: open[2]!, body: lines.slice(i + 1, close).join('\n'), mark });
-    i = close;
-  }
-  return out;
-}
-
-const allFences = markdownFiles(DOCS).flatMap(fences);
-const bots = allFences.filter((f) => f.lang === 'yaml' && /^renkei:/m.test(f.body));
-const runnable = allFences.filter((f) => f.lang === 'sh' && f.mark === 'runnable');
-const where = (f: Fence): string => `${f.file}:${f.line}`;
-
-/** Runs a script with `bash -e -o pipefail`, as a reader pasting it would (plus stopping at the first error). */
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
-  });
-}
+const bots = docFences().filter((f) => f.lang === 'yaml' && /^renkei:/m.test(f.body));
 
 describe('the pages', () => {
   it('exist in English and in Japanese, the same pages in both', () => {
@@ -128,41 +75,6 @@ describe('bot snippets', () => {
       expect(problems.map((p) => formatProblem(p))).toEqual([]);
     }
   });
-});
-
-describe('runnable shell examples', () => {
-  const work = mkdtempSync(join(tmpdir(), 'renkei-docs-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  it('exist in both languages', () => {
-    for (const locale of LOCALES) {
-      const prefix = locale === 'en' ? /^docs\/[^/]+$/ : /^docs\/ja\//;
-      expect(runnable.filter((f) => prefix.test(f.file)).length).toBeGreaterThan(2);
-    }
-  });
-
-  // Concurrent: each example starts `renkei` several times, and the examples share nothing.
-  it.concurrent.each(runnable.map((f, i) => [where(f), f, i] as const))(
-    '%s exits 0',
-    async (_, fence, i) => {
-      // Each example gets a fresh directory holding the examples/ of a checkout, a `renkei` on
-      // PATH and its own database, as a reader following the page would have.
-      const dir = join(work, String(i));
-      cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
-      const bin = join(dir, '.bin');
-      mkdirSync(bin);
-      writeFileSync(join(bin, 'renkei'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/renkei.js')}" "$@"\n`);
-      chmodSync(join(bin, 'renkei'), 0o755);
-      const run = await bash(fence.body, dir, {
-        PATH: `${bin}:${dirname(process.execPath)}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
-        HOME: dir,
-        RENKEI_DB: join(dir, 'renkei.db'),
-      });
-      expect(run.code, `${where(fence)} failed:\n${run.output}`).toBe(0);
-    },
-    // Generous: the examples start `renkei` several times each, on a machine busy with other tests.
-    180_000,
-  );
 });
 
 /** Every key a block may carry, nested ones (`link.url`, `options[].next`, `ports.success`) too, and every enum value. */

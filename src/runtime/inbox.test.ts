@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAccount, setPresence, type Account } from '../store/accounts.ts';
 import { writeBusinessHours, defaultBusinessHours } from '../store/business-hours.ts';
 import { exportDocument, findPerson, subjectOf } from '../store/personal-data/index.ts';
-import { STORE_TARGETS } from '../store/test-support.ts';
+import { describePostgres, STORE_TARGETS } from '../store/test-support.ts';
 import type { ConversationEvent, DurableRuntime } from './index.ts';
 import { RuntimeError } from './index.ts';
 import { CONVERSATION_CHANNEL } from './notify.ts';
@@ -228,6 +228,7 @@ describe('live lines handed to the stream at the commit (SQLite)', () => {
 });
 
 describe('the inbox across processes on PostgreSQL', () => {
+describePostgres('the inbox across processes on PostgreSQL', () => {
   it("carries the agent's lines and typing to the visitor's stream on another process, and the visitor's lines back (LISTEN/NOTIFY)", async () => {
     const h = await harness('postgres', { pollMs: 60_000 });
     await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));

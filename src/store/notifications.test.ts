@@ -225,7 +225,7 @@ describe.each(STORE_TARGETS)('watched channels on %s', (kind) => {
   });
 });
 
-describe('watcher connections on postgres', () => {
+describePostgres('watcher connections on postgres', () => {
   it('show the watching process under the channel name only while it watches', async () => {
     const observer = await tempStore('postgres');
     const watching = await openStore(observer.target);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { ROOT, tempDir } from './cli.ts';
+import { assertProcessAllowed, ROOT, tempDir } from './cli.ts';
 
 export interface ServeOptions {
   /** Extra environment (RENKEI_*); PATH and HOME are passed through. */
@@ -38,6 +38,7 @@ const URL_LINE = /https?:\/\/127\.0\.0\.1:(\d+)/;
  * and resolves once it prints its URL and answers `/readyz`.
  */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
+  assertProcessAllowed('`renkei serve`');
   const temp = options.db === undefined ? tempDir() : undefined;
   const db = options.db ?? temp!.db;
   const adminToken = options.env?.['RENKEI_ADMIN_TOKEN'] ?? randomBytes(24).toString('hex');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { openStore, type Store } from '../../store/store.ts';
-import { STORE_TARGETS, tempStore } from '../../store/test-support.ts';
+import { describePostgres, STORE_TARGETS, tempStore } from '../../store/test-support.ts';
 import type { IssuedToken } from './access-token-cache.ts';
 import { storedAccessTokenCache } from './stored-access-token-cache.ts';
 
@@ -90,7 +90,7 @@ describe.each(STORE_TARGETS)('the stored access-token cache on %s', (kind) => {
   });
 });
 
-describe('the stored access-token cache across processes on postgres', () => {
+describePostgres('the stored access-token cache across processes on postgres', () => {
   it('makes one refresh for 300 concurrent callers spread over three pools after every token expired', async () => {
     const first = await tempStore('postgres');
     const stores = [first, await reopened(first), await reopened(first)];

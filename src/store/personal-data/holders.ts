@@ -26,7 +26,7 @@ export const HOLDERS: readonly Holder[] = [
 /**
  * The tables that hold nothing a visitor typed: configuration, the team, counters, and the audit
  * log (which records that personal data was exported or erased, never whose). A new table must
- * be in HOLDERS or here — test/personal-data.test.ts fails until it is.
+ * be in HOLDERS or here — test/personal-data.process.test.ts fails until it is.
  */
 export const HOLDS_NO_VISITOR_DATA: readonly (keyof Database)[] = [
   'integrations',

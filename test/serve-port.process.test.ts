@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect, it, onTestFinished } from 'vitest';
-import { renkei, tempDir } from './helpers/cli.ts';
+import { renkeiProcess, tempDir } from './helpers/cli.ts';
 
 it('renkei serve on a port already in use says so in one line, with a hint about --port, and exits 1', async () => {
   const { db, cleanup } = tempDir();
@@ -11,7 +11,7 @@ it('renkei serve on a port already in use says so in one line, with a hint about
   onTestFinished(() => new Promise<void>((resolve) => taken.close(() => resolve())));
   const { port } = taken.address() as AddressInfo;
 
-  const run = await renkei(['serve', '--port', String(port), '--db', db]);
+  const run = await renkeiProcess(['serve', '--port', String(port), '--db', db]);
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(
     `renkei: port ${port} on 127.0.0.1 is already in use (another renkei serve?): stop what uses it, or choose another port with --port, e.g. --port ${port + 1}\n`,

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { renkei, spawnRenkei, tempDir } from './helpers/cli.ts';
+import { renkeiProcess, spawnRenkei, tempDir } from './helpers/cli.ts';
 
 const RUNNING = /Renkei is running at (http:\/\/127\.0\.0\.1:\d+)/;
 
@@ -77,15 +77,15 @@ describe('renkei serve', () => {
   });
 
   it('refuses a bad port and bad configuration with one line and exit code 2', async () => {
-    const port = await renkei(['serve', '--port', 'eighty']);
+    const port = await renkeiProcess(['serve', '--port', 'eighty']);
     expect(port.code).toBe(2);
     expect(port.stderr).toBe('renkei: --port must be a number from 0 to 65535, got "eighty"\n');
     const { db, cleanup } = tempDir();
     onTestFinished(cleanup);
-    const limit = await renkei(['serve', '--db', db, '--port', '0'], { env: { RENKEI_RATE_LIMIT: 'lots' } });
+    const limit = await renkeiProcess(['serve', '--db', db, '--port', '0'], { env: { RENKEI_RATE_LIMIT: 'lots' } });
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain('RENKEI_RATE_LIMIT must be a whole number');
-    const token = await renkei(['serve', '--db', db, '--port', '0'], { env: { RENKEI_ADMIN_TOKEN: 'a' } });
+    const token = await renkeiProcess(['serve', '--db', db, '--port', '0'], { env: { RENKEI_ADMIN_TOKEN: 'a' } });
     expect(token.code).toBe(2);
     expect(token.stderr).toBe(
       'renkei: RENKEI_ADMIN_TOKEN is 1 characters long; an admin token must have at least 32 (make a random one with `openssl rand -base64 32`, or unset it to have one generated)\n',
