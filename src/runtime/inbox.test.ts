@@ -227,7 +227,6 @@ describe('live lines handed to the stream at the commit (SQLite)', () => {
   });
 });
 
-describe('the inbox across processes on PostgreSQL', () => {
 describePostgres('the inbox across processes on PostgreSQL', () => {
   it("carries the agent's lines and typing to the visitor's stream on another process, and the visitor's lines back (LISTEN/NOTIFY)", async () => {
     const h = await harness('postgres', { pollMs: 60_000 });
