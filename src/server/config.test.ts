@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../connectors/registry.ts';
 import { ConfigError, serverConfigFromEnv } from './config.ts';
+
+/** Every provider that declares a call timeout has one, so a new provider adds no line here. */
+const timedProviders = PROVIDERS.flatMap((p) => (p.callTimeout ? [{ name: p.name, ...p.callTimeout }] : []));
 
 describe('server configuration', () => {
   it('has defaults for everything', () => {
@@ -9,7 +13,7 @@ describe('server configuration', () => {
       allowedOrigins: null,
       metricsToken: null,
       turnWaitMs: 8000,
-      callTimeoutsMs: { zoho: 10_000 },
+      callTimeoutsMs: Object.fromEntries(timedProviders.map((p) => [p.name, p.defaultMs])),
       dbPoolSize: 10,
       logLevel: 'info',
       trustProxy: false,
@@ -27,7 +31,7 @@ describe('server configuration', () => {
       RENKEI_METRICS_TOKEN: ' scrape-me ',
       RENKEI_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
       RENKEI_TURN_WAIT_MS: '2500',
-      RENKEI_ZOHO_TIMEOUT_MS: '1500',
+      ...Object.fromEntries(timedProviders.map((p, i) => [p.env, String(1500 + i)])),
       RENKEI_DB_POOL: '4',
       RENKEI_LOG_LEVEL: 'WARN',
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
@@ -40,7 +44,7 @@ describe('server configuration', () => {
       metricsToken: 'scrape-me',
       allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
       turnWaitMs: 2500,
-      callTimeoutsMs: { zoho: 1500 },
+      callTimeoutsMs: Object.fromEntries(timedProviders.map((p, i) => [p.name, 1500 + i])),
       dbPoolSize: 4,
       logLevel: 'warn',
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
