@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, SyncTransaction } from '../store/store.ts';
 
 /** A conversation got new events; the payload is its id. */
 export const CONVERSATION_CHANNEL = 'renkei_conversation';
@@ -81,6 +81,11 @@ export class Notifier {
   /** Sent when `trx` commits, to the processes that watch conversations (a waiter never wakes to a change it cannot read yet). */
   conversationChanged(trx: Transaction<Database>, id: string): Promise<void> {
     return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
+  }
+
+  /** conversationChanged, from synchronous work inside its transaction (Store.transactSync). */
+  conversationChangedOnCommit(trx: SyncTransaction, id: string): void {
+    trx.notify(CONVERSATION_CHANNEL, id);
   }
 
   effectsQueued(trx: Transaction<Database>): Promise<void> {
