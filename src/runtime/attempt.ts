@@ -2,6 +2,7 @@ import { BLOCKS } from '../blocks/index.ts';
 import type { BlockType } from '../blocks/types.ts';
 import { failure, unknownOutcome, type Outcome, type OutcomeName } from '../vocabulary/outcome.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import { runEffect } from './run-effect.ts';
 import { backoffMs, type RetryPolicy } from './backoff.ts';
 import { clockTimeout } from './clock.ts';
@@ -146,11 +147,19 @@ function within(call: Promise<Outcome>, signal: AbortSignal): Promise<Outcome | 
   });
 }
 
+/** Read on every attempt: compiled once. */
+const selectProvider = hotQuery<{ provider: string }>((db, [role]) =>
+  db
+    .selectFrom('integrations')
+    .select('provider')
+    .where('role', '=', role as string),
+);
+
 /** Who serves the block's role right now (`builtin`, `zoho`), for the execution log. */
 async function providerOf(ctx: RuntimeContext, action: string): Promise<string> {
   const role = BLOCKS[action as BlockType]?.integration?.role;
   if (role === undefined) return 'none';
   if (role === 'webhook') return 'webhook';
-  const row = await ctx.db.selectFrom('integrations').select('provider').where('role', '=', role).executeTakeFirst();
-  return row?.provider ?? 'none';
+  const { rows } = await selectProvider(ctx.db, [role]);
+  return rows[0]?.provider ?? 'none';
 }

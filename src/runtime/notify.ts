@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { Store } from '../store/store.ts';
 import type { ConversationEvent } from './api.ts';
 import { eventOf, type EventRow } from './events.ts';
+import type { Store, SyncTransaction } from '../store/store.ts';
 
 /** A conversation changed; the payload is its id, then a space and its last seq when the change appended events. */
 export const CONVERSATION_CHANNEL = 'renkei_conversation';
@@ -106,15 +106,28 @@ export class Notifier {
     const last = appended.at(-1);
     if (!last) return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, id);
     if (this.#conversations.has(id)) {
-      this.#store.notifications.afterCommit(trx, `events\u0000${id}\u0000${last.seq}`, () => {
-        const waiters = this.#conversations.get(id);
-        if (!waiters) return;
-        // Read back as the database would answer them: what a stream sends is the same either way.
-        const events = appended.map(eventOf);
-        for (const fn of waiters) fn({ events });
-      });
+      this.#store.notifications.afterCommit(trx, `events\u0000${id}\u0000${last.seq}`, this.#handOver(id, appended));
     }
     return this.#store.notifications.notifyWatchers(trx, CONVERSATION_CHANNEL, `${id} ${last.seq}`);
+  }
+
+  /** conversationChanged, from synchronous work inside its transaction (Store.transactSync). */
+  conversationChangedOnCommit(trx: SyncTransaction, id: string, appended: readonly EventRow[]): void {
+    const last = appended.at(-1);
+    if (!last) return trx.notify(CONVERSATION_CHANNEL, id);
+    if (this.#conversations.has(id)) trx.afterCommit(`events\u0000${id}\u0000${last.seq}`, this.#handOver(id, appended));
+    trx.notify(CONVERSATION_CHANNEL, `${id} ${last.seq}`);
+  }
+
+  /** Hands a commit's appended events to this process's waiters of the conversation. */
+  #handOver(id: string, appended: readonly EventRow[]): () => void {
+    return () => {
+      const waiters = this.#conversations.get(id);
+      if (!waiters) return;
+      // Read back as the database would answer them: what a stream sends is the same either way.
+      const events = appended.map(eventOf);
+      for (const fn of waiters) fn({ events });
+    };
   }
 
   effectsQueued(trx: Transaction<Database>): Promise<void> {

@@ -3,6 +3,7 @@ import type { Outcome } from '../vocabulary/outcome.ts';
 import type { Effect } from '../engine/types.ts';
 import type { Locale } from '../vocabulary/locales.ts';
 import { newId } from '../store/keys.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import type { Database, EffectAttemptsTable, EffectsTable } from '../store/schema.ts';
 import type { StoreDialect } from '../store/store.ts';
 
@@ -168,16 +169,25 @@ export async function scheduleRetry(trx: Kysely<Database>, id: string, owner: st
   return result.numUpdatedRows > 0n;
 }
 
+const updateDone = hotQuery((db, [done, noOwner, noLease, outcome, updatedAt, id, owner, running]) =>
+  db
+    .updateTable('effects')
+    .set({
+      status: done as 'done',
+      lease_owner: noOwner as null,
+      lease_until: noLease as null,
+      outcome: outcome as string,
+      updated_at: updatedAt as string,
+    })
+    .where('id', '=', id as string)
+    .where('lease_owner', '=', owner as string)
+    .where('status', '=', running as 'running'),
+);
+
 /** Done with its final outcome, if `owner` still holds it. */
 export async function markDone(trx: Kysely<Database>, id: string, owner: string, outcome: Outcome, now: Date): Promise<boolean> {
-  const result = await trx
-    .updateTable('effects')
-    .set({ status: 'done', lease_owner: null, lease_until: null, outcome: JSON.stringify(outcome), updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await updateDone(trx, ['done', null, null, JSON.stringify(outcome), now.toISOString(), id, owner, 'running']);
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 /** Hands `owner`'s unfinished effects back (graceful stop): due at once for any other worker. */
@@ -196,11 +206,32 @@ export async function releaseLeases(db: Kysely<Database>, owner: string, ids: re
 
 export type AttemptRecord = Omit<Insertable<EffectAttemptsTable>, 'id'>;
 
+const ATTEMPT_COLUMNS = [
+  'id',
+  'effect_id',
+  'conversation_id',
+  'bot_id',
+  'block_id',
+  'action',
+  'provider',
+  'attempt',
+  'started_at',
+  'duration_ms',
+  'outcome',
+  'message',
+] as const satisfies readonly (keyof EffectAttemptsTable)[];
+
+const insertAttempt = hotQuery((db, values) =>
+  db.insertInto('effect_attempts').values(Object.fromEntries(ATTEMPT_COLUMNS.map((column, i) => [column, values[i]])) as Insertable<EffectAttemptsTable>),
+);
+
+/** An attempt's row in the execution log (one statement compiled once: every effect writes one or more). */
 export async function recordAttempt(trx: Kysely<Database>, attempt: AttemptRecord): Promise<void> {
-  await trx
-    .insertInto('effect_attempts')
-    .values({ id: newId(), ...attempt })
-    .execute();
+  const row: Insertable<EffectAttemptsTable> = { id: newId(), ...attempt };
+  await insertAttempt(
+    trx,
+    ATTEMPT_COLUMNS.map((column) => row[column] ?? null),
+  );
 }
 
 /** Effects not done yet, and when the earliest of them is (or becomes) claimable. */

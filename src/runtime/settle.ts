@@ -1,7 +1,7 @@
 import type { Outcome } from '../vocabulary/outcome.ts';
 import { advance } from '../engine/advance.ts';
 import type { RuntimeContext } from './context.ts';
-import { stateOf, VersionConflict, writeAdvance } from './conversations.ts';
+import { loadConversation, stateOf, VersionConflict, writeAdvance } from './conversations.ts';
 import { draftsOf } from './events.ts';
 import { teamFor } from './team.ts';
 import { markDone, recordAttempt, type AttemptRecord, type EffectRow } from './outbox.ts';
@@ -32,7 +32,7 @@ export async function settleEffect(ctx: RuntimeContext, owner: string, row: Effe
         await recordAttempt(trx, attempt);
         const now = ctx.clock.now();
         if (!(await markDone(trx, row.id, owner, outcome, now))) return 'lease_lost';
-        const current = await trx.selectFrom('conversations').selectAll().where('id', '=', row.conversation_id).executeTakeFirst();
+        const current = await loadConversation(trx, row.conversation_id);
         if (!current || !bot) return 'recorded';
         const result = advance(bot, stateOf(current), { type: 'effect_result', effectId: row.id, outcome }, team);
         if (result.error && result.error.code !== 'step_limit') {

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { newId } from '../store/keys.ts';
+import { hotQuery } from '../store/kysely/hot-query.ts';
 import type { Database } from '../store/schema.ts';
 import type { TeamEvent } from '../vocabulary/team-events.ts';
 
@@ -19,6 +20,14 @@ export interface TeamEventBody {
   readonly data: Readonly<Record<string, string | number | null>>;
 }
 
+/** Read by every turn that tells the team (each record an integration creates): compiled once. */
+const enabledWebhooks = hotQuery<{ id: string; events: string }>((db, [enabled]) =>
+  db
+    .selectFrom('event_webhooks')
+    .select(['id', 'events'])
+    .where('enabled', '=', enabled as number),
+);
+
 export async function queueTeamEvent(
   trx: Transaction<Database>,
   type: TeamEvent,
@@ -29,7 +38,7 @@ export async function queueTeamEvent(
   const at = now.toISOString();
   const body: TeamEventBody = { id: newId(), type, createdAt: at, data };
   const json = JSON.stringify(body);
-  const hooks = await trx.selectFrom('event_webhooks').select(['id', 'events']).where('enabled', '=', 1).execute();
+  const { rows: hooks } = await enabledWebhooks(trx, [1]);
   const rows: { channel: 'webhook' | 'email'; webhook_id: string | null }[] = hooks
     .filter((hook) => (JSON.parse(hook.events) as string[]).includes(type))
     .map((hook) => ({ channel: 'webhook', webhook_id: hook.id }));

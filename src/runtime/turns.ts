@@ -49,7 +49,7 @@ export async function startConversation(ctx: TurnContext, botId: string, options
 /** Applies the visitor's answer; see Runtime.reply. */
 export async function replyTo(ctx: TurnContext, id: string, token: string, answer: Answer, waitMs: number): Promise<TurnView> {
   refuseWhileStopping(ctx);
-  const row = await openConversation(ctx.db, id, token);
+  const row = await openConversation(ctx.db, id, token, ctx.store);
   const bot = await ctx.bots.version(row.bot_id, row.bot_version);
   if (!bot) throw new Error(`conversation ${id} runs version ${row.bot_version} of bot "${row.bot_id}", which is missing`);
   const state = stateOf(row);

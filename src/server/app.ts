@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -38,7 +37,7 @@ import { imageRoutes } from './routes/images.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webRoutes } from './routes/web.ts';
-import { DOCS_POLICY, policyText, SECURITY_HEADERS } from './security-headers.ts';
+import { DOCS_POLICY, installSecurityHeaders, policyText } from './security-headers.ts';
 import { SERVER_TIMEOUTS, type ServerTimeouts } from './timeouts.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -148,7 +147,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     done();
   });
 
-  app.register(helmet, SECURITY_HEADERS);
+  installSecurityHeaders(app);
   installAuditTrail(app, store);
 
   // Closing ends the open event streams, which would otherwise hold the server open.

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
 import { recordAudit, type Actor, type AuditEntry } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 
@@ -105,21 +105,34 @@ function parsedAnswer(payload: unknown): Record<string, unknown> {
 
 /** Appends an entry for each successful audited request (see AUDITED), before its answer is sent. */
 export function installAuditTrail(app: FastifyInstance, store: Store): void {
-  // A callback hook, not an async one: it runs on every request, visitors' turns included.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const describe = AUDITED[`${request.method} ${request.routeOptions.url ?? ''}`];
-    const entry = describe && reply.statusCode < 400 ? describe(request, parsedAnswer(payload)) : undefined;
-    if (!entry) {
-      done(null, payload);
-      return;
-    }
-    recordAudit(store.db, { ...auditContext(request), ...entry }).then(
-      () => done(null, payload),
-      (error: unknown) => {
-        // What was done is done: the answer says so, and the log says the entry is missing.
-        request.log.error({ err: error, action: entry.action }, 'could not append to the audit log');
+  // Only the audited routes get the hook (added as each route is declared): every other request,
+  // visitors' turns included, pays nothing for the audit log.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const described = methods.flatMap((method) => {
+      const describe = AUDITED[`${method} ${route.url}`];
+      return describe ? [[method, describe] as const] : [];
+    });
+    if (described.length === 0) return;
+    const byMethod = new Map<string, Describe>(described);
+    // A callback hook, as the others on a request's way.
+    const audit: onSendHookHandler = (request, reply, payload, done) => {
+      const describe = byMethod.get(request.method);
+      const entry = describe && reply.statusCode < 400 ? describe(request, parsedAnswer(payload)) : undefined;
+      if (!entry) {
         done(null, payload);
-      },
-    );
+        return;
+      }
+      recordAudit(store.db, { ...auditContext(request), ...entry }).then(
+        () => done(null, payload),
+        (error: unknown) => {
+          // What was done is done: the answer says so, and the log says the entry is missing.
+          request.log.error({ err: error, action: entry.action }, 'could not append to the audit log');
+          done(null, payload);
+        },
+      );
+    };
+    const hooks = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...hooks, audit];
   });
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 type Policy = Readonly<Record<string, readonly string[]>>;
 
@@ -72,22 +74,78 @@ const directives = (policy: Policy): Record<string, string[]> => Object.fromEntr
  * HTTPS-only is the TLS proxy's call, and on plain http://127.0.0.1 it would mean nothing. No
  * `upgrade-insecure-requests` either, for the same reason.
  */
-export const SECURITY_HEADERS: FastifyHelmetOptions = {
+export const SECURITY_HEADERS: HelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: directives(API_POLICY) },
   referrerPolicy: { policy: 'no-referrer' },
   strictTransportSecurity: false,
   xFrameOptions: { action: 'deny' },
 };
 
-/** The admin app's route options: its policy in place of the API's. */
-export const ADMIN_HEADERS = { contentSecurityPolicy: { useDefaults: false, directives: directives(ADMIN_POLICY) } } as const;
+/** The admin app's route config (`securityHeaders`): its policy in place of the API's. */
+export const ADMIN_HEADERS: HelmetOptions = { contentSecurityPolicy: { useDefaults: false, directives: directives(ADMIN_POLICY) } };
 
 /**
- * Route options of what other sites embed or frame (the widget script, a bot's full page): no
- * X-Frame-Options (the page's own frame-ancestors decides), readable from any origin.
+ * Route config (`securityHeaders`) of what other sites embed or frame (the widget script, a bot's
+ * full page): no X-Frame-Options (the page's own frame-ancestors decides), readable from any origin.
  */
-export const EMBEDDABLE_HEADERS = {
+export const EMBEDDABLE_HEADERS: HelmetOptions = {
   xFrameOptions: false,
   crossOriginResourcePolicy: { policy: 'cross-origin' },
   crossOriginOpenerPolicy: false,
-} as const;
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's helmet options, over SECURITY_HEADERS (which every other answer gets). */
+    securityHeaders?: HelmetOptions;
+  }
+}
+
+type HeaderList = readonly (readonly [name: string, value: string])[];
+
+/**
+ * The headers helmet sets for `options`: its own middleware, run once against a response that
+ * only records them. They depend on nothing of the request, so working them out per request (as
+ * @fastify/helmet does, parsing the policy each time) would be a turn's CPU spent on constants.
+ */
+export function headersOf(options: HelmetOptions): HeaderList {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void headers.push([name.toLowerCase(), String(value)]),
+    removeHeader: () => undefined,
+  };
+  let failure: unknown;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => (failure = error));
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+  return headers;
+}
+
+/**
+ * Security headers on every answer, 404s and errors included: SECURITY_HEADERS, or a route's own
+ * (`config: { securityHeaders }`, merged over them). Set when the request arrives, so a route
+ * may still replace one (a page's policy with its style's hash).
+ */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  const defaults = headersOf(SECURITY_HEADERS);
+  // A callback hook, not an async one: it runs on every request, visitors' turns included.
+  app.addHook('onRequest', (_request, reply, done) => {
+    const res = reply.raw;
+    for (const [name, value] of defaults) res.setHeader(name, value);
+    done();
+  });
+  // A route with its own headers gets a hook of its own, after the one above: the others pay nothing.
+  app.addHook('onRoute', (route) => {
+    const own = route.config?.securityHeaders;
+    if (own === undefined) return;
+    const headers = headersOf({ ...SECURITY_HEADERS, ...own } as HelmetOptions);
+    const dropped = defaults.map(([name]) => name).filter((name) => !headers.some(([kept]) => kept === name));
+    const apply: onRequestHookHandler = (_request, reply, done) => {
+      const res = reply.raw;
+      for (const name of dropped) res.removeHeader(name);
+      for (const [name, value] of headers) res.setHeader(name, value);
+      done();
+    };
+    const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...hooks, apply];
+  });
+}

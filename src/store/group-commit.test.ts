@@ -94,4 +94,46 @@ describe('store.transact on sqlite (group commit)', () => {
     await store.transact((trx) => addBot(trx, 'after'));
     expect(await botIds(store)).toEqual(['after']);
   });
+
+  it('runs synchronous work in the same batches: one that throws is rolled back alone, with its notifications', async () => {
+    const store = await tempStore('sqlite');
+    const heard: string[] = [];
+    await store.notifications.listen('changed', (payload) => heard.push(payload));
+    const insert = 'insert into bots (id, name, latest_version, created_at, updated_at) values (?, ?, 0, ?, ?)';
+    const [kept, failed, mixed] = await Promise.allSettled([
+      store.transactSync!((trx) => {
+        trx.notify('changed', 'sync-kept');
+        return trx.run(insert, ['sync-kept', 'x', AT, AT]);
+      }),
+      store.transactSync!((trx) => {
+        trx.run(insert, ['sync-dropped', 'x', AT, AT]);
+        trx.notify('changed', 'sync-dropped');
+        trx.run(insert, ['sync-kept', 'x', AT, AT]); // a unique violation
+      }),
+      store.transact(async (trx) => {
+        await addBot(trx, 'async-kept');
+        await store.notifications.notifyInTransaction(trx, 'changed', 'async-kept');
+      }),
+    ]);
+    expect(kept).toEqual({ status: 'fulfilled', value: 1 });
+    expect(mixed.status).toBe('fulfilled');
+    expect(String((failed as PromiseRejectedResult).reason)).toMatch(/unique/i);
+    expect(await botIds(store)).toEqual(['async-kept', 'sync-kept']);
+    await store.notifications.notify('changed', 'later');
+    await expect.poll(() => heard.includes('later')).toBe(true);
+    expect([...heard].sort()).toEqual(['async-kept', 'later', 'sync-kept']);
+  });
+
+  it('reads at once only while no transaction holds the connection, and then sees committed rows only', async () => {
+    const store = await tempStore('sqlite');
+    const read = 'select id from bots where id = ?';
+    expect(store.readNow!(read, ['a'])).toEqual([]);
+    let during: unknown = 'not run';
+    await store.transact(async (trx) => {
+      await addBot(trx, 'a');
+      during = store.readNow!(read, ['a']);
+    });
+    expect(during).toBeUndefined();
+    expect(store.readNow!(read, ['a'])).toEqual([{ id: 'a' }]);
+  });
 });

@@ -1,16 +1,20 @@
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { SyncOutcome, SyncWork } from './kysely/sqlite-dialect.ts';
 import type { Database } from './schema.ts';
 
 /** A short write transaction's body: it may run inside a transaction shared with others (see GroupCommit). */
 export type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
 
+/** Runs synchronous work in a savepoint of the batch's transaction (the dialect's inSavepoint). */
+type InSavepoint = <T>(work: SyncWork<T>) => SyncOutcome<T>;
+
 interface Job {
-  readonly work: TransactionWork<unknown>;
+  readonly work: TransactionWork<unknown> | { readonly sync: SyncWork<unknown> };
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
-type Settled = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+type Settled = SyncOutcome<unknown>;
 
 /** A batch larger than this would make its first job wait for too many others. */
 const MAX_BATCH = 256;
@@ -33,14 +37,28 @@ const SAVEPOINT = 'group_commit_job';
  */
 export class GroupCommit {
   readonly #db: Kysely<Database>;
+  readonly #inSavepoint: InSavepoint;
   readonly #queue: Job[] = [];
   #scheduled = false;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, inSavepoint: InSavepoint) {
     this.#db = db;
+    this.#inSavepoint = inSavepoint;
   }
 
   run<T>(work: TransactionWork<T>): Promise<T> {
+    return this.#enqueue(work);
+  }
+
+  /**
+   * Like `run`, for work of prepared statements that runs to its end at once (see
+   * OpenedSqlite.inSavepoint): it shares the batch's commit without a trip through Kysely.
+   */
+  runSync<T>(work: SyncWork<T>): Promise<T> {
+    return this.#enqueue({ sync: work });
+  }
+
+  #enqueue<T>(work: Job['work']): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule();
@@ -71,7 +89,7 @@ export class GroupCommit {
     }
     const settled: Settled[] = [];
     try {
-      for (const job of batch) settled.push(await runInSavepoint(trx, job.work));
+      for (const { work } of batch) settled.push(typeof work === 'function' ? await runInSavepoint(trx, work) : this.#inSavepoint(work.sync));
       await trx.commit().execute();
     } catch (error) {
       // The commit, or a savepoint statement, failed: nothing of the batch is kept.

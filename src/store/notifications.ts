@@ -117,7 +117,10 @@ function hubFor(file: string | undefined): EventEmitter {
  * In-process notifications for SQLite. `file` is the absolute path of the database (undefined
  * for `:memory:`, which no other store can open).
  */
-export function localNotifications(file: string | undefined, afterCommit: AfterCommit): Notifications & { close(): Promise<void> } {
+export function localNotifications(
+  file: string | undefined,
+  afterCommit: AfterCommit,
+): Notifications & { notifyOnCommit(channel: string, payload: string): void; close(): Promise<void> } {
   const hub = hubFor(file);
   const mine = new Set<() => void>();
   let closed = false;
@@ -147,6 +150,13 @@ export function localNotifications(file: string | undefined, afterCommit: AfterC
     },
     afterCommit(trx, key, run) {
       return !closed && trx.isTransaction && afterCommit(key, run);
+    },
+    /** notifyInTransaction for synchronous work inside the open transaction (see Store.transactSync). */
+    notifyOnCommit(channel, payload) {
+      open();
+      checkChannel(channel);
+      checkPayload(payload);
+      if (!afterCommit(`${channel}\u0000${payload}`, () => emit(channel, payload))) emit(channel, payload);
     },
     databaseChannel: (channel) => channel,
     watch(channel, onMessage) {

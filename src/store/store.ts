@@ -1,4 +1,5 @@
 import { closeSync, openSync, statSync } from 'node:fs';
+import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -9,7 +10,7 @@ import { localNotifications, type Notifications } from './notifications.ts';
 import { pgNotifications } from './pg-notifications.ts';
 import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './kysely/postgres-dialect.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './kysely/sqlite-dialect.ts';
+import { openSqlite, type SqliteStatements } from './kysely/sqlite-dialect.ts';
 
 export const DEFAULT_DB_PATH = './renkei.db';
 
@@ -30,7 +31,26 @@ export interface Store {
    * one commit (see GroupCommit); `work` must then use only the transaction it is given.
    */
   transact<T>(work: TransactionWork<T>): Promise<T>;
+  /**
+   * SQLite only: a short write of prepared statements that runs to its end at once, in the group
+   * commit's next batch like `transact` (all of it commits, or none of it, with the
+   * notifications it sent). A turn's common write takes it; Kysely stays for everything else.
+   */
+  readonly transactSync?: <T>(work: (trx: SyncTransaction) => T) => Promise<T>;
+  /**
+   * SQLite only: the rows of a read run at once, while no transaction holds the connection (it
+   * sees committed rows only); undefined otherwise, and the caller reads through `db`.
+   */
+  readonly readNow?: (sql: string, parameters: readonly SQLInputValue[]) => Record<string, SQLOutputValue>[] | undefined;
   close(): Promise<void>;
+}
+
+/** What synchronous work (Store.transactSync) may do inside its transaction. */
+export interface SyncTransaction extends SqliteStatements {
+  /** notifyInTransaction: sent when the transaction commits, never if it rolls back. */
+  notify(channel: string, payload: string): void;
+  /** Runs `run` once when the transaction commits (once per `key`), never if it rolls back. */
+  afterCommit(key: string, run: () => void): void;
 }
 
 export interface OpenOptions {
@@ -44,6 +64,8 @@ interface Opened {
   readonly migrationSchema: string | undefined;
   readonly notifications: Notifications;
   readonly transact: Store['transact'];
+  readonly transactSync?: Store['transactSync'];
+  readonly readNow?: Store['readNow'];
   /** Ends what the store holds besides the Kysely instance. */
   readonly release: () => Promise<void>;
 }
@@ -87,7 +109,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
   } catch (error) {
     throw fail(error);
   }
-  const { db, notifications, transact, release } = opened;
+  const { db, notifications, transact, transactSync, readNow, release } = opened;
   const close = async (): Promise<void> => {
     await release();
     await db.destroy();
@@ -99,7 +121,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
     await close();
     throw fail(error);
   }
-  return { db, dialect, path, migrationsApplied, notifications, transact, close };
+  return { db, dialect, path, migrationsApplied, notifications, transact, ...(transactSync ? { transactSync } : {}), ...(readNow ? { readNow } : {}), close };
 }
 
 /** Runs every pending migration; returns the names applied. */
@@ -146,15 +168,27 @@ async function openSqliteStore(path: string): Promise<Opened> {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory, not a file');
     createPrivately(path);
   }
-  const { dialect, afterCommit } = openSqlite(path);
+  const { dialect, afterCommit, inSavepoint, readNow } = openSqlite(path);
   const notifications = localNotifications(memory ? undefined : path.startsWith('file:') ? path : resolve(path), afterCommit);
   const db = new Kysely<Database>({ dialect });
-  const group = new GroupCommit(db);
+  const group = new GroupCommit(db, inSavepoint);
+  const notify = (channel: string, payload: string): void => notifications.notifyOnCommit(channel, payload);
   return {
     db,
     migrationSchema: undefined,
     notifications,
     transact: (work) => group.run(work),
+    transactSync: (work) =>
+      group.runSync((statements) =>
+        work({
+          run: statements.run,
+          notify,
+          afterCommit: (key, run) => {
+            afterCommit(key, run);
+          },
+        }),
+      ),
+    readNow,
     release: () => notifications.close(),
   };
 }

@@ -64,7 +64,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   const send = (reply: FastifyReply, file: string, root: string, cacheControl: string): FastifyReply =>
     reply.header('cache-control', cacheControl).sendFile(file, root, { cacheControl: false });
 
-  app.get('/widget.js', { schema: { hide: true }, helmet: EMBEDDABLE_HEADERS }, async (_request, reply) => {
+  app.get('/widget.js', { schema: { hide: true }, config: { securityHeaders: EMBEDDABLE_HEADERS } }, async (_request, reply) => {
     if (!(await isFile(join(dist, 'widget.js')))) return notBuilt(reply, 'chat widget');
     // The script itself is public and embedded by other sites' pages (the API enforces RENKEI_ALLOWED_ORIGINS).
     reply.header('access-control-allow-origin', '*');
@@ -77,7 +77,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   );
 
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/'));
-  app.get('/admin/*', { schema: { hide: true }, helmet: ADMIN_HEADERS }, async (request, reply) => {
+  app.get('/admin/*', { schema: { hide: true }, config: { securityHeaders: ADMIN_HEADERS } }, async (request, reply) => {
     if (!(await isFile(join(adminDir, 'index.html')))) return notBuilt(reply, 'admin app');
     const wanted = (request.params as { '*': string })['*'];
     const file = wanted === '' ? null : inside(adminDir, wanted);
@@ -90,7 +90,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   });
 
   const chatFrames = chatFrameAncestors(opts.allowedOrigins ?? null);
-  app.get('/chat/:botId', { schema: { hide: true }, helmet: EMBEDDABLE_HEADERS }, async (request, reply) => {
+  app.get('/chat/:botId', { schema: { hide: true }, config: { securityHeaders: EMBEDDABLE_HEADERS } }, async (request, reply) => {
     const { botId } = request.params as { botId: string };
     const published = BOT_ID.test(botId) ? await getPublished(opts.store.db, botId) : undefined;
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
