@@ -137,6 +137,20 @@ describe('Salesforce through the admin API', () => {
     expect(far.json().warnings[0].message).toBe(
       'the CRM (salesforce) has no field "Favourite_Colour__c" on its Lead records; when the block runs the field is left out and the record is saved without it',
     );
+    // When the block runs, the lead is made and the execution log names what was left out.
+    await publish(LEAD);
+    const c = await s.start('lead');
+    for (const text of ['Yui Tanaka', 'yui@example.com', '090-1234-5678', 'Example KK']) await s.reply(c.id, c.token, { text });
+    const log = (await s.admin({ url: `/api/v1/admin/execution-log?conversationId=${c.id}` })).json().items;
+    expect(log).toEqual([
+      expect.objectContaining({
+        blockId: 'create_lead',
+        provider: 'salesforce',
+        outcome: 'success',
+        message: 'Salesforce Lead has no field "Lead_Source": left out of the record (the rest was saved)',
+      }),
+    ]);
+    expect(fake.records('Lead')).toEqual([expect.objectContaining({ LastName: 'Tanaka', Description: 'Asked for sales from the website chat' })]);
     // Names the Lead has, in any case: nothing to say.
     const clean = await publish(LEAD.replace('Lead_Source', 'leadsource'));
     expect(clean.statusCode).toBe(200);
