@@ -63,6 +63,7 @@ export interface ZohoProviderOptions {
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
   listValues(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
+  crmFields(integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<Readonly<Record<CrmRecord, ObjectFields>>>;
   fixedValues(role: Role): FieldValues;
 }
 
