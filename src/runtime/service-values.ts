@@ -195,7 +195,10 @@ export function suggestField(name: string, names: readonly string[]): string | n
 }
 
 /** Warnings for `fields:` names the connected CRM's objects do not have. */
-async function fieldProblems(bot: Bot, deps: { readonly store: Store; readonly providers: Providers; readonly decrypt: DecryptSecrets }): Promise<ServiceValueProblem[]> {
+async function fieldProblems(
+  bot: Bot,
+  deps: { readonly store: Store; readonly providers: Providers; readonly decrypt: DecryptSecrets },
+): Promise<ServiceValueProblem[]> {
   const uses = fieldUses(bot);
   if (uses.length === 0) return [];
   let objects;

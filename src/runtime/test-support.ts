@@ -69,7 +69,12 @@ export async function harness(kind: StoreTarget, harnessOptions: HarnessOptions 
     async another(more = {}) {
       const second = store.dialect === 'sqlite' ? store : await openStore(target);
       const { decrypt: moreDecrypt, ...moreOptions } = more;
-      const rt = createRuntime({ pollMs: 100, ...moreOptions, store: second, connectors: moreOptions.connectors ?? realConnectors(second, moreDecrypt ?? decrypt) });
+      const rt = createRuntime({
+        pollMs: 100,
+        ...moreOptions,
+        store: second,
+        connectors: moreOptions.connectors ?? realConnectors(second, moreDecrypt ?? decrypt),
+      });
       extra.push({ store: second, runtime: rt });
       return { store: second, runtime: rt };
     },

@@ -56,7 +56,14 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         if (existing) return alreadyExists(existing, `HubSpot already has a contact with ${email}`);
       }
       const fields = extraProperties('contact', req.fields);
-      const result = await createPerson(req, ctx, fields.properties, { lifecyclestage: 'lead', ...(req.company.trim() ? { company: req.company.trim() } : {}) }, [], budget);
+      const result = await createPerson(
+        req,
+        ctx,
+        fields.properties,
+        { lifecyclestage: 'lead', ...(req.company.trim() ? { company: req.company.trim() } : {}) },
+        [],
+        budget,
+      );
       switch (result.kind) {
         case 'created':
           return success({ id: result.id }, fields.note);

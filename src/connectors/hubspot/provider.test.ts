@@ -149,7 +149,14 @@ describe('hubspot crm', () => {
   it("a deal's extra fields go to HubSpot's deal properties; those it lacks are named in the log, the deal made anyway", async () => {
     const crm = crmOf();
     const deal = await crm.createDeal(
-      { name: 'Quote', stage: '', closingDate: '', amount: '', contactId: '', fields: { Deal_Type: 'newbusiness', Description: 'from chat', Next_Step: 'call' } },
+      {
+        name: 'Quote',
+        stage: '',
+        closingDate: '',
+        amount: '',
+        contactId: '',
+        fields: { Deal_Type: 'newbusiness', Description: 'from chat', Next_Step: 'call' },
+      },
       ctx(),
     );
     expect(deal).toMatchObject({ outcome: 'success', message: 'HubSpot deal has no field "Next_Step": left out of the record (the rest was saved)' });

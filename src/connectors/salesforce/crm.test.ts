@@ -35,7 +35,10 @@ describe('crm.lead → Lead', () => {
   it('names every field a deal left out', async () => {
     const deal = { name: 'Q', stage: 'Prospecting', closingDate: '2026-12-01', amount: '', contactId: '', fields: { Deal_Type: 'New', Nxt_Step: 'call' } };
     const outcome = await h.connect('crm').createDeal(deal, ctx());
-    expect(outcome).toMatchObject({ outcome: 'success', message: 'Salesforce Opportunity has no fields "Deal_Type", "Nxt_Step": left out of the record (the rest was saved)' });
+    expect(outcome).toMatchObject({
+      outcome: 'success',
+      message: 'Salesforce Opportunity has no fields "Deal_Type", "Nxt_Step": left out of the record (the rest was saved)',
+    });
     expect(h.fake.records('Opportunity')).toHaveLength(1);
   });
 

@@ -82,21 +82,19 @@ describe('checkIntegration: every permission the blocks use', () => {
   it('a block on incomplete credentials is integration_invalid and marks the integration, without calling Salesforce', async () => {
     const record = { ...h.record('helpdesk'), secrets: { clientSecret: 'a-secret-value' } };
     const before = h.fake.stats.requests;
-    const outcome = await h
-      .connect('helpdesk', record)
-      .createTicket(
-        {
-          subject: 'S',
-          description: '',
-          status: '',
-          priority: '',
-          classification: '',
-          department: '',
-          assignee: '',
-          contact: { name: '', email: '', phone: '' },
-        },
-        ctx(),
-      );
+    const outcome = await h.connect('helpdesk', record).createTicket(
+      {
+        subject: 'S',
+        description: '',
+        status: '',
+        priority: '',
+        classification: '',
+        department: '',
+        assignee: '',
+        contact: { name: '', email: '', phone: '' },
+      },
+      ctx(),
+    );
     expect(outcome).toMatchObject({ outcome: 'integration_invalid', message: expect.stringMatching(/refreshToken is missing/) });
     expect(h.invalid).toHaveLength(1);
     expect(h.fake.stats.requests).toBe(before);
