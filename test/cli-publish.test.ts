@@ -6,6 +6,7 @@ import { getPublished, listVersions, saveDraft } from '../src/store/bots.ts';
 import { openStore } from '../src/store/store.ts';
 import { itPostgres, newTestTarget } from '../src/store/test-support.ts';
 import { renkei, ROOT, tempDir } from './helpers/cli.ts';
+import { providerFakes, setOptions } from './helpers/provider-fake.ts';
 
 const SUPPORT = readFileSync(join(ROOT, 'examples/support.yaml'), 'utf8');
 
@@ -169,5 +170,25 @@ describe('renkei publish checks literal values against the connected service', (
       `${file} block "open_ticket" field "department": warning: "Support" could not be checked: the helpdesk service (zoho) could not be asked`,
     );
     expect(run.stdout).toContain(`published support version 1 from ${file}`);
+  });
+
+  it("warns of a fields: name the connected CRM's object lacks, with the name meant, and publishes", async () => {
+    const target = (await providerFakes()).find((f) => f.provider === 'salesforce')!;
+    const fake = await target.start({ seed: 5 });
+    try {
+      const set = await renkei(['integrations', 'set', 'crm', 'salesforce', ...setOptions(fake.integration('crm')), '--db', t.db]);
+      expect(set.code, set.stderr).toBe(0);
+      const file = join(t.dir, 'lead.yaml');
+      writeFileSync(file, readFileSync(join(ROOT, 'examples/lead.yaml'), 'utf8'));
+      const run = await renkei(['publish', file, '--db', t.db]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `${file} block "create_lead" field "fields": warning: the CRM (salesforce) has no field "Lead_Source" on its Lead records — did you mean "LeadSource"?`,
+      );
+      expect(run.stdout).toContain(`published lead version 1 from ${file}`);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -21,6 +21,22 @@ export interface OfferedValues {
   readonly accepts?: Readonly<Partial<Record<string, readonly string[]>>>;
 }
 
+/** The CRM records a block's extra `fields:` go to. */
+export const CRM_RECORDS = ['lead', 'contact', 'deal'] as const;
+export type CrmRecord = (typeof CRM_RECORDS)[number];
+
+/**
+ * The fields one CRM object has, for checking a block's extra `fields:` at publish: the object's
+ * name in the service ("Lead"), its field names as the service spells them (for "did you mean"),
+ * and the field a given name is sent as — the connector's own rule, so the check and the block
+ * agree — or undefined when the connector leaves the name out.
+ */
+export interface ObjectFields {
+  readonly object: string;
+  readonly names: readonly string[];
+  readonly resolve: (name: string) => string | undefined;
+}
+
 /** A provider's role implementations, as the registry makes them from its declaration (./declaration.ts). */
 export interface Provider {
   readonly name: string;
@@ -30,6 +46,11 @@ export interface Provider {
   checkIntegration?(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
   /** The values the service offers for the role's block fields (departments, agents, lists …); `refresh` skips cached copies. */
   listValues?(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
+  /**
+   * The fields of the CRM objects `fields:` go to, per record (cached like the offered values);
+   * a provider without it sends `fields:` as given and nothing is checked.
+   */
+  crmFields?(integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<Readonly<Record<CrmRecord, ObjectFields>>>;
   /** Values known without asking the service, offered when it cannot be asked. */
   fixedValues?(role: Role): FieldValues;
   /**

@@ -3,6 +3,7 @@ import { BLOCKS } from '../blocks/index.ts';
 import type { Providers } from '../connectors/registry.ts';
 import type { Bot } from '../flow/bot-schema.ts';
 import { nearest } from '../flow/suggest.ts';
+import type { CrmRecord } from '../connectors/provider.ts';
 import { getIntegration, type DecryptSecrets } from '../store/integrations.ts';
 import type { Store } from '../store/store.ts';
 import type { Locale } from '../vocabulary/locales.ts';
@@ -21,10 +22,16 @@ import { ja } from './messages/service-values.ja.ts';
  * A field the provider did not list (the built-in CRM takes any stage), or listed only as defaults
  * it could not confirm (`OfferedValues.guessed`), is not refused. A merge field is checked when the
  * block runs, as before. When the service cannot be asked, publishing goes ahead with a warning.
+ *
+ * A CRM block's extra `fields:` name fields of the service's object. One the object does not have
+ * is a warning, never a refusal: the connectors leave it out so a bot written for one CRM runs
+ * unchanged on another, but a typo'd custom field would otherwise be lost unseen. The provider
+ * says what its connector sends (Provider.crmFields); when it cannot be asked, nothing is said of
+ * fields (the values' warning says the service could not be asked).
  */
 export interface ServiceValueProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'service_value_unknown' | 'service_values_unavailable';
+  readonly code: 'service_value_unknown' | 'service_values_unavailable' | 'service_field_unknown';
   readonly message: string;
   readonly block: string;
   readonly field: string;
@@ -41,7 +48,8 @@ export type ServiceValueParams =
       readonly offered: readonly string[];
       readonly suggestion: string | null;
     }
-  | { readonly kind: 'unavailable'; readonly value: string; readonly role: Role; readonly provider: string; readonly reason: string };
+  | { readonly kind: 'unavailable'; readonly value: string; readonly role: Role; readonly provider: string; readonly reason: string }
+  | { readonly kind: 'unknown_field'; readonly name: string; readonly object: string; readonly provider: string; readonly suggestion: string | null };
 
 /** The messages of one locale (per-locale files in ./messages). */
 export type ServiceValueCatalog = (p: ServiceValueParams) => string;
@@ -140,6 +148,7 @@ export async function checkServiceValues(
     line: null,
     params,
   });
+  out.push(...(await fieldProblems(bot, deps)));
   for (const use of uses) {
     const role = listed.get(use.ref.role);
     if (!role) continue;
@@ -159,6 +168,59 @@ export async function checkServiceValues(
         suggestion: nearest(use.value, field.shown),
       }),
     );
+  }
+  return out;
+}
+
+const RECORD_OF: Readonly<Record<string, CrmRecord>> = { 'crm.lead': 'lead', 'crm.contact': 'contact', 'crm.deal': 'deal' };
+
+/** The extra `fields:` names of each CRM block. */
+function fieldUses(bot: Bot): { readonly block: string; readonly record: CrmRecord; readonly names: readonly string[] }[] {
+  return Object.entries(bot.blocks).flatMap(([id, block]) => {
+    const record = RECORD_OF[block.type];
+    const fields = (block as { readonly fields?: Readonly<Record<string, string>> }).fields;
+    return record && fields && Object.keys(fields).length > 0 ? [{ block: id, record, names: Object.keys(fields) }] : [];
+  });
+}
+
+/** Squeezed for comparing names across CRMs' spellings: `Lead_Source`, `leadsource`, `LeadSource`. */
+const squeezed = (name: string): string => name.toLowerCase().replace(/[_\s-]/g, '');
+
+/** The object's field most likely meant: the same name spelt another way, else a near one. */
+export function suggestField(name: string, names: readonly string[]): string | null {
+  const same = names.find((n) => squeezed(n) === squeezed(name));
+  if (same !== undefined) return same;
+  const near = nearest(squeezed(name), names.map(squeezed));
+  return near === null ? nearest(name, names) : (names.find((n) => squeezed(n) === near) ?? null);
+}
+
+/** Warnings for `fields:` names the connected CRM's objects do not have. */
+async function fieldProblems(
+  bot: Bot,
+  deps: { readonly store: Store; readonly providers: Providers; readonly decrypt: DecryptSecrets },
+): Promise<ServiceValueProblem[]> {
+  const uses = fieldUses(bot);
+  if (uses.length === 0) return [];
+  let objects;
+  let provider: string;
+  try {
+    const integration = await getIntegration(deps.store.db, 'crm', deps.decrypt);
+    const found = integration ? deps.providers[integration.provider] : undefined;
+    if (!integration || !found?.crmFields) return [];
+    provider = integration.provider;
+    objects = await found.crmFields(integration);
+  } catch {
+    // Not reachable or unreadable credentials: the values' check warns of that, and the block itself still runs.
+    return [];
+  }
+  const out: ServiceValueProblem[] = [];
+  for (const use of uses) {
+    const object = objects[use.record];
+    for (const name of use.names) {
+      if (object.resolve(name) !== undefined) continue;
+      const params: ServiceValueParams = { kind: 'unknown_field', name, object: object.object, provider, suggestion: suggestField(name, object.names) };
+      out.push({ severity: 'warning', code: 'service_field_unknown', message: en(params), block: use.block, field: 'fields', line: null, params });
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { onTestFinished } from 'vitest';
 import { createConnectors } from '../connectors/registry.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
+import type { DecryptSecrets } from '../store/integrations.ts';
 import { loadBotText } from '../flow/index.ts';
 import { publish, saveDraft } from '../store/bots.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -11,7 +12,10 @@ import { openTestStore, type StoreTarget } from '../store/test-support.ts';
 import { createRuntime, type DurableRuntime, type RuntimeOptions } from './index.ts';
 import type { ManualClock } from './manual-clock.ts';
 
-export type HarnessOptions = Partial<Omit<RuntimeOptions, 'store'>>;
+export type HarnessOptions = Partial<Omit<RuntimeOptions, 'store'>> & {
+  /** How the real connectors open stored secrets (a server's secret key); without it, integrations with secrets are integration_invalid. */
+  readonly decrypt?: DecryptSecrets;
+};
 
 export interface Harness {
   readonly store: Store;
@@ -31,18 +35,19 @@ export interface Harness {
 }
 
 /** The real connectors of a store: the built-in provider, and webhooks allowed to reach 127.0.0.1. */
-export function realConnectors(store: Store): RoleConnectors {
-  return createConnectors(store, { webhook: createWebhookConnector({ allowPrivate: true }) });
+export function realConnectors(store: Store, decrypt?: DecryptSecrets): RoleConnectors {
+  return createConnectors(store, { webhook: createWebhookConnector({ allowPrivate: true }), ...(decrypt ? { decrypt } : {}) });
 }
 
 /**
  * A fresh database of `kind` with a runtime on it (real connectors unless given), all stopped,
  * closed and removed when the test finishes.
  */
-export async function harness(kind: StoreTarget, options: HarnessOptions = {}): Promise<Harness> {
+export async function harness(kind: StoreTarget, harnessOptions: HarnessOptions = {}): Promise<Harness> {
+  const { decrypt, ...options } = harnessOptions;
   const { store, target, cleanup } = await openTestStore(kind);
   const extra: { store: Store; runtime: DurableRuntime }[] = [];
-  const connectors = options.connectors ?? realConnectors(store);
+  const connectors = options.connectors ?? realConnectors(store, decrypt);
   const runtime = createRuntime({ pollMs: 100, ...options, store, connectors });
   onTestFinished(async () => {
     for (const rt of [runtime, ...extra.map((e) => e.runtime)]) await rt.stop({ graceMs: 0 });
@@ -63,7 +68,13 @@ export async function harness(kind: StoreTarget, options: HarnessOptions = {}): 
     },
     async another(more = {}) {
       const second = store.dialect === 'sqlite' ? store : await openStore(target);
-      const rt = createRuntime({ pollMs: 100, ...more, store: second, connectors: more.connectors ?? realConnectors(second) });
+      const { decrypt: moreDecrypt, ...moreOptions } = more;
+      const rt = createRuntime({
+        pollMs: 100,
+        ...moreOptions,
+        store: second,
+        connectors: moreOptions.connectors ?? realConnectors(second, moreDecrypt ?? decrypt),
+      });
       extra.push({ store: second, runtime: rt });
       return { store: second, runtime: rt };
     },

@@ -42,8 +42,11 @@ export interface TestServerOptions {
 export async function testServer(options: TestServerOptions = {}): Promise<TestServer> {
   const env = { RENKEI_SECRET_KEY: SECRET_KEY, RENKEI_RATE_LIMIT: '0', ...options.env };
   const metrics = { current: undefined as ReturnType<typeof createMetrics> | undefined };
+  const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
   const h = await harness('sqlite', {
     turnWaitMs: 5_000,
+    // The runtime reads integrations' secrets with the server's key, as `renkei serve` does.
+    decrypt: (blob) => box.open(blob),
     onAttempt: (info) => metrics.current?.observeAttempt(info),
     ...options.runtime,
   });
@@ -60,7 +63,6 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
       done();
     },
   });
-  const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
   const app = buildServer({
     store: h.store,
     runtime: h.runtime,

@@ -8,7 +8,8 @@ export type OutcomeName = (typeof OUTCOMES)[number];
 export type Outputs = Readonly<Record<string, string>>;
 
 export type Outcome =
-  | { readonly outcome: 'success'; readonly outputs: Outputs }
+  /** `message`: what the admin should know of a record made anyway (extra fields the service lacks, left out). */
+  | { readonly outcome: 'success'; readonly outputs: Outputs; readonly message?: string }
   /** The record was already there; `outputs.id` is the existing record's id. */
   | { readonly outcome: 'already_exists'; readonly outputs: Outputs; readonly message?: string }
   | { readonly outcome: 'integration_invalid'; readonly message: string }
@@ -25,7 +26,7 @@ export type Outcome =
       readonly unknownOutcome?: boolean;
     };
 
-export const success = (outputs: Outputs): Outcome => ({ outcome: 'success', outputs });
+export const success = (outputs: Outputs, message?: string): Outcome => ({ outcome: 'success', outputs, ...(message ? { message } : {}) });
 export const alreadyExists = (id: string, message?: string): Outcome => ({
   outcome: 'already_exists',
   outputs: { id },

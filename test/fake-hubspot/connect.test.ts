@@ -115,3 +115,42 @@ describe('publishing checks literals against the HubSpot account', () => {
     expect(ok.statusCode, ok.body).toBe(200);
   });
 });
+
+describe("publishing warns of a CRM block's fields: the HubSpot object lacks", () => {
+  const LEAD = readFileSync(new URL('../../examples/lead.yaml', import.meta.url), 'utf8');
+
+  it('names block, field and object, guesses the property meant, and publishes anyway', async () => {
+    const s = await server();
+    const payload = {
+      provider: 'hubspot',
+      settings: { clientId: fake.app.clientId, apiUrl: fake.url },
+      secrets: { clientSecret: fake.app.clientSecret, refreshToken: fake.app.refreshToken },
+    };
+    expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/crm', payload })).statusCode).toBe(200);
+    const publish = async (text: string) => {
+      const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/lead', headers: { 'content-type': 'application/yaml' }, payload: text });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      return s.admin({ method: 'POST', url: '/api/v1/admin/bots/lead/publish' });
+    };
+    const warned = await publish(LEAD.replace('Lead_Source: Chat', 'Lead_Source: Chat\n      Lead_Status: NEW'));
+    expect(warned.statusCode, warned.body).toBe(200);
+    expect(warned.json().warnings.map((w: { block: string; field: string; code: string; message: string }) => [w.block, w.field, w.code, w.message])).toEqual([
+      [
+        'create_lead',
+        'fields',
+        'service_field_unknown',
+        'the CRM (hubspot) has no field "Lead_Source" on its contact records; when the block runs the field is left out and the record is saved without it',
+      ],
+      [
+        'create_lead',
+        'fields',
+        'service_field_unknown',
+        'the CRM (hubspot) has no field "Lead_Status" on its contact records — did you mean "hs_lead_status"?; when the block runs the field is left out and the record is saved without it',
+      ],
+    ]);
+    // Zoho-style names the connector maps (Description → message, Job_Title → jobtitle) are not warned of.
+    const clean = await publish(LEAD.replace('Lead_Source: Chat', 'Job_Title: CTO\n      hs_lead_status: NEW'));
+    expect(clean.statusCode).toBe(200);
+    expect(clean.json().warnings).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ beforeEach(() => fake.reset());
 const PUBLIC = 'http://renkei.test';
 const CALLBACK = '/api/v1/admin/integrations/oauth/callback';
 const SUPPORT = readFileSync(new URL('../../examples/support.yaml', import.meta.url), 'utf8');
+const LEAD = readFileSync(new URL('../../examples/lead.yaml', import.meta.url), 'utf8');
 
 // The fake listens on 127.0.0.1: the admin API may point the login URL at it only with custom service URLs.
 const server = (): Promise<TestServer> => testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1', RENKEI_PUBLIC_URL: PUBLIC } });
@@ -107,5 +108,63 @@ describe('Salesforce through the admin API', () => {
     const ok = await publish(SUPPORT.replace('department: Support', 'department: Sales').replace('status: Open', 'status: Working'));
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().warnings).toEqual([]);
+  });
+
+  it("publishing warns of a fields: name the org's object lacks, with the name meant, and publishes all the same", async () => {
+    const s = await server();
+    await connectAll(s);
+    const publish = async (text: string, locale = 'en') => {
+      const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/lead', headers: { 'content-type': 'application/yaml' }, payload: text });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      return s.admin({ method: 'POST', url: `/api/v1/admin/bots/lead/publish?locale=${locale}` });
+    };
+    // The example is written for Zoho (Lead_Source): it still publishes and runs on Salesforce.
+    const warned = await publish(LEAD);
+    expect(warned.statusCode, warned.body).toBe(200);
+    expect(warned.json().warnings).toEqual([
+      expect.objectContaining({
+        code: 'service_field_unknown',
+        block: 'create_lead',
+        field: 'fields',
+        message:
+          'the CRM (salesforce) has no field "Lead_Source" on its Lead records — did you mean "LeadSource"?; when the block runs the field is left out and the record is saved without it',
+      }),
+    ]);
+    const ja = await publish(LEAD.replace('Lead_Source', 'Lead_Sorce'), 'ja');
+    expect(ja.json().warnings[0].message).toContain('"Lead_Sorce" はありません（"LeadSource" のことですか?）');
+    // A typo with no near name: no guess.
+    const far = await publish(LEAD.replace('Lead_Source', 'Favourite_Colour__c'));
+    expect(far.json().warnings[0].message).toBe(
+      'the CRM (salesforce) has no field "Favourite_Colour__c" on its Lead records; when the block runs the field is left out and the record is saved without it',
+    );
+    // When the block runs, the lead is made and the execution log names what was left out.
+    await publish(LEAD);
+    const c = await s.start('lead');
+    for (const text of ['Yui Tanaka', 'yui@example.com', '090-1234-5678', 'Example KK']) await s.reply(c.id, c.token, { text });
+    const log = (await s.admin({ url: `/api/v1/admin/execution-log?conversationId=${c.id}` })).json().items;
+    expect(log).toEqual([
+      expect.objectContaining({
+        blockId: 'create_lead',
+        provider: 'salesforce',
+        outcome: 'success',
+        message: 'Salesforce Lead has no field "Lead_Source": left out of the record (the rest was saved)',
+      }),
+    ]);
+    expect(fake.records('Lead')).toEqual([expect.objectContaining({ LastName: 'Tanaka', Description: 'Asked for sales from the website chat' })]);
+    // Names the Lead has, in any case: nothing to say.
+    const clean = await publish(LEAD.replace('Lead_Source', 'leadsource'));
+    expect(clean.statusCode).toBe(200);
+    expect(clean.json().warnings).toEqual([]);
+  });
+
+  it('says nothing of fields when the org cannot be asked (the values warning would, had the bot literals)', async () => {
+    const s = await server();
+    await connectAll(s);
+    fake.faults.set({ rate5xx: 1 });
+    const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/lead', headers: { 'content-type': 'application/yaml' }, payload: LEAD });
+    expect(saved.statusCode).toBeLessThan(300);
+    const res = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/lead/publish' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().warnings).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { createOnce } from '../remote/create-once.ts';
 import { lookupSince } from '../remote/lookup-since.ts';
 import { named } from './account.ts';
 import { ASSOCIATION, association, contactByEmail, contactIdByEmail, createObject, searchFirst, searchOwn, type CreateResult, type Filter } from './objects.ts';
-import { contactProperties, extraContactProperties } from './person.ts';
+import { contactProperties, extraProperties } from './person.ts';
 import { budgetFor, type HubSpotService } from './service.ts';
 
 /**
@@ -22,14 +22,14 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
   async function createPerson(
     req: LeadRequest,
     ctx: CallContext,
+    fields: Record<string, string>,
     extra: Record<string, string>,
     associations: unknown[],
     budget: Budget,
   ): Promise<CreateResult> {
     const email = req.email.trim();
     const since = lookupSince(ctx, api.clock.now());
-    const { properties } = extraContactProperties(req.fields);
-    const record = { ...properties, ...contactProperties(req, ctx), ...extra };
+    const record = { ...fields, ...contactProperties(req, ctx), ...extra };
     // After a lost answer, the contact with this email is ours only when it was created since the
     // effect started; an older one was there before (a duplicate, as HubSpot's 409 would say).
     const findOwn = async (): Promise<CreateResult | undefined> => {
@@ -55,10 +55,18 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         const existing = await contactIdByEmail(api, email, budget);
         if (existing) return alreadyExists(existing, `HubSpot already has a contact with ${email}`);
       }
-      const result = await createPerson(req, ctx, { lifecyclestage: 'lead', ...(req.company.trim() ? { company: req.company.trim() } : {}) }, [], budget);
+      const fields = extraProperties('contact', req.fields);
+      const result = await createPerson(
+        req,
+        ctx,
+        fields.properties,
+        { lifecyclestage: 'lead', ...(req.company.trim() ? { company: req.company.trim() } : {}) },
+        [],
+        budget,
+      );
       switch (result.kind) {
         case 'created':
-          return success({ id: result.id });
+          return success({ id: result.id }, fields.note);
         case 'duplicate':
           return alreadyExists(result.id, `HubSpot already has this contact (${result.message})`);
         case 'refused':
@@ -81,15 +89,18 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         if (found.kind === 'refused') return failure(`HubSpot refused the contact's company "${company}": ${found.message}`);
         companyId = found.id;
       }
+      const fields = extraProperties('contact', req.fields);
       const result = await createPerson(
         req,
         ctx,
+        fields.properties,
         company !== '' ? { company } : {},
         companyId ? [association(companyId, ASSOCIATION.contactToCompany)] : [],
         budget,
       );
       switch (result.kind) {
         case 'created':
+          return success({ id: result.id }, fields.note);
         case 'duplicate':
           return success({ id: result.id });
         case 'refused':
@@ -132,7 +143,9 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
       }
       const name = req.name.trim();
       const closing = req.closingDate.trim();
+      const fields = extraProperties('deal', req.fields);
       const properties: Record<string, string> = {
+        ...fields.properties,
         ...(name ? { dealname: name } : {}),
         pipeline,
         dealstage,
@@ -156,7 +169,7 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
       const result = await createOnce({ create: () => createObject(api, 'deals', properties, associations, budget), findOwn }, ctx.retryOfUnknown === true);
       switch (result.kind) {
         case 'created':
-          return success({ id: result.id });
+          return success({ id: result.id }, fields.note);
         case 'duplicate':
           return failure(`HubSpot refused the deal: ${result.message}`);
         case 'refused':

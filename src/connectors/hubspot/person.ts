@@ -1,5 +1,7 @@
 import type { LeadRequest } from '../../vocabulary/requests.ts';
 import type { CallContext } from '../../vocabulary/roles.ts';
+import type { ObjectFields } from '../provider.ts';
+import { leftOutNote, splitFields } from '../remote/left-out-fields.ts';
 import { splitPersonName } from '../remote/person-name.ts';
 
 /**
@@ -44,14 +46,28 @@ const CONTACT_FIELDS = new Set([
 ]);
 const ALIASES: Readonly<Record<string, string>> = { description: 'message', mobile: 'mobilephone', title: 'jobtitle', designation: 'jobtitle' };
 
-export function extraContactProperties(fields: LeadRequest['fields']): { properties: Record<string, string>; left: string[] } {
-  const properties: Record<string, string> = {};
-  const left: string[] = [];
-  for (const [key, value] of Object.entries(fields)) {
+/**
+ * Deal properties HubSpot has by default that a bot may set beyond name, stage, closing date and
+ * amount (the block's own inputs), matched the same way as the contact's.
+ */
+const DEAL_FIELDS = new Set(['dealtype', 'description']);
+
+function resolver(known: ReadonlySet<string>, aliases: Readonly<Record<string, string>>): (name: string) => string | undefined {
+  return (key) => {
     const plain = key.toLowerCase().replace(/_/g, '');
-    const name = CONTACT_FIELDS.has(key) ? key : CONTACT_FIELDS.has(plain) ? plain : ALIASES[plain];
-    if (name && value.trim() !== '') properties[name] = value;
-    else if (!name) left.push(key);
-  }
-  return { properties, left };
+    return known.has(key) ? key : known.has(plain) ? plain : aliases[plain];
+  };
+}
+
+/** What HubSpot's contacts and deals take of a block's `fields:` (publishing checks with these too). */
+export const HUBSPOT_FIELDS: Readonly<Record<'contact' | 'deal', ObjectFields>> = {
+  contact: { object: 'contact', names: [...CONTACT_FIELDS], resolve: resolver(CONTACT_FIELDS, ALIASES) },
+  deal: { object: 'deal', names: [...DEAL_FIELDS], resolve: resolver(DEAL_FIELDS, {}) },
+};
+
+/** A block's extra `fields` as properties of the object, and the integration log's note on those left out. */
+export function extraProperties(object: 'contact' | 'deal', fields: LeadRequest['fields']): { properties: Record<string, string>; note?: string } {
+  const { sent, left } = splitFields(fields, HUBSPOT_FIELDS[object].resolve);
+  const note = leftOutNote('HubSpot', object, left);
+  return note ? { properties: sent, note } : { properties: sent };
 }

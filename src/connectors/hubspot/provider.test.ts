@@ -51,7 +51,8 @@ describe('hubspot crm', () => {
       person('yui@example.com', { company: 'Example KK', fields: { Job_Title: 'CTO', Lead_Source: 'Chat', Description: 'hi' } }),
       ctx(),
     );
-    expect(first).toMatchObject({ outcome: 'success' });
+    // Sent by their HubSpot names; Zoho's Lead_Source has no writable match and is named in the log.
+    expect(first).toMatchObject({ outcome: 'success', message: 'HubSpot contact has no field "Lead_Source": left out of the record (the rest was saved)' });
     expect(fake.contacts[0]!.properties).toMatchObject({
       firstname: 'Yui',
       lastname: 'Tanaka',
@@ -135,6 +136,7 @@ describe('hubspot crm', () => {
     expect(fake.deals[0]!.associations).toEqual([{ toType: 'contacts', toId: contactId, typeId: 3 }]);
     await crm.createDeal({ name: 'Other', stage: 'closedwon', closingDate: '', amount: '', contactId: '', fields: {} }, ctx(3));
     expect(fake.deals[1]!.properties).toMatchObject({ pipeline: 'default', dealstage: 'closedwon' });
+    expect(deal).not.toHaveProperty('message');
     expect(await crm.createDeal({ name: 'X', stage: 'Nope', closingDate: '', amount: '', contactId: '', fields: {} }, ctx(4))).toMatchObject({
       outcome: 'failure',
       message: expect.stringContaining('no deal stage "Nope"'),
@@ -142,6 +144,24 @@ describe('hubspot crm', () => {
     expect(await crm.createDeal({ name: 'X', stage: '', closingDate: '', amount: 'lots', contactId: '', fields: {} }, ctx(5))).toMatchObject({
       outcome: 'failure',
     });
+  });
+
+  it("a deal's extra fields go to HubSpot's deal properties; those it lacks are named in the log, the deal made anyway", async () => {
+    const crm = crmOf();
+    const deal = await crm.createDeal(
+      {
+        name: 'Quote',
+        stage: '',
+        closingDate: '',
+        amount: '',
+        contactId: '',
+        fields: { Deal_Type: 'newbusiness', Description: 'from chat', Next_Step: 'call' },
+      },
+      ctx(),
+    );
+    expect(deal).toMatchObject({ outcome: 'success', message: 'HubSpot deal has no field "Next_Step": left out of the record (the rest was saved)' });
+    expect(fake.deals[0]!.properties).toMatchObject({ dealtype: 'newbusiness', description: 'from chat' });
+    expect(fake.deals[0]!.properties).not.toHaveProperty('Next_Step');
   });
 
   it('a deal whose answer was lost is found by search and not created twice', async () => {

@@ -17,6 +17,7 @@ import { HUBSPOT_API_ORIGIN, HUBSPOT_SECRETS, HUBSPOT_SETTINGS } from './fields.
 import { DEFAULT_HTTP_OPTIONS, HubSpotApi, MissingScopesError, said } from './http.ts';
 import { createHubSpotLists } from './lists.ts';
 import { HubSpotOAuth, hubspotTokenKey } from './oauth.ts';
+import { HUBSPOT_FIELDS } from './person.ts';
 import { HUBSPOT_SCOPES } from './scopes.ts';
 import type { HubSpotService } from './service.ts';
 import { createHubSpotTickets } from './tickets.ts';
@@ -121,6 +122,12 @@ export function createHubSpotProvider(options: HubSpotProviderOptions = {}): Pro
       }
       return refusingConnectors(role, `the hubspot provider has no ${role} connector`, hooks) as RoleConnectors[R];
     },
+
+    /**
+     * What the connectors send of `fields:` (./person.ts): HubSpot's default contact and deal
+     * properties by name — custom properties are not read from the account, so they are left out.
+     */
+    crmFields: () => Promise.resolve({ lead: HUBSPOT_FIELDS.contact, contact: HUBSPOT_FIELDS.contact, deal: HUBSPOT_FIELDS.deal }),
 
     /**
      * The account's own values, as labels (which the connectors resolve, like the ids offered as

@@ -15,9 +15,31 @@ describe('crm.lead → Lead', () => {
   it('creates a lead with the name split, its company and the fields the Lead has; fields it lacks are left out', async () => {
     const outcome = await h.connect('crm').createLead(person({ fields: { Lead_Source: 'Chat', description: 'From the chat' } }), ctx());
     const [lead] = h.fake.records('Lead');
-    expect(outcome).toEqual({ outcome: 'success', outputs: { id: lead!.Id } });
+    // The integration log says what was left out; the record is made all the same.
+    expect(outcome).toEqual({
+      outcome: 'success',
+      outputs: { id: lead!.Id },
+      message: 'Salesforce Lead has no field "Lead_Source": left out of the record (the rest was saved)',
+    });
     expect(lead).toMatchObject({ FirstName: 'Yui', LastName: 'Tanaka', Email: 'yui@example.com', Company: 'Example KK', Description: 'From the chat' });
     expect(lead).not.toHaveProperty('Lead_Source');
+  });
+
+  it('says nothing of fields when every name is one the object has (any case), and sends them', async () => {
+    const outcome = await h.connect('crm').createLead(person({ fields: { leadsource: 'Web', Description: 'x' } }), ctx());
+    const [lead] = h.fake.records('Lead');
+    expect(outcome).toEqual({ outcome: 'success', outputs: { id: lead!.Id } });
+    expect(lead).toMatchObject({ LeadSource: 'Web', Description: 'x' });
+  });
+
+  it('names every field a deal left out', async () => {
+    const deal = { name: 'Q', stage: 'Prospecting', closingDate: '2026-12-01', amount: '', contactId: '', fields: { Deal_Type: 'New', Nxt_Step: 'call' } };
+    const outcome = await h.connect('crm').createDeal(deal, ctx());
+    expect(outcome).toMatchObject({
+      outcome: 'success',
+      message: 'Salesforce Opportunity has no fields "Deal_Type", "Nxt_Step": left out of the record (the rest was saved)',
+    });
+    expect(h.fake.records('Opportunity')).toHaveLength(1);
   });
 
   it('defaults Company and sets the Lead Source the admin chose', async () => {

@@ -45,11 +45,12 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
         const [existing] = await soqlIds(crm, `SELECT Id FROM Lead WHERE Email = ${soqlString(email)} ORDER BY CreatedDate LIMIT 1`, budget);
         if (existing) return alreadyExists(existing, `a lead with ${email} already exists`);
       }
+      const extra = await directory.knownFields('Lead', req.fields, budget);
       const record = {
         ...personFields(req, ctx),
         Company: req.company.trim() || opts.defaultCompany,
         ...(opts.leadSource ? { LeadSource: opts.leadSource } : {}),
-        ...(await directory.knownFields('Lead', req.fields, budget)),
+        ...extra.sent,
       };
       const result = await createOnce(
         { create: () => insertRecord(crm, 'Lead', record, budget), findOwn: () => findOwnPerson(crm, 'Lead', req, ctx, since, budget) },
@@ -61,7 +62,7 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
           ? alreadyExists(id, `Salesforce's duplicate rule matched lead ${id}`)
           : failure(`Salesforce refused the lead as a duplicate: ${result.message}`);
       }
-      return toOutcome(result, 'lead');
+      return toOutcome(result, 'lead', extra.note);
     },
 
     async createContact(req: ContactRequest, ctx: CallContext): Promise<Outcome> {
@@ -77,11 +78,12 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
       const company = req.company.trim();
       const account = company === '' ? undefined : await findOrCreateAccount(crm, company, budget);
       if (account?.kind === 'refused') return failure(`Salesforce refused the contact's account "${company}": ${account.message}`);
+      const extra = await directory.knownFields('Contact', req.fields, budget);
       const record = {
         ...personFields(req, ctx),
         ...(account?.kind === 'created' ? { AccountId: account.id } : {}),
         ...(opts.leadSource ? { LeadSource: opts.leadSource } : {}),
-        ...(await directory.knownFields('Contact', req.fields, budget)),
+        ...extra.sent,
       };
       const result = await createOnce(
         { create: () => insertRecord(crm, 'Contact', record, budget), findOwn: () => findOwnPerson(crm, 'Contact', req, ctx, since, budget) },
@@ -91,7 +93,7 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
         const id = result.id ?? (email ? (await soqlIds(crm, `SELECT Id FROM Contact WHERE Email = ${soqlString(email)} LIMIT 1`, budget))[0] : undefined);
         return id ? success({ id }) : failure(`Salesforce refused the contact as a duplicate: ${result.message}`);
       }
-      return toOutcome(result, 'contact');
+      return toOutcome(result, 'contact', extra.note);
     },
 
     async createDeal(req: DealRequest, ctx: CallContext): Promise<Outcome> {
@@ -109,13 +111,14 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
         accountId = typeof contact['AccountId'] === 'string' ? contact['AccountId'] : undefined;
       }
       const name = req.name.trim();
+      const extra = await directory.knownFields('Opportunity', req.fields, budget);
       const record = {
         ...(name ? { Name: name } : {}),
         ...(req.stage.trim() ? { StageName: req.stage.trim() } : {}),
         CloseDate: req.closingDate.trim() || new Date(crm.api.clock.now() + DEFAULT_CLOSE_DAYS * 86_400_000).toISOString().slice(0, 10),
         ...(amount !== undefined ? { Amount: amount } : {}),
         ...(accountId ? { AccountId: accountId } : {}),
-        ...(await directory.knownFields('Opportunity', req.fields, budget)),
+        ...extra.sent,
       };
       const findOwn = async (): Promise<Created | undefined> => {
         const where = [`Name = ${soqlString(name)}`, `CreatedDate >= ${soqlDateTime(since)}`, ...(accountId ? [`AccountId = ${soqlString(accountId)}`] : [])];
@@ -124,7 +127,7 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
       };
       const result = await createOnce({ create: () => insertRecord(crm, 'Opportunity', record, budget), findOwn }, ctx.retryOfUnknown === true);
       if (result.kind !== 'created') return toOutcome(result, 'deal');
-      if (contactId === '') return success({ id: result.id });
+      if (contactId === '') return success({ id: result.id }, extra.note);
       // The opportunity exists now: a contact role that cannot be added yet leaves the effect half
       // done, which the next attempt finishes after finding the opportunity (never a second one).
       try {
@@ -135,7 +138,7 @@ export function createSalesforceCrm(crm: SalesforceService, directory: Salesforc
           throw new UnknownOutcomeError(`the opportunity ${result.id} was created, its contact role not yet: ${err.message}`);
         throw err;
       }
-      return success({ id: result.id });
+      return success({ id: result.id }, extra.note);
     },
   };
 }
@@ -198,10 +201,10 @@ async function addContactRole(crm: SalesforceService, opportunityId: string, con
   );
 }
 
-function toOutcome(result: Created, what: string): Outcome {
+function toOutcome(result: Created, what: string, note?: string): Outcome {
   switch (result.kind) {
     case 'created':
-      return success({ id: result.id });
+      return success({ id: result.id }, note);
     case 'duplicate':
       return failure(`Salesforce refused the ${what} as a duplicate: ${result.message}`);
     case 'refused':

@@ -3,6 +3,8 @@ import type { ServiceValue } from '../../vocabulary/service-fields.ts';
 import type { Budget } from '../remote/budget.ts';
 import { CachedList } from '../remote/cached-list.ts';
 import { ServiceRefusedError } from '../remote/errors.ts';
+import type { ObjectFields } from '../provider.ts';
+import { byNameIgnoringCase, leftOutNote, splitFields } from '../remote/left-out-fields.ts';
 import { describeError, salesforceErrors } from './http.ts';
 import { soql, type SalesforceService } from './records.ts';
 
@@ -120,16 +122,23 @@ export class SalesforceDirectory {
   }
 
   /**
-   * Extra fields a bot gives (`fields:`) that the object has, by API name (case as the org spells
-   * it). A bot written for another CRM names fields Salesforce does not have (Zoho's Lead_Source):
-   * those are left out rather than failing every record, so the same bot runs on every provider.
+   * An object's fields a record can be created with, by API name (case as the org spells it): a
+   * bot's extra `fields:` are matched to them ignoring case. A bot written for another CRM names
+   * fields Salesforce does not have (Zoho's Lead_Source): those are left out rather than failing
+   * every record, so the same bot runs on every provider (publishing warns, the log says so).
    */
-  async knownFields(object: string, fields: Readonly<Record<string, string>>, budget: Budget): Promise<Record<string, string>> {
-    const entries = Object.entries(fields).filter(([, v]) => v.trim() !== '');
-    if (entries.length === 0) return {};
+  async objectFields(object: string, budget: Budget): Promise<ObjectFields> {
     const described = await this.describe(object, budget);
-    const byName = new Map(described.fields.filter((f) => f.createable !== false).map((f) => [f.name.toLowerCase(), f.name]));
-    return Object.fromEntries(entries.flatMap(([k, v]) => (byName.has(k.toLowerCase()) ? [[byName.get(k.toLowerCase())!, v.trim()]] : [])));
+    const names = described.fields.filter((f) => f.createable !== false).map((f) => f.name);
+    return { object, names, resolve: byNameIgnoringCase(names) };
+  }
+
+  /** A block's extra fields as the object takes them, and the names left out (../remote/left-out-fields.ts). */
+  async knownFields(object: string, fields: Readonly<Record<string, string>>, budget: Budget): Promise<{ sent: Record<string, string>; note?: string }> {
+    if (Object.values(fields).every((v) => v.trim() === '')) return { sent: {} };
+    const { sent, left } = splitFields(fields, (await this.objectFields(object, budget)).resolve);
+    const note = leftOutNote('Salesforce', object, left);
+    return note ? { sent, note } : { sent };
   }
 
   forgetAll(): void {

@@ -206,6 +206,21 @@ export function createSalesforceProvider(options: SalesforceProviderOptions = {}
       }
     },
 
+    /** The createable fields of Lead, Contact and Opportunity, from their describes (cached with the picklists). */
+    async crmFields(integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}) {
+      const parsed = parseIntegration(integration);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
+      const { service, directory } = sessionFor(parsed);
+      if (opts.refresh) directory.forgetAll();
+      const budget = { deadline: service.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      const [lead, contact, deal] = await Promise.all([
+        directory.objectFields('Lead', budget),
+        directory.objectFields('Contact', budget),
+        directory.objectFields('Opportunity', budget),
+      ]);
+      return { lead, contact, deal };
+    },
+
     fixedValues: (): FieldValues => ({}),
 
     async checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck> {

@@ -37,6 +37,19 @@ export function crmPicklist(crm: ZohoService, module: 'Deals' | 'Leads', apiName
   }, timing);
 }
 
+/**
+ * The API names of one module's fields (the same metadata, `GET /crm/v8/settings/fields?module=…`),
+ * for checking a block's extra `fields:` at publish. The connector sends `fields:` as given.
+ */
+export function crmFieldNames(crm: ZohoService, module: 'Leads' | 'Contacts' | 'Deals', timing: DirectoryTiming): CachedList<string> {
+  return new CachedList(async (budget) => {
+    const res = await crm.api.send({ method: 'GET', url: apiUrl(crm.origin, '/crm/v8/settings/fields', { module }) }, budget);
+    const parsed = crmFields.safeParse(res.body);
+    if (res.status >= 300 || !parsed.success) throw new ServiceRefusedError(`Zoho CRM could not list the fields of ${module} (${said(res.status, res.body)})`);
+    return parsed.data.fields.map((f) => f.api_name);
+  }, timing);
+}
+
 const layouts = z.looseObject({ layouts: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) })) });
 const pipelines = z.looseObject({
   pipeline: z.array(

@@ -197,6 +197,22 @@ describe('helpers', () => {
   });
 });
 
+describe('crmFields', () => {
+  it("offers each module's field API names, matched exactly as the connector sends them, cached like the picklists", async () => {
+    const { lead, contact, deal } = await z.provider.crmFields(z.record('crm'));
+    expect([lead.object, contact.object, deal.object]).toEqual(['Leads', 'Contacts', 'Deals']);
+    expect(lead.names).toEqual(expect.arrayContaining(['Last_Name', 'Lead_Source', 'Description']));
+    expect(lead.resolve('Lead_Source')).toBe('Lead_Source');
+    expect(lead.resolve('lead_source')).toBeUndefined();
+    expect(deal.resolve('Stage')).toBe('Stage');
+    expect(deal.resolve('Lead_Sorce')).toBeUndefined();
+    await z.provider.crmFields(z.record('crm'));
+    expect(z.fake.stats.byRoute['GET /crm/v8/settings/fields']).toBe(3);
+    await z.provider.crmFields(z.record('crm'), { refresh: true });
+    expect(z.fake.stats.byRoute['GET /crm/v8/settings/fields']).toBe(6);
+  });
+});
+
 describe('listValues', () => {
   it("offers the CRM's deal stages and lead sources, without Zoho's -None- placeholder", async () => {
     const offered = await z.provider.listValues('crm', z.record('crm'));

@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../remote/clock.ts';
 import { z } from 'zod';
 import type { Outcome } from '../../vocabulary/outcome.ts';
-import type { FieldValues, IntegrationHooks, OfferedValues, Provider } from '../provider.ts';
+import type { CrmRecord, FieldValues, IntegrationHooks, ObjectFields, OfferedValues, Provider } from '../provider.ts';
 import { TICKET_VALUES } from '../builtin/values.ts';
 import type { IntegrationCheck, IntegrationRecord } from '../../vocabulary/integration.ts';
 import type { CrmConnector, HelpdeskConnector, MailingConnector, Role, RoleConnectors } from '../../vocabulary/roles.ts';
@@ -21,7 +21,7 @@ import { memoryAccessTokenCache, type AccessTokenCache } from '../remote/access-
 import { outcomeOf } from '../remote/outcome-of.ts';
 import { refusingConnectors } from '../remote/refusing-connectors.ts';
 import { apiUrl, type ZohoService } from './service.ts';
-import { crmDealStages, crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
+import { crmDealStages, crmFieldNames, crmPicklist, deskPicklists, type DeskPicklistField, type DeskPicklistValue } from './picklists.ts';
 import type { ServiceValue } from '../../vocabulary/service-fields.ts';
 
 /** Non-secret settings of a `zoho` integration, as declared in ./fields.ts. */
@@ -63,6 +63,7 @@ export interface ZohoProviderOptions {
 export interface ZohoProvider extends Provider {
   checkIntegration(role: Role, integration: IntegrationRecord): Promise<IntegrationCheck>;
   listValues(role: Role, integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<OfferedValues>;
+  crmFields(integration: IntegrationRecord, opts?: { readonly refresh?: boolean }): Promise<Readonly<Record<CrmRecord, ObjectFields>>>;
   fixedValues(role: Role): FieldValues;
 }
 
@@ -83,6 +84,8 @@ interface Session {
   /** The Stage picklist, which `stages` falls back to where the CRM has no pipelines. */
   readonly stagePicklist: CachedList<ServiceValue>;
   readonly sources: CachedList<ServiceValue>;
+  /** The API names of the fields of Leads, Contacts and Deals, for checking `fields:` at publish. */
+  readonly fieldNames: Readonly<Record<CrmRecord, CachedList<string>>>;
   readonly ticketPicklists: CachedList<DeskPicklistValue>;
 }
 
@@ -141,6 +144,11 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
         stages: crmDealStages(crm, stagePicklist, timing),
         stagePicklist,
         sources: crmPicklist(crm, 'Leads', 'Lead_Source', timing),
+        fieldNames: {
+          lead: crmFieldNames(crm, 'Leads', timing),
+          contact: crmFieldNames(crm, 'Contacts', timing),
+          deal: crmFieldNames(crm, 'Deals', timing),
+        },
         ticketPicklists: deskPicklists({ api, origin: origins.desk, deadlineMs }, (budget) => desk.orgId(budget), timing),
         campaigns: origins.campaigns ?? origins.crm,
         lists: campaignsLists({ api, origin: origins.campaigns ?? origins.crm, deadlineMs }, timing),
@@ -199,6 +207,22 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
      * sources from the CRM's field metadata; statuses, priorities and classifications from the
      * portal's ticket fields. `refresh` drops the cached copies first (the builder's refresh).
      */
+    /** The API names of the Leads, Contacts and Deals fields (cached like the picklists); the connector sends `fields:` as given. */
+    async crmFields(integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}): Promise<Readonly<Record<CrmRecord, ObjectFields>>> {
+      const parsed = parseIntegration('crm', integration);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
+      const session = sessionFor('crm', parsed);
+      if (opts.refresh) for (const list of Object.values(session.fieldNames)) list.forget();
+      const budget = { deadline: session.api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      const of = async (record: CrmRecord, object: string): Promise<ObjectFields> => {
+        const names = await session.fieldNames[record].all(budget);
+        // Zoho takes a field by its exact API name.
+        return { object, names, resolve: (name) => (names.includes(name) ? name : undefined) };
+      };
+      const [lead, contact, deal] = await Promise.all([of('lead', 'Leads'), of('contact', 'Contacts'), of('deal', 'Deals')]);
+      return { lead, contact, deal };
+    },
+
     async listValues(role: Role, integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}): Promise<OfferedValues> {
       const parsed = parseIntegration(role, integration);
       if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
@@ -211,6 +235,7 @@ export function createZohoProvider(options: ZohoProviderOptions = {}): ZohoProvi
           session.stages,
           session.stagePicklist,
           session.sources,
+          ...Object.values(session.fieldNames),
           session.ticketPicklists,
         ]) {
           list.forget();

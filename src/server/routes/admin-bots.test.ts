@@ -212,6 +212,18 @@ describe('downloading', () => {
 });
 
 describe("publishing checks a block's literal values against the connected service", () => {
+  it('the built-in store keeps any extra fields as given: no warning about them', async () => {
+    const s = await testServer();
+    const lead = readFileSync(new URL('../../../examples/lead.yaml', import.meta.url), 'utf8').replace(
+      'Lead_Source: Chat',
+      'Lead_Source: Chat\n      Anything_At_All: x',
+    );
+    expect((await upload(s, 'lead', lead)).statusCode).toBeLessThan(300);
+    const res = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/lead/publish' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().warnings).toEqual([]);
+  });
+
   const SUPPORT = readFileSync(new URL('../../../examples/support.yaml', import.meta.url), 'utf8');
   const publishSupport = async (s: TestServer, text: string) => {
     const saved = await upload(s, 'support', text);

@@ -76,7 +76,10 @@ const effectAttempt = z
     startedAt: z.string(),
     durationMs: z.number().int(),
     outcome: z.string(),
-    message: z.string().nullable().describe("The service's error message, when there was one."),
+    message: z
+      .string()
+      .nullable()
+      .describe("The service's error message, when there was one; on a success, what the call left out (extra fields the CRM object does not have)."),
   })
   .meta({ id: 'EffectAttempt' }) satisfies z.ZodType<EffectAttempt>;
 
