@@ -2,9 +2,9 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter, type RetryPolicy } from '../remote/backoff.ts';
 import type { Budget } from '../remote/budget.ts';
 import { systemClock, type Clock } from '../remote/clock.ts';
-import { IntegrationInvalidError, ServiceUnavailableError, TokenThrottledError, UnknownOutcomeError } from '../remote/errors.ts';
+import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
-import { withRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
+import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
 import { describeNetworkError, type HubSpotOAuth } from './oauth.ts';
 
 export interface HttpOptions {
@@ -112,26 +112,19 @@ export class HubSpotApi {
   }
 
   send(req: HubSpotRequest, budget: Budget): Promise<HubSpotResponse> {
-    let refreshed = false;
-    return withRetries(
-      async (ctx) => {
-        const result = await this.#attempt(req, ctx, refreshed);
-        if (result.kind === 'again') refreshed = true;
-        return result;
-      },
-      { policy: this.#opts.retry, budget, service: 'HubSpot', clock: this.clock, ...(this.#opts.random ? { random: this.#opts.random } : {}) },
-    );
+    return withTokenRetries((ctx, refreshed) => this.#attempt(req, ctx, refreshed), {
+      policy: this.#opts.retry,
+      budget,
+      service: 'HubSpot',
+      clock: this.clock,
+      ...(this.#opts.random ? { random: this.#opts.random } : {}),
+    });
   }
 
   async #attempt(req: HubSpotRequest, ctx: AttemptContext, refreshed: boolean): Promise<Attempt<HubSpotResponse>> {
-    let token: string;
-    try {
-      token = await this.#oauth.token(ctx.signal);
-    } catch (err) {
-      if (err instanceof TokenThrottledError) return { kind: 'retry', message: err.message, retryAt: err.retryAt };
-      if (err instanceof ServiceUnavailableError) return { kind: 'retry', message: err.message };
-      throw err;
-    }
+    const got = await tokenOrRetry(() => this.#oauth.token(ctx.signal));
+    if ('retry' in got) return got.retry;
+    const token = got.token;
     const { timeoutMs } = this.#opts;
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
     let body: string | undefined;

@@ -2,7 +2,7 @@ import type { RetryPolicy } from './backoff.ts';
 import { backoffMs } from './backoff.ts';
 import type { Budget } from './budget.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ServiceUnavailableError, UnknownOutcomeError } from './errors.ts';
+import { ServiceUnavailableError, TokenThrottledError, UnknownOutcomeError } from './errors.ts';
 
 /** What one try came to. */
 export type Attempt<T> =
@@ -96,5 +96,33 @@ export async function withRetries<T>(attempt: (ctx: AttemptContext) => Promise<A
     }
     // A busy machine can wake us past the deadline: the last error is still what went wrong.
     if (clock.now() >= budget.deadline) throw ended("the block's deadline passed");
+  }
+}
+
+/**
+ * withRetries for a call made with an access token: an attempt that answers `again` (the service
+ * refused the token, which was then refreshed) runs once more told so, and decides itself that a
+ * second refusal is final.
+ */
+export function withTokenRetries<T>(attempt: (ctx: AttemptContext, refreshed: boolean) => Promise<Attempt<T>>, options: RetryOptions): Promise<T> {
+  let refreshed = false;
+  return withRetries(async (ctx) => {
+    const result = await attempt(ctx, refreshed);
+    if (result.kind === 'again') refreshed = true;
+    return result;
+  }, options);
+}
+
+/**
+ * The access token (or session) an attempt sends, or the retry a throttled or unreachable token
+ * service calls for; any other error (refused credentials) is thrown.
+ */
+export async function tokenOrRetry<S>(get: () => Promise<S>): Promise<{ readonly token: S } | { readonly retry: Attempt<never> }> {
+  try {
+    return { token: await get() };
+  } catch (err) {
+    if (err instanceof TokenThrottledError) return { retry: { kind: 'retry', message: err.message, retryAt: err.retryAt } };
+    if (err instanceof ServiceUnavailableError) return { retry: { kind: 'retry', message: err.message } };
+    throw err;
   }
 }

@@ -2,10 +2,10 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter, type RetryPolicy } from '../remote/backoff.ts';
 import type { Budget } from '../remote/budget.ts';
 import { systemClock, type Clock } from '../remote/clock.ts';
-import { IntegrationInvalidError, ServiceUnavailableError, TokenThrottledError, UnknownOutcomeError } from '../remote/errors.ts';
+import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
-import { withRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
-import { describeNetworkError, type SalesforceOAuth, type SalesforceSession } from './oauth.ts';
+import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
+import { describeNetworkError, type SalesforceOAuth } from './oauth.ts';
 
 /**
  * The REST API version every call names. v62.0 is Winter '25; every object and field used here
@@ -82,26 +82,19 @@ export class SalesforceApi {
   }
 
   send(req: SalesforceRequest, budget: Budget): Promise<SalesforceResponse> {
-    let refreshed = false;
-    return withRetries(
-      async (ctx) => {
-        const result = await this.#attempt(req, ctx, refreshed);
-        if (result.kind === 'again') refreshed = true;
-        return result;
-      },
-      { policy: this.#opts.retry, budget, service: 'Salesforce', clock: this.clock, ...(this.#opts.random ? { random: this.#opts.random } : {}) },
-    );
+    return withTokenRetries((ctx, refreshed) => this.#attempt(req, ctx, refreshed), {
+      policy: this.#opts.retry,
+      budget,
+      service: 'Salesforce',
+      clock: this.clock,
+      ...(this.#opts.random ? { random: this.#opts.random } : {}),
+    });
   }
 
   async #attempt(req: SalesforceRequest, ctx: AttemptContext, refreshed: boolean): Promise<Attempt<SalesforceResponse>> {
-    let session: SalesforceSession;
-    try {
-      session = await this.#oauth.session(ctx.signal);
-    } catch (err) {
-      if (err instanceof TokenThrottledError) return { kind: 'retry', message: err.message, retryAt: err.retryAt };
-      if (err instanceof ServiceUnavailableError) return { kind: 'retry', message: err.message };
-      throw err;
-    }
+    const got = await tokenOrRetry(() => this.#oauth.session(ctx.signal));
+    if ('retry' in got) return got.retry;
+    const session = got.token;
     const path = req.path.startsWith('/services/') ? req.path : `/services/data/${API_VERSION}${req.path}`;
     const url = new URL(path, session.instanceUrl);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);

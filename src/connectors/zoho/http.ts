@@ -2,9 +2,9 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter, type RetryPolicy } from '../remote/backoff.ts';
 import type { Budget } from '../remote/budget.ts';
 import { systemClock, type Clock } from '../remote/clock.ts';
-import { IntegrationInvalidError, TokenThrottledError, UnknownOutcomeError, ServiceUnavailableError } from '../remote/errors.ts';
+import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
-import { withRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
+import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
 import { describeNetworkError, type ZohoOAuth } from './oauth.ts';
 
 export type { Budget } from '../remote/budget.ts';
@@ -81,26 +81,19 @@ export class ZohoApi {
   }
 
   send(req: ZohoRequest, budget: Budget): Promise<ZohoResponse> {
-    let refreshedAfter401 = false;
-    return withRetries(
-      async (ctx) => {
-        const result = await this.#attempt(req, ctx, refreshedAfter401);
-        if (result.kind === 'again') refreshedAfter401 = true;
-        return result;
-      },
-      { policy: this.#opts.retry, budget, service: 'Zoho', clock: this.clock, ...(this.#opts.random ? { random: this.#opts.random } : {}) },
-    );
+    return withTokenRetries((ctx, refreshed) => this.#attempt(req, ctx, refreshed), {
+      policy: this.#opts.retry,
+      budget,
+      service: 'Zoho',
+      clock: this.clock,
+      ...(this.#opts.random ? { random: this.#opts.random } : {}),
+    });
   }
 
   async #attempt(req: ZohoRequest, ctx: AttemptContext, refreshedAfter401: boolean): Promise<Attempt<ZohoResponse>> {
-    let token: string;
-    try {
-      token = await this.#oauth.token(ctx.signal);
-    } catch (err) {
-      if (err instanceof TokenThrottledError) return { kind: 'retry', message: err.message, retryAt: err.retryAt };
-      if (err instanceof ServiceUnavailableError) return { kind: 'retry', message: err.message };
-      throw err;
-    }
+    const got = await tokenOrRetry(() => this.#oauth.token(ctx.signal));
+    if ('retry' in got) return got.retry;
+    const token = got.token;
 
     // The call's own limit; the block's deadline cuts it through ctx.signal.
     const { timeoutMs } = this.#opts;
