@@ -172,7 +172,10 @@ export interface ConversationsTable {
 export interface AccessTokensTable {
   /** Names the credential: provider, accounts server, client and a hash of the refresh token. */
   key: string;
-  /** Sealed with the secret box; null once the service refused it. */
+  /**
+   * Sealed with the secret box: the access token and, once a service rotated it, the refresh token
+   * to use next. Null (or the refresh token alone) once the service refused the access token.
+   */
   token: string | null;
   /** Epoch ms after which the token is not used (the refresh margin already taken off). */
   use_until: number;

@@ -2,7 +2,8 @@ import { request } from 'undici';
 import { OAuthRefusal, type OAuthFlow } from '../declaration.ts';
 import { errorCode } from '../remote/provider-said.ts';
 import { HUBSPOT_API_ORIGIN, HUBSPOT_APP_ORIGIN } from './fields.ts';
-import { describeNetworkError, parseObject } from './oauth.ts';
+import { parseObject } from '../remote/json-object.ts';
+import { describeNetworkError } from '../remote/network-error.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 

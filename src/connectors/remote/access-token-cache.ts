@@ -2,7 +2,18 @@
 export interface IssuedToken {
   readonly value: string;
   readonly useUntil: number;
+  /**
+   * The refresh token the answer carried, when the service rotates them (Salesforce can): kept with
+   * the access token, and the one the next refresh of this key is given.
+   */
+  readonly refreshToken?: string;
 }
+
+/**
+ * Runs one refresh. `refreshToken` is the newest refresh token a service gave for this key, or
+ * undefined while it gave none (the configured one is then used).
+ */
+export type Refresh = (refreshToken: string | undefined) => Promise<IssuedToken>;
 
 /**
  * Where an OAuth provider keeps its access tokens. The in-memory cache below serves one process;
@@ -12,7 +23,7 @@ export interface IssuedToken {
  */
 export interface AccessTokenCache {
   /** A token for `key` still usable at `now`; otherwise `refresh` runs, once for all callers waiting on `key`. */
-  tokenFor(key: string, refresh: () => Promise<IssuedToken>, now: number): Promise<string>;
+  tokenFor(key: string, refresh: Refresh, now: number): Promise<string>;
   /** The service refused `token` (401): forget it, unless a newer token already replaced it. */
   invalidate(key: string, token: string): Promise<void>;
 }
@@ -21,15 +32,18 @@ export interface AccessTokenCache {
 export function memoryAccessTokenCache(): AccessTokenCache {
   const tokens = new Map<string, IssuedToken>();
   const inflight = new Map<string, Promise<IssuedToken>>();
+  /** The newest refresh token each key was given (rotation); one process's memory only. */
+  const refreshTokens = new Map<string, string>();
   return {
     async tokenFor(key, refresh, now) {
       const cached = tokens.get(key);
       if (cached && now < cached.useUntil) return cached.value;
       let pending = inflight.get(key);
       if (!pending) {
-        pending = refresh()
+        pending = refresh(refreshTokens.get(key))
           .then((token) => {
             tokens.set(key, token);
+            if (token.refreshToken !== undefined) refreshTokens.set(key, token.refreshToken);
             return token;
           })
           .finally(() => inflight.delete(key));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OAuthRefusal, type OAuthFlow } from '../declaration.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { PRODUCTION_LOGIN } from './fields.ts';
-import { describeNetworkError } from './oauth.ts';
+import { describeNetworkError } from '../remote/network-error.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 

@@ -5,7 +5,8 @@ import { systemClock, type Clock } from '../remote/clock.ts';
 import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
-import { describeNetworkError, type SalesforceOAuth } from './oauth.ts';
+import type { SalesforceOAuth } from './oauth.ts';
+import { describeNetworkError } from '../remote/network-error.ts';
 
 /**
  * The REST API version every call names. v62.0 is Winter '25; every object and field used here

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { request, type Dispatcher } from 'undici';
-import type { AccessTokenCache, IssuedToken } from '../remote/access-token-cache.ts';
-import { IntegrationInvalidError, ServiceUnavailableError } from '../remote/errors.ts';
+import type { Dispatcher } from 'undici';
+import type { AccessTokenCache } from '../remote/access-token-cache.ts';
+import { ServiceUnavailableError } from '../remote/errors.ts';
+import { answeredRefreshToken, OAuthRefresher, oauthTokenKey, type TokenEndpoint, type TokenVerdict } from '../remote/oauth-refresher.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { PRODUCTION_LOGIN, SANDBOX_LOGIN } from './fields.ts';
 
@@ -38,10 +38,7 @@ export interface OAuthOptions {
  * consumer secret or refresh token never reuses an old session. A hash, so no secret is a key.
  */
 export function salesforceTokenKey(c: Pick<OAuthOptions, 'loginOrigin' | 'clientId' | 'clientSecret' | 'refreshToken'>): string {
-  const secret = createHash('sha256')
-    .update(JSON.stringify([c.clientSecret, c.refreshToken]))
-    .digest('hex');
-  return `salesforce:${c.loginOrigin}:${c.clientId}:${secret}`;
+  return oauthTokenKey('salesforce', c.loginOrigin, c.clientId, c.clientSecret, c.refreshToken);
 }
 
 /**
@@ -53,105 +50,108 @@ export function salesforceTokenKey(c: Pick<OAuthOptions, 'loginOrigin' | 'client
 const SALESFORCE_HOSTS = /\.(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com)$/;
 
 /**
- * Salesforce sessions for one (login server, connected app, refresh token), from the OAuth 2
- * refresh-token flow (`POST {login}/services/oauth2/token`). The token answer's `instance_url` is
- * the org's API host: it is kept with the access token, in the same sealed value of the
- * AccessTokenCache, so every process of an installation uses the host its session belongs to.
- * However many callers find the session stale, the cache runs one refresh.
+ * Salesforce's token endpoint, the OAuth 2 refresh-token flow (`POST {login}/services/oauth2/token`).
+ * The answer's `instance_url` is the org's API host: it is packed with the access token into the
+ * one value the AccessTokenCache seals, so every process of an installation uses the host its
+ * session belongs to. A connected app (or external client app) set to rotate refresh tokens answers
+ * with a new `refresh_token` and invalidates the one used (Salesforce Help, "OAuth 2.0 Refresh Token
+ * Flow for Renewed Sessions"); it is returned for the cache to keep.
+ */
+export function salesforceTokenEndpoint(opts: Pick<OAuthOptions, 'loginOrigin' | 'clientId' | 'clientSecret' | 'sessionLifetimeMs'>): TokenEndpoint {
+  const lifetimeMs = opts.sessionLifetimeMs ?? 55 * 60_000;
+  return {
+    name: 'the Salesforce login server',
+    // Never used: Salesforce's answers are not read as throttling (see below).
+    throttledMessage: 'the Salesforce login server is throttling token requests; waiting before asking again',
+    request: (refreshToken) => ({
+      url: `${opts.loginOrigin}/services/oauth2/token`,
+      form: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+        refresh_token: refreshToken,
+        format: 'json',
+      }),
+    }),
+    read({ status, body }) {
+      const accessToken = body?.['access_token'];
+      if (status < 300 && typeof accessToken === 'string' && accessToken !== '') {
+        const instance = instanceOrigin(opts.loginOrigin, body?.['instance_url']);
+        if (instance.kind !== 'issued') return instance;
+        const refreshToken = answeredRefreshToken(body);
+        return {
+          kind: 'issued',
+          value: encode({ accessToken, instanceUrl: instance.value }),
+          lifetimeMs,
+          ...(refreshToken !== undefined ? { refreshToken } : {}),
+        };
+      }
+      // Only the error code and its description, bounded, may reach the admin: never the body.
+      const error = errorCode(body?.['error']);
+      const description = errorMessage(body?.['error_description']) ?? '';
+      // `rate_limit_exceeded` (too many token requests) is how Salesforce's OAuth error list is
+      // reported to name throttling; not confirmed against a live org, it is treated as transient.
+      if (status >= 500 || status === 429 || error === undefined || error === 'rate_limit_exceeded') {
+        return { kind: 'unavailable', message: `the Salesforce login server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})` };
+      }
+      return { kind: 'refused', message: explainTokenError(error, description) };
+    },
+  };
+}
+
+/** The origin of an answer's instance_url, or why it is not used (the access token is sent there). */
+function instanceOrigin(loginOrigin: string, value: unknown): TokenVerdict {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return { kind: 'unavailable', message: 'the Salesforce login server gave a session without a readable instance_url' };
+  }
+  const official = loginOrigin === PRODUCTION_LOGIN || loginOrigin === SANDBOX_LOGIN;
+  if (official && (url.protocol !== 'https:' || !SALESFORCE_HOSTS.test(url.hostname))) {
+    return {
+      kind: 'refused',
+      message: `the Salesforce login server named an instance outside Salesforce (${errorCode(url.hostname) ?? 'unreadable host'}); the access token was sent nowhere`,
+    };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { kind: 'unavailable', message: 'the instance_url Salesforce gave is not an http(s) URL' };
+  return { kind: 'issued', value: url.origin, lifetimeMs: 0 };
+}
+
+/**
+ * Salesforce sessions for one (login server, connected app, refresh token). A session's lifetime
+ * is not in the answer (no `expires_in`), so it is used for sessionLifetimeMs with no margin.
  */
 export class SalesforceOAuth {
-  readonly #opts: OAuthOptions;
-  readonly #key: string;
-  readonly #now: () => number;
-  #refusal: { readonly error: IntegrationInvalidError; readonly until: number } | null = null;
+  readonly #refresher: OAuthRefresher;
 
   constructor(opts: OAuthOptions) {
-    this.#opts = opts;
-    this.#key = salesforceTokenKey(opts);
-    this.#now = opts.now ?? Date.now;
+    this.#refresher = new OAuthRefresher({
+      ...opts,
+      endpoint: salesforceTokenEndpoint(opts),
+      key: salesforceTokenKey(opts),
+      refreshMarginMs: 0,
+      noun: 'session',
+    });
   }
 
   get key(): string {
-    return this.#key;
+    return this.#refresher.key;
   }
 
   /** A session, refreshing (once for all concurrent callers) when none is stored or it is due. */
   async session(signal?: AbortSignal): Promise<SalesforceSession> {
-    const now = this.#now();
-    if (this.#refusal && now < this.#refusal.until) throw this.#refusal.error;
-    const pending = this.#opts.tokens.tokenFor(this.#key, () => this.#refresh(), now);
-    pending.catch(() => undefined);
-    return decode(await abortable(pending, signal));
+    return decode(await this.#refresher.token(signal));
   }
 
   /** Asks Salesforce again on the next call even after a refusal (an admin checking fixed credentials). */
   forgetRefusal(): void {
-    this.#refusal = null;
+    this.#refresher.forgetRefusal();
   }
 
   /** Salesforce refused the session (401 INVALID_SESSION_ID): forget it, unless a newer one replaced it. */
   invalidate(session: SalesforceSession): Promise<void> {
-    return this.#opts.tokens.invalidate(this.#key, encode(session));
-  }
-
-  async #refresh(): Promise<IssuedToken> {
-    const form = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: this.#opts.clientId,
-      client_secret: this.#opts.clientSecret,
-      refresh_token: this.#opts.refreshToken,
-      format: 'json',
-    });
-    const started = this.#now();
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(`${this.#opts.loginOrigin}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        signal: AbortSignal.timeout(this.#opts.timeoutMs ?? 15_000),
-        ...(this.#opts.dispatcher ? { dispatcher: this.#opts.dispatcher } : {}),
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      throw new ServiceUnavailableError(`could not reach the Salesforce login server: ${describeNetworkError(err)}`);
-    }
-    const body = parseObject(text);
-    const accessToken = body?.['access_token'];
-    if (status < 300 && typeof accessToken === 'string' && accessToken !== '') {
-      const instanceUrl = this.#instanceOrigin(body?.['instance_url']);
-      return { value: encode({ accessToken, instanceUrl }), useUntil: started + (this.#opts.sessionLifetimeMs ?? 55 * 60_000) };
-    }
-    // Only the error code and its description, bounded, may reach the admin: never the body.
-    const error = errorCode(body?.['error']);
-    const description = errorMessage(body?.['error_description']) ?? '';
-    // `rate_limit_exceeded` (too many token requests) is how Salesforce's OAuth error list is
-    // reported to name throttling; not confirmed against a live org, it is treated as transient.
-    if (status >= 500 || status === 429 || error === undefined || error === 'rate_limit_exceeded') {
-      throw new ServiceUnavailableError(`the Salesforce login server gave no access token (HTTP ${status}${error ? `: ${error}` : ''})`);
-    }
-    const refusal = new IntegrationInvalidError(explainTokenError(error, description));
-    this.#refusal = { error: refusal, until: this.#now() + (this.#opts.refusalMemoryMs ?? 60_000) };
-    throw refusal;
-  }
-
-  #instanceOrigin(value: unknown): string {
-    let url: URL;
-    try {
-      url = new URL(String(value));
-    } catch {
-      throw new ServiceUnavailableError('the Salesforce login server gave a session without a readable instance_url');
-    }
-    const official = this.#opts.loginOrigin === PRODUCTION_LOGIN || this.#opts.loginOrigin === SANDBOX_LOGIN;
-    if (official && (url.protocol !== 'https:' || !SALESFORCE_HOSTS.test(url.hostname))) {
-      throw new IntegrationInvalidError(
-        `the Salesforce login server named an instance outside Salesforce (${errorCode(url.hostname) ?? 'unreadable host'}); the access token was sent nowhere`,
-      );
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ServiceUnavailableError('the instance_url Salesforce gave is not an http(s) URL');
-    return url.origin;
+    return this.#refresher.invalidate(encode(session));
   }
 }
 
@@ -188,42 +188,4 @@ function decode(value: string): SalesforceSession {
   if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string')
     throw new ServiceUnavailableError('a stored Salesforce session is unreadable');
   return { accessToken: parsed[0], instanceUrl: parsed[1] };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A short, secret-free description of a transport error (never the request, which holds secrets). */
-export function describeNetworkError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timed out';
-    return typeof code === 'string' ? `${code} (${err.message})` : err.message;
-  }
-  return String(err);
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new ServiceUnavailableError('the call was cancelled before a session was available'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new ServiceUnavailableError('the call was cancelled while waiting for a session'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OAuthRefusal, type OAuthFlow } from '../declaration.ts';
 import { errorCode } from '../remote/provider-said.ts';
 import { dataCentre, officialOrigins, zohoOrigins } from './data-centres.ts';
-import { describeNetworkError } from './oauth.ts';
+import { describeNetworkError } from '../remote/network-error.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 

@@ -5,7 +5,8 @@ import { systemClock, type Clock } from '../remote/clock.ts';
 import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
-import { describeNetworkError, type ZohoOAuth } from './oauth.ts';
+import type { ZohoOAuth } from './oauth.ts';
+import { describeNetworkError } from '../remote/network-error.ts';
 
 export type { Budget } from '../remote/budget.ts';
 export type { RetryPolicy } from '../remote/backoff.ts';
