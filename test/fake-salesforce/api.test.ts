@@ -65,6 +65,29 @@ describe('OAuth: the token endpoint', () => {
   });
 });
 
+describe('OAuth: refresh token rotation (the connected app setting)', () => {
+  it('answers each refresh with a new refresh_token and refuses the one used from then on', async () => {
+    const app = fake.newClient(undefined, { rotateRefreshTokens: true });
+    const first = await token(app);
+    expect(first.status).toBe(200);
+    const next = (first.body as { refresh_token: string }).refresh_token;
+    expect(next).toMatch(/^5Aep861/);
+    expect(next).not.toBe(app.refreshToken);
+    expect(await token(app)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
+    const second = await token({ ...app, refreshToken: next });
+    expect(second.status).toBe(200);
+    expect((second.body as { refresh_token: string }).refresh_token).not.toBe(next);
+    expect(fake.stats.tokenRefreshes).toBe(2);
+  });
+
+  it('revoking the grant by its first refresh token stops the rotated one too', async () => {
+    const app = fake.newClient(undefined, { rotateRefreshTokens: true });
+    const next = ((await token(app)).body as { refresh_token: string }).refresh_token;
+    fake.revokeRefreshToken(app.refreshToken);
+    expect((await token({ ...app, refreshToken: next })).status).toBe(400);
+  });
+});
+
 describe('REST: sessions, errors and faults', () => {
   it('401 INVALID_SESSION_ID without a session, after expiry, and (saying so) without the api scope', async () => {
     expect(await api(`${V}/query?q=SELECT+Id+FROM+Lead`)).toEqual({

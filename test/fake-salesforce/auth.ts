@@ -7,6 +7,12 @@ export interface Client {
   readonly refreshToken: string;
   /** Granted scopes (default `api refresh_token`): without `api` the REST API refuses the session. */
   readonly scopes?: readonly string[];
+  /**
+   * The connected app's "Enable Refresh Token Rotation": each refresh answers with a new
+   * refresh_token and the one used is invalidated (Salesforce Help, "OAuth 2.0 Refresh Token Flow
+   * for Renewed Sessions"). Off by default, as in Salesforce.
+   */
+  readonly rotateRefreshTokens?: boolean;
 }
 
 interface Session {
@@ -30,7 +36,7 @@ export interface TokenAnswer {
  * signature, scope — and no expires_in (a session lasts the org's session timeout). Errors are
  * `{ error, error_description }` with HTTP 400: invalid_grant (revoked or unknown refresh token,
  * used code), invalid_client_id (unknown consumer key), invalid_client (wrong secret),
- * redirect_uri_mismatch.
+ * redirect_uri_mismatch. With rotation on, a refresh answer carries the new refresh_token too.
  */
 export class Auth {
   clients = new Map<string, Client>();
@@ -40,18 +46,21 @@ export class Auth {
   consent: Consent = 'approve';
   generation = 0;
   refreshes = 0;
+  /** Per consumer key, the refresh token that works now when the app rotates them (else the client's own). */
+  current = new Map<string, string>();
   client: Client;
 
   constructor() {
     this.client = this.newClient();
   }
 
-  newClient(scopes?: readonly string[]): Client {
+  newClient(scopes?: readonly string[], opts: { rotateRefreshTokens?: boolean } = {}): Client {
     const c: Client = {
       clientId: `3MVG9${randomBytes(30).toString('base64url')}`,
       clientSecret: randomBytes(32).toString('hex').toUpperCase(),
-      refreshToken: `5Aep861${randomBytes(40).toString('base64url')}`,
+      refreshToken: newRefreshToken(),
       ...(scopes ? { scopes } : {}),
+      ...(opts.rotateRefreshTokens ? { rotateRefreshTokens: true } : {}),
     };
     this.clients.set(c.clientId, c);
     return c;
@@ -66,12 +75,17 @@ export class Auth {
     this.generation += 1;
   }
 
-  /** The refresh token stops working, and so do its sessions. */
+  /** The refresh token stops working, and so do its sessions (a rotated one's too: it is one grant). */
   revoke(refreshToken: string): void {
     this.revoked.add(refreshToken);
+    for (const c of this.clients.values()) {
+      const now = this.current.get(c.clientId);
+      if (c.refreshToken === refreshToken && now) this.revoked.add(now);
+      if (now === refreshToken) this.revoked.add(c.refreshToken);
+    }
     for (const [token, s] of this.sessions) {
       const c = this.clients.get(s.clientId);
-      if (c?.refreshToken === refreshToken) this.sessions.delete(token);
+      if (c && this.revoked.has(this.current.get(c.clientId) ?? c.refreshToken)) this.sessions.delete(token);
     }
   }
 
@@ -90,10 +104,18 @@ export class Auth {
     if (!client) return refuse('invalid_client_id', 'client identifier invalid');
     if (form.get('client_secret') !== client.clientSecret) return refuse('invalid_client', 'invalid client credentials');
     let refreshToken: string;
+    let rotated = false;
     if (grantType === 'refresh_token') {
       const given = form.get('refresh_token') ?? '';
-      if (given !== client.refreshToken || this.revoked.has(given)) return refuse('invalid_grant', 'expired access/refresh token');
+      const valid = this.current.get(client.clientId) ?? client.refreshToken;
+      if (given !== valid || this.revoked.has(given)) return refuse('invalid_grant', 'expired access/refresh token');
       refreshToken = given;
+      if (client.rotateRefreshTokens) {
+        // The one used is invalidated at once; only the new one works from now on.
+        refreshToken = newRefreshToken();
+        this.current.set(client.clientId, refreshToken);
+        rotated = true;
+      }
       this.refreshes += 1;
     } else {
       const code = this.codes.get(form.get('code') ?? '');
@@ -101,6 +123,8 @@ export class Auth {
       if (code.redirectUri !== form.get('redirect_uri')) return refuse('redirect_uri_mismatch', 'redirect_uri must match configuration');
       this.codes.delete(form.get('code') ?? '');
       refreshToken = code.refreshToken;
+      // A new approval: its refresh token is the one that works (a rotated successor no longer).
+      this.current.delete(client.clientId);
     }
     const scopes = client.scopes ?? ['api', 'refresh_token'];
     const accessToken = `00D5g000004Fake!${randomBytes(48).toString('base64url')}`;
@@ -110,7 +134,7 @@ export class Auth {
       status: 200,
       body: {
         access_token: accessToken,
-        ...(grantType === 'authorization_code' && scopes.includes('refresh_token') ? { refresh_token: refreshToken } : {}),
+        ...((grantType === 'authorization_code' && scopes.includes('refresh_token')) || rotated ? { refresh_token: refreshToken } : {}),
         signature: randomBytes(32).toString('base64'),
         scope: scopes.join(' '),
         instance_url: instanceUrl,
@@ -143,4 +167,8 @@ export class Auth {
     if (state !== null) back.searchParams.set('state', state);
     return { status: 302, location: back.toString() };
   }
+}
+
+function newRefreshToken(): string {
+  return `5Aep861${randomBytes(40).toString('base64url')}`;
 }

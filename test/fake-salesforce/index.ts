@@ -14,7 +14,7 @@ export interface FakeSalesforce {
   /** A connected app with a refresh token of the integration user. */
   readonly client: Client;
   /** A connected app registered with the fake (a test's own, to revoke without touching others'). */
-  newClient(scopes?: readonly string[]): Client;
+  newClient(scopes?: readonly string[], opts?: { rotateRefreshTokens?: boolean }): Client;
   addClient(c: Client): void;
   revokeRefreshToken(refreshToken: string): void;
   /** Every session issued so far answers 401 INVALID_SESSION_ID. */
@@ -59,7 +59,7 @@ export async function startFakeSalesforce(opts: FakeSalesforceOptions = {}): Pro
     get client() {
       return auth.client;
     },
-    newClient: (scopes) => auth.newClient(scopes),
+    newClient: (scopes, o) => auth.newClient(scopes, o),
     addClient: (c) => auth.addClient(c),
     revokeRefreshToken: (t) => auth.revoke(t),
     expireSessions: () => auth.expireAll(),

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeHubSpot, type FakeHubSpot } from '../../../test/fake-hubspot/index.ts';
+import { SecretBox } from '../../secrets/secret-box.ts';
+import { tempStore } from '../../store/test-support.ts';
+import { storedAccessTokenCache } from '../remote/stored-access-token-cache.ts';
 import type { IntegrationRecord } from '../../vocabulary/integration.ts';
 import type { Role } from '../../vocabulary/roles.ts';
 import { HubSpotApi } from './http.ts';
@@ -307,5 +311,20 @@ describe('the hubspot provider', () => {
     const outcome = await crmOf(createHubSpotProvider(quick), { ...record('crm'), secrets: {} }).createLead(person('x@example.com'), ctx());
     expect(outcome).toMatchObject({ outcome: 'integration_invalid', message: expect.stringContaining('clientSecret') });
     expect(fake.stats.requests).toBe(0);
+  });
+});
+
+describe('the refresh token in HubSpot’s token answers', () => {
+  it('is kept sealed with the access token and used for the next refresh (HubSpot returns one with every refresh; the same one, as far as its docs say)', async () => {
+    const store = await tempStore('sqlite');
+    const box = new SecretBox(randomBytes(32));
+    const provider = createHubSpotProvider({ ...quick, tokens: storedAccessTokenCache(store, () => box) });
+    const crm = provider.connect('crm', record('crm'), { markInvalid: async () => undefined });
+    expect(await crm.createLead(person('kept@example.com'), ctx(1))).toMatchObject({ outcome: 'success' });
+    const [row] = await store.db.selectFrom('access_tokens').select('token').execute();
+    expect(box.open(row!.token!)).toEqual({ token: expect.any(String), refresh_token: fake.app.refreshToken });
+    fake.expireAccessTokens();
+    expect(await crm.createLead(person('again@example.com'), ctx(2))).toMatchObject({ outcome: 'success' });
+    expect(fake.stats.tokenRefreshes).toBe(2);
   });
 });

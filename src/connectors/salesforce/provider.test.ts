@@ -1,16 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { MockAgent } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { SecretBox } from '../../secrets/secret-box.ts';
+import { openStore } from '../../store/store.ts';
+import { STORE_TARGETS, tempStore } from '../../store/test-support.ts';
 import { OAuthRefusal } from '../declaration.ts';
 import { memoryAccessTokenCache } from '../remote/access-token-cache.ts';
+import { storedAccessTokenCache } from '../remote/stored-access-token-cache.ts';
 import { IntegrationInvalidError } from '../remote/errors.ts';
 import { salesforceOAuthFlow } from './connect.ts';
 import { salesforce } from './declaration.ts';
 import { PRODUCTION_LOGIN } from './fields.ts';
 import { SalesforceOAuth } from './oauth.ts';
-import { salesforceTokenKeys } from './provider.ts';
-import { ctx, salesforceSuite } from './test-support.ts';
+import { createSalesforceProvider, salesforceTokenKeys } from './provider.ts';
+import { ctx, FAST, salesforceSuite } from './test-support.ts';
 
 const h = await salesforceSuite();
+const box = new SecretBox(randomBytes(32));
 
 describe('listValues: the builder offers the org’s own values', () => {
   it('crm: Opportunity stages and Lead sources from the describes', async () => {
@@ -227,5 +233,39 @@ describe('connecting with OAuth (the web-server flow)', () => {
     expect(salesforceOAuthFlow.authorizeUrl({ clientId: 'c' }, { scopes: ['api'], redirectUri, state: 's' })).toMatch(
       /^https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?/,
     );
+  });
+});
+
+describe.each(STORE_TARGETS)('refresh token rotation, two processes sharing the tokens on %s', (kind) => {
+  it('the rotated refresh token is kept for every process; one holding the old session neither refreshes with the spent token nor is locked out', async () => {
+    const store = await tempStore(kind);
+    const other = await openStore(store.target);
+    onTestFinished(() => other.close());
+    const app = h.fake.newClient(undefined, { rotateRefreshTokens: true });
+    const record = h.record('crm', { client: app });
+    const processA = createSalesforceProvider({ ...FAST, tokens: storedAccessTokenCache(store, () => box) });
+    const processB = createSalesforceProvider({ ...FAST, tokens: storedAccessTokenCache(other, () => box) });
+
+    await processA.listValues('crm', record);
+    await processB.listValues('crm', record);
+    expect(h.fake.stats.tokenRefreshes).toBe(1);
+    const [row] = await store.db.selectFrom('access_tokens').select('token').execute();
+    const rotated = box.open(row!.token!)['refresh_token'];
+    expect(rotated).toMatch(/^5Aep861/);
+    expect(rotated).not.toBe(app.refreshToken);
+
+    // Every session ends; B refreshes with the rotated token, A then takes B's session.
+    h.fake.expireSessions();
+    await processB.listValues('crm', record, { refresh: true });
+    await processA.listValues('crm', record, { refresh: true });
+    expect(h.fake.stats.tokenRefreshes).toBe(2);
+    expect(h.invalid).toEqual([]);
+    expect(await processA.checkIntegration('crm', record)).toEqual({ ok: true });
+    // The configured refresh token is spent at Salesforce: only the stored one works.
+    const spent = await fetch(`${h.fake.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret, refresh_token: app.refreshToken }),
+    });
+    expect(spent.status).toBe(400);
   });
 });
