@@ -22,7 +22,8 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
   'renkei schema': 'ボットファイル形式の JSON Schema を出力します（エディタ用）',
   'renkei records': '内蔵ストアのレコードを新しい順に一覧表示します',
   'renkei integrations': `各ロール（crm、helpdesk、mailing）の連携先: ${PROVIDERS.map((p) => p.label.ja).join('、')}`,
-  'renkei integrations list': '各ロールのプロバイダー、データセンター、状態、最後の成功・失敗を表示します（シークレットは表示しません）',
+  'renkei integrations list':
+    '各ロールのプロバイダー、サービスの所在（Zoho のデータセンター、HubSpot の API ホスト、Salesforce のログインサーバー）、状態、最後の成功・失敗を表示します（シークレットは表示しません）',
   'renkei integrations enable': 'ロールの連携を再び有効にします',
   'renkei integrations disable': 'ロールの連携を無効にします。そのロールのブロックは integration_invalid になります',
   'renkei integrations set': `ロールの連携を設定します: ${PROVIDERS.map((p) => `${p.name}（${p.label.ja}: ${p.roles.join('、')}）`).join('、')}`,

@@ -101,6 +101,11 @@ export interface ProviderDeclaration {
   /** The origins each base-URL setting may name through the admin API, for these settings (a data centre's). */
   readonly hosts: (settings: Readonly<Record<string, string | undefined>>) => Readonly<Record<string, readonly string[]>>;
   /**
+   * Where the service of these settings lives, for `integrations list` (a data centre, an API or
+   * login host); undefined when nowhere outside Renkei. Settings only, so never a secret.
+   */
+  readonly where: (settings: Readonly<Record<string, string | undefined>>) => string | undefined;
+  /**
    * Why these settings cannot serve a role (Zoho Campaigns in a data centre without it), so set-up
    * refuses them instead of the first call failing; undefined when they can.
    */
@@ -171,4 +176,13 @@ export function secretBinding(declaration: ProviderDeclaration): string[] {
   return Object.entries(declaration.settings)
     .filter(([, field]) => field.bindsSecrets)
     .map(([key]) => key);
+}
+
+/** A URL's host (with its port): never its user info, path or query, which may hold a secret. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
 }

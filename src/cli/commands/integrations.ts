@@ -63,7 +63,11 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     .command('integrations')
     .description(`the service behind each role (${ROLES.join(', ')}): ${PROVIDERS.map((p) => p.label.en).join(', ')}`);
 
-  withDbOption(integrations.command('list').description('provider, data centre, status and last success or failure of each role; never a secret'))
+  withDbOption(
+    integrations
+      .command('list')
+      .description("provider, where its service lives (Zoho's data centre, HubSpot's API host, Salesforce's login server), status and last success or failure of each role; never a secret"),
+  )
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; json?: boolean }) => {
       await withStore(dbTarget(opts.db, io.env), async ({ db }) => {
@@ -76,14 +80,14 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
         writeLine(
           io.stdout,
           table(
-            ['role', 'provider', 'dc', 'enabled', 'status', 'last success', 'last failure', 'last error'],
+            ['role', 'provider', 'where', 'enabled', 'status', 'last success', 'last failure', 'last error'],
             ROLES.map((role) => {
               const r = configured.get(role);
               if (!r) return [role, 'not configured', null, null, null, null, null, null];
               return [
                 role,
                 r.provider,
-                r.settings['dc'] ?? null,
+                declarationOf(r.provider)?.where(r.settings) ?? null,
                 r.enabled ? 'yes' : 'no',
                 r.status === 'invalid' && r.statusMessage ? `invalid: ${r.statusMessage}` : r.status,
                 r.lastSuccessAt,

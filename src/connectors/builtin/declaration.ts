@@ -15,6 +15,7 @@ export const builtin = defineProvider({
   settings: {},
   secrets: {},
   hosts: () => ({}),
+  where: () => undefined,
   offers: { helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   create: ({ store }) => createBuiltinProvider(store.db),
 });

@@ -1,4 +1,4 @@
-import { defineProvider } from '../declaration.ts';
+import { defineProvider, hostOf } from '../declaration.ts';
 import { hubspotOAuthFlow } from './connect.ts';
 import { HUBSPOT_API_ORIGIN, HUBSPOT_SECRETS, HUBSPOT_SETTINGS } from './fields.ts';
 import { createHubSpotProvider, hubspotTokenKeys } from './provider.ts';
@@ -22,6 +22,8 @@ export const hubspot = defineProvider({
   settings: HUBSPOT_SETTINGS,
   secrets: HUBSPOT_SECRETS,
   hosts: () => ({ apiUrl: [HUBSPOT_API_ORIGIN] }),
+  // One API host for every account (HubSpot has no data centre to choose): the API URL's host.
+  where: (settings) => hostOf(settings['apiUrl'] ?? HUBSPOT_API_ORIGIN),
   offers: { crm: ['stage'], helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   tokenKeys: hubspotTokenKeys,
   callTimeout: { env: 'RENKEI_HUBSPOT_TIMEOUT_MS', defaultMs: 10_000 },

@@ -1,4 +1,4 @@
-import { defineProvider } from '../declaration.ts';
+import { defineProvider, hostOf } from '../declaration.ts';
 import { salesforceOAuthFlow } from './connect.ts';
 import { PRODUCTION_LOGIN, SALESFORCE_SECRETS, SALESFORCE_SETTINGS, SANDBOX_LOGIN } from './fields.ts';
 import { createSalesforceProvider, salesforceTokenKeys } from './provider.ts';
@@ -28,6 +28,9 @@ export const salesforce = defineProvider({
   settings: SALESFORCE_SETTINGS,
   secrets: SALESFORCE_SECRETS,
   hosts: () => ({ loginUrl: [PRODUCTION_LOGIN, SANDBOX_LOGIN] }),
+  // The login server (production, a sandbox, a My Domain); the org's instance is learnt from each
+  // token answer and kept sealed with the session, so it is not shown here.
+  where: (settings) => hostOf(settings['loginUrl'] ?? PRODUCTION_LOGIN),
   offers: { crm: ['stage', 'source'], helpdesk: ['department', 'assignee', 'status', 'priority', 'classification'], mailing: ['list'] },
   tokenKeys: salesforceTokenKeys,
   callTimeout: { env: 'RENKEI_SALESFORCE_TIMEOUT_MS', defaultMs: 10_000 },

@@ -58,6 +58,8 @@ export const zoho = defineProvider({
     const dc = settings['dc'];
     return DATA_CENTRES.includes(dc as DataCentre) ? officialOrigins(dc as DataCentre) : { accountsUrl: [], apiUrl: [] };
   },
+  // The data centre the account lives in (`eu`), as given to --dc.
+  where: (settings) => settings['dc'],
   // Campaigns exists only in some data centres; an apiUrl (a fake, a proxy) stands in for it.
   unserved: (role, settings) =>
     role === 'mailing' &&
