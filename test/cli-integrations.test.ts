@@ -60,4 +60,37 @@ describe('integrations set', () => {
     const back = await renkei(['integrations', 'set', 'helpdesk', 'builtin', '--db', t.db]);
     expect(back.stdout.trim()).toBe('helpdesk integration set to the built-in store');
   });
+
+  it("list shows where each role's service lives: Zoho's data centre, HubSpot's API host, Salesforce's login server — never a secret", async () => {
+    const env = {
+      RENKEI_ZOHO_CLIENT_SECRET: 'zoho-secret-from-env',
+      RENKEI_ZOHO_REFRESH_TOKEN: '1000.zoho-refresh',
+      RENKEI_HUBSPOT_CLIENT_SECRET: 'hubspot-secret-from-env',
+      RENKEI_HUBSPOT_REFRESH_TOKEN: 'na1-hubspot-refresh',
+      RENKEI_SALESFORCE_CLIENT_SECRET: 'salesforce-secret-from-env',
+      RENKEI_SALESFORCE_REFRESH_TOKEN: '5Aep861salesforce-refresh',
+    };
+    const sets = [
+      ['crm', 'zoho', '--dc', 'eu', '--client-id', '1000.X'],
+      ['helpdesk', 'hubspot', '--client-id', 'hs-client'],
+      ['mailing', 'salesforce', '--client-id', '3MVG9X', '--login-url', 'https://test.salesforce.com'],
+    ];
+    const said: string[] = [];
+    for (const args of sets) {
+      const set = await renkei(['integrations', 'set', ...args, '--db', t.db], { env });
+      expect(set.code, set.stderr).toBe(0);
+      said.push(set.stdout.trim());
+    }
+    expect(said.map((s) => s.replace(/;.*/, ''))).toEqual([
+      'crm integration set to Zoho (eu)',
+      'helpdesk integration set to HubSpot (api.hubapi.com)',
+      'mailing integration set to Salesforce (test.salesforce.com)',
+    ]);
+    const list = await renkei(['integrations', 'list', '--db', t.db]);
+    expect(list.stdout).toMatch(/^role\s+provider\s+where\s+enabled/m);
+    expect(list.stdout).toMatch(/^crm\s+zoho\s+eu\s+yes\s/m);
+    expect(list.stdout).toMatch(/^helpdesk\s+hubspot\s+api\.hubapi\.com\s+yes\s/m);
+    expect(list.stdout).toMatch(/^mailing\s+salesforce\s+test\.salesforce\.com\s+yes\s/m);
+    for (const secret of Object.values(env)) expect(list.stdout).not.toContain(secret);
+  });
 });

@@ -66,7 +66,9 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
   withDbOption(
     integrations
       .command('list')
-      .description("provider, where its service lives (Zoho's data centre, HubSpot's API host, Salesforce's login server), status and last success or failure of each role; never a secret"),
+      .description(
+        "provider, where its service lives (Zoho's data centre, HubSpot's API host, Salesforce's login server), status and last success or failure of each role; never a secret",
+      ),
   )
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; json?: boolean }) => {
@@ -157,11 +159,8 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       writeLine(io.stdout, `${r} integration set to ${provider.label.en}`);
       return;
     }
-    const where = Object.entries(provider.settings).find(([, f]) => f.choices)?.[0];
-    writeLine(
-      io.stdout,
-      `${r} integration set to ${provider.label.en}${where ? ` (${settings.data[where]})` : ''}; run \`renkei integrations check ${r}\` to test it`,
-    );
+    const where = provider.where(settings.data);
+    writeLine(io.stdout, `${r} integration set to ${provider.label.en}${where ? ` (${where})` : ''}; run \`renkei integrations check ${r}\` to test it`);
   });
 
   withDbOption(

@@ -315,7 +315,7 @@ describe('the hubspot provider', () => {
 });
 
 describe('the refresh token in HubSpot’s token answers', () => {
-  it('is kept sealed with the access token and used for the next refresh (HubSpot returns one with every refresh; the same one, as far as its docs say)', async () => {
+  it('is kept sealed with the access token and used for the next refresh (HubSpot returns one with every refresh; its docs do not say whether it changes)', async () => {
     const store = await tempStore('sqlite');
     const box = new SecretBox(randomBytes(32));
     const provider = createHubSpotProvider({ ...quick, tokens: storedAccessTokenCache(store, () => box) });
