@@ -7,7 +7,7 @@ import { callContext, person, subscription, ticket } from './builtin/test-suppor
 import { failure, integrationInvalid, success, type Outcome } from '../vocabulary/outcome.ts';
 import type { IntegrationHooks, Provider } from './provider.ts';
 import type { IntegrationRecord } from '../vocabulary/integration.ts';
-import { createConnectors, PROVIDER_NAMES, providersFor } from './registry.ts';
+import { createConnectors, declarationOf, PROVIDER_NAMES, providersFor } from './registry.ts';
 import { memoryAccessTokenCache } from './remote/access-token-cache.ts';
 import type { Role, RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
 
@@ -191,5 +191,17 @@ describe('providersFor', () => {
     const withCache = providersFor(store, { tokens });
     expect(withCache['zoho']).not.toBe(first['zoho']);
     expect(providersFor(store, { tokens })['zoho']).toBe(withCache['zoho']);
+  });
+});
+
+describe('where a provider’s service lives (integrations list)', () => {
+  it('is a host, never a URL’s user info, path or query', () => {
+    const where = (name: string, settings: Record<string, string | undefined>) => declarationOf(name)!.where(settings);
+    expect(where('hubspot', {})).toBe('api.hubapi.com');
+    expect(where('hubspot', { apiUrl: 'https://user:s3cret@proxy.example:8443/hubspot?key=s3cret' })).toBe('proxy.example:8443');
+    expect(where('salesforce', {})).toBe('login.salesforce.com');
+    expect(where('salesforce', { loginUrl: 'https://acme.my.salesforce.com' })).toBe('acme.my.salesforce.com');
+    expect(where('zoho', { dc: 'jp' })).toBe('jp');
+    expect(where('builtin', {})).toBeUndefined();
   });
 });
