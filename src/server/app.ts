@@ -217,6 +217,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     secretBox,
     providers,
     customServiceUrls: config.customServiceUrls,
+    webhookAllowPrivate: config.webhookAllowPrivate,
     publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
     mailer: options.mailer,
