@@ -170,7 +170,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     const target = dbTarget(opts.db, io.env);
     const failures = await withStore(target, async (store) => {
       let failed = 0;
-      const providers = sharedProviders(store, target, io.env);
+      const providers = sharedProviders(store, target, io.env, io.clock);
       for (const r of roles) {
         const verdict = await check(store, providers, r, target);
         writeLine(verdict.ok ? io.stdout : io.stderr, `${r}: ${verdict.ok ? 'ok' : verdict.message}`);
