@@ -1,5 +1,8 @@
+import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES } from '../src/connectors/registry.ts';
+import { listAudit } from '../src/store/audit.ts';
+import { openStore } from '../src/store/store.ts';
 import { renkei, tempDir } from './helpers/cli.ts';
 
 let t: ReturnType<typeof tempDir>;
@@ -59,5 +62,51 @@ describe('integrations set', () => {
 
     const back = await renkei(['integrations', 'set', 'helpdesk', 'builtin', '--db', t.db]);
     expect(back.stdout.trim()).toBe('helpdesk integration set to the built-in store');
+  });
+
+  it('records each change in the audit log as the CLI, by the operating-system user, never with a secret; a refused change records nothing', async () => {
+    const env = { RENKEI_ZOHO_CLIENT_SECRET: 'audit-secret-0042', RENKEI_ZOHO_REFRESH_TOKEN: '1000.audit-refresh-0042' };
+    const run = async (args: string[]) => {
+      const result = await renkei([...args, '--db', t.db], { env });
+      expect(result.code, result.stderr).toBe(0);
+    };
+    await run(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--client-id', '1000.X', '--api-url', 'http://127.0.0.1:9']);
+    await run(['integrations', 'disable', 'crm']);
+    await run(['integrations', 'enable', 'crm']);
+    await run(['integrations', 'set', 'crm', 'builtin']);
+    // Refused before anything is written: no entry either.
+    expect((await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--db', t.db], { env })).code).toBe(2);
+
+    const store = await openStore(t.db);
+    try {
+      const { items, total } = await listAudit(store.db);
+      expect(total).toBe(4);
+      const user = userInfo().username;
+      expect(
+        items
+          .reverse()
+          .map(({ actor, address, action, target, details }) => ({ actor: { kind: actor.kind, name: actor.name }, address, action, target, details })),
+      ).toEqual([
+        {
+          actor: { kind: 'cli', name: user },
+          address: null,
+          action: 'integration.change',
+          target: 'integration:crm',
+          details: { provider: 'zoho', settings: { dc: 'jp', clientId: '1000.X', apiUrl: 'http://127.0.0.1:9' }, secretsChanged: true },
+        },
+        { actor: { kind: 'cli', name: user }, address: null, action: 'integration.disable', target: 'integration:crm', details: {} },
+        { actor: { kind: 'cli', name: user }, address: null, action: 'integration.enable', target: 'integration:crm', details: {} },
+        {
+          actor: { kind: 'cli', name: user },
+          address: null,
+          action: 'integration.disconnect',
+          target: 'integration:crm',
+          details: { provider: 'builtin', settings: {}, secretsChanged: false },
+        },
+      ]);
+      expect(JSON.stringify(items)).not.toMatch(/audit-secret|audit-refresh/);
+    } finally {
+      await store.close();
+    }
   });
 });

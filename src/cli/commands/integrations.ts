@@ -5,7 +5,9 @@ import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Provid
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { getIntegration, listIntegrations, recordIntegrationCheck, setIntegration, setIntegrationEnabled } from '../../store/integrations.ts';
+import { integrationChange, recordAudit } from '../../store/audit.ts';
 import type { Store } from '../../store/store.ts';
+import { cliActor } from '../actor.ts';
 import { CliError } from '../errors.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -105,7 +107,13 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
         .argument('<role>', ROLES.join(' | ')),
     ).action(async (role: string, opts: { db?: string }) => {
       const r = parseRole(role);
-      await withStore(dbTarget(opts.db, io.env), ({ db }) => setIntegrationEnabled(db, r, enabled));
+      // Audited as the admin API's switch is, in the same transaction: no change without its entry.
+      await withStore(dbTarget(opts.db, io.env), ({ db }) =>
+        db.transaction().execute(async (trx) => {
+          await setIntegrationEnabled(trx, r, enabled);
+          await recordAudit(trx, { actor: cliActor(), action: enabled ? 'integration.enable' : 'integration.disable', target: `integration:${r}` });
+        }),
+      );
       writeLine(io.stdout, `${r} integration ${enabled ? 'enabled' : 'disabled'}`);
     });
   }
@@ -145,7 +153,12 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     if (!secrets.ok) throw new CliError(problemText(provider, secrets.problem), 2);
     const sealed = Object.keys(provider.secrets).length > 0 ? SecretBox.forDatabase(target, io.env).seal(storedValues(secrets.data)) : null;
     await withStore(target, async (store) => {
-      await setIntegration(store.db, r, provider.name, storedValues(settings.data), sealed);
+      const stored = storedValues(settings.data);
+      // Audited as the admin API's change is (never a secret), in the same transaction.
+      await store.db.transaction().execute(async (trx) => {
+        await setIntegration(trx, r, provider.name, stored, sealed);
+        await recordAudit(trx, { actor: cliActor(), ...integrationChange(r, provider.name, stored, sealed !== null) });
+      });
       // The old credentials' access tokens go with them.
       await dropUnusedTokens(store, lazyDecrypt(target, io.env));
     });
