@@ -109,4 +109,42 @@ describe('integrations set', () => {
       await store.close();
     }
   });
+
+  it('disconnect: the role goes back to the built-in store, its settings, secrets and stored access tokens erased, audited', async () => {
+    const env = { RENKEI_ZOHO_CLIENT_SECRET: 'gone-secret-0043', RENKEI_ZOHO_REFRESH_TOKEN: '1000.gone-refresh-0043' };
+    const set = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--client-id', '1000.X', '--db', t.db], { env });
+    expect(set.code, set.stderr).toBe(0);
+    // An access token a server process stored for these credentials.
+    const before = await openStore(t.db);
+    await before.db
+      .insertInto('access_tokens')
+      .values({ key: 'zoho:earned-by-the-old-credentials', token: 'sealed', use_until: 0, refreshed_at: null })
+      .execute();
+    await before.close();
+
+    const off = await renkei(['integrations', 'disconnect', 'crm', '--db', t.db], { env });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toBe('crm integration disconnected: it uses the built-in store\n');
+
+    const store = await openStore(t.db);
+    try {
+      expect(
+        await store.db.selectFrom('integrations').select(['provider', 'settings', 'secrets', 'enabled']).where('role', '=', 'crm').executeTakeFirst(),
+      ).toEqual({
+        provider: 'builtin',
+        settings: '{}',
+        secrets: null,
+        enabled: 1,
+      });
+      expect(await store.db.selectFrom('access_tokens').select('key').execute()).toEqual([]);
+      const { items } = await listAudit(store.db, { action: 'integration.disconnect' });
+      expect(items).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ kind: 'cli', name: userInfo().username }), target: 'integration:crm' }),
+      ]);
+    } finally {
+      await store.close();
+    }
+    const bad = await renkei(['integrations', 'disconnect', 'erp', '--db', t.db]);
+    expect(bad.code).toBe(2);
+  });
 });

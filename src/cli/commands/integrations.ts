@@ -4,7 +4,14 @@ import { parseFields, storedValues, unservedRole, type FieldProblem } from '../.
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
-import { getIntegration, listIntegrations, recordIntegrationCheck, setIntegration, setIntegrationEnabled } from '../../store/integrations.ts';
+import {
+  disconnectIntegration,
+  getIntegration,
+  listIntegrations,
+  recordIntegrationCheck,
+  setIntegration,
+  setIntegrationEnabled,
+} from '../../store/integrations.ts';
 import { integrationChange, recordAudit } from '../../store/audit.ts';
 import type { Store } from '../../store/store.ts';
 import { cliActor } from '../actor.ts';
@@ -117,6 +124,25 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       writeLine(io.stdout, `${r} integration ${enabled ? 'enabled' : 'disabled'}`);
     });
   }
+  withDbOption(
+    integrations
+      .command('disconnect')
+      .description("disconnect the role's service: the role goes back to the built-in store; its settings, secrets and access tokens are erased")
+      .argument('<role>', ROLES.join(' | ')),
+  ).action(async (role: string, opts: { db?: string }) => {
+    const r = parseRole(role);
+    const target = dbTarget(opts.db, io.env);
+    await withStore(target, async (store) => {
+      await store.db.transaction().execute(async (trx) => {
+        await disconnectIntegration(trx, r);
+        await recordAudit(trx, { actor: cliActor(), action: 'integration.disconnect', target: `integration:${r}` });
+      });
+      // The erased credentials' access tokens go with them.
+      await dropUnusedTokens(store, lazyDecrypt(target, io.env));
+    });
+    writeLine(io.stdout, `${r} integration disconnected: it uses the built-in store`);
+  });
+
   const set = withDbOption(
     integrations
       .command('set')
