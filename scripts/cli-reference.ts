@@ -26,6 +26,7 @@ const JA_SUMMARIES: Readonly<Record<string, string>> = {
     '各ロールのプロバイダー、サービスの所在（Zoho のデータセンター、HubSpot の API ホスト、Salesforce のログインサーバー）、状態、最後の成功・失敗を表示します（シークレットは表示しません）',
   'renkei integrations enable': 'ロールの連携を再び有効にします',
   'renkei integrations disable': 'ロールの連携を無効にします。そのロールのブロックは integration_invalid になります',
+  'renkei integrations disconnect': 'ロールの連携先サービスとの接続を解除します。ロールは内蔵ストアに戻り、設定、シークレット、アクセストークンは消去されます',
   'renkei integrations set': `ロールの連携を設定します: ${PROVIDERS.map((p) => `${p.name}（${p.label.ja}: ${p.roles.join('、')}）`).join('、')}`,
   'renkei integrations check': 'トークンを更新し、ロールごとに軽い読み取りを 1 回行います。ok か、何が問題かを正確に表示します',
   'renkei builtin': '内蔵ストアの部門、担当者、メーリングリスト',

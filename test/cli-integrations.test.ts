@@ -1,5 +1,8 @@
+import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES } from '../src/connectors/registry.ts';
+import { listAudit } from '../src/store/audit.ts';
+import { openStore } from '../src/store/store.ts';
 import { renkei, tempDir } from './helpers/cli.ts';
 
 let t: ReturnType<typeof tempDir>;
@@ -92,5 +95,87 @@ describe('integrations set', () => {
     expect(list.stdout).toMatch(/^helpdesk\s+hubspot\s+api\.hubapi\.com\s+yes\s/m);
     expect(list.stdout).toMatch(/^mailing\s+salesforce\s+test\.salesforce\.com\s+yes\s/m);
     for (const secret of Object.values(env)) expect(list.stdout).not.toContain(secret);
+  it('records each change in the audit log as the CLI, by the operating-system user, never with a secret; a refused change records nothing', async () => {
+    const env = { RENKEI_ZOHO_CLIENT_SECRET: 'audit-secret-0042', RENKEI_ZOHO_REFRESH_TOKEN: '1000.audit-refresh-0042' };
+    const run = async (args: string[]) => {
+      const result = await renkei([...args, '--db', t.db], { env });
+      expect(result.code, result.stderr).toBe(0);
+    };
+    await run(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--client-id', '1000.X', '--api-url', 'http://127.0.0.1:9']);
+    await run(['integrations', 'disable', 'crm']);
+    await run(['integrations', 'enable', 'crm']);
+    await run(['integrations', 'set', 'crm', 'builtin']);
+    // Refused before anything is written: no entry either.
+    expect((await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--db', t.db], { env })).code).toBe(2);
+
+    const store = await openStore(t.db);
+    try {
+      const { items, total } = await listAudit(store.db);
+      expect(total).toBe(4);
+      const user = userInfo().username;
+      expect(
+        items
+          .reverse()
+          .map(({ actor, address, action, target, details }) => ({ actor: { kind: actor.kind, name: actor.name }, address, action, target, details })),
+      ).toEqual([
+        {
+          actor: { kind: 'cli', name: user },
+          address: null,
+          action: 'integration.change',
+          target: 'integration:crm',
+          details: { provider: 'zoho', settings: { dc: 'jp', clientId: '1000.X', apiUrl: 'http://127.0.0.1:9' }, secretsChanged: true },
+        },
+        { actor: { kind: 'cli', name: user }, address: null, action: 'integration.disable', target: 'integration:crm', details: {} },
+        { actor: { kind: 'cli', name: user }, address: null, action: 'integration.enable', target: 'integration:crm', details: {} },
+        {
+          actor: { kind: 'cli', name: user },
+          address: null,
+          action: 'integration.disconnect',
+          target: 'integration:crm',
+          details: { provider: 'builtin', settings: {}, secretsChanged: false },
+        },
+      ]);
+      expect(JSON.stringify(items)).not.toMatch(/audit-secret|audit-refresh/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('disconnect: the role goes back to the built-in store, its settings, secrets and stored access tokens erased, audited', async () => {
+    const env = { RENKEI_ZOHO_CLIENT_SECRET: 'gone-secret-0043', RENKEI_ZOHO_REFRESH_TOKEN: '1000.gone-refresh-0043' };
+    const set = await renkei(['integrations', 'set', 'crm', 'zoho', '--dc', 'jp', '--client-id', '1000.X', '--db', t.db], { env });
+    expect(set.code, set.stderr).toBe(0);
+    // An access token a server process stored for these credentials.
+    const before = await openStore(t.db);
+    await before.db
+      .insertInto('access_tokens')
+      .values({ key: 'zoho:earned-by-the-old-credentials', token: 'sealed', use_until: 0, refreshed_at: null })
+      .execute();
+    await before.close();
+
+    const off = await renkei(['integrations', 'disconnect', 'crm', '--db', t.db], { env });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toBe('crm integration disconnected: it uses the built-in store\n');
+
+    const store = await openStore(t.db);
+    try {
+      expect(
+        await store.db.selectFrom('integrations').select(['provider', 'settings', 'secrets', 'enabled']).where('role', '=', 'crm').executeTakeFirst(),
+      ).toEqual({
+        provider: 'builtin',
+        settings: '{}',
+        secrets: null,
+        enabled: 1,
+      });
+      expect(await store.db.selectFrom('access_tokens').select('key').execute()).toEqual([]);
+      const { items } = await listAudit(store.db, { action: 'integration.disconnect' });
+      expect(items).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ kind: 'cli', name: userInfo().username }), target: 'integration:crm' }),
+      ]);
+    } finally {
+      await store.close();
+    }
+    const bad = await renkei(['integrations', 'disconnect', 'erp', '--db', t.db]);
+    expect(bad.code).toBe(2);
   });
 });

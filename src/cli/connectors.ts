@@ -1,5 +1,6 @@
 import { createConnectors, providersFor, type Providers } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
+import type { Clock } from '../connectors/remote/clock.ts';
 import type { RoleConnectors } from '../vocabulary/roles.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -17,9 +18,9 @@ export const lazyDecrypt = (target: string, env: Env) => {
  * The providers a command calls services with: over the access tokens the server's processes
  * keep in the database, so a chat or a check does not spend a refresh of its own.
  */
-export function sharedProviders(store: Store, target: string, env: Env): Providers {
+export function sharedProviders(store: Store, target: string, env: Env, clock?: Clock): Providers {
   let box: SecretBox | undefined;
-  return providersFor(store, { tokens: storedAccessTokenCache(store, () => (box ??= SecretBox.forDatabase(target, env))) });
+  return providersFor(store, { tokens: storedAccessTokenCache(store, () => (box ??= SecretBox.forDatabase(target, env))), ...(clock ? { clock } : {}) });
 }
 
 export const webhookFromEnv = (env: Env) => createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' });

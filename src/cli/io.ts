@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../connectors/remote/clock.ts';
 
 /** Where a command reads and writes, so tests can run the CLI in-process. */
 export interface CliIO {
@@ -6,6 +7,11 @@ export interface CliIO {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * What the commands' service calls measure deadlines and wait between retries by (default: the
+   * system's clock). Tests pass one that moves only when waited on.
+   */
+  readonly clock?: Clock;
 }
 
 export const processIO = (): CliIO => ({

@@ -229,22 +229,42 @@ describe.each(STORE_TARGETS)('workers on %s', (kind) => {
   });
 
   it('keeps the lease of a long call alive, so no other worker calls again', async () => {
+    // The runtime's time stands still unless the test moves it, and the call answers only when
+    // the test says: however slow the machine, the lease can lapse only if nobody renews it.
+    const clock = new ManualClock();
     let calls = 0;
+    let answer: (() => void) | undefined;
     const url = await serveHttp((_req, res) => {
       calls += 1;
-      setTimeout(() => sendJson(res, 200, { id: 'long' }), 900);
+      answer = () => sendJson(res, 200, { id: 'long' });
     });
-    const h = await harness(kind, { leaseMs: 300, pollMs: 50 });
+    const h = await harness(kind, { clock, leaseMs: 300, pollMs: 50 });
     await h.publishBot(BOTS.webhook(url));
     h.runtime.startWorkers(1);
     const c = await h.runtime.start('hook');
     await h.runtime.reply(c.conversationId, c.token, { text: 'hello' }, { waitMs: 0 });
     await eventually('the call is made', async () => calls === 1);
-    const other = await h.another({ leaseMs: 300, pollMs: 50 });
-    await other.runtime.drain();
+    const leaseUntil = async () => Date.parse((await h.store.db.selectFrom('effects').select('lease_until').executeTakeFirstOrThrow()).lease_until ?? '');
+    const claimedUntil = await leaseUntil();
+
+    // The call lasts ten leases: the lease the claim took has long run out …
+    clock.advance(3_000);
+    expect(claimedUntil).toBeLessThan(clock.now().getTime());
+    // … but the holder's heartbeat renews it from the time it is now.
+    await eventually('the heartbeat renews the lease', async () => (await leaseUntil()) > clock.now().getTime());
+
+    // Another worker looks for effects to take over, finds none, and waits on the clock.
+    const other = await h.another({ clock, leaseMs: 300, pollMs: 50 });
+    const waiting = clock.waiting;
+    const drained = other.runtime.drain();
+    await eventually('the other worker has looked and waits', async () => clock.waiting > waiting);
     expect(calls).toBe(1);
-    const t = await h.runtime.transcript(c.conversationId, c.token);
-    expect(t.status).toBe('ended');
+
+    answer?.();
+    await eventually('the conversation ends', async () => (await h.runtime.transcript(c.conversationId, c.token)).status === 'ended');
+    clock.advance(50);
+    await drained;
+    expect(calls).toBe(1);
     expect((await listEffectAttempts(h.store.db)).map((a) => a.attempt)).toEqual([1]);
   });
 

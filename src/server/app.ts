@@ -16,6 +16,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Logger } from 'pino';
 import { providersFor, type Providers } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
+import type { Clock } from '../connectors/remote/clock.ts';
 import type { Runtime } from '../runtime/api.ts';
 import type { RetentionWorker } from '../runtime/retention.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -72,6 +73,12 @@ export interface BuildServerOptions {
   readonly metrics?: Metrics;
   /** Comment lines on idle event streams this often (default 15 s). */
   readonly heartbeatMs?: number;
+  /**
+   * What the default providers measure deadlines and wait between retries by (default: the
+   * system's clock). Tests pass one that moves only when waited on, so a service that cannot be
+   * reached gives up at once instead of after its real backoff.
+   */
+  readonly clock?: Clock;
   /** Default SERVER_TIMEOUTS (tests shorten them). */
   readonly timeouts?: Partial<ServerTimeouts>;
   /** This process's retention worker, woken when the admin changes a period (none: the change waits for another process's run). */
@@ -157,7 +164,13 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   let box: SecretBox | undefined;
   const secretBox = options.secretBox ?? ((): SecretBox => (box ??= SecretBox.forDatabase(store.path, env)));
   const metrics = options.metrics ?? createMetrics(store.db);
-  const providers = options.providers ?? providersFor(store, { tokens: storedAccessTokenCache(store, secretBox), callTimeoutsMs: config.callTimeoutsMs });
+  const providers =
+    options.providers ??
+    providersFor(store, {
+      tokens: storedAccessTokenCache(store, secretBox),
+      callTimeoutsMs: config.callTimeoutsMs,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
 
   app.register(swagger, {
     openapi: {
@@ -217,6 +230,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     secretBox,
     providers,
     customServiceUrls: config.customServiceUrls,
+    webhookAllowPrivate: config.webhookAllowPrivate,
     publicUrl: config.publicUrl,
     retention: { fromEnvironment: retentionFromEnvironment, ...(options.retention ? { worker: options.retention } : {}) },
     mailer: options.mailer,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
-import { recordAudit, type Actor, type AuditEntry } from '../store/audit.ts';
+import { integrationChange, recordAudit, type Actor, type AuditEntry } from '../store/audit.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -17,18 +17,9 @@ const body = (request: FastifyRequest): Record<string, unknown> =>
   request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 
 /** What an integration change keeps: the provider and which settings were given — never a secret's value. */
-function integrationChange(request: FastifyRequest): Omit<AuditEntry, 'actor' | 'address'> {
+function integrationChangeOf(request: FastifyRequest): Omit<AuditEntry, 'actor' | 'address'> {
   const { provider, settings, secrets } = body(request);
-  const role = param(request, 'role');
-  return {
-    action: provider === 'builtin' ? 'integration.disconnect' : 'integration.change',
-    target: `integration:${role}`,
-    details: {
-      provider,
-      settings: settings !== null && typeof settings === 'object' ? settings : {},
-      secretsChanged: secrets !== undefined && secrets !== null,
-    },
-  };
+  return integrationChange(param(request, 'role'), provider, settings, secrets !== undefined && secrets !== null);
 }
 
 const version = (answer: Record<string, unknown>): Record<string, unknown> => ({ version: answer['version'] });
@@ -37,7 +28,7 @@ export const AUDITED: Readonly<Record<string, Describe>> = {
   'PUT /api/v1/admin/bots/:id': (r, a) => ({ action: 'bot.save', target: `bot:${param(r, 'id')}`, details: version(a) }),
   'POST /api/v1/admin/bots/:id/publish': (r, a) => ({ action: 'bot.publish', target: `bot:${param(r, 'id')}`, details: version(a) }),
   'POST /api/v1/admin/bots/:id/rollback': (r, a) => ({ action: 'bot.rollback', target: `bot:${param(r, 'id')}`, details: version(a) }),
-  'PUT /api/v1/admin/integrations/:role': (r) => integrationChange(r),
+  'PUT /api/v1/admin/integrations/:role': (r) => integrationChangeOf(r),
   'POST /api/v1/admin/integrations/:role/enable': (r) => ({ action: 'integration.enable', target: `integration:${param(r, 'role')}` }),
   'POST /api/v1/admin/integrations/:role/disable': (r) => ({ action: 'integration.disable', target: `integration:${param(r, 'role')}` }),
   'DELETE /api/v1/admin/integrations/:role': (r) => ({ action: 'integration.disconnect', target: `integration:${param(r, 'role')}` }),

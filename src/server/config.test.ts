@@ -19,6 +19,7 @@ describe('server configuration', () => {
       trustProxy: false,
       customServiceUrls: false,
       publicUrl: null,
+      webhookAllowPrivate: false,
     });
     expect(serverConfigFromEnv({ RENKEI_ALLOWED_ORIGINS: ' ', RENKEI_RATE_LIMIT: '' }).allowedOrigins).toBeNull();
   });
@@ -37,6 +38,7 @@ describe('server configuration', () => {
       RENKEI_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
       RENKEI_CUSTOM_SERVICE_URLS: '1',
       RENKEI_PUBLIC_URL: 'https://chat.example.com/',
+      RENKEI_WEBHOOK_ALLOW_PRIVATE: '1',
     });
     expect(config).toEqual({
       rateLimitPerMinute: 0,
@@ -50,6 +52,7 @@ describe('server configuration', () => {
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
       customServiceUrls: true,
       publicUrl: 'https://chat.example.com',
+      webhookAllowPrivate: true,
     });
     expect(serverConfigFromEnv({ RENKEI_CUSTOM_SERVICE_URLS: '0' }).customServiceUrls).toBe(false);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);

@@ -148,6 +148,8 @@ export interface ServerConfig {
   readonly customServiceUrls: boolean;
   /** RENKEI_PUBLIC_URL: the origin browsers reach Renkei at (OAuth redirect URIs); null: the request's own. */
   readonly publicUrl: string | null;
+  /** RENKEI_WEBHOOK_ALLOW_PRIVATE=1: `webhook` blocks (the runtime's and the preview's) may call loopback, private and link-local addresses. */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -176,5 +178,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     trustProxy: e.RENKEI_TRUST_PROXY,
     customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,
     publicUrl: e.RENKEI_PUBLIC_URL,
+    // Exactly `1`, as the CLI reads it (src/cli/connectors.ts): the same bot reaches the same places either way.
+    webhookAllowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1',
   };
 }

@@ -106,7 +106,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const connectors = createConnectors(store, {
       providers,
       decrypt: (blob) => secretBox().open(blob),
-      webhook: createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
+      webhook: createWebhookConnector({ allowPrivate: config.webhookAllowPrivate }),
     });
     const mailer = mailerFromEnv(env);
     const publicUrl = config.publicUrl ?? undefined;

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { onTestFinished } from 'vitest';
+import type { Clock } from '../connectors/remote/clock.ts';
 import { hashToken } from '../runtime/tokens.ts';
 import { harness, type Harness, type HarnessOptions } from '../runtime/test-support.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
@@ -31,6 +32,8 @@ export interface TestServerOptions {
   readonly heartbeatMs?: number;
   readonly timeouts?: Partial<ServerTimeouts>;
   readonly runtime?: HarnessOptions;
+  /** What the admin API's providers measure deadlines and retry waits by (a steppedClock: an unreachable service gives up at once). */
+  readonly clock?: Clock;
   /** Start the runtime's workers (default true). */
   readonly workers?: boolean;
 }
@@ -72,6 +75,7 @@ export async function testServer(options: TestServerOptions = {}): Promise<TestS
     config: serverConfigFromEnv(env),
     metrics: metrics.current,
     secretBox: () => box,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });

@@ -38,6 +38,19 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/**
+ * What a change of a role's integration keeps (the admin API's and the CLI's alike): the provider
+ * and the settings given, and whether secrets were — never a secret's value. Setting the built-in
+ * store is a disconnect.
+ */
+export function integrationChange(role: string, provider: unknown, settings: unknown, secretsChanged: boolean): Omit<AuditEntry, 'actor' | 'address'> {
+  return {
+    action: provider === 'builtin' ? 'integration.disconnect' : 'integration.change',
+    target: `integration:${role}`,
+    details: { provider, settings: settings !== null && typeof settings === 'object' ? settings : {}, secretsChanged },
+  };
+}
+
 export const ACTOR_KINDS = ['token', 'account', 'cli', 'system'] as const satisfies readonly AuditLogTable['actor_kind'][];
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 

@@ -113,6 +113,26 @@ export async function setIntegration(
     .execute();
 }
 
+/**
+ * Disconnects the role's service: the role goes back to the built-in store (enabled, `ok`), and
+ * its settings and sealed secrets are gone from the row, not kept aside. The access tokens those
+ * secrets earned are the caller's to drop (dropUnusedTokens). A role with none configured is a StoreError.
+ */
+export function disconnectIntegration(db: Kysely<Database>, forRole: Role): Promise<void> {
+  return update(db, forRole, {
+    provider: 'builtin',
+    enabled: 1,
+    status: 'ok',
+    status_message: null,
+    settings: '{}',
+    secrets: null,
+    last_success_at: null,
+    last_failure_at: null,
+    last_error: null,
+    updated_at: nowIso(),
+  });
+}
+
 /** Removes the role's integration: its blocks then end in `integration_invalid`. */
 export async function removeIntegration(db: Kysely<Database>, forRole: Role): Promise<void> {
   const result = await db.deleteFrom('integrations').where('role', '=', forRole).executeTakeFirst();

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -266,5 +267,69 @@ describePostgres('watcher connections on postgres', () => {
     // Closed while watching (a process stopping with streams open): writers stop notifying at once.
     await watching.close();
     expect(await rows()).toBe(0);
+  });
+
+  /** Whether writers notify `channel` now: a watched notification, then a plain one that always comes, heard by a plain listener. */
+  async function writersNotify(store: Store, heard: Awaited<ReturnType<typeof inbox>>, round: string): Promise<boolean> {
+    await store.db.transaction().execute((trx) => store.notifications.notifyWatchers(trx, 'turns', `watched ${round}`));
+    await store.notifications.notify('turns', `plain ${round}`);
+    // One connection's notifications arrive in commit order: once the plain one is here, the watched one was too, or never comes.
+    await vi.waitFor(() => expect(heard.received).toContain(`plain ${round}`), { timeout: 5_000 });
+    return heard.received.includes(`watched ${round}`);
+  }
+
+  it("count a watcher's row for writers only while its lease runs", async () => {
+    const observer = await tempStore('postgres');
+    const channel = observer.notifications.databaseChannel('turns');
+    const heard = await inbox(observer, 'turns');
+    // A row of a live connection (this pool's), as a watcher writes it.
+    const row = (lease: string) => sql`
+      insert into notification_watchers (channel, pid, started, alive_until)
+      select ${channel}, pid, backend_start, now() + ${lease}::interval from pg_stat_activity where pid = pg_backend_pid()
+      on conflict (channel, pid) do update set alive_until = excluded.alive_until`;
+    await row('1 minute').execute(observer.db);
+    expect(await writersNotify(observer, heard, '1')).toBe(true);
+    // Not renewed in time (its process hangs or is gone): writers stop counting it, though its connection lives.
+    await sql`update notification_watchers set alive_until = now() - interval '1 second' where channel = ${channel}`.execute(observer.db);
+    expect(await writersNotify(observer, heard, '2')).toBe(false);
+  });
+
+  it('lose the row of a killed process by themselves: writers stop notifying and a live watcher deletes it, with no process starting', async () => {
+    const observer = await tempStore('postgres');
+    const channel = observer.notifications.databaseChannel('turns');
+    const rows = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from notification_watchers where channel = ${channel}`.execute(observer.db)).rows[0]?.n;
+    // A process that goes on watching another channel, its connection open before the death.
+    const live = await openStore(observer.target, { watcherLeaseMs: 600 });
+    try {
+      await live.notifications.watch('other', () => undefined);
+      const heard = await inbox(observer, 'turns');
+
+      // Another process watches the conversations, then is killed: nothing of it says goodbye.
+      const storeModule = fileURLToPath(new URL('./store.ts', import.meta.url));
+      const script = `
+        const { openStore } = await import(${JSON.stringify(storeModule)});
+        const store = await openStore(process.argv[1], { watcherLeaseMs: 600 });
+        await store.notifications.watch('turns', () => undefined);
+        process.stdout.write('watching\\n');
+        setInterval(() => undefined, 1_000);
+      `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, observer.target], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let said = '';
+      child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      try {
+        await vi.waitFor(() => expect(said).toContain('watching'), { timeout: 20_000, interval: 50 });
+        expect(await rows()).toBe(1);
+        expect(await writersNotify(observer, heard, 'before')).toBe(true);
+      } finally {
+        child.kill('SIGKILL');
+      }
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+
+      await vi.waitFor(async () => expect(await rows()).toBe(0), { timeout: 10_000, interval: 100 });
+      expect(await writersNotify(observer, heard, 'after')).toBe(false);
+    } finally {
+      await live.close();
+    }
   });
 });

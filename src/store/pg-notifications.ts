@@ -13,6 +13,11 @@ export const LISTENER_APPLICATION_NAME = 'renkei-listener';
 const WATCHER_IDLE_MS = 30_000;
 /** A watcher's connection while it watches nothing. */
 export const WATCHER_IDLE_NAME = 'renkei-watcher-idle';
+/**
+ * How long a watcher's row counts for writers after its last renewal (migration 013). Renewed
+ * every third of it: a row a killed process left stops counting within this long.
+ */
+export const WATCHER_LEASE_MS = 30_000;
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
@@ -34,7 +39,9 @@ class Listener {
   /** The store's notification_watchers table, schema-qualified (see migration 011). */
   readonly #watchers: string;
   readonly #watcher: boolean;
+  readonly #leaseMs: number;
   #idle: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
 
   /**
    * `watcher`: this connection tells writers that someone listens (Notifications.watch): it has
@@ -42,10 +49,11 @@ class Listener {
    * then too (for whoever looks at pg_stat_activity), goes by WATCHER_IDLE_NAME otherwise, and
    * ends once it has listened to nothing for WATCHER_IDLE_MS.
    */
-  constructor(config: pg.ClientConfig, applicationName: string, watchers: string, watcher = false) {
+  constructor(config: pg.ClientConfig, applicationName: string, watchers: string, watcher = false, leaseMs = WATCHER_LEASE_MS) {
     this.#config = { ...config, application_name: applicationName };
     this.#watchers = watchers;
     this.#watcher = watcher;
+    this.#leaseMs = leaseMs;
   }
 
   async listen(channel: string, handler: Handler): Promise<() => Promise<void>> {
@@ -65,6 +73,7 @@ class Listener {
       this.#remove(channel, own);
       throw error;
     }
+    this.#startHeartbeat();
     let stopped = false;
     return async () => {
       if (stopped) return;
@@ -86,10 +95,40 @@ class Listener {
     this.#idle.unref();
   }
 
+  /**
+   * A watcher renews its rows every third of its lease, in the order of its other commands (the
+   * choice of channels made when queued, as #sync's), and deletes the rows whose lease ran out or
+   * whose connection is gone, whoever left them: without a new process starting, a killed
+   * process's row is gone within a renewal of any watcher, and stops counting for writers within
+   * a lease even when no watcher is left.
+   */
+  #startHeartbeat(): void {
+    if (!this.#watcher || this.#heartbeat !== undefined) return;
+    this.#heartbeat = setInterval(
+      () => {
+        const client = this.#client;
+        if (!client || this.#handlers.size === 0) return;
+        const renew = [...this.#handlers.keys()].map((channel) => this.#register(channel));
+        void client.query([...renew, this.#sweep()].join('; ')).catch(() => {
+          // A lost connection reconnects and registers again; a row not renewed meanwhile expires.
+        });
+      },
+      Math.max(10, Math.floor(this.#leaseMs / 3)),
+    );
+    this.#heartbeat.unref();
+  }
+
+  /** Deletes the rows of watchers that are gone: their lease ran out, or their connection no longer exists. */
+  #sweep(): string {
+    return `delete from ${this.#watchers} w where w.alive_until < now()
+              or not exists (select 1 from pg_stat_activity a where a.pid = w.pid and a.backend_start = w.started)`;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
     clearTimeout(this.#idle);
+    clearInterval(this.#heartbeat);
     this.#handlers.clear();
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     this.#client = undefined;
@@ -124,11 +163,14 @@ class Listener {
     await client.query(command);
   }
 
-  /** The watcher's row for `channel`: its connection's pid and start, which tell a live row from one a dead process left. */
+  /**
+   * The watcher's row for `channel`, written or renewed: its connection's pid and start, which
+   * tell a live row from one a dead process left, and until when writers count it.
+   */
   #register(channel: string): string {
-    return `insert into ${this.#watchers} (channel, pid, started)
-              select ${literal(channel)}, pid, backend_start from pg_stat_activity where pid = pg_backend_pid()
-              on conflict (channel, pid) do update set started = excluded.started`;
+    return `insert into ${this.#watchers} (channel, pid, started, alive_until)
+              select ${literal(channel)}, pid, backend_start, now() + interval '${this.#leaseMs} milliseconds' from pg_stat_activity where pid = pg_backend_pid()
+              on conflict (channel, pid) do update set started = excluded.started, alive_until = excluded.alive_until`;
   }
 
   #connect(): Promise<pg.Client> {
@@ -154,9 +196,7 @@ class Listener {
       await client.connect();
       // Rows of watchers that are gone (a process killed, a connection lost), which writers would
       // notify for: swept whenever a process starts listening or a connection comes back.
-      await client.query(
-        `delete from ${this.#watchers} w where not exists (select 1 from pg_stat_activity a where a.pid = w.pid and a.backend_start = w.started)`,
-      );
+      await client.query(this.#sweep());
       for (const channel of this.#handlers.keys()) {
         await client.query(`listen ${quote(channel)}${this.#watcher ? `; ${this.#register(channel)}` : ''}`);
       }
@@ -204,7 +244,12 @@ const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  * LISTEN/NOTIFY notifications of a store in `schema` (channels are scoped to it, see
  * scopedChannel). `notify` goes through the pool; `close` ends the listener's connection.
  */
-export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, schema: string): Notifications & { close(): Promise<void> } {
+export function pgNotifications(
+  db: Kysely<Database>,
+  config: pg.ClientConfig,
+  schema: string,
+  watcherLeaseMs = WATCHER_LEASE_MS,
+): Notifications & { close(): Promise<void> } {
   const watcherTable = `"${schema.replaceAll('"', '""')}".notification_watchers`;
   const listener = new Listener(config, LISTENER_APPLICATION_NAME, watcherTable);
   // One watcher connection per watched channel, named after the channel (see Notifications.watch).
@@ -231,7 +276,7 @@ export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, s
       checkChannel(channel);
       const scoped = scopedChannel(schema, channel);
       let watcher = watchers.get(scoped);
-      if (!watcher) watchers.set(scoped, (watcher = new Listener(config, scoped, watcherTable, true)));
+      if (!watcher) watchers.set(scoped, (watcher = new Listener(config, scoped, watcherTable, true, watcherLeaseMs)));
       return watcher.listen(scoped, (payload) => deliver(onMessage, payload, channel));
     },
     async notifyWatchers(trx, channel, payload) {
@@ -240,7 +285,9 @@ export function pgNotifications(db: Kysely<Database>, config: pg.ClientConfig, s
       checkChannel(channel);
       checkPayload(payload);
       const scoped = scopedChannel(schema, channel);
-      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from notification_watchers w where w.channel = ${scoped})`.execute(trx);
+      await sql`select pg_notify(${scoped}, ${payload}) where exists (select 1 from notification_watchers w where w.channel = ${scoped} and w.alive_until > now())`.execute(
+        trx,
+      );
     },
     // Kysely runs PostgreSQL transactions on a pooled connection with no hook at their commit.
     afterCommit: () => false,

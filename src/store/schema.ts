@@ -419,6 +419,8 @@ export interface NotificationWatchersTable {
   /** The listening connection's backend, and when it started: a row whose pair is not in pg_stat_activity is a dead watcher's. */
   pid: number;
   started: Date;
+  /** Migration 013: writers count the row only until then; its watcher renews it while it watches. */
+  alive_until: Date;
 }
 
 /** The tables only a PostgreSQL store has. */

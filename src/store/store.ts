@@ -56,6 +56,8 @@ export interface SyncTransaction extends SqliteStatements {
 export interface OpenOptions {
   /** PostgreSQL: connections the pool opens at most (default 10). SQLite has one connection. */
   readonly poolSize?: number;
+  /** PostgreSQL: how long a watcher's row counts for writers after its last renewal (default 30 s; tests shorten it). */
+  readonly watcherLeaseMs?: number;
 }
 
 interface Opened {
@@ -197,7 +199,7 @@ async function openPostgresStore(url: string, options: OpenOptions): Promise<Ope
   const target = parsePostgresTarget(url);
   const { dialect, schema } = await openPostgres(target, options.poolSize);
   const db = new Kysely<Database>({ dialect });
-  const notifications = pgNotifications(db, clientConfig(target), schema);
+  const notifications = pgNotifications(db, clientConfig(target), schema, options.watcherLeaseMs);
   return {
     db,
     migrationSchema: schema,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
+import type { Clock } from '../../src/connectors/remote/clock.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/renkei.js');
@@ -20,6 +21,8 @@ export interface CliRunOptions {
   readonly input?: string;
   /** Extra environment (RENKEI_*, DATABASE_URL); PATH and HOME are passed through. */
   readonly env?: Record<string, string>;
+  /** What service calls measure deadlines and retry waits by (a steppedClock: an unreachable service gives up at once). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function renkei(args: readonly string[], opts: CliRunOptions = {}):
   const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...opts.env };
   const restore = divert(stdout, stderr);
   try {
-    const code = await main(args, { stdin, stdout, stderr, env });
+    const code = await main(args, { stdin, stdout, stderr, env, ...(opts.clock ? { clock: opts.clock } : {}) });
     return { code, ...output };
   } finally {
     restore();

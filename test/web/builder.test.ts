@@ -28,19 +28,32 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await server?.stop();
   });
 
-  async function adminPage(): Promise<{ page: Page; dialogs: string[] }> {
+  /** A signed-in admin page; its dialogs are kept and dismissed, but for as many as `acceptNext` was called for. */
+  async function adminPage(): Promise<{ page: Page; dialogs: string[]; acceptNext: () => void }> {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
     const page = await context.newPage();
     const dialogs: string[] = [];
+    let accepting = 0;
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
-      void dialog.dismiss();
+      if (accepting > 0) {
+        accepting -= 1;
+        void dialog.accept();
+      } else {
+        void dialog.dismiss();
+      }
     });
     await page.goto(`${server.url}/admin/`);
     await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
-    return { page, dialogs };
+    return {
+      page,
+      dialogs,
+      acceptNext: () => {
+        accepting += 1;
+      },
+    };
   }
 
   const inspector = (page: Page): Locator => page.getByRole('complementary', { name: 'Block settings' });
@@ -311,8 +324,8 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     expect(dialogs).toEqual([]);
   }, 120_000);
 
-  it('sets up Zoho with write-only secrets, tests it, disables it, exports records as CSV and grows the directory', async () => {
-    const { page } = await adminPage();
+  it('sets up Zoho with write-only secrets, tests it, disables it, disconnects it, exports records as CSV and grows the directory', async () => {
+    const { page, dialogs, acceptNext } = await adminPage();
     await page.getByRole('link', { name: 'Integrations' }).click();
     const crm = page.getByRole('region', { name: 'CRM' });
     await crm.getByRole('button', { name: 'Set up Zoho' }).click();
@@ -338,7 +351,13 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     await crm.getByRole('button', { name: 'Disable' }).click();
     await expect.poll(() => crm.locator('dd').nth(1).textContent()).toContain('Disabled');
     await crm.getByRole('button', { name: 'Enable' }).click();
-    await crm.getByRole('button', { name: 'Use the built-in store' }).click();
+    // Disconnecting asks first: dismissed, nothing changes; accepted, the role is back on the built-in store.
+    await crm.getByRole('button', { name: 'Disconnect (use the built-in store)' }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toMatch(/^Disconnect Zoho\? Its settings and credentials are erased/);
+    expect(await crm.locator('dd').first().textContent()).toBe('Zoho');
+    acceptNext();
+    await crm.getByRole('button', { name: 'Disconnect (use the built-in store)' }).click();
     await expect.poll(() => crm.locator('dd').first().textContent()).toBe('the built-in store');
 
     await page.getByRole('link', { name: 'Directory' }).click();

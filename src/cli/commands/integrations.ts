@@ -4,8 +4,17 @@ import { parseFields, storedValues, unservedRole, type FieldProblem } from '../.
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, PROVIDERS, type Providers } from '../../connectors/registry.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
-import { getIntegration, listIntegrations, recordIntegrationCheck, setIntegration, setIntegrationEnabled } from '../../store/integrations.ts';
+import {
+  disconnectIntegration,
+  getIntegration,
+  listIntegrations,
+  recordIntegrationCheck,
+  setIntegration,
+  setIntegrationEnabled,
+} from '../../store/integrations.ts';
+import { integrationChange, recordAudit } from '../../store/audit.ts';
 import type { Store } from '../../store/store.ts';
+import { cliActor } from '../actor.ts';
 import { CliError } from '../errors.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -111,10 +120,35 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
         .argument('<role>', ROLES.join(' | ')),
     ).action(async (role: string, opts: { db?: string }) => {
       const r = parseRole(role);
-      await withStore(dbTarget(opts.db, io.env), ({ db }) => setIntegrationEnabled(db, r, enabled));
+      // Audited as the admin API's switch is, in the same transaction: no change without its entry.
+      await withStore(dbTarget(opts.db, io.env), ({ db }) =>
+        db.transaction().execute(async (trx) => {
+          await setIntegrationEnabled(trx, r, enabled);
+          await recordAudit(trx, { actor: cliActor(), action: enabled ? 'integration.enable' : 'integration.disable', target: `integration:${r}` });
+        }),
+      );
       writeLine(io.stdout, `${r} integration ${enabled ? 'enabled' : 'disabled'}`);
     });
   }
+  withDbOption(
+    integrations
+      .command('disconnect')
+      .description("disconnect the role's service: the role goes back to the built-in store; its settings, secrets and access tokens are erased")
+      .argument('<role>', ROLES.join(' | ')),
+  ).action(async (role: string, opts: { db?: string }) => {
+    const r = parseRole(role);
+    const target = dbTarget(opts.db, io.env);
+    await withStore(target, async (store) => {
+      await store.db.transaction().execute(async (trx) => {
+        await disconnectIntegration(trx, r);
+        await recordAudit(trx, { actor: cliActor(), action: 'integration.disconnect', target: `integration:${r}` });
+      });
+      // The erased credentials' access tokens go with them.
+      await dropUnusedTokens(store, lazyDecrypt(target, io.env));
+    });
+    writeLine(io.stdout, `${r} integration disconnected: it uses the built-in store`);
+  });
+
   const set = withDbOption(
     integrations
       .command('set')
@@ -151,7 +185,12 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     if (!secrets.ok) throw new CliError(problemText(provider, secrets.problem), 2);
     const sealed = Object.keys(provider.secrets).length > 0 ? SecretBox.forDatabase(target, io.env).seal(storedValues(secrets.data)) : null;
     await withStore(target, async (store) => {
-      await setIntegration(store.db, r, provider.name, storedValues(settings.data), sealed);
+      const stored = storedValues(settings.data);
+      // Audited as the admin API's change is (never a secret), in the same transaction.
+      await store.db.transaction().execute(async (trx) => {
+        await setIntegration(trx, r, provider.name, stored, sealed);
+        await recordAudit(trx, { actor: cliActor(), ...integrationChange(r, provider.name, stored, sealed !== null) });
+      });
       // The old credentials' access tokens go with them.
       await dropUnusedTokens(store, lazyDecrypt(target, io.env));
     });
@@ -173,7 +212,7 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     const target = dbTarget(opts.db, io.env);
     const failures = await withStore(target, async (store) => {
       let failed = 0;
-      const providers = sharedProviders(store, target, io.env);
+      const providers = sharedProviders(store, target, io.env, io.clock);
       for (const r of roles) {
         const verdict = await check(store, providers, r, target);
         writeLine(verdict.ok ? io.stdout : io.stderr, `${r}: ${verdict.ok ? 'ok' : verdict.message}`);

@@ -1,7 +1,7 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { erasePersonNow } from '../../runtime/personal-data.ts';
-import { recordAudit, type Actor } from '../../store/audit.ts';
+import { recordAudit } from '../../store/audit.ts';
+import { cliActor } from '../actor.ts';
 import {
   exportDocument,
   findPerson,
@@ -40,17 +40,6 @@ function subjectFrom(opts: PersonOptions): Subject {
           : 'give the person: --email <address> or --phone <number>';
     throw new CliError(message, 2);
   }
-}
-
-/** Who runs the command: the CLI, as the operating system's user (the audit log's "who"). */
-function cliActor(): Actor {
-  let name: string | null = null;
-  try {
-    name = userInfo().username;
-  } catch {
-    // No user name (a container without /etc/passwd entry): the CLI all the same.
-  }
-  return { kind: 'cli', name };
 }
 
 const personOptions = (cmd: Command): Command =>

@@ -87,7 +87,11 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
    * prints every problem, and on an error sets exit 1 and answers false (nothing is saved or published).
    */
   async function serviceValuesAllow(store: Store, bot: Bot, target: string, what: string): Promise<boolean> {
-    const problems = await checkServiceValues(bot, { store, providers: sharedProviders(store, target, io.env), decrypt: lazyDecrypt(target, io.env) });
+    const problems = await checkServiceValues(bot, {
+      store,
+      providers: sharedProviders(store, target, io.env, io.clock),
+      decrypt: lazyDecrypt(target, io.env),
+    });
     for (const p of problems) {
       const line = `${what} block "${p.block}" field "${p.field}": ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
       writeLine(p.severity === 'error' ? io.stderr : io.stdout, line);

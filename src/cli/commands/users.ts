@@ -3,13 +3,13 @@ import { hashToken, newToken } from '../../runtime/tokens.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../secrets/passwords.ts';
 import { ACCOUNT_ROLES, createAccount, createInvitation, listAccounts, type AccountRole } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
+import { cliActor } from '../actor.ts';
 import { withStore } from '../connectors.ts';
 import { dbTarget, withDbOption } from '../db-target.ts';
 import { CliError } from '../errors.ts';
 import { writeLine } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { table } from '../table.ts';
-import { userInfo } from 'node:os';
 
 const INVITATION_TTL_MS = 24 * 60 * 60 * 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -26,14 +26,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += String(chunk);
   return text;
-}
-
-function osUser(): string | null {
-  try {
-    return userInfo().username;
-  } catch {
-    return null;
-  }
 }
 
 /** `renkei users add|list`: the team's accounts, from the server's machine (the first admin comes from here). */
@@ -71,7 +63,7 @@ export function registerUsers(program: Command, { io }: CommandContext): void {
         throw error instanceof Error && error.name === 'StoreError' ? new CliError(error.message) : error;
       });
       await recordAudit(store.db, {
-        actor: { kind: 'cli', name: osUser() },
+        actor: cliActor(),
         action: 'account.create',
         target: `account:${account.id}`,
         details: { email, role, invited: passwordHash === null },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
+import { steppedClock } from '../../connectors/remote/test-clock.ts';
 import { CHOICE_BOT, testServer, type TestServer } from '../test-support.ts';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -260,7 +261,8 @@ describe("publishing checks a block's literal values against the connected servi
   it('refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached', async () => {
     const fake = await startFakeZoho();
     try {
-      const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
+      // Time moves only when waited on: Zoho unreachable gives up at the deadline without waiting out the backoff.
+      const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' }, clock: steppedClock() });
       const settings = { dc: 'com', clientId: fake.client.clientId, accountsUrl: fake.url, apiUrl: fake.url, orgId: fake.orgId };
       const secrets = { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken };
       expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/helpdesk', payload: { provider: 'zoho', settings, secrets } })).statusCode).toBe(

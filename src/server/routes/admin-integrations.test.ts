@@ -209,6 +209,44 @@ describe('integrations', () => {
     expect(after[0]!.key).not.toBe(before!.key);
   });
 
+  it("disconnects a role's service: back to the built-in store, its settings, sealed secrets and access tokens erased, audited", async () => {
+    const fake = await startFakeZoho();
+    onTestFinished(() => fake.close());
+    const s = await testServer(CUSTOM_URLS);
+    const settings = { ...zohoBody(fake.url).settings, clientId: fake.client.clientId };
+    await put(s, 'crm', { ...zohoBody(fake.url), settings, secrets: { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken } });
+    await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/disable' });
+    // A check while enabled stores the installation's access token for these credentials.
+    await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/enable' });
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
+    expect(await s.store.db.selectFrom('access_tokens').select('key').execute()).toHaveLength(1);
+
+    const res = await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ role: 'crm', provider: 'builtin', enabled: true, status: 'ok', settings: {}, hasSecrets: false, lastError: null });
+    const row = await s.store.db.selectFrom('integrations').selectAll().where('role', '=', 'crm').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ provider: 'builtin', settings: '{}', secrets: null });
+    expect(await s.store.db.selectFrom('access_tokens').select('key').execute()).toEqual([]);
+    const audit = (await s.admin({ url: '/api/v1/admin/audit?action=integration.disconnect' })).json();
+    expect(audit.items).toEqual([
+      expect.objectContaining({ action: 'integration.disconnect', target: 'integration:crm', actor: expect.objectContaining({ kind: 'token' }) }),
+    ]);
+
+    // The role's blocks now create records in the built-in store; Zoho is not called again.
+    const refreshes = fake.stats.tokenRefreshes;
+    await s.publishBot(BOTS.lead);
+    const c = await s.start('quick-lead');
+    expect((await s.reply(c.id, c.token, { text: 'after.disconnect@example.com' })).json().status).toBe('ended');
+    expect(await s.store.db.selectFrom('leads').select('email').execute()).toEqual([{ email: 'after.disconnect@example.com' }]);
+    expect(fake.stats.tokenRefreshes).toBe(refreshes);
+
+    // A role with nothing configured has nothing to disconnect; an unknown role is the client's mistake.
+    await s.store.db.deleteFrom('integrations').where('role', '=', 'mailing').execute();
+    expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/mailing' })).statusCode).toBe(404);
+    expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/erp' })).statusCode).toBe(400);
+    expect((await s.admin({ url: '/api/v1/admin/audit?action=integration.disconnect' })).json().total).toBe(1);
+  });
+
   it('disables and enables a role; a disabled CRM sends lead blocks down integration_invalid', async () => {
     const s = await testServer();
     await s.publishBot(BOTS.lead);

@@ -7,6 +7,7 @@ import { declarationOf, dropUnusedTokens, PROVIDER_NAMES, type Providers } from 
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { SecretKeyError, type SecretBox } from '../../secrets/secret-box.ts';
 import {
+  disconnectIntegration,
   getIntegration,
   listIntegrations,
   recordIntegrationCheck,
@@ -183,6 +184,30 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of replaced credentials'),
       );
       request.log.info({ role, provider, ...(dropped ? { secretsDropped: true } : {}) }, 'integration set');
+      return summary(role);
+    },
+  );
+
+  app.delete(
+    '/integrations/:role',
+    {
+      schema: {
+        ...ADMIN,
+        summary: "Disconnect the role's service: the role goes back to the built-in store",
+        description:
+          "The role's provider becomes builtin (enabled, ok); its settings and sealed secrets are erased, and the access tokens they earned are dropped from the database. Blocks of the role create records in the built-in store from then on. Recorded in the audit log as integration.disconnect.",
+        params: roleParams,
+        response: { 200: integration, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { role } = request.params;
+      await disconnectIntegration(db, role);
+      // The erased credentials' access tokens go with them; the role is disconnected either way.
+      await dropUnusedTokens(store, (blob) => opts.secretBox().open(blob)).catch((error: unknown) =>
+        request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of disconnected credentials'),
+      );
+      request.log.info({ role }, 'integration disconnected');
       return summary(role);
     },
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
+import { steppedClock } from '../../connectors/remote/test-clock.ts';
 import { testServer } from '../test-support.ts';
 
 describe('GET /api/v1/admin/integrations/{role}/options', () => {
@@ -72,7 +73,8 @@ describe('GET /api/v1/admin/integrations/{role}/options', () => {
   });
 
   it('says why a Zoho directory is not listed, and refuses an unknown role', async () => {
-    const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
+    // Time moves only when waited on: the unreachable Zoho gives up without waiting out the backoff.
+    const s = await testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' }, clock: steppedClock() });
     const set = await s.admin({
       method: 'PUT',
       url: '/api/v1/admin/integrations/mailing',

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { listRecords } from '../../store/records.ts';
 import { testServer } from '../test-support.ts';
 
@@ -33,7 +35,55 @@ const TICKET_BOT = {
   },
 };
 
+/** A hook on loopback answering `{"id":"h-1"}`; its URL and how many calls it had. */
+async function loopbackHook(): Promise<{ url: string; calls: () => number }> {
+  let calls = 0;
+  const server = createServer((_req, res) => {
+    calls++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"h-1"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, calls: () => calls };
+}
+
+const hookBot = (url: string) => ({
+  renkei: 1,
+  id: 'hook',
+  name: 'Hook',
+  locale: 'en',
+  start: 'call',
+  blocks: {
+    call: { type: 'webhook', url, save: { hook_id: '$.id' }, ports: { success: 'done', failure: 'refused' } },
+    done: { type: 'end', text: 'Sent %hook_id%' },
+    refused: { type: 'end', text: 'Not sent' },
+  },
+});
+
 describe('POST /api/v1/admin/preview', () => {
+  it("runs a real webhook block to a private address as the server's configuration says, not the process environment", async () => {
+    const hook = await loopbackHook();
+    const preview = (s: Awaited<ReturnType<typeof testServer>>) =>
+      s.admin({ method: 'POST', url: '/api/v1/admin/preview', payload: { bot: hookBot(hook.url), state: null, event: { type: 'start' }, real: ['call'] } });
+
+    // Configured: the loopback hook is called.
+    const allowed = await testServer({ env: { RENKEI_WEBHOOK_ALLOW_PRIVATE: '1' } });
+    const sent = (await preview(allowed)).json();
+    expect(sent.messages.map((m: { text: string }) => m.text)).toEqual(['Sent h-1']);
+    expect(hook.calls()).toBe(1);
+
+    // Not configured, though the test process's own environment says yes: refused, never called.
+    vi.stubEnv('RENKEI_WEBHOOK_ALLOW_PRIVATE', '1');
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+    const refusing = await testServer();
+    const refused = (await preview(refusing)).json();
+    expect(refused.messages.map((m: { text: string }) => m.text)).toEqual(['Not sent']);
+    expect(refused.integrations[0]).toMatchObject({ block: 'call', outcome: 'failure', real: true });
+    expect(hook.calls()).toBe(1);
+  });
+
   it('previews a consent: the notice with its link, two buttons, and the answer saved with the time of the turn', async () => {
     const s = await testServer();
     const bot = {

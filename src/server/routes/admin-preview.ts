@@ -24,6 +24,8 @@ export interface AdminPreviewOptions {
   readonly providers?: Providers;
   /** For the blocks run for real. Default: the connectors of the store's integrations (webhooks to public addresses only). */
   readonly connectors?: RoleConnectors;
+  /** RENKEI_WEBHOOK_ALLOW_PRIVATE of the server's configuration: a real `webhook` block may call private addresses. */
+  readonly webhookAllowPrivate: boolean;
 }
 
 /** A real connector call in the preview gets this long; the durable runtime's retries do not apply. */
@@ -108,7 +110,7 @@ export const adminPreviewRoutes: FastifyPluginAsyncZod<AdminPreviewOptions> = as
     (real ??= createConnectors(opts.store, {
       ...(opts.providers ? { providers: opts.providers } : {}),
       decrypt: (blob) => opts.secretBox().open(blob),
-      webhook: createWebhookConnector({ allowPrivate: process.env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' }),
+      webhook: createWebhookConnector({ allowPrivate: opts.webhookAllowPrivate }),
     }));
 
   app.post(

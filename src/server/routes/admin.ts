@@ -33,6 +33,8 @@ export interface AdminRoutesOptions {
   readonly providers: Providers;
   /** RENKEI_CUSTOM_SERVICE_URLS: integrations may point at any host, not only the service's own. */
   readonly customServiceUrls: boolean;
+  /** RENKEI_WEBHOOK_ALLOW_PRIVATE: the preview's real webhook blocks may call private addresses. */
+  readonly webhookAllowPrivate: boolean;
   /** RENKEI_PUBLIC_URL: OAuth redirect URIs, invitation links, and the origin cookie-authenticated writes must come from (null: the request's own). */
   readonly publicUrl: string | null;
   /** The retention periods the environment fixes, and this process's retention worker (if it runs one). */
@@ -58,7 +60,12 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   await app.register(adminRecordsRoutes, { store: opts.store });
   await app.register(adminRecordRoutes, { store: opts.store });
   await app.register(adminConversationsRoutes, { store: opts.store });
-  await app.register(adminPreviewRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
+  await app.register(adminPreviewRoutes, {
+    store: opts.store,
+    secretBox: opts.secretBox,
+    providers: opts.providers,
+    webhookAllowPrivate: opts.webhookAllowPrivate,
+  });
   await app.register(adminProvidersRoutes);
   await app.register(adminOptionsRoutes, { store: opts.store, secretBox: opts.secretBox, providers: opts.providers });
   await app.register(adminAnalyticsRoutes, { store: opts.store });

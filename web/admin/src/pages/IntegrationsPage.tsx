@@ -315,10 +315,14 @@ function RoleCard({
   const [editing, setEditing] = useState<string | null>(null);
   const [connecting, setConnecting] = useState<string | null>(null);
   const role = integration?.role;
-  const act = async (path: string, body: unknown = {}, method = 'POST') => {
+  const act = async (path: string, method = 'POST') => {
     setMessage(null);
     try {
-      const res = await sendJson<{ ok?: boolean; message?: string; problem?: CheckProblem }>(`/integrations/${role}${path}`, body, method);
+      const res = await sendJson<{ ok?: boolean; message?: string; problem?: CheckProblem }>(
+        `/integrations/${role}${path}`,
+        method === 'POST' ? {} : undefined,
+        method,
+      );
       if (res.ok === true) setMessage(t('integrations.checkOk'));
       else if (res.ok === false && res.problem) setMessage(t(`integrations.checkProblem.${res.problem.code}`, res.problem.params));
       else if (res.ok === false) setMessage(t('integrations.checkFailed', { message: res.message ?? '' }));
@@ -366,8 +370,14 @@ function RoleCard({
           {integration.enabled ? t('integrations.disable') : t('integrations.enable')}
         </button>
         {integration.provider !== 'builtin' && (
-          <button type="button" onClick={() => void act('', { provider: 'builtin', settings: {} }, 'PUT')}>
-            {t('integrations.useBuiltin')}
+          <button
+            type="button"
+            onClick={() => {
+              // The credentials are erased, not kept aside: connecting again needs them (or a consent) again.
+              if (window.confirm(t('integrations.disconnectConfirm', { provider: providerLabel(integration.provider) }))) void act('', 'DELETE');
+            }}
+          >
+            {t('integrations.disconnect')}
           </button>
         )}
         {connectable.map((p) => (
