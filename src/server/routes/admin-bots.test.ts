@@ -9,6 +9,13 @@ const YAML = { 'content-type': 'application/yaml' };
 const upload = (s: TestServer, id: string, body: string, headers: Record<string, string> = YAML) =>
   s.admin({ method: 'PUT', url: `/api/v1/admin/bots/${id}`, headers, payload: body });
 
+/** The 1-based line of the first line of `text` holding `what`. */
+const lineOf = (text: string, what: string): number => {
+  const index = text.split('\n').findIndex((l) => l.includes(what));
+  if (index < 0) throw new Error(`no line holds ${what}`);
+  return index + 1;
+};
+
 /** The choice bot with its prompt changed: a second version visitors can tell apart. */
 const CHOICE_BOT_V2 = CHOICE_BOT.replace('"Pick a colour"', '"Which colour do you like?"');
 
@@ -233,13 +240,27 @@ describe("publishing checks a block's literal values against the connected servi
 
   it('refuses a department and a status the built-in store does not have, naming the block and the field; nothing is published', async () => {
     const s = await testServer();
-    const refused = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Suport').replace('status: Open', 'status: Pending'));
+    const text = SUPPORT.replace('department: Support', 'department: Suport').replace('status: Open', 'status: Pending');
+    const refused = await publishSupport(s, text);
     expect(refused.statusCode).toBe(422);
     const body = refused.json();
     expect(body.error.code).toBe('unknown_service_value');
+    // Each names the line of its value in the file, as a refused upload's problems do.
     expect(body.problems).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'status' }),
-      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'department' }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'status',
+        line: lineOf(text, 'status: Pending'),
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'department',
+        line: lineOf(text, 'department: Suport'),
+      }),
     ]);
     expect(body.problems[1].message).toBe('"Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"');
     expect(body.problems[0].message).toMatch(/^"Pending" is not a value .* It offers "Open", "On Hold", "Closed"$/);
@@ -249,11 +270,20 @@ describe("publishing checks a block's literal values against the connected servi
     const versions = (await s.admin({ method: 'GET', url: '/api/v1/admin/bots/support/versions' })).json().items;
     expect(versions.map((v: { published: boolean }) => v.published)).toEqual([false]);
 
+    // A JSON upload is pointed into the same way: the line of the value in the JSON text.
+    const json = JSON.stringify(parseYaml(text), null, 2);
+    expect((await upload(s, 'support', json, { 'content-type': 'application/json' })).statusCode).toBe(200);
+    const fromJson = (await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish' })).json();
+    expect(fromJson.problems.map((p: { field: string; line: number }) => [p.field, p.line])).toEqual([
+      ['status', lineOf(json, '"status": "Pending"')],
+      ['department', lineOf(json, '"department": "Suport"')],
+    ]);
+
     // A department added to the directory (by name, or named by its id) is one the store has.
     const added = (await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Billing' } })).json();
     const ok = await publishSupport(s, SUPPORT.replace('department: Support', `department: ${added.id}`));
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toEqual({ botId: 'support', version: 2, warnings: [] });
+    expect(ok.json()).toEqual({ botId: 'support', version: 3, warnings: [] });
     // A merge field is left to the block's run: the example's priority is %priority%.
   });
 
