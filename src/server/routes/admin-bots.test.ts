@@ -174,7 +174,7 @@ describe('publishing', () => {
 
     const back = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/colours/rollback', payload: { version: 1 } });
     expect(back.statusCode).toBe(200);
-    expect(back.json()).toEqual({ botId: 'colours', version: 1 });
+    expect(back.json()).toEqual({ botId: 'colours', version: 1, warnings: [] });
     expect((await s.start('colours')).body['messages']).toEqual([{ text: 'Pick a colour' }]);
 
     const forward = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/colours/rollback', payload: { version: 2 } });
@@ -285,6 +285,42 @@ describe("publishing checks a block's literal values against the connected servi
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ botId: 'support', version: 3, warnings: [] });
     // A merge field is left to the block's run: the example's priority is %priority%.
+  });
+
+  it('checks a rollback as it checks a publish: a version the service would refuse is not published again', async () => {
+    const s = await testServer();
+    // Version 1 was refused at publish; version 2, fixed, is published.
+    const bad = SUPPORT.replace('department: Support', 'department: Suport');
+    expect((await publishSupport(s, bad)).statusCode).toBe(422);
+    expect((await publishSupport(s, SUPPORT)).statusCode).toBe(200);
+
+    const back = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback?locale=ja', payload: { version: 1 } });
+    expect(back.statusCode).toBe(422);
+    expect(back.json().error.code).toBe('unknown_service_value');
+    expect(back.json().problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'department',
+        line: lineOf(bad, 'department: Suport'),
+        message: '"Suport" は helpdesk のサービス (builtin) にない値です（"Support" のことですか?）。使える値: "Support"',
+      }),
+    ]);
+    const versions = (await s.admin({ url: '/api/v1/admin/bots/support/versions' })).json().items;
+    expect(versions.map((v: { version: number; published: boolean }) => [v.version, v.published])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect((await s.admin({ url: '/api/v1/admin/bots/support/source' })).headers['x-renkei-bot-version']).toBe('2');
+
+    // Once the directory has the department, the same rollback goes through.
+    await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Suport' } });
+    const now = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback', payload: { version: 1 } });
+    expect(now.statusCode, now.body).toBe(200);
+    expect(now.json()).toEqual({ botId: 'support', version: 1, warnings: [] });
+    // Not earlier than the published version: refused as before, without asking the service.
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback', payload: { version: 2 } })).statusCode).toBe(400);
   });
 
   it('refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached', async () => {

@@ -5,7 +5,18 @@ import { loadBotText, type Problem } from '../../flow/index.ts';
 import { sourceLines } from '../../flow/lines.ts';
 import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
-import { getPublished, getVersion, listBots, listVersions, publish, rollback, saveDraft, type BotFormat, type BotVersion } from '../../store/bots.ts';
+import {
+  checkRollback,
+  getPublished,
+  getVersion,
+  listBots,
+  listVersions,
+  publish,
+  rollback,
+  saveDraft,
+  type BotFormat,
+  type BotVersion,
+} from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
 import { StoreError } from '../../store/errors.ts';
 import { LOCALES, type Locale } from '../../vocabulary/locales.ts';
@@ -16,7 +27,7 @@ import { checkServiceValues, serviceValueMessage, type ServiceValueProblem } fro
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
-import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
+import { botSummary, botVersion, publishedChecked } from '../schemas/bots.ts';
 
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
@@ -221,15 +232,25 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
       schema: {
         ...ADMIN,
         summary: 'Publish an earlier version again',
+        description:
+          'The version must be older than the published one (else 400: publish it instead). It is checked as a publish is, with the same 422 and `warnings`: ' +
+          'a version written when the service had a value it no longer has would otherwise go live and fail when its block runs. ' +
+          CHECKS,
         params: botParams,
+        querystring: localeQuery,
         body: z.object({ version: z.number().int().min(1) }).strict(),
-        response: { 200: published, ...adminErrors },
+        response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const result = await rollback(db, id, request.body.version);
-      return { botId: id, version: result.version };
+      const { version } = request.body;
+      // Not found or not earlier: refused before the service is asked (rollback refuses the same way again in the store).
+      await checkRollback(db, id, version);
+      const found = await getVersion(db, id, version);
+      if (!found) throw new StoreError('not_found', `bot "${id}" has no version ${version}`);
+      const outcome = await checkedPublish(found, request, () => rollback(db, id, version));
+      return outcome.refused ? reply.code(422).send(outcome.refused) : outcome.done;
     },
   );
 
