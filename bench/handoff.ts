@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { overFetch, setUpHandoff, signIn } from '../test/helpers/handoff.ts';
 import { reply, startConversation, type Visitor } from '../test/helpers/visitors.ts';
 import { startChild, type Child } from './load.ts';
 
@@ -15,24 +16,7 @@ const MESSAGES = 20;
 const LOST_AFTER_MS = 5_000;
 
 const RENKEI = fileURLToPath(new URL('../bin/renkei.js', import.meta.url));
-const PASSWORD = 'bench password 0123';
-const BOT = `
-renkei: 1
-id: bench-desk
-name: Bench desk
-locale: en
-start: ask
-blocks:
-  ask:
-    type: ask
-    kind: text
-    prompt: What is it about?
-    save: topic
-    next: human
-  human:
-    type: handoff
-    reason: bench
-`;
+const BOT_ID = 'bench-desk';
 
 /**
  * The visitor's event stream, read as the widget's EventSource would: the agent's lines as they
@@ -119,24 +103,9 @@ export async function benchHandoff(): Promise<Record<string, number>> {
       RENKEI_LOG_LEVEL: 'warn',
     });
     const url = server.url;
-    const admin = async (path: string, init: RequestInit): Promise<void> => {
-      const res = await fetch(`${url}/api/v1/admin${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, ...init.headers } });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    };
-    await admin('/bots/bench-desk', { method: 'PUT', body: BOT, headers: { 'content-type': 'application/yaml' } });
-    await admin('/bots/bench-desk/publish', { method: 'POST' });
-    await admin('/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', name: 'Bench', role: 'agent', password: PASSWORD }),
-    });
-    const login = await fetch(`${url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com', password: PASSWORD }),
-    });
-    if (!login.ok) throw new Error(`sign-in: ${login.status}`);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    // The hand-off bot, and its agent signed in (fetch is fine for the set-up; the measured lines go over undici's Pool).
+    await setUpHandoff(overFetch(url), adminToken, { id: BOT_ID });
+    const cookie = await signIn(overFetch(url));
     // One connection per visitor's stream, and as many for the agent's lines as there are chats.
     const streamPool = new Pool(url, { connections: CHATS });
     const agentPool = new Pool(url, { connections: CHATS });
@@ -153,7 +122,7 @@ export async function benchHandoff(): Promise<Record<string, number>> {
 
     const visitors: Visitor[] = [];
     for (let i = 0; i < CHATS; i++) {
-      const visitor = await startConversation(url, 'bench-desk');
+      const visitor = await startConversation(url, BOT_ID);
       const handed = await reply(url, visitor, `topic ${i}`);
       if (handed.status !== 'handoff') throw new Error(`visitor ${i} was not handed off: ${handed.status}`);
       const claimed = await inbox(`/${visitor.id}/claim`);

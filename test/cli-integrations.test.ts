@@ -95,6 +95,8 @@ describe('integrations set', () => {
     expect(list.stdout).toMatch(/^helpdesk\s+hubspot\s+api\.hubapi\.com\s+yes\s/m);
     expect(list.stdout).toMatch(/^mailing\s+salesforce\s+test\.salesforce\.com\s+yes\s/m);
     for (const secret of Object.values(env)) expect(list.stdout).not.toContain(secret);
+  });
+
   it('records each change in the audit log as the CLI, by the operating-system user, never with a secret; a refused change records nothing', async () => {
     const env = { RENKEI_ZOHO_CLIENT_SECRET: 'audit-secret-0042', RENKEI_ZOHO_REFRESH_TOKEN: '1000.audit-refresh-0042' };
     const run = async (args: string[]) => {

@@ -11,6 +11,13 @@ import { providerFakes, setOptions } from './helpers/provider-fake.ts';
 
 const SUPPORT = readFileSync(join(ROOT, 'examples/support.yaml'), 'utf8');
 
+/** The 1-based line of the first line of `text` holding `what`. */
+const lineOf = (text: string, what: string): number => {
+  const index = text.split('\n').findIndex((l) => l.includes(what));
+  if (index < 0) throw new Error(`no line holds ${what}`);
+  return index + 1;
+};
+
 let t: ReturnType<typeof tempDir>;
 beforeEach(() => {
   t = tempDir();
@@ -113,11 +120,13 @@ describe('renkei publish', () => {
 describe('renkei publish checks literal values against the connected service', () => {
   it('refuses a department the built-in store does not have, naming the block and the field; nothing is saved', async () => {
     const file = join(t.dir, 'support.yaml');
-    writeFileSync(file, SUPPORT.replace('department: Support', 'department: Suport'));
+    const refused = SUPPORT.replace('department: Support', 'department: Suport');
+    writeFileSync(file, refused);
     const run = await renkei(['publish', file, '--db', t.db]);
     expect(run.code).toBe(1);
+    // Where the value is, as `renkei validate` says where: file:line.
     expect(run.stderr.trim().split('\n')).toEqual([
-      `${file} block "open_ticket" field "department": "Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"`,
+      `${file}:${lineOf(refused, 'department: Suport')} block "open_ticket" field "department": "Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"`,
       `${file}: 1 value the connected service does not have; nothing was saved or published`,
     ]);
     expect(await versionsOf(t.db, 'support')).toEqual({ versions: [], published: null });
@@ -133,7 +142,7 @@ describe('renkei publish checks literal values against the connected service', (
     const byId = await renkei(['publish', 'support', '--db', t.db]);
     expect(byId.code).toBe(1);
     expect(byId.stderr).toContain(
-      'support version 1 block "open_ticket" field "status": "Opem" is not a value the helpdesk service (builtin) has. Did you mean "Open"?',
+      `support version 1 line ${lineOf(SUPPORT, 'status: Open')} block "open_ticket" field "status": "Opem" is not a value the helpdesk service (builtin) has. Did you mean "Open"?`,
     );
     expect(await versionsOf(t.db, 'support')).toEqual({ versions: [1], published: null });
   });
@@ -169,7 +178,7 @@ describe('renkei publish checks literal values against the connected service', (
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      `${file} block "open_ticket" field "department": warning: "Support" could not be checked: the helpdesk service (zoho) could not be asked`,
+      `${file}:${lineOf(SUPPORT, 'department: Support')} block "open_ticket" field "department": warning: "Support" could not be checked: the helpdesk service (zoho) could not be asked`,
     );
     expect(run.stdout).toContain(`published support version 1 from ${file}`);
   });
@@ -181,12 +190,13 @@ describe('renkei publish checks literal values against the connected service', (
       const set = await renkei(['integrations', 'set', 'crm', 'salesforce', ...setOptions(fake.integration('crm')), '--db', t.db]);
       expect(set.code, set.stderr).toBe(0);
       const file = join(t.dir, 'lead.yaml');
-      writeFileSync(file, readFileSync(join(ROOT, 'examples/lead.yaml'), 'utf8'));
+      const lead = readFileSync(join(ROOT, 'examples/lead.yaml'), 'utf8');
+      writeFileSync(file, lead);
       const run = await renkei(['publish', file, '--db', t.db]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(
-        `${file} block "create_lead" field "fields": warning: the CRM (salesforce) has no field "Lead_Source" on its Lead records — did you mean "LeadSource"?`,
+        `${file}:${lineOf(lead, 'Lead_Source:')} block "create_lead" field "fields": warning: the CRM (salesforce) has no field "Lead_Source" on its Lead records — did you mean "LeadSource"?`,
       );
       expect(run.stdout).toContain(`published lead version 1 from ${file}`);
     } finally {

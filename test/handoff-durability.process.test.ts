@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/cli.ts';
+import { overFetch, setUpHandoff, signIn } from './helpers/handoff.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 import { reply, startConversation, transcript, type Visitor } from './helpers/visitors.ts';
 
@@ -9,25 +10,7 @@ import { reply, startConversation, transcript, type Visitor } from './helpers/vi
  * still holds — the agent carries on where they were.
  */
 
-const BOT = `
-renkei: 1
-id: desk
-name: Desk
-locale: en
-start: ask
-blocks:
-  ask:
-    type: ask
-    kind: text
-    prompt: What is it about?
-    save: topic
-    next: human
-  human:
-    type: handoff
-    reason: asked
-`;
 const CHATS = 10;
-const PASSWORD = 'correct horse battery';
 const ENV = { RENKEI_RATE_LIMIT: '0', RENKEI_LOG_LEVEL: 'warn' };
 
 const servers: RunningServer[] = [];
@@ -43,13 +26,7 @@ async function start(db: string): Promise<RunningServer> {
 
 /** Signs the agent in; answers a fetch for the inbox with the session cookie and Renkei's own Origin. */
 async function agentSession(url: string): Promise<(path: string, body?: unknown) => Promise<Response>> {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'hana@example.com', password: PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = await signIn(overFetch(url));
   return (path, body) =>
     fetch(`${url}/api/v1/inbox${path}`, {
       method: body === undefined && !path.endsWith('/claim') ? 'GET' : 'POST',
@@ -62,15 +39,7 @@ describe('live chat survives a crash', () => {
   it('loses no acknowledged line either way after kill -9, and the claims hold after the restart', async () => {
     const db = tempDir().db;
     let server = await start(db);
-    const admin = (path: string, init: RequestInit) =>
-      fetch(`${server.url}/api/v1/admin${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...init.headers } });
-    await admin('/bots/desk', { method: 'PUT', body: BOT, headers: { 'content-type': 'application/yaml' } });
-    await admin('/bots/desk/publish', { method: 'POST' });
-    await admin('/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'hana@example.com', name: 'Hana', role: 'agent', password: PASSWORD }),
-    });
+    await setUpHandoff(overFetch(server.url), server.adminToken);
     let inbox = await agentSession(server.url);
 
     const visitors: Visitor[] = [];

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 export type PathSegment = string | number;
 /** The 1-based line of the value at `path` in the source, or of its nearest ancestor that exists. */
@@ -46,4 +46,15 @@ export function lineMapper(doc: Document, counter: LineCounter): LineOf {
     }
     return line;
   };
+}
+
+/**
+ * Lines over a stored bot file's text (YAML or JSON; the parser reads both). A check that runs on
+ * the validated bot, later than the upload (publishing against the connected service), points at
+ * the file with it as the upload's checks do.
+ */
+export function sourceLines(text: string): LineOf {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  return lineMapper(doc, counter);
 }

@@ -3,22 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SecretBox } from '../secrets/secret-box.ts';
-import { createAccount, setPresence } from '../store/accounts.ts';
+import { handoffBot, storeAgent } from '../../test/helpers/handoff.ts';
 import { newId } from '../store/keys.ts';
 import { mailerFromEnv } from './mailer.ts';
 import { harness, serveHttp } from './test-support.ts';
 
-const BOT = `
-renkei: 1
-id: desk
-name: Desk
-locale: en
-start: human
-blocks:
-  human:
-    type: handoff
-    reason: wants_a_person
-`;
+/** Hands off at the first turn. */
+const BOT = handoffBot({ ask: false });
 
 const box = new SecretBox(Buffer.from('cd'.repeat(32), 'hex'));
 const SECRET = 'whsec-0123456789abcdef';
@@ -122,8 +113,8 @@ describe('team notifications', () => {
       notifications: { secretBox: () => box, mailer: mailerFromEnv({ RENKEI_SMTP_URL: server.url }), publicUrl: undefined },
     });
     await h.publishBot(BOT);
-    const agent = await createAccount(h.store.db, { email: 'hana@example.com', name: 'Hana', role: 'agent', passwordHash: 'scrypt$x' }, new Date());
-    await setPresence(h.store.db, agent.id, 'online', new Date());
+    // Signed up (a password): the team's e-mails go to such accounts only.
+    await storeAgent(h.store.db, { passwordHash: 'scrypt$x' });
     h.runtime.startWorkers(1);
     await h.runtime.start('desk');
     const mail = await until(async () => server.mails[0]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAccount, setPresence, type Account } from '../store/accounts.ts';
+import { handoffBot, storeAgent } from '../../test/helpers/handoff.ts';
 import { writeBusinessHours, defaultBusinessHours } from '../store/business-hours.ts';
 import { exportDocument, findPerson, subjectOf } from '../store/personal-data/index.ts';
 import { describePostgres, STORE_TARGETS } from '../store/test-support.ts';
@@ -9,40 +9,9 @@ import { CONVERSATION_CHANNEL } from './notify.ts';
 import { erasePersonNow } from './personal-data.ts';
 import { harness } from './test-support.ts';
 
-const BOT = `
-renkei: 1
-id: desk
-name: Desk
-locale: en
-start: ask_topic
-blocks:
-  ask_topic:
-    type: ask
-    kind: text
-    prompt: What is it about?
-    save: topic
-    next: human
-  human:
-    type: handoff
-    reason: wants_a_person
-    text: Connecting you to a person.
-    timeout: 1
-    no_agent: ticket
-  ticket:
-    type: helpdesk.ticket
-    subject: "Chat: %topic%"
-    save: { number: ticket_number }
-    ports: { success: done, failure: done }
-  done:
-    type: end
-    text: "Ticket %ticket_number% is open."
-`;
-
-async function agentOf(rt: { store: { db: Parameters<typeof createAccount>[0] } }, email: string, name: string, online = true): Promise<Account> {
-  const account = await createAccount(rt.store.db, { email, name, role: 'agent', passwordHash: null }, new Date());
-  if (online) await setPresence(rt.store.db, account.id, 'online', new Date());
-  return account;
-}
+/** Waits a second for a claim, then opens a ticket; WAITING waits for ever. */
+const BOT = handoffBot({ timeout: 1 });
+const WAITING = handoffBot();
 
 async function collect(
   runtime: DurableRuntime,
@@ -72,7 +41,7 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
     const h = await harness(kind);
     await h.publishBot(BOT);
     h.runtime.startWorkers(2);
-    const agent = await agentOf(h, 'hana@example.com', 'Hana');
+    const agent = await storeAgent(h.store.db, { email: 'hana@example.com', name: 'Hana' });
 
     const started = await h.runtime.start('desk');
     const handed = await h.runtime.reply(started.conversationId, started.token, { text: 'billing' });
@@ -105,8 +74,8 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
   it('lets exactly one of two agents claim a conversation at once', async () => {
     const h = await harness(kind);
     await h.publishBot(BOT);
-    const a = await agentOf(h, 'a@example.com', 'A');
-    const b = await agentOf(h, 'b@example.com', 'B');
+    const a = await storeAgent(h.store.db, { email: 'a@example.com', name: 'A' });
+    const b = await storeAgent(h.store.db, { email: 'b@example.com', name: 'B' });
     const other = await h.another();
     const started = await h.runtime.start('desk');
     await h.runtime.reply(started.conversationId, started.token, { text: 'x' });
@@ -134,7 +103,7 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
     expect(noOne.messages.map((m) => m.text)).toEqual([expect.stringMatching(/^Ticket \d+ is open\.$/)]);
 
     // Online, but outside business hours (closed every day).
-    const agent = await agentOf(h, 'night@example.com', 'Night');
+    const agent = await storeAgent(h.store.db, { email: 'night@example.com', name: 'Night' });
     const closed = { ...defaultBusinessHours('en'), enabled: true, week: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } };
     await writeBusinessHours(h.store.db, closed);
     const late = await h.runtime.start('desk');
@@ -152,10 +121,10 @@ describe.each(STORE_TARGETS)('the inbox on %s', (kind) => {
 
   it('keeps a hand-off without no_agent waiting, and refuses a release at a block the bot lacks', async () => {
     const h = await harness(kind);
-    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
+    await h.publishBot(WAITING);
     const started = await h.runtime.start('desk');
     expect((await h.runtime.reply(started.conversationId, started.token, { text: 'x' })).status).toBe('handoff');
-    const agent = await agentOf(h, 'c@example.com', 'C', false);
+    const agent = await storeAgent(h.store.db, { email: 'c@example.com', name: 'C', online: false });
     await h.runtime.inbox.claim(agent, started.conversationId);
     const refused = await h.runtime.inbox.release(agent, started.conversationId, 'nowhere').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RuntimeError);
@@ -171,8 +140,8 @@ describe('live lines handed to the stream at the commit (SQLite)', () => {
   it("sends at once a commit's other events that were not handed over, whichever comes first", async () => {
     // Streams poll every 15 s by default: only a right wake-up delivers within the test's time.
     const h = await harness('sqlite');
-    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
-    const agent = await agentOf(h, 'mix@example.com', 'Mix');
+    await h.publishBot(WAITING);
+    const agent = await storeAgent(h.store.db, { email: 'mix@example.com', name: 'Mix' });
     const started = await h.runtime.start('desk');
     const handed = await h.runtime.reply(started.conversationId, started.token, { text: 'x' });
     await h.runtime.inbox.claim(agent, started.conversationId);
@@ -230,9 +199,9 @@ describe('live lines handed to the stream at the commit (SQLite)', () => {
 describePostgres('the inbox across processes on PostgreSQL', () => {
   it("carries the agent's lines and typing to the visitor's stream on another process, and the visitor's lines back (LISTEN/NOTIFY)", async () => {
     const h = await harness('postgres', { pollMs: 60_000 });
-    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
+    await h.publishBot(WAITING);
     const visitorSide = (await h.another({ pollMs: 60_000 })).runtime;
-    const agent = await agentOf(h, 'pg@example.com', 'Pg');
+    const agent = await storeAgent(h.store.db, { email: 'pg@example.com', name: 'Pg' });
     const started = await visitorSide.start('desk');
     const handed = await visitorSide.reply(started.conversationId, started.token, { text: 'x' });
     await h.runtime.inbox.claim(agent, started.conversationId);
@@ -267,8 +236,8 @@ describePostgres('the inbox across processes on PostgreSQL', () => {
 describe('the inbox and personal data', () => {
   it('finds a person by what an agent wrote in a note, exports the hand-off, the live chat and the notes, and erases them', async () => {
     const h = await harness('sqlite');
-    await h.publishBot(BOT.replace('    timeout: 1\n    no_agent: ticket\n', ''));
-    const agent = await agentOf(h, 'notes@example.com', 'Notes');
+    await h.publishBot(WAITING);
+    const agent = await storeAgent(h.store.db, { email: 'notes@example.com', name: 'Notes' });
     const started = await h.runtime.start('desk');
     await h.runtime.reply(started.conversationId, started.token, { text: 'billing' });
     await h.runtime.inbox.claim(agent, started.conversationId);

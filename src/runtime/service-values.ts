@@ -2,6 +2,7 @@ import { fieldEntries, PORT } from '../blocks/block.ts';
 import { BLOCKS } from '../blocks/index.ts';
 import type { Providers } from '../connectors/registry.ts';
 import type { Bot } from '../flow/bot-schema.ts';
+import type { LineOf } from '../flow/lines.ts';
 import { nearest } from '../flow/suggest.ts';
 import type { CrmRecord } from '../connectors/provider.ts';
 import { getIntegration, type DecryptSecrets } from '../store/integrations.ts';
@@ -28,6 +29,9 @@ import { ja } from './messages/service-values.ja.ts';
  * unchanged on another, but a typo'd custom field would otherwise be lost unseen. The provider
  * says what its connector sends (Provider.crmFields); when it cannot be asked, nothing is said of
  * fields (the values' warning says the service could not be asked).
+ *
+ * Given the version's text (`lineOf`, flow/lines.ts sourceLines), each problem names the line of
+ * its value in the file, as the upload's problems do.
  */
 export interface ServiceValueProblem {
   readonly severity: 'error' | 'warning';
@@ -35,7 +39,8 @@ export interface ServiceValueProblem {
   readonly message: string;
   readonly block: string;
   readonly field: string;
-  readonly line: null;
+  /** The line of the offending value in the version's bot file (null when no source was given). */
+  readonly line: number | null;
   readonly params: ServiceValueParams;
 }
 
@@ -57,6 +62,8 @@ export type ServiceValueCatalog = (p: ServiceValueParams) => string;
 const CATALOGS: Readonly<Record<Locale, ServiceValueCatalog>> = { en, ja };
 
 export const serviceValueMessage = (p: ServiceValueProblem, locale: Locale = 'en'): string => CATALOGS[locale](p.params);
+
+const noLines: LineOf = () => null;
 
 /** A literal the block sends as written: no merge field in it. */
 const literalOf = (value: unknown): string | null =>
@@ -134,6 +141,7 @@ async function listRole(role: Role, store: Store, providers: Providers, decrypt:
 export async function checkServiceValues(
   bot: Bot,
   deps: { readonly store: Store; readonly providers: Providers; readonly decrypt: DecryptSecrets },
+  lineOf: LineOf = noLines,
 ): Promise<ServiceValueProblem[]> {
   const uses = literalUses(bot);
   const roles = [...new Set(uses.map((u) => u.ref.role))];
@@ -145,10 +153,10 @@ export async function checkServiceValues(
     message: en(params),
     block: use.block,
     field: use.field,
-    line: null,
+    line: lineOf(['blocks', use.block, use.field]),
     params,
   });
-  out.push(...(await fieldProblems(bot, deps)));
+  out.push(...(await fieldProblems(bot, deps, lineOf)));
   for (const use of uses) {
     const role = listed.get(use.ref.role);
     if (!role) continue;
@@ -198,6 +206,7 @@ export function suggestField(name: string, names: readonly string[]): string | n
 async function fieldProblems(
   bot: Bot,
   deps: { readonly store: Store; readonly providers: Providers; readonly decrypt: DecryptSecrets },
+  lineOf: LineOf,
 ): Promise<ServiceValueProblem[]> {
   const uses = fieldUses(bot);
   if (uses.length === 0) return [];
@@ -219,7 +228,15 @@ async function fieldProblems(
     for (const name of use.names) {
       if (object.resolve(name) !== undefined) continue;
       const params: ServiceValueParams = { kind: 'unknown_field', name, object: object.object, provider, suggestion: suggestField(name, object.names) };
-      out.push({ severity: 'warning', code: 'service_field_unknown', message: en(params), block: use.block, field: 'fields', line: null, params });
+      out.push({
+        severity: 'warning',
+        code: 'service_field_unknown',
+        message: en(params),
+        block: use.block,
+        field: 'fields',
+        line: lineOf(['blocks', use.block, 'fields', name]),
+        params,
+      });
     }
   }
   return out;

@@ -164,6 +164,15 @@ export async function publish(db: Kysely<Database>, botId: string, version?: num
 
 /** Publishes an earlier version again (one older than the version published now). */
 export async function rollback(db: Kysely<Database>, botId: string, version: number): Promise<{ readonly version: number }> {
+  await checkRollback(db, botId, version);
+  return publish(db, botId, version);
+}
+
+/**
+ * Refuses a rollback to a version that does not exist or is not older than the published one
+ * (the same StoreError as rollback), so a caller can check it before its own, slower checks.
+ */
+export async function checkRollback(db: Kysely<Database>, botId: string, version: number): Promise<void> {
   const row = await db
     .selectFrom('bot_versions')
     .innerJoin('bots', 'bots.id', 'bot_versions.bot_id')
@@ -178,7 +187,6 @@ export async function rollback(db: Kysely<Database>, botId: string, version: num
       `version ${version} of bot "${botId}" is not earlier than the published version ${row.published_version}; publish it instead`,
     );
   }
-  return publish(db, botId, version);
 }
 
 export async function getPublished(db: Kysely<Database>, botId: string): Promise<PublishedBot | undefined> {

@@ -324,6 +324,65 @@ describe('the admin app: building, publishing and previewing a bot by clicking',
     expect(dialogs).toEqual([]);
   }, 120_000);
 
+  it("shows a refused publish's problem at the block's field, with its line in the saved file", async () => {
+    const admin = { authorization: `Bearer ${server.adminToken}` };
+    const bad = readFileSync(join(ROOT, 'examples/support.yaml'), 'utf8')
+      .replace('id: support', 'id: publish-refused')
+      .replace('department: Support', 'department: Suport');
+    const saved = await fetch(`${server.url}/api/v1/admin/bots/publish-refused`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'application/yaml' },
+      body: bad,
+    });
+    expect(saved.status, await saved.text()).toBe(201);
+
+    const { page, dialogs } = await adminPage();
+    await page.goto(`${server.url}/admin/bots/publish-refused`);
+    await node(page, 'open_ticket').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('nothing was published');
+    // The builder saved its own YAML as version 2 before publishing: the line is in that file.
+    const source = await (await fetch(`${server.url}/api/v1/admin/bots/publish-refused/source?version=2`, { headers: admin })).text();
+    const line = source.split('\n').findIndex((l) => l.includes('department: Suport')) + 1;
+    expect(line).toBeGreaterThan(0);
+    await node(page, 'open_ticket').locator('.block-title').click();
+    await expect
+      .poll(() => inspector(page).locator('.field-problems').allTextContents())
+      .toContain(`line ${line}: "Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"`);
+    expect(dialogs).toEqual([]);
+  }, 60_000);
+
+  it('lists what a refused rollback would publish by line, block and field, and publishes nothing', async () => {
+    const admin = { authorization: `Bearer ${server.adminToken}` };
+    const support = readFileSync(join(ROOT, 'examples/support.yaml'), 'utf8').replace('id: support', 'id: rollback-refused');
+    const bad = support.replace('department: Support', 'department: Suport');
+    for (const text of [bad, support]) {
+      const saved = await fetch(`${server.url}/api/v1/admin/bots/rollback-refused`, {
+        method: 'PUT',
+        headers: { ...admin, 'content-type': 'application/yaml' },
+        body: text,
+      });
+      expect(saved.status, await saved.text()).toBeLessThan(300);
+    }
+    const published = await fetch(`${server.url}/api/v1/admin/bots/rollback-refused/publish`, { method: 'POST', headers: admin });
+    expect(published.status, await published.text()).toBe(200);
+
+    const { page, dialogs } = await adminPage();
+    await page.goto(`${server.url}/admin/bots/rollback-refused`);
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const versions = page.getByRole('region', { name: 'Versions' });
+    await versions.getByRole('listitem').filter({ hasText: 'v1' }).getByRole('button', { name: 'Roll back to this' }).click();
+    const line = bad.split('\n').findIndex((l) => l.includes('department: Suport')) + 1;
+    const refused = versions.getByRole('alert');
+    await expect.poll(() => refused.textContent()).toContain('nothing was published');
+    expect(await refused.getByRole('listitem').allTextContents()).toEqual([
+      `line ${line} block open_ticket department "Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"`,
+    ]);
+    const bots = (await (await fetch(`${server.url}/api/v1/admin/bots`, { headers: admin })).json()) as { items: { id: string; publishedVersion: number }[] };
+    expect(bots.items.find((b) => b.id === 'rollback-refused')?.publishedVersion).toBe(2);
+    expect(dialogs).toEqual([]);
+  }, 60_000);
+
   it('sets up Zoho with write-only secrets, tests it, disables it, disconnects it, exports records as CSV and grows the directory', async () => {
     const { page, dialogs, acceptNext } = await adminPage();
     await page.getByRole('link', { name: 'Integrations' }).click();

@@ -2,37 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type RunningServer } from '../helpers/server.ts';
 import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-
-const BOT = `
-renkei: 1
-id: desk
-name: Desk
-locale: en
-start: ask_topic
-blocks:
-  ask_topic:
-    type: ask
-    kind: text
-    prompt: What can we help you with?
-    save: topic
-    next: human
-  human:
-    type: handoff
-    reason: asked_for_a_person
-    text: Connecting you to a person.
-    timeout: 300
-    no_agent: ticket
-  ticket:
-    type: helpdesk.ticket
-    subject: "Chat: %topic%"
-    save: { number: ticket_number }
-    ports: { success: done, failure: done }
-  done:
-    type: end
-    text: "Ticket %ticket_number% is open."
-`;
-
-const PASSWORD = 'correct horse battery';
+import { AGENT, overFetch, setUpHandoff } from '../helpers/handoff.ts';
 
 describe('a hand-off in the browser: a visitor in the widget, an agent in the inbox', () => {
   let server: RunningServer;
@@ -42,16 +12,8 @@ describe('a hand-off in the browser: a visitor in the widget, an agent in the in
     await ensureWebBuild('admin');
     await ensureWebBuild('widget');
     server = await serve();
-    const admin = (path: string, init: RequestInit) =>
-      fetch(`${server.url}/api/v1/admin${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...init.headers } });
-    expect((await admin('/bots/desk', { method: 'PUT', body: BOT, headers: { 'content-type': 'application/yaml' } })).status).toBeLessThan(300);
-    expect((await admin('/bots/desk/publish', { method: 'POST' })).status).toBe(200);
-    const user = await admin('/users', {
-      method: 'POST',
-      body: JSON.stringify({ email: 'hana@example.com', name: 'Hana', role: 'agent', password: PASSWORD }),
-      headers: { 'content-type': 'application/json' },
-    });
-    expect(user.status).toBe(201);
+    // The hand-off waits 5 minutes for a claim, else opens a ticket (at once when nobody is online).
+    await setUpHandoff(overFetch(server.url), server.adminToken, { timeout: 300 });
     browser = await launchChromium();
   }, 120_000);
 
@@ -65,8 +27,8 @@ describe('a hand-off in the browser: a visitor in the widget, an agent in the in
     const agent = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
     await agent.goto(`${server.url}/admin/`);
     await agent.getByRole('button', { name: 'Use an account (email and password)' }).click();
-    await agent.getByLabel('Email').fill('hana@example.com');
-    await agent.getByLabel('Password').fill(PASSWORD);
+    await agent.getByLabel('Email').fill(AGENT.email);
+    await agent.getByLabel('Password').fill(AGENT.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
     await agent.getByRole('link', { name: 'Inbox' }).click();
     await expect.poll(() => agent.getByText('Nobody is waiting.').isVisible(), { timeout: 10_000 }).toBe(true);
@@ -76,7 +38,7 @@ describe('a hand-off in the browser: a visitor in the widget, an agent in the in
     await visitor.goto(`${server.url}/demo?bot=desk`);
     await visitor.getByRole('button', { name: 'Open chat' }).click();
     const log = visitor.getByRole('log');
-    await expect.poll(() => log.textContent()).toContain('What can we help you with?');
+    await expect.poll(() => log.textContent()).toContain('What is it about?');
     const answer = visitor.getByRole('textbox');
     await answer.fill('My invoice is wrong');
     await answer.press('Enter');

@@ -5,6 +5,7 @@ import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
 import { formatProblem, loadBotText } from '../../flow/index.ts';
 import type { Bot } from '../../flow/bot-schema.ts';
+import { sourceLines } from '../../flow/lines.ts';
 import { checkServiceValues } from '../../runtime/service-values.ts';
 import { formatOfPath, getVersion, listVersions, publish, publishDraft } from '../../store/bots.ts';
 import type { Store } from '../../store/store.ts';
@@ -54,7 +55,7 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
       return;
     }
     const result = await withStore(target, async (store) => {
-      if (!(await serviceValuesAllow(store, bot, target, path))) return null;
+      if (!(await serviceValuesAllow(store, bot, source, target, { file: path }))) return null;
       return publishDraft(store.db, { source, format: formatOfPath(path), bot });
     });
     if (!result) return;
@@ -76,7 +77,7 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
         return;
       }
       const found = await getVersion(db, botId, latest.version);
-      if (found && !(await serviceValuesAllow(store, found.bot, target, `${botId} version ${latest.version}`))) return;
+      if (found && !(await serviceValuesAllow(store, found.bot, found.source, target, { stored: `${botId} version ${latest.version}` }))) return;
       const { version } = await publish(db, botId, latest.version);
       writeLine(io.stdout, `published ${botId} version ${version}`);
     });
@@ -84,21 +85,28 @@ export function registerPublish(program: Command, { io, run }: CommandContext): 
 
   /**
    * Checks the bot's literal service values against the connected services (runtime/service-values.ts):
-   * prints every problem, and on an error sets exit 1 and answers false (nothing is saved or published).
+   * prints every problem with the line of its value (`file:12 block …` as `renkei validate` prints,
+   * or `id version 3 line 12 block …` for a stored version), and on an error sets exit 1 and
+   * answers false (nothing is saved or published).
    */
-  async function serviceValuesAllow(store: Store, bot: Bot, target: string, what: string): Promise<boolean> {
-    const problems = await checkServiceValues(bot, {
-      store,
-      providers: sharedProviders(store, target, io.env, io.clock),
-      decrypt: lazyDecrypt(target, io.env),
-    });
+  async function serviceValuesAllow(
+    store: Store,
+    bot: Bot,
+    source: string,
+    target: string,
+    what: { readonly file: string } | { readonly stored: string },
+  ): Promise<boolean> {
+    const providers = sharedProviders(store, target, io.env, io.clock);
+    const problems = await checkServiceValues(bot, { store, providers, decrypt: lazyDecrypt(target, io.env) }, sourceLines(source));
+    const name = 'file' in what ? what.file : what.stored;
     for (const p of problems) {
-      const line = `${what} block "${p.block}" field "${p.field}": ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+      const at = p.line === null ? name : 'file' in what ? `${name}:${p.line}` : `${name} line ${p.line}`;
+      const line = `${at} block "${p.block}" field "${p.field}": ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
       writeLine(p.severity === 'error' ? io.stderr : io.stdout, line);
     }
     const errors = problems.filter((p) => p.severity === 'error').length;
     if (errors === 0) return true;
-    writeLine(io.stderr, `${what}: ${errors === 1 ? '1 value' : `${errors} values`} the connected service does not have; nothing was saved or published`);
+    writeLine(io.stderr, `${name}: ${errors === 1 ? '1 value' : `${errors} values`} the connected service does not have; nothing was saved or published`);
     run.exitCode = 1;
     return false;
   }

@@ -10,6 +10,13 @@ const YAML = { 'content-type': 'application/yaml' };
 const upload = (s: TestServer, id: string, body: string, headers: Record<string, string> = YAML) =>
   s.admin({ method: 'PUT', url: `/api/v1/admin/bots/${id}`, headers, payload: body });
 
+/** The 1-based line of the first line of `text` holding `what`. */
+const lineOf = (text: string, what: string): number => {
+  const index = text.split('\n').findIndex((l) => l.includes(what));
+  if (index < 0) throw new Error(`no line holds ${what}`);
+  return index + 1;
+};
+
 /** The choice bot with its prompt changed: a second version visitors can tell apart. */
 const CHOICE_BOT_V2 = CHOICE_BOT.replace('"Pick a colour"', '"Which colour do you like?"');
 
@@ -168,7 +175,7 @@ describe('publishing', () => {
 
     const back = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/colours/rollback', payload: { version: 1 } });
     expect(back.statusCode).toBe(200);
-    expect(back.json()).toEqual({ botId: 'colours', version: 1 });
+    expect(back.json()).toEqual({ botId: 'colours', version: 1, warnings: [] });
     expect((await s.start('colours')).body['messages']).toEqual([{ text: 'Pick a colour' }]);
 
     const forward = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/colours/rollback', payload: { version: 2 } });
@@ -234,13 +241,27 @@ describe("publishing checks a block's literal values against the connected servi
 
   it('refuses a department and a status the built-in store does not have, naming the block and the field; nothing is published', async () => {
     const s = await testServer();
-    const refused = await publishSupport(s, SUPPORT.replace('department: Support', 'department: Suport').replace('status: Open', 'status: Pending'));
+    const text = SUPPORT.replace('department: Support', 'department: Suport').replace('status: Open', 'status: Pending');
+    const refused = await publishSupport(s, text);
     expect(refused.statusCode).toBe(422);
     const body = refused.json();
     expect(body.error.code).toBe('unknown_service_value');
+    // Each names the line of its value in the file, as a refused upload's problems do.
     expect(body.problems).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'status' }),
-      expect.objectContaining({ severity: 'error', code: 'service_value_unknown', block: 'open_ticket', field: 'department' }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'status',
+        line: lineOf(text, 'status: Pending'),
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'department',
+        line: lineOf(text, 'department: Suport'),
+      }),
     ]);
     expect(body.problems[1].message).toBe('"Suport" is not a value the helpdesk service (builtin) has. Did you mean "Support"? It offers "Support"');
     expect(body.problems[0].message).toMatch(/^"Pending" is not a value .* It offers "Open", "On Hold", "Closed"$/);
@@ -250,12 +271,57 @@ describe("publishing checks a block's literal values against the connected servi
     const versions = (await s.admin({ method: 'GET', url: '/api/v1/admin/bots/support/versions' })).json().items;
     expect(versions.map((v: { published: boolean }) => v.published)).toEqual([false]);
 
+    // A JSON upload is pointed into the same way: the line of the value in the JSON text.
+    const json = JSON.stringify(parseYaml(text), null, 2);
+    expect((await upload(s, 'support', json, { 'content-type': 'application/json' })).statusCode).toBe(200);
+    const fromJson = (await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/publish' })).json();
+    expect(fromJson.problems.map((p: { field: string; line: number }) => [p.field, p.line])).toEqual([
+      ['status', lineOf(json, '"status": "Pending"')],
+      ['department', lineOf(json, '"department": "Suport"')],
+    ]);
+
     // A department added to the directory (by name, or named by its id) is one the store has.
     const added = (await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Billing' } })).json();
     const ok = await publishSupport(s, SUPPORT.replace('department: Support', `department: ${added.id}`));
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toEqual({ botId: 'support', version: 2, warnings: [] });
+    expect(ok.json()).toEqual({ botId: 'support', version: 3, warnings: [] });
     // A merge field is left to the block's run: the example's priority is %priority%.
+  });
+
+  it('checks a rollback as it checks a publish: a version the service would refuse is not published again', async () => {
+    const s = await testServer();
+    // Version 1 was refused at publish; version 2, fixed, is published.
+    const bad = SUPPORT.replace('department: Support', 'department: Suport');
+    expect((await publishSupport(s, bad)).statusCode).toBe(422);
+    expect((await publishSupport(s, SUPPORT)).statusCode).toBe(200);
+
+    const back = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback?locale=ja', payload: { version: 1 } });
+    expect(back.statusCode).toBe(422);
+    expect(back.json().error.code).toBe('unknown_service_value');
+    expect(back.json().problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'service_value_unknown',
+        block: 'open_ticket',
+        field: 'department',
+        line: lineOf(bad, 'department: Suport'),
+        message: '"Suport" は helpdesk のサービス (builtin) にない値です（"Support" のことですか?）。使える値: "Support"',
+      }),
+    ]);
+    const versions = (await s.admin({ url: '/api/v1/admin/bots/support/versions' })).json().items;
+    expect(versions.map((v: { version: number; published: boolean }) => [v.version, v.published])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect((await s.admin({ url: '/api/v1/admin/bots/support/source' })).headers['x-renkei-bot-version']).toBe('2');
+
+    // Once the directory has the department, the same rollback goes through.
+    await s.admin({ method: 'POST', url: '/api/v1/admin/records/departments', payload: { name: 'Suport' } });
+    const now = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback', payload: { version: 1 } });
+    expect(now.statusCode, now.body).toBe(200);
+    expect(now.json()).toEqual({ botId: 'support', version: 1, warnings: [] });
+    // Not earlier than the published version: refused as before, without asking the service.
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/bots/support/rollback', payload: { version: 2 } })).statusCode).toBe(400);
   });
 
   it('refuses a value the Zoho account does not have (a disabled department, a status the portal lacks), and warns when Zoho cannot be reached', async () => {

@@ -2,9 +2,21 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { loadBotText, type Problem } from '../../flow/index.ts';
+import { sourceLines } from '../../flow/lines.ts';
 import { knownTicketValues } from '../../connectors/builtin/values.ts';
 import { BOT_ID } from '../../flow/bot-schema.ts';
-import { getPublished, getVersion, listBots, listVersions, publish, rollback, saveDraft, type BotFormat } from '../../store/bots.ts';
+import {
+  checkRollback,
+  getPublished,
+  getVersion,
+  listBots,
+  listVersions,
+  publish,
+  rollback,
+  saveDraft,
+  type BotFormat,
+  type BotVersion,
+} from '../../store/bots.ts';
 import { storedImageIds } from '../../store/images.ts';
 import { StoreError } from '../../store/errors.ts';
 import { LOCALES, type Locale } from '../../vocabulary/locales.ts';
@@ -15,7 +27,7 @@ import { checkServiceValues, serviceValueMessage, type ServiceValueProblem } fro
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { ApiError, errorBody, errorDetail } from '../errors.ts';
 import { ADMIN, adminErrors, problem, type ProblemView } from '../schemas/admin.ts';
-import { botSummary, botVersion, published, publishedChecked } from '../schemas/bots.ts';
+import { botSummary, botVersion, publishedChecked } from '../schemas/bots.ts';
 
 /** Largest bot file accepted. */
 export const BOT_BODY_LIMIT = 1024 * 1024;
@@ -147,24 +159,55 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
     },
   );
 
+  const localeQuery = z.object({
+    locale: z
+      .enum(LOCALES)
+      .optional()
+      .describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
+  });
+
+  /**
+   * Checks the version's literal service values, then makes it the published one with `make`
+   * (publish or rollback): the same check, and the same 422, whichever way a version goes live.
+   * Each problem names the line of its value in the version's file.
+   */
+  async function checkedPublish(
+    found: BotVersion,
+    request: { readonly query: { readonly locale?: Locale | undefined }; readonly headers: { readonly 'accept-language'?: string | undefined } },
+    make: () => Promise<{ readonly version: number }>,
+  ) {
+    const checked = await checkServiceValues(found.bot, { store, providers, decrypt: (blob) => secretBox().open(blob) }, sourceLines(found.source));
+    const locale = localeOf(request.query.locale, request.headers['accept-language']);
+    const errors = checked.filter((p) => p.severity === 'error').map((p) => serviceView(p, locale));
+    const warnings = checked.filter((p) => p.severity === 'warning').map((p) => serviceView(p, locale));
+    if (errors.length > 0) {
+      const count = errors.length === 1 ? '1 value' : `${errors.length} values`;
+      return {
+        refused: {
+          error: { code: 'unknown_service_value', message: `version ${found.version} has ${count} the connected service does not have; nothing was published` },
+          problems: errors,
+          warnings,
+        },
+      } as const;
+    }
+    const result = await make();
+    return { done: { botId: found.botId, version: result.version, warnings } } as const;
+  }
+
+  const CHECKS =
+    "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
+    'one it does not have refuses the publish with 422, naming the block, the field and the line of the value in the bot file; when the service cannot be asked, the version is published and `warnings` says which values went unchecked. ' +
+    "A CRM block's extra `fields:` name the connected CRM object does not have is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.";
+
   app.post(
     '/bots/:id/publish',
     {
       schema: {
         ...ADMIN,
         summary: 'Publish the latest version (or the one given)',
-        description:
-          'New conversations get the published version; running conversations stay on the version they started with. ' +
-          "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
-          'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked. ' +
-          "A CRM block's extra `fields:` name the connected CRM object does not have is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.",
+        description: 'New conversations get the published version; running conversations stay on the version they started with. ' + CHECKS,
         params: botParams,
-        querystring: z.object({
-          locale: z
-            .enum(LOCALES)
-            .optional()
-            .describe("The language of the problems' messages (default: the first language of Accept-Language that Renkei has, else English)."),
-        }),
+        querystring: localeQuery,
         body: z
           .object({ version: z.number().int().min(1).optional() })
           .strict()
@@ -178,20 +221,8 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
       const found = wanted === undefined ? undefined : await getVersion(db, id, wanted);
       // Missing: the same answer as the store's (it refuses the same way inside its transaction).
       if (!found) throw new StoreError('not_found', wanted === undefined ? `bot "${id}" has no version to publish` : `bot "${id}" has no version ${wanted}`);
-      const checked = await checkServiceValues(found.bot, { store, providers, decrypt: (blob) => secretBox().open(blob) });
-      const locale = localeOf(request.query.locale, request.headers['accept-language']);
-      const errors = checked.filter((p) => p.severity === 'error').map((p) => serviceView(p, locale));
-      const warnings = checked.filter((p) => p.severity === 'warning').map((p) => serviceView(p, locale));
-      if (errors.length > 0) {
-        const count = errors.length === 1 ? '1 value' : `${errors.length} values`;
-        return reply.code(422).send({
-          error: { code: 'unknown_service_value', message: `version ${found.version} has ${count} the connected service does not have; nothing was published` },
-          problems: errors,
-          warnings,
-        });
-      }
-      const result = await publish(db, id, found.version);
-      return { botId: id, version: result.version, warnings };
+      const outcome = await checkedPublish(found, request, () => publish(db, id, found.version));
+      return outcome.refused ? reply.code(422).send(outcome.refused) : outcome.done;
     },
   );
 
@@ -201,15 +232,25 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
       schema: {
         ...ADMIN,
         summary: 'Publish an earlier version again',
+        description:
+          'The version must be older than the published one (else 400: publish it instead). It is checked as a publish is, with the same 422 and `warnings`: ' +
+          'a version written when the service had a value it no longer has would otherwise go live and fail when its block runs. ' +
+          CHECKS,
         params: botParams,
+        querystring: localeQuery,
         body: z.object({ version: z.number().int().min(1) }).strict(),
-        response: { 200: published, ...adminErrors },
+        response: { 200: publishedChecked, 422: invalidBot, ...adminErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const result = await rollback(db, id, request.body.version);
-      return { botId: id, version: result.version };
+      const { version } = request.body;
+      // Not found or not earlier: refused before the service is asked (rollback refuses the same way again in the store).
+      await checkRollback(db, id, version);
+      const found = await getVersion(db, id, version);
+      if (!found) throw new StoreError('not_found', `bot "${id}" has no version ${version}`);
+      const outcome = await checkedPublish(found, request, () => rollback(db, id, version));
+      return outcome.refused ? reply.code(422).send(outcome.refused) : outcome.done;
     },
   );
 

@@ -1,49 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { listen, openEvents, testServer, type TestServer } from '../test-support.ts';
+import { addAccount, AGENT, handoffBot, overFetch, overInject, setOnline, signIn as signInOver } from '../../../test/helpers/handoff.ts';
+import { ADMIN_TOKEN, listen, openEvents, testServer, type TestServer } from '../test-support.ts';
 
-const BOT = `
-renkei: 1
-id: desk
-name: Desk
-locale: en
-start: ask_topic
-blocks:
-  ask_topic:
-    type: ask
-    kind: text
-    prompt: What is it about?
-    save: topic
-    next: human
-  human:
-    type: handoff
-    reason: wants_a_person
-    text: Connecting you to a person.
-  ticket:
-    type: helpdesk.ticket
-    subject: "Chat: %topic%"
-    save: { number: ticket_number }
-    ports: { success: done, failure: done }
-  done:
-    type: end
-    text: "Ticket %ticket_number% is open."
-`;
-
+const BOT = handoffBot();
 const ORIGIN = 'http://localhost:80';
-const PASSWORD = 'correct horse battery';
+const PASSWORD = AGENT.password;
 
-async function addUser(s: TestServer, email: string, name: string, role: 'admin' | 'agent' = 'agent'): Promise<string> {
-  const res = await s.admin({ method: 'POST', url: '/api/v1/admin/users', payload: { email, name, role, password: PASSWORD } });
-  expect(res.statusCode).toBe(201);
-  return res.json<{ account: { id: string } }>().account.id;
-}
-
+const addUser = (s: TestServer, email: string, name: string, role: 'admin' | 'agent' = 'agent'): Promise<string> =>
+  addAccount(overInject(s.app, ORIGIN), ADMIN_TOKEN, { email, name, role });
 /** Signs in; answers the cookie header to send back. */
-async function signIn(s: TestServer, email: string, password = PASSWORD): Promise<string> {
-  const res = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
-  expect(res.statusCode).toBe(200);
-  const set = String(res.headers['set-cookie']);
-  return set.split(';')[0]!;
-}
+const signIn = (s: TestServer, email: string, password = PASSWORD): Promise<string> => signInOver(overInject(s.app, ORIGIN), email, password);
 
 function as(s: TestServer, cookie: string) {
   return (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, origin: string | null = ORIGIN) =>
@@ -193,12 +159,7 @@ describe('presence', () => {
     await addUser(s, 'hana@example.com', 'Hana');
     const cookie = await signIn(s, 'hana@example.com');
     const url = await listen(s.app);
-    const put = await fetch(`${url}/api/v1/inbox/presence`, {
-      method: 'PUT',
-      headers: { cookie, origin: url, 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'online' }),
-    });
-    expect(put.status).toBe(204);
+    await setOnline(overFetch(url), cookie, url);
     const stream = await openEvents(`${url}/api/v1/inbox/events`, { cookie });
     expect((await stream.next())?.data).toMatchObject({ type: 'inbox', items: [] });
     const presence = async () => (await s.store.db.selectFrom('accounts').select('presence').executeTakeFirstOrThrow()).presence;

@@ -34,12 +34,17 @@ const problemsAt = (ctx: FormContext, path: Path): ProblemView[] => {
 // A problem deeper inside an object or list is shown at its own field, not at every parent.
 const isContainer = (field: string, key: string): boolean => field !== key && field.split('.').length > key.split('.').length + 1;
 
+/** A field's problems; one the server found (a refused save or publish) says its line in the bot file too. */
 function Problems({ list }: { list: readonly ProblemView[] }) {
+  const { t } = useTranslation();
   if (list.length === 0) return null;
   return (
     <ul className="field-problems" role="alert">
       {list.map((p, i) => (
-        <li key={i}>{p.message}</li>
+        <li key={i}>
+          {p.line !== null && <span className="where">{t('problems.line', { line: p.line })}: </span>}
+          {p.message}
+        </li>
       ))}
     </ul>
   );

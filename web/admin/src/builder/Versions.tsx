@@ -1,16 +1,21 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BotVersionView, Items } from '../../../../src/server/schemas/bots.ts';
-import { errorText, getJson, sendJson } from '../api.ts';
+import { ApiError, errorText, getJson, sendJson, type ProblemView } from '../api.ts';
 import { Time } from '../time.tsx';
 
 type Version = BotVersionView;
 
-/** The bot's versions, newest first: open one in the canvas, or publish an earlier one again. */
+/**
+ * The bot's versions, newest first: open one in the canvas, or publish an earlier one again. A
+ * rollback is checked as a publish is: what it refuses is listed here by line, block and field
+ * (the version is not the one on the canvas, so its blocks cannot show them).
+ */
 export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoad: (v: number) => void; onRolledBack: (v: number) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [items, setItems] = useState<readonly Version[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<readonly ProblemView[]>([]);
   useEffect(() => {
     getJson<Items<Version>>(`/bots/${encodeURIComponent(botId)}/versions`)
       .then((r) => setItems(r.items))
@@ -18,17 +23,36 @@ export function Versions({ botId, onLoad, onRolledBack }: { botId: string; onLoa
   }, [botId]);
   /** Reports its own failure above the list, so the click handler need not await it. */
   const rollback = async (version: number) => {
+    setError(null);
+    setProblems([]);
     try {
-      await sendJson(`/bots/${encodeURIComponent(botId)}/rollback`, { version });
+      await sendJson(`/bots/${encodeURIComponent(botId)}/rollback?locale=${i18n.language === 'ja' ? 'ja' : 'en'}`, { version });
       onRolledBack(version);
     } catch (err) {
       setError(errorText(err));
+      if (err instanceof ApiError) setProblems(err.problems);
     }
   };
   return (
     <section className="versions" aria-label={t('builder.versions')}>
       <h2>{t('builder.versions')}</h2>
-      {error && <p className="error">{error}</p>}
+      {error && (
+        <div role="alert">
+          <p className="error">{error}</p>
+          {problems.length > 0 && (
+            <ul className="field-problems">
+              {problems.map((p, i) => (
+                <li key={i} className={p.severity}>
+                  {p.line !== null && <span className="where">{t('problems.line', { line: p.line })} </span>}
+                  {p.block !== null && <span className="where">{t('problems.block', { block: p.block })} </span>}
+                  {p.field !== null && <code className="where">{p.field} </code>}
+                  <span>{p.message}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {items?.length === 0 && <p>{t('builder.noVersions')}</p>}
       <ol>
         {items?.map((v) => (

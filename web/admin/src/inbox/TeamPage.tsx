@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BusinessHours } from '../../../../src/store/business-hours.ts';
 import { TEAM_EVENTS } from '../../../../src/vocabulary/team-events.ts';
 import { errorText, getJson, request, sendJson } from '../api.ts';
+import { useSubmit } from '../use-submit.ts';
 
 interface User {
   id: string;
@@ -21,7 +22,11 @@ interface Webhook {
 }
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** The team: accounts and invitations, business hours, event webhooks. Admins only. */
+/**
+ * The team: accounts and invitations, business hours, event webhooks. Admins only. Each form and
+ * each list's buttons is one useSubmit: disabled while its write runs, its failure said beside it;
+ * the page's alert is for what could not be loaded.
+ */
 export function TeamPage() {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
@@ -42,11 +47,22 @@ export function TeamPage() {
 
 type OnError = (message: string | null) => void;
 
+/** A write's failure, beside the form or list it came from. */
+function Failure({ error }: { error: string | null }) {
+  return error ? (
+    <p role="alert" className="error">
+      {error}
+    </p>
+  ) : null;
+}
+
 function Users({ onError }: { onError: OnError }) {
   const { t } = useTranslation();
   const [users, setUsers] = useState<User[]>([]);
   const [draft, setDraft] = useState({ email: '', name: '', role: 'agent' });
   const [invited, setInvited] = useState<string | null>(null);
+  const invite = useSubmit();
+  const toggle = useSubmit();
   const reload = () =>
     void getJson<{ users: User[] }>('/users').then(
       (r) => setUsers(r.users),
@@ -77,7 +93,13 @@ function Users({ onError }: { onError: OnError }) {
               <td>
                 <button
                   type="button"
-                  onClick={() => void sendJson(`/users/${u.id}`, { disabled: !u.disabled }, 'PATCH').then(reload, (e: unknown) => onError(errorText(e)))}
+                  disabled={toggle.pending}
+                  onClick={() =>
+                    void toggle.run(async () => {
+                      await sendJson(`/users/${u.id}`, { disabled: !u.disabled }, 'PATCH');
+                      reload();
+                    })
+                  }
                 >
                   {u.disabled ? t('team.team.enable') : t('team.team.disable')}
                 </button>
@@ -86,28 +108,23 @@ function Users({ onError }: { onError: OnError }) {
           ))}
         </tbody>
       </table>
+      <Failure error={toggle.error} />
       <form
         className="inline-form"
-        onSubmit={(e) =>
-          void (async () => {
-            e.preventDefault();
-            try {
-              const res = await sendJson<{ invitation: { url: string; emailed: boolean } | null }>('/users', draft);
-              setInvited(
-                res.invitation
-                  ? res.invitation.emailed
-                    ? t('team.team.emailed', { email: draft.email })
-                    : `${t('team.team.invited', { email: draft.email })} ${res.invitation.url}`
-                  : null,
-              );
-              setDraft({ email: '', name: '', role: 'agent' });
-              onError(null);
-              reload();
-            } catch (err) {
-              onError(errorText(err));
-            }
-          })()
-        }
+        aria-busy={invite.pending}
+        onSubmit={invite.onSubmit(async () => {
+          setInvited(null);
+          const res = await sendJson<{ invitation: { url: string; emailed: boolean } | null }>('/users', draft);
+          setInvited(
+            res.invitation
+              ? res.invitation.emailed
+                ? t('team.team.emailed', { email: draft.email })
+                : `${t('team.team.invited', { email: draft.email })} ${res.invitation.url}`
+              : null,
+          );
+          setDraft({ email: '', name: '', role: 'agent' });
+          reload();
+        })}
       >
         <label>
           {t('team.team.email')}
@@ -124,8 +141,11 @@ function Users({ onError }: { onError: OnError }) {
             <option value="admin">{t('team.team.admin')}</option>
           </select>
         </label>
-        <button type="submit">{t('team.team.add')}</button>
+        <button type="submit" disabled={invite.pending}>
+          {t('team.team.add')}
+        </button>
       </form>
+      <Failure error={invite.error} />
       {invited && (
         <p role="status" className="invited">
           {invited}
@@ -139,6 +159,7 @@ function Hours({ onError }: { onError: OnError }) {
   const { t } = useTranslation();
   const [hours, setHours] = useState<(BusinessHours & { openNow: boolean }) | null>(null);
   const [saved, setSaved] = useState(false);
+  const save = useSubmit();
   useEffect(() => void getJson<BusinessHours & { openNow: boolean }>('/business-hours').then(setHours, (e: unknown) => onError(errorText(e))), [onError]);
   if (!hours) return null;
   const dayText = (d: (typeof DAYS)[number]): string => hours.week[d].map((i) => `${i.open}-${i.close}`).join(', ');
@@ -157,19 +178,13 @@ function Hours({ onError }: { onError: OnError }) {
       <p>{hours.openNow ? t('team.team.openNow') : t('team.team.closedNow')}</p>
       <form
         className="hours-form"
-        onSubmit={(e) =>
-          void (async () => {
-            e.preventDefault();
-            try {
-              const { openNow: _o, holidayToday: _h, ...body } = hours as BusinessHours & { openNow: boolean; holidayToday?: unknown };
-              setHours(await sendJson('/business-hours', body, 'PUT'));
-              setSaved(true);
-              onError(null);
-            } catch (err) {
-              onError(errorText(err));
-            }
-          })()
-        }
+        aria-busy={save.pending}
+        onSubmit={save.onSubmit(async () => {
+          setSaved(false);
+          const { openNow: _o, holidayToday: _h, ...body } = hours as BusinessHours & { openNow: boolean; holidayToday?: unknown };
+          setHours(await sendJson('/business-hours', body, 'PUT'));
+          setSaved(true);
+        })}
       >
         <label>
           <input type="checkbox" checked={hours.enabled} onChange={(e) => setHours({ ...hours, enabled: e.target.checked })} /> {t('team.team.hoursEnabled')}
@@ -207,9 +222,12 @@ function Hours({ onError }: { onError: OnError }) {
             }
           />
         </label>
-        <button type="submit">{t('team.team.save')}</button>
+        <button type="submit" disabled={save.pending}>
+          {t('team.team.save')}
+        </button>
         {saved && <span role="status">{t('team.team.saved')}</span>}
       </form>
+      <Failure error={save.error} />
     </section>
   );
 }
@@ -223,6 +241,8 @@ function Webhooks({ onError }: { onError: OnError }) {
     events: ['conversation.handoff'],
   });
   const [secret, setSecret] = useState<string | null>(null);
+  const add = useSubmit();
+  const remove = useSubmit();
   const reload = () =>
     void getJson<{ webhooks: Webhook[] }>('/event-webhooks').then(
       (r) => setHooks(r.webhooks),
@@ -239,28 +259,29 @@ function Webhooks({ onError }: { onError: OnError }) {
             <button
               type="button"
               className="danger"
-              onClick={() => void request(`/event-webhooks/${h.id}`, { method: 'DELETE' }).then(reload, (e: unknown) => onError(errorText(e)))}
+              disabled={remove.pending}
+              onClick={() =>
+                void remove.run(async () => {
+                  await request(`/event-webhooks/${h.id}`, { method: 'DELETE' });
+                  reload();
+                })
+              }
             >
               {t('team.team.remove')}
             </button>
           </li>
         ))}
       </ul>
+      <Failure error={remove.error} />
       <form
         className="inline-form"
-        onSubmit={(e) =>
-          void (async () => {
-            e.preventDefault();
-            try {
-              const created = await sendJson<Webhook>('/event-webhooks', draft);
-              setSecret(created.secret ?? null);
-              onError(null);
-              reload();
-            } catch (err) {
-              onError(errorText(err));
-            }
-          })()
-        }
+        aria-busy={add.pending}
+        onSubmit={add.onSubmit(async () => {
+          setSecret(null);
+          const created = await sendJson<Webhook>('/event-webhooks', draft);
+          setSecret(created.secret ?? null);
+          reload();
+        })}
       >
         <label>
           {t('team.team.url')}
@@ -286,8 +307,11 @@ function Webhooks({ onError }: { onError: OnError }) {
             </label>
           ))}
         </fieldset>
-        <button type="submit">{t('team.team.addWebhook')}</button>
+        <button type="submit" disabled={add.pending}>
+          {t('team.team.addWebhook')}
+        </button>
       </form>
+      <Failure error={add.error} />
       {secret && (
         <p role="status">
           <code>{t('team.team.secretOnce', { secret })}</code>

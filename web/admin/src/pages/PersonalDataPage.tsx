@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, getJson, request } from '../api.ts';
+import { getJson, request } from '../api.ts';
+import { useSubmit } from '../use-submit.ts';
 import { download } from '../download.ts';
 import { Link } from '../Link.tsx';
 import { RetentionSettings } from './RetentionSettings.tsx';
@@ -69,38 +70,25 @@ export function PersonalDataPage() {
   const [value, setValue] = useState('');
   const [found, setFound] = useState<PersonalData | null>(null);
   const [erased, setErased] = useState<Erasure | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // One write at a time: finding and erasing share the pending state and the error.
+  const { pending: busy, error, run } = useSubmit();
 
   const query = (subject: { kind: By; value: string }) => `/personal-data?${new URLSearchParams({ [subject.kind]: subject.value })}`;
 
-  async function find() {
-    setError(null);
-    setErased(null);
-    setFound(null);
-    setBusy(true);
-    try {
+  const find = () =>
+    run(async () => {
+      setErased(null);
+      setFound(null);
       setFound(await getJson<PersonalData>(query({ kind: by, value })));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   async function erase(person: PersonalData) {
     if (!window.confirm(t('privacy.find.confirm', { value: person.subject.value }))) return;
-    setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       const answer = (await (await request(query(person.subject), { method: 'DELETE' })).json()) as Erasure;
       setErased(answer);
       setFound(null);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const held = found ? Object.entries(found.counts).filter(([, n]) => n > 0) : [];
