@@ -157,7 +157,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
           'New conversations get the published version; running conversations stay on the version they started with. ' +
           "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
           'one it does not have refuses the publish with 422, naming the block and the field; when the service cannot be asked, the version is published and `warnings` says which values went unchecked. ' +
-          "A CRM block's extra `fields:` name the connected CRM object does not have is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.",
+          "A CRM block's extra `fields:` name the connected CRM object does not have, or will not take a value for (read-only, calculated), is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.",
         params: botParams,
         querystring: z.object({
           locale: z
