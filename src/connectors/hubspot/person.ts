@@ -40,9 +40,13 @@ export async function extraProperties(
   const list = service.directory.properties[type];
   let split = splitWith(fields, type, await list.all(budget));
   if (split.left.length > 0) {
-    // A property made in HubSpot since the list was read: read it again (at most once per refetch interval).
-    await list.find(() => false, budget);
-    split = splitWith(fields, type, await list.all(budget));
+    // A property made in HubSpot since the list was read: read it again (at most once per refetch
+    // interval). Best effort: with the list already in hand, a failed re-read must not fail the block.
+    const again = await list
+      .find(() => false, budget)
+      .then(() => list.all(budget))
+      .catch(() => undefined);
+    if (again) split = splitWith(fields, type, again);
   }
   const note = leftOutNote('HubSpot', type.replace(/s$/, ''), split.left, split.readOnly);
   return note ? { properties: split.sent, note } : { properties: split.sent };

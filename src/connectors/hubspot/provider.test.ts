@@ -199,12 +199,20 @@ describe('hubspot crm', () => {
       expect.not.objectContaining({ message: expect.anything() }),
     );
     expect(fake.contacts[1]!.properties).toMatchObject({ preferred_store: 'Shibuya' });
+    // The re-read after a miss is best effort: when it fails, the block goes on with the list it has.
+    fake.faults.set({ failNext: { status: 400, count: 1, route: 'GET /crm/v3/properties/contacts' } });
+    expect(await crm.createLead(person('d@example.com', { fields: { preferred_store: 'Ebisu', Shoe_Size: '42' } }), ctx(4))).toMatchObject({
+      outcome: 'success',
+      message: 'HubSpot contact has no field "Shoe_Size": left out of the record (the rest was saved)',
+    });
+    expect(fake.contacts[2]!.properties).toMatchObject({ email: 'd@example.com', preferred_store: 'Ebisu' });
+    expect(fake.faults.current.failNext).toBeNull();
 
     const fresh = crmOf(createHubSpotProvider(quick));
     fake.faults.set({ failNext: { status: 403, count: 1, route: 'GET /crm/v3/properties/contacts' } });
     const refused = await fresh.createContact(person('c@example.com', { company: 'New Co', fields: { favorite_color: 'red' } }), ctx(3));
     expect(refused.outcome).toBe('failure');
-    expect(fake.contacts).toHaveLength(2);
+    expect(fake.contacts).toHaveLength(3);
     expect(fake.companies).toHaveLength(0);
   });
 
