@@ -355,7 +355,9 @@ class Api {
     }
     const problems: { name: string; error: string; message: string }[] = [];
     for (const key of Object.keys(properties)) {
-      // HubSpot's names are exact (lower case): `Favorite_Color` is not `favorite_color`.
+      // HubSpot's names are exact (lower case): `Favorite_Color` is not `favorite_color`. The codes
+      // are HubSpot's (PROPERTY_DOESNT_EXIST, READ_ONLY_VALUE); the wording of their messages is the
+      // fake's own, not confirmed against a real answer.
       const property = this.#data.property(type, key);
       if (!property || property.archived) problems.push({ name: key, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${key}" does not exist` });
       else if (property.modificationMetadata.readOnlyValue || property.calculated)

@@ -28,8 +28,10 @@ export interface Property {
   /**
    * False when HubSpot refuses a value for it (READ_ONLY_VALUE): `readOnlyValue`, or `calculated`
    * (a calculation property; the reference does not say its readOnlyValue is always true, so
-   * either is taken to mean read-only). `hidden` only hides a property in HubSpot's own UI, so a
-   * hidden property is written like any other (not confirmed by the reference either).
+   * either is taken to mean read-only). `readOnlyDefinition` is not: it guards the property's
+   * definition (true for HubSpot's own, `firstname` among them), not its values. `hidden` only hides
+   * a property in HubSpot's own UI, so a hidden property is written like any other (not confirmed
+   * by the reference either).
    */
   readonly writable: boolean;
 }
