@@ -53,7 +53,8 @@ export async function connectThroughConsent(
 
   // To the fake's consent page and back through the callback to this page, connected.
   await page.waitForURL(/\/admin\/integrations\?oauth=connected/);
-  const connected = ROLE_LABELS.filter((r) => roles.includes(r) || r === trip.from);
+  // The card the admin started from first, then the others ticked.
+  const connected = [trip.from, ...ROLE_LABELS.filter((r) => r !== trip.from && roles.includes(r))];
   await expect.poll(() => page.getByRole('status').first().textContent()).toBe(`Connected: ${connected.join(', ')}.`);
   for (const role of connected) {
     await expect.poll(() => page.getByRole('region', { name: role }).locator('dd').first().textContent()).toBe(trip.provider);
