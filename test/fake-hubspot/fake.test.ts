@@ -259,7 +259,17 @@ describe('the fake HubSpot’s faults', () => {
     const set = await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate5xx: 0.5 }) });
     expect(await set.json()).toMatchObject({ rate5xx: 0.5 });
     expect((await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate5xx: 2 }) })).status).toBe(400);
+    const added = await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'region_code' }) });
+    expect(added.status).toBe(201);
+    expect(((await call('GET', '/crm/v3/properties/deals')).body['results'] as { name: string }[]).map((p) => p.name)).toContain('region_code');
+    expect((await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'region_code' }) })).status).toBe(
+      409,
+    );
+    expect((await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'Region Code' }) })).status).toBe(
+      400,
+    );
     expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST' })).status).toBe(200);
     expect(fake.faults.current.rate5xx).toBe(0);
+    expect(fake.data.property('deals', 'region_code')).toBeUndefined();
   });
 });
