@@ -47,6 +47,10 @@ export interface OAuthFlow {
   readonly grants: readonly string[];
   /** Where the admin registers the app for these settings (Zoho's API console of the data centre). */
   consoleUrl(settings: FieldValuesIn): string | undefined;
+  /** What the Connect form says of the redirect URI: where in the service's app it is registered. */
+  readonly registerHint: Label;
+  /** The link to `consoleUrl`, in the service's own words ("Open the API console"). */
+  readonly consoleLabel?: Label;
   /** The service's consent page for these settings (its data centre's accounts server). */
   authorizeUrl(settings: FieldValuesIn, request: { readonly scopes: readonly string[]; readonly redirectUri: string; readonly state: string }): string;
   /**

@@ -35,6 +35,11 @@ export interface ObjectFields {
   readonly object: string;
   readonly names: readonly string[];
   readonly resolve: (name: string) => string | undefined;
+  /**
+   * For a name `resolve` leaves out: the field it names when the object has one the service will
+   * not take a value for (read-only, calculated), so the admin is told why rather than "no field".
+   */
+  readonly readOnly?: (name: string) => string | undefined;
 }
 
 /** A provider's role implementations, as the registry makes them from its declaration (./declaration.ts). */

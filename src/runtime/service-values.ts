@@ -54,7 +54,8 @@ export type ServiceValueParams =
       readonly suggestion: string | null;
     }
   | { readonly kind: 'unavailable'; readonly value: string; readonly role: Role; readonly provider: string; readonly reason: string }
-  | { readonly kind: 'unknown_field'; readonly name: string; readonly object: string; readonly provider: string; readonly suggestion: string | null };
+  | { readonly kind: 'unknown_field'; readonly name: string; readonly object: string; readonly provider: string; readonly suggestion: string | null }
+  | { readonly kind: 'read_only_field'; readonly name: string; readonly field: string; readonly object: string; readonly provider: string };
 
 /** The messages of one locale (per-locale files in ./messages). */
 export type ServiceValueCatalog = (p: ServiceValueParams) => string;
@@ -227,16 +228,12 @@ async function fieldProblems(
     const object = objects[use.record];
     for (const name of use.names) {
       if (object.resolve(name) !== undefined) continue;
-      const params: ServiceValueParams = { kind: 'unknown_field', name, object: object.object, provider, suggestion: suggestField(name, object.names) };
-      out.push({
-        severity: 'warning',
-        code: 'service_field_unknown',
-        message: en(params),
-        block: use.block,
-        field: 'fields',
-        line: lineOf(['blocks', use.block, 'fields', name]),
-        params,
-      });
+      const readOnly = object.readOnly?.(name);
+      const params: ServiceValueParams =
+        readOnly === undefined
+          ? { kind: 'unknown_field', name, object: object.object, provider, suggestion: suggestField(name, object.names) }
+          : { kind: 'read_only_field', name, field: readOnly, object: object.object, provider };
+      out.push({ severity: 'warning', code: 'service_field_unknown', message: en(params), block: use.block, field: 'fields', line: lineOf(['blocks', use.block, 'fields', name]), params });
     }
   }
   return out;

@@ -153,4 +153,34 @@ describe("publishing warns of a CRM block's fields: the HubSpot object lacks", (
     expect(clean.statusCode).toBe(200);
     expect(clean.json().warnings).toEqual([]);
   });
+
+  it("knows the account's custom properties, and says a read-only one cannot be set rather than missing", async () => {
+    const s = await server();
+    const payload = {
+      provider: 'hubspot',
+      settings: { clientId: fake.app.clientId, apiUrl: fake.url },
+      secrets: { clientSecret: fake.app.clientSecret, refreshToken: fake.app.refreshToken },
+    };
+    expect((await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/crm', payload })).statusCode).toBe(200);
+    const publish = async (fields: string) => {
+      const text = LEAD.replace('Lead_Source: Chat', fields);
+      const saved = await s.admin({ method: 'PUT', url: '/api/v1/admin/bots/lead', headers: { 'content-type': 'application/yaml' }, payload: text });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      const published = await s.admin({ method: 'POST', url: '/api/v1/admin/bots/lead/publish' });
+      expect(published.statusCode, published.body).toBe(200);
+      return published.json().warnings.map((w: { code: string; message: string }) => [w.code, w.message]);
+    };
+    // favorite_color is the account's own (a custom property): sent, so not warned of.
+    expect(await publish('favorite_color: teal\n      Favorite_Colour: blue\n      lifetime_score: "9"')).toEqual([
+      [
+        'service_field_unknown',
+        'the CRM (hubspot) has no field "Favorite_Colour" on its contact records — did you mean "favorite_color"?; when the block runs the field is left out and the record is saved without it',
+      ],
+      [
+        'service_field_unknown',
+        'the CRM (hubspot) does not take a value for "lifetime_score" on its contact records (the field is read-only or calculated); when the block runs the field is left out and the record is saved without it',
+      ],
+    ]);
+    expect(await publish('favorite_color: teal')).toEqual([]);
+  });
 });

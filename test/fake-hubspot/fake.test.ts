@@ -132,6 +132,47 @@ describe('the fake HubSpot CRM', () => {
     expect((owner.body['errors'] as { code: string }[])[0]).toMatchObject({ code: 'INVALID_OWNER_ID', context: { propertyName: ['hubspot_owner_id'] } });
   });
 
+  it("lists an object's properties, custom ones included, and refuses a write to an unknown, archived or read-only one", async () => {
+    const listed = (await call('GET', '/crm/v3/properties/contacts')).body['results'] as {
+      name: string;
+      hidden: boolean;
+      calculated: boolean;
+      hubspotDefined: boolean;
+      modificationMetadata: { readOnlyValue: boolean };
+    }[];
+    const byName = new Map(listed.map((p) => [p.name, p]));
+    expect(byName.get('favorite_color')).toMatchObject({ hubspotDefined: false, calculated: false, modificationMetadata: { readOnlyValue: false } });
+    expect(byName.get('lifetime_score')).toMatchObject({ calculated: true, modificationMetadata: { readOnlyValue: true } });
+    expect(byName.get('chat_topic')).toMatchObject({ hidden: true });
+    expect(byName.get('email')).toMatchObject({ hubspotDefined: true, modificationMetadata: { readOnlyValue: false } });
+    expect(byName.get('hs_object_id')).toMatchObject({ modificationMetadata: { readOnlyValue: true } });
+    // Archived properties only with archived=true, as HubSpot lists them.
+    expect(byName.has('old_segment')).toBe(false);
+    expect(((await call('GET', '/crm/v3/properties/contacts?archived=true')).body['results'] as { name: string }[]).map((p) => p.name)).toEqual([
+      'old_segment',
+    ]);
+    fake.data.addProperty('deals', { name: 'region_code' });
+    expect(((await call('GET', '/crm/v3/properties/deals')).body['results'] as { name: string }[]).map((p) => p.name)).toContain('region_code');
+
+    const written = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'fc@example.com', favorite_color: 'teal', chat_topic: 'x' } });
+    expect(written.status).toBe(201);
+    expect(fake.contacts[0]!.properties).toMatchObject({ favorite_color: 'teal', chat_topic: 'x' });
+    const refused = await call('POST', '/crm/v3/objects/contacts', {
+      properties: { email: 'ro@example.com', lifetime_score: '3', Favorite_Color: 'red', old_segment: 'a', hs_object_id: '1' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ category: 'VALIDATION_ERROR', message: expect.stringMatching(/^Property values were not valid: \[/) });
+    expect((refused.body['errors'] as { code: string; context: { propertyName: string[] } }[]).map((e) => [e.context.propertyName[0], e.code])).toEqual([
+      ['lifetime_score', 'READ_ONLY_VALUE'],
+      ['Favorite_Color', 'PROPERTY_DOESNT_EXIST'],
+      ['old_segment', 'PROPERTY_DOESNT_EXIST'],
+      ['hs_object_id', 'READ_ONLY_VALUE'],
+    ]);
+    expect(fake.contacts).toHaveLength(1);
+    // A property read on its own needs the object's read scope, like the listing.
+    expect((await call('GET', '/crm/v3/properties/contacts/old_segment')).status).toBe(404);
+  });
+
   it('associates on create with HubSpot-defined types only, to records that exist', async () => {
     const contact = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'b@example.com' } });
     const to = (typeId: number, id = contact.body['id']) => [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }];
@@ -218,7 +259,17 @@ describe('the fake HubSpot’s faults', () => {
     const set = await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate5xx: 0.5 }) });
     expect(await set.json()).toMatchObject({ rate5xx: 0.5 });
     expect((await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate5xx: 2 }) })).status).toBe(400);
+    const added = await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'region_code' }) });
+    expect(added.status).toBe(201);
+    expect(((await call('GET', '/crm/v3/properties/deals')).body['results'] as { name: string }[]).map((p) => p.name)).toContain('region_code');
+    expect((await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'region_code' }) })).status).toBe(
+      409,
+    );
+    expect((await fetch(`${fake.url}/__fake/properties`, { method: 'POST', body: JSON.stringify({ objectType: 'deals', name: 'Region Code' }) })).status).toBe(
+      400,
+    );
     expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST' })).status).toBe(200);
     expect(fake.faults.current.rate5xx).toBe(0);
+    expect(fake.data.property('deals', 'region_code')).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { ALL_SCOPES, TokenStore, type AppCredentials } from './auth.ts';
+import { z } from 'zod';
 import { DEFAULT_FAULTS, faultsSchema, listen, type Faults } from './server.ts';
-import { AccountData, type CrmObject, type HubSpotList, type Owner, type Pipeline } from './state.ts';
+import { AccountData, OBJECT_TYPES, type CrmObject, type HubSpotList, type Owner, type Pipeline } from './state.ts';
 
 export type { Faults } from './server.ts';
 export type { AppCredentials } from './auth.ts';
@@ -49,6 +50,17 @@ export interface FakeHubSpot {
   reset(): void;
   close(): Promise<void>;
 }
+
+/** `POST /__fake/properties`: a custom property the account adds (as an admin would in HubSpot's settings). */
+const addPropertySchema = z.strictObject({
+  objectType: z.enum(OBJECT_TYPES),
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower case letters, digits and underscores'),
+  label: z.string().min(1).optional(),
+  type: z.enum(['string', 'number', 'enumeration', 'datetime', 'date', 'bool']).optional(),
+  readOnly: z.boolean().optional(),
+  calculated: z.boolean().optional(),
+  hidden: z.boolean().optional(),
+});
 
 /** A small seeded generator (mulberry32): the same faults for the same seed. */
 function rng(seed: number): () => number {
@@ -157,6 +169,13 @@ export async function startFakeHubSpot(opts: FakeHubSpotOptions = {}): Promise<F
         if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } };
         faults = { ...faults, ...parsed.data };
         return { status: 200, body: faults };
+      }
+      case '/__fake/properties': {
+        const parsed = addPropertySchema.safeParse(body ?? {});
+        if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } };
+        const { objectType, ...property } = parsed.data;
+        if (data.property(objectType, property.name)) return { status: 409, body: { error: `${objectType} already have a property ${property.name}` } };
+        return { status: 201, body: data.addProperty(objectType, property) };
       }
       case '/__fake/expire-tokens':
         tokens.expireAll();

@@ -31,6 +31,7 @@ Drive it (JSON):
   curl ${fake.url}/__fake/state
   curl -X POST ${fake.url}/__fake/faults -d '{"rate5xx":0.2,"rate429":0.1}'
   curl -X POST ${fake.url}/__fake/faults -d '{"dailyLimit":true}'
+  curl -X POST ${fake.url}/__fake/properties -d '{"objectType":"contacts","name":"favorite_color"}'
   curl -X POST ${fake.url}/__fake/expire-tokens
   curl -X POST ${fake.url}/__fake/revoke -d '{"refreshToken":"${refreshToken}"}'
   curl -X POST ${fake.url}/__fake/reset

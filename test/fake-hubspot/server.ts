@@ -3,19 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { TokenStore } from './auth.ts';
-import {
-  COMPANY_PROPERTIES,
-  CONTACT_PROPERTIES,
-  DEAL_PROPERTIES,
-  LIFECYCLE_STAGES,
-  OBJECT_TYPES,
-  READ_ONLY,
-  TICKET_PROPERTIES,
-  type AccountData,
-  type CrmObject,
-  type ObjectType,
-  type Pipeline,
-} from './state.ts';
+import { LIFECYCLE_STAGES, OBJECT_TYPES, type AccountData, type CrmObject, type ObjectType, type Pipeline, type PropertyDefinition } from './state.ts';
 
 /**
  * Faults the fake can inject, each answered the way HubSpot does. Random faults and `failNext`
@@ -54,12 +42,6 @@ export interface ServerDeps {
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; destroy?: boolean };
 
-const WRITABLE: Record<ObjectType, readonly string[]> = {
-  contacts: CONTACT_PROPERTIES,
-  companies: COMPANY_PROPERTIES,
-  deals: DEAL_PROPERTIES,
-  tickets: TICKET_PROPERTIES,
-};
 /** Scopes per object type: HubSpot's CRM objects scopes; tickets have the one `tickets` scope. */
 const READ_SCOPE: Record<ObjectType, string> = {
   contacts: 'crm.objects.contacts.read',
@@ -310,6 +292,7 @@ class Api {
       const type = m[1] as 'deals' | 'tickets';
       return this.#scoped([READ_SCOPE[type]], () => ({ status: 200, body: { results: this.#pipelines(type).map(pipelineJson) } }));
     }
+    if ((m = /^\/crm\/v3\/properties\/(\w+)$/.exec(path)) && method === 'GET') return this.#need(m[1]!, 'read', (t) => this.#properties(t));
     if ((m = /^\/crm\/v3\/properties\/(\w+)\/(\w+)$/.exec(path)) && method === 'GET') return this.#need(m[1]!, 'read', (t) => this.#property(t, m![2]!));
     if (path === '/crm/v3/owners' && method === 'GET') return this.#scoped(['crm.objects.owners.read'], () => this.#owners());
     if (path === '/crm/v3/lists/search' && method === 'POST') return this.#scoped(['crm.lists.read'], () => this.#searchLists());
@@ -372,9 +355,13 @@ class Api {
     }
     const problems: { name: string; error: string; message: string }[] = [];
     for (const key of Object.keys(properties)) {
-      if (READ_ONLY.includes(key))
+      // HubSpot's names are exact (lower case): `Favorite_Color` is not `favorite_color`. The codes
+      // are HubSpot's (PROPERTY_DOESNT_EXIST, READ_ONLY_VALUE); the wording of their messages is the
+      // fake's own, not confirmed against a real answer.
+      const property = this.#data.property(type, key);
+      if (!property || property.archived) problems.push({ name: key, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${key}" does not exist` });
+      else if (property.modificationMetadata.readOnlyValue || property.calculated)
         problems.push({ name: key, error: 'READ_ONLY_VALUE', message: `"${key}" is a read only property; its value cannot be set.` });
-      else if (!WRITABLE[type].includes(key)) problems.push({ name: key, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${key}" does not exist` });
     }
     const option = (name: string, allowed: readonly string[]) => {
       const value = properties[name];
@@ -518,22 +505,22 @@ class Api {
     };
   }
 
+  /** `GET /crm/v3/properties/{objectType}`: every live property, or with `archived=true` only the archived ones. */
+  #properties(type: ObjectType): Reply {
+    const archived = this.#url.searchParams.get('archived') === 'true';
+    return { status: 200, body: { results: this.#data.properties[type].filter((p) => p.archived === archived).map((p) => this.#propertyJson(type, p)) } };
+  }
+
   #property(type: ObjectType, name: string): Reply {
-    const options = type === 'tickets' ? this.#data.ticketOptions[name as keyof AccountData['ticketOptions']] : undefined;
-    if (!WRITABLE[type].includes(name)) return { status: 404, body: errorBody(`Unable to find property ${name}`, 'OBJECT_NOT_FOUND') };
-    return {
-      status: 200,
-      body: {
-        name,
-        label: name,
-        type: options ? 'enumeration' : 'string',
-        fieldType: options ? 'select' : 'text',
-        groupName: `${type.replace(/s$/, '')}information`,
-        options: options ?? [],
-        hidden: false,
-        formField: true,
-      },
-    };
+    const property = this.#data.property(type, name);
+    if (!property || property.archived) return { status: 404, body: errorBody(`Unable to find property ${name}`, 'OBJECT_NOT_FOUND') };
+    return { status: 200, body: this.#propertyJson(type, property) };
+  }
+
+  /** A definition as HubSpot answers it; the ticket options tests edit are the enumeration's options. */
+  #propertyJson(type: ObjectType, p: PropertyDefinition): PropertyDefinition {
+    const options = type === 'tickets' ? this.#data.ticketOptions[p.name as keyof AccountData['ticketOptions']] : undefined;
+    return options ? { ...p, type: 'enumeration', fieldType: 'select', options } : p;
   }
 
   #owners(): Reply {

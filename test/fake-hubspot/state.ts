@@ -98,6 +98,58 @@ export const TICKET_PROPERTIES = [
 /** Set by HubSpot on every record; readable and searchable, not writable. */
 export const READ_ONLY = ['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_createdate'];
 
+/**
+ * A property definition as `GET /crm/v3/properties/{objectType}` lists it (HubSpot's reference
+ * "Read all properties"): `hidden` hides it in HubSpot's UI only; `modificationMetadata.readOnlyValue`
+ * is what refuses a write (READ_ONLY_VALUE); a `calculated` property is read-only too.
+ */
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  description: string;
+  groupName: string;
+  type: 'string' | 'number' | 'enumeration' | 'datetime' | 'date' | 'bool';
+  fieldType: string;
+  displayOrder: number;
+  hidden: boolean;
+  formField: boolean;
+  hasUniqueValue: boolean;
+  calculated: boolean;
+  hubspotDefined: boolean;
+  archived: boolean;
+  modificationMetadata: { archivable: boolean; readOnlyDefinition: boolean; readOnlyValue: boolean; readOnlyOptions: boolean };
+  options: PropertyOption[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A property an account adds itself (what the fake seeds, and what tests add with `addProperty`). */
+export interface CustomProperty {
+  name: string;
+  label?: string;
+  type?: PropertyDefinition['type'];
+  /** Read-only to the API: a calculation property, or one an app marked so. */
+  readOnly?: boolean;
+  calculated?: boolean;
+  hidden?: boolean;
+  archived?: boolean;
+}
+
+const SEEDED_CUSTOM: Record<ObjectType, CustomProperty[]> = {
+  contacts: [
+    { name: 'favorite_color', label: 'Favorite color' },
+    { name: 'chat_topic', label: 'Chat topic', hidden: true },
+    { name: 'lifetime_score', label: 'Lifetime score', type: 'number', calculated: true, readOnly: true },
+    { name: 'old_segment', label: 'Old segment', archived: true },
+  ],
+  companies: [],
+  deals: [
+    { name: 'referral_code', label: 'Referral code' },
+    { name: 'hs_deal_stage_probability', label: 'Deal probability', type: 'number', readOnly: true },
+  ],
+  tickets: [],
+};
+
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
 
 export class AccountData {
@@ -113,6 +165,8 @@ export class AccountData {
     hs_ticket_category: [],
     source_type: [],
   };
+  /** Every property of each object type, HubSpot's own and the account's custom ones. */
+  properties: Record<ObjectType, PropertyDefinition[]> = { contacts: [], companies: [], deals: [], tickets: [] };
   #nextId = 1;
 
   constructor() {
@@ -235,6 +289,19 @@ export class AccountData {
       ],
       source_type: [option('CHAT', 'Chat', 0), option('EMAIL', 'Email', 1), option('FORM', 'Form', 2), option('PHONE', 'Phone', 3)],
     };
+    const defaults: Record<ObjectType, readonly string[]> = {
+      contacts: CONTACT_PROPERTIES,
+      companies: COMPANY_PROPERTIES,
+      deals: DEAL_PROPERTIES,
+      tickets: TICKET_PROPERTIES,
+    };
+    for (const type of OBJECT_TYPES) {
+      this.properties[type] = [
+        ...defaults[type].map((name) => definition(type, { name }, true, at)),
+        ...READ_ONLY.map((name) => definition(type, { name, readOnly: true }, true, at)),
+        ...SEEDED_CUSTOM[type].map((p) => definition(type, p, p.name.startsWith('hs_'), at)),
+      ].map((d, i) => ({ ...d, displayOrder: i }));
+    }
     this.lists = [
       { listId: '12', name: 'Newsletter', processingType: 'MANUAL', objectTypeId: '0-1', createdAt: at, updatedAt: at, members: [] },
       { listId: '13', name: 'Customers', processingType: 'DYNAMIC', objectTypeId: '0-1', createdAt: at, updatedAt: at, members: [] },
@@ -261,4 +328,39 @@ export class AccountData {
     const wanted = email.trim().toLowerCase();
     return this.objects.contacts.find((c) => !c.archived && (c.properties['email'] ?? '').toLowerCase() === wanted);
   }
+
+  /** Adds a custom property to the account, as an admin would in HubSpot's settings. */
+  addProperty(type: ObjectType, property: CustomProperty): PropertyDefinition {
+    const made = { ...definition(type, property, false, new Date().toISOString()), displayOrder: this.properties[type].length };
+    this.properties[type].push(made);
+    return made;
+  }
+
+  /** The property of that name, archived ones included (HubSpot's names are exact: lower case). */
+  property(type: ObjectType, name: string): PropertyDefinition | undefined {
+    return this.properties[type].find((p) => p.name === name);
+  }
+}
+
+function definition(type: ObjectType, p: CustomProperty, hubspotDefined: boolean, at: string): PropertyDefinition {
+  const propertyType = p.type ?? 'string';
+  return {
+    name: p.name,
+    label: p.label ?? p.name,
+    description: '',
+    groupName: `${type.replace(/s$/, '')}information`,
+    type: propertyType,
+    fieldType: p.calculated ? 'calculation_equation' : propertyType === 'number' ? 'number' : 'text',
+    displayOrder: 0,
+    hidden: p.hidden ?? false,
+    formField: !(p.readOnly ?? false),
+    hasUniqueValue: false,
+    calculated: p.calculated ?? false,
+    hubspotDefined,
+    archived: p.archived ?? false,
+    modificationMetadata: { archivable: !hubspotDefined, readOnlyDefinition: hubspotDefined, readOnlyValue: p.readOnly ?? false, readOnlyOptions: false },
+    options: [],
+    createdAt: at,
+    updatedAt: at,
+  };
 }

@@ -19,6 +19,9 @@ export interface FieldMeta {
   /** Salesforce's `nillable`/`createable`/`defaultedOnCreate` shape the "required" rule below. */
   readonly required?: boolean;
   readonly createable?: boolean;
+  /** An org's own field (`__c`, describe's `custom`), and a formula field (`calculated`, never createable). */
+  readonly custom?: boolean;
+  readonly calculated?: boolean;
   /** Reference fields: what they point to (`referenceTo`), and their relationship name (`Account`). */
   readonly referenceTo?: readonly string[];
   readonly relationshipName?: string;
@@ -76,6 +79,9 @@ export function defaultSchema(): Map<string, ObjectMeta> {
           picklistValues: pick(['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], 'Open - Not Contacted'),
         },
         { name: 'Description', type: 'textarea' },
+        // The fake's own: a custom field the org added, and a formula field (read-only).
+        text('Preferred_Store__c', { custom: true }),
+        text('Lead_Score__c', { custom: true, calculated: true, createable: false }),
       ],
       createable: true,
       queryable: true,

@@ -171,6 +171,8 @@ function route(deps: ServerDeps, method: string, path: string, query: URLSearchP
         type: f.type,
         nillable: !f.required,
         createable: f.createable !== false && meta.createable,
+        custom: f.custom === true,
+        calculated: f.calculated === true,
         defaultedOnCreate: f.name === 'OwnerId' || f.name === 'Status',
         picklistValues: (f.picklistValues ?? []).map((p) => ({ ...p, validFor: null })),
         restrictedPicklist: f.restricted === true,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './cli.ts';
+import { serve, type RunningServer } from './server.ts';
 
 /** Debian's chromium: tests never download a browser. */
 export const CHROMIUM = process.env['RENKEI_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -31,6 +32,47 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface AdminBrowser {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** A fresh browser context (English) signed in to the admin with the server's token, on the Bots page. */
+  signIn(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * What a test of the admin pages needs: the admin app built, `renkei serve` (with `env`) and
+ * Chromium. Started once per file (beforeAll), closed after (afterAll).
+ */
+export async function startAdminBrowser(opts: { readonly env?: Readonly<Record<string, string>> } = {}): Promise<AdminBrowser> {
+  await ensureWebBuild('admin');
+  const server = await serve(opts.env ? { env: opts.env } : {});
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    server,
+    browser,
+    async signIn() {
+      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/admin/`);
+      await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
 }
 
 const BUILDS = {

@@ -1,8 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeZoho, type FakeZoho } from '../fake-zoho/index.ts';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import { connectThroughConsent, expectConnectionWorks } from './oauth-connect.ts';
 
 /**
  * Issue 14: an admin connects Zoho from the Integrations page with one click — the fake's
@@ -10,61 +10,38 @@ import { serve, type RunningServer } from '../helpers/server.ts';
  */
 describe('connecting Zoho from the Integrations page', () => {
   let fake: FakeZoho;
-  let server: RunningServer;
-  let browser: Browser;
+  let admin: AdminBrowser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
     fake = await startFakeZoho({ seed: 14 });
     // The fake is on 127.0.0.1, which the admin API allows only with custom service URLs.
-    server = await serve({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
-    browser = await launchChromium();
+    admin = await startAdminBrowser({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
     await fake?.close();
   });
-
-  async function adminPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
-    return page;
-  }
 
   const inspector = (page: Page): Locator => page.getByRole('complementary', { name: 'Block settings' });
 
   it('connects all three roles through the consent page, then offers the CRM stages in the deal block', async () => {
-    const page = await adminPage();
-    await page.getByRole('link', { name: 'Integrations' }).click();
-    const crm = page.getByRole('region', { name: 'CRM' });
-    await crm.getByRole('button', { name: 'Connect with Zoho', exact: true }).click();
-    const form = crm.getByRole('form', { name: 'Connect with Zoho' });
-    // The redirect URI to register, on this server.
-    await expect.poll(() => form.locator('code').textContent()).toBe(`${server.url}/api/v1/admin/integrations/oauth/callback`);
-    expect(await form.getByRole('link', { name: 'Open the API console' }).getAttribute('href')).toBe('https://api-console.zoho.com');
-    for (const role of ['CRM', 'Helpdesk', 'Mailing list']) expect(await form.getByLabel(role).isChecked()).toBe(true);
-    await form.getByLabel('Client ID', { exact: true }).fill(fake.client.clientId);
-    await form.getByLabel('Accounts URL (optional)').fill(fake.url);
-    await form.getByLabel('API URL (optional)').fill(fake.url);
-    await form.getByLabel('Desk organisation ID (optional)').fill(fake.orgId);
-    await form.getByLabel('Client secret').fill(fake.client.clientSecret);
-    await form.getByRole('button', { name: 'Connect with Zoho' }).click();
-
-    // To the fake's consent page, which approves at once, and back to this page, connected.
-    await page.waitForURL(/\/admin\/integrations\?oauth=connected/);
-    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Connected: CRM, Helpdesk, Mailing list.');
-    for (const role of ['CRM', 'Helpdesk', 'Mailing list']) {
-      await expect.poll(() => page.getByRole('region', { name: role }).locator('dd').first().textContent()).toBe('Zoho');
-    }
-    expect(await page.content()).not.toContain(fake.client.clientSecret);
-    await crm.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => crm.getByRole('status').textContent(), { timeout: 20_000 }).toBe('The connection works.');
+    const page = await admin.signIn();
+    const { hint, consoleLink } = await connectThroughConsent(page, admin.server.url, {
+      provider: 'Zoho',
+      from: 'CRM',
+      secret: fake.client.clientSecret,
+      async fill(form) {
+        await form.getByLabel('Client ID', { exact: true }).fill(fake.client.clientId);
+        await form.getByLabel('Accounts URL (optional)').fill(fake.url);
+        await form.getByLabel('API URL (optional)').fill(fake.url);
+        await form.getByLabel('Desk organisation ID (optional)').fill(fake.orgId);
+        await form.getByLabel('Client secret').fill(fake.client.clientSecret);
+      },
+    });
+    expect(hint).toMatch(/^Register this redirect URI with your app \(a "Server-based Application" in Zoho's API console\):/);
+    expect(consoleLink).toEqual({ href: 'https://api-console.zoho.com', text: 'Open the API console' });
+    await expectConnectionWorks(page, 'CRM');
 
     // A deal bot: the stage is chosen from the CRM's own list.
     await page.getByRole('link', { name: 'Bots' }).click();
@@ -82,7 +59,7 @@ describe('connecting Zoho from the Integrations page', () => {
 
   it("offers the account's Desk organisations after the consent when it sees several, and keeps the connection", async () => {
     fake.desk.otherOrganizations.push({ id: '7000001', companyName: 'Second Portal' });
-    const page = await adminPage();
+    const page = await admin.signIn();
     await page.getByRole('link', { name: 'Integrations' }).click();
     const desk = page.getByRole('region', { name: 'Helpdesk' });
     await desk.getByRole('button', { name: /^(Connect with|Reconnect) Zoho$/ }).click();

@@ -2,6 +2,7 @@ import { CachedList } from '../remote/cached-list.ts';
 import type { Budget } from '../remote/budget.ts';
 import { ServiceRefusedError } from '../remote/errors.ts';
 import { said, type HubSpotApi } from './http.ts';
+import { readProperties, type Property, type PropertyObject } from './properties.ts';
 
 export interface Stage {
   readonly id: string;
@@ -34,7 +35,8 @@ export interface Timing {
 
 /**
  * What the account has that blocks name: deal and ticket pipelines with their stages, the active
- * owners, the ticket priority and category options and the contact lists — each cached (a few
+ * owners, the ticket priority and category options, the contact lists and the contact and deal
+ * properties — each cached (a few
  * minutes), fetched once for all callers, and fetched again when a name is missing.
  */
 export class AccountDirectory {
@@ -45,6 +47,8 @@ export class AccountDirectory {
   readonly priorities: CachedList<Option>;
   readonly categories: CachedList<Option>;
   readonly lists: CachedList<List>;
+  /** The contact and deal properties a block's extra `fields:` may name, custom ones included. */
+  readonly properties: Readonly<Record<PropertyObject, CachedList<Property>>>;
 
   constructor(api: HubSpotApi, timing: Timing) {
     const read = async (path: string, what: string, budget: Budget): Promise<unknown> => {
@@ -76,6 +80,7 @@ export class AccountDirectory {
     this.ticketPipelines = new CachedList(pipelines('tickets'), timing);
     this.priorities = new CachedList(options('hs_ticket_priority'), timing);
     this.categories = new CachedList(options('hs_ticket_category'), timing);
+    this.properties = { contacts: new CachedList(readProperties(api, 'contacts'), timing), deals: new CachedList(readProperties(api, 'deals'), timing) };
     this.owners = new CachedList(async (budget) => {
       const out: Owner[] = [];
       let after: string | undefined;
@@ -118,7 +123,16 @@ export class AccountDirectory {
   }
 
   all(): CachedList<unknown>[] {
-    return [this.dealPipelines, this.ticketPipelines, this.owners, this.priorities, this.categories, this.lists];
+    return [
+      this.dealPipelines,
+      this.ticketPipelines,
+      this.owners,
+      this.priorities,
+      this.categories,
+      this.lists,
+      this.properties.contacts,
+      this.properties.deals,
+    ];
   }
 }
 

@@ -20,6 +20,11 @@ const apiOrigin = (settings: Readonly<Record<string, string | undefined>>): stri
  */
 export const hubspotOAuthFlow: OAuthFlow = {
   grants: ['refreshToken'],
+  registerHint: {
+    en: "Add this redirect URL on your HubSpot app's Auth tab (in your developer account):",
+    ja: 'このリダイレクト URL を HubSpot アプリの「認証」タブ（開発者アカウント）に追加してください:',
+  },
+  consoleLabel: { en: 'Open your developer account', ja: '開発者アカウントを開く' },
 
   // The developer account's app list, where the app's Auth tab shows the client ID, secret and redirect URLs.
   consoleUrl: () => `${HUBSPOT_APP_ORIGIN}/developer`,

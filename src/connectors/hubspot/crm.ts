@@ -55,7 +55,7 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         const existing = await contactIdByEmail(api, email, budget);
         if (existing) return alreadyExists(existing, `HubSpot already has a contact with ${email}`);
       }
-      const fields = extraProperties('contact', req.fields);
+      const fields = await extraProperties(service, 'contacts', req.fields, budget);
       const result = await createPerson(
         req,
         ctx,
@@ -82,6 +82,8 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         const existing = await contactIdByEmail(api, email, budget);
         if (existing) return success({ id: existing });
       }
+      // The properties first: a listing that fails leaves no company behind.
+      const fields = await extraProperties(service, 'contacts', req.fields, budget);
       const company = req.company.trim();
       let companyId: string | undefined;
       if (company !== '') {
@@ -89,7 +91,6 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
         if (found.kind === 'refused') return failure(`HubSpot refused the contact's company "${company}": ${found.message}`);
         companyId = found.id;
       }
-      const fields = extraProperties('contact', req.fields);
       const result = await createPerson(
         req,
         ctx,
@@ -143,7 +144,7 @@ export function createHubSpotCrm(service: HubSpotService): CrmConnector {
       }
       const name = req.name.trim();
       const closing = req.closingDate.trim();
-      const fields = extraProperties('deal', req.fields);
+      const fields = await extraProperties(service, 'deals', req.fields, budget);
       const properties: Record<string, string> = {
         ...fields.properties,
         ...(name ? { dealname: name } : {}),

@@ -1,8 +1,10 @@
 import type { LeadRequest } from '../../vocabulary/requests.ts';
 import type { CallContext } from '../../vocabulary/roles.ts';
-import type { ObjectFields } from '../provider.ts';
+import type { Budget } from '../remote/budget.ts';
 import { leftOutNote, splitFields } from '../remote/left-out-fields.ts';
 import { splitPersonName } from '../remote/person-name.ts';
+import { propertyFields, type Property, type PropertyObject } from './properties.ts';
+import type { HubSpotService } from './service.ts';
 
 /**
  * A visitor as HubSpot contact properties. HubSpot needs one of email, firstname or lastname, none
@@ -22,52 +24,35 @@ export function contactProperties(
 }
 
 /**
- * A block's extra `fields` as contact properties. Bots name fields the way their first CRM did
- * (`Lead_Source`, `Description`): a field is sent when it names a contact property HubSpot has by
- * default, its internal name (`jobtitle`) or the same name lower-cased without underscores
- * (`Job_Title` → `jobtitle`); Zoho's `Description` goes to `message`. Anything else is left out
- * (docs/integrations.md says so), so a bot written for another CRM still creates its record here.
- * HubSpot has no writable "lead source" on contacts (its source properties are set by HubSpot
- * itself), so `Lead_Source` is one of those left out.
+ * A block's extra `fields` as properties of the contact or deal: those the account has and takes a
+ * value for (./properties.ts: its custom properties too, read from HubSpot and cached with the
+ * pipelines), and the integration log's note on those left out — a name the object lacks
+ * (`Lead_Source`: HubSpot sets its source properties itself) or one HubSpot will not take a value
+ * for (read-only, calculated). Leaving them out lets a bot written for another CRM run here.
  */
-const CONTACT_FIELDS = new Set([
-  'firstname',
-  'lastname',
-  'email',
-  'phone',
-  'mobilephone',
-  'company',
-  'website',
-  'jobtitle',
-  'city',
-  'country',
-  'message',
-  'hs_lead_status',
-]);
-const ALIASES: Readonly<Record<string, string>> = { description: 'message', mobile: 'mobilephone', title: 'jobtitle', designation: 'jobtitle' };
-
-/**
- * Deal properties HubSpot has by default that a bot may set beyond name, stage, closing date and
- * amount (the block's own inputs), matched the same way as the contact's.
- */
-const DEAL_FIELDS = new Set(['dealtype', 'description']);
-
-function resolver(known: ReadonlySet<string>, aliases: Readonly<Record<string, string>>): (name: string) => string | undefined {
-  return (key) => {
-    const plain = key.toLowerCase().replace(/_/g, '');
-    return known.has(key) ? key : known.has(plain) ? plain : aliases[plain];
-  };
+export async function extraProperties(
+  service: HubSpotService,
+  type: PropertyObject,
+  fields: LeadRequest['fields'],
+  budget: Budget,
+): Promise<{ properties: Record<string, string>; note?: string }> {
+  if (Object.values(fields).every((v) => v.trim() === '')) return { properties: {} };
+  const list = service.directory.properties[type];
+  let split = splitWith(fields, type, await list.all(budget));
+  if (split.left.length > 0) {
+    // A property made in HubSpot since the list was read: read it again (at most once per refetch
+    // interval). Best effort: with the list already in hand, a failed re-read must not fail the block.
+    const again = await list
+      .find(() => false, budget)
+      .then(() => list.all(budget))
+      .catch(() => undefined);
+    if (again) split = splitWith(fields, type, again);
+  }
+  const note = leftOutNote('HubSpot', type.replace(/s$/, ''), split.left, split.readOnly);
+  return note ? { properties: split.sent, note } : { properties: split.sent };
 }
 
-/** What HubSpot's contacts and deals take of a block's `fields:` (publishing checks with these too). */
-export const HUBSPOT_FIELDS: Readonly<Record<'contact' | 'deal', ObjectFields>> = {
-  contact: { object: 'contact', names: [...CONTACT_FIELDS], resolve: resolver(CONTACT_FIELDS, ALIASES) },
-  deal: { object: 'deal', names: [...DEAL_FIELDS], resolve: resolver(DEAL_FIELDS, {}) },
-};
-
-/** A block's extra `fields` as properties of the object, and the integration log's note on those left out. */
-export function extraProperties(object: 'contact' | 'deal', fields: LeadRequest['fields']): { properties: Record<string, string>; note?: string } {
-  const { sent, left } = splitFields(fields, HUBSPOT_FIELDS[object].resolve);
-  const note = leftOutNote('HubSpot', object, left);
-  return note ? { properties: sent, note } : { properties: sent };
+function splitWith(fields: LeadRequest['fields'], type: PropertyObject, properties: readonly Property[]) {
+  const object = propertyFields(type, properties);
+  return splitFields(fields, object.resolve, object.readOnly);
 }

@@ -168,6 +168,58 @@ describe('hubspot crm', () => {
     expect(fake.deals[0]!.properties).not.toHaveProperty('Next_Step');
   });
 
+  it("the account's custom properties are sent; read-only or calculated ones are left out and named as such in the log", async () => {
+    const crm = crmOf();
+    const lead = await crm.createLead(
+      person('fc@example.com', { fields: { Favorite_Color: 'teal', chat_topic: 'pricing', lifetime_score: '99', Shoe_Size: '42' } }),
+      ctx(),
+    );
+    expect(lead).toMatchObject({
+      outcome: 'success',
+      message:
+        'HubSpot contact has no field "Shoe_Size"; HubSpot contact field "lifetime_score" cannot be set (read-only): left out of the record (the rest was saved)',
+    });
+    expect(fake.contacts[0]!.properties).toMatchObject({ favorite_color: 'teal', chat_topic: 'pricing' });
+    expect(fake.contacts[0]!.properties).not.toHaveProperty('lifetime_score');
+    const deal = await crm.createDeal(
+      { name: 'Ref', stage: '', closingDate: '', amount: '', contactId: '', fields: { referral_code: 'R-7', hs_deal_stage_probability: '0.9' } },
+      ctx(2),
+    );
+    expect(deal).toMatchObject({
+      outcome: 'success',
+      message: 'HubSpot deal field "hs_deal_stage_probability" cannot be set (read-only): left out of the record (the rest was saved)',
+    });
+    expect(fake.deals[0]!.properties).toMatchObject({ referral_code: 'R-7' });
+  });
+
+  it('a property made in HubSpot after the list was read is found on the next block; a failed listing fails the block, creating nothing', async () => {
+    const p = createHubSpotProvider(quick);
+    const crm = crmOf(p);
+    expect(await crm.createLead(person('a@example.com', { fields: { preferred_store: 'Shibuya' } }), ctx())).toMatchObject({
+      message: 'HubSpot contact has no field "preferred_store": left out of the record (the rest was saved)',
+    });
+    fake.data.addProperty('contacts', { name: 'preferred_store' });
+    expect(await crm.createLead(person('b@example.com', { fields: { preferred_store: 'Shibuya' } }), ctx(2))).toEqual(
+      expect.not.objectContaining({ message: expect.anything() }),
+    );
+    expect(fake.contacts[1]!.properties).toMatchObject({ preferred_store: 'Shibuya' });
+    // The re-read after a miss is best effort: when it fails, the block goes on with the list it has.
+    fake.faults.set({ failNext: { status: 400, count: 1, route: 'GET /crm/v3/properties/contacts' } });
+    expect(await crm.createLead(person('d@example.com', { fields: { preferred_store: 'Ebisu', Shoe_Size: '42' } }), ctx(4))).toMatchObject({
+      outcome: 'success',
+      message: 'HubSpot contact has no field "Shoe_Size": left out of the record (the rest was saved)',
+    });
+    expect(fake.contacts[2]!.properties).toMatchObject({ email: 'd@example.com', preferred_store: 'Ebisu' });
+    expect(fake.faults.current.failNext).toBeNull();
+
+    const fresh = crmOf(createHubSpotProvider(quick));
+    fake.faults.set({ failNext: { status: 403, count: 1, route: 'GET /crm/v3/properties/contacts' } });
+    const refused = await fresh.createContact(person('c@example.com', { company: 'New Co', fields: { favorite_color: 'red' } }), ctx(3));
+    expect(refused.outcome).toBe('failure');
+    expect(fake.contacts).toHaveLength(3);
+    expect(fake.companies).toHaveLength(0);
+  });
+
   it('a deal whose answer was lost is found by search and not created twice', async () => {
     const crm = crmOf();
     fake.faults.set({ rateLostResponse: 1 });

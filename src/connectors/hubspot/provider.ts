@@ -17,7 +17,7 @@ import { HUBSPOT_API_ORIGIN, HUBSPOT_SECRETS, HUBSPOT_SETTINGS } from './fields.
 import { DEFAULT_HTTP_OPTIONS, HubSpotApi, MissingScopesError, said } from './http.ts';
 import { createHubSpotLists } from './lists.ts';
 import { HubSpotOAuth, hubspotTokenKey } from './oauth.ts';
-import { HUBSPOT_FIELDS } from './person.ts';
+import { propertyFields } from './properties.ts';
 import { HUBSPOT_SCOPES } from './scopes.ts';
 import type { HubSpotService } from './service.ts';
 import { createHubSpotTickets } from './tickets.ts';
@@ -124,10 +124,20 @@ export function createHubSpotProvider(options: HubSpotProviderOptions = {}): Pro
     },
 
     /**
-     * What the connectors send of `fields:` (./person.ts): HubSpot's default contact and deal
-     * properties by name — custom properties are not read from the account, so they are left out.
+     * What the connectors send of `fields:` (./person.ts): the contact and deal properties the
+     * account has, its custom ones included (`GET /crm/v3/properties/{objectType}`, cached with the
+     * pipelines); read-only and calculated ones are named as such.
      */
-    crmFields: () => Promise.resolve({ lead: HUBSPOT_FIELDS.contact, contact: HUBSPOT_FIELDS.contact, deal: HUBSPOT_FIELDS.deal }),
+    async crmFields(integration: IntegrationRecord, opts: { readonly refresh?: boolean } = {}) {
+      const parsed = parseIntegration(integration);
+      if (typeof parsed === 'string') throw new ServiceRefusedError(parsed);
+      const { directory, api } = sessionFor(parsed);
+      if (opts.refresh) for (const list of Object.values(directory.properties)) list.forget();
+      const budget = { deadline: api.clock.now() + Math.min(deadlineMs, DIRECTORY_BUDGET_MS) };
+      const [contact, deal] = await Promise.all([directory.properties.contacts.all(budget), directory.properties.deals.all(budget)]);
+      const contactFields = propertyFields('contacts', contact);
+      return { lead: contactFields, contact: contactFields, deal: propertyFields('deals', deal) };
+    },
 
     /**
      * The account's own values, as labels (which the connectors resolve, like the ids offered as
@@ -208,6 +218,7 @@ export function createHubSpotProvider(options: HubSpotProviderOptions = {}): Pro
         switch (role) {
           case 'crm':
             await directory.dealPipelines.all(budget);
+            await Promise.all([directory.properties.contacts.all(budget), directory.properties.deals.all(budget)]);
             for (const type of ['contacts', 'companies', 'deals'] as const) await probeSearch(api, type, budget);
             break;
           case 'helpdesk':

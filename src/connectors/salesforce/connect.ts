@@ -24,6 +24,10 @@ export function loginOrigin(settings: Readonly<Record<string, string | undefined
  */
 export const salesforceOAuthFlow: OAuthFlow = {
   grants: ['refreshToken'],
+  registerHint: {
+    en: "Enter this as the Callback URL of your connected app (the org's Setup → App Manager; scopes api and refresh_token):",
+    ja: 'これを接続アプリケーションのコールバック URL に入力してください（組織の「設定」→「アプリケーションマネージャ」、スコープは api と refresh_token）:',
+  },
 
   // Connected apps are created in the org's own Setup (App Manager): no console URL outside the org.
   consoleUrl: () => undefined,

@@ -32,6 +32,22 @@ describe('crm.lead → Lead', () => {
     expect(lead).toMatchObject({ LeadSource: 'Web', Description: 'x' });
   });
 
+  it("sends the org's custom fields (describe lists them); a formula field is left out as read-only, and publishing knows both", async () => {
+    const outcome = await h.connect('crm').createLead(person({ fields: { preferred_store__c: 'Shibuya', Lead_Score__c: '9' } }), ctx());
+    const [lead] = h.fake.records('Lead');
+    expect(outcome).toEqual({
+      outcome: 'success',
+      outputs: { id: lead!.Id },
+      message: 'Salesforce Lead field "Lead_Score__c" cannot be set (read-only): left out of the record (the rest was saved)',
+    });
+    expect(lead).toMatchObject({ Preferred_Store__c: 'Shibuya' });
+    expect(lead).not.toHaveProperty('Lead_Score__c');
+    const fields = await h.provider.crmFields!(h.record('crm'));
+    expect(fields.lead.resolve('Preferred_Store__c')).toBe('Preferred_Store__c');
+    expect(fields.lead.resolve('Lead_Score__c')).toBeUndefined();
+    expect(fields.lead.readOnly?.('lead_score__c')).toBe('Lead_Score__c');
+  });
+
   it('names every field a deal left out', async () => {
     const deal = { name: 'Q', stage: 'Prospecting', closingDate: '2026-12-01', amount: '', contactId: '', fields: { Deal_Type: 'New', Nxt_Step: 'call' } };
     const outcome = await h.connect('crm').createDeal(deal, ctx());

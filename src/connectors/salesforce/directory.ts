@@ -130,14 +130,17 @@ export class SalesforceDirectory {
   async objectFields(object: string, budget: Budget): Promise<ObjectFields> {
     const described = await this.describe(object, budget);
     const names = described.fields.filter((f) => f.createable !== false).map((f) => f.name);
-    return { object, names, resolve: byNameIgnoringCase(names) };
+    // Fields the describe lists but a create may not set (formula fields, system fields): said to be read-only.
+    const readOnly = described.fields.filter((f) => f.createable === false).map((f) => f.name);
+    return { object, names, resolve: byNameIgnoringCase(names), readOnly: byNameIgnoringCase(readOnly) };
   }
 
   /** A block's extra fields as the object takes them, and the names left out (../remote/left-out-fields.ts). */
   async knownFields(object: string, fields: Readonly<Record<string, string>>, budget: Budget): Promise<{ sent: Record<string, string>; note?: string }> {
     if (Object.values(fields).every((v) => v.trim() === '')) return { sent: {} };
-    const { sent, left } = splitFields(fields, (await this.objectFields(object, budget)).resolve);
-    const note = leftOutNote('Salesforce', object, left);
+    const known = await this.objectFields(object, budget);
+    const { sent, left, readOnly } = splitFields(fields, known.resolve, known.readOnly);
+    const note = leftOutNote('Salesforce', object, left, readOnly);
     return note ? { sent, note } : { sent };
   }
 

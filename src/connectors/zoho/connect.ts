@@ -35,6 +35,11 @@ function originOf(url: string): string | undefined {
  */
 export const zohoOAuthFlow: OAuthFlow = {
   grants: ['refreshToken'],
+  registerHint: {
+    en: 'Register this redirect URI with your app (a "Server-based Application" in Zoho\'s API console):',
+    ja: 'このリダイレクト URI をアプリ（Zoho の API コンソールの「サーバーベースのアプリケーション」）に登録してください:',
+  },
+  consoleLabel: { en: 'Open the API console', ja: 'API コンソールを開く' },
 
   consoleUrl(settings) {
     const dc = dataCentre.safeParse(settings['dc']);

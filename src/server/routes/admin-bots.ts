@@ -197,7 +197,7 @@ export const adminBotsRoutes: FastifyPluginAsyncZod<AdminBotsOptions> = async (a
   const CHECKS =
     "A block field whose values live in the connected service (stage, source, status, priority, classification, department, assignee, list) and holds a literal is checked against the service's values: " +
     'one it does not have refuses the publish with 422, naming the block, the field and the line of the value in the bot file; when the service cannot be asked, the version is published and `warnings` says which values went unchecked. ' +
-    "A CRM block's extra `fields:` name the connected CRM object does not have is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.";
+    "A CRM block's extra `fields:` name the connected CRM object does not have, or will not take a value for (read-only, calculated), is a warning (`service_field_unknown`, with a likely name when there is one), never a refusal: the block leaves it out when it runs.";
 
   app.post(
     '/bots/:id/publish',

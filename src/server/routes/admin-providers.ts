@@ -32,6 +32,11 @@ const provider = z
         .describe(
           'OAuth 2 with a browser consent (POST …/integrations/{role}/connect): the secrets the grant supplies; null when it cannot be connected that way.',
         ),
+      registerHint: z
+        .string()
+        .nullable()
+        .describe('OAuth 2 with a browser consent: where in the service the redirect URI is registered, for the Connect form.'),
+      consoleLabel: z.string().nullable().describe("The words of the link to the service's console (GET …/oauth/redirect-uri gives its URL)."),
     }),
     settings: z.array(field),
     secrets: z.array(field).describe('Write-only: the admin API never returns their values.'),
@@ -71,6 +76,8 @@ export function describeProvider(p: ProviderDeclaration, locale: Locale): z.infe
       kind: p.connection.kind,
       scopes: p.connection.kind === 'oauth2-code' ? Object.fromEntries(Object.entries(p.connection.scopes).map(([r, s]) => [r, [...(s ?? [])]])) : null,
       grants: p.connection.kind === 'oauth2-code' && p.connection.flow ? [...p.connection.flow.grants] : null,
+      registerHint: p.connection.kind === 'oauth2-code' && p.connection.flow ? text(p.connection.flow.registerHint) : null,
+      consoleLabel: p.connection.kind === 'oauth2-code' && p.connection.flow?.consoleLabel ? text(p.connection.flow.consoleLabel) : null,
     },
     settings: describeFields(p.settings, locale),
     secrets: describeFields(p.secrets, locale),

@@ -37,7 +37,12 @@ interface ProviderInfo {
   readonly label: string;
   readonly roles: readonly string[];
   /** OAuth 2 with a browser consent: the secrets the grant supplies (null: set by hand only). */
-  readonly connection: { readonly kind: string; readonly grants: readonly string[] | null };
+  readonly connection: {
+    readonly kind: string;
+    readonly grants: readonly string[] | null;
+    readonly registerHint: string | null;
+    readonly consoleLabel: string | null;
+  };
   readonly settings: readonly ProviderField[];
   readonly secrets: readonly ProviderField[];
 }
@@ -94,12 +99,12 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
     <form className="provider-form" aria-label={t('integrations.connectWith', { provider: provider.label })} onSubmit={(e) => void submit(e)}>
       {register && (
         <p className="hint">
-          {t('integrations.registerRedirect')} <code>{register.redirectUri}</code>
+          {provider.connection.registerHint ?? t('integrations.registerRedirect')} <code>{register.redirectUri}</code>
           {register.consoleUrl && (
             <>
               {' '}
               <a href={register.consoleUrl} target="_blank" rel="noreferrer">
-                {t('integrations.apiConsole')}
+                {provider.connection.consoleLabel ?? t('integrations.apiConsole')}
               </a>
             </>
           )}
