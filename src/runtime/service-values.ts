@@ -233,7 +233,15 @@ async function fieldProblems(
         readOnly === undefined
           ? { kind: 'unknown_field', name, object: object.object, provider, suggestion: suggestField(name, object.names) }
           : { kind: 'read_only_field', name, field: readOnly, object: object.object, provider };
-      out.push({ severity: 'warning', code: 'service_field_unknown', message: en(params), block: use.block, field: 'fields', line: lineOf(['blocks', use.block, 'fields', name]), params });
+      out.push({
+        severity: 'warning',
+        code: 'service_field_unknown',
+        message: en(params),
+        block: use.block,
+        field: 'fields',
+        line: lineOf(['blocks', use.block, 'fields', name]),
+        params,
+      });
     }
   }
   return out;
