@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES } from '../src/connectors/registry.ts';
 import { listAudit } from '../src/store/audit.ts';
+import { saveOAuthState } from '../src/store/oauth-states.ts';
 import { openStore } from '../src/store/store.ts';
 import { renkei, tempDir } from './helpers/cli.ts';
 
@@ -179,5 +180,35 @@ describe('integrations set', () => {
     }
     const bad = await renkei(['integrations', 'disconnect', 'erp', '--db', t.db]);
     expect(bad.code).toBe(2);
+  });
+
+  it("set and disconnect void the role's OAuth consents under way, and only the role's", async () => {
+    const consent = (roles: ('crm' | 'helpdesk' | 'mailing')[]) => ({
+      browserHash: 'b',
+      provider: 'zoho',
+      roles,
+      settings: {},
+      secrets: 'sealed',
+      redirectUri: 'http://renkei.test/cb',
+    });
+    const pending = async () => {
+      const store = await openStore(t.db);
+      try {
+        return (await store.db.selectFrom('oauth_states').select('state_hash').orderBy('state_hash').execute()).map((r) => r.state_hash);
+      } finally {
+        await store.close();
+      }
+    };
+    const store = await openStore(t.db);
+    await saveOAuthState(store.db, 'crm-and-helpdesk', consent(['crm', 'helpdesk']));
+    await saveOAuthState(store.db, 'mailing', consent(['mailing']));
+    await store.close();
+
+    const off = await renkei(['integrations', 'disconnect', 'helpdesk', '--db', t.db]);
+    expect(off.code, off.stderr).toBe(0);
+    expect(await pending()).toEqual(['mailing']);
+    const set = await renkei(['integrations', 'set', 'mailing', 'builtin', '--db', t.db]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(await pending()).toEqual([]);
   });
 });

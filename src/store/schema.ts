@@ -439,6 +439,8 @@ export interface OAuthStatesTable {
   secrets: string;
   redirect_uri: string;
   created_at: string;
+  /** Migration 015: when its callback took it to trade the code; the row goes only when the integration is written. */
+  claimed_at: string | null;
 }
 
 /** The counter row that numbers tickets. */

@@ -13,6 +13,7 @@ import {
   setIntegrationEnabled,
 } from '../../store/integrations.ts';
 import { integrationChange, recordAudit } from '../../store/audit.ts';
+import { voidOAuthStates } from '../../store/oauth-states.ts';
 import type { Store } from '../../store/store.ts';
 import { cliActor } from '../actor.ts';
 import { CliError } from '../errors.ts';
@@ -141,6 +142,8 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     await withStore(target, async (store) => {
       await store.db.transaction().execute(async (trx) => {
         await disconnectIntegration(trx, r);
+        // A consent started in the browser would connect the role again when it comes back.
+        await voidOAuthStates(trx, [r]);
         await recordAudit(trx, { actor: cliActor(), action: 'integration.disconnect', target: `integration:${r}` });
       });
       // The erased credentials' access tokens go with them.
@@ -189,6 +192,8 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
       // Audited as the admin API's change is (never a secret), in the same transaction.
       await store.db.transaction().execute(async (trx) => {
         await setIntegration(trx, r, provider.name, stored, sealed);
+        // A consent started in the browser would undo this when it comes back.
+        await voidOAuthStates(trx, [r]);
         await recordAudit(trx, { actor: cliActor(), ...integrationChange(r, provider.name, stored, sealed !== null) });
       });
       // The old credentials' access tokens go with them.

@@ -17,6 +17,7 @@ import {
 } from '../../store/integrations.ts';
 import { reasonOf, StoreError } from '../../store/errors.ts';
 import type { Store } from '../../store/store.ts';
+import { voidOAuthStates } from '../../store/oauth-states.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { ADMIN, adminErrors } from '../schemas/admin.ts';
 
@@ -178,7 +179,11 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
         parsed(declaration, 'secrets', secrets);
         sealed = box().seal(secrets);
       }
-      await setIntegration(db, role, provider, settings, sealed, dropped);
+      // A consent under way for the role would undo this when it comes back: it is voided.
+      await store.transact(async (trx) => {
+        await voidOAuthStates(trx, [role]);
+        await setIntegration(trx, role, provider, settings, sealed, dropped);
+      });
       // The old credentials' access tokens go with them; the integration is set either way.
       await dropUnusedTokens(store, (blob) => opts.secretBox().open(blob)).catch((error: unknown) =>
         request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of replaced credentials'),
@@ -202,7 +207,11 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     },
     async (request) => {
       const { role } = request.params;
-      await disconnectIntegration(db, role);
+      // A consent under way for the role would connect it again when it comes back: it is voided.
+      await store.transact(async (trx) => {
+        await voidOAuthStates(trx, [role]);
+        await disconnectIntegration(trx, role);
+      });
       // The erased credentials' access tokens go with them; the role is disconnected either way.
       await dropUnusedTokens(store, (blob) => opts.secretBox().open(blob)).catch((error: unknown) =>
         request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of disconnected credentials'),

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { SECRET_KEY, testServer, type TestServer } from '../test-support.ts';
@@ -171,5 +172,98 @@ describe('connecting Zoho with OAuth', () => {
     expect((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations/oauth/redirect-uri?provider=zoho&dc=ca' })).json().consoleUrl).toBe(
       'https://api-console.zohocloud.ca',
     );
+  });
+});
+
+describe('a disconnect, a set or a newer Connect of a role voids its consents under way', () => {
+  const unknownState = async (s: TestServer) => (await callback(s, `${CALLBACK}?state=nope&code=x`, 'renkei_oauth=whatever')).json();
+  const zohoRoles = async (s: TestServer) =>
+    (await integrations(s))
+      .filter((i) => i.provider === 'zoho')
+      .map((i) => i.role)
+      .sort();
+
+  it("a consent comes back after one of its roles was disconnected or set: the unknown state's 400, the code never traded", async () => {
+    const s = await server();
+    const tokenCalls = () => fake.stats.byRoute['POST /oauth/v2/token'] ?? 0;
+    const before = tokenCalls();
+
+    const disconnected = await connect(s);
+    const back = await consent(disconnected.authorizeUrl);
+    expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/helpdesk' })).statusCode).toBe(200);
+    const res = await callback(s, back, disconnected.cookie);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(await unknownState(s));
+
+    const set = await connect(s);
+    const setBack = await consent(set.authorizeUrl);
+    const put = await s.admin({ method: 'PUT', url: '/api/v1/admin/integrations/mailing', payload: { provider: 'builtin', settings: {} } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect((await callback(s, setBack, set.cookie)).statusCode).toBe(400);
+
+    expect(tokenCalls()).toBe(before);
+    expect(await zohoRoles(s)).toEqual([]);
+    expect(await s.store.db.selectFrom('oauth_states').select('state_hash').execute()).toEqual([]);
+  });
+
+  it("only the role's own consents: one for other roles still connects", async () => {
+    const s = await server();
+    const crmOnly = await connect(s, connectBody({ roles: [] }));
+    const back = await consent(crmOnly.authorizeUrl);
+    await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/helpdesk' });
+    expect((await callback(s, back, crmOnly.cookie)).statusCode).toBe(302);
+    expect(await zohoRoles(s)).toEqual(['crm']);
+  });
+
+  it('the last Connect of a role wins: the earlier consent of that role comes back to a 400', async () => {
+    const s = await server();
+    const first = await connect(s, connectBody({ roles: [] }));
+    const firstBack = await consent(first.authorizeUrl);
+    const second = await connect(s, connectBody({ roles: ['mailing'] }));
+    const secondBack = await consent(second.authorizeUrl);
+    expect((await callback(s, firstBack, first.cookie)).statusCode).toBe(400);
+    expect(await zohoRoles(s)).toEqual([]);
+    expect((await callback(s, secondBack, second.cookie)).statusCode).toBe(302);
+    expect(await zohoRoles(s)).toEqual(['crm', 'mailing']);
+  });
+
+  it('a disconnect while the callback trades the code: the grant is left unused and the role stays disconnected', async () => {
+    const s = await server();
+    // Zoho's accounts server as seen through a door that disconnects the CRM when the code arrives.
+    let traded = 0;
+    const door = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        void (async () => {
+          if (req.url === '/oauth/v2/token') {
+            traded++;
+            expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' })).statusCode).toBe(200);
+          }
+          const answer = await fetch(`${fake.url}${req.url}`, {
+            method: req.method ?? 'GET',
+            headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+            redirect: 'manual',
+            ...(req.method === 'POST' ? { body } : {}),
+          });
+          res.writeHead(answer.status, Object.fromEntries(answer.headers)).end(await answer.text());
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => door.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => door.close(() => resolve())));
+    const address = door.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const doorUrl = `http://127.0.0.1:${address.port}`;
+
+    const body = connectBody();
+    const started = await connect(s, { ...body, settings: { ...body.settings, accountsUrl: doorUrl } });
+    const back = new URL(await consent(started.authorizeUrl), PUBLIC);
+    back.searchParams.set('accounts-server', doorUrl);
+    const res = await callback(s, `${back.pathname}${back.search}`, started.cookie);
+    expect(traded).toBe(1);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toEqual(await unknownState(s));
+    expect(await zohoRoles(s)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { foreignBaseUrl, parseFields, storedValues, unservedRole, type FieldProb
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES } from '../../connectors/registry.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { setIntegration } from '../../store/integrations.ts';
-import { OAUTH_STATE_TTL_MS, saveOAuthState, takeOAuthState } from '../../store/oauth-states.ts';
+import { claimOAuthState, finishOAuthState, OAUTH_STATE_TTL_MS, saveOAuthState } from '../../store/oauth-states.ts';
 import type { Store } from '../../store/store.ts';
 import { ROLES, type Role } from '../../vocabulary/roles.ts';
 import { ApiError } from '../errors.ts';
@@ -139,14 +139,16 @@ export const adminOAuthRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async
         if (err instanceof OAuthRefusal) throw new ApiError(400, 'invalid_request', err.message);
         throw err;
       }
-      await saveOAuthState(opts.store.db, hash(state), {
+      const pending = {
         browserHash: hash(browser),
         provider,
         roles,
         settings: storedValues(given.data),
         secrets: opts.secretBox().seal(storedValues(givenSecrets.data)),
         redirectUri,
-      });
+      };
+      // The roles' earlier consents under way are voided with it: the last Connect wins.
+      await opts.store.transact((trx) => saveOAuthState(trx, hash(state), pending));
       const secure = redirectUri.startsWith('https:') ? '; Secure' : '';
       reply.header('set-cookie', `${BROWSER_COOKIE}=${browser}; Path=${CALLBACK_PATH}; Max-Age=${OAUTH_STATE_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure}`);
       request.log.info({ role, roles, provider }, 'oauth consent started');
@@ -171,6 +173,15 @@ const callbackQuery = z
   })
   .loose();
 
+/** The one answer for a state that cannot connect anything, whatever the reason: nothing is told apart. */
+const unknownState = (): ApiError =>
+  new ApiError(
+    400,
+    'invalid_request',
+    'state: unknown, already used, expired (10 minutes), voided (the role was disconnected or set since), or started in another browser; start again from the Integrations page',
+    'state',
+  );
+
 /** Back to the Integrations page, with what happened for it to show. */
 function toPage(params: Record<string, string>): string {
   return `${INTEGRATIONS_PAGE}?${new URLSearchParams(params)}`;
@@ -179,8 +190,8 @@ function toPage(params: Record<string, string>): string {
 /**
  * `GET /integrations/oauth/callback`: where the service sends the browser back. No admin token:
  * the state (random, single use, at most 10 minutes old) and the cookie of the browser that
- * started the consent are the proof. An unknown, used or expired state gets 400 and changes
- * nothing; otherwise the browser goes back to the Integrations page (302), connected or told why not.
+ * started the consent are the proof. An unknown, used, expired or voided state (its role was
+ * disconnected or set since) gets 400 and changes nothing; otherwise the browser goes back to the Integrations page (302), connected or told why not.
  */
 export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async (app, opts) => {
   app.get(
@@ -197,22 +208,22 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = as
       const { state, code, error } = request.query;
       const browser = cookie(request, BROWSER_COOKIE);
       if (!state) throw new ApiError(400, 'invalid_request', 'state: missing; start again from the Integrations page', 'state');
-      const pending = browser === undefined ? undefined : await takeOAuthState(opts.store.db, hash(state), hash(browser));
-      if (!pending) {
-        throw new ApiError(
-          400,
-          'invalid_request',
-          'state: unknown, already used, expired (10 minutes), or started in another browser; start again from the Integrations page',
-          'state',
-        );
-      }
+      const pending = browser === undefined ? undefined : await claimOAuthState(opts.store.db, hash(state), hash(browser));
+      if (!pending) throw unknownState();
+      const stateHash = hash(state);
+      // Nothing to connect: the claimed state goes (a void meanwhile may have taken it already).
+      const release = () => finishOAuthState(opts.store.db, stateHash);
       reply.header('set-cookie', `${BROWSER_COOKIE}=; Path=${CALLBACK_PATH}; Max-Age=0; HttpOnly; SameSite=Lax`);
       const roles = pending.roles.join(',');
       if (error !== undefined) {
+        await release();
         request.log.info({ roles, provider: pending.provider, error }, 'oauth consent refused');
         return reply.redirect(toPage({ oauth: 'denied', roles, reason: error }), 302);
       }
-      if (!code) return reply.redirect(toPage({ oauth: 'failed', roles, reason: 'the service sent no code' }), 302);
+      if (!code) {
+        await release();
+        return reply.redirect(toPage({ oauth: 'failed', roles, reason: 'the service sent no code' }), 302);
+      }
       const { declaration, flow } = oauthProvider(pending.provider);
       const box = opts.secretBox();
       const given = box.open(pending.secrets);
@@ -221,13 +232,24 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = as
         const callback = new URLSearchParams(Object.entries(request.query).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
         granted = await flow.exchange(pending.settings, given, { code, redirectUri: pending.redirectUri, callback });
       } catch (err) {
+        await release();
         if (!(err instanceof OAuthRefusal)) throw err;
         request.log.warn({ roles, provider: pending.provider, reason: err.message }, 'oauth grant failed');
         return reply.redirect(toPage({ oauth: 'failed', roles, reason: err.message }), 302);
       }
       const sealed = box.seal({ ...given, ...granted });
-      for (const role of pending.roles) {
-        if (declaration.roles.includes(role)) await setIntegration(opts.store.db, role, pending.provider, pending.settings, sealed);
+      // One transaction with the state's removal: a role disconnected or set while the code was
+      // traded voided the state, and then nothing is written (the grant is left unused).
+      const connected = await opts.store.transact(async (trx) => {
+        if (!(await finishOAuthState(trx, stateHash))) return false;
+        for (const role of pending.roles) {
+          if (declaration.roles.includes(role)) await setIntegration(trx, role, pending.provider, pending.settings, sealed);
+        }
+        return true;
+      });
+      if (!connected) {
+        request.log.info({ roles, provider: pending.provider }, 'oauth consent voided while its code was traded');
+        throw unknownState();
       }
       // The replaced credentials' access tokens go with them; the integration is connected either way.
       await dropUnusedTokens(opts.store, (blob) => box.open(blob)).catch((error: unknown) =>

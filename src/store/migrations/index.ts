@@ -9,6 +9,7 @@ import * as ticketChanges from './007-ticket-changes.ts';
 import * as oauthStates from './008-oauth-states.ts';
 import * as postgresTurnCost from './011-postgres-turn-cost.ts';
 import * as watcherLease from './013-watcher-lease.ts';
+import * as oauthStateClaims from './015-oauth-state-claims.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -25,4 +26,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008-oauth-states': oauthStates,
   '011-postgres-turn-cost': postgresTurnCost,
   '013-watcher-lease': watcherLease,
+  '015-oauth-state-claims': oauthStateClaims,
 };
