@@ -44,6 +44,8 @@ export interface ProvidersOptions {
 const processTokens = memoryAccessTokenCache();
 /** Providers keep their caches (tokens, directories) in themselves: each is made once per store and token cache. */
 const made = new WeakMap<Store, WeakMap<AccessTokenCache, Map<string, Provider>>>();
+/** The token caches this process's providers use for a store, so dropUnusedTokens reaches their memory too. */
+const tokenCaches = new WeakMap<Store, Set<AccessTokenCache>>();
 /** Numbers the clocks providers were made with, so a provider is reused only with its own clock. */
 const clocks = new WeakMap<Clock, number>();
 let clocksMade = 0;
@@ -55,6 +57,9 @@ export function providersFor(store: Store, options: ProvidersOptions = {}): Prov
   if (!byTokens) made.set(store, (byTokens = new WeakMap()));
   let providers = byTokens.get(tokens);
   if (!providers) byTokens.set(tokens, (providers = new Map()));
+  let caches = tokenCaches.get(store);
+  if (!caches) tokenCaches.set(store, (caches = new Set()));
+  caches.add(tokens);
   const result: Record<string, Provider> = {};
   for (const declaration of PROVIDERS) {
     const timeoutMs = options.callTimeoutsMs?.[declaration.name];
@@ -73,11 +78,15 @@ export function providersFor(store: Store, options: ProvidersOptions = {}): Prov
 
 /**
  * Drops the stored access tokens of credentials no integration holds any more (set again with
- * another client or refresh token, or with another provider): a token of credentials the admin
- * took away does not stay at rest, even sealed, nor wait out its hour. When some integration's
+ * another client or refresh token, or with another provider, or disconnected): a token of
+ * credentials the admin took away does not stay at rest, even sealed, nor wait out its hour; the
+ * memory of this process's token caches for the store forgets them too. When some integration's
  * secrets cannot be opened, nothing is dropped: its tokens cannot be told apart. Returns how many
- * went. A process in the middle of a refresh for the old credentials may store one more, which the
- * next change drops; no call uses it, its key being the old credentials'.
+ * rows went. A process in the middle of a refresh for the old credentials may store one more,
+ * which the next change drops. Other processes keep theirs in memory until they expire; no call
+ * uses them: a token's key is a fingerprint of its credentials (oauthTokenKey), and every call
+ * reads its integration afresh, so a disconnected role calls no service and other credentials
+ * have another key.
  */
 export async function dropUnusedTokens(store: Store, decrypt: DecryptSecrets): Promise<number> {
   const keys: string[] = [];
@@ -90,6 +99,7 @@ export async function dropUnusedTokens(store: Store, decrypt: DecryptSecrets): P
     }
     if (integration) keys.push(...(declarationOf(integration.provider)?.tokenKeys?.(integration) ?? []));
   }
+  for (const cache of tokenCaches.get(store) ?? []) cache.keepOnly(keys);
   return dropAccessTokensExcept(store, keys);
 }
 

@@ -29,4 +29,23 @@ describe('memoryAccessTokenCache', () => {
     await expect(cache.tokenFor('k', async () => Promise.reject(new Error('down')), 0)).rejects.toThrow('down');
     expect(await cache.tokenFor('k', async () => ({ value: 'ok', useUntil: 10 }), 0)).toBe('ok');
   });
+
+  it('forgets the tokens and rotated refresh tokens of every key but the kept ones', async () => {
+    const cache = memoryAccessTokenCache();
+    const given: (string | undefined)[] = [];
+    let n = 0;
+    const refresh = async (rotated: string | undefined) => {
+      given.push(rotated);
+      return { value: `t${++n}`, useUntil: 1_000, refreshToken: `rt${n}` };
+    };
+    expect(await cache.tokenFor('kept', refresh, 0)).toBe('t1');
+    expect(await cache.tokenFor('gone', refresh, 0)).toBe('t2');
+    cache.keepOnly(['kept']);
+    expect(await cache.tokenFor('kept', refresh, 1)).toBe('t1');
+    // The dropped key starts over: a refresh with the configured refresh token, not the rotated one.
+    expect(await cache.tokenFor('gone', refresh, 1)).toBe('t3');
+    expect(given).toEqual([undefined, undefined, undefined]);
+    cache.keepOnly([]);
+    expect(await cache.tokenFor('kept', refresh, 2)).toBe('t4');
+  });
 });

@@ -26,6 +26,18 @@ export interface AccessTokenCache {
   tokenFor(key: string, refresh: Refresh, now: number): Promise<string>;
   /** The service refused `token` (401): forget it, unless a newer token already replaced it. */
   invalidate(key: string, token: string): Promise<void>;
+  /**
+   * Forgets what this process holds in memory for every key but `keys` (the credentials still
+   * configured): the tokens of credentials that were disconnected or replaced do not stay until
+   * they expire. What is kept in the database is dropUnusedTokens's to drop.
+   */
+  keepOnly(keys: readonly string[]): void;
+}
+
+/** Deletes from `map` every key not in `keys`. */
+export function keepOnlyKeys(map: Map<string, unknown>, keys: readonly string[]): void {
+  const kept = new Set(keys);
+  for (const key of [...map.keys()]) if (!kept.has(key)) map.delete(key);
 }
 
 /** One process's tokens: concurrent callers that find the token stale share one refresh. */
@@ -53,6 +65,10 @@ export function memoryAccessTokenCache(): AccessTokenCache {
     },
     async invalidate(key, token) {
       if (tokens.get(key)?.value === token) tokens.delete(key);
+    },
+    keepOnly(keys) {
+      keepOnlyKeys(tokens, keys);
+      keepOnlyKeys(refreshTokens, keys);
     },
   };
 }

@@ -47,6 +47,23 @@ describe.each(STORE_TARGETS)('the stored access-token cache on %s', (kind) => {
     expect(service.calls).toBe(2);
   });
 
+  it('forgets the memory of every key but the kept ones: a token dropped from the table is not served from memory', async () => {
+    const store = await tempStore(kind);
+    const service = endpoint(0);
+    const cache = cacheOf(store);
+    const kept = await cache.tokenFor('zoho:kept', service.refresh, 0);
+    const gone = await cache.tokenFor('zoho:gone', service.refresh, 0);
+    await store.db.deleteFrom('access_tokens').where('key', '=', 'zoho:gone').execute();
+    // Without being told, the process serves what it holds in memory.
+    expect(await cache.tokenFor('zoho:gone', service.refresh, 1)).toBe(gone);
+    cache.keepOnly(['zoho:kept']);
+    expect(await cache.tokenFor('zoho:kept', service.refresh, 1)).toBe(kept);
+    expect(service.calls).toBe(2);
+    const again = await cache.tokenFor('zoho:gone', service.refresh, 1);
+    expect(again).not.toBe(gone);
+    expect(service.calls).toBe(3);
+  });
+
   it('forgets a refused token everywhere, but never a newer one', async () => {
     const store = await tempStore(kind);
     const service = endpoint(1);

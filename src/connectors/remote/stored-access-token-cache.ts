@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import type { Store } from '../../store/store.ts';
-import type { AccessTokenCache, IssuedToken, Refresh } from './access-token-cache.ts';
+import { keepOnlyKeys, type AccessTokenCache, type IssuedToken, type Refresh } from './access-token-cache.ts';
 
 /** What seals a token for the table and opens it again: the installation's secret box. */
 export interface TokenSealer {
@@ -169,6 +169,10 @@ export function storedAccessTokenCache(store: Store, box: () => TokenSealer): Ac
       // The refresh token stays: it is the one the next refresh needs (the configured one may be spent).
       const kept = stored.refreshToken === undefined ? null : sealed(undefined, stored.refreshToken);
       await store.db.updateTable('access_tokens').set({ token: kept, use_until: 0 }).where('key', '=', key).where('token', '=', row.token).execute();
+    },
+    keepOnly(keys) {
+      keepOnlyKeys(known, keys);
+      keepOnlyKeys(refused, keys);
     },
   };
 }

@@ -266,6 +266,7 @@ describe('access tokens', () => {
         return tokens.tokenFor(key, refresh, now);
       },
       invalidate: (key, token) => tokens.invalidate(key, token),
+      keepOnly: (keys) => tokens.keepOnly(keys),
     };
     const before = z.fake.stats.tokenRefreshes;
     for (const provider of [createZohoProvider({ ...FAST, tokens: watched }), createZohoProvider({ ...FAST, tokens: watched })]) {

@@ -5,6 +5,7 @@ import { storedAccessTokenCache } from '../../connectors/remote/stored-access-to
 import { createWebhookConnector } from '../../connectors/webhook/webhook.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { setIntegration } from '../../store/integrations.ts';
+import { openStore } from '../../store/store.ts';
 import { startFakeZoho } from '../../../test/fake-zoho/index.ts';
 import { BOTS } from '../../runtime/test-support.ts';
 import { SECRET_KEY, testServer, type TestServer } from '../test-support.ts';
@@ -245,6 +246,57 @@ describe('integrations', () => {
     expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/mailing' })).statusCode).toBe(404);
     expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/erp' })).statusCode).toBe(400);
     expect((await s.admin({ url: '/api/v1/admin/audit?action=integration.disconnect' })).json().total).toBe(1);
+  });
+
+  it('no process uses an access token of credentials that were disconnected or replaced; the disconnecting one forgets it at once', async () => {
+    const fake = await startFakeZoho();
+    onTestFinished(() => fake.close());
+    const s = await testServer(CUSTOM_URLS);
+    const settings = { ...zohoBody(fake.url).settings, clientId: fake.client.clientId };
+    const first = { ...zohoBody(fake.url), settings, secrets: { clientSecret: fake.client.clientSecret, refreshToken: fake.client.refreshToken } };
+    await put(s, 'crm', first);
+    const check = async () => expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
+    await check();
+    expect(fake.stats.tokenRefreshes).toBe(1);
+
+    // Another process of the installation (its own store and token cache over the same database) takes that token and keeps it in memory.
+    const box = new SecretBox(Buffer.from(SECRET_KEY, 'hex'));
+    const otherStore = await openStore(s.store.path);
+    onTestFinished(() => otherStore.close());
+    const otherProcess = createConnectors(otherStore, {
+      providers: providersFor(otherStore, { tokens: storedAccessTokenCache(otherStore, () => box) }),
+      decrypt: (blob) => box.open(blob),
+      webhook: createWebhookConnector({ allowPrivate: false }),
+    });
+    const lead = (email: string) => ({ name: 'Aoi Sato', email, phone: '', company: 'Acme', fields: {} });
+    const leadsAtZoho = () => fake.stats.byRoute['POST /crm/v8/Leads'] ?? 0;
+    const ctx = { effectId: 'c:1', botId: 'b', locale: 'en' } as const;
+    expect((await otherProcess.crm.createLead(lead('one@example.com'), ctx)).outcome).toBe('success');
+    expect(leadsAtZoho()).toBe(1);
+    expect(fake.stats.tokenRefreshes).toBe(1);
+
+    // Disconnected: the other process's next lead goes to the built-in store, Zoho is not called.
+    expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' })).statusCode).toBe(200);
+    expect((await otherProcess.crm.createLead(lead('two@example.com'), ctx)).outcome).toBe('success');
+    expect(leadsAtZoho()).toBe(1);
+    expect(await s.store.db.selectFrom('leads').select('email').execute()).toEqual([{ email: 'two@example.com' }]);
+
+    // The disconnecting process forgot the token: connected again with the same credentials, it refreshes.
+    await put(s, 'crm', first);
+    await check();
+    expect(fake.stats.tokenRefreshes).toBe(2);
+
+    // Replaced by other credentials: the other process refreshes for them rather than use the token it holds.
+    const other = { clientId: '1000.OTHERCLIENT', clientSecret: 'other-secret-4410', refreshToken: '1000.other.refresh' };
+    fake.addClient(other);
+    await put(s, 'crm', {
+      ...zohoBody(fake.url),
+      settings: { ...settings, clientId: other.clientId },
+      secrets: { clientSecret: other.clientSecret, refreshToken: other.refreshToken },
+    });
+    expect((await otherProcess.crm.createLead(lead('three@example.com'), ctx)).outcome).toBe('success');
+    expect(leadsAtZoho()).toBe(2);
+    expect(fake.stats.tokenRefreshes).toBe(3);
   });
 
   it('disables and enables a role; a disabled CRM sends lead blocks down integration_invalid', async () => {
