@@ -71,6 +71,18 @@ it('posts the rendered JSON and saves values from the response', async () => {
   ]);
 });
 
+it('reads RENKEI_WEBHOOK_ALLOW_PRIVATE as the server does: true is on, and a value it does not know stops the chat before it starts', async () => {
+  const allowed = await renkei(['chat', bot(), '--json', '--db', t.db], { input: 'Ada\n', env: { RENKEI_WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  expect(events(allowed.stdout)).toContainEqual(expect.objectContaining({ type: 'integration', action: 'webhook', outcome: 'success' }));
+  expect(received).toHaveLength(1);
+
+  const unknown = await renkei(['chat', bot(), '--json', '--db', t.db], { input: 'Ada\n', env: { RENKEI_WEBHOOK_ALLOW_PRIVATE: 'maybe' } });
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toBe('renkei: RENKEI_WEBHOOK_ALLOW_PRIVATE must be 1, true or yes (on) or 0, false or no (off), got "maybe"\n');
+  expect(unknown.stdout).toBe('');
+  expect(received).toHaveLength(1);
+});
+
 it('refuses a loopback destination unless the installation allows private ones, and says why', async () => {
   const run = await renkei(['chat', bot(), '--json', '--db', t.db], { input: 'Ada\n' });
   const integration = events(run.stdout).find((e) => e['type'] === 'integration');

@@ -1,7 +1,9 @@
 import { createConnectors, providersFor, type Providers } from '../connectors/registry.ts';
 import { storedAccessTokenCache } from '../connectors/remote/stored-access-token-cache.ts';
 import type { Clock } from '../connectors/remote/clock.ts';
-import type { RoleConnectors } from '../vocabulary/roles.ts';
+import type { RoleConnectors, WebhookConnector } from '../vocabulary/roles.ts';
+import { ConfigError, envSwitch } from '../server/config.ts';
+import { CliError } from './errors.ts';
 import { createWebhookConnector } from '../connectors/webhook/webhook.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -23,7 +25,18 @@ export function sharedProviders(store: Store, target: string, env: Env, clock?: 
   return providersFor(store, { tokens: storedAccessTokenCache(store, () => (box ??= SecretBox.forDatabase(target, env))), ...(clock ? { clock } : {}) });
 }
 
-export const webhookFromEnv = (env: Env) => createWebhookConnector({ allowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1' });
+/**
+ * The webhook connector, with RENKEI_WEBHOOK_ALLOW_PRIVATE read as the server reads it
+ * (envSwitch); a value it does not know stops the command before it starts, naming the variable.
+ */
+export function webhookFromEnv(env: Env): WebhookConnector {
+  try {
+    return createWebhookConnector({ allowPrivate: envSwitch(env, 'RENKEI_WEBHOOK_ALLOW_PRIVATE') });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
 
 /**
  * Connectors for `renkei chat`, opening the database only when the first effect runs: a bot
@@ -32,6 +45,8 @@ export const webhookFromEnv = (env: Env) => createWebhookConnector({ allowPrivat
 export function openConnectors(target: string, env: Env): { get(): Promise<RoleConnectors>; close(): Promise<void> } {
   let store: Promise<Store> | undefined;
   let connectors: RoleConnectors | undefined;
+  // Read now: a bad value is said when the command starts, not at the first effect.
+  const webhook = webhookFromEnv(env);
   return {
     async get() {
       if (connectors) return connectors;
@@ -40,7 +55,7 @@ export function openConnectors(target: string, env: Env): { get(): Promise<RoleC
       connectors = createConnectors(opened, {
         providers: sharedProviders(opened, target, env),
         decrypt: lazyDecrypt(target, env),
-        webhook: webhookFromEnv(env),
+        webhook,
       });
       return connectors;
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../connectors/registry.ts';
-import { ConfigError, serverConfigFromEnv } from './config.ts';
+import { ConfigError, envSwitch, serverConfigFromEnv } from './config.ts';
 
 /** Every provider that declares a call timeout has one, so a new provider adds no line here. */
 const timedProviders = PROVIDERS.flatMap((p) => (p.callTimeout ? [{ name: p.name, ...p.callTimeout }] : []));
@@ -73,12 +73,37 @@ describe('server configuration', () => {
       [{ RENKEI_ALLOWED_ORIGINS: 'shop.example' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_ALLOWED_ORIGINS: 'https://shop.example/widget' }, 'RENKEI_ALLOWED_ORIGINS'],
       [{ RENKEI_CUSTOM_SERVICE_URLS: 'sometimes' }, 'RENKEI_CUSTOM_SERVICE_URLS'],
+      [{ RENKEI_WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'RENKEI_WEBHOOK_ALLOW_PRIVATE'],
       [{ RENKEI_PUBLIC_URL: 'chat.example.com' }, 'RENKEI_PUBLIC_URL'],
       [{ RENKEI_PUBLIC_URL: 'https://chat.example.com/renkei' }, 'RENKEI_PUBLIC_URL'],
     ];
     for (const [env, name] of bad) {
       expect(() => serverConfigFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);
       expect(() => serverConfigFromEnv(env)).toThrow(name);
+    }
+  });
+
+  it('reads every on/off variable by one rule: 1, true or yes on, 0, false, no or unset off, in any case; anything else names the variable', () => {
+    const on = ['1', 'true', 'yes', 'TRUE', ' Yes '];
+    const off = [undefined, '', '0', 'false', 'no', 'NO'];
+    for (const name of ['RENKEI_CUSTOM_SERVICE_URLS', 'RENKEI_WEBHOOK_ALLOW_PRIVATE'] as const) {
+      const read = (value: string | undefined) => {
+        const config = serverConfigFromEnv(value === undefined ? {} : { [name]: value });
+        return name === 'RENKEI_CUSTOM_SERVICE_URLS' ? config.customServiceUrls : config.webhookAllowPrivate;
+      };
+      for (const value of on) {
+        expect(read(value), `${name}=${value}`).toBe(true);
+        expect(envSwitch({ [name]: value }, name)).toBe(true);
+      }
+      for (const value of off) {
+        expect(read(value), `${name}=${value}`).toBe(false);
+        expect(envSwitch(value === undefined ? {} : { [name]: value }, name)).toBe(false);
+      }
+      for (const value of ['maybe', 'enabled', '2']) {
+        const message = `${name} must be 1, true or yes (on) or 0, false or no (off), got "${value}"`;
+        expect(() => read(value)).toThrow(message);
+        expect(() => envSwitch({ [name]: value }, name)).toThrow(new ConfigError(message));
+      }
     }
   });
 });

@@ -64,17 +64,33 @@ const trustProxy = z
       .filter((a) => a !== '');
   });
 
-/** A yes/no switch: 1/true/yes or 0/false/no (unset: no). */
+/** The words an on/off variable takes, in any case; unset or empty is off. */
+const SWITCH_WORDS: Readonly<Record<string, boolean>> = { '': false, '0': false, false: false, no: false, '1': true, true: true, yes: true };
+
+/** What an on/off variable holding something else is told. */
+const switchMessage = (name: string, value: string): string => `${name} must be 1, true or yes (on) or 0, false or no (off), got "${value}"`;
+
+/**
+ * An on/off variable (RENKEI_CUSTOM_SERVICE_URLS, RENKEI_WEBHOOK_ALLOW_PRIVATE): the one rule the
+ * server and the CLI read them by. Another value is a ConfigError naming the variable, never
+ * silently off: `RENKEI_WEBHOOK_ALLOW_PRIVATE=on` must not leave an operator wondering.
+ */
+export function envSwitch(env: Env, name: string): boolean {
+  const value = env[name];
+  const on = SWITCH_WORDS[(value ?? '').trim().toLowerCase()];
+  if (on === undefined) throw new ConfigError(switchMessage(name, value ?? ''));
+  return on;
+}
+
+/** envSwitch as a field of serverEnv, so its problem is listed with the others'. */
 const flag = (name: string) =>
   z
     .string()
-    .trim()
     .optional()
     .transform((v, ctx) => {
-      const value = (v ?? '').toLowerCase();
-      if (['', '0', 'false', 'no'].includes(value)) return false;
-      if (['1', 'true', 'yes'].includes(value)) return true;
-      ctx.addIssue({ code: 'custom', message: `${name} must be 1 or 0, got "${v}"` });
+      const on = SWITCH_WORDS[(v ?? '').trim().toLowerCase()];
+      if (on !== undefined) return on;
+      ctx.addIssue({ code: 'custom', message: switchMessage(name, v ?? '') });
       return z.NEVER;
     });
 
@@ -91,6 +107,7 @@ const serverEnv = z.object({
     .transform((v) => (v === undefined || v === '' ? null : v)),
   RENKEI_TURN_WAIT_MS: wholeNumber('RENKEI_TURN_WAIT_MS', 8000),
   RENKEI_CUSTOM_SERVICE_URLS: flag('RENKEI_CUSTOM_SERVICE_URLS'),
+  RENKEI_WEBHOOK_ALLOW_PRIVATE: flag('RENKEI_WEBHOOK_ALLOW_PRIVATE'),
   RENKEI_PUBLIC_URL: z
     .string()
     .trim()
@@ -148,7 +165,7 @@ export interface ServerConfig {
   readonly customServiceUrls: boolean;
   /** RENKEI_PUBLIC_URL: the origin browsers reach Renkei at (OAuth redirect URIs); null: the request's own. */
   readonly publicUrl: string | null;
-  /** RENKEI_WEBHOOK_ALLOW_PRIVATE=1: `webhook` blocks (the runtime's and the preview's) may call loopback, private and link-local addresses. */
+  /** RENKEI_WEBHOOK_ALLOW_PRIVATE on: `webhook` blocks (the runtime's and the preview's) may call loopback, private and link-local addresses. */
   readonly webhookAllowPrivate: boolean;
 }
 
@@ -178,7 +195,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     trustProxy: e.RENKEI_TRUST_PROXY,
     customServiceUrls: e.RENKEI_CUSTOM_SERVICE_URLS,
     publicUrl: e.RENKEI_PUBLIC_URL,
-    // Exactly `1`, as the CLI reads it (src/cli/connectors.ts): the same bot reaches the same places either way.
-    webhookAllowPrivate: env['RENKEI_WEBHOOK_ALLOW_PRIVATE'] === '1',
+    // The CLI reads it by the same rule (envSwitch): the same bot reaches the same places either way.
+    webhookAllowPrivate: e.RENKEI_WEBHOOK_ALLOW_PRIVATE,
   };
 }

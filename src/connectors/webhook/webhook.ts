@@ -6,7 +6,7 @@ import { DestinationRefusedError, publicOnlyAgent } from './destination.ts';
 import { asVariable, parseJsonPath, readJsonPath } from './json-path.ts';
 
 export interface WebhookOptions {
-  /** Allow loopback, private and link-local destinations (`RENKEI_WEBHOOK_ALLOW_PRIVATE=1`). */
+  /** Allow loopback, private and link-local destinations (`RENKEI_WEBHOOK_ALLOW_PRIVATE` on). */
   readonly allowPrivate: boolean;
   /** Largest response read (default 1 MiB); a webhook answer is data for a few variables. */
   readonly maxResponseBytes?: number;
