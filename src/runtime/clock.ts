@@ -11,9 +11,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
    * Calls `fire` once `ms` have passed, unless the returned cancel is called first. Does not keep
-   * the process alive (a wake-up or a deadline, not work of its own).
+   * the process alive (a wake-up or a deadline, not work of its own). `upkeep`: the runtime's own
+   * periodic chore (the workers' lease heartbeat), which a test's clock fires as its time passes
+   * but never stops at as the next thing waited for (ManualClock.next, waiting).
    */
-  timer(ms: number, fire: () => void): () => void;
+  timer(ms: number, fire: () => void, upkeep?: boolean): () => void;
 }
 
 /** The machine's clock. */

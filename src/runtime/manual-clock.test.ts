@@ -67,4 +67,27 @@ describe('a manual clock', () => {
     clock.advance(100);
     expect(cancelled.signal.aborted).toBe(false);
   });
+
+  it("fires the runtime's upkeep (a heartbeat) as time passes, but neither counts it as waiting nor stops at it", () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const beats: string[] = [];
+    const beat = (): void => {
+      beats.push(clock.now().toISOString());
+      clock.timer(100, beat, true);
+    };
+    clock.timer(100, beat, true);
+    expect(clock.waiting).toBe(0);
+    expect(clock.next()).toBe(false);
+    expect(beats).toEqual([]);
+
+    let retried = '';
+    clock.timer(250, () => (retried = clock.now().toISOString()));
+    expect(clock.waiting).toBe(1);
+    // next() moves to the retry, firing the beats due on the way at their own moments.
+    expect(clock.next()).toBe(true);
+    expect(retried).toBe('2026-01-01T00:00:00.250Z');
+    expect(beats).toEqual(['2026-01-01T00:00:00.100Z', '2026-01-01T00:00:00.200Z']);
+    clock.advance(150);
+    expect(beats.at(-1)).toBe('2026-01-01T00:00:00.400Z');
+  });
 });

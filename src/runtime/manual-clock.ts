@@ -3,6 +3,8 @@ import type { Clock } from './clock.ts';
 interface Due {
   readonly at: number;
   readonly fire: () => void;
+  /** The runtime's upkeep (a heartbeat): fired on the way, never what `next` moves to. */
+  readonly upkeep: boolean;
 }
 
 /**
@@ -23,9 +25,9 @@ export class ManualClock implements Clock {
     return new Date(this.#now);
   }
 
-  /** How many sleeps and timers wait on this clock. */
+  /** How many sleeps and timers wait on this clock (the runtime's upkeep, a heartbeat, not counted). */
   get waiting(): number {
-    return this.#due.length;
+    return this.#due.filter((d) => !d.upkeep).length;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -43,7 +45,7 @@ export class ManualClock implements Clock {
     });
   }
 
-  timer(ms: number, fire: () => void): () => void {
+  timer(ms: number, fire: () => void, upkeep = false): () => void {
     if (ms <= 0) {
       // Due now: fired without waiting to be moved, as the machine's clock would.
       let cancelled = false;
@@ -52,7 +54,7 @@ export class ManualClock implements Clock {
       });
       return () => (cancelled = true);
     }
-    const due: Due = { at: this.#now + Math.max(0, ms), fire };
+    const due: Due = { at: this.#now + Math.max(0, ms), fire, upkeep };
     // Stable: of two due at once, the one set first fires first.
     const i = this.#due.findIndex((d) => d.at > due.at);
     this.#due.splice(i === -1 ? this.#due.length : i, 0, due);
@@ -72,9 +74,13 @@ export class ManualClock implements Clock {
     this.#now = until;
   }
 
-  /** Moves the clock to the next sleep or timer and fires it (and any due with it); false when none waits. */
+  /**
+   * Moves the clock to the next sleep or timer and fires it (and any due with it, upkeep timers on
+   * the way too); false when none waits. An upkeep timer is never the next: a heartbeat would
+   * otherwise carry a test's clock far past the retry or deadline it waits for.
+   */
   next(): boolean {
-    const first = this.#due[0];
+    const first = this.#due.find((d) => !d.upkeep);
     if (first === undefined) return false;
     this.advance(Math.max(0, first.at - this.#now));
     return true;

@@ -268,6 +268,74 @@ describe.each(STORE_TARGETS)('workers on %s', (kind) => {
     expect((await listEffectAttempts(h.store.db)).map((a) => a.attempt)).toEqual([1]);
   });
 
+  it("renews a long call's lease on the runtime's clock, every third of a lease, however little of the machine's time passes", async () => {
+    // A lease of a minute: the heartbeat comes due every ~20 s of the runtime's clock. The test
+    // lasts a few seconds of the machine's time, so a heartbeat timed by the machine never beats.
+    const clock = new ManualClock();
+    let calls = 0;
+    let answer: (() => void) | undefined;
+    const url = await serveHttp((_req, res) => {
+      calls += 1;
+      answer = () => sendJson(res, 200, { id: 'long' });
+    });
+    // The block's deadline is far: the call outlasts the claim's lease, not its block.
+    const lease = { clock, leaseMs: 60_000, pollMs: 1_000, deadlineMs: 600_000 };
+    const h = await harness(kind, lease);
+    await h.publishBot(BOTS.webhook(url));
+    h.runtime.startWorkers(1);
+    const c = await h.runtime.start('hook');
+    await h.runtime.reply(c.conversationId, c.token, { text: 'hello' }, { waitMs: 0 });
+    await eventually('the call is made', async () => calls === 1);
+    const leaseUntil = async () => Date.parse((await h.store.db.selectFrom('effects').select('lease_until').executeTakeFirstOrThrow()).lease_until ?? '');
+    const began = clock.now().getTime();
+    expect(await leaseUntil()).toBe(began + 59_000);
+
+    // Three times a third of a lease: each renews the lease from the time it then is.
+    for (let step = 1; step <= 3; step++) {
+      clock.advance(20_000);
+      await eventually(`the heartbeat renews the lease (step ${step})`, async () => (await leaseUntil()) > clock.now().getTime() + 59_000 - 20_000);
+    }
+    // The claim's own lease ran out a second ago; nobody else calls.
+    expect(clock.now().getTime()).toBeGreaterThan(began + 59_000);
+    const other = await h.another(lease);
+    const drained = other.runtime.drain();
+    await eventually('the other worker has looked and waits', async () => clock.waiting > 0);
+    expect(calls).toBe(1);
+
+    answer?.();
+    await eventually('the conversation ends', async () => (await h.runtime.transcript(c.conversationId, c.token)).status === 'ended');
+    clock.advance(1_000);
+    await drained;
+    expect(calls).toBe(1);
+  });
+
+  it("looks for expired leases on the runtime's clock: a dead worker's effect is taken at the first poll after its lease ends, not before", async () => {
+    const clock = new ManualClock();
+    const lease = { clock, leaseMs: 60_000, pollMs: 1_000 };
+    const h = await harness(kind, lease);
+    await h.publishBot(BOTS.lead);
+    const c = await h.runtime.start('quick-lead');
+    await h.runtime.reply(c.conversationId, c.token, { text: 'dead@example.com' }, { waitMs: 0 });
+    // A worker claimed the effect and died before calling.
+    const [claimed] = await claimDue(h.store.db, h.store.dialect, { owner: 'dead', now: clock.now(), leaseMs: 60_000, limit: 10 });
+    expect(claimed).toBeDefined();
+
+    const later = watched(realConnectors(h.store));
+    const other = await h.another({ ...lease, connectors: later.connectors });
+    const drained = other.runtime.drain();
+    await eventually('the other worker has looked and waits', async () => clock.waiting > 0);
+    // A second before the lease ends: looked for again, still held.
+    clock.advance(59_000);
+    await eventually('the other worker has looked again and waits', async () => clock.waiting > 0);
+    expect(later.calls).toHaveLength(0);
+    // The lease ends: the next poll takes it, with no time of the machine's having to pass.
+    clock.advance(1_000);
+    await eventually('the effect is taken over', async () => later.calls.length === 1);
+    await drained;
+    expect(later.calls[0]).toMatchObject({ retryOfUnknown: true, effectId: claimed!.id });
+    expect((await h.runtime.transcript(c.conversationId, c.token)).status).toBe('ended');
+  });
+
   it('carries 200 conversations through their integration block with two workers: 200 records, no duplicate', async () => {
     const h = await harness(kind);
     await h.publishBot(BOTS.lead);

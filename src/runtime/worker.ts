@@ -29,12 +29,16 @@ export class Workers {
   readonly #timers = new Set<() => void>();
   #concurrency = 0;
   #loop: Promise<void> | undefined;
-  #heartbeat: NodeJS.Timeout | undefined;
+  /** Cancels the heartbeat's next beat; set while the heartbeat runs. */
+  #heartbeat: (() => void) | undefined;
+  /** The beat writing now; a beat that comes due meanwhile runs once it ends (`#beatAgain`). */
+  #beating: Promise<void> | undefined;
+  #beatAgain = false;
   #offEffects: (() => void) | undefined;
   #stopping = false;
   readonly #leaseSpanMs: number;
-  /** When expired leases were last looked for (they are rare: once per poll is enough). */
-  #expiredCheckedAt = 0;
+  /** When expired leases were last looked for on the runtime's clock (they are rare: once per poll is enough). */
+  #expiredCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: Omit<AttemptContext, 'wakeAt'>, options: WorkerOptions) {
     this.#ctx = { ...ctx, wakeAt: (at) => this.#wakeAt(at) };
@@ -109,7 +113,9 @@ export class Workers {
       }
       await Promise.allSettled(this.#inflight.values());
     }
-    clearInterval(this.#heartbeat);
+    this.#heartbeat?.();
+    this.#heartbeat = undefined;
+    await this.#beating;
   }
 
   async #run(): Promise<void> {
@@ -132,8 +138,9 @@ export class Workers {
     const options = { owner, now: this.#ctx.clock.now(), leaseMs: this.#leaseSpanMs, limit, deadlineMs: this.#ctx.deadlineMs };
     try {
       let expired: EffectRow[] = [];
-      if (Date.now() - this.#expiredCheckedAt >= this.#ctx.pollMs) {
-        this.#expiredCheckedAt = Date.now();
+      // The runtime's clock, which leases are measured by: a lease runs out and is looked for on the same time.
+      if (options.now.getTime() - this.#expiredCheckedAt >= this.#ctx.pollMs) {
+        this.#expiredCheckedAt = options.now.getTime();
         expired = await claimExpired(db, store.dialect, options);
       }
       return [...expired, ...(await claimPending(db, store.dialect, { ...options, limit: limit - expired.length }))];
@@ -158,10 +165,40 @@ export class Workers {
     return task;
   }
 
+  /**
+   * Renews the leases of the running calls every third of a lease, on the runtime's clock (the one
+   * leases are measured by). A beat that comes due while the one before is still writing runs once
+   * that one ends, with the time it then is: beats never pile up on a slow database, and the last
+   * one never writes an older time over a newer.
+   */
   #ensureHeartbeat(): void {
-    if (this.#heartbeat) return;
-    this.#heartbeat = setInterval(() => void this.#beat(), Math.max(10, Math.floor(this.#leaseSpanMs / 3)));
-    this.#heartbeat.unref();
+    if (this.#heartbeat || this.#stopping) return;
+    const every = Math.max(10, Math.floor(this.#leaseSpanMs / 3));
+    const arm = (): void => {
+      this.#heartbeat = this.#ctx.clock.timer(
+        every,
+        () => {
+          arm();
+          this.#requestBeat();
+        },
+        true,
+      );
+    };
+    arm();
+  }
+
+  #requestBeat(): void {
+    if (this.#beating) {
+      this.#beatAgain = true;
+      return;
+    }
+    this.#beating = this.#beat().finally(() => {
+      this.#beating = undefined;
+      if (this.#beatAgain) {
+        this.#beatAgain = false;
+        this.#requestBeat();
+      }
+    });
   }
 
   async #beat(): Promise<void> {
