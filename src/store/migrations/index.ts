@@ -8,6 +8,7 @@ import * as personalData from './006-personal-data.ts';
 import * as ticketChanges from './007-ticket-changes.ts';
 import * as oauthStates from './008-oauth-states.ts';
 import * as postgresTurnCost from './011-postgres-turn-cost.ts';
+import * as postgresTurnRow from './012-postgres-turn-row.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007-ticket-changes': ticketChanges,
   '008-oauth-states': oauthStates,
   '011-postgres-turn-cost': postgresTurnCost,
+  '012-postgres-turn-row': postgresTurnRow,
 };
