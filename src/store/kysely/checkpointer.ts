@@ -97,6 +97,9 @@ export async function startCheckpointer(options: CheckpointerOptions): Promise<C
     async stop() {
       if (stopping) return;
       stopping = true;
+      // Held again until it has closed its connection: else a process with nothing else to do
+      // would leave before the thread's exit, and its closing of the store would never settle.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
