@@ -4,7 +4,7 @@ import type { AdvanceResult, ConversationStatus, IntegrationTrace } from '../eng
 import type { InputRequest } from '../vocabulary/input-request.ts';
 import type { RecordEvent } from '../vocabulary/record-events.ts';
 import { hotQuery } from '../store/kysely/hot-query.ts';
-import type { ConversationEventsTable, Database } from '../store/schema.ts';
+import { EVENT_BATCH, type ConversationEventsTable, type Database } from '../store/schema.ts';
 import type { ConversationEvent, VisitorStatus } from './api.ts';
 
 type WithoutPosition<E> = E extends unknown ? Omit<E, 'seq' | 'at'> : never;
@@ -46,18 +46,32 @@ function recordOf(trace: IntegrationTrace): EventDraft | null {
 /** An event as stored. */
 export type EventRow = Selectable<ConversationEventsTable>;
 
+/**
+ * The rows of a write's events, numbered from `firstSeq`: one row when the write appends several
+ * (a batch, see ConversationEventsTable), as a visitor's turn does. An agent's line stays a row
+ * of its own: the inbox looks the last one up by its type.
+ */
 export function eventRows(conversationId: string, firstSeq: number, at: string, drafts: readonly EventDraft[]): EventRow[] {
+  if (drafts.length > 1 && !drafts.some((draft) => draft.type === 'agent')) {
+    return [{ conversation_id: conversationId, seq: firstSeq + drafts.length - 1, type: EVENT_BATCH, payload: JSON.stringify(drafts), created_at: at }];
+  }
   return drafts.map((draft, i) => {
     const { type, ...payload } = draft;
     return { conversation_id: conversationId, seq: firstSeq + i, type, payload: JSON.stringify(payload), created_at: at };
   });
 }
 
-/** A stored event as the API shows it. Rows are written only by eventRows, so their payload fits their type. */
-export function eventOf(row: Selectable<ConversationEventsTable>): ConversationEvent {
-  const base = { seq: row.seq, at: row.created_at };
-  const payload = JSON.parse(row.payload) as Record<string, unknown>;
-  switch (row.type) {
+/** A stored row's events as the API shows them. Rows are written only by eventRows, so their payload fits their type. */
+export function eventsOf(row: EventRow): ConversationEvent[] {
+  if (row.type !== EVENT_BATCH) return [eventOf(row.type, JSON.parse(row.payload) as Record<string, unknown>, row.seq, row.created_at)];
+  const drafts = JSON.parse(row.payload) as Record<string, unknown>[];
+  const first = row.seq - drafts.length + 1;
+  return drafts.map((draft, i) => eventOf(draft['type'] as EventDraft['type'], draft, first + i, row.created_at));
+}
+
+function eventOf(type: EventDraft['type'], payload: Record<string, unknown>, seq: number, at: string): ConversationEvent {
+  const base = { seq, at };
+  switch (type) {
     case 'visitor':
       return { ...base, type: 'visitor', text: payload['text'] as string };
     case 'message': {
@@ -74,6 +88,19 @@ export function eventOf(row: Selectable<ConversationEventsTable>): ConversationE
     case 'record':
       return { ...base, type: 'record', event: payload['event'] as RecordEvent, data: payload['data'] as Record<string, string> };
   }
+}
+
+/** The events of `rows` after `afterSeq` (a batch row may hold some at or before it), at most `limit`. */
+function eventsAfter(rows: readonly EventRow[], afterSeq: number, limit = Infinity): ConversationEvent[] {
+  const events: ConversationEvent[] = [];
+  for (const row of rows) {
+    for (const event of eventsOf(row)) {
+      if (event.seq <= afterSeq) continue;
+      if (events.length >= limit) return events;
+      events.push(event);
+    }
+  }
+  return events;
 }
 
 /** A stream's read of what is new: built once (see hotQuery), as every wake-up of every stream runs it. */
@@ -94,14 +121,17 @@ export async function readEvents(
   afterSeq: number,
   options: { readonly throughSeq?: number; readonly limit?: number } = {},
 ): Promise<ConversationEvent[]> {
+  // Rows are keyed by their last event: `seq > afterSeq` finds every row holding an event after
+  // afterSeq, and a limit of rows reads at least as many events (each row holds one or more).
   if (options.throughSeq === undefined && options.limit !== undefined) {
-    return (await selectPage(db, [conversationId, afterSeq, options.limit])).rows.map(eventOf);
+    return eventsAfter((await selectPage(db, [conversationId, afterSeq, options.limit])).rows, afterSeq, options.limit);
   }
   let query = db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', afterSeq);
+  // throughSeq is a conversation's last_seq, which ends a write: no batch row holds events on both sides of it.
   if (options.throughSeq !== undefined) query = query.where('seq', '<=', options.throughSeq);
   if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.orderBy('seq').execute();
-  return rows.map(eventOf);
+  return eventsAfter(rows, afterSeq, options.limit);
 }
 
 /** What the conversation waits for: its newest input event, while it waits for the visitor. */

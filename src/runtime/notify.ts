@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { ConversationEvent } from './api.ts';
-import { eventOf, type EventRow } from './events.ts';
+import { eventsOf, type EventRow } from './events.ts';
 import type { Store, SyncTransaction } from '../store/store.ts';
 
 /** A conversation changed; the payload is its id, then a space and its last seq when the change appended events. */
@@ -125,7 +125,7 @@ export class Notifier {
       const waiters = this.#conversations.get(id);
       if (!waiters) return;
       // Read back as the database would answer them: what a stream sends is the same either way.
-      const events = appended.map(eventOf);
+      const events = appended.flatMap(eventsOf);
       for (const fn of waiters) fn({ events });
     };
   }

@@ -84,7 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { env, target } = options;
   const config = serverConfigFromEnv(env);
   const fixedRetention = retentionFromEnv(env);
-  const store = await openStore(target, { poolSize: config.dbPoolSize });
+  const store = await openStore(target, { poolSize: config.dbPoolSize, checkpointInBackground: true });
   let runtime: DurableRuntime | undefined;
   let retention: RetentionWorker | undefined;
   let app: FastifyInstance | undefined;

@@ -8,6 +8,9 @@ export type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
 /** Runs synchronous work in a savepoint of the batch's transaction (the dialect's inSavepoint). */
 type InSavepoint = <T>(work: SyncWork<T>) => SyncOutcome<T>;
 
+/** Before a batch's transaction: a promise to wait for, when writes must wait (see Checkpointer.beforeWrite). */
+type BeforeWrite = () => Promise<void> | undefined;
+
 interface Job {
   readonly work: TransactionWork<unknown> | { readonly sync: SyncWork<unknown> };
   readonly resolve: (value: unknown) => void;
@@ -38,12 +41,14 @@ const SAVEPOINT = 'group_commit_job';
 export class GroupCommit {
   readonly #db: Kysely<Database>;
   readonly #inSavepoint: InSavepoint;
+  readonly #beforeWrite: BeforeWrite;
   readonly #queue: Job[] = [];
   #scheduled = false;
 
-  constructor(db: Kysely<Database>, inSavepoint: InSavepoint) {
+  constructor(db: Kysely<Database>, inSavepoint: InSavepoint, beforeWrite: BeforeWrite = () => undefined) {
     this.#db = db;
     this.#inSavepoint = inSavepoint;
+    this.#beforeWrite = beforeWrite;
   }
 
   run<T>(work: TransactionWork<T>): Promise<T> {
@@ -77,7 +82,12 @@ export class GroupCommit {
   }
 
   async #flush(): Promise<void> {
+    // While the checkpoint thread holds writes back (see checkpointer.ts), jobs keep arriving and
+    // join this batch.
+    const paused = this.#beforeWrite();
+    if (paused) await paused;
     const batch = this.#queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
     if (this.#queue.length > 0) this.#schedule();
 
     let trx: ControlledTransaction<Database>;

@@ -182,11 +182,20 @@ export interface AccessTokensTable {
   refreshed_at: string | null;
 }
 
+/** The type of a row that holds several events of one write (see ConversationEventsTable). */
+export const EVENT_BATCH = 'batch';
+
 export interface ConversationEventsTable {
   conversation_id: string;
+  /** The event's number; a batch row's is the number of its last event. */
   seq: number;
-  type: 'visitor' | 'message' | 'input' | 'status' | 'record' | 'agent';
-  /** JSON of the event without seq, at and type. */
+  type: 'visitor' | 'message' | 'input' | 'status' | 'record' | 'agent' | typeof EVENT_BATCH;
+  /**
+   * JSON of the event without seq, at and type; of a batch row, the JSON array of its events
+   * (each with its type, without seq and at), numbered up to the row's seq. A visitor's turn
+   * appends its line, the bot's messages and what the bot waits for: one row instead of four
+   * (each row is a b-tree entry, and its index entry, to write).
+   */
   payload: string;
   created_at: string;
 }

@@ -10,7 +10,11 @@ import { localNotifications, type Notifications } from './notifications.ts';
 import { pgNotifications } from './pg-notifications.ts';
 import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './kysely/postgres-dialect.ts';
 import type { Database } from './schema.ts';
-import { openSqlite, type SqliteStatements } from './kysely/sqlite-dialect.ts';
+import { BUSY_TIMEOUT_MS, openSqlite, type SqliteStatements } from './kysely/sqlite-dialect.ts';
+import { startCheckpointer, type Checkpointer } from './kysely/checkpointer.ts';
+
+/** SQLite's own wal_autocheckpoint (pages). */
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000;
 
 export const DEFAULT_DB_PATH = './renkei.db';
 
@@ -58,6 +62,12 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** PostgreSQL: how long a watcher's row counts for writers after its last renewal (default 30 s; tests shorten it). */
   readonly watcherLeaseMs?: number;
+  /**
+   * SQLite file: copy the write-ahead log into the file in a thread of this process rather than
+   * inside the commits of its event loop (see checkpointer.ts). For a server; a short-lived
+   * process (the CLI) keeps SQLite's own checkpoints.
+   */
+  readonly checkpointInBackground?: boolean;
 }
 
 interface Opened {
@@ -160,7 +170,7 @@ function createPrivately(path: string): void {
   }
 }
 
-async function openSqliteStore(path: string): Promise<Opened> {
+async function openSqliteStore(path: string, options: OpenOptions): Promise<Opened> {
   const memory = path === ':memory:';
   if (!memory && !path.startsWith('file:')) {
     const directory = dirname(resolve(path));
@@ -170,10 +180,18 @@ async function openSqliteStore(path: string): Promise<Opened> {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory, not a file');
     createPrivately(path);
   }
-  const { dialect, afterCommit, inSavepoint, readNow } = openSqlite(path);
+  const { dialect, afterCommit, inSavepoint, readNow, autoCheckpoint } = openSqlite(path);
+  let checkpointer: Checkpointer | undefined;
+  if (options.checkpointInBackground && !memory) {
+    // Should the thread not start, or end by itself, this connection checkpoints as SQLite does by default.
+    checkpointer = await startCheckpointer({ path, busyTimeoutMs: BUSY_TIMEOUT_MS, onEnded: () => autoCheckpoint(SQLITE_DEFAULT_AUTOCHECKPOINT) }).catch(
+      () => undefined,
+    );
+    if (checkpointer) autoCheckpoint(0);
+  }
   const notifications = localNotifications(memory ? undefined : path.startsWith('file:') ? path : resolve(path), afterCommit);
   const db = new Kysely<Database>({ dialect });
-  const group = new GroupCommit(db, inSavepoint);
+  const group = new GroupCommit(db, inSavepoint, checkpointer ? () => checkpointer.beforeWrite() : undefined);
   const notify = (channel: string, payload: string): void => notifications.notifyOnCommit(channel, payload);
   return {
     db,
@@ -191,7 +209,12 @@ async function openSqliteStore(path: string): Promise<Opened> {
         }),
       ),
     readNow,
-    release: () => notifications.close(),
+    release: async () => {
+      // The thread's connection closes first: the last connection to close (this one) then
+      // checkpoints what is left and removes the log, as it does without the thread.
+      await checkpointer?.stop();
+      await notifications.close();
+    },
   };
 }
 

@@ -79,4 +79,31 @@ describe('a visitor turn on postgres', () => {
     );
     expect(rows[0]!.n).toBe(0);
   });
+
+  it("stores a turn's events as one row, and still numbers the rows of a process that passes one per event (an older one beside it)", async () => {
+    const h = await harness('postgres');
+    await h.publishBot(echoBot());
+    const c = await h.runtime.start('echo');
+    await h.runtime.reply(c.conversationId, c.token, { text: 'new' });
+    const rowsOf = async () =>
+      (
+        await sql<{ seq: number; type: string }>`select seq, type from conversation_events where conversation_id = ${c.conversationId} order by seq`.execute(
+          h.store.db,
+        )
+      ).rows;
+    const afterNew = await rowsOf();
+    expect(afterNew.at(-1)?.type).toBe('batch');
+    const row = await h.store.db.selectFrom('conversations').selectAll().where('id', '=', c.conversationId).executeTakeFirstOrThrow();
+    const { rows } = await sql<{ written: boolean }>`select renkei_advance_conversation(${row.id}, ${row.row_version}, ${row.state}, ${row.status},
+      ${row.row_version + 1}, ${row.last_seq + 2}, ${new Date().toISOString()}, ${['visitor', 'message']}::text[],
+      ${['{"text":"old"}', '{"message":{"text":"You said: old"}}']}::text[], null, 'nobody', 'nobody') as written`.execute(h.store.db);
+    expect(rows[0]!.written).toBe(true);
+    expect((await rowsOf()).slice(afterNew.length)).toEqual([
+      { seq: row.last_seq + 1, type: 'visitor' },
+      { seq: row.last_seq + 2, type: 'message' },
+    ]);
+    const t = await h.runtime.transcript(c.conversationId, c.token);
+    expect(t.events.map((e) => e.seq)).toEqual(t.events.map((_, i) => i + 1));
+    expect(t.events.filter((e) => e.type === 'visitor').map((e) => (e.type === 'visitor' ? e.text : ''))).toEqual(['new', 'old']);
+  });
 });

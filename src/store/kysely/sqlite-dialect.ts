@@ -267,6 +267,8 @@ export interface OpenedSqlite {
    * the caller goes through Kysely, which queues it.
    */
   readonly readNow: (sql: string, parameters: readonly SQLInputValue[]) => Record<string, SQLOutputValue>[] | undefined;
+  /** Pages of write-ahead log past which a commit checkpoints on this connection (0: never; see checkpointer.ts). */
+  readonly autoCheckpoint: (pages: number) => void;
 }
 
 export type SyncOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -318,5 +320,6 @@ export function openSqlite(path: string): OpenedSqlite {
   const connection = new ConnectionQueue();
   const readNow = (sql: string, parameters: readonly SQLInputValue[]): Record<string, SQLOutputValue>[] | undefined =>
     connection.free ? statement(sql).all(...parameters) : undefined;
-  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue, connection), afterCommit: queue.add, inSavepoint, readNow };
+  const autoCheckpoint = (pages: number): void => database.exec(`pragma wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue, connection), afterCommit: queue.add, inSavepoint, readNow, autoCheckpoint };
 }

@@ -10,6 +10,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * process's row stops counting within one lease, with nobody's help, and the next heartbeat of
  * any watcher deletes it. The turn's check stays one primary-key lookup.
  *
+ * The function is 012's with the lease added to the watchers' check.
+ *
  * Rows written by a process of an earlier version (which never renews) get `infinity`: they count
  * as before, until their process stops watching or the pid sweep finds them dead.
  */
@@ -26,9 +28,14 @@ const ADVANCE_CONVERSATION_013 = `create or replace function renkei_advance_conv
       set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
     where id = p_id and row_version = p_read_version;
    if not found then return false; end if;
-   insert into conversation_events (conversation_id, seq, type, payload, created_at)
-     select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
-       from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+   if array_length(p_types, 1) = 1 then
+     insert into conversation_events (conversation_id, seq, type, payload, created_at)
+       values (p_id, p_last_seq, p_types[1], p_payloads[1], p_updated_at);
+   elsif array_length(p_types, 1) > 1 then
+     insert into conversation_events (conversation_id, seq, type, payload, created_at)
+       select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
+         from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+   end if;
    if p_effect is not null then
      insert into effects select * from jsonb_populate_record(null::effects, p_effect);
      perform pg_notify(p_effects_channel, '');
@@ -42,8 +49,8 @@ const ADVANCE_CONVERSATION_013 = `create or replace function renkei_advance_conv
    return true;
  end $$`;
 
-/** 011's function, which `down` puts back. */
-const ADVANCE_CONVERSATION_011 = `create or replace function renkei_advance_conversation(
+/** 012's function (011's, inserting a turn's one row from its values), which `down` puts back. */
+const ADVANCE_CONVERSATION_012 = `create or replace function renkei_advance_conversation(
    p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
    p_updated_at text, p_types text[], p_payloads text[], p_effect jsonb, p_channel text, p_effects_channel text)
  returns boolean language plpgsql as $$
@@ -54,9 +61,14 @@ const ADVANCE_CONVERSATION_011 = `create or replace function renkei_advance_conv
       set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
     where id = p_id and row_version = p_read_version;
    if not found then return false; end if;
-   insert into conversation_events (conversation_id, seq, type, payload, created_at)
-     select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
-       from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+   if array_length(p_types, 1) = 1 then
+     insert into conversation_events (conversation_id, seq, type, payload, created_at)
+       values (p_id, p_last_seq, p_types[1], p_payloads[1], p_updated_at);
+   elsif array_length(p_types, 1) > 1 then
+     insert into conversation_events (conversation_id, seq, type, payload, created_at)
+       select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
+         from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
+   end if;
    if p_effect is not null then
      insert into effects select * from jsonb_populate_record(null::effects, p_effect);
      perform pg_notify(p_effects_channel, '');
@@ -77,6 +89,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await sql.raw(ADVANCE_CONVERSATION_011).execute(db);
+  await sql.raw(ADVANCE_CONVERSATION_012).execute(db);
   await sql`alter table notification_watchers drop column alive_until`.execute(db);
 }

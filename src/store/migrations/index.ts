@@ -8,6 +8,7 @@ import * as personalData from './006-personal-data.ts';
 import * as ticketChanges from './007-ticket-changes.ts';
 import * as oauthStates from './008-oauth-states.ts';
 import * as postgresTurnCost from './011-postgres-turn-cost.ts';
+import * as postgresTurnRow from './012-postgres-turn-row.ts';
 import * as watcherLease from './013-watcher-lease.ts';
 import * as oauthStateClaims from './015-oauth-state-claims.ts';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007-ticket-changes': ticketChanges,
   '008-oauth-states': oauthStates,
   '011-postgres-turn-cost': postgresTurnCost,
+  '012-postgres-turn-row': postgresTurnRow,
   '013-watcher-lease': watcherLease,
   '015-oauth-state-claims': oauthStateClaims,
 };

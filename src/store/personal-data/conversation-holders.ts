@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { ConversationState } from '../../engine/types.ts';
-import type { Database } from '../schema.ts';
+import { EVENT_BATCH, type ConversationEventsTable, type Database } from '../schema.ts';
 import type { Holder } from './holder.ts';
 import { affected, inChunks, parsedJson, scanPages, sumChunks } from './scan.ts';
 import { mayMentionJson, mentionsIn } from './subject.ts';
@@ -101,6 +101,26 @@ export const conversationsHolder: Holder = {
     sumChunks(ids, async (chunk) => affected(await trx.deleteFrom('conversations').where('id', 'in', chunk).executeTakeFirst())),
 };
 
+/** The events a row holds, numbered: one, or a batch's (see ConversationEventsTable). */
+function eventsIn(
+  row: Pick<Selectable<ConversationEventsTable>, 'seq' | 'type' | 'payload'>,
+): { seq: number; type: string; payload: Record<string, unknown> }[] {
+  const parsed = parsedJson(row.payload);
+  if (row.type !== EVENT_BATCH) return [{ seq: row.seq, type: row.type, payload: parsed as Record<string, unknown> }];
+  const members = Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [];
+  return members.map((member, i) => {
+    const { type, ...payload } = member;
+    return { seq: row.seq - members.length + 1 + i, type: String(type), payload };
+  });
+}
+
+/** What a person typed in a row of the transcript (a batch holds the bot's lines too). */
+function typedPayloadsOf(row: Pick<Selectable<ConversationEventsTable>, 'type' | 'payload'>): unknown[] {
+  return eventsIn({ ...row, seq: 0 })
+    .filter((event) => (TYPED_EVENT_TYPES as readonly string[]).includes(event.type))
+    .map((event) => event.payload);
+}
+
 export const transcriptHolder: Holder = {
   table: 'conversation_events',
   section: 'transcript',
@@ -115,14 +135,14 @@ export const transcriptHolder: Holder = {
         if (page.length > 0) {
           const lines = await db
             .selectFrom('conversation_events')
-            .select(['conversation_id', 'payload'])
+            .select(['conversation_id', 'type', 'payload'])
             .where('conversation_id', '>=', page[0]!.id)
             .where('conversation_id', '<=', page[page.length - 1]!.id)
-            .where('type', 'in', TYPED_EVENT_TYPES)
+            .where('type', 'in', [...TYPED_EVENT_TYPES, EVENT_BATCH])
             .execute();
           for (const line of lines) {
             if (ids.has(line.conversation_id) || !mayMentionJson(subject, line.payload)) continue;
-            if (mentionsIn(subject, parsedJson(line.payload))) ids.add(line.conversation_id);
+            if (typedPayloadsOf(line).some((payload) => mentionsIn(subject, payload))) ids.add(line.conversation_id);
           }
         }
         return page;
@@ -136,16 +156,10 @@ export const transcriptHolder: Holder = {
     const rows = await inChunks(found.conversations, (chunk) =>
       db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', chunk).orderBy('conversation_id').orderBy('seq').execute(),
     );
-    return {
-      keys: rows.map((r) => `${r.conversation_id}:${r.seq}`),
-      rows: rows.map((r) => ({
-        conversationId: r.conversation_id,
-        seq: r.seq,
-        at: r.created_at,
-        type: r.type,
-        ...(parsedJson(r.payload) as Record<string, unknown>),
-      })),
-    };
+    const lines = rows.flatMap((r) =>
+      eventsIn(r).map(({ seq, type, payload }) => ({ conversationId: r.conversation_id, seq, at: r.created_at, type, ...payload })),
+    );
+    return { keys: lines.map((l) => `${l.conversationId}:${l.seq}`), rows: lines };
   },
   erase: (trx, _section, found) => deleteOfConversations(trx, 'conversation_events', found.conversations),
   purgeConversations: (trx, ids) => deleteOfConversations(trx, 'conversation_events', ids),
