@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -23,6 +22,7 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import type { Store } from '../store/store.ts';
 import { version } from './version.ts';
 import { installAuditTrail } from './audit-trail.ts';
+import { installCors } from './cors.ts';
 import type { Mailer } from '../runtime/mailer.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -97,6 +97,8 @@ class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Below info (RENKEI_LOG_LEVEL=warn) a completed request writes nothing: build nothing either.
+    if (!error && (reply.log as Partial<Pick<Logger, 'isLevelEnabled'>>).isLevelEnabled?.('info') === false) return;
     const line = { req: request, res: reply, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...line, err: error }, 'request failed');
     else reply.log.info(line, 'request completed');
@@ -150,7 +152,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   // A callback hook, not an async one: this runs on every request, and a promise per request shows in profiles.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    reply.raw.setHeader('x-request-id', request.id);
     done();
   });
 
@@ -200,18 +202,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(swaggerUi, { routePrefix: '/docs', staticCSP: policyText(DOCS_POLICY), uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const visitorCors = {
-    origin: config.allowedOrigins === null ? '*' : [...config.allowedOrigins],
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-    exposedHeaders: ['x-request-id', 'retry-after'],
-    maxAge: 600,
-  };
-  const noCors = { origin: false };
-  app.register(cors, {
-    hideOptionsRoute: true,
-    delegator: (request, callback) => callback(null, isVisitorPath(request.url) ? visitorCors : noCors),
-  });
+  installCors(app, { allowedOrigins: config.allowedOrigins, isCrossOriginPath: isVisitorPath });
 
   app.register(visitorRoutes, {
     prefix: API_PREFIX,

@@ -9,6 +9,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 import { localNotifications, type Notifications } from './notifications.ts';
 import { pgNotifications } from './pg-notifications.ts';
 import { clientConfig, isPostgresTarget, openPostgres, parsePostgresTarget } from './kysely/postgres-dialect.ts';
+import type { DirectQuery } from './kysely/postgres-prepared.ts';
 import type { Database } from './schema.ts';
 import { BUSY_TIMEOUT_MS, openSqlite, type SqliteStatements } from './kysely/sqlite-dialect.ts';
 import { startCheckpointer, type Checkpointer } from './kysely/checkpointer.ts';
@@ -46,6 +47,12 @@ export interface Store {
    * sees committed rows only); undefined otherwise, and the caller reads through `db`.
    */
   readonly readNow?: (sql: string, parameters: readonly SQLInputValue[]) => Record<string, SQLOutputValue>[] | undefined;
+  /**
+   * PostgreSQL only: one statement (`$1`… parameters) on a pooled connection, outside any
+   * transaction, prepared like every statement of the store, without Kysely's executor: a
+   * turn's two statements (its read, its write function) take it.
+   */
+  readonly queryNow?: DirectQuery;
   close(): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ interface Opened {
   readonly transact: Store['transact'];
   readonly transactSync?: Store['transactSync'];
   readonly readNow?: Store['readNow'];
+  readonly queryNow?: Store['queryNow'];
   /** Ends what the store holds besides the Kysely instance. */
   readonly release: () => Promise<void>;
 }
@@ -121,7 +129,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
   } catch (error) {
     throw fail(error);
   }
-  const { db, notifications, transact, transactSync, readNow, release } = opened;
+  const { db, notifications, transact, transactSync, readNow, queryNow, release } = opened;
   const close = async (): Promise<void> => {
     await release();
     await db.destroy();
@@ -133,7 +141,18 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
     await close();
     throw fail(error);
   }
-  return { db, dialect, path, migrationsApplied, notifications, transact, ...(transactSync ? { transactSync } : {}), ...(readNow ? { readNow } : {}), close };
+  return {
+    db,
+    dialect,
+    path,
+    migrationsApplied,
+    notifications,
+    transact,
+    ...(transactSync ? { transactSync } : {}),
+    ...(readNow ? { readNow } : {}),
+    ...(queryNow ? { queryNow } : {}),
+    close,
+  };
 }
 
 /** Runs every pending migration; returns the names applied. */
@@ -220,7 +239,7 @@ async function openSqliteStore(path: string, options: OpenOptions): Promise<Open
 
 async function openPostgresStore(url: string, options: OpenOptions): Promise<Opened> {
   const target = parsePostgresTarget(url);
-  const { dialect, schema } = await openPostgres(target, options.poolSize);
+  const { dialect, schema, query } = await openPostgres(target, options.poolSize);
   const db = new Kysely<Database>({ dialect });
   const notifications = pgNotifications(db, clientConfig(target), schema, options.watcherLeaseMs);
   return {
@@ -229,6 +248,7 @@ async function openPostgresStore(url: string, options: OpenOptions): Promise<Ope
     notifications,
     // PostgreSQL runs transactions side by side on its pool, and groups their commits itself.
     transact: (work) => db.transaction().execute(work),
+    queryNow: query,
     release: () => notifications.close(),
   };
 }

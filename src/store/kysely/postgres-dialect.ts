@@ -16,7 +16,7 @@ import {
 } from 'kysely';
 import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE } from 'kysely/migration';
 import { StoreError } from '../errors.ts';
-import { preparedStatementPool } from './postgres-prepared.ts';
+import { preparedStatements, type DirectQuery } from './postgres-prepared.ts';
 
 /** Connections a store's pool opens at most, unless told otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -197,6 +197,8 @@ export interface OpenedPostgres {
   /** The schema the store's tables live in: `?schema=`, else the first of the server's search_path. */
   readonly schema: string;
   readonly target: PostgresTarget;
+  /** A statement run at once on the pool, prepared, without Kysely (see PreparedStatements.query). */
+  readonly query: DirectQuery;
 }
 
 /**
@@ -217,7 +219,8 @@ export async function openPostgres(target: PostgresTarget, poolSize = DEFAULT_PO
       if (schema === null) {
         throw new StoreError('open', 'no schema of the search_path exists: name one with ?schema=NAME');
       }
-      return { dialect: new RenkeiPostgresDialect({ pool: preparedStatementPool(pool) }, schema), schema, target };
+      const prepared = preparedStatements(pool);
+      return { dialect: new RenkeiPostgresDialect({ pool: prepared.pool }, schema), schema, target, query: prepared.query };
     } finally {
       client.release();
     }

@@ -25,4 +25,31 @@ describePostgres('prepared statements on postgres', () => {
     for (let i = 0; i < 3; i++) expect(await read()).toEqual([]);
     await expect(store.db.transaction().execute((trx) => trx.selectFrom('bots').selectAll().where('id', '=', 'x').execute())).resolves.toEqual([]);
   });
+
+  it("runs a turn's statements straight on the pool (queryNow), prepared under the name Kysely's get", async () => {
+    // One connection: the session that ran the direct statements is the one asked what it prepared.
+    const store = await tempStore('postgres', { poolSize: 1 });
+    const query = store.queryNow!;
+    await store.db.insertInto('bots').values({ id: 'direct', name: 'Direct', latest_version: 0, created_at: 'now', updated_at: 'now' }).execute();
+    const text = 'select "id", "name" from "bots" where "id" = $1';
+    for (let i = 0; i < 3; i++) expect((await query(text, ['direct'])).rows).toEqual([{ id: 'direct', name: 'Direct' }]);
+    expect((await query(text, ['nobody'])).rows).toEqual([]);
+    const prepared = async () =>
+      (await sql<{ name: string }>`select name from pg_prepared_statements where statement = ${text}`.execute(store.db)).rows.map((r) => r.name);
+    const names = await prepared();
+    expect(names).toEqual([expect.stringMatching(/^renkei_/)]);
+    // Kysely's statement of the same text runs under that name: nothing is prepared twice.
+    expect(await store.db.selectFrom('bots').select(['id', 'name']).where('id', '=', 'direct').execute()).toEqual([{ id: 'direct', name: 'Direct' }]);
+    expect(await prepared()).toEqual(names);
+    await expect(query('select "nope" from "bots" where "id" = $1', ['x'])).rejects.toThrow('column "nope" does not exist');
+  });
+
+  it('runs a direct statement again unprepared when a migration changed its table', async () => {
+    const store = await tempStore('postgres');
+    const query = store.queryNow!;
+    const text = 'select * from "bots" where "id" = $1';
+    await query(text, ['x']);
+    await sql`alter table bots add column extra text`.execute(store.db);
+    for (let i = 0; i < 3; i++) expect((await query(text, ['x'])).rows).toEqual([]);
+  });
 });
