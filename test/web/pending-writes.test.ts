@@ -179,6 +179,61 @@ describe('writes in the admin pages: one at a time, refusals beside their form',
     expect(await agent.getByRole('alert').count()).toBe(0);
   }, 60_000);
 
+  it('Directory: a department is added once however often the form is sent, and a duplicate is said in its section', async () => {
+    const page = await admin.signIn();
+    await page.getByRole('link', { name: 'Directory' }).click();
+    const departments = page.getByRole('region', { name: 'Departments' });
+    const add = departments.getByRole('button', { name: 'Add' });
+    await departments.getByLabel('Name').fill('Billing');
+    const held = await holdRequests(page, '**/api/v1/admin/records/departments', 'POST');
+    await submitTwice(add);
+    await expect.poll(() => add.isDisabled()).toBe(true);
+    held.release();
+    await expect
+      .poll(() =>
+        departments
+          .getByRole('listitem')
+          .filter({ hasText: /^Billing$/ })
+          .count(),
+      )
+      .toBe(1);
+    expect(held.count()).toBe(1);
+    await departments.getByLabel('Name').fill('Billing');
+    await add.click();
+    await expect.poll(() => departments.getByRole('alert').textContent()).toContain('already exists');
+    expect(await page.getByRole('region', { name: 'Agents' }).getByRole('alert').count()).toBe(0);
+  }, 60_000);
+
+  it('Personal data: the retention is saved once however often the form is sent', async () => {
+    const page = await admin.signIn();
+    await page.getByRole('link', { name: 'Personal data' }).click();
+    const retention = page.getByRole('region', { name: 'Retention' });
+    await retention.getByRole('spinbutton', { name: /Finished conversations.*Days/ }).fill('120');
+    const save = retention.getByRole('button', { name: 'Save retention' });
+    const held = await holdRequests(page, '**/api/v1/admin/retention', 'PUT');
+    await submitTwice(save);
+    await expect.poll(() => save.isDisabled()).toBe(true);
+    held.release();
+    await expect.poll(() => retention.getByRole('status').textContent()).toBe('Retention saved.');
+    expect(held.count()).toBe(1);
+    expect(((await (await admin.api('/retention')).json()) as { conversations: { days: number } }).conversations.days).toBe(120);
+  }, 60_000);
+
+  it('Bots: an imported file is sent once, the file field waiting meanwhile', async () => {
+    const page = await admin.signIn();
+    const input = page.getByLabel('Import a bot file (YAML or JSON)');
+    const held = await holdRequests(page, '**/api/v1/admin/bots/imported-once', 'PUT');
+    await input.setInputFiles({
+      name: 'imported-once.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(SUPPORT.replace('id: support', 'id: imported-once')),
+    });
+    await expect.poll(() => input.isDisabled()).toBe(true);
+    held.release();
+    await page.getByRole('toolbar', { name: 'Builder actions' }).waitFor();
+    expect(held.count()).toBe(1);
+  }, 60_000);
+
   // Last: it connects the helpdesk to an unreachable Zoho, which the tickets above must not meet.
   it("Versions: a rollback is sent once, and the values it could not check show on the loaded version's blocks, as a publish's do", async () => {
     const bot = SUPPORT.replace('id: support', 'id: rollback-warned');
