@@ -234,6 +234,60 @@ describe('writes in the admin pages: one at a time, refusals beside their form',
     expect(held.count()).toBe(1);
   }, 60_000);
 
+  it('Sign-in: the admin token is proven once however often the form is sent, and a wrong one is said in the form', async () => {
+    const page = await (await admin.browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(`${admin.server.url}/admin/`);
+    const token = page.getByLabel('Admin token', { exact: true });
+    const submit = page.getByRole('button', { name: 'Sign in' });
+    await token.fill('not-the-token');
+    await submit.click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('That is not the admin token. Check it and try again.');
+
+    await token.fill(admin.server.adminToken);
+    const held = await holdRequests(page, '**/api/v1/admin/bots', 'GET');
+    await submitTwice(submit);
+    await expect.poll(() => submit.isDisabled()).toBe(true);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Counted before the release: the Bots page, once signed in, asks for the list again.
+    expect(held.count()).toBe(1);
+    held.release();
+    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+  }, 60_000);
+
+  it('Invitation: the password is set once however often the form is sent, and the new agent lands in the inbox', async () => {
+    const res = await admin.api('/users', { method: 'POST', body: JSON.stringify({ email: 'kai@example.com', name: 'Kai', role: 'agent' }) });
+    expect(res.status).toBe(201);
+    const { invitation } = (await res.json()) as { invitation: { url: string } };
+    const page = await (await admin.browser.newContext({ locale: 'en-US' })).newPage();
+    await page.goto(invitation.url);
+    await page.getByLabel('New password (at least 10 characters)').fill('kai has a long password');
+    const submit = page.getByRole('button', { name: 'Set password and sign in' });
+    const held = await holdRequests(page, '**/api/v1/auth/invitations/*', 'POST');
+    await submitTwice(submit);
+    await expect.poll(() => submit.isDisabled()).toBe(true);
+    held.release();
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    expect(held.count()).toBe(1);
+  }, 60_000);
+
+  it('Builder: Publish clicked twice at once saves and publishes one version, Save draft waiting meanwhile', async () => {
+    await saveBot('publish-once', SUPPORT.replace('id: support', 'id: publish-once'));
+    const page = await admin.signIn();
+    await page.goto(`${admin.server.url}/admin/bots/publish-once`);
+    await page.locator('.react-flow__node[data-id="open_ticket"]').waitFor();
+    const publish = page.getByRole('button', { name: 'Publish' });
+    const saves = await holdRequests(page, '**/api/v1/admin/bots/publish-once', 'PUT');
+    await clickTwice(publish);
+    await expect.poll(() => publish.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    saves.release();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Published version 2.');
+    expect(saves.count()).toBe(1);
+    const versions = (await (await admin.api('/bots/publish-once/versions')).json()) as { items: unknown[] };
+    expect(versions.items).toHaveLength(2);
+    expect(await publish.isDisabled()).toBe(false);
+  }, 60_000);
+
   // Last: it connects the helpdesk to an unreachable Zoho, which the tickets above must not meet.
   it("Versions: a rollback is sent once, and the values it could not check show on the loaded version's blocks, as a publish's do", async () => {
     const bot = SUPPORT.replace('id: support', 'id: rollback-warned');
