@@ -288,6 +288,33 @@ describe('writes in the admin pages: one at a time, refusals beside their form',
     expect(await publish.isDisabled()).toBe(false);
   }, 60_000);
 
+  it("Builder: the preview's Start and Send each run one turn however often they are used", async () => {
+    await saveBot('preview-once', SUPPORT.replace('id: support', 'id: preview-once'));
+    const page = await admin.signIn();
+    await page.goto(`${admin.server.url}/admin/bots/preview-once`);
+    await page.locator('.react-flow__node[data-id="open_ticket"]').waitFor();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    const start = preview.getByRole('button', { name: 'Start preview' });
+    const turns = await holdRequests(page, '**/api/v1/admin/preview', 'POST');
+    await clickTwice(start);
+    await expect.poll(() => start.isDisabled()).toBe(true);
+    turns.release();
+    const reply = preview.getByLabel('Your reply', { exact: true });
+    await reply.waitFor();
+    expect(turns.count()).toBe(1);
+    const shown = await preview.locator('.line-bot').count();
+
+    const sends = await holdRequests(page, '**/api/v1/admin/preview', 'POST');
+    await reply.fill('Taro');
+    await submitTwice(preview.getByRole('button', { name: 'Send' }));
+    await expect.poll(() => preview.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    sends.release();
+    await expect.poll(() => preview.locator('.line-bot').count()).toBeGreaterThan(shown);
+    expect(sends.count()).toBe(1);
+    expect(await preview.locator('.line-visitor').allTextContents()).toEqual(['Taro']);
+  }, 60_000);
+
   // Last: it connects the helpdesk to an unreachable Zoho, which the tickets above must not meet.
   it("Versions: a rollback is sent once, and the values it could not check show on the loaded version's blocks, as a publish's do", async () => {
     const bot = SUPPORT.replace('id: support', 'id: rollback-warned');
