@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './cli.ts';
 import { serve, type RunningServer } from './server.ts';
 
@@ -34,20 +34,39 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+export interface SignInOptions {
+  /** The browser's language, which the admin app starts in (default English). */
+  readonly locale?: 'en-US' | 'ja-JP';
+  readonly viewport?: { readonly width: number; readonly height: number };
+  readonly timezoneId?: string;
+  /** Sign in with an account (email and password) instead of the admin token; lands on the inbox for an agent. */
+  readonly account?: { readonly email: string; readonly password: string };
+  /** Done to the context before the first page loads (routes, listeners). */
+  readonly prepare?: (context: BrowserContext, page: Page) => void | Promise<void>;
+}
+
 export interface AdminBrowser {
   readonly server: RunningServer;
   readonly browser: Browser;
-  /** A fresh browser context (English) signed in to the admin with the server's token, on the Bots page. */
-  signIn(): Promise<Page>;
+  /** A fresh browser context (English unless told) signed in to the admin, with the server's token on the Bots page unless an account is given. */
+  signIn(options?: SignInOptions): Promise<Page>;
+  /** A request to the admin API with the server's token (JSON unless the caller says). */
+  api(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
+const SIGN_IN = {
+  'en-US': { token: 'Admin token', submit: 'Sign in', bots: 'Bots', useAccount: 'Use an account (email and password)', email: 'Email', password: 'Password' },
+  'ja-JP': { token: '管理トークン', submit: 'ログイン', bots: 'ボット', useAccount: null, email: null, password: null },
+} as const;
+
 /**
- * What a test of the admin pages needs: the admin app built, `renkei serve` (with `env`) and
- * Chromium. Started once per file (beforeAll), closed after (afterAll).
+ * What a test of the admin pages needs: the admin app built (and the widget, with `widget`),
+ * `renkei serve` (with `env`) and Chromium. Started once per file (beforeAll), closed after (afterAll).
  */
-export async function startAdminBrowser(opts: { readonly env?: Readonly<Record<string, string>> } = {}): Promise<AdminBrowser> {
+export async function startAdminBrowser(opts: { readonly env?: Readonly<Record<string, string>>; readonly widget?: boolean } = {}): Promise<AdminBrowser> {
   await ensureWebBuild('admin');
+  if (opts.widget) await ensureWebBuild('widget');
   const server = await serve(opts.env ? { env: opts.env } : {});
   let browser: Browser;
   try {
@@ -59,20 +78,64 @@ export async function startAdminBrowser(opts: { readonly env?: Readonly<Record<s
   return {
     server,
     browser,
-    async signIn() {
-      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
+    async signIn(options = {}) {
+      const locale = options.locale ?? 'en-US';
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1600, height: 1000 },
+        locale,
+        ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+      });
       const page = await context.newPage();
+      await options.prepare?.(context, page);
       await page.goto(`${server.url}/admin/`);
-      await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+      const words = SIGN_IN[locale];
+      if (options.account) {
+        if (words.useAccount === null) throw new Error('signing in with an account is written for the English page');
+        await page.getByRole('button', { name: words.useAccount }).click();
+        await page.getByLabel(words.email).fill(options.account.email);
+        await page.getByLabel(words.password).fill(options.account.password);
+        await page.getByRole('button', { name: words.submit }).click();
+        await page.getByRole('banner').waitFor();
+        return page;
+      }
+      await page.getByLabel(words.token, { exact: true }).fill(server.adminToken);
+      await page.getByRole('button', { name: words.submit }).click();
+      await page.getByRole('heading', { level: 1, name: words.bots }).waitFor();
       return page;
     },
+    api: (path, init = {}) =>
+      fetch(`${server.url}/api/v1/admin${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', ...init.headers },
+      }),
     async close() {
       await browser.close();
       await server.stop();
     },
   };
+}
+
+export interface HeldRequests {
+  /** How many matching requests arrived (each held until `release`). */
+  count(): number;
+  release(): void;
+}
+
+/**
+ * Holds the answers to the page's `method` requests whose URL matches `url` (a glob) until
+ * released, and counts them: what a page shows while its write is on its way, and how many it sent.
+ */
+export async function holdRequests(page: Page, url: string, method: string): Promise<HeldRequests> {
+  let count = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    if (route.request().method() !== method) return route.fallback();
+    count++;
+    await gate;
+    await route.fallback();
+  });
+  return { count: () => count, release };
 }
 
 const BUILDS = {

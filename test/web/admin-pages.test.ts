@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.ts';
-import { ensureWebBuild, launchChromium, seriousAxeViolations } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { seriousAxeViolations, startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 import { reply, startConversation } from '../helpers/visitors.ts';
 
 const SCREENSHOTS = process.env['RENKEI_SCREENSHOTS'] === '1';
@@ -170,14 +170,11 @@ function englishIn(text: string): string[] {
 }
 
 describe('the admin pages outside the builder', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
   let browser: Browser;
   let seeded: Seeded;
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}/api/v1/admin${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', ...init.headers },
-    });
+  const api = (path: string, init?: RequestInit) => admin.api(path, init);
 
   /** A visitor through the Japanese support bot: a ticket in the built-in helpdesk. */
   async function ticketConversation(name: string, priority: string): Promise<{ conversationId: string; ticketId: string }> {
@@ -188,10 +185,8 @@ describe('the admin pages outside the builder', () => {
   }
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    await ensureWebBuild('widget');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser({ widget: true });
+    ({ server, browser } = admin);
     await api('/records/agents', { method: 'POST', body: JSON.stringify({ email: 'hana@example.com', name: 'Hana' }) });
     await api('/records/agents', { method: 'POST', body: JSON.stringify({ email: 'gone@example.com', name: 'Gone', active: false }) });
     const first = await ticketConversation('Taro', 'High');
@@ -203,29 +198,26 @@ describe('the admin pages outside the builder', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   /** A browser in the admin's language and time zone, signed in. */
-  async function signedIn(locale: 'en-US' | 'ja-JP', timezoneId = 'UTC', cspViolations?: string[]): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale, timezoneId });
-    if (cspViolations) {
-      // The admin app's policy (issue 12): nothing from elsewhere, no inline script or style.
-      await context.route(`${server.url}/admin/**`, async (route) => {
-        if (route.request().resourceType() !== 'document') return route.continue();
-        const response = await route.fetch();
-        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
-      });
-    }
-    const page = await context.newPage();
-    if (cspViolations) page.on('console', (message) => message.text().includes('Content Security Policy') && cspViolations.push(message.text()));
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel(locale === 'ja-JP' ? '管理トークン' : 'Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: locale === 'ja-JP' ? 'ログイン' : 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: locale === 'ja-JP' ? 'ボット' : 'Bots' }).waitFor();
-    return page;
-  }
+  const signedIn = (locale: 'en-US' | 'ja-JP', timezoneId = 'UTC', cspViolations?: string[]): Promise<Page> =>
+    admin.signIn({
+      locale,
+      timezoneId,
+      viewport: { width: 1400, height: 900 },
+      prepare: async (context, page) => {
+        if (!cspViolations) return;
+        // The admin app's policy (issue 12): nothing from elsewhere, no inline script or style.
+        await context.route(`${server.url}/admin/**`, async (route) => {
+          if (route.request().resourceType() !== 'document') return route.continue();
+          const response = await route.fetch();
+          await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
+        });
+        page.on('console', (message) => message.text().includes('Content Security Policy') && cspViolations.push(message.text()));
+      },
+    });
 
   it("tells a wrong admin token, and an address locked out for a while, on the login form in the admin's language", async () => {
     const context = await browser.newContext({ locale: 'ja-JP' });

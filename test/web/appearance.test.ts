@@ -2,41 +2,35 @@
 // (for the callbacks given to page.evaluate: they run in the browser)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTML_AS_PNG, solidPng } from '../../src/appearance/test-images.ts';
 import { imageIdOf } from '../../src/store/images.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { ensureWebBuild, launchChromium, seriousAxeViolations } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { seriousAxeViolations, startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 const SCREENSHOTS = process.env['RENKEI_SCREENSHOTS'] === '1';
 
 describe("the admin's appearance page", () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
-  let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    await ensureWebBuild('widget');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser({ widget: true });
+    server = admin.server;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   async function appearancePage(botId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+    const page = await admin.signIn({
+      viewport: { width: 1400, height: 1000 },
+      prepare: (context) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+    });
     await page
       .getByRole('row', { name: new RegExp(`^${botId} `) })
       .getByRole('link', { name: 'Appearance' })

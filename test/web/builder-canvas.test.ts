@@ -2,12 +2,12 @@
 // (for the callbacks given to page.evaluate: they run in the browser)
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.ts';
-import { ensureWebBuild, launchChromium, seriousAxeViolations } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { seriousAxeViolations, startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 const SCREENSHOTS = process.env['RENKEI_SCREENSHOTS'] === '1';
 const EXAMPLES = ['support', 'lead', 'contact', 'deal', 'newsletter'];
@@ -27,29 +27,19 @@ function expectedTexts(block: RawBlock): string[] {
 
 /** Issue 20, item 8: the canvas can be read and worked with as SalesIQ's and Typebot's can. */
 describe('the builder canvas', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
-  let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser();
+    server = admin.server;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
-  async function signedIn(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ja-JP' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('管理トークン', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-    await page.getByRole('heading', { level: 1, name: 'ボット' }).waitFor();
-    return page;
-  }
+  const signedIn = (): Promise<Page> => admin.signIn({ locale: 'ja-JP', viewport: { width: 1400, height: 900 } });
 
   const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
   const inspector = (page: Page): Locator => page.getByRole('complementary', { name: 'ブロックの設定' });

@@ -1,33 +1,24 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
 
 // The builder knows nothing of the consent block: its palette entry, form, ports and checks come from the block's declaration.
 describe('the builder with a consent block', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let admin: AdminBrowser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   const inspector = (page: Page): Locator => page.getByRole('complementary', { name: 'Block settings' });
   const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
   it('adds a consent from the palette, refuses a policy address that is not a web address, and previews both answers', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' })).newPage();
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+    const page = await admin.signIn();
     await page.locator('input[name="bot-id"]').fill('consent');
     await page.locator('input[name="bot-name"]').fill('Consent');
     await page.getByRole('button', { name: 'Create and open the builder' }).click();

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 // (for the callbacks given to page.evaluate: they run in the browser)
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 /** A file with a misspelt port target, a misspelt key and a choice value the helpdesk does not know. */
 const BAD_FILE = `renkei: 1
@@ -35,33 +35,28 @@ blocks:
 
 /** Issue 20: the builder forgives what a new author does — typing after a rename, bad files, wrong values, a bad bot id. */
 describe('the builder, forgiving', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
-  let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser();
+    server = admin.server;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
-  async function signedIn(locale: 'en-US' | 'ja-JP', consoleErrors?: string[]): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
-    const page = await context.newPage();
-    if (consoleErrors) {
-      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-      page.on('pageerror', (e) => consoleErrors.push(e.message));
-    }
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel(locale === 'ja-JP' ? '管理トークン' : 'Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: locale === 'ja-JP' ? 'ログイン' : 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: locale === 'ja-JP' ? 'ボット' : 'Bots' }).waitFor();
-    return page;
-  }
+  const signedIn = (locale: 'en-US' | 'ja-JP', consoleErrors?: string[]): Promise<Page> =>
+    admin.signIn({
+      locale,
+      viewport: { width: 1400, height: 900 },
+      prepare: (_context, page) => {
+        if (!consoleErrors) return;
+        page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+        page.on('pageerror', (e) => consoleErrors.push(e.message));
+      },
+    });
 
   const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
   const inspector = (page: Page, name = 'Block settings'): Locator => page.getByRole('complementary', { name });

@@ -4,49 +4,44 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.ts';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCREENSHOTS = process.env['RENKEI_SCREENSHOTS'] === '1';
 const BOT = 'support-ja';
 
 describe('the admin app: building, publishing and previewing a bot by clicking', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    await ensureWebBuild('widget');
     // The Zoho form below points at 127.0.0.1, which the admin API allows only with custom service URLs.
-    server = await serve({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' } });
-    browser = await launchChromium();
+    admin = await startAdminBrowser({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1' }, widget: true });
+    ({ server, browser } = admin);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   /** A signed-in admin page; its dialogs are kept and dismissed, but for as many as `acceptNext` was called for. */
   async function adminPage(): Promise<{ page: Page; dialogs: string[]; acceptNext: () => void }> {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
-    const page = await context.newPage();
     const dialogs: string[] = [];
     let accepting = 0;
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      if (accepting > 0) {
-        accepting -= 1;
-        void dialog.accept();
-      } else {
-        void dialog.dismiss();
-      }
+    const page = await admin.signIn({
+      prepare: (_context, page) =>
+        void page.on('dialog', (dialog) => {
+          dialogs.push(dialog.message());
+          if (accepting > 0) {
+            accepting -= 1;
+            void dialog.accept();
+          } else {
+            void dialog.dismiss();
+          }
+        }),
     });
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
     return {
       page,
       dialogs,

@@ -1,35 +1,28 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../helpers/server.ts';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
 import { AGENT, overFetch, setUpHandoff } from '../helpers/handoff.ts';
 
 describe('a hand-off in the browser: a visitor in the widget, an agent in the inbox', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    await ensureWebBuild('widget');
-    server = await serve();
+    admin = await startAdminBrowser({ widget: true });
+    ({ server, browser } = admin);
     // The hand-off waits 5 minutes for a claim, else opens a ticket (at once when nobody is online).
     await setUpHandoff(overFetch(server.url), server.adminToken, { timeout: 300 });
-    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   it('hands off, the agent claims and both chat (names and typing shown), then the bot takes back and opens a ticket', async () => {
     // The agent signs in with the account and opens the inbox: online from then on.
-    const agent = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
-    await agent.goto(`${server.url}/admin/`);
-    await agent.getByRole('button', { name: 'Use an account (email and password)' }).click();
-    await agent.getByLabel('Email').fill(AGENT.email);
-    await agent.getByLabel('Password').fill(AGENT.password);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    const agent = await admin.signIn({ account: AGENT, viewport: { width: 1200, height: 800 } });
     await agent.getByRole('link', { name: 'Inbox' }).click();
     await expect.poll(() => agent.getByText('Nobody is waiting.').isVisible(), { timeout: 10_000 }).toBe(true);
 

@@ -1,35 +1,29 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
+import type { RunningServer } from '../helpers/server.ts';
 import { reply, startConversation } from '../helpers/visitors.ts';
 
 describe('the admin app: retention, finding and erasing a person, the audit log', () => {
+  let admin: AdminBrowser;
   let server: RunningServer;
-  let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser();
+    server = admin.server;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
-  async function signIn(locale: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale });
-    const page = await context.newPage();
-    // The erasure asks first: this admin says yes.
-    page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel(/Admin token|管理トークン/).fill(server.adminToken);
-    await page.getByRole('button', { name: /Sign in|ログイン/ }).click();
-    await page.getByRole('banner').waitFor();
-    return page;
-  }
+  const signIn = (locale: 'en-US' | 'ja-JP'): Promise<Page> =>
+    admin.signIn({
+      locale,
+      viewport: { width: 1400, height: 1000 },
+      // The erasure asks first: this admin says yes.
+      prepare: (_context, page) => void page.on('dialog', (dialog) => void dialog.accept()),
+    });
 
   it('sets retention, finds a visitor by phone, erases them, and shows it all in the audit log (English)', { timeout: 90_000 }, async () => {
     const visitor = await startConversation(server.url, 'lead');

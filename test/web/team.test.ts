@@ -1,7 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchChromium } from '../helpers/browser.ts';
-import { serve, type RunningServer } from '../helpers/server.ts';
+import { holdRequests, startAdminBrowser, type AdminBrowser } from '../helpers/browser.ts';
 
 /**
  * The Team page's forms write as the other pages' do (useSubmit): the button is disabled while
@@ -9,27 +8,18 @@ import { serve, type RunningServer } from '../helpers/server.ts';
  * it came from, until the next try.
  */
 describe('the Team page', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let admin: AdminBrowser;
 
   beforeAll(async () => {
-    await ensureWebBuild('admin');
-    server = await serve();
-    browser = await launchChromium();
+    admin = await startAdminBrowser();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await admin?.close();
   });
 
   async function teamPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/admin/`);
-    await page.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bots' }).waitFor();
+    const page = await admin.signIn({ viewport: { width: 1400, height: 1000 } });
     await page.getByRole('link', { name: 'Team' }).click();
     await page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
     return page;
@@ -37,22 +27,11 @@ describe('the Team page', () => {
 
   const section = (page: Page, heading: string): Locator => page.locator('section', { has: page.getByRole('heading', { level: 2, name: heading }) });
 
-  /** Holds the answers to `method` requests of `path` until released; counts them. */
-  async function hold(page: Page, path: string, method: string): Promise<{ count: () => number; release: () => void }> {
-    let count = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`**/api/v1/admin${path}`, async (route) => {
-      if (route.request().method() !== method) return route.continue();
-      count++;
-      await gate;
-      await route.continue();
-    });
-    return { count: () => count, release };
-  }
+  /** Holds the answers to `method` requests of the admin API's `path` until released; counts them. */
+  const hold = (page: Page, path: string, method: string) => holdRequests(page, `**/api/v1/admin${path}`, method);
 
   const accounts = async (): Promise<string[]> => {
-    const res = await fetch(`${server.url}/api/v1/admin/users`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const res = await admin.api('/users');
     return ((await res.json()) as { users: { email: string }[] }).users.map((u) => u.email);
   };
 
@@ -115,7 +94,7 @@ describe('the Team page', () => {
     held.release();
     await expect.poll(() => hours.getByRole('status').textContent()).toBe('Saved.');
     expect(held.count()).toBe(1);
-    const stored = await fetch(`${server.url}/api/v1/admin/business-hours`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const stored = await admin.api('/business-hours');
     expect(((await stored.json()) as { timeZone: string }).timeZone).toBe('Asia/Tokyo');
 
     const hooks = section(page, 'Event webhooks');

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call, errorText, request } from './api.ts';
+import { ApiError, call, request } from './api.ts';
 import { setAccount, setToken, type SignedInAccount } from './auth.ts';
+import { Failure } from './Failure.tsx';
+import { useSubmit } from './use-submit.ts';
 import { waitText } from './wait-text.ts';
 
 const METHOD = 'renkei.signInWith';
@@ -23,25 +25,19 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
   const { t, i18n } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const signIn = useSubmit((err) => {
+    if (err instanceof ApiError && err.status === 401) return t('team.signIn.wrong');
+    if (err instanceof ApiError && err.status === 429) return t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) });
+    return null;
+  });
   return (
     <form
       className="login"
-      onSubmit={(e) =>
-        void (async () => {
-          e.preventDefault();
-          setError(null);
-          try {
-            const res = await call('/api/v1/auth/login', { json: { email: email.trim(), password } });
-            setAccount(((await res.json()) as { account: SignedInAccount }).account);
-          } catch (err) {
-            if (err instanceof ApiError && err.status === 401) setError(t('team.signIn.wrong'));
-            else if (err instanceof ApiError && err.status === 429)
-              setError(t('team.signIn.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) }));
-            else setError(errorText(err));
-          }
-        })()
-      }
+      aria-busy={signIn.pending}
+      onSubmit={signIn.onSubmit(async () => {
+        const res = await call('/api/v1/auth/login', { json: { email: email.trim(), password } });
+        setAccount(((await res.json()) as { account: SignedInAccount }).account);
+      })}
     >
       <h1>Renkei</h1>
       <label>
@@ -52,12 +48,10 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
         {t('team.signIn.password')}
         <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
       </label>
-      <button type="submit">{t('team.signIn.submit')}</button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <button type="submit" disabled={signIn.pending}>
+        {t('team.signIn.submit')}
+      </button>
+      <Failure error={signIn.error} />
       <button type="button" className="link" onClick={onSwitch}>
         {t('team.signIn.useToken')}
       </button>
@@ -69,43 +63,31 @@ function AccountLogin({ onSwitch }: { onSwitch: () => void }) {
 function TokenLogin({ onSwitch }: { onSwitch: () => void }) {
   const { t, i18n } = useTranslation();
   const [token, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
   /** The server's refusal in the admin's language: a wrong token, or an address locked out for a while. */
-  const refusal = (err: unknown): string => {
+  const signIn = useSubmit((err) => {
     if (err instanceof ApiError && err.status === 401) return t('login.wrongToken');
     if (err instanceof ApiError && err.status === 429) return t('login.lockedOut', { wait: waitText(err.retryAfter ?? 60, i18n.language) });
-    return errorText(err);
-  };
-  /** Reports its own failure in the form, so the submit handler need not await it. */
-  const signIn = async () => {
-    setError(null);
-    try {
-      // Kept only once proven: keeping it first would leave this form before the answer came.
-      await request('/bots', { token: token.trim() });
-      setToken(token.trim());
-    } catch (err) {
-      setError(refusal(err));
-    }
-  };
+    return null;
+  });
   return (
     <form
       className="login"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void signIn();
-      }}
+      aria-busy={signIn.pending}
+      onSubmit={signIn.onSubmit(async () => {
+        // Kept only once proven: keeping it first would leave this form before the answer came.
+        await request('/bots', { token: token.trim() });
+        setToken(token.trim());
+      })}
     >
       <h1>Renkei</h1>
       <label>
         {t('login.token')}
         <input type="password" value={token} onChange={(e) => setValue(e.target.value)} autoFocus required />
       </label>
-      <button type="submit">{t('login.submit')}</button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <button type="submit" disabled={signIn.pending}>
+        {t('login.submit')}
+      </button>
+      <Failure error={signIn.error} />
       <button type="button" className="link" onClick={onSwitch}>
         {t('team.signIn.useAccount')}
       </button>

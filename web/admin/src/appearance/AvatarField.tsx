@@ -2,21 +2,22 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IMAGE_MAX_BYTES } from '../../../../src/appearance/image-type.ts';
 import { imagePath } from '../../../../src/appearance/settings.ts';
-import { errorText, request } from '../api.ts';
+import { request } from '../api.ts';
+import { Failure } from '../Failure.tsx';
+import { useSubmit } from '../use-submit.ts';
 
 /** The avatar: the stored image's id, with an upload (the server judges the type by the bytes) and a remove. */
 export function AvatarField({ value, onChange }: { value: string; onChange: (id: string) => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [uploaded, setUploaded] = useState(false);
+  const send = useSubmit();
 
-  async function upload(file: File) {
-    setMessage(null);
-    if (file.size > IMAGE_MAX_BYTES) {
-      setMessage({ kind: 'error', text: t('appearance.avatarTooBig', { size: file.size }) });
-      return;
-    }
-    try {
+  const upload = (file: File) =>
+    send.run(async () => {
+      setUploaded(false);
+      // Refused here, before the bytes go: the server would refuse them too.
+      if (file.size > IMAGE_MAX_BYTES) throw new Error(t('appearance.avatarTooBig', { size: file.size }));
       const res = await request('/images', {
         method: 'POST',
         body: file,
@@ -24,14 +25,11 @@ export function AvatarField({ value, onChange }: { value: string; onChange: (id:
       });
       const stored = (await res.json()) as { id: string };
       onChange(stored.id);
-      setMessage({ kind: 'ok', text: t('appearance.avatarUploaded') });
-    } catch (err) {
-      setMessage({ kind: 'error', text: errorText(err) });
-    }
-  }
+      setUploaded(true);
+    });
 
   return (
-    <fieldset>
+    <fieldset aria-busy={send.pending}>
       <legend>{t('appearance.avatar')}</legend>
       {value !== '' && <img className="avatar-current" src={imagePath(value)} alt={t('appearance.avatarCurrent')} width={48} height={48} />}
       <div className="field">
@@ -40,6 +38,7 @@ export function AvatarField({ value, onChange }: { value: string; onChange: (id:
           id={id}
           type="file"
           accept="image/png,image/jpeg,image/gif,image/webp"
+          disabled={send.pending}
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) void upload(file);
@@ -52,11 +51,12 @@ export function AvatarField({ value, onChange }: { value: string; onChange: (id:
           {t('appearance.avatarRemove')}
         </button>
       )}
-      {message && (
-        <p className={message.kind === 'error' ? 'error' : 'status ok'} role={message.kind === 'error' ? 'alert' : 'status'}>
-          {message.text}
+      {uploaded && (
+        <p className="status ok" role="status">
+          {t('appearance.avatarUploaded')}
         </p>
       )}
+      <Failure error={send.error} />
     </fieldset>
   );
 }

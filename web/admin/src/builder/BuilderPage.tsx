@@ -127,6 +127,7 @@ function Builder({ botId }: { botId: string }) {
         errorCount={problems.errorCount}
         panel={panel}
         onPanel={setPanel}
+        writing={file.writing}
         onSave={() => void file.save()}
         onPublish={() => void file.publish()}
         onUndo={history.undo}
@@ -214,7 +215,9 @@ function Builder({ botId }: { botId: string }) {
           />
         )}
         {panel === 'preview' && <Preview bot={() => botFromDoc(history.current.current)} nodes={doc.nodes} onPath={setPreviewPath} />}
-        {panel === 'versions' && <Versions key={file.versions} botId={botId} onLoad={(v) => void file.load(v)} onRolledBack={file.rolledBack} />}
+        {panel === 'versions' && (
+          <Versions key={file.versions} botId={botId} onLoad={(v) => void file.load(v)} onRolledBack={(v, warnings) => void file.rolledBack(v, warnings)} />
+        )}
       </div>
     </div>
   );

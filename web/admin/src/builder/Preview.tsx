@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, sendJson } from '../api.ts';
+import { sendJson } from '../api.ts';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 import { useWords } from '../words.ts';
 import { BLOCKS, roleOf } from './blocks.ts';
 import type { BlockNode } from './graph.ts';
@@ -48,8 +49,11 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
   const [path, setPath] = useState<string[]>([]);
   const [choices, setChoices] = useState<Record<string, string>>({});
   const [text, setText] = useState('');
+  /** What the engine said went wrong in a turn it answered (a refused request is the turn's own error). */
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // One turn at a time: a second click or Enter while one is on its way is ignored.
+  const turn = useSubmit();
+  const busy = turn.pending;
   const integrations = nodes.filter((n) => roleOf(n.data.block.type) !== null);
   /** Who a block's real call goes to: the provider connected for its role, or the webhook's URL. */
   const target = (n: BlockNode): string => {
@@ -60,10 +64,9 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
   };
   const real = integrations.filter((n) => choices[n.id] === REAL);
 
-  async function send(event: Event, shown: Line[], from: unknown, pathSoFar: string[]) {
-    setBusy(true);
-    setError(null);
-    try {
+  const send = (event: Event, shown: Line[], from: unknown, pathSoFar: string[]) =>
+    turn.run(async () => {
+      setError(null);
       const forced = Object.fromEntries(Object.entries(choices).filter(([, c]) => c !== REAL));
       const answer = await sendJson<PreviewAnswer>('/preview', { bot: bot(), state: from, event, forced, real: real.map((n) => n.id) });
       const traces: Line[] = answer.integrations.map((tr) => ({
@@ -81,12 +84,7 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
       onPath(nextPath);
       if (answer.error) setError(answer.error.message);
       else if (answer.input === null) setLines((l) => [...l, { from: 'trace', text: t('preview.ended', { status: words.status(answer.status) }) }]);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const start = () => void send({ type: 'start', conversationId: `preview-${Date.now()}` }, [], null, []);
 
@@ -135,9 +133,9 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
           </li>
         ))}
       </ol>
-      {error && (
+      {(error ?? turn.error) && (
         <p className="error" role="alert">
-          {error}
+          {error ?? turn.error}
         </p>
       )}
       {input?.kind === 'choice' ? (
@@ -155,8 +153,11 @@ export function Preview({ bot, nodes, onPath }: { bot: () => Record<string, unkn
         </div>
       ) : input ? (
         <form
+          aria-busy={busy}
           onSubmit={(e) => {
             e.preventDefault();
+            // While a turn is on its way, Enter keeps what was typed for the next one (send would refuse it anyway).
+            if (busy) return;
             const reply = text;
             setText('');
             void send({ type: 'reply', text: reply }, [...lines, { from: 'visitor', text: reply }], state, path);

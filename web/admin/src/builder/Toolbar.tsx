@@ -9,6 +9,8 @@ export interface ToolbarProps {
   readonly errorCount: number;
   readonly panel: Panel;
   readonly onPanel: (panel: Panel) => void;
+  /** A save or publish is on its way: their buttons wait. */
+  readonly writing: boolean;
   readonly onSave: () => void;
   readonly onPublish: () => void;
   readonly onUndo: () => void;
@@ -27,10 +29,10 @@ export function Toolbar(props: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label={t('builder.toolbar')}>
       <strong className="bot-id">{botId}</strong>
-      <button type="button" onClick={props.onSave}>
+      <button type="button" disabled={props.writing} aria-busy={props.writing} onClick={props.onSave}>
         {t('builder.saveDraft')}
       </button>
-      <button type="button" onClick={props.onPublish}>
+      <button type="button" disabled={props.writing} aria-busy={props.writing} onClick={props.onPublish}>
         {t('builder.publish')}
       </button>
       <button type="button" onClick={props.onUndo} aria-keyshortcuts="Control+Z">

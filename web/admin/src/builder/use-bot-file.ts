@@ -8,6 +8,7 @@ import { loadBotText } from '../../../../src/flow/load-text.ts';
 import type { Problem } from '../../../../src/flow/problem.ts';
 import { botFromDoc, docFromBot, needsLayout, type Doc } from './graph.ts';
 import type { History } from './history.ts';
+import { useSubmit } from '../use-submit.ts';
 import { autoLayout } from './layout.ts';
 
 export type Status = { readonly kind: 'ok' | 'error'; readonly text: string } | null;
@@ -33,6 +34,8 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
   const [loaded, setLoaded] = useState(0);
   const [versions, setVersions] = useState(0);
   const redraw = useCallback(() => setLoaded((n) => n + 1), []);
+  // Saving and publishing (which saves first) are one write at a time; what they refuse is said in the status line.
+  const write = useSubmit();
 
   const load = useCallback(
     async (version?: number) => {
@@ -59,7 +62,7 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
 
   const yamlText = useCallback(() => stringify(botFromDoc(history.current.current)), [history]);
 
-  async function save(): Promise<boolean> {
+  async function saveDraft(): Promise<boolean> {
     setStatus(null);
     try {
       const saved = (await (await request(`/bots/${encodeURIComponent(botId)}`, { method: 'PUT', text: yamlText() })).json()) as { version: number };
@@ -74,8 +77,8 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     }
   }
 
-  async function publish(): Promise<void> {
-    if (!(await save())) return;
+  async function publishSaved(): Promise<void> {
+    if (!(await saveDraft())) return;
     try {
       const res = await sendJson<PublishedCheckedView>(`/bots/${encodeURIComponent(botId)}/publish?locale=${i18n.language === 'ja' ? 'ja' : 'en'}`, {});
       // Values the service could not be asked about show on their blocks, as the upload's warnings do.
@@ -111,10 +114,18 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     }
   }
 
-  function rolledBack(version: number): void {
+  const save = () =>
+    write.run(async () => {
+      await saveDraft();
+    });
+  const publish = () => write.run(publishSaved);
+
+  /** A rollback's warnings show on the blocks of the version it loads, as a publish's do. */
+  async function rolledBack(version: number, warnings: readonly ProblemView[]): Promise<void> {
     setStatus({ kind: 'ok', text: t('builder.rolledBack', { version }) });
     setVersions((k) => k + 1);
-    void load(version);
+    await load(version);
+    onServerProblems(warnings);
   }
 
   /** An action of the page that failed (auto-layout): shown in the status line. */
@@ -128,6 +139,7 @@ export function useBotFile(botId: string, history: History<Doc>, onServerProblem
     dismissFileProblems: () => setFileProblems(null),
     loaded,
     versions,
+    writing: write.pending,
     redraw,
     load,
     save,

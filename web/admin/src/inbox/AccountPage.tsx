@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call, errorText } from '../api.ts';
+import { ApiError, call } from '../api.ts';
 import { useAccount } from '../auth.ts';
+import { Failure } from '../Failure.tsx';
+import { useSubmit } from '../use-submit.ts';
 
 /** The signed-in person's own account: who they are, and a password change. */
 export function AccountPage() {
@@ -9,7 +11,8 @@ export function AccountPage() {
   const account = useAccount();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [changed, setChanged] = useState(false);
+  const change = useSubmit((err) => (err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : null));
   if (!account) return <p className="hint">{t('team.account.tokenOnly')}</p>;
   return (
     <div className="card">
@@ -19,19 +22,14 @@ export function AccountPage() {
       </p>
       <form
         className="hours-form"
-        onSubmit={(e) =>
-          void (async () => {
-            e.preventDefault();
-            try {
-              await call('/api/v1/auth/password', { json: { current, password: next } });
-              setCurrent('');
-              setNext('');
-              setMessage({ ok: true, text: t('team.account.changed') });
-            } catch (err) {
-              setMessage({ ok: false, text: err instanceof ApiError && err.code === 'wrong_password' ? t('team.account.wrongCurrent') : errorText(err) });
-            }
-          })()
-        }
+        aria-busy={change.pending}
+        onSubmit={change.onSubmit(async () => {
+          setChanged(false);
+          await call('/api/v1/auth/password', { json: { current, password: next } });
+          setCurrent('');
+          setNext('');
+          setChanged(true);
+        })}
       >
         <h2>{t('team.account.password')}</h2>
         <label>
@@ -42,12 +40,11 @@ export function AccountPage() {
           {t('team.account.new')}
           <input type="password" autoComplete="new-password" minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required />
         </label>
-        <button type="submit">{t('team.account.submit')}</button>
-        {message && (
-          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? undefined : 'error'}>
-            {message.text}
-          </p>
-        )}
+        <button type="submit" disabled={change.pending}>
+          {t('team.account.submit')}
+        </button>
+        {changed && <p role="status">{t('team.account.changed')}</p>}
+        <Failure error={change.error} />
       </form>
     </div>
   );

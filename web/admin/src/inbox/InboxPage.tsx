@@ -4,7 +4,9 @@ import type { ConversationEvent } from '../../../../src/runtime/api.ts';
 import type { InboxConversation, InboxItem, InboxStreamEvent } from '../../../../src/runtime/index.ts';
 import { ApiError, call, errorText } from '../api.ts';
 import { useAccount } from '../auth.ts';
+import { Failure } from '../Failure.tsx';
 import { Link } from '../Link.tsx';
+import { useSubmit } from '../use-submit.ts';
 import { useWords } from '../words.ts';
 import { chime, notifyDesktop } from './alert.ts';
 
@@ -89,17 +91,12 @@ export function InboxPage() {
     else setDetail(null);
   }, [selected, load]);
 
-  const act = async (path: string, json?: unknown): Promise<boolean> => {
-    if (!detail) return false;
-    try {
-      await call(`${INBOX}/${encodeURIComponent(detail.conversationId)}/${path}`, json === undefined ? { method: 'POST' } : { json });
-      setError(null);
-      await load(detail.conversationId);
-      return true;
-    } catch (err) {
-      setError(err instanceof ApiError && err.code === 'claimed_by_another' ? t('team.inbox.claimedByAnother') : errorText(err));
-      return false;
-    }
+  /** One action on the open conversation, then the conversation again; throws what was refused, for the form it came from to say. */
+  const act = async (path: string, json?: unknown): Promise<void> => {
+    if (!detail) return;
+    await call(`${INBOX}/${encodeURIComponent(detail.conversationId)}/${path}`, json === undefined ? { method: 'POST' } : { json });
+    setError(null);
+    await load(detail.conversationId);
   };
 
   return (
@@ -146,7 +143,13 @@ export function InboxPage() {
         {!detail ? (
           <p className="hint">{t('team.inbox.select')}</p>
         ) : (
-          <Detail detail={detail} mine={detail.agentId === me?.id && detail.status === 'claimed'} typing={typing === detail.conversationId} act={act} />
+          <Detail
+            key={detail.conversationId}
+            detail={detail}
+            mine={detail.agentId === me?.id && detail.status === 'claimed'}
+            typing={typing === detail.conversationId}
+            act={act}
+          />
         )}
       </section>
     </div>
@@ -162,9 +165,15 @@ function Detail({
   detail: InboxConversation;
   mine: boolean;
   typing: boolean;
-  act: (path: string, json?: unknown) => Promise<boolean>;
+  act: (path: string, json?: unknown) => Promise<void>;
 }) {
   const { t } = useTranslation();
+  const taken = (err: unknown) => (err instanceof ApiError && err.code === 'claimed_by_another' ? t('team.inbox.claimedByAnother') : null);
+  // Each form is one write at a time, its refusal said beside it; handing back, transferring and closing share theirs.
+  const claim = useSubmit(taken);
+  const send = useSubmit(taken);
+  const addNote = useSubmit(taken);
+  const handle = useSubmit(taken);
   const [text, setText] = useState('');
   const [note, setNote] = useState('');
   const [block, setBlock] = useState(detail.blocks.find((b) => b.type !== 'handoff')?.id ?? '');
@@ -187,9 +196,12 @@ function Detail({
       <h2>{title}</h2>
       {detail.reason && <p className="hint">{t('team.inbox.reason', { reason: detail.reason })}</p>}
       {detail.status === 'waiting' && (
-        <button type="button" onClick={() => void act('claim')}>
-          {t('team.inbox.claim')}
-        </button>
+        <>
+          <button type="button" disabled={claim.pending} aria-busy={claim.pending} onClick={() => void claim.run(() => act('claim'))}>
+            {t('team.inbox.claim')}
+          </button>
+          <Failure error={claim.error} />
+        </>
       )}
       <ol className="transcript" aria-label={t('conversations.transcript')}>
         {detail.events.map((e) => (
@@ -204,13 +216,12 @@ function Detail({
       {mine && (
         <form
           className="inline-form"
-          onSubmit={(e) =>
-            void (async () => {
-              e.preventDefault();
-              if (text.trim() === '') return;
-              if (await act('messages', { text })) setText('');
-            })()
-          }
+          aria-busy={send.pending}
+          onSubmit={send.onSubmit(async () => {
+            if (text.trim() === '') return;
+            await act('messages', { text });
+            setText('');
+          })}
         >
           <label className="grow">
             {t('team.inbox.message')}
@@ -232,9 +243,12 @@ function Detail({
               }}
             />
           </label>
-          <button type="submit">{t('team.inbox.send')}</button>
+          <button type="submit" disabled={send.pending}>
+            {t('team.inbox.send')}
+          </button>
         </form>
       )}
+      {mine && <Failure error={send.error} />}
       <div className="card">
         <h3>{t('team.inbox.variables')}</h3>
         <dl>
@@ -273,67 +287,70 @@ function Detail({
         </ul>
         <form
           className="inline-form"
-          onSubmit={(e) =>
-            void (async () => {
-              e.preventDefault();
-              if (note.trim() !== '' && (await act('notes', { text: note }))) setNote('');
-            })()
-          }
+          aria-busy={addNote.pending}
+          onSubmit={addNote.onSubmit(async () => {
+            if (note.trim() === '') return;
+            await act('notes', { text: note });
+            setNote('');
+          })}
         >
           <label className="grow">
             {t('team.inbox.note')}
             <input value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
-          <button type="submit">{t('team.inbox.addNote')}</button>
+          <button type="submit" disabled={addNote.pending}>
+            {t('team.inbox.addNote')}
+          </button>
         </form>
+        <Failure error={addNote.error} />
       </div>
       {mine && (
-        <div className="actions">
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act('release', { block });
-            }}
-          >
-            <label>
-              {t('team.inbox.handBack')}
-              <select value={block} onChange={(e) => setBlock(e.target.value)}>
-                {detail.blocks.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name === b.id ? b.id : `${b.name} (${b.id})`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit">{t('team.inbox.handBackSubmit')}</button>
-          </form>
-          {agents.length > 0 && (
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (to) void act('transfer', { agentId: to });
-              }}
-            >
+        <>
+          <div className="actions" aria-busy={handle.pending}>
+            <form className="inline-form" onSubmit={handle.onSubmit(() => act('release', { block }))}>
               <label>
-                {t('team.inbox.transfer')}
-                <select value={to} onChange={(e) => setTo(e.target.value)}>
-                  <option value="" />
-                  {agents.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.name}
+                {t('team.inbox.handBack')}
+                <select value={block} onChange={(e) => setBlock(e.target.value)}>
+                  {detail.blocks.map((b) => (
+                    <option key={b.id} value={b.id}>
+                      {b.name === b.id ? b.id : `${b.name} (${b.id})`}
                     </option>
                   ))}
                 </select>
               </label>
-              <button type="submit">{t('team.inbox.transferSubmit')}</button>
+              <button type="submit" disabled={handle.pending}>
+                {t('team.inbox.handBackSubmit')}
+              </button>
             </form>
-          )}
-          <button type="button" className="danger" onClick={() => void act('close')}>
-            {t('team.inbox.close')}
-          </button>
-        </div>
+            {agents.length > 0 && (
+              <form
+                className="inline-form"
+                onSubmit={handle.onSubmit(async () => {
+                  if (to) await act('transfer', { agentId: to });
+                })}
+              >
+                <label>
+                  {t('team.inbox.transfer')}
+                  <select value={to} onChange={(e) => setTo(e.target.value)}>
+                    <option value="" />
+                    {agents.map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {a.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit" disabled={handle.pending}>
+                  {t('team.inbox.transferSubmit')}
+                </button>
+              </form>
+            )}
+            <button type="button" className="danger" disabled={handle.pending} onClick={() => void handle.run(() => act('close'))}>
+              {t('team.inbox.close')}
+            </button>
+          </div>
+          <Failure error={handle.error} />
+        </>
       )}
     </>
   );

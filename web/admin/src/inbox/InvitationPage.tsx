@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { setAccount, type SignedInAccount } from '../auth.ts';
+import { Failure } from '../Failure.tsx';
 import { navigate } from '../router.ts';
+import { useSubmit } from '../use-submit.ts';
 
 /** `/admin/invitation#<token>`: the invited person chooses a password and is signed in. */
 export function InvitationPage() {
@@ -11,7 +13,7 @@ export function InvitationPage() {
   const [who, setWho] = useState<{ email: string } | null>(null);
   const [invalid, setInvalid] = useState(false);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const accept = useSubmit();
   useEffect(() => {
     call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`)
       .then(async (res) => setWho((await res.json()) as { email: string }))
@@ -27,19 +29,13 @@ export function InvitationPage() {
   return (
     <form
       className="login"
-      onSubmit={(e) =>
-        void (async () => {
-          e.preventDefault();
-          try {
-            const res = await call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`, { json: { password } });
-            localStorage.setItem('renkei.signInWith', 'account');
-            setAccount(((await res.json()) as { account: SignedInAccount }).account);
-            navigate('/inbox');
-          } catch (err) {
-            setError(errorText(err));
-          }
-        })()
-      }
+      aria-busy={accept.pending}
+      onSubmit={accept.onSubmit(async () => {
+        const res = await call(`/api/v1/auth/invitations/${encodeURIComponent(token)}`, { json: { password } });
+        localStorage.setItem('renkei.signInWith', 'account');
+        setAccount(((await res.json()) as { account: SignedInAccount }).account);
+        navigate('/inbox');
+      })}
     >
       <h1>{t('team.invitation.title')}</h1>
       <p>{t('team.invitation.intro', { email: who.email })}</p>
@@ -47,12 +43,10 @@ export function InvitationPage() {
         {t('team.invitation.password')}
         <input type="password" autoComplete="new-password" minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
       </label>
-      <button type="submit">{t('team.invitation.submit')}</button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <button type="submit" disabled={accept.pending}>
+        {t('team.invitation.submit')}
+      </button>
+      <Failure error={accept.error} />
     </form>
   );
 }

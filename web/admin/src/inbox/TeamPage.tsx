@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BusinessHours } from '../../../../src/store/business-hours.ts';
 import { TEAM_EVENTS } from '../../../../src/vocabulary/team-events.ts';
 import { errorText, getJson, request, sendJson } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { useSubmit } from '../use-submit.ts';
 
 interface User {
@@ -46,15 +47,6 @@ export function TeamPage() {
 }
 
 type OnError = (message: string | null) => void;
-
-/** A write's failure, beside the form or list it came from. */
-function Failure({ error }: { error: string | null }) {
-  return error ? (
-    <p role="alert" className="error">
-      {error}
-    </p>
-  ) : null;
-}
 
 function Users({ onError }: { onError: OnError }) {
   const { t } = useTranslation();

@@ -8,7 +8,9 @@ import { EmbedSnippets } from '../appearance/EmbedSnippets.tsx';
 import { appearanceOf, formOf, type AppearanceForm } from '../appearance/form-state.ts';
 import { WidgetPreview } from '../appearance/WidgetPreview.tsx';
 import { problemsOf } from '../builder/analysis.ts';
+import { Failure } from '../Failure.tsx';
 import { Link } from '../Link.tsx';
+import { useSubmit } from '../use-submit.ts';
 
 type Status = { readonly kind: 'ok' | 'error'; readonly text: string };
 
@@ -27,6 +29,8 @@ export default function AppearancePage({ botId }: { botId: string }) {
   const [serverProblems, setServerProblems] = useState<readonly ProblemView[]>([]);
   /** Changed since the last save: publishing saves first. */
   const [dirty, setDirty] = useState(false);
+  // Saving and publishing are one write at a time (publishing saves first): one pending state, one error.
+  const write = useSubmit();
   const path = `/bots/${encodeURIComponent(botId)}`;
 
   useEffect(() => {
@@ -67,8 +71,9 @@ export default function AppearancePage({ botId }: { botId: string }) {
     setStatus(null);
   }
 
-  async function save(): Promise<boolean> {
-    if (!doc) return false;
+  /** Saves the form as a new draft; throws what the server refused (its problems shown at their fields). */
+  async function saveDraft(): Promise<void> {
+    if (!doc) return;
     setStatus(null);
     const next = doc.clone();
     if (appearance === undefined) next.delete('appearance');
@@ -80,23 +85,20 @@ export default function AppearancePage({ botId }: { botId: string }) {
       setDirty(false);
       setServerProblems(saved.warnings);
       setStatus({ kind: 'ok', text: t('appearance.saved', { version: saved.version }) });
-      return true;
     } catch (err) {
       if (err instanceof ApiError) setServerProblems(err.problems);
-      setStatus({ kind: 'error', text: errorText(err) });
-      return false;
+      throw err;
     }
   }
 
-  async function publish(): Promise<void> {
-    if (dirty && !(await save())) return;
-    try {
+  const save = write.onSubmit(saveDraft);
+  const publish = () =>
+    write.run(async () => {
+      if (dirty) await saveDraft();
+      setStatus(null);
       const res = await sendJson<{ version: number }>(`${path}/publish`, {});
       setStatus({ kind: 'ok', text: t('appearance.published', { version: res.version }) });
-    } catch (err) {
-      setStatus({ kind: 'error', text: errorText(err) });
-    }
-  }
+    });
 
   if (missing) {
     return (
@@ -117,22 +119,17 @@ export default function AppearancePage({ botId }: { botId: string }) {
       {!doc && !status && <p>{t('loading')}</p>}
       {doc && (
         <div className="appearance-layout">
-          <form
-            aria-label={t('appearance.formLabel')}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
-            }}
-          >
+          <form aria-label={t('appearance.formLabel')} aria-busy={write.pending} onSubmit={save}>
             <AppearanceFields form={form} set={set} problems={problems} />
             <div className="actions">
-              <button type="submit" disabled={errors.length > 0}>
+              <button type="submit" disabled={errors.length > 0 || write.pending}>
                 {t('appearance.save')}
               </button>
-              <button type="button" disabled={errors.length > 0} onClick={() => void publish()}>
+              <button type="button" disabled={errors.length > 0 || write.pending} onClick={() => void publish()}>
                 {t('appearance.publish')}
               </button>
             </div>
+            <Failure error={write.error} />
           </form>
           <WidgetPreview appearance={appearance} locale={locale} />
         </div>

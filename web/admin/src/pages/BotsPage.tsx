@@ -6,11 +6,13 @@ import { BOT_ID } from '../../../../src/flow/bot-schema.ts';
 import { knownTicketValues } from '../../../../src/connectors/builtin/values.ts';
 import { loadBotText } from '../../../../src/flow/load-text.ts';
 import type { Problem } from '../../../../src/flow/problem.ts';
-import { errorText, request } from '../api.ts';
+import { request } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { FileProblems } from '../FileProblems.tsx';
 import { Link } from '../Link.tsx';
 import { navigate } from '../router.ts';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 
 export function BotsPage() {
   const { t, i18n } = useTranslation();
@@ -19,13 +21,12 @@ export function BotsPage() {
   const [name, setName] = useState('');
   // A new bot speaks the admin's language unless they choose another.
   const [locale, setLocale] = useState(i18n.language.startsWith('ja') ? 'ja' : 'en');
-  const [message, setMessage] = useState<string | null>(null);
+  const upload = useSubmit();
   const [fileProblems, setFileProblems] = useState<{ file: string; problems: readonly Problem[] } | null>(null);
 
-  async function importFile(file: File) {
-    setMessage(null);
-    setFileProblems(null);
-    try {
+  const importFile = (file: File) =>
+    upload.run(async () => {
+      setFileProblems(null);
       const text = await file.text();
       // Checked here first, as `renkei validate` does: each problem in the admin's language, by line and block.
       const errors = loadBotText(text, file.name, knownTicketValues).problems.filter((p) => p.severity === 'error');
@@ -40,10 +41,7 @@ export function BotsPage() {
       await request(`/bots/${encodeURIComponent(botId)}`, { method: 'PUT', text, contentType: json ? 'application/json' : 'application/yaml' });
       reload();
       navigate(`/bots/${encodeURIComponent(botId)}`);
-    } catch (err) {
-      setMessage(errorText(err));
-    }
-  }
+    });
 
   return (
     <section>
@@ -129,16 +127,14 @@ export function BotsPage() {
         type="file"
         accept=".yaml,.yml,.json"
         aria-label={t('bots.import')}
+        disabled={upload.pending}
+        aria-busy={upload.pending}
         onChange={(e) => {
           const file = e.target.files?.[0];
           if (file) void importFile(file);
         }}
       />
-      {message && (
-        <p role="alert" className="error">
-          {message}
-        </p>
-      )}
+      <Failure error={upload.error} />
       {fileProblems && <FileProblems file={fileProblems.file} problems={fileProblems.problems} />}
     </section>
   );

@@ -1,7 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, sendJson } from '../api.ts';
+import { sendJson } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 
 type Entry = { id: string; name: string; email?: string; enabled?: boolean; active?: boolean; createdAt: string };
 
@@ -9,19 +11,7 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
   const { t } = useTranslation();
   const { data, error, reload } = useFetch<{ items: Entry[]; total: number }>(`/records/${kind}?limit=500`);
   const [values, setValues] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  /** Reports its own failure in the form, so onSubmit need not await it. */
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setMessage(null);
-    try {
-      await sendJson(`/records/${kind}`, Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])));
-      setValues({});
-      reload();
-    } catch (err) {
-      setMessage(errorText(err));
-    }
-  };
+  const add = useSubmit();
   return (
     <section aria-label={t(`directory.${kind}`)}>
       <h2>{t(`directory.${kind}`)}</h2>
@@ -35,7 +25,15 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
           </li>
         ))}
       </ul>
-      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+      <form
+        className="inline-form"
+        aria-busy={add.pending}
+        onSubmit={add.onSubmit(async () => {
+          await sendJson(`/records/${kind}`, Object.fromEntries(fields.map((f) => [f, values[f] ?? ''])));
+          setValues({});
+          reload();
+        })}
+      >
         {fields.map((f) => (
           <input
             key={f}
@@ -47,13 +45,11 @@ function Section({ kind, fields }: { kind: 'departments' | 'agents' | 'lists'; f
             onChange={(e) => setValues({ ...values, [f]: e.target.value })}
           />
         ))}
-        <button type="submit">{t('directory.add')}</button>
+        <button type="submit" disabled={add.pending}>
+          {t('directory.add')}
+        </button>
       </form>
-      {message && (
-        <p role="alert" className="error">
-          {message}
-        </p>
-      )}
+      <Failure error={add.error} />
     </section>
   );
 }

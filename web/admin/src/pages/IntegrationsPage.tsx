@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, getJson, sendJson } from '../api.ts';
+import { getJson, sendJson } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 import { useWords } from '../words.ts';
 import type { CheckProblem } from '../../../../src/vocabulary/integration.ts';
 
@@ -63,7 +65,7 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [roles, setRoles] = useState<readonly Role[]>(ROLES.filter((r) => provider.roles.includes(r)));
   const [register, setRegister] = useState<{ redirectUri: string; consoleUrl: string | null } | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const connect = useSubmit();
   const choice = provider.settings.find((f) => f.choices)?.key;
   const where = choice ? (settings[choice] ?? '') : '';
   useEffect(() => {
@@ -79,24 +81,18 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
   // Role-only settings (the Desk organisation) show when their role is connected.
   const fields = provider.settings.filter((f) => f.roles === null || f.roles.some((r) => roles.includes(r as Role)));
   const secretFields = provider.secrets.filter((f) => !grants.includes(f.key));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setMessage(null);
+  const submit = connect.onSubmit(async () => {
     const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ''));
-    try {
-      const res = await sendJson<{ authorizeUrl: string }>(`/integrations/${role}/connect`, {
-        provider: provider.name,
-        settings: clean,
-        secrets,
-        roles: roles.filter((r) => r !== role),
-      });
-      window.location.assign(res.authorizeUrl);
-    } catch (err) {
-      setMessage(errorText(err));
-    }
-  };
+    const res = await sendJson<{ authorizeUrl: string }>(`/integrations/${role}/connect`, {
+      provider: provider.name,
+      settings: clean,
+      secrets,
+      roles: roles.filter((r) => r !== role),
+    });
+    window.location.assign(res.authorizeUrl);
+  });
   return (
-    <form className="provider-form" aria-label={t('integrations.connectWith', { provider: provider.label })} onSubmit={(e) => void submit(e)}>
+    <form className="provider-form" aria-label={t('integrations.connectWith', { provider: provider.label })} aria-busy={connect.pending} onSubmit={submit}>
       {register && (
         <p className="hint">
           {provider.connection.registerHint ?? t('integrations.registerRedirect')} <code>{register.redirectUri}</code>
@@ -139,12 +135,10 @@ function ConnectForm({ provider, current }: { provider: ProviderInfo; current: I
           />
         </label>
       ))}
-      <button type="submit">{t('integrations.connect', { provider: provider.label })}</button>
-      {message && (
-        <p role="alert" className="error">
-          {message}
-        </p>
-      )}
+      <button type="submit" disabled={connect.pending}>
+        {t('integrations.connect', { provider: provider.label })}
+      </button>
+      <Failure error={connect.error} />
     </form>
   );
 }
@@ -205,28 +199,21 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
   const [settings, setSettings] = useState<Record<string, string>>(same ? current.settings : initial);
   // Secrets are write-only: the form starts empty; left empty on an existing setup keeps them.
   const [secrets, setSecrets] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const save = useSubmit();
   // A setting that decides where or for whom the secrets go needs them again (the server drops the stored ones otherwise).
   const moved = same ? provider.settings.filter((f) => f.bindsSecrets && (settings[f.key] ?? '') !== (current.settings[f.key] ?? '')) : [];
   const keep = same && current.hasSecrets && moved.length === 0;
-  /** Reports its own failure in the form, so onSubmit need not await it. */
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setMessage(null);
+  const submit = save.onSubmit(async () => {
     const given = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
     const cleanSettings = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== ''));
     const sendSecrets = secretFields.length > 0 && !(keep && Object.keys(given).length === 0);
-    try {
-      await sendJson(`/integrations/${role}`, { provider: provider.name, settings: cleanSettings, ...(sendSecrets ? { secrets: given } : {}) }, 'PUT');
-      setSecrets({});
-      onSaved();
-    } catch (err) {
-      setMessage(errorText(err));
-    }
-  };
+    await sendJson(`/integrations/${role}`, { provider: provider.name, settings: cleanSettings, ...(sendSecrets ? { secrets: given } : {}) }, 'PUT');
+    setSecrets({});
+    onSaved();
+  });
   const label = (f: ProviderField) => (f.required ? f.label : t('integrations.optional', { label: f.label }));
   return (
-    <form className="provider-form" onSubmit={(e) => void submit(e)}>
+    <form className="provider-form" aria-busy={save.pending} onSubmit={submit}>
       {fields.map((f) => (
         <SettingField key={f.key} field={f} value={settings[f.key]} onChange={(value) => setSettings({ ...settings, [f.key]: value })} />
       ))}
@@ -244,12 +231,10 @@ function ProviderForm({ provider, current, onSaved }: { provider: ProviderInfo; 
           />
         </label>
       ))}
-      <button type="submit">{t('integrations.save', { provider: provider.label })}</button>
-      {message && (
-        <p role="alert" className="error">
-          {message}
-        </p>
-      )}
+      <button type="submit" disabled={save.pending}>
+        {t('integrations.save', { provider: provider.label })}
+      </button>
+      <Failure error={save.error} />
     </form>
   );
 }
@@ -264,23 +249,20 @@ function OrganizationPicker({ role, onSaved }: { role: Role; onSaved: () => void
   const { t } = useTranslation();
   const { data, error } = useFetch<{ items: { id: string; name: string }[]; orgId: string | null }>(`/integrations/${role}/organizations`);
   const [chosen, setChosen] = useState('');
-  const [failed, setFailed] = useState<string | null>(null);
+  const save = useSubmit();
   if (error) return <p className="error">{t('integrations.organizationsFailed', { message: error })}</p>;
   if (!data || data.orgId !== null) return null;
   if (data.items.length === 0) return <p className="error">{t('integrations.organizationsNone')}</p>;
   if (data.items.length === 1) return null;
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setFailed(null);
-    try {
-      await sendJson(`/integrations/${role}/organization`, { orgId: chosen }, 'PUT');
-      onSaved();
-    } catch (err) {
-      setFailed(errorText(err));
-    }
-  };
   return (
-    <form className="organization-picker" onSubmit={(e) => void save(e)}>
+    <form
+      className="organization-picker"
+      aria-busy={save.pending}
+      onSubmit={save.onSubmit(async () => {
+        await sendJson(`/integrations/${role}/organization`, { orgId: chosen }, 'PUT');
+        onSaved();
+      })}
+    >
       <label>
         {t('integrations.organization')}
         <select value={chosen} required onChange={(e) => setChosen(e.target.value)}>
@@ -292,14 +274,10 @@ function OrganizationPicker({ role, onSaved }: { role: Role; onSaved: () => void
           ))}
         </select>
       </label>
-      <button type="submit" disabled={!chosen}>
+      <button type="submit" disabled={!chosen || save.pending}>
         {t('integrations.organizationSave')}
       </button>
-      {failed && (
-        <p role="alert" className="error">
-          {failed}
-        </p>
-      )}
+      <Failure error={save.error} />
     </form>
   );
 }
@@ -316,13 +294,15 @@ function RoleCard({
 }) {
   const { t } = useTranslation();
   const words = useWords();
+  // What a check found (an answer, not a failure); a refused action is the Failure beside the buttons.
   const [message, setMessage] = useState<string | null>(null);
+  const action = useSubmit();
   const [editing, setEditing] = useState<string | null>(null);
   const [connecting, setConnecting] = useState<string | null>(null);
   const role = integration?.role;
-  const act = async (path: string, method = 'POST') => {
-    setMessage(null);
-    try {
+  const act = (path: string, method = 'POST') =>
+    action.run(async () => {
+      setMessage(null);
       const res = await sendJson<{ ok?: boolean; message?: string; problem?: CheckProblem }>(
         `/integrations/${role}${path}`,
         method === 'POST' ? {} : undefined,
@@ -332,10 +312,7 @@ function RoleCard({
       else if (res.ok === false && res.problem) setMessage(t(`integrations.checkProblem.${res.problem.code}`, res.problem.params));
       else if (res.ok === false) setMessage(t('integrations.checkFailed', { message: res.message ?? '' }));
       reload();
-    } catch (err) {
-      setMessage(errorText(err));
-    }
-  };
+    });
   if (!integration) return null;
   // Providers with something to set up: the built-in store has its own button.
   const configurable = providers.filter((p) => p.roles.includes(integration.role) && p.settings.length + p.secrets.length > 0);
@@ -367,16 +344,17 @@ function RoleCard({
           )}
         </dd>
       </dl>
-      <div className="actions">
-        <button type="button" onClick={() => void act('/check')}>
+      <div className="actions" aria-busy={action.pending}>
+        <button type="button" disabled={action.pending} onClick={() => void act('/check')}>
           {t('integrations.check')}
         </button>
-        <button type="button" onClick={() => void act(integration.enabled ? '/disable' : '/enable')}>
+        <button type="button" disabled={action.pending} onClick={() => void act(integration.enabled ? '/disable' : '/enable')}>
           {integration.enabled ? t('integrations.disable') : t('integrations.enable')}
         </button>
         {integration.provider !== 'builtin' && (
           <button
             type="button"
+            disabled={action.pending}
             onClick={() => {
               // The credentials are erased, not kept aside: connecting again needs them (or a consent) again.
               if (window.confirm(t('integrations.disconnectConfirm', { provider: providerLabel(integration.provider) }))) void act('', 'DELETE');
@@ -398,6 +376,7 @@ function RoleCard({
           </button>
         ))}
       </div>
+      <Failure error={action.error} />
       {connectable
         .filter((p) => p.name === connecting)
         .map((p) => (

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText, sendJson } from '../api.ts';
+import { sendJson } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 
 const KINDS = ['conversations', 'records', 'idle'] as const;
 type Kind = (typeof KINDS)[number];
@@ -25,7 +27,8 @@ export function RetentionSettings() {
   const { t } = useTranslation();
   const { data, error, reload } = useFetch<Retention>('/retention');
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [saved, setSaved] = useState(false);
+  const save = useSubmit();
   useEffect(() => {
     if (data) setDraft(draftOf(data));
   }, [data]);
@@ -38,34 +41,24 @@ export function RetentionSettings() {
     );
   if (!data || !draft) return <p>{t('loading')}</p>;
 
-  async function save() {
-    setStatus(null);
+  const submit = save.onSubmit(async () => {
+    setSaved(false);
     const body: Partial<Record<Kind, number | 'keep'>> = {};
     for (const k of KINDS) {
-      if (data![k].source === 'environment') continue;
-      body[k] = draft![k].keep ? 'keep' : Number(draft![k].days);
+      if (data[k].source === 'environment') continue;
+      body[k] = draft[k].keep ? 'keep' : Number(draft[k].days);
     }
-    try {
-      await sendJson('/retention', body, 'PUT');
-      setStatus({ ok: true, text: t('privacy.retention.saved') });
-      reload();
-    } catch (err) {
-      setStatus({ ok: false, text: errorText(err) });
-    }
-  }
+    await sendJson('/retention', body, 'PUT');
+    setSaved(true);
+    reload();
+  });
 
   const run = data.lastRun;
   return (
     <section className="card retention" aria-labelledby="retention-title">
       <h2 id="retention-title">{t('privacy.retention.title')}</h2>
       <p className="hint">{t('privacy.retention.intro')}</p>
-      <form
-        className="retention-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
+      <form className="retention-form" aria-busy={save.pending} onSubmit={submit}>
         {KINDS.map((k) => {
           const fixed = data[k].source === 'environment';
           return (
@@ -99,13 +92,16 @@ export function RetentionSettings() {
             </fieldset>
           );
         })}
-        <button type="submit">{t('privacy.retention.save')}</button>
+        <button type="submit" disabled={save.pending}>
+          {t('privacy.retention.save')}
+        </button>
       </form>
-      {status && (
-        <p role={status.ok ? 'status' : 'alert'} className={status.ok ? 'status ok' : 'error'}>
-          {status.text}
+      {saved && (
+        <p role="status" className="status ok">
+          {t('privacy.retention.saved')}
         </p>
       )}
+      <Failure error={save.error} />
       {run && (
         <p className="hint">
           {run.error === null

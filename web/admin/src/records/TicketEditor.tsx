@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorText, sendJson } from '../api.ts';
+import { ApiError, sendJson } from '../api.ts';
+import { Failure } from '../Failure.tsx';
 import { Time } from '../time.tsx';
 import { useFetch } from '../use-fetch.ts';
+import { useSubmit } from '../use-submit.ts';
 
 export interface TicketChangeView {
   readonly field: 'status' | 'assignee';
@@ -15,8 +17,6 @@ interface Choice {
   readonly value: string;
   readonly label: string;
 }
-
-type Status = { readonly kind: 'ok' | 'error'; readonly text: string };
 
 /**
  * A built-in ticket's status and assignee, changed from the admin (`PATCH …/records/tickets/{id}`),
@@ -35,31 +35,29 @@ export function TicketEditor(props: {
   const values = useFetch<{ status: Choice[]; assignee: Choice[] }>('/records/ticket-values');
   const [status, setStatus] = useState(props.status);
   const [assignee, setAssignee] = useState(props.assignee ?? '');
-  const [result, setResult] = useState<Status | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  // A refused field in the page's words: the server names the field, not the choices it offers.
+  const save = useSubmit((err) => {
+    const field = err instanceof ApiError && err.status === 400 ? err.field : null;
+    return field === 'status' ? t('record.statusInvalid') : field === 'assignee' ? t('record.assigneeInvalid') : null;
+  });
   const statuses = withCurrent(values.data?.status ?? [], props.status, props.status);
   const agents = withCurrent(values.data?.assignee ?? [], props.assignee, t('record.inactive', { name: props.assignee ?? '' }));
 
-  /** Reports its own failure in the form, so onSubmit need not await it. */
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = save.onSubmit(async () => {
     setResult(null);
     const change = {
       ...(status !== props.status ? { status } : {}),
       ...(assignee !== (props.assignee ?? '') ? { assignee: assignee === '' ? null : assignee } : {}),
     };
     if (Object.keys(change).length === 0) {
-      setResult({ kind: 'ok', text: t('record.unchanged') });
+      setResult(t('record.unchanged'));
       return;
     }
-    try {
-      await sendJson(`/records/tickets/${encodeURIComponent(props.ticketId)}`, change, 'PATCH');
-      setResult({ kind: 'ok', text: t('record.saved') });
-      props.onChanged();
-    } catch (err) {
-      const field = err instanceof ApiError && err.status === 400 ? err.field : null;
-      setResult({ kind: 'error', text: field === 'status' ? t('record.statusInvalid') : field === 'assignee' ? t('record.assigneeInvalid') : errorText(err) });
-    }
-  };
+    await sendJson(`/records/tickets/${encodeURIComponent(props.ticketId)}`, change, 'PATCH');
+    setResult(t('record.saved'));
+    props.onChanged();
+  });
 
   const none = t('record.none');
   return (
@@ -70,7 +68,7 @@ export function TicketEditor(props: {
           {values.error}
         </p>
       )}
-      <form className="ticket-form" onSubmit={(e) => void submit(e)}>
+      <form className="ticket-form" aria-busy={save.pending} onSubmit={submit}>
         <label className="field">
           <span>{t('column.status')}</span>
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
@@ -92,15 +90,16 @@ export function TicketEditor(props: {
             ))}
           </select>
         </label>
-        <button type="submit" disabled={!values.data}>
+        <button type="submit" disabled={!values.data || save.pending}>
           {t('record.save')}
         </button>
       </form>
       {result && (
-        <p role={result.kind === 'error' ? 'alert' : 'status'} className={`status ${result.kind}`}>
-          {result.text}
+        <p role="status" className="status ok">
+          {result}
         </p>
       )}
+      <Failure error={save.error} />
       <h3>{t('record.history')}</h3>
       {props.changes.length === 0 ? (
         <p>{t('record.noHistory')}</p>
