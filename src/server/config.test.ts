@@ -57,6 +57,9 @@ describe('server configuration', () => {
     expect(serverConfigFromEnv({ RENKEI_CUSTOM_SERVICE_URLS: '0' }).customServiceUrls).toBe(false);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    // Case does not matter, as for the other on/off settings: `TRUE` is not a proxy's address.
+    expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
+    expect(serverConfigFromEnv({ RENKEI_TRUST_PROXY: 'False' }).trustProxy).toBe(false);
   });
 
   it('refuses bad values with a message naming the variable', () => {

@@ -55,8 +55,8 @@ const trustProxy = z
   .trim()
   .optional()
   .transform((v): boolean | number | string[] => {
-    if (v === undefined || v === '' || v === 'false') return false;
-    if (v === 'true') return true;
+    if (v === undefined || v === '' || v.toLowerCase() === 'false') return false;
+    if (v.toLowerCase() === 'true') return true;
     if (/^\d+$/.test(v)) return Number(v);
     return v
       .split(',')
