@@ -105,6 +105,8 @@ export async function providerRun(target: ProviderFake, o: ProviderRunOptions): 
         ['events', happened.join('; ') || '—'],
         ['visitor load (s)', load.seconds.toFixed(1)],
         ['settled after the load (s)', ((performance.now() - settleBegan) / 1000).toFixed(1)],
+        // On the service's side: each process refreshes once per role, again after an expiry.
+        [`token refreshes on the fake ${target.provider}`, fake.tokenRefreshes],
       ],
       exposure: {
         files: [t.db, `${t.db}-wal`],

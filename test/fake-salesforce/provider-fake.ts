@@ -53,7 +53,8 @@ export const providerFake: ProviderFake = {
       unknownCredentials: () => credentialsOf({ clientId: '3MVG9UNKNOWN', clientSecret: 'NOPESECRET456', refreshToken: '5Aep861nope.refresh' }),
       revoke: (credentials) => fake.revokeRefreshToken(credentials.secrets['refreshToken']!),
       expireAccessTokens: () => fake.expireSessions(),
-      // Salesforce's rate limit is 403 REQUEST_LIMIT_EXCEEDED, which carries no Retry-After.
+      // Salesforce's rate limit is 403 REQUEST_LIMIT_EXCEEDED, which carries no Retry-After; SOQL
+      // sees a record as soon as it is created, so there is no search lag to set.
       randomFaults: (f) =>
         fake.faults.set({
           rate5xx: f?.rate5xx ?? 0,

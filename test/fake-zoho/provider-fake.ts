@@ -65,6 +65,7 @@ export const providerFake: ProviderFake = {
           rateSlow: f?.rateSlow ?? 0,
           slowMs: f?.slowMs ?? 0,
           rateLostResponse: f?.rateLostResponse ?? 0,
+          searchLagMs: f?.searchLagMs ?? 0,
         }),
       failNextCreate: (kind, status) => fake.faults.set({ failNext: { status, count: 1, route: CREATE_ROUTES[kind] } }),
       get tokenRefreshes() {

@@ -83,6 +83,8 @@ export interface RandomFaults {
   readonly slowMs?: number;
   /** A committed create answered by dropping the connection. */
   readonly rateLostResponse?: number;
+  /** Search does not see records younger than this, where the service's search index trails creates (Zoho's, HubSpot's). */
+  readonly searchLagMs?: number;
 }
 
 export interface RunningProviderFake {
