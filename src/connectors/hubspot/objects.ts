@@ -138,12 +138,17 @@ export async function searchOwn(
   budget: Budget,
   settleMs = SEARCH_SETTLE_MS,
 ): Promise<string | undefined> {
-  const first = await searchFirst(api, type, groups, budget);
+  return findSettled(api, budget, () => searchFirst(api, type, groups, budget), settleMs);
+}
+
+/** `find` (a look-up through search), and once more after `settleMs` when it missed and the block's time allows. */
+export async function findSettled<T>(api: HubSpotApi, budget: Budget, find: () => Promise<T | undefined>, settleMs = SEARCH_SETTLE_MS): Promise<T | undefined> {
+  const first = await find();
   if (first !== undefined || settleMs <= 0 || api.clock.now() + settleMs >= budget.deadline) return first;
   try {
     await api.clock.sleep(settleMs, budget.signal);
   } catch {
     return undefined;
   }
-  return searchFirst(api, type, groups, budget);
+  return find();
 }

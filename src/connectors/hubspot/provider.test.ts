@@ -130,6 +130,16 @@ describe('hubspot crm', () => {
     expect(fake.contacts).toHaveLength(2);
   });
 
+  it("a company whose answer was lost is found again, not created twice, when HubSpot's search index trails the create", async () => {
+    const crm = crmOf();
+    fake.faults.set({ rateLostResponse: 1, searchLagMs: 1_000 });
+    const outcome = await crm.createContact(person('mia@gmail.com', { company: 'Lagging Design' }), ctx());
+    fake.faults.set({ rateLostResponse: 0, searchLagMs: 0 });
+    expect(fake.companies.map((c) => c.properties['name'])).toEqual(['Lagging Design']);
+    expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.contacts[0]!.id } });
+    expect(fake.contacts[0]!.associations).toEqual([{ toType: 'companies', toId: fake.companies[0]!.id, typeId: 279 }]);
+  });
+
   it('a deal goes to the pipeline of the stage named (by label or id), associated with the contact; an unknown stage is a failure', async () => {
     const crm = crmOf();
     const contact = await crm.createContact(person('d@example.com'), ctx());
