@@ -12,8 +12,9 @@ import { callTimeoutEnv, providerRun, type ScenarioResult } from './lib/provider
  * rate-limit answer (Zoho's 429 with Retry-After, HubSpot's 429 without, Salesforce's 403
  * REQUEST_LIMIT_EXCEEDED), 5% answers slower than the server's call timeout, 2% of creates
  * committed but answered by a dropped connection, search trailing creates by 2 s (where the
- * service's does), every access token expired once mid-run, and the mailing role's refresh token revoked → the newsletter conversations take the
- * integration_invalid port, every other one succeeds; nothing lost, nothing twice.
+ * service's does), every access token expired once mid-run, and the mailing role's refresh token
+ * revoked → the newsletter conversations take the integration_invalid port, every other one
+ * succeeds; nothing lost, nothing twice.
  */
 
 const CALL_TIMEOUT_MS = 1_500;
@@ -43,7 +44,15 @@ export function faultsScenario(target: ProviderFake, tag: string, visitors: numb
     prepare: async ({ fake, roles, server }) => {
       await publishBot(server, 'newsletter', newsletterWithOwnInvalidPort());
       fake.revoke(roles.mailing!);
-      fake.randomFaults({ rate5xx: 0.2, rate429: 0.1, retryAfterSeconds: 1, rateSlow: 0.05, slowMs: CALL_TIMEOUT_MS + 1_000, rateLostResponse: 0.02, searchLagMs: SEARCH_LAG_MS });
+      fake.randomFaults({
+        rate5xx: 0.2,
+        rate429: 0.1,
+        retryAfterSeconds: 1,
+        rateSlow: 0.05,
+        slowMs: CALL_TIMEOUT_MS + 1_000,
+        rateLostResponse: 0.02,
+        searchLagMs: SEARCH_LAG_MS,
+      });
     },
     events: [
       { at: 0, what: "mailing's refresh token revoked (before the first visitor)", run: async () => undefined },

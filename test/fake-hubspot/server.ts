@@ -31,7 +31,17 @@ export const faultsSchema = z.strictObject({
   slowMs: z.number().int().min(0),
 });
 export type Faults = z.infer<typeof faultsSchema>;
-export const DEFAULT_FAULTS: Faults = { rate5xx: 0, rate429: 0, retryAfterSeconds: 0, dailyLimit: false, rateLostResponse: 0, failNext: null, searchLagMs: 0, rateSlow: 0, slowMs: 0 };
+export const DEFAULT_FAULTS: Faults = {
+  rate5xx: 0,
+  rate429: 0,
+  retryAfterSeconds: 0,
+  dailyLimit: false,
+  rateLostResponse: 0,
+  failNext: null,
+  searchLagMs: 0,
+  rateSlow: 0,
+  slowMs: 0,
+};
 
 export interface ServerDeps {
   readonly data: AccountData;
