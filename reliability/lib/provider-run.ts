@@ -60,7 +60,9 @@ export async function providerRun(target: ProviderFake, o: ProviderRunOptions): 
   const cleanup = async (): Promise<void> => {
     await fleet.stopAll();
     await fake.close();
-    t.cleanup();
+    // RELIABILITY_KEEP=1 leaves the database (effect_attempts says what each call answered) for a look afterwards.
+    if (process.env['RELIABILITY_KEEP']) console.log(`${o.name} · ${target.provider}: database kept at ${t.db}`);
+    else t.cleanup();
   };
   try {
     const roles = await configureRoles(target, fake, t.db);

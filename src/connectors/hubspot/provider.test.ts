@@ -238,6 +238,19 @@ describe('hubspot crm', () => {
     expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
     expect(fake.deals).toHaveLength(1);
   });
+  it('a lost deal too new for search, with no time left to look again, is an unknown outcome, not a second deal; the retry finds it', async () => {
+    const startedAt = Date.now();
+    const short = crmOf(createHubSpotProvider({ ...quick, deadlineMs: 2_500 }));
+    fake.faults.set({ rateLostResponse: 1, searchLagMs: 60_000 });
+    const deal = { name: 'Late deal', stage: 'Proposal', closingDate: '', amount: '', contactId: '', fields: {} };
+    const first = await short.createDeal(deal, ctx(1, { startedAt }));
+    expect(first).toMatchObject({ outcome: 'failure', retryable: true, unknownOutcome: true });
+    expect(fake.deals).toHaveLength(1);
+    fake.faults.set({ rateLostResponse: 0, searchLagMs: 0 });
+    const retry = await crmOf().createDeal(deal, ctx(1, { startedAt, retryOfUnknown: true }));
+    expect(retry).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
+    expect(fake.deals).toHaveLength(1);
+  });
   it("a lost deal is still found when HubSpot's search index trails the create", async () => {
     const crm = crmOf();
     fake.faults.set({ rateLostResponse: 1, searchLagMs: 1_000 });
