@@ -1,21 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCALE, zohoRun, type ScenarioResult } from './lib/zoho-run.ts';
+import type { ProviderFake } from '../test/helpers/provider-fake.ts';
+import { providerRun, type ScenarioResult } from './lib/provider-run.ts';
 
 /**
- * 1,000 scripted visitors through the four example bots' integration blocks against the fake
- * Zoho (all three roles), the server SIGKILLed three times at random moments and restarted on the
- * same database each time.
+ * `visitors` scripted visitors through the four example bots' integration blocks against one
+ * provider's fake (all three roles), the server SIGKILLed three times at random moments and
+ * restarted on the same database each time. Run once per provider fake.
  */
-
-const VISITORS = Math.round(1_000 * SCALE);
-
-export function crashScenario(tag: string): Promise<ScenarioResult> {
+export function crashScenario(target: ProviderFake, tag: string, visitors: number): Promise<ScenarioResult> {
   // Three kill points at random among the visitors' progress, one in each stretch of the run.
-  const at = [0, 1, 2].map((k) => Math.floor(VISITORS * (0.1 + 0.27 * k + Math.random() * 0.2)));
-  return zohoRun({
+  const at = [0, 1, 2].map((k) => Math.floor(visitors * (0.1 + 0.27 * k + Math.random() * 0.2)));
+  return providerRun(target, {
     name: 'crash',
     tag,
-    visitors: VISITORS,
+    visitors,
     concurrency: 40,
     env: { RENKEI_TURN_WAIT_MS: '0' },
     // The killed process's claims come back after their 30 s lease; then a 40 s block deadline at most.

@@ -10,8 +10,7 @@ import { newTraffic } from './lib/driver.ts';
 import { Fleet } from './lib/fleet.ts';
 import { botFile } from './lib/hostile-bots.ts';
 import { hostileRequest, type HostileRequest, type Operation } from './lib/hostile-requests.ts';
-import type { ScenarioResult } from './lib/zoho-run.ts';
-import { SCALE } from './lib/zoho-run.ts';
+import { SCALE, type ScenarioResult } from './lib/provider-run.ts';
 
 /**
  * 10,000 generated hostile requests over the visitor and admin APIs (none with the admin token)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { newTestTarget, TEST_POSTGRES_URL } from '../src/store/test-support.ts';
-import { startFakeZoho } from '../test/fake-zoho/index.ts';
+import { providerFake as zoho } from '../test/fake-zoho/provider-fake.ts';
 import type { RunningServer } from '../test/helpers/server.ts';
 import { publishBot } from './lib/admin.ts';
 import { audit } from './lib/audit.ts';
@@ -10,8 +10,8 @@ import { drive, newTraffic, settle, type Script, type Target, type Traffic } fro
 import { cpuQuotas } from './lib/cpu-quota.ts';
 import { Fleet } from './lib/fleet.ts';
 import { runVisitors } from './lib/load.ts';
-import { clientSecrets, configureZoho } from './lib/zoho.ts';
-import { SCALE, type ScenarioResult } from './lib/zoho-run.ts';
+import { SCALE, type ScenarioResult } from './lib/provider-run.ts';
+import { configureRoles, roleSecrets } from './lib/roles.ts';
 import { echoBot } from '../test/helpers/echo-bot.ts';
 import { cpuSecondsOf } from '../bench/load.ts';
 
@@ -224,7 +224,7 @@ async function capped(traffic: Traffic, servers: readonly RunningServer[], tag: 
 }
 
 export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
-  const fake = await startFakeZoho({ seed: 13 });
+  const fake = await zoho.start({ seed: 13 });
   const { target, remove } = newTestTarget('postgres');
   const schema = new URL(target).searchParams.get('schema') ?? '';
   const fleet = new Fleet();
@@ -243,7 +243,7 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
     RENKEI_LOG_LEVEL: 'warn',
   };
   try {
-    const clients = await configureZoho(fake, target, { RENKEI_SECRET_KEY: env.RENKEI_SECRET_KEY });
+    const roles = await configureRoles(zoho, fake, target, { RENKEI_SECRET_KEY: env.RENKEI_SECRET_KEY });
     // The first one migrates the schema and publishes the examples; the others start on it after.
     const first = await fleet.start(target, env);
     await publishBot(first, 'echo', ECHO_BOT);
@@ -260,7 +260,7 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
 
     const load = await runVisitors({ count: VISITORS, concurrency: 40, tag, traffic, target: any });
     const settled = await settle(traffic, any, load.conversations, 100_000);
-    const a = audit(fake, settled);
+    const a = audit(fake.records, settled);
     a.lost += load.gaveUp.length;
     const uncappedRatio = uncapped.three.median / uncapped.one.median;
     const cappedRows: [string, string][] =
@@ -308,7 +308,7 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
         files: [],
         pgSchemas: [schema],
         logs: fleet.logs(),
-        secrets: [...clientSecrets(clients), env.RENKEI_ADMIN_TOKEN, env.RENKEI_SECRET_KEY, ...load.conversations.map((c) => c.token)],
+        secrets: [...roleSecrets(roles), env.RENKEI_ADMIN_TOKEN, env.RENKEI_SECRET_KEY, ...load.conversations.map((c) => c.token)],
         personal: load.conversations.flatMap((c) => [c.plan.person.email, c.plan.person.phone]),
       },
       cleanup,

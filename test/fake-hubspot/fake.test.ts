@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeHubSpot, type FakeHubSpot } from './index.ts';
 
 /** The fake answers as HubSpot's published API does: these pin the shapes the provider relies on. */
@@ -253,6 +253,21 @@ describe('the fake HubSpot’s faults', () => {
     fake.faults.set({ rate5xx: 0, rateLostResponse: 1 });
     await expect(call('POST', '/crm/v3/objects/contacts', { properties: { email: 'lost@example.com' } }, bearer)).rejects.toThrow();
     expect(fake.contacts.map((c) => c.properties['email'])).toEqual(['lost@example.com']);
+  });
+
+  it('holds a done answer back (rateSlow): a client that stops waiting finds the record made all the same', async () => {
+    const bearer = await accessToken();
+    fake.faults.set({ rateSlow: 1, slowMs: 5_000 });
+    const stop = new AbortController();
+    const answer = fetch(`${fake.url}/crm/v3/objects/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { email: 'slow@example.com' } }),
+      signal: stop.signal,
+    });
+    await vi.waitFor(() => expect(fake.contacts.map((c) => c.properties['email'])).toEqual(['slow@example.com']));
+    stop.abort();
+    await expect(answer).rejects.toThrow();
   });
 
   it('is driven over HTTP too (npm run fake-hubspot)', async () => {

@@ -53,7 +53,15 @@ export const providerFake: ProviderFake = {
       expireAccessTokens: () => fake.expireAccessTokens(),
       // HubSpot's 429 as documented carries X-HubSpot-RateLimit-* headers, not Retry-After: the
       // fake answers that way whatever wait the suite would like, and the client backs off itself.
-      randomFaults: (faults) => fake.faults.set({ rate5xx: faults?.rate5xx ?? 0, rate429: faults?.rate429 ?? 0 }),
+      randomFaults: (f) =>
+        fake.faults.set({
+          rate5xx: f?.rate5xx ?? 0,
+          rate429: f?.rate429 ?? 0,
+          rateSlow: f?.rateSlow ?? 0,
+          slowMs: f?.slowMs ?? 0,
+          rateLostResponse: f?.rateLostResponse ?? 0,
+          searchLagMs: f?.searchLagMs ?? 0,
+        }),
       failNextCreate: (kind, status) => fake.faults.set({ failNext: { status, count: 1, route: CREATE_ROUTES[kind] } }),
       get tokenRefreshes() {
         return fake.stats.tokenRefreshes;

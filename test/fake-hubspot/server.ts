@@ -26,9 +26,22 @@ export const faultsSchema = z.strictObject({
   failNext: z.strictObject({ status: z.number().int().min(400).max(599), count: z.number().int().min(1), route: z.string().min(1).optional() }).nullable(),
   /** Search does not see records younger than this: HubSpot's search index lags behind creates. */
   searchLagMs: z.number().int().min(0),
+  /** Probability that an API answer is delayed by `slowMs`, after the work was done (a client timeout must not duplicate it). */
+  rateSlow: z.number().min(0).max(1),
+  slowMs: z.number().int().min(0),
 });
 export type Faults = z.infer<typeof faultsSchema>;
-export const DEFAULT_FAULTS: Faults = { rate5xx: 0, rate429: 0, retryAfterSeconds: 0, dailyLimit: false, rateLostResponse: 0, failNext: null, searchLagMs: 0 };
+export const DEFAULT_FAULTS: Faults = {
+  rate5xx: 0,
+  rate429: 0,
+  retryAfterSeconds: 0,
+  dailyLimit: false,
+  rateLostResponse: 0,
+  failNext: null,
+  searchLagMs: 0,
+  rateSlow: 0,
+  slowMs: 0,
+};
 
 export interface ServerDeps {
   readonly data: AccountData;
@@ -214,6 +227,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const api = new Api(deps, auth.scopes, url, json);
   const reply = api.route(method, path);
   if (reply.status === 201 && faults.rateLostResponse > 0 && deps.random() < faults.rateLostResponse) return send(res, { status: 0, destroy: true });
+  if (faults.slowMs > 0 && faults.rateSlow > 0 && deps.random() < faults.rateSlow) {
+    await new Promise((resolve) => setTimeout(resolve, faults.slowMs));
+    // The client gave up waiting (its timeout) or the fake is closing: nobody to answer.
+    if (res.destroyed || req.socket.destroyed) return;
+  }
   send(res, reply);
 }
 

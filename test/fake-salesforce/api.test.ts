@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeSalesforce } from './index.ts';
 import { parseSoql, SoqlError } from './soql.ts';
 
@@ -119,6 +119,21 @@ describe('REST: sessions, errors and faults', () => {
     fake.faults.set({ rate5xx: 1 });
     expect((await query(t, 'SELECT Id FROM Lead')).status).toBeGreaterThanOrEqual(500);
     expect(() => fake.faults.set({ rate5xx: 2 })).toThrow();
+  });
+
+  it('holds a done answer back (rateSlow): a client that stops waiting finds the record made all the same', async () => {
+    const t = await session();
+    fake.faults.set({ rateSlow: 1, slowMs: 5_000 });
+    const stop = new AbortController();
+    const answer = fetch(`${fake.url}${V}/sobjects/Lead`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ LastName: 'Slow', Company: 'B' }),
+      signal: stop.signal,
+    });
+    await vi.waitFor(() => expect(fake.records('Lead').map((l) => l['LastName'])).toEqual(['Slow']));
+    stop.abort();
+    await expect(answer).rejects.toThrow();
   });
 });
 

@@ -12,6 +12,9 @@ export const faultsSchema = z.strictObject({
   rateLimit: probability,
   /** Probability that a committed create is answered by destroying the connection. */
   rateLostResponse: probability,
+  /** Probability that an API answer is delayed by `slowMs`, after the work was done (a client timeout must not duplicate it). */
+  rateSlow: probability,
+  slowMs: z.number().int().min(0),
   /**
    * The next `count` requests matching `route` (`"POST /sobjects/Lead"`: method and the path after the
    * version; a trailing `*` for a prefix; without it, any API request) answer `status` with `errorCode`.
@@ -28,7 +31,7 @@ export const faultsSchema = z.strictObject({
 
 export type Faults = z.infer<typeof faultsSchema>;
 
-export const DEFAULT_FAULTS: Faults = { rate5xx: 0, rateLimit: 0, rateLostResponse: 0, failNext: null };
+export const DEFAULT_FAULTS: Faults = { rate5xx: 0, rateLimit: 0, rateLostResponse: 0, rateSlow: 0, slowMs: 0, failNext: null };
 
 /** The error array Salesforce answers each status with (its REST API's "Status Codes and Error Responses"). */
 export function faultBody(status: number, errorCode?: string): { message: string; errorCode: string; fields?: string[] }[] {
@@ -112,5 +115,10 @@ export class FaultInjector {
 
   loseResponse(): boolean {
     return this.#chance(this.#faults.rateLostResponse);
+  }
+
+  /** How long to hold a finished answer back (0: not at all). */
+  slowDelay(): number {
+    return this.#faults.slowMs > 0 && this.#chance(this.#faults.rateSlow) ? this.#faults.slowMs : 0;
   }
 }

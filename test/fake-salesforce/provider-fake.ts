@@ -53,8 +53,16 @@ export const providerFake: ProviderFake = {
       unknownCredentials: () => credentialsOf({ clientId: '3MVG9UNKNOWN', clientSecret: 'NOPESECRET456', refreshToken: '5Aep861nope.refresh' }),
       revoke: (credentials) => fake.revokeRefreshToken(credentials.secrets['refreshToken']!),
       expireAccessTokens: () => fake.expireSessions(),
-      // Salesforce's rate limit is 403 REQUEST_LIMIT_EXCEEDED, which carries no Retry-After.
-      randomFaults: (faults) => fake.faults.set(faults ? { rate5xx: faults.rate5xx, rateLimit: faults.rate429 } : { rate5xx: 0, rateLimit: 0 }),
+      // Salesforce's rate limit is 403 REQUEST_LIMIT_EXCEEDED, which carries no Retry-After; SOQL
+      // sees a record as soon as it is created, so there is no search lag to set.
+      randomFaults: (f) =>
+        fake.faults.set({
+          rate5xx: f?.rate5xx ?? 0,
+          rateLimit: f?.rate429 ?? 0,
+          rateSlow: f?.rateSlow ?? 0,
+          slowMs: f?.slowMs ?? 0,
+          rateLostResponse: f?.rateLostResponse ?? 0,
+        }),
       failNextCreate: (kind, status) => fake.faults.set({ failNext: { status, count: 1, route: CREATE_ROUTES[kind] } }),
       get tokenRefreshes() {
         return fake.stats.tokenRefreshes;

@@ -39,7 +39,7 @@ const errors = (status: number, errorCode: string, message: string, fields?: str
 /**
  * One loopback server standing in for both the login server (`login.salesforce.com`) and the org's
  * instance (`instance_url`). An API request goes: fault layer (before any work) → session → route →
- * handler → lost-response fault.
+ * handler → lost-response / slow-answer faults.
  */
 export async function listen(deps: ServerDeps, port: number): Promise<{ port: number; close(): Promise<void> }> {
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -112,6 +112,8 @@ export async function listen(deps: ServerDeps, port: number): Promise<{ port: nu
       req.socket.destroy();
       return;
     }
+    const delay = deps.faults.slowDelay();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     send(res, reply);
   }
 

@@ -57,7 +57,16 @@ export const providerFake: ProviderFake = {
       unknownCredentials: () => credentialsOf({ clientId: '1000.UNKNOWN', clientSecret: 'nope-secret-456', refreshToken: '1000.nope.refresh' }),
       revoke: (credentials) => fake.revokeRefreshToken(credentials.secrets['refreshToken']!),
       expireAccessTokens: () => fake.expireAccessTokens(),
-      randomFaults: (faults) => fake.faults.set(faults ?? { rate5xx: 0, rate429: 0 }),
+      randomFaults: (f) =>
+        fake.faults.set({
+          rate5xx: f?.rate5xx ?? 0,
+          rate429: f?.rate429 ?? 0,
+          retryAfterSeconds: f?.retryAfterSeconds ?? 1,
+          rateSlow: f?.rateSlow ?? 0,
+          slowMs: f?.slowMs ?? 0,
+          rateLostResponse: f?.rateLostResponse ?? 0,
+          searchLagMs: f?.searchLagMs ?? 0,
+        }),
       failNextCreate: (kind, status) => fake.faults.set({ failNext: { status, count: 1, route: CREATE_ROUTES[kind] } }),
       get tokenRefreshes() {
         return fake.stats.tokenRefreshes;

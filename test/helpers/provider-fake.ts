@@ -71,6 +71,22 @@ export interface NeutralSubscriber {
   readonly email: string;
 }
 
+/** Probabilities per API call; the optional ones are off when left out. */
+export interface RandomFaults {
+  readonly rate5xx: number;
+  /** The service's rate-limit answer (429, or Salesforce's 403 REQUEST_LIMIT_EXCEEDED). */
+  readonly rate429: number;
+  /** The wait a 429 asks for, where the service sends one (Zoho's Retry-After). */
+  readonly retryAfterSeconds: number;
+  /** A done answer held back `slowMs` (past the client's call timeout: the work happened all the same). */
+  readonly rateSlow?: number;
+  readonly slowMs?: number;
+  /** A committed create answered by dropping the connection. */
+  readonly rateLostResponse?: number;
+  /** Search does not see records younger than this, where the service's search index trails creates (Zoho's, HubSpot's). */
+  readonly searchLagMs?: number;
+}
+
 export interface RunningProviderFake {
   /** The origin every base URL of the integration points at. */
   readonly url: string;
@@ -85,7 +101,7 @@ export interface RunningProviderFake {
   /** Every access token issued so far is answered as expired. */
   expireAccessTokens(): void;
   /** Random faults on API calls (not the token endpoint), each answered the way the service does; undefined turns them off. */
-  randomFaults(faults: { readonly rate5xx: number; readonly rate429: number; readonly retryAfterSeconds: number } | undefined): void;
+  randomFaults(faults: RandomFaults | undefined): void;
   /** The next create of `kind` is answered with `status` (400: the service's validation refusal; 503: unavailable). */
   failNextCreate(kind: RecordKind, status: 400 | 503): void;
   /** Refresh-token grants answered since the start or the last `reset`. */

@@ -5,7 +5,18 @@ import type { Budget } from '../remote/budget.ts';
 import { createOnce } from '../remote/create-once.ts';
 import { lookupSince } from '../remote/lookup-since.ts';
 import { named } from './account.ts';
-import { ASSOCIATION, association, contactByEmail, contactIdByEmail, createObject, searchFirst, searchOwn, type CreateResult, type Filter } from './objects.ts';
+import {
+  ASSOCIATION,
+  association,
+  contactByEmail,
+  contactIdByEmail,
+  createObject,
+  findSettled,
+  searchFirst,
+  searchOwn,
+  type CreateResult,
+  type Filter,
+} from './objects.ts';
 import { contactProperties, extraProperties } from './person.ts';
 import { budgetFor, type HubSpotService } from './service.ts';
 
@@ -211,7 +222,8 @@ function companyDomain(email: string): string | undefined {
 
 /**
  * The contact's company: one named so (HubSpot's `name`), else one at the email's domain, else a
- * new one. A company whose create lost its answer is found again by the same search.
+ * new one. A company whose create lost its answer is found again by the same search (waiting
+ * once for HubSpot's search index when it misses).
  */
 async function findOrCreateCompany(service: HubSpotService, name: string, email: string, budget: Budget): Promise<CreateResult> {
   const { api } = service;
@@ -223,5 +235,10 @@ async function findOrCreateCompany(service: HubSpotService, name: string, email:
   };
   const existing = await find();
   if (existing) return existing;
-  return createOnce({ create: () => createObject(api, 'companies', { name, ...(domain ? { domain } : {}) }, [], budget), findOwn: find }, false);
+  // After a lost answer the company may be too new for search: a miss waits for the index once,
+  // as deals and tickets do, rather than creating it again.
+  return createOnce(
+    { create: () => createObject(api, 'companies', { name, ...(domain ? { domain } : {}) }, [], budget), findOwn: () => findSettled(api, budget, find) },
+    false,
+  );
 }

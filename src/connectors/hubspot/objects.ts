@@ -1,5 +1,5 @@
 import type { Budget } from '../remote/budget.ts';
-import { ServiceRefusedError } from '../remote/errors.ts';
+import { ServiceRefusedError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorInfo, said, type HubSpotApi } from './http.ts';
 
 export type ObjectType = 'contacts' | 'companies' | 'deals' | 'tickets';
@@ -128,8 +128,8 @@ export const SEARCH_SETTLE_MS = 3_000;
 
 /**
  * The look-up after a lost answer, for records only search can find (deals, tickets, companies):
- * a miss is searched again once the index has had time to catch up — when the block's time allows —
- * since a miss makes the caller create the record again.
+ * a miss is searched again once the index has had time to catch up, since a miss makes the caller
+ * create the record again; without the time for that, the outcome stays unknown (findSettled).
  */
 export async function searchOwn(
   api: HubSpotApi,
@@ -138,12 +138,24 @@ export async function searchOwn(
   budget: Budget,
   settleMs = SEARCH_SETTLE_MS,
 ): Promise<string | undefined> {
-  const first = await searchFirst(api, type, groups, budget);
-  if (first !== undefined || settleMs <= 0 || api.clock.now() + settleMs >= budget.deadline) return first;
+  return findSettled(api, budget, () => searchFirst(api, type, groups, budget), settleMs);
+}
+
+/**
+ * `find` (a look-up through search), and once more after `settleMs` when it missed. A miss that
+ * cannot be looked at again (the block's time is too short for the wait, or the call was cut) is
+ * no proof the record is absent: it is an unknown outcome — the effect's next attempt looks first
+ * — never a reason to create the record again.
+ */
+export async function findSettled<T>(api: HubSpotApi, budget: Budget, find: () => Promise<T | undefined>, settleMs = SEARCH_SETTLE_MS): Promise<T | undefined> {
+  const first = await find();
+  if (first !== undefined || settleMs <= 0) return first;
+  const unsure = new UnknownOutcomeError("the record may be too new for HubSpot's search, and there was no time left to look again");
+  if (api.clock.now() + settleMs >= budget.deadline) throw unsure;
   try {
     await api.clock.sleep(settleMs, budget.signal);
   } catch {
-    return undefined;
+    throw unsure;
   }
-  return searchFirst(api, type, groups, budget);
+  return find();
 }

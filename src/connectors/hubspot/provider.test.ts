@@ -130,6 +130,16 @@ describe('hubspot crm', () => {
     expect(fake.contacts).toHaveLength(2);
   });
 
+  it("a company whose answer was lost is found again, not created twice, when HubSpot's search index trails the create", async () => {
+    const crm = crmOf();
+    fake.faults.set({ rateLostResponse: 1, searchLagMs: 1_000 });
+    const outcome = await crm.createContact(person('mia@gmail.com', { company: 'Lagging Design' }), ctx());
+    fake.faults.set({ rateLostResponse: 0, searchLagMs: 0 });
+    expect(fake.companies.map((c) => c.properties['name'])).toEqual(['Lagging Design']);
+    expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.contacts[0]!.id } });
+    expect(fake.contacts[0]!.associations).toEqual([{ toType: 'companies', toId: fake.companies[0]!.id, typeId: 279 }]);
+  });
+
   it('a deal goes to the pipeline of the stage named (by label or id), associated with the contact; an unknown stage is a failure', async () => {
     const crm = crmOf();
     const contact = await crm.createContact(person('d@example.com'), ctx());
@@ -226,6 +236,19 @@ describe('hubspot crm', () => {
     const outcome = await crm.createDeal({ name: 'Lost deal', stage: 'Proposal', closingDate: '', amount: '', contactId: '', fields: {} }, ctx());
     fake.faults.set({ rateLostResponse: 0 });
     expect(outcome).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
+    expect(fake.deals).toHaveLength(1);
+  });
+  it('a lost deal too new for search, with no time left to look again, is an unknown outcome, not a second deal; the retry finds it', async () => {
+    const startedAt = Date.now();
+    const short = crmOf(createHubSpotProvider({ ...quick, deadlineMs: 2_500 }));
+    fake.faults.set({ rateLostResponse: 1, searchLagMs: 60_000 });
+    const deal = { name: 'Late deal', stage: 'Proposal', closingDate: '', amount: '', contactId: '', fields: {} };
+    const first = await short.createDeal(deal, ctx(1, { startedAt }));
+    expect(first).toMatchObject({ outcome: 'failure', retryable: true, unknownOutcome: true });
+    expect(fake.deals).toHaveLength(1);
+    fake.faults.set({ rateLostResponse: 0, searchLagMs: 0 });
+    const retry = await crmOf().createDeal(deal, ctx(1, { startedAt, retryOfUnknown: true }));
+    expect(retry).toMatchObject({ outcome: 'success', outputs: { id: fake.deals[0]!.id } });
     expect(fake.deals).toHaveLength(1);
   });
   it("a lost deal is still found when HubSpot's search index trails the create", async () => {
