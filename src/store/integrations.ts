@@ -4,6 +4,7 @@ import type { IntegrationCheck, IntegrationRecord, ProviderName } from '../vocab
 import { ROLES, type Role } from '../vocabulary/roles.ts';
 import { StoreError } from './errors.ts';
 import { nowIso } from './keys.ts';
+import { voidOAuthStates } from './oauth-states.ts';
 import type { Database, IntegrationsTable } from './schema.ts';
 
 /** Turns the stored secrets blob back into its values (the secret box's job; the store never holds the key). */
@@ -115,11 +116,12 @@ export async function setIntegration(
 
 /**
  * Disconnects the role's service: the role goes back to the built-in store (enabled, `ok`), and
- * its settings and sealed secrets are gone from the row, not kept aside. The access tokens those
+ * its settings and sealed secrets are gone from the row, not kept aside. The role's consents under
+ * way are voided with it (their callbacks would connect it again). The access tokens those
  * secrets earned are the caller's to drop (dropUnusedTokens). A role with none configured is a StoreError.
  */
-export function disconnectIntegration(db: Kysely<Database>, forRole: Role): Promise<void> {
-  return update(db, forRole, {
+export async function disconnectIntegration(db: Kysely<Database>, forRole: Role): Promise<void> {
+  await update(db, forRole, {
     provider: 'builtin',
     enabled: 1,
     status: 'ok',
@@ -131,6 +133,7 @@ export function disconnectIntegration(db: Kysely<Database>, forRole: Role): Prom
     last_error: null,
     updated_at: nowIso(),
   });
+  await voidOAuthStates(db, [forRole]);
 }
 
 /** Removes the role's integration: its blocks then end in `integration_invalid`. */

@@ -142,8 +142,6 @@ export function registerIntegrations(program: Command, { io, run }: CommandConte
     await withStore(target, async (store) => {
       await store.db.transaction().execute(async (trx) => {
         await disconnectIntegration(trx, r);
-        // A consent started in the browser would connect the role again when it comes back.
-        await voidOAuthStates(trx, [r]);
         await recordAudit(trx, { actor: cliActor(), action: 'integration.disconnect', target: `integration:${r}` });
       });
       // The erased credentials' access tokens go with them.

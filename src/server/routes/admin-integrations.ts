@@ -207,11 +207,8 @@ export const adminIntegrationsRoutes: FastifyPluginAsyncZod<AdminIntegrationsOpt
     },
     async (request) => {
       const { role } = request.params;
-      // A consent under way for the role would connect it again when it comes back: it is voided.
-      await store.transact(async (trx) => {
-        await voidOAuthStates(trx, [role]);
-        await disconnectIntegration(trx, role);
-      });
+      // Voids the role's consents under way too: they would connect it again when they come back.
+      await store.transact((trx) => disconnectIntegration(trx, role));
       // The erased credentials' access tokens go with them; the role is disconnected either way.
       await dropUnusedTokens(store, (blob) => opts.secretBox().open(blob)).catch((error: unknown) =>
         request.log.warn({ role, err: reasonOf(error) }, 'could not drop the access tokens of disconnected credentials'),
