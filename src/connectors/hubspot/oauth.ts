@@ -1,24 +1,16 @@
-import type { Dispatcher } from 'undici';
-import type { AccessTokenCache } from '../remote/access-token-cache.ts';
 import { parseRetryAfter } from '../remote/backoff.ts';
-import { answeredRefreshToken, OAuthRefresher, oauthTokenKey, type TokenEndpoint } from '../remote/oauth-refresher.ts';
+import { answeredRefreshToken, OAuthRefresher, oauthTokenKey, type OAuthRefresherOptions, type TokenEndpoint } from '../remote/oauth-refresher.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 
-export interface HubSpotOAuthOptions {
+/** HubSpot's credential and the refresher's tuning (OAuthRefresherOptions; HubSpot's access tokens live 30 min). */
+export interface HubSpotOAuthOptions extends Pick<
+  OAuthRefresherOptions,
+  'refreshToken' | 'tokens' | 'dispatcher' | 'timeoutMs' | 'refreshMarginMs' | 'refusalMemoryMs' | 'now'
+> {
   /** The API origin; the token endpoint is `{apiOrigin}/oauth/v1/token`. */
   readonly apiOrigin: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly refreshToken: string;
-  readonly tokens?: AccessTokenCache;
-  readonly dispatcher?: Dispatcher;
-  /** Whole token request (HubSpot documents none). */
-  readonly timeoutMs?: number;
-  /** Refresh this long before expiry (default 5 min; at most half the token's lifetime, 30 min at HubSpot). */
-  readonly refreshMarginMs?: number;
-  /** How long a refusal for good is answered from memory before HubSpot is asked again (default 60 s). */
-  readonly refusalMemoryMs?: number;
-  readonly now?: () => number;
 }
 
 /** Names one credential's access tokens in the AccessTokenCache; a hash, so no secret is a key. */

@@ -1,7 +1,13 @@
-import type { Dispatcher } from 'undici';
 import type { AccessTokenCache } from '../remote/access-token-cache.ts';
 import { ServiceUnavailableError } from '../remote/errors.ts';
-import { answeredRefreshToken, OAuthRefresher, oauthTokenKey, type TokenEndpoint, type TokenVerdict } from '../remote/oauth-refresher.ts';
+import {
+  answeredRefreshToken,
+  OAuthRefresher,
+  oauthTokenKey,
+  type OAuthRefresherOptions,
+  type TokenEndpoint,
+  type TokenVerdict,
+} from '../remote/oauth-refresher.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { PRODUCTION_LOGIN, SANDBOX_LOGIN } from './fields.ts';
 
@@ -11,17 +17,13 @@ export interface SalesforceSession {
   readonly instanceUrl: string;
 }
 
-export interface OAuthOptions {
+/** Salesforce's credential and the refresher's tuning (OAuthRefresherOptions). */
+export interface OAuthOptions extends Pick<OAuthRefresherOptions, 'refreshToken' | 'dispatcher' | 'now' | 'timeoutMs' | 'refusalMemoryMs'> {
   readonly tokens: AccessTokenCache;
   /** The login server's origin (`https://login.salesforce.com`, `https://test.salesforce.com`, a fake). */
   readonly loginOrigin: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly refreshToken: string;
-  readonly dispatcher?: Dispatcher;
-  readonly now?: () => number;
-  /** The whole token request (default 15 s). */
-  readonly timeoutMs?: number;
   /**
    * How long a session is used before it is refreshed anyway (default 55 min). Salesforce's token
    * answer has no `expires_in`: a session lasts the org's (or the connected app's) session timeout,
@@ -29,8 +31,6 @@ export interface OAuthOptions {
    * INVALID_SESSION_ID, which refreshes it once (./http.ts).
    */
   readonly sessionLifetimeMs?: number;
-  /** How long a refusal for good is answered from memory before Salesforce is asked again (default 60 s). */
-  readonly refusalMemoryMs?: number;
 }
 
 /**

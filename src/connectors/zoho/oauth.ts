@@ -1,29 +1,18 @@
-import type { Dispatcher } from 'undici';
-import type { AccessTokenCache } from '../remote/access-token-cache.ts';
-import { OAuthRefresher, oauthTokenKey, type TokenEndpoint } from '../remote/oauth-refresher.ts';
+import { OAuthRefresher, oauthTokenKey, type OAuthRefresherOptions, type TokenEndpoint } from '../remote/oauth-refresher.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 
-export interface OAuthOptions {
+/**
+ * Zoho's credential and the refresher's tuning (OAuthRefresherOptions). Zoho documents no timeout
+ * for its token endpoint; the refresher's 15 s is zoho-api.md §5.3's advice.
+ */
+export interface OAuthOptions extends Pick<
+  OAuthRefresherOptions,
+  'refreshToken' | 'tokens' | 'dispatcher' | 'timeoutMs' | 'refreshMarginMs' | 'throttleBackoffMs' | 'refusalMemoryMs' | 'now'
+> {
   /** The accounts server origin (`https://accounts.zoho.eu`): the data centre's. */
   readonly accountsOrigin: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly refreshToken: string;
-  readonly dispatcher?: Dispatcher;
-  /** Whole token request; Zoho documents none, 15 s is zoho-api.md §5.3's advice. */
-  readonly timeoutMs?: number;
-  /** Refresh this long before expiry (default 5 min; at most half the token's lifetime). */
-  readonly refreshMarginMs?: number;
-  /** How long to leave the token endpoint alone after it throttled us (default 60 s). */
-  readonly throttleBackoffMs?: number;
-  /**
-   * How long a refusal for good (revoked token, unknown client) is answered from memory before
-   * Zoho is asked again (default 60 s): enough to spare the 10-per-10-minutes limit under load.
-   */
-  readonly refusalMemoryMs?: number;
-  readonly now?: () => number;
-  /** Where the access tokens are kept (default: a cache of this client's own). */
-  readonly tokens?: AccessTokenCache;
 }
 
 /** Names one credential's access tokens in the AccessTokenCache (another data centre is another key). */
