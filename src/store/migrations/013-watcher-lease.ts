@@ -17,38 +17,6 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-const ADVANCE_CONVERSATION_013 = `create or replace function renkei_advance_conversation(
-   p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
-   p_updated_at text, p_types text[], p_payloads text[], p_effect jsonb, p_channel text, p_effects_channel text)
- returns boolean language plpgsql as $$
- declare
-   v_first integer := p_last_seq - coalesce(array_length(p_types, 1), 0) + 1;
- begin
-   update conversations
-      set state = p_state, status = p_status, row_version = p_row_version, last_seq = p_last_seq, updated_at = p_updated_at
-    where id = p_id and row_version = p_read_version;
-   if not found then return false; end if;
-   if array_length(p_types, 1) = 1 then
-     insert into conversation_events (conversation_id, seq, type, payload, created_at)
-       values (p_id, p_last_seq, p_types[1], p_payloads[1], p_updated_at);
-   elsif array_length(p_types, 1) > 1 then
-     insert into conversation_events (conversation_id, seq, type, payload, created_at)
-       select p_id, v_first + e.n - 1, e.type, e.payload, p_updated_at
-         from unnest(p_types, p_payloads) with ordinality as e(type, payload, n);
-   end if;
-   if p_effect is not null then
-     insert into effects select * from jsonb_populate_record(null::effects, p_effect);
-     perform pg_notify(p_effects_channel, '');
-   end if;
-   -- NOTIFY makes every notifying commit in the database wait for the one before it (a lock held
-   -- through the commit's flush), so it is sent only while some process watches the channel.
-   -- A watcher counts while its lease runs (013): a row a killed process left stops counting by itself.
-   if exists (select 1 from notification_watchers w where w.channel = p_channel and w.alive_until > now()) then
-     perform pg_notify(p_channel, p_id);
-   end if;
-   return true;
- end $$`;
-
 /** 012's function (011's, inserting a turn's one row from its values), which `down` puts back. */
 const ADVANCE_CONVERSATION_012 = `create or replace function renkei_advance_conversation(
    p_id text, p_read_version integer, p_state text, p_status text, p_row_version integer, p_last_seq integer,
@@ -80,6 +48,15 @@ const ADVANCE_CONVERSATION_012 = `create or replace function renkei_advance_conv
    end if;
    return true;
  end $$`;
+
+const WATCHED = 'if exists (select 1 from notification_watchers w where w.channel = p_channel) then';
+if (!ADVANCE_CONVERSATION_012.includes(WATCHED)) throw new Error("013: 012's watcher check not found");
+/** 012's function, counting a watcher only while its lease runs. */
+const ADVANCE_CONVERSATION_013 = ADVANCE_CONVERSATION_012.replace(
+  WATCHED,
+  `-- A watcher counts while its lease runs (013): a row a killed process left stops counting by itself.
+   if exists (select 1 from notification_watchers w where w.channel = p_channel and w.alive_until > now()) then`,
+);
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
