@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter, type RetryPolicy } from '../remote/backoff.ts';
 import type { Budget } from '../remote/budget.ts';
 import { systemClock, type Clock } from '../remote/clock.ts';
-import { IntegrationInvalidError, UnknownOutcomeError } from '../remote/errors.ts';
+import { IntegrationInvalidError, ServiceUnavailableError, UnknownOutcomeError } from '../remote/errors.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { tokenOrRetry, withTokenRetries, type Attempt, type AttemptContext } from '../remote/retry.ts';
 import type { HubSpotOAuth } from './oauth.ts';
@@ -86,8 +86,9 @@ export function said(status: number, body: unknown): string {
  *
  * Not confirmed from HubSpot's pages: whether a 429 carries `Retry-After` (they document only the
  * X-HubSpot-RateLimit-* headers and the body's `policyName`); it is honoured when present, and our
- * own backoff applies otherwise. A DAILY 429 lasts until midnight in the account's time zone, so it
- * ends in `failure` at the block's deadline with a message naming the daily limit.
+ * own backoff applies otherwise. A DAILY 429 lasts until midnight in the account's time zone: no
+ * retry within a block's deadline can succeed, so it is a retryable `failure` at once, naming the
+ * daily limit, instead of keeping the visitor waiting for the whole deadline.
  */
 export class HubSpotApi {
   readonly #oauth: HubSpotOAuth;
@@ -172,6 +173,8 @@ export class HubSpotApi {
     if (status === 429 || status >= 500) {
       const policy = status === 429 && info.policy ? ` (${info.policy === 'DAILY' ? "the account's daily API limit" : `policy ${info.policy}`})` : '';
       const what = `HubSpot answered ${req.method} ${pathname} with HTTP ${status}${policy}: ${said(status, parsed)}`;
+      if (status === 429 && info.policy === 'DAILY')
+        throw new ServiceUnavailableError(`${what} (not retried: it lasts until midnight in the account's time zone)`);
       if (req.write && (status === 502 || status === 504)) throw new UnknownOutcomeError(what);
       const retryAt = parseRetryAfter(retryAfter, this.clock.now());
       return { kind: 'retry', message: what, ...(retryAt !== undefined ? { retryAt } : {}) };

@@ -96,16 +96,19 @@ describe('hubspot crm', () => {
     expect(fake.stats.tokenRefreshes - before).toBe(1);
   });
 
-  it('retries 429 (ten-secondly) and 5xx within the deadline; the daily limit outlasting it is a failure naming it', async () => {
+  it('retries 429 (ten-secondly) and 5xx within the deadline; the daily limit is a failure naming it at once, not retried', async () => {
     const crm = crmOf();
     fake.faults.set({ failNext: { status: 429, count: 2, route: 'POST /crm/v3/objects/contacts' } });
     expect(await crm.createLead(person('a@example.com'), ctx())).toMatchObject({ outcome: 'success' });
     fake.faults.set({ failNext: { status: 502, count: 1, route: 'GET /crm/v3/objects/contacts/*' } });
     expect(await crm.createLead(person('b@example.com'), ctx(2))).toMatchObject({ outcome: 'success' });
-    const short = crmOf(createHubSpotProvider({ ...quick, deadlineMs: 300 }));
     fake.faults.set({ dailyLimit: true });
-    const daily = await short.createLead(person('c@example.com'), ctx(3));
+    const before = fake.stats.requests;
+    const daily = await crm.createLead(person('c@example.com'), ctx(3));
     expect(daily).toMatchObject({ outcome: 'failure', retryable: true, message: expect.stringContaining("the account's daily API limit") });
+    expect(daily).toMatchObject({ message: expect.stringContaining('not retried') });
+    // One look-up by email, answered with the daily 429: nothing more is sent until the limit resets.
+    expect(fake.stats.requests - before).toBe(1);
   });
 
   it('after a lost answer the contact is found by email and not created twice', async () => {
