@@ -6,6 +6,7 @@ import type { ServiceField } from '../vocabulary/service-fields.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokenCache } from './remote/access-token-cache.ts';
 import type { Clock } from './remote/clock.ts';
+import type { RevokeOutcome } from './remote/oauth-revoke.ts';
 import type { Provider } from './provider.ts';
 
 /** A text shown to people, in every locale. */
@@ -63,6 +64,13 @@ export interface OAuthFlow {
     secrets: FieldValuesIn,
     request: { readonly code: string; readonly redirectUri: string; readonly callback: URLSearchParams },
   ): Promise<Readonly<Record<string, string>>>;
+  /**
+   * Revokes what `exchange` granted when Renkei will not keep it (the consent was voided while the
+   * code was traded, or storing it failed): left live, the grant stays among the user's authorized
+   * apps, and Zoho deletes a client's oldest refresh tokens past its limit. `callback` is the one
+   * `exchange` was given. Best-effort: never throws; the outcome's message never holds a token.
+   */
+  revoke(settings: FieldValuesIn, granted: Readonly<Record<string, string>>, request: { readonly callback: URLSearchParams }): Promise<RevokeOutcome>;
 }
 
 /** Why a grant could not be completed, for the admin (never a secret). */

@@ -29,6 +29,7 @@ interface Grant {
 
 interface AccessToken {
   refreshToken: string;
+  clientId: string;
   scopes: string[];
   expiresAt: number;
   /** Set by expireAll: answered as expired whatever its expiry. */
@@ -103,7 +104,13 @@ export class TokenStore {
     }
     const grant = this.#grants.get(refreshToken)!;
     const accessToken = `CJ${randomUUID().replace(/-/g, '')}`;
-    this.#access.set(accessToken, { refreshToken, scopes: grant.scopes, expiresAt: now + this.lifetimeSeconds * 1000, expired: false });
+    this.#access.set(accessToken, {
+      refreshToken,
+      clientId: grant.clientId,
+      scopes: grant.scopes,
+      expiresAt: now + this.lifetimeSeconds * 1000,
+      expired: false,
+    });
     return { status: 200, body: { token_type: 'bearer', refresh_token: refreshToken, access_token: accessToken, expires_in: this.lifetimeSeconds } };
   }
 
@@ -111,15 +118,28 @@ export class TokenStore {
   check(token: string | undefined, now: number): { ok: true; scopes: string[]; expiresIn: number } | { ok: false; expiredSeconds?: number } {
     const access = token === undefined ? undefined : this.#access.get(token);
     if (!access) return { ok: false };
+    // A deleted refresh token leaves its access tokens working (HubSpot's words); an uninstall does not.
     const grant = this.#grants.get(access.refreshToken);
-    if (access.expired || now >= access.expiresAt || !grant || grant.revoked) {
+    if (access.expired || now >= access.expiresAt || grant?.revoked === true) {
       return { ok: false, expiredSeconds: Math.max(1, Math.round((now - Math.min(now, access.expiresAt)) / 1000)) };
     }
     return { ok: true, scopes: access.scopes, expiresIn: Math.round((access.expiresAt - now) / 1000) };
   }
 
   clientOf(token: string): string | undefined {
-    const access = this.#access.get(token);
-    return access ? this.#grants.get(access.refreshToken)?.clientId : undefined;
+    return this.#access.get(token)?.clientId;
+  }
+
+  /**
+   * `DELETE /oauth/v1/refresh-tokens/{token}` ("Delete a refresh token"): the refresh token is
+   * forgotten (a refresh with it answers BAD_REFRESH_TOKEN); the access tokens it minted keep
+   * working and the app stays installed, as HubSpot says. 204 without a body. HubSpot documents no
+   * error answer: an unknown token gets its usual error body with 404 (not confirmed).
+   */
+  deleteRefreshToken(token: string): { status: number; body?: Record<string, unknown> } {
+    if (!this.#grants.delete(token)) {
+      return { status: 404, body: { status: 'error', message: 'refresh token not found', correlationId: randomUUID(), category: 'OBJECT_NOT_FOUND' } };
+    }
+    return { status: 204 };
   }
 }

@@ -172,6 +172,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 
   if (path === '/oauth/authorize' && method === 'GET') return send(res, consentPage(deps, url));
+  const refreshToken = /^\/oauth\/v1\/refresh-tokens\/([^/]+)$/.exec(path);
+  if (refreshToken && method === 'DELETE') return send(res, deps.tokens().deleteRefreshToken(decodeURIComponent(refreshToken[1]!)));
   if (path === '/oauth/v1/token' && method === 'POST') {
     const answer = deps.tokens().token(new URLSearchParams(text), Date.now());
     return send(res, answer);

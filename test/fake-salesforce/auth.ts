@@ -89,6 +89,21 @@ export class Auth {
     }
   }
 
+  /**
+   * `POST /services/oauth2/revoke` with the form body `token=…` (Salesforce Help, "Revoke OAuth
+   * Tokens Programmatically"): a refresh token is revoked with every session of its grant (a
+   * refresh with it then answers invalid_grant), a session (access token) alone ends; HTTP 200.
+   * Anything else is HTTP 400 `invalid_token` (Salesforce's code; the description is the fake's).
+   */
+  revokeByRequest(form: URLSearchParams): TokenAnswer {
+    const token = form.get('token') ?? '';
+    if (this.sessions.delete(token)) return { status: 200, body: {} };
+    const known = [...this.clients.values()].some((c) => c.refreshToken === token || this.current.get(c.clientId) === token);
+    if (!known || this.revoked.has(token)) return { status: 400, body: { error: 'invalid_token', error_description: 'invalid token' } };
+    this.revoke(token);
+    return { status: 200, body: {} };
+  }
+
   /** The session a bearer token names, when it is still valid. */
   session(authorization: string | undefined): Session | undefined {
     const m = /^Bearer (\S+)$/.exec(authorization ?? '');

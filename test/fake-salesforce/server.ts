@@ -79,6 +79,13 @@ export async function listen(deps: ServerDeps, port: number): Promise<{ port: nu
       const answer = deps.auth().grant(form, deps.url());
       return send(res, json(answer.status, answer.body));
     }
+    if (url.pathname === '/services/oauth2/revoke') {
+      const injected = deps.faults.before(method, url.pathname, true);
+      if (injected) return send(res, json(injected.status, { error: 'server_error', error_description: 'internal server error' }));
+      if (method !== 'POST') return send(res, json(405, { error: 'invalid_request', error_description: 'must use HTTP POST' }));
+      const answer = deps.auth().revokeByRequest(new URLSearchParams(raw));
+      return send(res, answer.status === 200 ? { status: 200 } : json(answer.status, answer.body));
+    }
     if (url.pathname === '/services/data' || url.pathname === '/services/data/') {
       return send(
         res,

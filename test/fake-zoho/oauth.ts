@@ -103,6 +103,28 @@ export class TokenStore {
     for (const token of grant.issued) this.#invalidate(token);
   }
 
+  /**
+   * `POST /oauth/v2/token/revoke?token=…` (Zoho Accounts' "Revoke OAuth tokens"): a refresh token is
+   * forgotten with every access token it minted (a refresh with it then answers invalid_code), an
+   * access token stops working; `{"status":"success"}`. An unknown or spent token gets HTTP 400,
+   * whose body Zoho does not document: the fake's `{"status":"failure","error":"invalid_request"}`
+   * is its token endpoint's shape.
+   */
+  revokeByRequest(params: URLSearchParams): Reply {
+    const token = params.get('token') ?? '';
+    const grant = this.#refresh.get(token);
+    const access = this.#access.get(token);
+    if (grant && !grant.revoked) {
+      for (const issued of grant.issued) this.#invalidate(issued);
+      this.#refresh.delete(token);
+    } else if (access?.valid) {
+      access.valid = false;
+    } else {
+      return json(400, { status: 'failure', error: 'invalid_request' });
+    }
+    return json(200, { status: 'success' });
+  }
+
   expireAll(): void {
     for (const grant of this.#access.values()) grant.valid = false;
   }

@@ -9,6 +9,8 @@ import { hasScopes, THROTTLE_BODY } from './oauth.ts';
 import type { TokenStore } from './oauth.ts';
 
 export const TOKEN_PATH = '/oauth/v2/token';
+/** Zoho's revoke endpoint (`?token=` in the query, as Zoho documents it). */
+export const REVOKE_PATH = '/oauth/v2/token/revoke';
 /** Zoho's consent page, where an admin's browser is sent to approve a grant. */
 export const AUTHORIZE_PATH = '/oauth/v2/auth';
 export const CONTROL_PREFIX = '/__fake/';
@@ -75,6 +77,13 @@ export async function listen(deps: ServerDeps, port: number): Promise<RunningSer
       if (injected) return send(res, json(injected.status, injected.status === 429 ? THROTTLE_BODY : { error: 'internal_error' }));
       if (method !== 'POST') return send(res, json(405, { error: 'invalid_request' }));
       return send(res, deps.tokens.grant(formParams(api), deps.faults.tokenThrottle, deps.url()));
+    }
+
+    if (api.path === REVOKE_PATH) {
+      const injected = deps.faults.before(method, api.path, true);
+      if (injected) return send(res, json(injected.status, { error: 'internal_error' }));
+      if (method !== 'POST') return send(res, json(405, { error: 'invalid_request' }));
+      return send(res, deps.tokens.revokeByRequest(formParams(api)));
     }
 
     const service = deps.services.find((s) => api.path.startsWith(s.prefix));

@@ -4,6 +4,8 @@ import { errorCode } from '../remote/provider-said.ts';
 import { HUBSPOT_API_ORIGIN, HUBSPOT_APP_ORIGIN } from './fields.ts';
 import { parseObject } from '../remote/json-object.ts';
 import { describeNetworkError } from '../remote/network-error.ts';
+import { revokeToken } from '../remote/oauth-revoke.ts';
+import { hubspotRevokeEndpoint } from './oauth.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 
@@ -71,5 +73,11 @@ export const hubspotOAuthFlow: OAuthFlow = {
           ? `add ${redirectUri} to the app's redirect URLs in HubSpot`
           : 'the code expired or was used; connect again';
     throw new OAuthRefusal(`HubSpot refused the grant (${refused}): ${hint}`);
+  },
+
+  async revoke(settings, granted) {
+    const token = granted['refreshToken'];
+    if (!token) return { revoked: true, message: 'HubSpot issued no refresh token' };
+    return revokeToken(hubspotRevokeEndpoint(apiOrigin(settings)), token, { timeoutMs: TOKEN_TIMEOUT_MS });
   },
 };

@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '../remote/backoff.ts';
 import { answeredRefreshToken, OAuthRefresher, oauthTokenKey, type OAuthRefresherOptions, type TokenEndpoint } from '../remote/oauth-refresher.ts';
+import type { RevokeEndpoint } from '../remote/oauth-revoke.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 
 /** HubSpot's credential and the refresher's tuning (OAuthRefresherOptions; HubSpot's access tokens live 30 min). */
@@ -63,6 +64,25 @@ export function hubspotTokenEndpoint(apiOrigin: string, clientId: string, client
       }
       return { kind: 'refused', message: explainTokenError(code, message) };
     },
+  };
+}
+
+/**
+ * HubSpot's `DELETE {apiOrigin}/oauth/v1/refresh-tokens/{token}` ("Delete a refresh token", OAuth
+ * v1): an answer without a body (204) when deleted. It deletes the refresh token only: the access
+ * tokens it minted live on (30 minutes) and the app stays installed in the account — HubSpot's
+ * words. Its error answers are not documented (the fake answers HubSpot's usual error body with
+ * 404 for an unknown token). v1 is announced deprecated for 2027-02-16; v3's
+ * `POST /oauth/2026-03/token/revoke` takes the token with the client's id and secret in a form.
+ */
+export function hubspotRevokeEndpoint(apiOrigin: string): RevokeEndpoint {
+  return {
+    name: "HubSpot's OAuth API",
+    request: (token) => ({ method: 'DELETE', url: `${apiOrigin}/oauth/v1/refresh-tokens/${encodeURIComponent(token)}` }),
+    revoked: ({ status }) => status >= 200 && status < 300,
+    revokedMessage:
+      'the refresh token HubSpot issued was deleted (the app stays installed in the HubSpot account: uninstall it under Settings → Integrations → Connected Apps if no role uses it)',
+    removeHint: 'you may uninstall the app in the HubSpot account under Settings → Integrations → Connected Apps, if no role is connected with it',
   };
 }
 

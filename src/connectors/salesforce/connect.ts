@@ -4,6 +4,8 @@ import { OAuthRefusal, type OAuthFlow } from '../declaration.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { PRODUCTION_LOGIN } from './fields.ts';
 import { describeNetworkError } from '../remote/network-error.ts';
+import { revokeToken } from '../remote/oauth-revoke.ts';
+import { salesforceRevokeEndpoint } from './oauth.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 
@@ -101,6 +103,12 @@ export const salesforceOAuthFlow: OAuthFlow = {
       );
     }
     return { refreshToken: parsed.data.refresh_token };
+  },
+
+  async revoke(settings, granted) {
+    const token = granted['refreshToken'];
+    if (!token) return { revoked: true, message: 'Salesforce issued no refresh token' };
+    return revokeToken(salesforceRevokeEndpoint(loginOrigin(settings)), token, { timeoutMs: TOKEN_TIMEOUT_MS });
   },
 };
 

@@ -8,6 +8,7 @@ import {
   type TokenEndpoint,
   type TokenVerdict,
 } from '../remote/oauth-refresher.ts';
+import type { RevokeEndpoint } from '../remote/oauth-revoke.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 import { PRODUCTION_LOGIN, SANDBOX_LOGIN } from './fields.ts';
 
@@ -96,6 +97,25 @@ export function salesforceTokenEndpoint(opts: Pick<OAuthOptions, 'loginOrigin' |
       }
       return { kind: 'refused', message: explainTokenError(error, description) };
     },
+  };
+}
+
+/**
+ * Salesforce's revocation endpoint, `POST {login}/services/oauth2/revoke` with the form body
+ * `token=…` (Salesforce Help, "Revoke OAuth Tokens Programmatically"): HTTP 200 when revoked —
+ * a refresh token with every access token of its grant — and 400 with `unsupported_token_type` or
+ * `invalid_token` otherwise. The docs show the org's My Domain host; the login server Renkei
+ * traded the code at is used (the host that issued the token; that it serves every org's revoke
+ * as My Domain does is not confirmed against a live org).
+ */
+export function salesforceRevokeEndpoint(loginOrigin: string): RevokeEndpoint {
+  return {
+    name: 'the Salesforce login server',
+    request: (token) => ({ method: 'POST', url: `${loginOrigin}/services/oauth2/revoke`, form: new URLSearchParams({ token }) }),
+    revoked: ({ status }) => status === 200,
+    revokedMessage: 'the refresh token Salesforce issued was revoked',
+    removeHint:
+      "you may revoke the app's access in Salesforce: the user's personal settings (OAuth Connected Apps → Revoke), or Setup → Connected Apps OAuth Usage",
   };
 }
 

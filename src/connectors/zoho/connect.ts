@@ -4,6 +4,8 @@ import { OAuthRefusal, type OAuthFlow } from '../declaration.ts';
 import { errorCode } from '../remote/provider-said.ts';
 import { dataCentre, officialOrigins, zohoOrigins } from './data-centres.ts';
 import { describeNetworkError } from '../remote/network-error.ts';
+import { revokeToken } from '../remote/oauth-revoke.ts';
+import { zohoRevokeEndpoint } from './oauth.ts';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 
@@ -22,6 +24,25 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The accounts server to trade the code at (and to revoke its grant at): the one Zoho's callback
+ * names in `accounts-server`, only when it is the chosen data centre's own (or the configured
+ * accountsUrl); else the data centre's.
+ */
+function accountsServer(settings: Readonly<Record<string, string | undefined>>, callback: URLSearchParams): string {
+  const { dc, origins } = originsOf(settings);
+  const named = callback.get('accounts-server');
+  if (named === null || named === '') return origins.accounts;
+  const origin = originOf(named);
+  const allowed = new Set([...officialOrigins(dc).accountsUrl, origins.accounts]);
+  if (origin === undefined || !allowed.has(origin)) {
+    throw new OAuthRefusal(
+      `Zoho's answer named the accounts server ${errorCode(named) ?? 'given'}, which is not Zoho's for the ${dc} data centre; the client secret was sent nowhere — check the data centre and connect again`,
+    );
+  }
+  return origin;
 }
 
 /**
@@ -66,19 +87,7 @@ export const zohoOAuthFlow: OAuthFlow = {
   },
 
   async exchange(settings, secrets, { code, redirectUri, callback }) {
-    const { dc, origins } = originsOf(settings);
-    const named = callback.get('accounts-server');
-    let accounts = origins.accounts;
-    if (named !== null && named !== '') {
-      const origin = originOf(named);
-      const allowed = new Set([...officialOrigins(dc).accountsUrl, origins.accounts]);
-      if (origin === undefined || !allowed.has(origin)) {
-        throw new OAuthRefusal(
-          `Zoho's answer named the accounts server ${errorCode(named) ?? 'given'}, which is not Zoho's for the ${dc} data centre; the client secret was sent nowhere — check the data centre and connect again`,
-        );
-      }
-      accounts = origin;
-    }
+    const accounts = accountsServer(settings, callback);
     const clientId = settings['clientId'];
     const clientSecret = secrets['clientSecret'];
     if (!clientId || !clientSecret) throw new OAuthRefusal('the client ID and client secret are required');
@@ -118,5 +127,17 @@ export const zohoOAuthFlow: OAuthFlow = {
     }
     if (!parsed.data.refresh_token) throw new OAuthRefusal('Zoho gave no refresh token (the grant was not offline); connect again');
     return { refreshToken: parsed.data.refresh_token };
+  },
+
+  async revoke(settings, granted, { callback }) {
+    const token = granted['refreshToken'];
+    if (!token) return { revoked: true, message: 'Zoho issued no refresh token' };
+    let accounts: string;
+    try {
+      accounts = accountsServer(settings, callback);
+    } catch (err) {
+      return { revoked: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    return revokeToken(zohoRevokeEndpoint(accounts), token, { timeoutMs: TOKEN_TIMEOUT_MS });
   },
 };

@@ -1,4 +1,5 @@
 import { OAuthRefresher, oauthTokenKey, type OAuthRefresherOptions, type TokenEndpoint } from '../remote/oauth-refresher.ts';
+import type { RevokeEndpoint } from '../remote/oauth-revoke.ts';
 import { errorCode, errorMessage } from '../remote/provider-said.ts';
 
 /**
@@ -53,6 +54,30 @@ export function zohoTokenEndpoint(accountsOrigin: string, clientId: string, clie
       }
       return { kind: 'refused', message: explainTokenError(error, description) };
     },
+  };
+}
+
+/**
+ * Zoho's revoke endpoint, `POST {accounts}/oauth/v2/token/revoke?token=…` on the accounts server
+ * of the data centre that issued the token (Zoho Accounts' "Revoke OAuth tokens", the CRM API's
+ * "Revoking Refresh Token"): `{"status":"success"}` when revoked, with the access tokens the
+ * refresh token minted; HTTP 400 for an invalid token, with a body Zoho does not document. The body
+ * decides, not the status (Zoho's token errors have come with 200). Zoho Accounts also documents
+ * `POST {accounts}/oauth/v2/revoke/token` with the client's Basic credentials and `token_type`;
+ * the query form is the one every Zoho product's docs show, so it is used (both not confirmed
+ * against a live account).
+ */
+export function zohoRevokeEndpoint(accountsOrigin: string): RevokeEndpoint {
+  return {
+    name: 'the Zoho accounts server',
+    request: (token) => {
+      const url = new URL('/oauth/v2/token/revoke', accountsOrigin);
+      url.searchParams.set('token', token);
+      return { method: 'POST', url: url.toString() };
+    },
+    revoked: ({ status, body }) => status < 300 && body?.['status'] === 'success',
+    revokedMessage: 'the refresh token Zoho issued was revoked',
+    removeHint: `you may remove the app under Sessions → Connected Apps at ${accountsOrigin} (Revoke Access ends every grant of the app, also one a role is connected with)`,
   };
 }
 

@@ -1,5 +1,6 @@
-import { createServer } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { oauthDoor } from '../../../test/oauth-door.ts';
 import { startFakeZoho, type FakeZoho } from '../../../test/fake-zoho/index.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { SECRET_KEY, testServer, type TestServer } from '../test-support.ts';
@@ -227,43 +228,113 @@ describe('a disconnect, a set or a newer Connect of a role voids its consents un
     expect(await zohoRoles(s)).toEqual(['crm', 'mailing']);
   });
 
-  it('a disconnect while the callback trades the code: the grant is left unused and the role stays disconnected', async () => {
-    const s = await server();
-    // Zoho's accounts server as seen through a door that disconnects the CRM when the code arrives.
-    let traded = 0;
-    const door = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        void (async () => {
-          if (req.url === '/oauth/v2/token') {
-            traded++;
-            expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' })).statusCode).toBe(200);
-          }
-          const answer = await fetch(`${fake.url}${req.url}`, {
-            method: req.method ?? 'GET',
-            headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
-            redirect: 'manual',
-            ...(req.method === 'POST' ? { body } : {}),
-          });
-          res.writeHead(answer.status, Object.fromEntries(answer.headers)).end(await answer.text());
-        })();
-      });
+  /**
+   * A Connect whose code Zoho's accounts server (the fake, behind a door) trades while `during`
+   * runs; answers the callback, the grant the door saw Zoho give, and the fake's answer to a refresh
+   * with it afterwards.
+   */
+  async function tradeWhile(s: TestServer, during: () => Promise<void>, revoke: (path: string) => 'pass' | 'drop' = () => 'pass') {
+    const door = await oauthDoor(fake.url, async ({ path }) => {
+      if (path === '/oauth/v2/token') await during();
+      if (path === '/oauth/v2/token/revoke') return revoke(path);
+      return 'pass';
     });
-    await new Promise<void>((resolve) => door.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => door.close(() => resolve())));
-    const address = door.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    const doorUrl = `http://127.0.0.1:${address.port}`;
-
     const body = connectBody();
-    const started = await connect(s, { ...body, settings: { ...body.settings, accountsUrl: doorUrl } });
-    const back = new URL(await consent(started.authorizeUrl), PUBLIC);
-    back.searchParams.set('accounts-server', doorUrl);
-    const res = await callback(s, `${back.pathname}${back.search}`, started.cookie);
-    expect(traded).toBe(1);
-    expect(res.statusCode, res.body).toBe(400);
-    expect(res.json()).toEqual(await unknownState(s));
+    fake.setConsent({ answer: 'approve', accountsServer: door.url });
+    const started = await connect(s, { ...body, settings: { ...body.settings, accountsUrl: door.url } });
+    const res = await callback(s, await consent(started.authorizeUrl), started.cookie);
+    expect(door.refreshTokens).toHaveLength(1);
+    const granted = door.refreshTokens[0] ?? '';
+    const refresh = await fetch(`${fake.url}/oauth/v2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: fake.client.clientId,
+        client_secret: fake.client.clientSecret,
+        refresh_token: granted,
+      }),
+    });
+    return { res, page: new URL(String(res.headers.location), PUBLIC), granted, refreshed: (await refresh.json()) as Record<string, unknown> };
+  }
+  const disconnectCrm = (s: TestServer) => async () => {
+    expect((await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' })).statusCode).toBe(200);
+  };
+
+  it('a disconnect while the callback trades the code: the grant Zoho gave is revoked, the role stays disconnected, and the page says so', async () => {
+    const s = await server();
+    const { res, page, granted, refreshed } = await tradeWhile(s, disconnectCrm(s));
+    expect(res.statusCode, res.body).toBe(302);
+    expect(page.pathname).toBe('/admin/integrations');
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    expect(page.searchParams.get('roles')).toBe('crm,helpdesk,mailing');
+    expect(page.searchParams.get('reason')).toMatch(
+      /^the consent was voided while its code was traded .* nothing was connected; the refresh token Zoho issued was revoked$/,
+    );
+    // Nothing live is left at Zoho: a refresh with the dropped grant is refused as a revoked one is.
+    expect(refreshed).toEqual({ error: 'invalid_code' });
+    expect(fake.stats.byRoute['POST /oauth/v2/token/revoke']).toBe(1);
     expect(await zohoRoles(s)).toEqual([]);
+    expect(await s.store.db.selectFrom('oauth_states').select('state_hash').execute()).toEqual([]);
+    const logs = s.logs.join('\n');
+    expect(logs).toContain('unkept oauth grant revoked');
+    expect(logs).not.toContain(granted);
+  });
+
+  it('a newer Connect of the role while the code is traded: the older grant is revoked, the newer consent still connects', async () => {
+    const s = await server();
+    let newer: { authorizeUrl: URL; cookie: string } | undefined;
+    const { page, refreshed } = await tradeWhile(s, async () => {
+      newer = await connect(s, connectBody({ roles: [] }));
+    });
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    expect(refreshed).toEqual({ error: 'invalid_code' });
+    if (!newer) throw new Error('no newer Connect');
+    fake.setConsent({ answer: 'approve' });
+    expect((await callback(s, await consent(newer.authorizeUrl), newer.cookie)).headers.location).toBe('/admin/integrations?oauth=connected&roles=crm');
+    expect((await s.admin({ method: 'POST', url: '/api/v1/admin/integrations/crm/check' })).json()).toMatchObject({ ok: true });
+  });
+
+  it('a revoke Zoho answers with a 5xx: the role stays as it was, and the page says where to remove the app', async () => {
+    const s = await server();
+    fake.faults.set({ failNext: { status: 503, count: 1, route: 'POST /oauth/v2/token/revoke' } });
+    const { page, granted, refreshed } = await tradeWhile(s, disconnectCrm(s));
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    const reason = page.searchParams.get('reason') ?? '';
+    expect(reason).toMatch(/nothing was connected; revoking the grant at the Zoho accounts server failed \(HTTP 503: internal_error\)/);
+    expect(reason).toMatch(/remove the app under Sessions → Connected Apps at http:\/\/127\.0\.0\.1:\d+/);
+    // The grant is still live at Zoho, as the page says: the user removes it there.
+    expect(refreshed).toMatchObject({ access_token: expect.any(String) });
+    expect(await zohoRoles(s)).toEqual([]);
+    const logs = s.logs.join('\n');
+    expect(logs).toContain('could not revoke an unkept oauth grant');
+    expect(logs).not.toContain(granted);
+  });
+
+  it('a revoke whose connection drops: the same answer, the token in neither the page nor the log', async () => {
+    const s = await server();
+    const { page, granted } = await tradeWhile(s, disconnectCrm(s), () => 'drop');
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    const reason = page.searchParams.get('reason') ?? '';
+    expect(reason).toMatch(/revoking the grant at the Zoho accounts server failed \(could not reach it: .+\); you may remove the app/);
+    expect(reason).not.toContain(granted);
+    expect(s.logs.join('\n')).not.toContain(granted);
+    expect(await zohoRoles(s)).toEqual([]);
+  });
+
+  it('storing the grant fails: it is revoked, nothing is connected, and the page says to connect again', async () => {
+    const s = await server();
+    await sql`CREATE TRIGGER refuse_integrations BEFORE INSERT ON integrations BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(s.store.db);
+    const { page, granted, refreshed } = await tradeWhile(s, async () => undefined);
+    await sql`DROP TRIGGER refuse_integrations`.execute(s.store.db);
+    expect(page.searchParams.get('oauth')).toBe('failed');
+    expect(page.searchParams.get('reason')).toBe(
+      'Renkei could not store the grant, so nothing was connected; the refresh token Zoho issued was revoked. Connect again',
+    );
+    expect(refreshed).toEqual({ error: 'invalid_code' });
+    expect(await zohoRoles(s)).toEqual([]);
+    expect(await s.store.db.selectFrom('oauth_states').select('state_hash').execute()).toEqual([]);
+    const logs = s.logs.join('\n');
+    expect(logs).toContain('could not store the oauth grant');
+    expect(logs).not.toContain(granted);
   });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { OAuthRefusal, type OAuthFlow, type ProviderDeclaration } from '../../connectors/declaration.ts';
 import { foreignBaseUrl, parseFields, storedValues, unservedRole, type FieldProblem } from '../../connectors/integration-settings.ts';
 import { declarationOf, dropUnusedTokens, PROVIDER_NAMES } from '../../connectors/registry.ts';
+import type { RevokeOutcome } from '../../connectors/remote/oauth-revoke.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { setIntegration } from '../../store/integrations.ts';
 import { claimOAuthState, finishOAuthState, OAUTH_STATE_TTL_MS, saveOAuthState } from '../../store/oauth-states.ts';
@@ -182,6 +183,10 @@ const unknownState = (): ApiError =>
     'state',
   );
 
+/** Why a consent whose code was traded connected nothing: it was voided meanwhile. */
+const VOIDED =
+  'the consent was voided while its code was traded (a role it covers was disconnected, set or connected again meanwhile), so nothing was connected';
+
 /** Back to the Integrations page, with what happened for it to show. */
 function toPage(params: Record<string, string>): string {
   return `${INTEGRATIONS_PAGE}?${new URLSearchParams(params)}`;
@@ -191,7 +196,10 @@ function toPage(params: Record<string, string>): string {
  * `GET /integrations/oauth/callback`: where the service sends the browser back. No admin token:
  * the state (random, single use, at most 10 minutes old) and the cookie of the browser that
  * started the consent are the proof. An unknown, used, expired or voided state (its role was
- * disconnected or set since) gets 400 and changes nothing; otherwise the browser goes back to the Integrations page (302), connected or told why not.
+ * disconnected or set since) gets 400 and changes nothing; otherwise the browser goes back to the
+ * Integrations page (302), connected or told why not. A grant traded for and then not kept (the
+ * state was voided during the trade, or storing failed) is revoked at the service, and the page
+ * says whether it was or where to remove the app by hand.
  */
 export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = async (app, opts) => {
   app.get(
@@ -228,8 +236,8 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = as
       const box = opts.secretBox();
       const given = box.open(pending.secrets);
       let granted: Readonly<Record<string, string>>;
+      const callback = new URLSearchParams(Object.entries(request.query).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
       try {
-        const callback = new URLSearchParams(Object.entries(request.query).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
         granted = await flow.exchange(pending.settings, given, { code, redirectUri: pending.redirectUri, callback });
       } catch (err) {
         await release();
@@ -237,19 +245,42 @@ export const oauthCallbackRoutes: FastifyPluginAsyncZod<OAuthRoutesOptions> = as
         request.log.warn({ roles, provider: pending.provider, reason: err.message }, 'oauth grant failed');
         return reply.redirect(toPage({ oauth: 'failed', roles, reason: err.message }), 302);
       }
-      const sealed = box.seal({ ...given, ...granted });
+      // A grant received and not kept is revoked at the service (best-effort): left live it would
+      // stay among the user's authorized apps, and Zoho deletes a client's oldest refresh tokens.
+      const revokeUnkept = async (): Promise<RevokeOutcome> => {
+        const outcome = await flow
+          .revoke(pending.settings, granted, { callback })
+          .catch((err: unknown): RevokeOutcome => ({ revoked: false, message: `revoking the grant failed (${err instanceof Error ? err.name : 'error'})` }));
+        if (outcome.revoked) request.log.info({ roles, provider: pending.provider }, 'unkept oauth grant revoked');
+        else request.log.warn({ roles, provider: pending.provider, reason: outcome.message }, 'could not revoke an unkept oauth grant');
+        return outcome;
+      };
       // One transaction with the state's removal: a role disconnected or set while the code was
-      // traded voided the state, and then nothing is written (the grant is left unused).
-      const connected = await opts.store.transact(async (trx) => {
-        if (!(await finishOAuthState(trx, stateHash))) return false;
-        for (const role of pending.roles) {
-          if (declaration.roles.includes(role)) await setIntegration(trx, role, pending.provider, pending.settings, sealed);
-        }
-        return true;
-      });
+      // traded voided the state, and then nothing is written.
+      let connected: boolean;
+      try {
+        const sealed = box.seal({ ...given, ...granted });
+        connected = await opts.store.transact(async (trx) => {
+          if (!(await finishOAuthState(trx, stateHash))) return false;
+          for (const role of pending.roles) {
+            if (declaration.roles.includes(role)) await setIntegration(trx, role, pending.provider, pending.settings, sealed);
+          }
+          return true;
+        });
+      } catch (err) {
+        // The message only: a database error's detail may quote the row.
+        request.log.error({ roles, provider: pending.provider, err: err instanceof Error ? err.message : String(err) }, 'could not store the oauth grant');
+        const outcome = await revokeUnkept();
+        await release().catch(() => false);
+        return reply.redirect(
+          toPage({ oauth: 'failed', roles, reason: `Renkei could not store the grant, so nothing was connected; ${outcome.message}. Connect again` }),
+          302,
+        );
+      }
       if (!connected) {
         request.log.info({ roles, provider: pending.provider }, 'oauth consent voided while its code was traded');
-        throw unknownState();
+        const outcome = await revokeUnkept();
+        return reply.redirect(toPage({ oauth: 'voided', roles, reason: `${VOIDED}; ${outcome.message}` }), 302);
       }
       // The replaced credentials' access tokens go with them; the integration is connected either way.
       await dropUnusedTokens(opts.store, (blob) => box.open(blob)).catch((error: unknown) =>
