@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeHubSpot, type FakeHubSpot } from './index.ts';
 import { testServer, type TestServer } from '../../src/server/test-support.ts';
+import { oauthDoor } from '../oauth-door.ts';
 
 /**
  * Connecting HubSpot through the admin API's generic OAuth routes (DESIGN.md "Connecting with
@@ -84,6 +85,74 @@ describe('connecting HubSpot with OAuth through the admin API', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(/apiUrl/);
+  });
+});
+
+describe('a HubSpot consent voided while its code is traded', () => {
+  /** A Connect whose code HubSpot (the fake, behind a door) trades while the CRM role is disconnected. */
+  async function voidedDuringTrade(s: TestServer) {
+    const door = await oauthDoor(fake.url, async ({ method, path }) => {
+      if (method === 'POST' && path === '/oauth/v1/token') await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' });
+    });
+    const res = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/integrations/crm/connect',
+      payload: {
+        provider: 'hubspot',
+        settings: { clientId: fake.app.clientId, apiUrl: door.url },
+        secrets: { clientSecret: fake.app.clientSecret },
+        roles: [],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const consent = await fetch(res.json().authorizeUrl, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location') ?? '');
+    const landed = await s.app.inject({
+      method: 'GET',
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
+    });
+    expect(landed.statusCode).toBe(302);
+    expect(door.refreshTokens).toHaveLength(1);
+    const granted = door.refreshTokens[0] ?? '';
+    const refresh = await fetch(`${fake.url}/oauth/v1/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: fake.app.clientId, client_secret: fake.app.clientSecret, refresh_token: granted }),
+    });
+    return {
+      page: new URL(String(landed.headers.location), PUBLIC),
+      granted,
+      refreshed: { status: refresh.status, body: (await refresh.json()) as Record<string, unknown> },
+    };
+  }
+  const hubspotRoles = async (s: TestServer) =>
+    ((await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json().items as { role: string; provider: string }[]).filter(
+      (i) => i.provider === 'hubspot',
+    );
+
+  it('deletes the refresh token HubSpot gave, connects nothing, and says the app stays installed', async () => {
+    const s = await server();
+    const { page, granted, refreshed } = await voidedDuringTrade(s);
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    expect(page.searchParams.get('reason')).toMatch(
+      /nothing was connected; the refresh token HubSpot issued was deleted \(the app stays installed in the HubSpot account: uninstall it under Settings → Integrations → Connected Apps if no role uses it\)$/,
+    );
+    expect(refreshed).toMatchObject({ status: 400, body: { status: 'BAD_REFRESH_TOKEN' } });
+    expect(await hubspotRoles(s)).toEqual([]);
+    expect(s.logs.join('\n')).not.toContain(granted);
+  });
+
+  it('a delete HubSpot answers with a 5xx: nothing connected, the page says where to uninstall the app', async () => {
+    const s = await server();
+    fake.faults.set({ failNext: { status: 502, count: 1, route: 'DELETE /oauth/v1/refresh-tokens/*' } });
+    const { page, granted, refreshed } = await voidedDuringTrade(s);
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    expect(page.searchParams.get('reason')).toMatch(
+      /revoking the grant at HubSpot's OAuth API failed \(HTTP 502: INTERNAL_ERROR\); you may uninstall the app in the HubSpot account under Settings → Integrations → Connected Apps/,
+    );
+    expect(refreshed.status).toBe(200);
+    expect(await hubspotRoles(s)).toEqual([]);
+    expect(s.logs.join('\n')).not.toContain(granted);
   });
 });
 

@@ -55,6 +55,22 @@ describe('the fake HubSpot OAuth server', () => {
     expect((await call('GET', '/crm/v3/owners', undefined, bearer)).status).toBe(401);
   });
 
+  it('DELETE /oauth/v1/refresh-tokens/{token}: 204 without a body, the refresh token refused from then on, its access tokens still working', async () => {
+    const app = { clientId: 'deleting', clientSecret: 'deleting-secret', refreshToken: 'na1-deleting' };
+    fake.addApp(app);
+    const bearer = ((await (await token(app.refreshToken, app)).json()) as { access_token: string }).access_token;
+    const del = (t: string) => fetch(`${fake.url}/oauth/v1/refresh-tokens/${encodeURIComponent(t)}`, { method: 'DELETE' });
+    const deleted = await del(app.refreshToken);
+    expect(deleted.status).toBe(204);
+    expect(await deleted.text()).toBe('');
+    expect(await (await token(app.refreshToken, app)).json()).toMatchObject({ status: 'BAD_REFRESH_TOKEN' });
+    // HubSpot: deleting the refresh token leaves the access tokens it minted alone.
+    expect((await call('GET', '/crm/v3/owners', undefined, bearer)).status).toBe(200);
+    const again = await del(app.refreshToken);
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND' });
+  });
+
   it('answers an expired token 401 EXPIRED_AUTHENTICATION and an unknown one INVALID_AUTHENTICATION', async () => {
     const bearer = await accessToken();
     fake.expireAccessTokens();

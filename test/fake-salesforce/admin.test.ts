@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../../src/server/test-support.ts';
 import { startFakeSalesforce } from './index.ts';
+import { oauthDoor } from '../oauth-door.ts';
 
 /**
  * Salesforce through the admin API, as an admin connects it: one consent for all three roles on the
@@ -80,6 +81,52 @@ describe('Salesforce through the admin API', () => {
     expect(landed.headers.location).toMatch(/oauth=denied.*reason=access_denied/);
     const crm = ((await s.admin({ url: '/api/v1/admin/integrations' })).json().items as { role: string; provider: string }[]).find((i) => i.role === 'crm');
     expect(crm?.provider).toBe('builtin');
+  });
+
+  it('a consent voided while its code is traded: the refresh token Salesforce gave is revoked and nothing connected', async () => {
+    const s = await server();
+    // A connected app of the test's own: the fake gives its one refresh token to every consent.
+    const client = fake.newClient();
+    const door = await oauthDoor(fake.url, async ({ method, path }) => {
+      if (method === 'POST' && path === '/services/oauth2/token') await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/helpdesk' });
+    });
+    const res = await s.admin({
+      method: 'POST',
+      url: '/api/v1/admin/integrations/crm/connect',
+      payload: {
+        provider: 'salesforce',
+        settings: { clientId: client.clientId, loginUrl: door.url },
+        secrets: { clientSecret: client.clientSecret },
+        roles: ['helpdesk'],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const consent = await fetch(res.json().authorizeUrl, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location') ?? '');
+    const landed = await s.app.inject({
+      method: 'GET',
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
+    });
+    expect(landed.statusCode).toBe(302);
+    const page = new URL(String(landed.headers.location), PUBLIC);
+    expect(page.searchParams.get('oauth')).toBe('voided');
+    expect(page.searchParams.get('reason')).toMatch(/nothing was connected; the refresh token Salesforce issued was revoked$/);
+    expect(door.refreshTokens).toEqual([client.refreshToken]);
+    const refresh = await fetch(`${fake.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        refresh_token: client.refreshToken,
+      }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+    const items = (await s.admin({ method: 'GET', url: '/api/v1/admin/integrations' })).json().items as { provider: string }[];
+    expect(items.every((i) => i.provider !== 'salesforce')).toBe(true);
+    expect(s.logs.join('\n')).not.toContain(client.refreshToken);
   });
 
   it("the builder's values come from the org, and publishing refuses a queue that does not take Cases", async () => {

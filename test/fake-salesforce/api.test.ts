@@ -65,6 +65,33 @@ describe('OAuth: the token endpoint', () => {
   });
 });
 
+describe('OAuth: the revocation endpoint', () => {
+  const revoke = async (t: string): Promise<Answer> => {
+    const res = await fetch(`${fake.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: t }) });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? null : JSON.parse(text) };
+  };
+
+  it('revokes a refresh token with its sessions (200); a refresh then answers invalid_grant', async () => {
+    const app = fake.newClient();
+    const s = ((await token(app)).body as { access_token: string }).access_token;
+    expect(await revoke(app.refreshToken)).toEqual({ status: 200, body: null });
+    expect(await token(app)).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
+    expect((await api(`${V}/sobjects`, { token: s })).status).toBe(401);
+  });
+
+  it('ends a session alone; an unknown or revoked token is 400 invalid_token', async () => {
+    const app = fake.newClient();
+    const s = ((await token(app)).body as { access_token: string }).access_token;
+    expect((await revoke(s)).status).toBe(200);
+    expect((await api(`${V}/sobjects`, { token: s })).status).toBe(401);
+    expect((await token(app)).status).toBe(200);
+    fake.revokeRefreshToken(app.refreshToken);
+    expect(await revoke(app.refreshToken)).toMatchObject({ status: 400, body: { error: 'invalid_token' } });
+    expect(await revoke('nope')).toMatchObject({ status: 400, body: { error: 'invalid_token' } });
+  });
+});
+
 describe('OAuth: refresh token rotation (the connected app setting)', () => {
   it('answers each refresh with a new refresh_token and refuses the one used from then on', async () => {
     const app = fake.newClient(undefined, { rotateRefreshTokens: true });

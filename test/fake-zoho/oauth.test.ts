@@ -86,6 +86,24 @@ describe('revocation and expiry', () => {
     expect(fake.crm.leads).toHaveLength(0);
   });
 
+  it('POST /oauth/v2/token/revoke?token= forgets a refresh token and its access tokens; an unknown or spent token gets 400', async () => {
+    const creds = { clientId: 'c-revoke-endpoint', clientSecret: 's', refreshToken: 'r-revoke-endpoint' };
+    fake.addClient(creds);
+    const token = await accessToken(fake, creds);
+    const revoke = async (t: string) => {
+      const res = await fetch(`${fake.url}/oauth/v2/token/revoke?token=${encodeURIComponent(t)}`, { method: 'POST' });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    expect(await revoke(creds.refreshToken)).toEqual({ status: 200, body: { status: 'success' } });
+    expect((await refresh(fake, creds)).body).toEqual({ error: 'invalid_code' });
+    expect((await call(fake, '/crm/v8/org', { token })).status).toBe(401);
+    expect((await revoke(creds.refreshToken)).status).toBe(400);
+    expect((await revoke('1000.unknown')).status).toBe(400);
+    // Faults reach it only when named, as for the token endpoint.
+    fake.faults.set({ failNext: { status: 503, count: 1, route: 'POST /oauth/v2/token/revoke' } });
+    expect((await revoke('1000.unknown')).status).toBe(503);
+  });
+
   it('expired tokens get each service’s documented 401 body; a fresh refresh works again', async () => {
     const token = await accessToken(fake);
     fake.expireAccessTokens();
