@@ -160,7 +160,12 @@ async function warm(server: RunningServer, tag: string): Promise<void> {
   for (let r = 0; r < WARM_ROUNDS; r++) await turnsPerSecond(newTraffic(), () => server.url, `${tag}-${r}`);
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+/** The middle value; of an even count (the figures for information), the mean of the middle two. */
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+};
 
 /** One process and three, taking turns ROUNDS times; the median of each. */
 async function oneAndThree(
