@@ -146,6 +146,7 @@ const figures = {
   scaleout_ratio: figure(scaleOut?.extra?.['scaleoutRatio'], 2),
   scaleout_ratio_uncapped: figure(scaleOut?.extra?.['scaleoutRatioUncapped'], 2),
   scaleout_ratio_same_visitors: figure(scaleOut?.extra?.['scaleoutRatioSameVisitors'], 2),
+  scaleout_ratio_random: figure(scaleOut?.extra?.['scaleoutRatioRandom'], 2),
   turns_per_second_one: figure(scaleOut?.extra?.['turnsPerSecondOne']),
   turns_per_second_three: figure(scaleOut?.extra?.['turnsPerSecondThree']),
   turns_per_second_one_capped: figure(scaleOut?.extra?.['turnsPerSecondOneCapped']),

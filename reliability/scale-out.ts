@@ -8,6 +8,7 @@ import { publishBot } from './lib/admin.ts';
 import { audit } from './lib/audit.ts';
 import { drive, newTraffic, settle, type Script, type Target, type Traffic } from './lib/driver.ts';
 import { cpuQuotas } from './lib/cpu-quota.ts';
+import { Router, type Routing } from './lib/router.ts';
 import { Fleet } from './lib/fleet.ts';
 import { runVisitors } from './lib/load.ts';
 import { SCALE, type ScenarioResult } from './lib/provider-run.ts';
@@ -47,15 +48,28 @@ const WARM_ROUNDS = 2;
  * fewer and fewer of them, when three capped processes wait on each other's throttled periods
  * while one process alone does not. Three processes get three times the visitors, as a cluster
  * grows with its traffic: spread over three, the visitors of one process left each process
- * about 21 requests at a time, and a Node process under a quota spends a fifth to a third more
- * CPU per turn at 21 requests in flight than at 64 (fewer requests per wake-up of its event
- * loop) — that measured how busy each process was, not whether processes add capacity. That
- * figure is still reported, for information.
+ * about 21 requests at a time, which measured how busy each process was, not whether processes
+ * add capacity. That figure is still reported, for information.
+ *
+ * The three processes' requests go to the process with the fewest of them in flight, as a
+ * cluster's load balancer sends them (see Routing), not to one at random: with random routing
+ * each process gets a third of the turns whatever its speed, so the process slowest at the moment
+ * (a garbage collection, a throttled period) holds more and more of the visitors — measured here:
+ * on average 107, 67 and 18 of 192, at times 190 at one process — while the other two starve below
+ * their cap and take their requests one or two per wake-up, at more CPU per turn (a fifth to a
+ * third more, and rounds at 0.6 of the cap). That measured the slowest process of each round
+ * three times, not three processes. The random figure is still reported, for information. With
+ * one process the routing changes nothing: its visitors have nowhere else to go.
+ *
+ * The one-process round is run on each process in turn (round r on process r mod 3), so that all
+ * three have served the same rounds when measured together: a process that served more turns
+ * earlier has compiled more of its code and is cheaper per turn.
  */
 export const CAPPED_CORES = 0.2;
-const CAPPED_ROUNDS = 3;
+/** Rounds of one process and of three, taking turns; the median of each counts. */
+const CAPPED_ROUNDS = 5;
 const CAPPED_VISITORS_PER_PROCESS = 64;
-const CAPPED_SECONDS = 6 * SCALE;
+const CAPPED_SECONDS = 5 * SCALE;
 const CAPPED_RAMP_SECONDS = 1;
 /** What `scaleout_ratio` (three capped processes / one) must reach. */
 export const SCALEOUT_TARGET = 2.4;
@@ -83,31 +97,49 @@ interface Window {
   readonly cpuUsPerTurn: number;
   /** Each server's CPU time during the window over what its cap allows: 1 means it was held at its cap throughout. */
   readonly busy: readonly number[];
+  /** The largest share of the requests in flight held by one server, averaged over the window (1/3 when three share them evenly). */
+  readonly crowded: number;
 }
 
 /**
  * `visitors` visitors at once, each replaced by a new one when it is done, for `seconds` after a
- * ramp of CAPPED_RAMP_SECONDS: the turns (and the servers' CPU time) of that window.
+ * ramp of CAPPED_RAMP_SECONDS, their requests routed over `servers` by `routing`: the turns (and
+ * the servers' CPU time) of that window.
  */
 async function steadyWindow(
   traffic: Traffic,
-  target: Target,
+  routing: Routing,
   tag: string,
   visitors: number,
   seconds: number,
   servers: readonly RunningServer[],
 ): Promise<Window> {
+  const router = new Router(
+    servers.map((s) => s.url),
+    routing,
+  );
   let stopping = false;
   let next = 0;
   const loops = Array.from({ length: visitors }, async () => {
-    while (!stopping) await drive(traffic, target, echoScript(next++, tag));
+    const { target, done } = router.visitor();
+    try {
+      while (!stopping) await drive(traffic, target, echoScript(next++, tag));
+    } finally {
+      done();
+    }
   });
   try {
     await sleep(CAPPED_RAMP_SECONDS * 1000);
     const began = performance.now();
     const before = traffic.turns;
     const cpuBefore = servers.map((s) => cpuSecondsOf(s.pid));
-    await sleep(seconds * 1000);
+    const shares: number[] = [];
+    while (performance.now() - began < seconds * 1000) {
+      await sleep(Math.min(100, seconds * 1000 - (performance.now() - began)));
+      const inFlight = router.inFlight();
+      const all = inFlight.reduce((a, b) => a + b, 0);
+      if (all > 0) shares.push(Math.max(...inFlight) / all);
+    }
     const elapsed = (performance.now() - began) / 1000;
     const turns = traffic.turns - before;
     const cpu = servers.map((s, i) => cpuSecondsOf(s.pid) - cpuBefore[i]!);
@@ -115,6 +147,7 @@ async function steadyWindow(
       turnsPerSecond: turns / elapsed,
       cpuUsPerTurn: (cpu.reduce((a, b) => a + b, 0) * 1e6) / Math.max(1, turns),
       busy: cpu.map((c) => c / elapsed / CAPPED_CORES),
+      crowded: shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length),
     };
   } finally {
     stopping = true;
@@ -127,7 +160,12 @@ async function warm(server: RunningServer, tag: string): Promise<void> {
   for (let r = 0; r < WARM_ROUNDS; r++) await turnsPerSecond(newTraffic(), () => server.url, `${tag}-${r}`);
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+/** The middle value; of an even count (the figures for information), the mean of the middle two. */
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+};
 
 /** One process and three, taking turns ROUNDS times; the median of each. */
 async function oneAndThree(
@@ -161,11 +199,17 @@ const shown = (r: Rounds): string => `${r.median.toFixed(0)} (${r.rounds.map((x)
 interface Capped {
   readonly one: Rounds;
   readonly three: Rounds;
-  /** Three processes sharing the visitors of one (for information: see CAPPED_VISITORS_PER_PROCESS). */
+  /** Three processes sharing the visitors of one, each request to a process at random (for information: see CAPPED_VISITORS_PER_PROCESS). */
   readonly threeSameVisitors: Rounds;
+  /** Three processes, each request to a process at random (for information: see the capped rounds' comment). */
+  readonly threeRandom: Rounds;
   readonly cpuUsPerTurnOne: number;
   readonly cpuUsPerTurnThree: number;
   readonly cpuUsPerTurnThreeSameVisitors: number;
+  readonly cpuUsPerTurnThreeRandom: number;
+  /** The largest share of the visitors' requests in flight at one process, median over rounds: routed to the least busy / at random. */
+  readonly crowdedThree: number;
+  readonly crowdedThreeRandom: number;
   /** The lowest busy figure of each configuration's rounds (see Window.busy). */
   readonly busyOne: number;
   readonly busyThree: number;
@@ -189,16 +233,19 @@ async function capped(traffic: Traffic, servers: readonly RunningServer[], tag: 
     servers.forEach((s, i) => quotas[i]!.place(s.pid));
     const perProcess = CAPPED_VISITORS_PER_PROCESS;
     // Capped, each process first runs a round alone: the same start for all three.
-    for (const [i, s] of servers.entries()) await steadyWindow(newTraffic(), () => s.url, `${tag}-capped-warm-${i}`, perProcess, 2, [s]);
-    const any: Target = () => servers[Math.floor(Math.random() * servers.length)]!.url;
+    for (const [i, s] of servers.entries()) await steadyWindow(newTraffic(), 'random', `${tag}-capped-warm-${i}`, perProcess, 2, [s]);
     const one: Window[] = [];
     const three: Window[] = [];
     const same: Window[] = [];
-    // Taking turns, so that whatever else the machine does weighs on each alike.
+    const random: Window[] = [];
+    // Taking turns, so that whatever else the machine does weighs on each alike; the figures for
+    // information take turns with each other (every other round each), to keep the run short.
     for (let r = 0; r < CAPPED_ROUNDS; r++) {
-      one.push(await steadyWindow(traffic, () => servers[0]!.url, `${tag}-capped-one-${r}`, perProcess, CAPPED_SECONDS, [servers[0]!]));
-      three.push(await steadyWindow(traffic, any, `${tag}-capped-three-${r}`, perProcess * servers.length, CAPPED_SECONDS, servers));
-      same.push(await steadyWindow(traffic, any, `${tag}-capped-same-${r}`, perProcess, CAPPED_SECONDS, servers));
+      const alone = servers[r % servers.length]!;
+      one.push(await steadyWindow(traffic, 'random', `${tag}-capped-one-${r}`, perProcess, CAPPED_SECONDS, [alone]));
+      three.push(await steadyWindow(traffic, 'least', `${tag}-capped-three-${r}`, perProcess * servers.length, CAPPED_SECONDS, servers));
+      if (r % 2 === 0) same.push(await steadyWindow(traffic, 'random', `${tag}-capped-same-${r}`, perProcess, CAPPED_SECONDS, servers));
+      else random.push(await steadyWindow(traffic, 'random', `${tag}-capped-random-${r}`, perProcess * servers.length, CAPPED_SECONDS, servers));
     }
     const rounds = (ws: Window[]): Rounds => {
       const xs = ws.map((w) => w.turnsPerSecond);
@@ -210,9 +257,13 @@ async function capped(traffic: Traffic, servers: readonly RunningServer[], tag: 
       one: rounds(one),
       three: rounds(three),
       threeSameVisitors: rounds(same),
+      threeRandom: rounds(random),
       cpuUsPerTurnOne: cpu(one),
       cpuUsPerTurnThree: cpu(three),
       cpuUsPerTurnThreeSameVisitors: cpu(same),
+      cpuUsPerTurnThreeRandom: cpu(random),
+      crowdedThree: median(three.map((w) => w.crowded)),
+      crowdedThreeRandom: median(random.map((w) => w.crowded)),
       busyOne: busy(one),
       busyThree: busy(three),
       throttled: quotas.map((q) => q.throttledSeconds()),
@@ -267,14 +318,28 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
       'skipped' in cappedRun
         ? [[`scale-out ratio, processes capped at ${CAPPED_CORES} core`, `skipped: ${cappedRun.skipped}`]]
         : [
-            [`turns/s, one process capped at ${CAPPED_CORES} core, ${CAPPED_VISITORS_PER_PROCESS} visitors at once`, shown(cappedRun.one)],
-            [`turns/s, three processes capped at ${CAPPED_CORES} core each, ${3 * CAPPED_VISITORS_PER_PROCESS} visitors`, shown(cappedRun.three)],
+            [
+              `turns/s, one process capped at ${CAPPED_CORES} core, ${CAPPED_VISITORS_PER_PROCESS} visitors at once (each process in turn)`,
+              shown(cappedRun.one),
+            ],
+            [
+              `turns/s, three processes capped at ${CAPPED_CORES} core each, ${3 * CAPPED_VISITORS_PER_PROCESS} visitors, each request to the process with the fewest in flight`,
+              shown(cappedRun.three),
+            ],
             ['CPU per turn, one process / three (µs)', `${cappedRun.cpuUsPerTurnOne.toFixed(0)} / ${cappedRun.cpuUsPerTurnThree.toFixed(0)}`],
             ['least busy process of a round (1: at its cap throughout), one / three', `${cappedRun.busyOne.toFixed(2)} / ${cappedRun.busyThree.toFixed(2)}`],
             ['seconds each process was held back by its cap', cappedRun.throttled.map((t) => t.toFixed(1)).join(', ')],
             [`scale-out ratio, capped (target ≥ ${SCALEOUT_TARGET})`, (cappedRun.three.median / cappedRun.one.median).toFixed(2)],
             [
-              `for information: three capped processes sharing ${CAPPED_VISITORS_PER_PROCESS} visitors (turns/s, CPU per turn µs, ratio)`,
+              `for information: three capped processes, ${3 * CAPPED_VISITORS_PER_PROCESS} visitors, each request to a process at random (turns/s, CPU per turn µs, ratio)`,
+              `${shown(cappedRun.threeRandom)}, ${cappedRun.cpuUsPerTurnThreeRandom.toFixed(0)}, ${(cappedRun.threeRandom.median / cappedRun.one.median).toFixed(2)}`,
+            ],
+            [
+              'largest share of the requests in flight at one of three processes (0.33: even), routed to the fewest / at random',
+              `${cappedRun.crowdedThree.toFixed(2)} / ${cappedRun.crowdedThreeRandom.toFixed(2)}`,
+            ],
+            [
+              `for information: three capped processes sharing ${CAPPED_VISITORS_PER_PROCESS} visitors, each request to a process at random (turns/s, CPU per turn µs, ratio)`,
               `${shown(cappedRun.threeSameVisitors)}, ${cappedRun.cpuUsPerTurnThreeSameVisitors.toFixed(0)}, ${(cappedRun.threeSameVisitors.median / cappedRun.one.median).toFixed(2)}`,
             ],
           ];
@@ -299,6 +364,7 @@ export async function scaleOutScenario(tag: string): Promise<ScenarioResult> {
           : {
               scaleoutRatio: cappedRun.three.median / cappedRun.one.median,
               scaleoutRatioSameVisitors: cappedRun.threeSameVisitors.median / cappedRun.one.median,
+              scaleoutRatioRandom: cappedRun.threeRandom.median / cappedRun.one.median,
               turnsPerSecondOneCapped: cappedRun.one.median,
               turnsPerSecondThreeCapped: cappedRun.three.median,
             }),
