@@ -8,6 +8,7 @@ import { bearerToken, unauthorized } from '../auth.ts';
 import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
 import type { Metrics, TurnKind } from '../metrics.ts';
 import { identifiedVisitor, identifyBody, replyBody, startBody, startedConversation, transcript, turnView, widgetSettings } from '../schemas/conversation.ts';
+import { turnSerializerCompiler } from '../schemas/turn-json.ts';
 import { openSse } from '../sse.ts';
 import { StreamLimits, type StreamLimitSettings } from '../stream-limits.ts';
 
@@ -107,6 +108,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     '/bots/:botId/conversations',
     {
       bodyLimit: VISITOR_BODY_LIMIT,
+      serializerCompiler: turnSerializerCompiler,
       schema: {
         tags: [TAG],
         summary: 'Start a conversation with a published bot',
@@ -132,6 +134,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     '/conversations/:id/replies',
     {
       bodyLimit: VISITOR_BODY_LIMIT,
+      serializerCompiler: turnSerializerCompiler,
       schema: {
         tags: [TAG],
         summary: "Answer the bot's question",
