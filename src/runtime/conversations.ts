@@ -85,7 +85,12 @@ export async function insertEventRows(trx: Transaction<Database>, rows: readonly
  * The conversation that `token` opens. A missing conversation and a wrong token are the same
  * error, so a token never tells whether another conversation exists.
  */
-export async function openConversation(db: Kysely<Database>, id: string, token: string, store?: Pick<Store, 'readSoon' | 'queryNow'>): Promise<ConversationRow> {
+export async function openConversation(
+  db: Kysely<Database>,
+  id: string,
+  token: string,
+  store?: Pick<Store, 'readSoon' | 'queryNow'>,
+): Promise<ConversationRow> {
   const row = await loadConversation(db, id, store);
   if (!tokenOpens(row?.token_hash, token) || !row) throw new RuntimeError('conversation_not_found', 'no such conversation');
   return row;
