@@ -27,19 +27,18 @@ const selectConversation = hotQuery<ConversationRow>((db, [id]) =>
     .where('id', '=', id as string),
 );
 
-/** selectConversation's SQL on SQLite, for a read run at once (Store.readNow). */
+/** selectConversation's SQL on SQLite, for a read without Kysely (Store.readSoon). */
 const SELECT_CONVERSATION = 'select * from "conversations" where "id" = ?';
 /** selectConversation's SQL on PostgreSQL (Store.queryNow): the same text, so the same prepared statement. */
 const SELECT_CONVERSATION_PG = 'select * from "conversations" where "id" = $1';
 
 /**
  * The conversation's row. With `store`, a turn's first statement skips Kysely's executor, whose
- * promises and objects around a statement cost more CPU than the statement: on SQLite read at once
- * when the connection is free, on PostgreSQL sent straight to the pool.
+ * promises and objects around a statement cost more CPU than the statement: on SQLite read with
+ * the other turns' reads of the moment, on PostgreSQL sent straight to the pool.
  */
-export async function loadConversation(db: Kysely<Database>, id: string, store?: Pick<Store, 'readNow' | 'queryNow'>): Promise<ConversationRow | undefined> {
-  const rows = store?.readNow?.(SELECT_CONVERSATION, [id]);
-  if (rows !== undefined) return rows[0] as ConversationRow | undefined;
+export async function loadConversation(db: Kysely<Database>, id: string, store?: Pick<Store, 'readSoon' | 'queryNow'>): Promise<ConversationRow | undefined> {
+  if (store?.readSoon) return (await store.readSoon(SELECT_CONVERSATION, [id]))[0] as ConversationRow | undefined;
   if (store?.queryNow) return (await store.queryNow(SELECT_CONVERSATION_PG, [id])).rows[0] as ConversationRow | undefined;
   return (await selectConversation(db, [id])).rows[0];
 }
@@ -86,7 +85,12 @@ export async function insertEventRows(trx: Transaction<Database>, rows: readonly
  * The conversation that `token` opens. A missing conversation and a wrong token are the same
  * error, so a token never tells whether another conversation exists.
  */
-export async function openConversation(db: Kysely<Database>, id: string, token: string, store?: Pick<Store, 'readNow' | 'queryNow'>): Promise<ConversationRow> {
+export async function openConversation(
+  db: Kysely<Database>,
+  id: string,
+  token: string,
+  store?: Pick<Store, 'readSoon' | 'queryNow'>,
+): Promise<ConversationRow> {
   const row = await loadConversation(db, id, store);
   if (!tokenOpens(row?.token_hash, token) || !row) throw new RuntimeError('conversation_not_found', 'no such conversation');
   return row;

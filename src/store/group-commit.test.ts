@@ -124,16 +124,31 @@ describe('store.transact on sqlite (group commit)', () => {
     expect([...heard].sort()).toEqual(['async-kept', 'later', 'sync-kept']);
   });
 
-  it('reads at once only while no transaction holds the connection, and then sees committed rows only', async () => {
+  it('reads together what is asked at once, each read its own rows or its own error, and waits for a transaction holding the connection', async () => {
     const store = await tempStore('sqlite');
     const read = 'select id from bots where id = ?';
-    expect(store.readNow!(read, ['a'])).toEqual([]);
-    let during: unknown = 'not run';
-    await store.transact(async (trx) => {
-      await addBot(trx, 'a');
-      during = store.readNow!(read, ['a']);
-    });
-    expect(during).toBeUndefined();
-    expect(store.readNow!(read, ['a'])).toEqual([{ id: 'a' }]);
+    await store.transact((trx) => addBot(trx, 'a'));
+    const [a, broken, none] = await Promise.allSettled([
+      store.readSoon!(read, ['a']),
+      store.readSoon!('select id from nowhere', []),
+      store.readSoon!(read, ['b']),
+    ]);
+    expect(a).toEqual({ status: 'fulfilled', value: [{ id: 'a' }] });
+    expect(String((broken as PromiseRejectedResult).reason)).toMatch(/no such table/);
+    expect(none).toEqual({ status: 'fulfilled', value: [] });
+
+    let during: Promise<unknown> | undefined;
+    await expect(
+      store.transact(async (trx) => {
+        await addBot(trx, 'b');
+        during = store.readSoon!(read, ['b']);
+        // Past the turn of the event loop where the read runs when the connection is free.
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await during).toEqual([]);
+    await store.transact((trx) => addBot(trx, 'b'));
+    expect(await store.readSoon!(read, ['b'])).toEqual([{ id: 'b' }]);
   });
 });

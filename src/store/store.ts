@@ -43,10 +43,10 @@ export interface Store {
    */
   readonly transactSync?: <T>(work: (trx: SyncTransaction) => T) => Promise<T>;
   /**
-   * SQLite only: the rows of a read run at once, while no transaction holds the connection (it
-   * sees committed rows only); undefined otherwise, and the caller reads through `db`.
+   * SQLite only: the rows of a read, run with the reads asked for at the same moment in one read
+   * transaction (committed rows only), without Kysely's executor.
    */
-  readonly readNow?: (sql: string, parameters: readonly SQLInputValue[]) => Record<string, SQLOutputValue>[] | undefined;
+  readonly readSoon?: (sql: string, parameters: readonly SQLInputValue[]) => Promise<Record<string, SQLOutputValue>[]>;
   /**
    * PostgreSQL only: one statement (`$1`… parameters) on a pooled connection, outside any
    * transaction, prepared like every statement of the store, without Kysely's executor: a
@@ -84,7 +84,7 @@ interface Opened {
   readonly notifications: Notifications;
   readonly transact: Store['transact'];
   readonly transactSync?: Store['transactSync'];
-  readonly readNow?: Store['readNow'];
+  readonly readSoon?: Store['readSoon'];
   readonly queryNow?: Store['queryNow'];
   /** Ends what the store holds besides the Kysely instance. */
   readonly release: () => Promise<void>;
@@ -129,7 +129,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
   } catch (error) {
     throw fail(error);
   }
-  const { db, notifications, transact, transactSync, readNow, queryNow, release } = opened;
+  const { db, notifications, transact, transactSync, readSoon, queryNow, release } = opened;
   const close = async (): Promise<void> => {
     await release();
     await db.destroy();
@@ -149,7 +149,7 @@ export async function openStore(target: string = DEFAULT_DB_PATH, options: OpenO
     notifications,
     transact,
     ...(transactSync ? { transactSync } : {}),
-    ...(readNow ? { readNow } : {}),
+    ...(readSoon ? { readSoon } : {}),
     ...(queryNow ? { queryNow } : {}),
     close,
   };
@@ -199,7 +199,7 @@ async function openSqliteStore(path: string, options: OpenOptions): Promise<Open
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a directory, not a file');
     createPrivately(path);
   }
-  const { dialect, afterCommit, inSavepoint, readNow, autoCheckpoint } = openSqlite(path);
+  const { dialect, afterCommit, inSavepoint, readSoon, autoCheckpoint } = openSqlite(path);
   let checkpointer: Checkpointer | undefined;
   if (options.checkpointInBackground && !memory) {
     // Should the thread not start, or end by itself, this connection checkpoints as SQLite does by default.
@@ -227,7 +227,7 @@ async function openSqliteStore(path: string, options: OpenOptions): Promise<Open
           },
         }),
       ),
-    readNow,
+    readSoon,
     release: async () => {
       // The thread's connection closes first: the last connection to close (this one) then
       // checkpoints what is left and removes the log, as it does without the thread.

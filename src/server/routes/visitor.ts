@@ -7,7 +7,19 @@ import { RuntimeError, type ConversationEvent, type Runtime } from '../../runtim
 import { bearerToken, unauthorized } from '../auth.ts';
 import { ApiError, errorBody, RUNTIME_STATUS } from '../errors.ts';
 import type { Metrics, TurnKind } from '../metrics.ts';
-import { identifiedVisitor, identifyBody, replyBody, startBody, startedConversation, transcript, turnView, widgetSettings } from '../schemas/conversation.ts';
+import {
+  conversationParams,
+  identifiedVisitor,
+  identifyBody,
+  replyBody,
+  startBody,
+  startedConversation,
+  transcript,
+  turnView,
+  widgetSettings,
+} from '../schemas/conversation.ts';
+import { quickValidatorCompiler } from '../schemas/quick-inputs.ts';
+import { turnSerializerCompiler } from '../schemas/turn-json.ts';
 import { openSse } from '../sse.ts';
 import { StreamLimits, type StreamLimitSettings } from '../stream-limits.ts';
 
@@ -28,7 +40,6 @@ export interface VisitorRoutesOptions {
 export const VISITOR_BODY_LIMIT = 64 * 1024;
 
 const TAG = 'visitor';
-const conversationParams = z.object({ id: z.string().min(1).max(200) });
 const botParams = z.object({ botId: z.string().regex(BOT_ID, 'a bot id is lower-case letters, digits and -').max(100) });
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 503: errorBody };
 const bearer = [{ conversationToken: [] }];
@@ -107,6 +118,7 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     '/bots/:botId/conversations',
     {
       bodyLimit: VISITOR_BODY_LIMIT,
+      serializerCompiler: turnSerializerCompiler,
       schema: {
         tags: [TAG],
         summary: 'Start a conversation with a published bot',
@@ -132,6 +144,8 @@ export const visitorRoutes: FastifyPluginAsyncZod<VisitorRoutesOptions> = async 
     '/conversations/:id/replies',
     {
       bodyLimit: VISITOR_BODY_LIMIT,
+      validatorCompiler: quickValidatorCompiler,
+      serializerCompiler: turnSerializerCompiler,
       schema: {
         tags: [TAG],
         summary: "Answer the bot's question",

@@ -144,6 +144,9 @@ export const identifiedVisitor = z
   })
   .meta({ id: 'IdentifiedVisitor' }) satisfies z.ZodType<IdentifiedVisitor>;
 
+/** A conversation's id in a path. */
+export const conversationParams = z.object({ id: z.string().min(1).max(200) });
+
 export const MAX_ANSWER_LENGTH = 4000;
 export const replyBody = z
   .union([

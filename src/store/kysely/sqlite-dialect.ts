@@ -262,11 +262,13 @@ export interface OpenedSqlite {
    */
   readonly inSavepoint: <T>(work: SyncWork<T>) => SyncOutcome<T>;
   /**
-   * The rows of a read, run at once when nobody holds the connection (no transaction is open, so
-   * it sees committed rows only, as it would through Kysely); undefined when someone does, and
-   * the caller goes through Kysely, which queues it.
+   * The rows of a read, run with the other reads asked for in the same turn of the event loop,
+   * in one read transaction of their own once the connection is free (committed rows only, as
+   * through Kysely). Beginning and ending a read transaction on a WAL database costs more than a
+   * short read itself (locks on the shared memory and the file): an autocommit read per visitor
+   * turn was the largest share of a turn's statements.
    */
-  readonly readNow: (sql: string, parameters: readonly SQLInputValue[]) => Record<string, SQLOutputValue>[] | undefined;
+  readonly readSoon: (sql: string, parameters: readonly SQLInputValue[]) => Promise<Record<string, SQLOutputValue>[]>;
   /** Pages of write-ahead log past which a commit checkpoints on this connection (0: never; see checkpointer.ts). */
   readonly autoCheckpoint: (pages: number) => void;
 }
@@ -274,6 +276,74 @@ export interface OpenedSqlite {
 export type SyncOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 const SYNC_SAVEPOINT = 'sync_work';
+
+interface Read {
+  readonly sql: string;
+  readonly parameters: readonly SQLInputValue[];
+  readonly resolve: (rows: Record<string, SQLOutputValue>[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * OpenedSqlite.readSoon: reads queued until the I/O callbacks of this turn of the event loop have
+ * run (every visitor whose request arrived by then joins), then run together inside `begin` …
+ * `commit` — deferred, so a read transaction, never the write lock — while holding the
+ * connection like any user of Kysely.
+ */
+function readBatches(statement: (sql: string) => StatementSync, connection: ConnectionQueue): OpenedSqlite['readSoon'] {
+  let queued: Read[] = [];
+  const run = (): void => {
+    const batch = queued;
+    queued = [];
+    try {
+      statement('begin').run();
+    } catch (error) {
+      for (const read of batch) read.reject(error);
+      return;
+    }
+    for (const read of batch) {
+      try {
+        read.resolve(statement(read.sql).all(...read.parameters));
+      } catch (error) {
+        read.reject(error);
+      }
+    }
+    try {
+      statement('commit').run();
+    } catch {
+      // Nothing was written: ending the transaction is all that matters (a failed rollback leaves
+      // it to the next `begin` to fail, and its callers to hear why).
+      try {
+        statement('rollback').run();
+      } catch {
+        // See above.
+      }
+    }
+  };
+  const flush = (): void => {
+    const wait = connection.acquire();
+    if (wait === undefined) {
+      try {
+        run();
+      } finally {
+        connection.release();
+      }
+    } else {
+      void wait.then(() => {
+        try {
+          run();
+        } finally {
+          connection.release();
+        }
+      });
+    }
+  };
+  return (sql, parameters) =>
+    new Promise((resolve, reject) => {
+      if (queued.length === 0) setImmediate(flush);
+      queued.push({ sql, parameters, resolve, reject });
+    });
+}
 
 /**
  * Opens the SQLite file (or `:memory:`) and applies the settings Renkei relies on: WAL with
@@ -318,8 +388,7 @@ export function openSqlite(path: string): OpenedSqlite {
     return outcome;
   };
   const connection = new ConnectionQueue();
-  const readNow = (sql: string, parameters: readonly SQLInputValue[]): Record<string, SQLOutputValue>[] | undefined =>
-    connection.free ? statement(sql).all(...parameters) : undefined;
+  const readSoon = readBatches(statement, connection);
   const autoCheckpoint = (pages: number): void => database.exec(`pragma wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
-  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue, connection), afterCommit: queue.add, inSavepoint, readNow, autoCheckpoint };
+  return { dialect: new NodeSqliteDialect({ database: adapt(database) }, queue, connection), afterCommit: queue.add, inSavepoint, readSoon, autoCheckpoint };
 }
