@@ -10,7 +10,8 @@ import { recordTeamEffects } from './handoffs.ts';
 import { insertEffect } from './outbox.ts';
 import { tokenOpens } from './tokens.ts';
 
-export type ConversationRow = Selectable<ConversationsTable>;
+/** A conversation's row as the runtime reads it: updated_hour is the indexes' business. */
+export type ConversationRow = Omit<Selectable<ConversationsTable>, 'updated_hour'>;
 
 /** Another writer changed the conversation between our read and our write. */
 export class VersionConflict extends Error {
@@ -29,8 +30,31 @@ const selectConversation = hotQuery<ConversationRow>((db, [id]) =>
 
 /** selectConversation's SQL on SQLite, for a read without Kysely (Store.readSoon). */
 const SELECT_CONVERSATION = 'select * from "conversations" where "id" = ?';
-/** selectConversation's SQL on PostgreSQL (Store.queryNow): the same text, so the same prepared statement. */
-const SELECT_CONVERSATION_PG = 'select * from "conversations" where "id" = $1';
+/**
+ * The row on PostgreSQL (Store.queryNow), its columns named: the statement's answer is their
+ * text in this order (no row description is asked for). updated_hour, which only the indexes
+ * read, stays behind.
+ */
+const SELECT_CONVERSATION_PG =
+  'select "id", "bot_id", "bot_version", "token_hash", "state", "status", "row_version", "last_seq", "locale", "created_at", "updated_at" from "conversations" where "id" = $1';
+
+/** A row of SELECT_CONVERSATION_PG (every column is not null). */
+function conversationOf(fields: readonly (string | null)[]): ConversationRow {
+  const [id, botId, botVersion, tokenHash, state, status, rowVersion, lastSeq, locale, createdAt, updatedAt] = fields as readonly string[];
+  return {
+    id: id!,
+    bot_id: botId!,
+    bot_version: Number(botVersion),
+    token_hash: tokenHash!,
+    state: state!,
+    status: status as ConversationRow['status'],
+    row_version: Number(rowVersion),
+    last_seq: Number(lastSeq),
+    locale: locale!,
+    created_at: createdAt!,
+    updated_at: updatedAt!,
+  };
+}
 
 /**
  * The conversation's row. With `store`, a turn's first statement skips Kysely's executor, whose
@@ -39,7 +63,10 @@ const SELECT_CONVERSATION_PG = 'select * from "conversations" where "id" = $1';
  */
 export async function loadConversation(db: Kysely<Database>, id: string, store?: Pick<Store, 'readSoon' | 'queryNow'>): Promise<ConversationRow | undefined> {
   if (store?.readSoon) return (await store.readSoon(SELECT_CONVERSATION, [id]))[0] as ConversationRow | undefined;
-  if (store?.queryNow) return (await store.queryNow(SELECT_CONVERSATION_PG, [id])).rows[0] as ConversationRow | undefined;
+  if (store?.queryNow) {
+    const [fields] = await store.queryNow(SELECT_CONVERSATION_PG, [id]);
+    return fields && conversationOf(fields);
+  }
   return (await selectConversation(db, [id])).rows[0];
 }
 

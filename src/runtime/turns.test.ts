@@ -20,7 +20,7 @@ async function rejection(promise: Promise<unknown>): Promise<RuntimeErrorCode> {
  * Runs the calls so that all of them read the conversation before any writes it. SQLite: one
  * connection serves queries in order, so both reads are queued before either transaction.
  * PostgreSQL: another transaction holds the row until both writers wait for it (a reply writes
- * through renkei_advance_conversation, which updates the row first).
+ * through renkei_advance_turn, which updates the row first).
  */
 async function racing<T>(store: Store, conversationId: string, calls: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
   if (store.dialect === 'sqlite') return Promise.allSettled(calls());
@@ -37,7 +37,7 @@ async function racing<T>(store: Store, conversationId: string, calls: () => Prom
   const settled = Promise.allSettled(calls());
   await eventually('both replies wait for the conversation row', async () => {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-      where wait_event_type = 'Lock' and (query like 'update "conversations"%' or query like 'select renkei_advance_conversation%')`.execute(store.db);
+      where wait_event_type = 'Lock' and (query like 'update "conversations"%' or query like 'select renkei_advance_turn%')`.execute(store.db);
     return (rows[0]?.n ?? 0) >= 2;
   });
   release();

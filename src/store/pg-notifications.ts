@@ -255,6 +255,8 @@ export function pgNotifications(
   // One watcher connection per watched channel, named after the channel (see Notifications.watch).
   const watchers = new Map<string, Listener>();
   let closed = false;
+  // A turn asks for its two channels' names: worked out once each.
+  const databaseChannels = new Map<string, string>();
   const send = async (executor: Kysely<Database>, channel: string, payload: string): Promise<void> => {
     if (closed) throw new StoreError('invalid', 'the store is closed');
     checkChannel(channel);
@@ -292,8 +294,12 @@ export function pgNotifications(
     // Kysely runs PostgreSQL transactions on a pooled connection with no hook at their commit.
     afterCommit: () => false,
     databaseChannel: (channel) => {
-      checkChannel(channel);
-      return scopedChannel(schema, channel);
+      let scoped = databaseChannels.get(channel);
+      if (scoped === undefined) {
+        checkChannel(channel);
+        databaseChannels.set(channel, (scoped = scopedChannel(schema, channel)));
+      }
+      return scoped;
     },
     close: async () => {
       closed = true;

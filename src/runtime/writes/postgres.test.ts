@@ -55,6 +55,25 @@ describe('a visitor turn on postgres', () => {
     await stop();
   });
 
+  it("notifies the conversation's channel only while a watcher's lease runs", async () => {
+    const h = await harness('postgres');
+    await h.publishBot(echoBot());
+    const c = await h.runtime.start('echo');
+    const channel = h.store.notifications.databaseChannel('renkei_conversation');
+    const heard: string[] = [];
+    const stop = await h.store.notifications.listen('renkei_conversation', (id) => heard.push(id));
+    // A watcher's row as a watching process writes it (a live connection: this pool's), its lease run out.
+    await sql`insert into notification_watchers (channel, pid, started, alive_until)
+      select ${channel}, pid, backend_start, now() - interval '1 second' from pg_stat_activity where pid = pg_backend_pid()`.execute(h.store.db);
+    await h.runtime.reply(c.conversationId, c.token, { text: 'lease over' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual([]);
+    await sql`update notification_watchers set alive_until = now() + interval '1 minute' where channel = ${channel}`.execute(h.store.db);
+    await h.runtime.reply(c.conversationId, c.token, { text: 'lease runs' });
+    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]));
+    await stop();
+  });
+
   it('writes no event of a conversation deleted while the turn ran (the table has no foreign key to stop it)', async () => {
     const h = await harness('postgres');
     await h.publishBot(echoBot());
@@ -69,7 +88,7 @@ describe('a visitor turn on postgres', () => {
       turn = h.runtime.reply(c.conversationId, c.token, { text: 'too late' }).catch((error: unknown) => error);
       await vi.waitFor(async () => {
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query like '%renkei_advance_conversation%'`.execute(h.store.db);
+          where wait_event_type = 'Lock' and query like '%renkei_advance_turn%'`.execute(h.store.db);
         expect(rows[0]!.n).toBe(1);
       });
     });

@@ -32,8 +32,9 @@ describePostgres('prepared statements on postgres', () => {
     const query = store.queryNow!;
     await store.db.insertInto('bots').values({ id: 'direct', name: 'Direct', latest_version: 0, created_at: 'now', updated_at: 'now' }).execute();
     const text = 'select "id", "name" from "bots" where "id" = $1';
-    for (let i = 0; i < 3; i++) expect((await query(text, ['direct'])).rows).toEqual([{ id: 'direct', name: 'Direct' }]);
-    expect((await query(text, ['nobody'])).rows).toEqual([]);
+    // Each row is its columns' text, in the statement's order.
+    for (let i = 0; i < 3; i++) expect(await query(text, ['direct'])).toEqual([['direct', 'Direct']]);
+    expect(await query(text, ['nobody'])).toEqual([]);
     const prepared = async () =>
       (await sql<{ name: string }>`select name from pg_prepared_statements where statement = ${text}`.execute(store.db)).rows.map((r) => r.name);
     const names = await prepared();
@@ -44,12 +45,24 @@ describePostgres('prepared statements on postgres', () => {
     await expect(query('select "nope" from "bots" where "id" = $1', ['x'])).rejects.toThrow('column "nope" does not exist');
   });
 
+  it('answers SQL null as null, and a connection that got an error serves the next direct statement', async () => {
+    const store = await tempStore('postgres', { poolSize: 1 });
+    const query = store.queryNow!;
+    expect(await query('select $1::text as a, null::text as b, 2 as c', ['x'])).toEqual([['x', null, '2']]);
+    expect(await query('select $1::text is null as missing', [null])).toEqual([['t']]);
+    await expect(query('select 1 / $1::int', ['0'])).rejects.toThrow('division by zero');
+    const pid = (await query('select pg_backend_pid()::text where $1', ['true']))[0]?.[0];
+    expect(await query('select pg_backend_pid()::text where $1', ['true'])).toEqual([[pid]]);
+    await expect(query('select 1 / $1::int', ['0'])).rejects.toThrow('division by zero');
+    expect(await query('select pg_backend_pid()::text where $1', ['true'])).toEqual([[pid]]);
+  });
+
   it('runs a direct statement again unprepared when a migration changed its table', async () => {
     const store = await tempStore('postgres');
     const query = store.queryNow!;
     const text = 'select * from "bots" where "id" = $1';
     await query(text, ['x']);
     await sql`alter table bots add column extra text`.execute(store.db);
-    for (let i = 0; i < 3; i++) expect((await query(text, ['x'])).rows).toEqual([]);
+    for (let i = 0; i < 3; i++) expect(await query(text, ['x'])).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import * as postgresTurnCost from './011-postgres-turn-cost.ts';
 import * as postgresTurnRow from './012-postgres-turn-row.ts';
 import * as watcherLease from './013-watcher-lease.ts';
 import * as oauthStateClaims from './015-oauth-state-claims.ts';
+import * as postgresTurnScalars from './016-postgres-turn-scalars.ts';
 
 /**
  * Every migration, by name; Kysely runs them in name order. Append new ones here — the same list
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '012-postgres-turn-row': postgresTurnRow,
   '013-watcher-lease': watcherLease,
   '015-oauth-state-claims': oauthStateClaims,
+  '016-postgres-turn-scalars': postgresTurnScalars,
 };
