@@ -43,13 +43,19 @@ describe('a visitor turn on postgres', () => {
     const lastSeq = (await h.runtime.transcript(c.conversationId, c.token)).events.at(-1)!.seq;
     const events = h.runtime.follow(c.conversationId, c.token, lastSeq, follow.signal)[Symbol.asyncIterator]();
     const next = events.next();
-    await vi.waitFor(async () => {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${channel}`.execute(h.store.db);
-      expect(rows[0]!.n).toBe(1);
-    });
+    // The stream's process listens, then enters its lease: a turn notifies once the lease row is
+    // there (the process's own streams are woken without PostgreSQL meanwhile).
+    await vi.waitFor(
+      async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity a join notification_watchers w on w.pid = a.pid
+          where a.application_name = ${channel} and w.channel = ${channel} and w.alive_until > now()`.execute(h.store.db);
+        expect(rows[0]!.n).toBe(1);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     await h.runtime.reply(c.conversationId, c.token, { text: 'someone follows' });
     expect((await next).value).toMatchObject({ type: 'visitor', text: 'someone follows' });
-    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]));
+    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]), { timeout: 10_000 });
     follow.abort();
     await events.return?.(undefined);
     await stop();
@@ -70,7 +76,7 @@ describe('a visitor turn on postgres', () => {
     expect(heard).toEqual([]);
     await sql`update notification_watchers set alive_until = now() + interval '1 minute' where channel = ${channel}`.execute(h.store.db);
     await h.runtime.reply(c.conversationId, c.token, { text: 'lease runs' });
-    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]));
+    await vi.waitFor(() => expect(heard).toEqual([c.conversationId]), { timeout: 10_000 });
     await stop();
   });
 
