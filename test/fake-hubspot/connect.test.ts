@@ -19,11 +19,11 @@ const PUBLIC = 'http://renkei.test';
 const CALLBACK = '/api/v1/admin/integrations/oauth/callback';
 const server = (): Promise<TestServer> => testServer({ env: { RENKEI_CUSTOM_SERVICE_URLS: '1', RENKEI_PUBLIC_URL: PUBLIC } });
 
-async function connect(s: TestServer, roles: string[] = ['helpdesk', 'mailing']) {
+async function connect(s: TestServer, roles: string[] = ['helpdesk', 'mailing'], apiUrl = fake.url) {
   const res = await s.admin({
     method: 'POST',
     url: '/api/v1/admin/integrations/crm/connect',
-    payload: { provider: 'hubspot', settings: { clientId: fake.app.clientId, apiUrl: fake.url }, secrets: { clientSecret: fake.app.clientSecret }, roles },
+    payload: { provider: 'hubspot', settings: { clientId: fake.app.clientId, apiUrl }, secrets: { clientSecret: fake.app.clientSecret }, roles },
   });
   expect(res.statusCode, res.body).toBe(200);
   return { authorizeUrl: new URL(res.json().authorizeUrl), cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' };
@@ -94,24 +94,8 @@ describe('a HubSpot consent voided while its code is traded', () => {
     const door = await oauthDoor(fake.url, async ({ method, path }) => {
       if (method === 'POST' && path === '/oauth/v1/token') await s.admin({ method: 'DELETE', url: '/api/v1/admin/integrations/crm' });
     });
-    const res = await s.admin({
-      method: 'POST',
-      url: '/api/v1/admin/integrations/crm/connect',
-      payload: {
-        provider: 'hubspot',
-        settings: { clientId: fake.app.clientId, apiUrl: door.url },
-        secrets: { clientSecret: fake.app.clientSecret },
-        roles: [],
-      },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    const consent = await fetch(res.json().authorizeUrl, { redirect: 'manual' });
-    const back = new URL(consent.headers.get('location') ?? '');
-    const landed = await s.app.inject({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
-    });
+    const { authorizeUrl, cookie } = await connect(s, [], door.url);
+    const landed = await followConsent(s, authorizeUrl, cookie);
     expect(landed.statusCode).toBe(302);
     expect(door.refreshTokens).toHaveLength(1);
     const granted = door.refreshTokens[0] ?? '';

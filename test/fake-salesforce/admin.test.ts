@@ -37,13 +37,18 @@ async function connectAll(s: TestServer): Promise<void> {
   expect(authorizeUrl.searchParams.get('scope')).toBe('api refresh_token');
   expect(authorizeUrl.searchParams.get('redirect_uri')).toBe(`${PUBLIC}${CALLBACK}`);
   expect(authorizeUrl.toString()).not.toContain(fake.client.clientSecret);
-  const consent = await fetch(authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location') ?? '');
-  expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC}${CALLBACK}`);
-  const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
-  const landed = await s.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
+  const landed = await followConsent(s, res);
   expect(landed.statusCode).toBe(302);
   expect(landed.headers.location).toBe('/admin/integrations?oauth=connected&roles=crm%2Chelpdesk%2Cmailing');
+}
+
+/** The browser's way through the consent (the fake's answer) back to Renkei's callback, with the Connect's cookie. */
+async function followConsent(s: TestServer, connect: Awaited<ReturnType<TestServer['admin']>>) {
+  const consent = await fetch(connect.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC}${CALLBACK}`);
+  const cookie = String(connect.headers['set-cookie']).split(';')[0] ?? '';
+  return s.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie } });
 }
 
 describe('Salesforce through the admin API', () => {
@@ -72,12 +77,7 @@ describe('Salesforce through the admin API', () => {
         secrets: { clientSecret: fake.client.clientSecret },
       },
     });
-    const back = new URL((await fetch(res.json().authorizeUrl, { redirect: 'manual' })).headers.get('location') ?? '');
-    const landed = await s.app.inject({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
-    });
+    const landed = await followConsent(s, res);
     expect(landed.headers.location).toMatch(/oauth=denied.*reason=access_denied/);
     const crm = ((await s.admin({ url: '/api/v1/admin/integrations' })).json().items as { role: string; provider: string }[]).find((i) => i.role === 'crm');
     expect(crm?.provider).toBe('builtin');
@@ -101,13 +101,7 @@ describe('Salesforce through the admin API', () => {
       },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const consent = await fetch(res.json().authorizeUrl, { redirect: 'manual' });
-    const back = new URL(consent.headers.get('location') ?? '');
-    const landed = await s.app.inject({
-      method: 'GET',
-      url: `${back.pathname}${back.search}`,
-      headers: { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '' },
-    });
+    const landed = await followConsent(s, res);
     expect(landed.statusCode).toBe(302);
     const page = new URL(String(landed.headers.location), PUBLIC);
     expect(page.searchParams.get('oauth')).toBe('voided');
