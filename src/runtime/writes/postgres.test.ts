@@ -3,6 +3,20 @@ import { describe, expect, it, vi } from 'vitest';
 import { echoBot } from '../../../test/helpers/echo-bot.ts';
 import { harness } from '../test-support.ts';
 
+/**
+ * A conversation of the echo bot, and the ids heard on its channel by a plain LISTEN, as any other
+ * process could have: it names no watcher.
+ */
+async function heardConversation() {
+  const h = await harness('postgres');
+  await h.publishBot(echoBot());
+  const c = await h.runtime.start('echo');
+  const channel = h.store.notifications.databaseChannel('renkei_conversation');
+  const heard: string[] = [];
+  const stop = await h.store.notifications.listen('renkei_conversation', (id) => heard.push(id));
+  return { h, c, channel, heard, stop };
+}
+
 describe('a visitor turn on postgres', () => {
   it('updates the conversation in place (HOT): no index of the table gets a new entry', async () => {
     const h = await harness('postgres');
@@ -28,13 +42,7 @@ describe('a visitor turn on postgres', () => {
   });
 
   it('notifies nothing while no process waits for a conversation, and wakes a waiting stream', async () => {
-    const h = await harness('postgres');
-    await h.publishBot(echoBot());
-    const c = await h.runtime.start('echo');
-    const channel = h.store.notifications.databaseChannel('renkei_conversation');
-    const heard: string[] = [];
-    // A plain LISTEN on the channel, as any other process could have: it names no watcher.
-    const stop = await h.store.notifications.listen('renkei_conversation', (id) => heard.push(id));
+    const { h, c, channel, heard, stop } = await heardConversation();
     await h.runtime.reply(c.conversationId, c.token, { text: 'nobody follows' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(heard).toEqual([]);
@@ -62,12 +70,7 @@ describe('a visitor turn on postgres', () => {
   });
 
   it("notifies the conversation's channel only while a watcher's lease runs", async () => {
-    const h = await harness('postgres');
-    await h.publishBot(echoBot());
-    const c = await h.runtime.start('echo');
-    const channel = h.store.notifications.databaseChannel('renkei_conversation');
-    const heard: string[] = [];
-    const stop = await h.store.notifications.listen('renkei_conversation', (id) => heard.push(id));
+    const { h, c, channel, heard, stop } = await heardConversation();
     // A watcher's row as a watching process writes it (a live connection: this pool's), its lease run out.
     await sql`insert into notification_watchers (channel, pid, started, alive_until)
       select ${channel}, pid, backend_start, now() - interval '1 second' from pg_stat_activity where pid = pg_backend_pid()`.execute(h.store.db);
